@@ -1,0 +1,1 @@
+//! The fake Plannr server (axum) and its dataset.

@@ -1,0 +1,8 @@
+//! plannr-tui: a fast, safe terminal client for Plannr CRM.
+//!
+//! Layout (see README and `../shared/architecture.md`):
+//! `api` typed HTTP client · `app` pure state/update · `ui` pure drawing · `worker` the only place
+//! that awaits I/O · `render` text pipeline (sanitise, HTML→text, wrap) · `demo` the fake Plannr server.
+pub mod api;
+pub mod demo;
+pub mod render;

@@ -1,0 +1,2 @@
+//! Pure text functions: sanitising untrusted text, HTML→text, wrapping.
+pub mod sanitize;
