@@ -2,7 +2,12 @@
 //!
 //! Layout (see README and `../shared/architecture.md`):
 //! `api` typed HTTP client · `app` pure state/update · `ui` pure drawing · `worker` the only place
-//! that awaits I/O · `render` text pipeline (sanitise, HTML→text, wrap) · `demo` the fake Plannr server.
+//! that awaits I/O · `render` text pipeline (sanitise, HTML→text, wrap) · `demo` the fake Plannr server
+//! · `config` command line, environment and config file.
 pub mod api;
+pub mod app;
+pub mod config;
 pub mod demo;
 pub mod render;
+pub mod ui;
+pub mod worker;

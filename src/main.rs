@@ -1,1 +1,183 @@
-fn main(){}
+//! plannr-tui: CLI parsing, terminal setup/restore, and the event loop that wires state, drawing
+//! and the background worker together.
+use std::io;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
+use crossterm::execute;
+use futures::{FutureExt, StreamExt};
+use tokio::sync::mpsc;
+
+use plannr_tui::api::{Client, ClientConfig, Secret};
+use plannr_tui::app::{self, Command, Msg, Settings, State};
+use plannr_tui::config::{self, Cli, Sub};
+use plannr_tui::demo::{DemoOptions, DemoServer};
+use plannr_tui::{ui, worker::Worker};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().worker_threads(2).build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("plannr-tui: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(Sub::DemoServer { port, latency_ms, fail_rate }) = cli.command {
+        let opts = DemoOptions { port, latency_ms, fail_rate: fail_rate.clamp(0.0, 1.0), ..DemoOptions::default() };
+        return match runtime.block_on(plannr_tui::demo::run_standalone(opts)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("plannr-tui demo-server: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+
+    let log_path = cli.log_file.clone().unwrap_or_else(config::default_log_path);
+    init_logging(&log_path);
+
+    // The demo server (if any) must live as long as the UI.
+    let mut _demo: Option<DemoServer> = None;
+    let (client_cfg, settings) = if cli.demo {
+        let server = match runtime.block_on(DemoServer::start(DemoOptions::default())) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("plannr-tui: cannot start the demo server: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let mut cfg = ClientConfig::new(server.base_url.clone(), Secret::new(server.token.clone()));
+        cfg.account_uuid = Some(server.account_uuid.clone());
+        _demo = Some(server);
+        (cfg, Settings::default())
+    } else {
+        let config_path = cli.config.clone().or_else(config::default_config_path);
+        let file = match config_path.as_deref().map(config::load_file).transpose() {
+            Ok(f) => f.unwrap_or_default(),
+            Err(e) => return refuse(e),
+        };
+        match config::resolve(&cli, &|k| std::env::var(k).ok(), &file, config_path.as_deref()) {
+            Ok(r) => (r.client, r.settings),
+            Err(e) => return refuse(e),
+        }
+    };
+    let account = client_cfg.account_uuid.clone();
+    let client = match Client::new(client_cfg) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("plannr-tui: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(base = client.base_url(), "starting");
+
+    install_panic_hook(log_path.clone());
+    let result = runtime.block_on(run(client, settings, account));
+    restore_terminal();
+    drop(_demo);
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("terminal error: {e}");
+            eprintln!("plannr-tui: terminal error: {e} (log: {})", log_path.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn refuse(e: config::ConfigError) -> ExitCode {
+    eprintln!("plannr-tui: {e}");
+    ExitCode::from(2)
+}
+
+/// Log to a file, never to the terminal. If the file cannot be opened, log nowhere.
+fn init_logging(path: &PathBuf) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let file = match std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        Ok(f) => f,
+        Err(_) => return,
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PLANNR_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("plannr_tui=info"));
+    let _ = tracing_subscriber::fmt().with_writer(std::sync::Mutex::new(file)).with_ansi(false).with_env_filter(filter).try_init();
+}
+
+/// On panic: restore the terminal first, then print the message and where the log is.
+fn install_panic_hook(log_path: PathBuf) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+        tracing::error!("panic: {info}");
+        eprintln!("plannr-tui crashed. The log is at {}", log_path.display());
+    }));
+}
+
+fn restore_terminal() {
+    let _ = execute!(io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+}
+
+fn to_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) => Some(Msg::Key(k)),
+        Event::Paste(s) => Some(Msg::Paste(s)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// The event loop: wait for input or a worker answer, drain everything pending, update, then draw
+/// once. No periodic tick: timers exist only while something needs them.
+async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -> io::Result<()> {
+    let mut terminal = ratatui::try_init()?;
+    execute!(io::stdout(), EnableBracketedPaste)?;
+    let (msg_tx, mut msg_rx) = mpsc::unbounded_channel::<Msg>();
+    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel::<Command>();
+    let worker = tokio::spawn(Worker::new(client, msg_tx).run(cmd_rx));
+
+    let size = terminal.size()?;
+    let mut state = State::new(settings, account, (size.width, size.height));
+    let send = |cmds: Vec<Command>| {
+        for c in cmds {
+            let _ = cmd_tx.send(c);
+        }
+    };
+    send(state.init());
+    let mut events = EventStream::new();
+    terminal.draw(|f| ui::draw(&state, f))?;
+    loop {
+        let first = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => to_msg(ev),
+                Some(Err(e)) => return Err(e),
+                None => break,
+            },
+            Some(m) = msg_rx.recv() => Some(m),
+        };
+        let mut batch: Vec<Msg> = first.into_iter().collect();
+        while let Some(Some(Ok(ev))) = events.next().now_or_never() {
+            batch.extend(to_msg(ev));
+        }
+        while let Ok(m) = msg_rx.try_recv() {
+            batch.push(m);
+        }
+        for msg in batch {
+            send(app::update(&mut state, msg));
+        }
+        if state.quit {
+            break;
+        }
+        terminal.draw(|f| ui::draw(&state, f))?;
+    }
+    drop(cmd_tx);
+    worker.abort();
+    Ok(())
+}

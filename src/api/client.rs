@@ -1,0 +1,523 @@
+//! The typed Plannr client: one async method per call, following `shared/plannr-api.md`.
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use super::error::{excerpt, ApiError};
+use super::models::*;
+use super::page::Page;
+
+/// A secret that never shows itself in `Debug` or `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub base_url: String,
+    pub token: Secret,
+    pub account_uuid: Option<String>,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// Extra attempts for GET/PUT after a 429, 5xx, timeout or network error.
+    pub max_retries: u32,
+    /// Client-side cap, kept under Plannr's 500 requests/minute.
+    pub requests_per_minute: usize,
+    /// First backoff step; doubles each retry (capped at 60 s). Tests shrink it.
+    pub backoff_base: Duration,
+}
+
+impl ClientConfig {
+    pub fn new(base_url: impl Into<String>, token: Secret) -> ClientConfig {
+        ClientConfig {
+            base_url: base_url.into(),
+            token,
+            account_uuid: None,
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+            max_retries: 3,
+            requests_per_minute: 480,
+            backoff_base: Duration::from_millis(500),
+        }
+    }
+}
+
+/// Sliding-window limiter: at most `max` requests started in any 60 s.
+#[derive(Debug)]
+struct Limiter {
+    max: usize,
+    started: VecDeque<Instant>,
+}
+
+impl Limiter {
+    /// How long to wait before the next request may start (and record it when zero).
+    fn acquire(&mut self, now: Instant) -> Duration {
+        let window = Duration::from_secs(60);
+        while self.started.front().is_some_and(|t| now.duration_since(*t) >= window) {
+            self.started.pop_front();
+        }
+        if self.started.len() < self.max.max(1) {
+            self.started.push_back(now);
+            return Duration::ZERO;
+        }
+        let oldest = self.started.front().copied().unwrap_or(now);
+        window.saturating_sub(now.duration_since(oldest)).max(Duration::from_millis(1))
+    }
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    cfg: ClientConfig,
+    base: String,
+    account: RwLock<Option<String>>,
+    limiter: Mutex<Limiter>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client").field("base", &self.base).field("token", &self.cfg.token).finish()
+    }
+}
+
+impl Client {
+    pub fn new(cfg: ClientConfig) -> Result<Arc<Client>, ApiError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(cfg.connect_timeout)
+            .timeout(cfg.request_timeout)
+            .user_agent(concat!("plannr-tui/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::Other(format!("cannot build the HTTP client: {e}")))?;
+        let base = cfg.base_url.trim_end_matches('/').to_string();
+        Ok(Arc::new(Client {
+            http,
+            account: RwLock::new(cfg.account_uuid.clone()),
+            limiter: Mutex::new(Limiter { max: cfg.requests_per_minute, started: VecDeque::new() }),
+            base,
+            cfg,
+        }))
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    pub fn account(&self) -> Option<String> {
+        self.account.read().ok().and_then(|a| a.clone())
+    }
+
+    pub fn set_account(&self, uuid: impl Into<String>) {
+        if let Ok(mut a) = self.account.write() {
+            *a = Some(uuid.into());
+        }
+    }
+
+    async fn wait_turn(&self) {
+        loop {
+            let wait = self.limiter.lock().await.acquire(Instant::now());
+            if wait.is_zero() {
+                return;
+            }
+            tracing::debug!("client-side rate limit: waiting {wait:?}");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self.cfg.backoff_base.as_millis() as u64;
+        let ms = base.saturating_mul(1 << attempt.min(10)).min(60_000);
+        Duration::from_millis(ms + fastrand::u64(0..=ms / 4 + 1))
+    }
+
+    /// Send one request with auth headers, retrying what is safe to retry, and decode the JSON.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+        tenant: bool,
+    ) -> Result<Value, ApiError> {
+        let url = format!("{}{}", self.base, path);
+        let idempotent = method == Method::GET || method == Method::PUT;
+        let mut attempt = 0u32;
+        loop {
+            self.wait_turn().await;
+            let mut req = self
+                .http
+                .request(method.clone(), &url)
+                .bearer_auth(self.cfg.token.expose())
+                .header("Accept", "application/json");
+            if tenant {
+                if let Some(acc) = self.account() {
+                    req = req.header("X-PLANNR-ACCOUNT-UUID", acc);
+                }
+            }
+            if !query.is_empty() {
+                req = req.query(query);
+            }
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            tracing::debug!(%method, path, attempt, "request");
+            let outcome = match req.send().await {
+                Ok(resp) => self.read(resp).await,
+                Err(e) if e.is_timeout() => Err(ApiError::Timeout),
+                Err(e) => Err(ApiError::Network(network_message(&e))),
+            };
+            let err = match outcome {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            let retry = match &err {
+                ApiError::RateLimited { .. } => true,
+                ApiError::Server { .. } | ApiError::Timeout | ApiError::Network(_) => idempotent,
+                _ => false,
+            };
+            if !retry || attempt >= self.cfg.max_retries {
+                tracing::info!(%method, path, "request failed: {err}");
+                return Err(err);
+            }
+            let wait = match &err {
+                ApiError::RateLimited { retry_after: Some(d) } => (*d).min(Duration::from_secs(60)),
+                _ => self.backoff(attempt),
+            };
+            tracing::info!(%method, path, "retrying in {wait:?} after: {err}");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    async fn read(&self, resp: reqwest::Response) -> Result<Value, ApiError> {
+        let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let bytes = match resp.bytes().await {
+            Ok(b) => b,
+            Err(e) if e.is_timeout() => return Err(ApiError::Timeout),
+            Err(e) => return Err(ApiError::Network(network_message(&e))),
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        if !status.is_success() {
+            return Err(ApiError::from_status(status.as_u16(), retry_after, &text, self.cfg.token.expose()));
+        }
+        if status == StatusCode::NO_CONTENT || text.trim().is_empty() {
+            return Ok(Value::Null);
+        }
+        let fixed = replace_lone_surrogates(&text);
+        serde_json::from_str(&fixed).map_err(|e| ApiError::Decode {
+            detail: format!("not JSON: {e}"),
+            excerpt: excerpt(&text, self.cfg.token.expose()),
+        })
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)], tenant: bool) -> Result<T, ApiError> {
+        let v = self.send(Method::GET, path, query, None, tenant).await?;
+        decode(v)
+    }
+
+    async fn write<T: DeserializeOwned>(&self, method: Method, path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+        let body = serde_json::to_value(body).map_err(|e| ApiError::Other(format!("cannot encode the request: {e}")))?;
+        let v = self.send(method, path, &[], Some(&body), true).await?;
+        decode(v)
+    }
+
+    // ---- identity -------------------------------------------------------------------------
+
+    pub async fn logins(&self) -> Result<Logins, ApiError> {
+        self.get("/api/v1/logins", &[], false).await
+    }
+
+    pub async fn me(&self) -> Result<Me, ApiError> {
+        self.get("/api/v1/me", &[], false).await
+    }
+
+    // ---- mailboxes ------------------------------------------------------------------------
+
+    pub async fn mailboxes(&self) -> Result<Vec<Mailbox>, ApiError> {
+        let page: Page<Mailbox> = self.get("/api/v1/mailboxes", &[], true).await?;
+        Ok(page.items)
+    }
+
+    pub async fn update_mailbox(&self, uuid: &str, update: &MailboxUpdate) -> Result<Mailbox, ApiError> {
+        self.write(Method::PUT, &format!("/api/v1/mailboxes/{}", seg(uuid)), update).await
+    }
+
+    // ---- email ----------------------------------------------------------------------------
+
+    pub async fn message_thread(&self, uuid: &str, q: ThreadQuery) -> Result<EmailMessage, ApiError> {
+        let query = [
+            ("per_page", q.per_page.to_string()),
+            ("page[ancestors]", q.page_ancestors.to_string()),
+            ("page[descendants]", q.page_descendants.to_string()),
+        ];
+        self.get(&format!("/api/v1/mailboxes/message/{}", seg(uuid)), &query, true).await
+    }
+
+    pub async fn client_emails(&self, client_uuid: &str, q: &EmailQuery) -> Result<Page<EmailMessage>, ApiError> {
+        let mut query = vec![
+            ("include", "mailbox,participants,attachments".to_string()),
+            ("sort", "-message_created_at".to_string()),
+            ("page", q.page.to_string()),
+            ("per_page", q.per_page.to_string()),
+        ];
+        if let Some(s) = q.search.as_ref().filter(|s| !s.trim().is_empty()) {
+            query.push(("search", s.trim().to_string()));
+        }
+        if let Some(inc) = q.incoming {
+            query.push(("filter[incoming]", inc.to_string()));
+        }
+        self.get(&format!("/api/v1/client/{}/emails", seg(client_uuid)), &query, true).await
+    }
+
+    /// Download an attachment (with auth: the URL may need the bearer token).
+    pub async fn download(&self, url: &str) -> Result<reqwest::Response, ApiError> {
+        self.wait_turn().await;
+        let resp = self
+            .http
+            .get(url)
+            .bearer_auth(self.cfg.token.expose())
+            .send()
+            .await
+            .map_err(|e| if e.is_timeout() { ApiError::Timeout } else { ApiError::Network(network_message(&e)) })?;
+        if !resp.status().is_success() {
+            let status = resp.status().as_u16();
+            let text = resp.text().await.unwrap_or_default();
+            return Err(ApiError::from_status(status, None, &text, self.cfg.token.expose()));
+        }
+        Ok(resp)
+    }
+
+    // ---- conversations --------------------------------------------------------------------
+
+    pub async fn conversations(&self, archived: Archived, page: u32, per_page: u32) -> Result<Page<Conversation>, ApiError> {
+        let query = [
+            ("include", "participants,participants_count,latest_message,messages_count,tags".to_string()),
+            ("sort", "-latest_message".to_string()),
+            ("filter[archived]", archived.as_param().to_string()),
+            ("page", page.to_string()),
+            ("per_page", per_page.to_string()),
+        ];
+        self.get("/api/v1/conversation", &query, true).await
+    }
+
+    pub async fn conversation(&self, uuid: &str) -> Result<Conversation, ApiError> {
+        let query = [("include", "participants,participants_count,latest_message,messages_count,tags".to_string())];
+        self.get(&format!("/api/v1/conversation/{}", seg(uuid)), &query, true).await
+    }
+
+    pub async fn rename_conversation(&self, uuid: &str, name: &str) -> Result<Conversation, ApiError> {
+        self.write(Method::PUT, &format!("/api/v1/conversation/{}", seg(uuid)), &serde_json::json!({ "name": name }))
+            .await
+    }
+
+    pub async fn pin_conversation(&self, uuid: &str, pin: bool) -> Result<(), ApiError> {
+        let _: Value =
+            self.write(Method::POST, &format!("/api/v1/conversation/{}/pin", seg(uuid)), &serde_json::json!({ "pin": pin })).await?;
+        Ok(())
+    }
+
+    pub async fn conversation_messages(&self, uuid: &str, page: u32, per_page: u32) -> Result<Page<ConversationMessage>, ApiError> {
+        let query = [("sort", "-created_at".to_string()), ("page", page.to_string()), ("per_page", per_page.to_string())];
+        self.get(&format!("/api/v1/conversation/{}/messages", seg(uuid)), &query, true).await
+    }
+
+    // ---- clients and contact details ------------------------------------------------------
+
+    pub async fn clients(&self, name: Option<&str>, page: u32, per_page: u32) -> Result<Page<Account>, ApiError> {
+        let mut query = vec![
+            ("filter[type]", "client".to_string()),
+            ("include", "primary_email,primary_phone_number".to_string()),
+            ("page", page.to_string()),
+            ("per_page", per_page.to_string()),
+        ];
+        if let Some(n) = name.map(str::trim).filter(|n| !n.is_empty()) {
+            query.push(("filter[name]", n.to_string()));
+        }
+        self.get("/api/v1/account", &query, true).await
+    }
+
+    pub async fn contact_details(&self, account_uuids: &[String], page: u32, per_page: u32) -> Result<Page<ContactDetail>, ApiError> {
+        let query = [
+            ("filter[account_uuids]", account_uuids.join(",")),
+            ("include", "accounts,primary_accounts".to_string()),
+            ("page", page.to_string()),
+            ("per_page", per_page.to_string()),
+        ];
+        self.get("/api/v2/contact-details", &query, true).await
+    }
+
+    /// One contact detail (there is no show endpoint: `filter[uuid]`). `None` if it is gone.
+    pub async fn contact_detail(&self, uuid: &str) -> Result<Option<ContactDetail>, ApiError> {
+        let query = [("filter[uuid]", uuid.to_string()), ("include", "accounts,primary_accounts".to_string())];
+        let page: Page<ContactDetail> = self.get("/api/v2/contact-details", &query, true).await?;
+        Ok(page.items.into_iter().find(|d| d.uuid == uuid))
+    }
+
+    pub async fn create_contact_detail(&self, body: &ContactDetailWrite) -> Result<ContactDetail, ApiError> {
+        self.write(Method::POST, "/api/v2/contact-details", body).await
+    }
+
+    pub async fn update_contact_detail(&self, uuid: &str, body: &ContactDetailWrite) -> Result<ContactDetail, ApiError> {
+        let mut body = body.clone();
+        body.kind = None; // the type cannot change on update
+        self.write(Method::PUT, &format!("/api/v2/contact-details/{}", seg(uuid)), &body).await
+    }
+}
+
+/// Percent-encode one path segment (uuids should never need it; hostile data might).
+fn seg(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+fn network_message(e: &reqwest::Error) -> String {
+    // reqwest's Display includes the URL (never the token, which travels in a header).
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg = format!("{msg}: {s}");
+        src = s.source();
+    }
+    crate::render::sanitize::line(&msg)
+}
+
+/// Unwrap `{data: {...}}` single-resource envelopes, then decode.
+fn decode<T: DeserializeOwned>(v: Value) -> Result<T, ApiError> {
+    let v = match v {
+        Value::Object(mut o) if o.len() == 1 && o.get("data").is_some_and(Value::is_object) => {
+            o.remove("data").unwrap_or(Value::Null)
+        }
+        v => v,
+    };
+    serde_json::from_value(v).map_err(|e| ApiError::Decode { detail: e.to_string(), excerpt: String::new() })
+}
+
+/// JSON may carry lone UTF-16 surrogates as escapes (`\ud800`), which serde_json rejects. Replace
+/// each unpaired one with U+FFFD so one bad string cannot fail a whole response.
+pub fn replace_lone_surrogates(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains("\\u") && !s.contains("\\U") {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let b = s.as_bytes();
+    let hex4 = |i: usize| -> Option<u16> {
+        if i + 6 <= b.len() && b[i] == b'\\' && (b[i + 1] == b'u') {
+            std::str::from_utf8(&b[i + 2..i + 6]).ok().and_then(|h| u16::from_str_radix(h, 16).ok())
+        } else {
+            None
+        }
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    let mut last = 0;
+    let mut in_string = false;
+    while i < b.len() {
+        let c = b[i];
+        if !in_string {
+            if c == b'"' {
+                in_string = true;
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'"' => {
+                in_string = false;
+                i += 1;
+            }
+            b'\\' => match hex4(i) {
+                Some(hi @ 0xD800..=0xDBFF) => {
+                    if matches!(hex4(i + 6), Some(0xDC00..=0xDFFF)) {
+                        i += 12;
+                    } else {
+                        out.push_str(&s[last..i]);
+                        out.push_str("\\ufffd");
+                        i += 6;
+                        last = i;
+                        let _ = hi;
+                    }
+                }
+                Some(0xDC00..=0xDFFF) => {
+                    out.push_str(&s[last..i]);
+                    out.push_str("\\ufffd");
+                    i += 6;
+                    last = i;
+                }
+                Some(_) => i += 6,
+                None => i += 2,
+            },
+            _ => i += 1,
+        }
+    }
+    if last == 0 {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    out.push_str(&s[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lone_surrogates_become_replacement_chars() {
+        let raw = r#"{"a":"x\ud800y","b":"\ud83d\ude00","c":"\\ud800","d":"\udc00"}"#;
+        let fixed = replace_lone_surrogates(raw);
+        let v: Value = serde_json::from_str(&fixed).expect("valid after fixing");
+        assert_eq!(v["a"], "x\u{fffd}y");
+        assert_eq!(v["b"], "😀");
+        assert_eq!(v["c"], "\\ud800");
+        assert_eq!(v["d"], "\u{fffd}");
+        assert!(serde_json::from_str::<Value>(raw).is_err(), "serde_json must reject the raw form");
+    }
+
+    #[test]
+    fn limiter_caps_requests_per_window() {
+        let mut l = Limiter { max: 3, started: VecDeque::new() };
+        let t0 = Instant::now();
+        assert!(l.acquire(t0).is_zero());
+        assert!(l.acquire(t0).is_zero());
+        assert!(l.acquire(t0).is_zero());
+        let wait = l.acquire(t0 + Duration::from_secs(10));
+        assert!(wait > Duration::from_secs(49) && wait <= Duration::from_secs(50), "{wait:?}");
+        assert!(l.acquire(t0 + Duration::from_secs(60)).is_zero());
+    }
+
+    #[test]
+    fn secret_never_prints() {
+        let s = Secret::new("tok-123");
+        assert!(!format!("{s:?} {s}").contains("tok-123"));
+        let cfg = ClientConfig::new("http://127.0.0.1:1", s);
+        assert!(!format!("{cfg:?}").contains("tok-123"));
+    }
+}

@@ -1,0 +1,414 @@
+//! Plannr resources as the client uses them. Unknown fields are ignored, optional fields are
+//! optional, and every string is sanitised as it is decoded (see `de`).
+use serde::{Deserialize, Serialize};
+
+use super::de;
+use super::page::Page;
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Firm {
+    #[serde(deserialize_with = "de::line")]
+    pub uuid: String,
+    #[serde(deserialize_with = "de::line")]
+    pub name: String,
+}
+
+/// An account (client, employee, external). Used for clients, owners, participants and authors.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Account {
+    #[serde(deserialize_with = "de::line")]
+    pub uuid: String,
+    #[serde(rename = "type", deserialize_with = "de::line")]
+    pub kind: String,
+    #[serde(deserialize_with = "de::line")]
+    pub role: String,
+    #[serde(deserialize_with = "de::line")]
+    pub name: String,
+    #[serde(deserialize_with = "de::line")]
+    pub first_name: String,
+    #[serde(deserialize_with = "de::line")]
+    pub last_name: String,
+    #[serde(deserialize_with = "de::line")]
+    pub email: String,
+    #[serde(deserialize_with = "de::lenient")]
+    pub primary_email: Option<Box<ContactDetail>>,
+    #[serde(deserialize_with = "de::lenient")]
+    pub primary_phone_number: Option<Box<ContactDetail>>,
+}
+
+impl Account {
+    /// The best name to show: `name`, else first + last, else the uuid.
+    pub fn display_name(&self) -> String {
+        if !self.name.trim().is_empty() {
+            return self.name.clone();
+        }
+        let joined = format!("{} {}", self.first_name, self.last_name).trim().to_string();
+        if joined.is_empty() { self.uuid.clone() } else { joined }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Login {
+    #[serde(deserialize_with = "de::line")]
+    pub uuid: String,
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub primary: Option<bool>,
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub has_write_permission: Option<bool>,
+    #[serde(deserialize_with = "de::line")]
+    pub email: String,
+    #[serde(deserialize_with = "de::lenient")]
+    pub account: Option<Account>,
+    #[serde(deserialize_with = "de::lenient")]
+    pub firm: Option<Firm>,
+    #[serde(deserialize_with = "de::opt_line")]
+    pub preferred_account_uuid: Option<String>,
+}
+
+/// `GET /api/v1/logins`: the logins plus `preferred_account_uuid` wherever it was found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Logins {
+    pub logins: Vec<Login>,
+    pub preferred_account_uuid: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Logins {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        let top_pref = v
+            .get("preferred_account_uuid")
+            .and_then(|p| p.as_str())
+            .map(crate::render::sanitize::line);
+        let page: Page<Login> = Page::from_value(v);
+        let preferred_account_uuid =
+            top_pref.or_else(|| page.items.iter().find_map(|l| l.preferred_account_uuid.clone()));
+        Ok(Logins { logins: page.items, preferred_account_uuid })
+    }
+}
+
+impl Logins {
+    /// The account to act as without asking: the preferred one, or the only one.
+    pub fn automatic_choice(&self) -> Option<String> {
+        let accounts: Vec<&Account> = self.logins.iter().filter_map(|l| l.account.as_ref()).collect();
+        if let Some(p) = &self.preferred_account_uuid {
+            if accounts.iter().any(|a| &a.uuid == p) {
+                return Some(p.clone());
+            }
+        }
+        match accounts.as_slice() {
+            [only] => Some(only.uuid.clone()),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Me {
+    #[serde(deserialize_with = "de::line")]
+    pub uuid: String,
+    #[serde(deserialize_with = "de::line")]
+    pub name: String,
+    #[serde(deserialize_with = "de::line")]
+    pub email: String,
+    #[serde(deserialize_with = "de::lenient")]
+    pub current_account: Option<Account>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Mailbox {
+    #[serde(deserialize_with = "de::line")]
+    pub uuid: String,
+    #[serde(deserialize_with = "de::line")]
+    pub name: String,
+    #[serde(rename = "type", deserialize_with = "de::line")]
+    pub kind: String,
+    #[serde(deserialize_with = "de::line")]
+    pub email: String,
+    #[serde(deserialize_with = "de::line")]
+    pub state: String,
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub enabled: Option<bool>,
+    /// Not in the documented schema; shown when a server sends it.
+    #[serde(deserialize_with = "de::opt_u64")]
+    pub messages_count: Option<u64>,
+    #[serde(deserialize_with = "de::line")]
+    pub updated_at: String,
+}
+
+impl Mailbox {
+    pub fn is_enabled(&self) -> bool {
+        self.enabled.unwrap_or(true)
+    }
+}
+
+/// Body of `PUT /api/v1/mailboxes/{uuid}`: only the changed fields.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct MailboxUpdate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Participant {
+    /// from / to / cc / bcc / reply_to / anything else the server invents.
+    #[serde(rename = "type", deserialize_with = "de::line")]
+    pub kind: String,
+    #[serde(deserialize_with = "de::line")]
+    pub name: String,
+    #[serde(deserialize_with = "de::line")]
+    pub email: String,
+}
+
+impl Participant {
+    pub fn display(&self) -> String {
+        match (self.name.trim().is_empty(), self.email.trim().is_empty()) {
+            (false, false) => format!("{} <{}>", self.name, self.email),
+            (false, true) => self.name.clone(),
+            _ => self.email.clone(),
+        }
+    }
+}
+
+/// An email attachment or a conversation file.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Attachment {
+    #[serde(deserialize_with = "de::line")]
+    pub uuid: String,
+    #[serde(deserialize_with = "de::line")]
+    pub name: String,
+    #[serde(deserialize_with = "de::line")]
+    pub filename: String,
+    #[serde(deserialize_with = "de::line")]
+    pub extension: String,
+    #[serde(deserialize_with = "de::opt_u64")]
+    pub size: Option<u64>,
+    #[serde(deserialize_with = "de::opt_line")]
+    pub download_url: Option<String>,
+}
+
+impl Attachment {
+    pub fn display_name(&self) -> &str {
+        if !self.name.is_empty() {
+            &self.name
+        } else if !self.filename.is_empty() {
+            &self.filename
+        } else {
+            &self.uuid
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct EmailMessage {
+    #[serde(deserialize_with = "de::line")]
+    pub uuid: String,
+    #[serde(deserialize_with = "de::line")]
+    pub created_at: String,
+    #[serde(deserialize_with = "de::line")]
+    pub message_created_at: String,
+    #[serde(deserialize_with = "de::line")]
+    pub subject: String,
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub incoming: Option<bool>,
+    #[serde(deserialize_with = "de::opt_block")]
+    pub text: Option<String>,
+    /// Sanitised of controls like every string; still HTML, converted by `render::html`.
+    #[serde(deserialize_with = "de::opt_block")]
+    pub html: Option<String>,
+    #[serde(deserialize_with = "de::opt_u64")]
+    pub thread_count: Option<u64>,
+    #[serde(deserialize_with = "de::lenient")]
+    pub mailbox: Option<Mailbox>,
+    #[serde(deserialize_with = "de::one_or_many")]
+    pub participants: Vec<Participant>,
+    #[serde(deserialize_with = "de::one_or_many")]
+    pub attachments: Vec<Attachment>,
+    #[serde(deserialize_with = "de::lenient")]
+    pub ancestors: Option<Page<EmailMessage>>,
+    #[serde(deserialize_with = "de::lenient")]
+    pub descendants: Option<Page<EmailMessage>>,
+}
+
+impl EmailMessage {
+    /// The sender: the first `from` participant.
+    pub fn from(&self) -> Option<&Participant> {
+        self.participants.iter().find(|p| p.kind.eq_ignore_ascii_case("from"))
+    }
+    /// Sort key: when the mail was sent, falling back to when Plannr stored it.
+    pub fn sort_key(&self) -> &str {
+        if self.message_created_at.is_empty() { &self.created_at } else { &self.message_created_at }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Tag {
+    #[serde(deserialize_with = "de::line")]
+    pub uuid: String,
+    #[serde(deserialize_with = "de::line")]
+    pub name: String,
+    #[serde(deserialize_with = "de::line")]
+    pub colour: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ConversationMessage {
+    #[serde(deserialize_with = "de::line")]
+    pub uuid: String,
+    #[serde(deserialize_with = "de::opt_block")]
+    pub contents: Option<String>,
+    #[serde(deserialize_with = "de::line")]
+    pub created_at: String,
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub edited: Option<bool>,
+    #[serde(deserialize_with = "de::lenient")]
+    pub author: Option<Account>,
+    #[serde(deserialize_with = "de::one_or_many")]
+    pub files: Vec<Attachment>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Conversation {
+    #[serde(deserialize_with = "de::line")]
+    pub uuid: String,
+    #[serde(deserialize_with = "de::line")]
+    pub name: String,
+    #[serde(deserialize_with = "de::line")]
+    pub created_at: String,
+    #[serde(deserialize_with = "de::line")]
+    pub updated_at: String,
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub pinned: Option<bool>,
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub is_admin: Option<bool>,
+    #[serde(deserialize_with = "de::one_or_many")]
+    pub participants: Vec<Account>,
+    #[serde(deserialize_with = "de::opt_u64")]
+    pub participants_count: Option<u64>,
+    #[serde(deserialize_with = "de::lenient")]
+    pub latest_message: Option<ConversationMessage>,
+    #[serde(deserialize_with = "de::opt_u64")]
+    pub messages_count: Option<u64>,
+    #[serde(deserialize_with = "de::one_or_many")]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PhoneMeta {
+    #[serde(deserialize_with = "de::line")]
+    pub country: String,
+    #[serde(deserialize_with = "de::line")]
+    pub formatted: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ContactDetail {
+    #[serde(deserialize_with = "de::line")]
+    pub uuid: String,
+    /// `email` or `phone_number`.
+    #[serde(rename = "type", deserialize_with = "de::line")]
+    pub kind: String,
+    /// The label, e.g. "Work phone".
+    #[serde(deserialize_with = "de::line")]
+    pub name: String,
+    #[serde(deserialize_with = "de::line")]
+    pub value: String,
+    #[serde(deserialize_with = "de::lenient")]
+    pub phone_number_meta: Option<PhoneMeta>,
+    #[serde(deserialize_with = "de::one_or_many")]
+    pub accounts: Vec<Account>,
+    #[serde(deserialize_with = "de::one_or_many")]
+    pub primary_accounts: Vec<Account>,
+    #[serde(deserialize_with = "de::line")]
+    pub created_at: String,
+    #[serde(deserialize_with = "de::line")]
+    pub updated_at: String,
+}
+
+impl ContactDetail {
+    pub fn is_email(&self) -> bool {
+        self.kind == "email"
+    }
+    /// The value as a person reads it (phones formatted when the server formatted them).
+    pub fn display_value(&self) -> &str {
+        match &self.phone_number_meta {
+            Some(m) if !m.formatted.is_empty() => &m.formatted,
+            _ => &self.value,
+        }
+    }
+    pub fn is_primary_for(&self, account_uuid: &str) -> bool {
+        self.primary_accounts.iter().any(|a| a.uuid == account_uuid)
+    }
+}
+
+/// A contact-detail value: a plain string, or `{country, number}` for non-UK phones.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ContactValue {
+    Text(String),
+    Intl { country: String, number: String },
+}
+
+/// Body of `POST /api/v2/contact-details` (with `kind`) and `PUT /api/v2/contact-details/{uuid}`
+/// (without: the type cannot change). Owners and primaries are always sent in full.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContactDetailWrite {
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    pub name: String,
+    pub value: ContactValue,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_primary: Option<bool>,
+    pub account_uuids: Vec<String>,
+    pub primary_account_uuids: Vec<String>,
+}
+
+/// Query of `GET /api/v1/client/{uuid}/emails`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailQuery {
+    pub search: Option<String>,
+    pub incoming: Option<bool>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// Query of `GET /api/v1/mailboxes/message/{uuid}`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ThreadQuery {
+    pub per_page: u32,
+    pub page_ancestors: u32,
+    pub page_descendants: u32,
+}
+
+/// `filter[archived]` of the conversation list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Archived {
+    #[default]
+    Active,
+    Only,
+    With,
+}
+
+impl Archived {
+    pub fn as_param(self) -> &'static str {
+        match self {
+            Archived::Active => "false",
+            Archived::Only => "only",
+            Archived::With => "with",
+        }
+    }
+}

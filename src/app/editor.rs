@@ -1,0 +1,165 @@
+//! The one inline editor (mailbox rename, conversation rename, contact-form fields): a one-line
+//! ratatui-textarea with readline keys and undo, plus a message line for validation errors.
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::{CursorMove, TextArea};
+
+/// Longest name Plannr accepts (characters).
+pub const MAX_NAME: usize = 255;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditorEvent {
+    /// The key changed or moved within the text.
+    Edited,
+    /// Enter.
+    Submit,
+    /// Esc.
+    Cancel,
+    /// A key the editor does not use (Tab, Ctrl-S…): the owner may act on it.
+    Ignored,
+}
+
+#[derive(Debug, Clone)]
+pub struct InlineEditor {
+    pub textarea: TextArea<'static>,
+    /// The value the editor opened with (to tell "changed" and "unchanged").
+    pub original: String,
+    /// Shown under the field: a validation problem or the server's message.
+    pub error: Option<String>,
+}
+
+impl InlineEditor {
+    pub fn new(text: &str) -> InlineEditor {
+        let mut textarea = TextArea::new(vec![one_line(text)]);
+        textarea.move_cursor(CursorMove::End);
+        textarea.set_cursor_line_style(ratatui::style::Style::default());
+        textarea.set_max_histories(200);
+        InlineEditor { textarea, original: text.to_string(), error: None }
+    }
+
+    /// Reopen with text the user had typed (after a failed save), keeping the original value.
+    pub fn with_text(original: &str, typed: &str) -> InlineEditor {
+        let mut e = InlineEditor::new(original);
+        e.set_text(typed);
+        e
+    }
+
+    pub fn text(&self) -> String {
+        self.textarea.lines().join(" ")
+    }
+
+    pub fn set_text(&mut self, text: &str) {
+        self.textarea.select_all();
+        self.textarea.cut();
+        self.textarea.insert_str(one_line(text));
+    }
+
+    pub fn changed(&self) -> bool {
+        self.text() != self.original
+    }
+
+    /// Handle a key. Newlines never enter the text; the usual readline keys work (Ctrl-A/E/W/U/K,
+    /// Alt-B/F, Home/End, Ctrl-Z / Ctrl-R for undo and redo).
+    pub fn on_key(&mut self, key: KeyEvent) -> EditorEvent {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Enter => return EditorEvent::Submit,
+            KeyCode::Esc => return EditorEvent::Cancel,
+            KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => return EditorEvent::Ignored,
+            KeyCode::Char('s') if ctrl => return EditorEvent::Ignored,
+            KeyCode::Char('m' | 'j') if ctrl => return EditorEvent::Submit,
+            KeyCode::Char('z') if ctrl => {
+                self.textarea.undo();
+            }
+            KeyCode::Char('r') if ctrl => {
+                self.textarea.redo();
+            }
+            KeyCode::Char('u') if ctrl => {
+                self.textarea.delete_line_by_head();
+            }
+            _ => {
+                self.textarea.input(key);
+            }
+        }
+        // Any edit clears a stale validation message; it is recomputed on submit.
+        self.error = None;
+        EditorEvent::Edited
+    }
+
+    /// Bracketed paste: inserted as one line.
+    pub fn paste(&mut self, s: &str) {
+        self.textarea.insert_str(one_line(&crate::render::sanitize::line(s)));
+        self.error = None;
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.replace(['\r', '\n'], " ")
+}
+
+/// Rules shared by every rename: trimmed, not blank, at most 255 characters.
+pub fn validate_name(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("The name cannot be blank.".into());
+    }
+    let n = t.chars().count();
+    if n > MAX_NAME {
+        return Err(format!("The name is {n} characters; the most Plannr accepts is {MAX_NAME}."));
+    }
+    Ok(t.to_string())
+}
+
+/// Where a save stands. The typed text stays in the owner's state until `Saved` or a discard.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveState {
+    Editing,
+    /// Sent; the UI shows the new value marked as saving.
+    Saving { id: u64 },
+    /// The server refused it (422): reopen the editor with the message.
+    Rejected { message: String },
+    /// Network/5xx/timeout: old value back, text kept, retry offered.
+    Failed { message: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(c, m)
+    }
+
+    #[test]
+    fn readline_keys_and_undo() {
+        let mut e = InlineEditor::new("Annual review");
+        assert!(!e.changed());
+        e.on_key(key(KeyCode::Char('w'), KeyModifiers::CONTROL));
+        assert_eq!(e.text(), "Annual ");
+        e.on_key(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
+        assert_eq!(e.text(), "Annual review");
+        e.on_key(key(KeyCode::Char('a'), KeyModifiers::CONTROL));
+        e.on_key(key(KeyCode::Char('X'), KeyModifiers::SHIFT));
+        assert_eq!(e.text(), "XAnnual review");
+        e.on_key(key(KeyCode::Char('e'), KeyModifiers::CONTROL));
+        e.on_key(key(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        assert_eq!(e.text(), "");
+        assert!(e.changed());
+        assert_eq!(e.on_key(key(KeyCode::Enter, KeyModifiers::NONE)), EditorEvent::Submit);
+        assert_eq!(e.on_key(key(KeyCode::Esc, KeyModifiers::NONE)), EditorEvent::Cancel);
+    }
+
+    #[test]
+    fn paste_stays_on_one_line() {
+        let mut e = InlineEditor::new("");
+        e.paste("a\nb\x1b[31mc");
+        assert_eq!(e.text(), "a bc");
+    }
+
+    #[test]
+    fn name_rules() {
+        assert_eq!(validate_name("  Review  "), Ok("Review".into()));
+        assert!(validate_name("   ").is_err());
+        assert!(validate_name(&"x".repeat(256)).is_err());
+        assert!(validate_name(&"é".repeat(255)).is_ok());
+    }
+}

@@ -1,0 +1,543 @@
+//! All application state and the pure `update(state, msg) -> commands`. Knows state and rules,
+//! nothing of HTTP or terminals: the worker turns `Command`s into I/O and answers with `Msg`s.
+pub mod contacts;
+pub mod conversations;
+pub mod editor;
+pub mod list;
+pub mod mail;
+pub mod mailboxes;
+pub mod paged;
+pub mod rename;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::api::models::*;
+use crate::api::{ApiError, Page};
+
+pub type RequestId = u64;
+
+/// Every API call the app can ask for. The worker maps each to one `api::Client` method.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Call {
+    Logins,
+    Mailboxes,
+    UpdateMailbox { uuid: String, update: MailboxUpdate },
+    Thread { uuid: String, query: ThreadQuery },
+    ClientEmails { client_uuid: String, query: EmailQuery },
+    Conversations { archived: Archived, page: u32, per_page: u32 },
+    Conversation { uuid: String },
+    RenameConversation { uuid: String, name: String },
+    PinConversation { uuid: String, pin: bool },
+    ConversationMessages { uuid: String, page: u32, per_page: u32 },
+    Clients { name: Option<String>, page: u32, per_page: u32 },
+    ContactDetails { account_uuids: Vec<String>, page: u32, per_page: u32 },
+    ContactDetail { uuid: String },
+    CreateContactDetail { body: ContactDetailWrite },
+    UpdateContactDetail { uuid: String, body: ContactDetailWrite },
+}
+
+impl Call {
+    /// Writes to the same resource are sent one after another, in the order asked, so the last
+    /// one asked is the last one the server applies.
+    pub fn write_key(&self) -> Option<String> {
+        match self {
+            Call::UpdateMailbox { uuid, .. } => Some(format!("mailbox/{uuid}")),
+            Call::RenameConversation { uuid, .. } | Call::PinConversation { uuid, .. } => {
+                Some(format!("conversation/{uuid}"))
+            }
+            Call::UpdateContactDetail { uuid, .. } => Some(format!("contact-detail/{uuid}")),
+            _ => None,
+        }
+    }
+}
+
+/// The typed answer to a `Call`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Logins(Logins),
+    Mailboxes(Vec<Mailbox>),
+    Mailbox(Mailbox),
+    Email(Box<EmailMessage>),
+    Emails(Page<EmailMessage>),
+    Conversations(Page<Conversation>),
+    Conversation(Box<Conversation>),
+    Done,
+    ConversationMessages(Page<ConversationMessage>),
+    Clients(Page<Account>),
+    ContactDetails(Page<ContactDetail>),
+    ContactDetail(Option<Box<ContactDetail>>),
+}
+
+/// Timers exist only while something needs them (no periodic tick when idle).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Timer {
+    /// Clear the status message if it is still message number `seq`.
+    StatusFade(u64),
+    /// Advance the spinner (armed only while requests are in flight).
+    Spinner,
+    /// A debounced search of a pane fires if `seq` is still the latest keystroke.
+    Debounce { tab: Tab, seq: u64 },
+}
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    Api { id: RequestId, result: Result<Reply, ApiError> },
+    Timer(Timer),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Api { id: RequestId, call: Call },
+    Timer { after: Duration, timer: Timer },
+    /// Act as this account from now on (`X-PLANNR-ACCOUNT-UUID`).
+    SetAccount(String),
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Mailboxes,
+    Mail,
+    Conversations,
+    Contacts,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Mailboxes, Tab::Mail, Tab::Conversations, Tab::Contacts];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Mailboxes => "Mailboxes",
+            Tab::Mail => "Mail",
+            Tab::Conversations => "Conversations",
+            Tab::Contacts => "Contacts",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// Where an API answer goes. Each pane defines its own route type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route {
+    Logins,
+    Mailboxes(mailboxes::Route),
+    Mail(mail::Route),
+    Conversations(conversations::Route),
+    Contacts(contacts::Route),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusMessage {
+    pub level: Level,
+    pub text: String,
+    pub seq: u64,
+}
+
+/// Settings the panes need (from config and flags).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Thread page size (`per_page` of the thread view), 1..=500.
+    pub thread_page_size: u32,
+    /// Page size of the other lists.
+    pub list_page_size: u32,
+    /// How long an info/error message stays in the status bar.
+    pub status_fade: Duration,
+    pub search_debounce: Duration,
+    /// `y` copies via OSC 52 only when this is on.
+    pub osc52_copy: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            thread_page_size: 25,
+            list_page_size: 50,
+            status_fade: Duration::from_secs(8),
+            search_debounce: Duration::from_millis(300),
+            osc52_copy: false,
+        }
+    }
+}
+
+/// What every pane may use while handling a message: request ids, the status bar, commands out,
+/// and navigation to another pane.
+#[derive(Debug, Default)]
+pub struct Core {
+    next_id: RequestId,
+    pub pending: HashMap<RequestId, Route>,
+    pub out: Vec<Command>,
+    pub nav: Vec<Nav>,
+    pub status: Option<StatusMessage>,
+    status_seq: u64,
+    pub settings: Settings,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub spinner: usize,
+    spinner_armed: bool,
+    /// "Account name · Firm" once known.
+    pub account_label: String,
+    pub account_uuid: Option<String>,
+    /// Ctrl-C was pressed once while something unsaved was open.
+    pub quit_armed: bool,
+    pub seq: u64,
+}
+
+/// Cross-pane navigation asked for by a pane.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Nav {
+    /// Open the Mail pane limited to this mailbox.
+    MailForMailbox { uuid: String, name: String },
+    Tab(Tab),
+}
+
+impl Core {
+    /// Ask the worker for `call`; its answer comes back to `route`.
+    pub fn request(&mut self, route: Route, call: Call) -> RequestId {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.pending.insert(id, route);
+        self.out.push(Command::Api { id, call });
+        if !self.spinner_armed {
+            self.spinner_armed = true;
+            self.out.push(Command::Timer { after: Duration::from_millis(120), timer: Timer::Spinner });
+        }
+        id
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.pending.len()
+    }
+
+    fn set_status(&mut self, level: Level, text: String) {
+        self.status_seq += 1;
+        self.status = Some(StatusMessage { level, text, seq: self.status_seq });
+        let after = self.settings.status_fade;
+        self.out.push(Command::Timer { after, timer: Timer::StatusFade(self.status_seq) });
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.set_status(Level::Info, text.into());
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.set_status(Level::Error, text.into());
+    }
+
+    /// Start (or restart) a debounce timer for a pane's search box; returns its sequence number.
+    pub fn debounce(&mut self, tab: Tab) -> u64 {
+        self.seq += 1;
+        let after = self.settings.search_debounce;
+        self.out.push(Command::Timer { after, timer: Timer::Debounce { tab, seq: self.seq } });
+        self.seq
+    }
+
+    /// Rows available to a pane's body (the screen less the tab bar and the status bar).
+    pub fn pane_rows(&self) -> usize {
+        self.size.1.saturating_sub(2) as usize
+    }
+}
+
+/// Choosing which account to act as, when the token reaches several.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoginPicker {
+    pub choices: Vec<(String, String)>,
+    pub nav: list::ListNav,
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub tab: Tab,
+    pub core: Core,
+    pub mailboxes: mailboxes::MailboxesPane,
+    pub mail: mail::MailPane,
+    pub conversations: conversations::ConversationsPane,
+    pub contacts: contacts::ContactsPane,
+    pub help: bool,
+    pub login_picker: Option<LoginPicker>,
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(settings: Settings, account_uuid: Option<String>, size: (u16, u16)) -> State {
+        State {
+            tab: Tab::Mailboxes,
+            core: Core { settings: settings.clone(), size, account_uuid, ..Core::default() },
+            mailboxes: mailboxes::MailboxesPane::default(),
+            mail: mail::MailPane::new(&settings),
+            conversations: conversations::ConversationsPane::new(&settings),
+            contacts: contacts::ContactsPane::new(&settings),
+            help: false,
+            login_picker: None,
+            quit: false,
+        }
+    }
+
+    /// The first commands: who am I (for the account label, and to pick an account), and the
+    /// first pane's data if the account is already known.
+    pub fn init(&mut self) -> Vec<Command> {
+        self.core.request(Route::Logins, Call::Logins);
+        if let Some(acc) = self.core.account_uuid.clone() {
+            self.core.out.push(Command::SetAccount(acc));
+            self.activate(self.tab);
+        }
+        std::mem::take(&mut self.core.out)
+    }
+
+    fn activate(&mut self, tab: Tab) {
+        self.tab = tab;
+        if self.core.account_uuid.is_none() {
+            return;
+        }
+        match tab {
+            Tab::Mailboxes => self.mailboxes.on_show(&mut self.core),
+            Tab::Mail => self.mail.on_show(&mut self.core),
+            Tab::Conversations => self.conversations.on_show(&mut self.core),
+            Tab::Contacts => self.contacts.on_show(&mut self.core),
+        }
+    }
+
+    /// Whether the active pane is taking text input (so `q`, digits and `?` are typed, not keys).
+    pub fn captures_input(&self) -> bool {
+        match self.tab {
+            Tab::Mailboxes => self.mailboxes.captures_input(),
+            Tab::Mail => self.mail.captures_input(),
+            Tab::Conversations => self.conversations.captures_input(),
+            Tab::Contacts => self.contacts.captures_input(),
+        }
+    }
+
+    fn has_unsaved(&self) -> bool {
+        self.mailboxes.has_unsaved() || self.conversations.has_unsaved() || self.contacts.has_unsaved()
+    }
+
+    /// Help lines for the current pane: (keys, what they do).
+    pub fn help_lines(&self) -> Vec<(&'static str, &'static str)> {
+        let mut lines = match self.tab {
+            Tab::Mailboxes => mailboxes::HELP.to_vec(),
+            Tab::Mail => mail::HELP.to_vec(),
+            Tab::Conversations => conversations::HELP.to_vec(),
+            Tab::Contacts => contacts::HELP.to_vec(),
+        };
+        lines.extend_from_slice(GLOBAL_HELP);
+        lines
+    }
+}
+
+pub const GLOBAL_HELP: &[(&str, &str)] = &[
+    ("1 2 3 4", "Mailboxes · Mail · Conversations · Contacts"),
+    ("Tab / Shift-Tab", "next / previous pane"),
+    ("?", "this help (any key closes it)"),
+    ("q / Esc", "back out (q quits at the top)"),
+    ("Ctrl-C", "quit from anywhere"),
+];
+
+/// The pure update: apply one message, return what should be done.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
+    match msg {
+        Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Msg::Key(_) => {}
+        Msg::Paste(text) => match state.tab {
+            Tab::Mailboxes => state.mailboxes.on_paste(&text, &mut state.core),
+            Tab::Mail => state.mail.on_paste(&text, &mut state.core),
+            Tab::Conversations => state.conversations.on_paste(&text, &mut state.core),
+            Tab::Contacts => state.contacts.on_paste(&text, &mut state.core),
+        },
+        Msg::Resize(w, h) => {
+            state.core.size = (w, h);
+            state.mailboxes.on_resize(&mut state.core);
+            state.mail.on_resize(&mut state.core);
+            state.conversations.on_resize(&mut state.core);
+            state.contacts.on_resize(&mut state.core);
+        }
+        Msg::Api { id, result } => on_result(state, id, result),
+        Msg::Timer(t) => on_timer(state, t),
+    }
+    apply_nav(state);
+    std::mem::take(&mut state.core.out)
+}
+
+fn apply_nav(state: &mut State) {
+    while !state.core.nav.is_empty() {
+        for nav in std::mem::take(&mut state.core.nav) {
+            match nav {
+                Nav::Tab(t) => state.activate(t),
+                Nav::MailForMailbox { uuid, name } => {
+                    state.mail.set_mailbox_filter(Some((uuid, name)), &mut state.core);
+                    state.activate(Tab::Mail);
+                }
+            }
+        }
+    }
+}
+
+fn on_timer(state: &mut State, t: Timer) {
+    match t {
+        Timer::StatusFade(seq) => {
+            if state.core.status.as_ref().is_some_and(|s| s.seq == seq) {
+                state.core.status = None;
+            }
+        }
+        Timer::Spinner => {
+            state.core.spinner_armed = false;
+            if state.core.in_flight() > 0 {
+                state.core.spinner = state.core.spinner.wrapping_add(1);
+                state.core.spinner_armed = true;
+                state.core.out.push(Command::Timer { after: Duration::from_millis(120), timer: Timer::Spinner });
+            }
+        }
+        Timer::Debounce { tab, seq } => match tab {
+            Tab::Mailboxes => {}
+            Tab::Mail => state.mail.on_debounce(seq, &mut state.core),
+            Tab::Conversations => state.conversations.on_debounce(seq, &mut state.core),
+            Tab::Contacts => state.contacts.on_debounce(seq, &mut state.core),
+        },
+    }
+}
+
+fn on_result(state: &mut State, id: RequestId, result: Result<Reply, ApiError>) {
+    let Some(route) = state.core.pending.remove(&id) else {
+        return; // nobody waits for it any more
+    };
+    if matches!(result, Err(ApiError::Unauthenticated)) {
+        state.core.error("Plannr refused the token (401). Get a new token and restart; nothing you typed was sent.");
+    }
+    match route {
+        Route::Logins => on_logins(state, result),
+        Route::Mailboxes(r) => state.mailboxes.on_result(r, id, result, &mut state.core),
+        Route::Mail(r) => state.mail.on_result(r, id, result, &mut state.core),
+        Route::Conversations(r) => state.conversations.on_result(r, id, result, &mut state.core),
+        Route::Contacts(r) => state.contacts.on_result(r, id, result, &mut state.core),
+    }
+}
+
+fn on_logins(state: &mut State, result: Result<Reply, ApiError>) {
+    let logins = match result {
+        Ok(Reply::Logins(l)) => l,
+        Ok(_) => return,
+        Err(e) => {
+            if state.core.account_uuid.is_none() {
+                state.core.error(format!("Could not list your Plannr accounts: {e}"));
+            }
+            return;
+        }
+    };
+    let label = |uuid: &str| {
+        logins.logins.iter().find(|l| l.account.as_ref().is_some_and(|a| a.uuid == uuid)).map(|l| {
+            let name = l.account.as_ref().map(Account::display_name).unwrap_or_default();
+            match &l.firm {
+                Some(f) if !f.name.is_empty() => format!("{name} · {}", f.name),
+                _ => name,
+            }
+        })
+    };
+    if let Some(acc) = state.core.account_uuid.clone() {
+        state.core.account_label = label(&acc).unwrap_or(acc);
+        return;
+    }
+    if let Some(acc) = logins.automatic_choice() {
+        choose_account(state, acc.clone(), label(&acc).unwrap_or(acc));
+        return;
+    }
+    let choices: Vec<(String, String)> = logins
+        .logins
+        .iter()
+        .filter_map(|l| l.account.as_ref().map(|a| a.uuid.clone()))
+        .map(|uuid| (uuid.clone(), label(&uuid).unwrap_or_else(|| uuid.clone())))
+        .collect();
+    if choices.is_empty() {
+        state.core.error("This token has no Plannr accounts to act as. Pass --account UUID.");
+    } else {
+        state.login_picker = Some(LoginPicker { choices, nav: list::ListNav::default() });
+    }
+}
+
+fn choose_account(state: &mut State, uuid: String, label: String) {
+    state.core.account_uuid = Some(uuid.clone());
+    state.core.account_label = label;
+    state.core.out.push(Command::SetAccount(uuid));
+    state.activate(state.tab);
+}
+
+fn on_key(state: &mut State, key: KeyEvent) {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        if state.has_unsaved() && !state.core.quit_armed {
+            state.core.quit_armed = true;
+            state.core.error("You have unsaved text open. Press Ctrl-C again to quit anyway.");
+        } else {
+            state.quit = true;
+            state.core.out.push(Command::Quit);
+        }
+        return;
+    }
+    state.core.quit_armed = false;
+    if state.help {
+        state.help = false;
+        return;
+    }
+    if let Some(picker) = &mut state.login_picker {
+        let rows = state.core.pane_rows();
+        let len = picker.choices.len();
+        if picker.nav.on_key(&key, len, rows) {
+            return;
+        }
+        match key.code {
+            KeyCode::Enter => {
+                if let Some((uuid, label)) = picker.choices.get(picker.nav.selected).cloned() {
+                    state.login_picker = None;
+                    choose_account(state, uuid, label);
+                }
+            }
+            KeyCode::Char('q') | KeyCode::Esc => {
+                state.quit = true;
+                state.core.out.push(Command::Quit);
+            }
+            _ => {}
+        }
+        return;
+    }
+    if !state.captures_input() {
+        let tab = match key.code {
+            KeyCode::Char('1') => Some(Tab::Mailboxes),
+            KeyCode::Char('2') => Some(Tab::Mail),
+            KeyCode::Char('3') => Some(Tab::Conversations),
+            KeyCode::Char('4') => Some(Tab::Contacts),
+            KeyCode::Tab => Some(Tab::ALL[(state.tab.index() + 1) % 4]),
+            KeyCode::BackTab => Some(Tab::ALL[(state.tab.index() + 3) % 4]),
+            _ => None,
+        };
+        if let Some(t) = tab {
+            state.activate(t);
+            return;
+        }
+        if key.code == KeyCode::Char('?') {
+            state.help = true;
+            return;
+        }
+    }
+    let handled = match state.tab {
+        Tab::Mailboxes => state.mailboxes.on_key(key, &mut state.core),
+        Tab::Mail => state.mail.on_key(key, &mut state.core),
+        Tab::Conversations => state.conversations.on_key(key, &mut state.core),
+        Tab::Contacts => state.contacts.on_key(key, &mut state.core),
+    };
+    if !handled && key.code == KeyCode::Char('q') && !state.captures_input() {
+        state.quit = true;
+        state.core.out.push(Command::Quit);
+    }
+}

@@ -1,0 +1,181 @@
+//! The rename flow shared by mailboxes and conversations: edit → validate → save (optimistic) →
+//! saved | rejected (422: editor reopens with the message) | failed (text kept, retry offered).
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::editor::{validate_name, EditorEvent, InlineEditor, SaveState};
+use crate::api::ApiError;
+
+#[derive(Debug, Clone)]
+pub struct Rename {
+    /// The uuid of what is being renamed.
+    pub target: String,
+    pub editor: InlineEditor,
+    pub state: SaveState,
+    /// The editor is on screen (false while saving, or after a failure until reopened).
+    pub open: bool,
+    /// Esc was pressed with changes: the next Esc or `y` discards, anything else keeps editing.
+    pub confirm_discard: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RenameOutcome {
+    /// Keep going (the key edited text, or asked for confirmation).
+    Continue,
+    /// Close the editor and forget the text (cancelled, or unchanged name: nothing to send).
+    Close,
+    /// Send this (validated, trimmed) name.
+    Save(String),
+}
+
+impl Rename {
+    pub fn open(target: &str, current: &str) -> Rename {
+        Rename {
+            target: target.to_string(),
+            editor: InlineEditor::new(current),
+            state: SaveState::Editing,
+            open: true,
+            confirm_discard: false,
+        }
+    }
+
+    /// The text the user typed (kept across failures until saved or discarded).
+    pub fn typed(&self) -> String {
+        self.editor.text()
+    }
+
+    pub fn is_saving(&self) -> bool {
+        matches!(self.state, SaveState::Saving { .. })
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) -> RenameOutcome {
+        if self.confirm_discard {
+            self.confirm_discard = false;
+            if matches!(key.code, KeyCode::Esc | KeyCode::Char('y') | KeyCode::Char('Y')) {
+                return RenameOutcome::Close;
+            }
+            self.editor.error = None;
+            if matches!(key.code, KeyCode::Char('n') | KeyCode::Char('N')) {
+                return RenameOutcome::Continue;
+            }
+        }
+        match self.editor.on_key(key) {
+            EditorEvent::Edited | EditorEvent::Ignored => RenameOutcome::Continue,
+            EditorEvent::Cancel => {
+                if self.editor.changed() {
+                    self.confirm_discard = true;
+                    self.editor.error = Some("Discard your changes? Esc/y discards, n keeps editing.".into());
+                    RenameOutcome::Continue
+                } else {
+                    RenameOutcome::Close
+                }
+            }
+            EditorEvent::Submit => match validate_name(&self.editor.text()) {
+                Err(reason) => {
+                    self.editor.error = Some(reason);
+                    RenameOutcome::Continue
+                }
+                Ok(name) if name == self.editor.original.trim() => RenameOutcome::Close,
+                Ok(name) => RenameOutcome::Save(name),
+            },
+        }
+    }
+
+    /// The save was sent with request `id`.
+    pub fn saving(&mut self, id: u64) {
+        self.state = SaveState::Saving { id };
+        self.open = false;
+        self.editor.error = None;
+    }
+
+    /// The server answered an error for request `id`. A 422 reopens the editor with the server's
+    /// message; anything else keeps the text closed with a retry offered. Returns the status-bar
+    /// message, or None if `id` was not the save in flight (a stale answer).
+    pub fn failed(&mut self, id: u64, err: &ApiError) -> Option<String> {
+        if self.state != (SaveState::Saving { id }) {
+            return None;
+        }
+        match err {
+            ApiError::Validation { message, errors } => {
+                let msg = errors.get("name").and_then(|m| m.first()).cloned().unwrap_or_else(|| message.clone());
+                self.state = SaveState::Rejected { message: msg.clone() };
+                self.editor.error = Some(msg.clone());
+                self.open = true;
+                Some(format!("Plannr refused the name: {msg}"))
+            }
+            other => {
+                let msg = other.to_string();
+                self.state = SaveState::Failed { message: msg.clone() };
+                Some(format!("Could not save the name ({msg}). Your text is kept: press r to retry."))
+            }
+        }
+    }
+
+    /// Reopen after a failure, with the typed text.
+    pub fn reopen(&mut self) {
+        self.open = true;
+        self.state = SaveState::Editing;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyModifiers;
+
+    fn k(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    fn type_str(r: &mut Rename, s: &str) {
+        for c in s.chars() {
+            r.on_key(k(KeyCode::Char(c)));
+        }
+    }
+
+    #[test]
+    fn unchanged_sends_nothing_blank_is_refused() {
+        let mut r = Rename::open("u1", "Annual review");
+        assert_eq!(r.on_key(k(KeyCode::Enter)), RenameOutcome::Close);
+        let mut r = Rename::open("u1", "Annual review");
+        r.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        type_str(&mut r, "   ");
+        assert_eq!(r.on_key(k(KeyCode::Enter)), RenameOutcome::Continue);
+        assert!(r.editor.error.as_deref().unwrap_or("").contains("blank"));
+    }
+
+    #[test]
+    fn save_reject_fail_retry_cycle_keeps_text() {
+        let mut r = Rename::open("u1", "Old");
+        type_str(&mut r, " name ");
+        assert_eq!(r.on_key(k(KeyCode::Enter)), RenameOutcome::Save("Old name".into()));
+        r.saving(5);
+        assert!(r.failed(4, &ApiError::Timeout).is_none(), "stale answer ignored");
+        let err = ApiError::Validation {
+            message: "bad".into(),
+            errors: [("name".to_string(), vec!["Too rude".to_string()])].into_iter().collect(),
+        };
+        assert!(r.failed(5, &err).is_some());
+        assert!(r.open);
+        assert_eq!(r.editor.error.as_deref(), Some("Too rude"));
+        assert_eq!(r.typed(), "Old name ");
+        assert_eq!(r.on_key(k(KeyCode::Enter)), RenameOutcome::Save("Old name".into()));
+        r.saving(6);
+        assert!(r.failed(6, &ApiError::Server { status: 500, message: "x".into() }).is_some());
+        assert!(!r.open);
+        assert_eq!(r.typed(), "Old name ", "text kept after a network failure");
+        r.reopen();
+        assert!(r.open);
+    }
+
+    #[test]
+    fn esc_with_changes_asks_first() {
+        let mut r = Rename::open("u1", "Old");
+        type_str(&mut r, "x");
+        assert_eq!(r.on_key(k(KeyCode::Esc)), RenameOutcome::Continue);
+        assert!(r.confirm_discard);
+        assert_eq!(r.on_key(k(KeyCode::Char('n'))), RenameOutcome::Continue);
+        assert_eq!(r.typed(), "Oldx");
+        r.on_key(k(KeyCode::Esc));
+        assert_eq!(r.on_key(k(KeyCode::Esc)), RenameOutcome::Close);
+    }
+}

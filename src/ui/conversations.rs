@@ -1,0 +1,11 @@
+//! Conversations pane drawing.
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::widgets;
+use crate::app::conversations::ConversationsPane;
+use crate::app::Core;
+
+pub fn draw(_pane: &ConversationsPane, _core: &Core, area: Rect, frame: &mut Frame) {
+    widgets::hint(" loading…", area, frame.buffer_mut());
+}

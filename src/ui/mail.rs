@@ -1,0 +1,11 @@
+//! Mail pane drawing.
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::widgets;
+use crate::app::mail::MailPane;
+use crate::app::Core;
+
+pub fn draw(_pane: &MailPane, _core: &Core, area: Rect, frame: &mut Frame) {
+    widgets::hint(" loading…", area, frame.buffer_mut());
+}

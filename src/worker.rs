@@ -1,0 +1,112 @@
+//! The background task: the only place that awaits I/O. It receives `Command`s, runs API calls
+//! concurrently (bounded), and answers with `Msg`s tagged with the request id.
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot, Semaphore};
+
+use crate::api::{ApiError, Client};
+use crate::app::{Call, Command, Msg, Reply};
+
+/// How many API calls may be in flight at once.
+pub const MAX_CONCURRENT: usize = 6;
+
+pub struct Worker {
+    client: Arc<Client>,
+    tx: mpsc::UnboundedSender<Msg>,
+    limit: Arc<Semaphore>,
+    /// Per written resource, the signal that its latest write finished: the next write to the same
+    /// resource waits for it, so writes go out in the order they were asked and the last one asked
+    /// is the last one applied.
+    write_chain: HashMap<String, oneshot::Receiver<()>>,
+}
+
+impl Worker {
+    pub fn new(client: Arc<Client>, tx: mpsc::UnboundedSender<Msg>) -> Worker {
+        Worker { client, tx, limit: Arc::new(Semaphore::new(MAX_CONCURRENT)), write_chain: HashMap::new() }
+    }
+
+    /// Run until `Command::Quit` or the app side hangs up.
+    pub async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Command>) {
+        while let Some(cmd) = rx.recv().await {
+            if !self.handle(cmd) {
+                break;
+            }
+        }
+    }
+
+    /// Start one command. Returns false on Quit.
+    pub fn handle(&mut self, cmd: Command) -> bool {
+        match cmd {
+            Command::Quit => return false,
+            Command::SetAccount(uuid) => self.client.set_account(uuid),
+            Command::Timer { after, timer } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(after).await;
+                    let _ = tx.send(Msg::Timer(timer));
+                });
+            }
+            Command::Api { id, call } => {
+                let (mut before, mut done) = (None, None);
+                if let Some(key) = call.write_key() {
+                    let (done_tx, done_rx) = oneshot::channel();
+                    before = self.write_chain.insert(key, done_rx);
+                    done = Some(done_tx);
+                }
+                self.write_chain.retain(|_, rx| matches!(rx.try_recv(), Err(oneshot::error::TryRecvError::Empty)));
+                let (client, tx, limit) = (self.client.clone(), self.tx.clone(), self.limit.clone());
+                tokio::spawn(async move {
+                    if let Some(prev) = before {
+                        let _ = prev.await; // finished or dropped: either way our turn
+                    }
+                    let result = {
+                        let _permit = limit.acquire_owned().await;
+                        call_api(&client, call).await
+                    };
+                    if let Some(d) = done {
+                        let _ = d.send(());
+                    }
+                    let _ = tx.send(Msg::Api { id, result });
+                });
+            }
+        }
+        true
+    }
+}
+
+/// Map one `Call` to its client method.
+pub async fn call_api(c: &Client, call: Call) -> Result<Reply, ApiError> {
+    Ok(match call {
+        Call::Logins => Reply::Logins(c.logins().await?),
+        Call::Mailboxes => Reply::Mailboxes(c.mailboxes().await?),
+        Call::UpdateMailbox { uuid, update } => Reply::Mailbox(c.update_mailbox(&uuid, &update).await?),
+        Call::Thread { uuid, query } => Reply::Email(Box::new(c.message_thread(&uuid, query).await?)),
+        Call::ClientEmails { client_uuid, query } => Reply::Emails(c.client_emails(&client_uuid, &query).await?),
+        Call::Conversations { archived, page, per_page } => {
+            Reply::Conversations(c.conversations(archived, page, per_page).await?)
+        }
+        Call::Conversation { uuid } => Reply::Conversation(Box::new(c.conversation(&uuid).await?)),
+        Call::RenameConversation { uuid, name } => {
+            Reply::Conversation(Box::new(c.rename_conversation(&uuid, &name).await?))
+        }
+        Call::PinConversation { uuid, pin } => {
+            c.pin_conversation(&uuid, pin).await?;
+            Reply::Done
+        }
+        Call::ConversationMessages { uuid, page, per_page } => {
+            Reply::ConversationMessages(c.conversation_messages(&uuid, page, per_page).await?)
+        }
+        Call::Clients { name, page, per_page } => Reply::Clients(c.clients(name.as_deref(), page, per_page).await?),
+        Call::ContactDetails { account_uuids, page, per_page } => {
+            Reply::ContactDetails(c.contact_details(&account_uuids, page, per_page).await?)
+        }
+        Call::ContactDetail { uuid } => Reply::ContactDetail(c.contact_detail(&uuid).await?.map(Box::new)),
+        Call::CreateContactDetail { body } => {
+            Reply::ContactDetail(Some(Box::new(c.create_contact_detail(&body).await?)))
+        }
+        Call::UpdateContactDetail { uuid, body } => {
+            Reply::ContactDetail(Some(Box::new(c.update_contact_detail(&uuid, &body).await?)))
+        }
+    })
+}
