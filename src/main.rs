@@ -134,6 +134,14 @@ fn to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
+/// Seconds since the Unix epoch (0 if the clock is before it).
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
 /// The event loop: wait for input or a worker answer, drain everything pending, update, then draw
 /// once. No periodic tick: timers exist only while something needs them.
 async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -> io::Result<()> {
@@ -151,6 +159,7 @@ async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -
         }
     };
     send(state.init());
+    state.core.now = unix_now();
     let mut events = EventStream::new();
     terminal.draw(|f| ui::draw(&state, f))?;
     loop {
@@ -169,6 +178,7 @@ async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -
         while let Ok(m) = msg_rx.try_recv() {
             batch.push(m);
         }
+        state.core.now = unix_now();
         for msg in batch {
             send(app::update(&mut state, msg));
         }

@@ -1,35 +1,751 @@
-//! Conversations pane.
-use crossterm::event::KeyEvent;
+//! Conversations pane: the list (paged, newest activity first, client-side filter, archived
+//! toggle, pin), the open conversation (messages newest at the bottom, older pages loaded while
+//! scrolling up, anchored so nothing jumps) and rename from the keyboard.
+//!
+//! Renames are kept per conversation (`renames: uuid → RenameSlot`), so several can be in flight
+//! at once. Each slot remembers the latest save sent: the list shows that name at once (marked as
+//! saving), older answers never overwrite a newer one, and whatever was typed stays in the slot
+//! until the server accepts it or the user discards it.
+use std::collections::HashMap;
 
-use super::{Core, Reply, RequestId, Settings};
-use crate::api::ApiError;
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::editor::{EditorEvent, InlineEditor, SaveState};
+use super::list::ListNav;
+use super::paged::Paged;
+use super::rename::{Rename, RenameOutcome};
+use super::{Call, Core, Reply, RequestId, Route as AppRoute, Settings};
+use crate::api::models::{Archived, Conversation};
+use crate::api::{ApiError, Page};
+
+pub mod view;
+pub use view::ConvView;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Route {}
+pub enum Route {
+    /// A page of the conversation list.
+    List,
+    Pin { uuid: String },
+    /// Saving this name.
+    Rename { uuid: String, name: String },
+    /// A page of messages of the open conversation.
+    Messages { uuid: String },
+    /// An HTML body converted off the UI thread.
+    Html { conv: String, msg: String },
+}
 
-pub const HELP: &[(&str, &str)] = &[];
+pub const HELP: &[(&str, &str)] = &[
+    ("j/k ↑/↓ PgUp/PgDn g/G", "move (more conversations load as you go)"),
+    ("Enter", "open the conversation"),
+    ("r", "rename (in the list or the open conversation); on a failed save, reopens your text"),
+    ("  Enter / Esc", "save / cancel (asks first if you changed it)"),
+    ("  Ctrl-A/E Alt-B/F", "start / end, word back / forward"),
+    ("  Ctrl-W/U Ctrl-Z/R", "delete word / to start, undo / redo"),
+    ("/", "filter the loaded conversations (Esc clears)"),
+    ("a", "show archived / active conversations"),
+    ("P", "pin / unpin"),
+    ("R", "refresh (or retry a page that failed)"),
+    ("Esc / q", "back to the list (in an open conversation)"),
+];
 
-#[derive(Debug, Default)]
-pub struct ConversationsPane {}
+/// Rows of the list body that are not conversations: pane header, table header, footer hint.
+const LIST_CHROME: usize = 3;
 
-impl ConversationsPane {
-    pub fn new(_settings: &Settings) -> ConversationsPane {
-        ConversationsPane {}
-    }
-    pub fn on_show(&mut self, _core: &mut Core) {}
-    pub fn captures_input(&self) -> bool {
-        false
-    }
-    pub fn has_unsaved(&self) -> bool {
-        false
-    }
-    pub fn on_resize(&mut self, _core: &mut Core) {}
-    pub fn on_debounce(&mut self, _seq: u64, _core: &mut Core) {}
-    pub fn on_paste(&mut self, _text: &str, _core: &mut Core) {}
-    pub fn on_key(&mut self, _key: KeyEvent, _core: &mut Core) -> bool {
-        false
-    }
-    pub fn on_result(&mut self, route: Route, _id: RequestId, _result: Result<Reply, ApiError>, _core: &mut Core) {
-        match route {}
+/// One conversation as the list shows it. Everything the table needs is computed once here, when
+/// the page arrives, so drawing only copies strings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub conv: Conversation,
+    /// Latest activity (last message, else last update), unix seconds.
+    pub activity: Option<i64>,
+    /// "Ann Lee, Bob Ray +3" (the caller left out).
+    pub participants: String,
+    /// Last message on one line: "Ann: See you then".
+    pub preview: String,
+    /// Lower-cased name, participants and preview, for the filter.
+    haystack: String,
+}
+
+impl Row {
+    pub fn new(conv: Conversation, me: Option<&str>) -> Row {
+        let others: Vec<String> = conv
+            .participants
+            .iter()
+            .filter(|a| me.is_none_or(|m| a.uuid != m))
+            .map(|a| a.display_name())
+            .collect();
+        let total = conv.participants_count.map(|n| n as usize).unwrap_or(conv.participants.len());
+        let total_others = total.saturating_sub(conv.participants.len() - others.len()).max(others.len());
+        let shown: Vec<&str> = others.iter().take(2).map(String::as_str).collect();
+        let mut participants = shown.join(", ");
+        if total_others > shown.len() {
+            participants.push_str(&format!(" +{}", total_others - shown.len()));
+        }
+        let (preview, activity) = match &conv.latest_message {
+            Some(m) => {
+                let text = one_line(&strip_tags(m.contents.as_deref().unwrap_or("")));
+                let who = m.author.as_ref().map(|a| a.display_name()).unwrap_or_default();
+                let who = who.split_whitespace().next().unwrap_or("").to_string();
+                let preview = match (who.is_empty(), text.is_empty()) {
+                    (_, true) if !m.files.is_empty() => format!("{who}: [{} file(s)]", m.files.len()),
+                    (true, _) => text,
+                    (false, _) => format!("{who}: {text}"),
+                };
+                (preview, parse_time(&m.created_at).or_else(|| parse_time(&conv.updated_at)))
+            }
+            None => (String::new(), parse_time(&conv.updated_at).or_else(|| parse_time(&conv.created_at))),
+        };
+        let haystack = format!("{}\n{}\n{}", conv.name, participants, preview).to_lowercase();
+        Row { conv, activity, participants, preview, haystack }
     }
 }
+
+/// What the list shows next to a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameMark {
+    None,
+    /// A rename is in flight: the name shown is the one being saved.
+    Saving,
+    /// The last save failed; the typed text is kept (r reopens it).
+    Unsaved,
+}
+
+/// Everything about renaming one conversation.
+#[derive(Debug, Clone, Default)]
+pub struct RenameSlot {
+    /// The editor (open), or the text of a failed save waiting for `r`.
+    pub rename: Option<Rename>,
+    /// The latest save sent and its name: shown in the list until the server answers it.
+    pub saving: Option<(RequestId, String)>,
+    /// The newest save whose success was applied (older answers are not applied over it).
+    pub applied: RequestId,
+}
+
+/// The `/` filter over loaded rows.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub editor: InlineEditor,
+    /// The field has focus (typing filters live); false once Enter kept it.
+    pub editing: bool,
+}
+
+#[derive(Debug)]
+pub struct ConversationsPane {
+    pub list: Paged<Row>,
+    /// Indices into `list.items` that pass the filter, in list order.
+    pub view: Vec<usize>,
+    pub nav: ListNav,
+    pub archived: Archived,
+    pub filter: Option<Filter>,
+    pub renames: HashMap<String, RenameSlot>,
+    /// Pin changes in flight: uuid → (value shown, request id).
+    pub pins: HashMap<String, (bool, RequestId)>,
+    /// The open conversation.
+    pub open: Option<ConvView>,
+    /// Select this conversation again when a refreshed list brings it back.
+    restore: Option<String>,
+    pub thread_page_size: u32,
+}
+
+impl ConversationsPane {
+    pub fn new(settings: &Settings) -> ConversationsPane {
+        ConversationsPane {
+            list: Paged::new(settings.list_page_size),
+            view: Vec::new(),
+            nav: ListNav::default(),
+            archived: Archived::Active,
+            filter: None,
+            renames: HashMap::new(),
+            pins: HashMap::new(),
+            open: None,
+            restore: None,
+            thread_page_size: settings.thread_page_size.clamp(1, 500),
+        }
+    }
+
+    pub fn rows_visible(core: &Core) -> usize {
+        core.pane_rows().saturating_sub(LIST_CHROME).max(1)
+    }
+
+    pub fn on_show(&mut self, core: &mut Core) {
+        if self.list.loaded == 0 && !self.list.is_loading() && self.list.failed().is_none() {
+            self.ensure_loaded(core);
+        }
+    }
+
+    pub fn captures_input(&self) -> bool {
+        self.editing_uuid().is_some() || self.filter.as_ref().is_some_and(|f| f.editing)
+    }
+
+    /// Text that would be lost on quit: an open editor with changes, a save in flight, or the
+    /// kept text of a failed save.
+    pub fn has_unsaved(&self) -> bool {
+        self.renames.values().any(|s| {
+            s.saving.is_some()
+                || s.rename.as_ref().is_some_and(|r| {
+                    (r.open && r.editor.changed())
+                        || matches!(r.state, SaveState::Failed { .. } | SaveState::Rejected { .. })
+                })
+        })
+    }
+
+    pub fn on_resize(&mut self, core: &mut Core) {
+        self.nav.clamp(self.view.len(), Self::rows_visible(core));
+        if let Some(v) = &mut self.open {
+            v.on_resize(core);
+        }
+        self.ensure_loaded(core);
+    }
+
+    pub fn on_debounce(&mut self, _seq: u64, _core: &mut Core) {}
+
+    pub fn on_paste(&mut self, text: &str, core: &mut Core) {
+        if let Some(uuid) = self.editing_uuid() {
+            if let Some(r) = self.renames.get_mut(&uuid).and_then(|s| s.rename.as_mut()) {
+                r.editor.paste(text);
+            }
+        } else if let Some(f) = self.filter.as_mut().filter(|f| f.editing) {
+            f.editor.paste(text);
+            self.apply_filter(core);
+        }
+    }
+
+    // ---- what the list shows ---------------------------------------------------------------
+
+    pub fn selected(&self) -> Option<&Row> {
+        self.view.get(self.nav.selected).and_then(|&i| self.list.items.get(i))
+    }
+
+    pub fn row(&self, uuid: &str) -> Option<&Row> {
+        self.list.items.iter().find(|r| r.conv.uuid == uuid)
+    }
+
+    /// The conversation whose rename editor is open (at most one: it has the keyboard).
+    pub fn editing_uuid(&self) -> Option<String> {
+        self.renames.iter().find(|(_, s)| s.rename.as_ref().is_some_and(|r| r.open)).map(|(u, _)| u.clone())
+    }
+
+    pub fn editor_for(&self, uuid: &str) -> Option<&Rename> {
+        self.renames.get(uuid).and_then(|s| s.rename.as_ref()).filter(|r| r.open)
+    }
+
+    /// The name to show for a conversation whose server copy says `confirmed`: the latest save in
+    /// flight if any (optimistic), else the server's.
+    pub fn shown_name(&self, uuid: &str, confirmed: &str) -> (String, NameMark) {
+        match self.renames.get(uuid) {
+            Some(RenameSlot { saving: Some((_, name)), .. }) => (name.clone(), NameMark::Saving),
+            Some(RenameSlot { rename: Some(r), .. })
+                if !r.open && matches!(r.state, SaveState::Failed { .. } | SaveState::Rejected { .. }) =>
+            {
+                (confirmed.to_string(), NameMark::Unsaved)
+            }
+            _ => (confirmed.to_string(), NameMark::None),
+        }
+    }
+
+    pub fn shown_pinned(&self, row: &Row) -> bool {
+        self.pins.get(&row.conv.uuid).map(|(v, _)| *v).unwrap_or(row.conv.pinned.unwrap_or(false))
+    }
+
+    /// The filter text in force (lower-cased), if any.
+    pub fn filter_query(&self) -> Option<String> {
+        self.filter.as_ref().map(|f| f.editor.text().trim().to_lowercase()).filter(|q| !q.is_empty())
+    }
+
+    fn rebuild_view(&mut self, core: &Core) {
+        let keep = self.selected().map(|r| r.conv.uuid.clone());
+        let q = self.filter_query();
+        self.view = self
+            .list
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| q.as_ref().is_none_or(|q| r.haystack.contains(q.as_str())))
+            .map(|(i, _)| i)
+            .collect();
+        let want = self.restore.clone().or(keep);
+        if let Some(uuid) = want {
+            if let Some(pos) = self.view.iter().position(|&i| self.list.items[i].conv.uuid == uuid) {
+                self.nav.selected = pos;
+                if self.restore.as_deref() == Some(uuid.as_str()) {
+                    self.restore = None;
+                }
+            }
+        }
+        self.nav.clamp(self.view.len(), Self::rows_visible(core));
+    }
+
+    fn apply_filter(&mut self, core: &mut Core) {
+        self.rebuild_view(core);
+        self.ensure_loaded(core);
+    }
+
+    // ---- loading ---------------------------------------------------------------------------
+
+    /// Ask for the next page before the user reaches the end: one screen ahead of what is shown.
+    /// While filtering, the next page is fetched when the selection reaches the last match.
+    fn ensure_loaded(&mut self, core: &mut Core) {
+        let h = Self::rows_visible(core);
+        let needed = if self.filter_query().is_some() {
+            if self.nav.selected + 1 >= self.view.len() { self.list.items.len() + 1 } else { 0 }
+        } else {
+            self.nav.offset + 2 * h
+        };
+        if let Some(page) = self.list.want(needed) {
+            self.request_page(page, core);
+        }
+    }
+
+    fn request_page(&mut self, page: u32, core: &mut Core) {
+        let id = core.request(
+            AppRoute::Conversations(Route::List),
+            Call::Conversations { archived: self.archived, page, per_page: self.list.per_page },
+        );
+        self.list.mark_loading(page, id);
+    }
+
+    fn refresh(&mut self, core: &mut Core) {
+        if let Some(page) = self.list.retry() {
+            self.request_page(page, core);
+            return;
+        }
+        self.restore = self.selected().map(|r| r.conv.uuid.clone());
+        self.list.reset();
+        self.view.clear();
+        self.nav = ListNav::default();
+        self.ensure_loaded(core);
+    }
+
+    // ---- keys ------------------------------------------------------------------------------
+
+    pub fn on_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
+        if let Some(uuid) = self.editing_uuid() {
+            self.rename_key(&uuid, key, core);
+            return true;
+        }
+        if self.filter.as_ref().is_some_and(|f| f.editing) {
+            self.filter_key(key, core);
+            return true;
+        }
+        if self.open.is_some() {
+            return self.view_key(key, core);
+        }
+        let h = Self::rows_visible(core);
+        if self.nav.on_key(&key, self.view.len(), h) {
+            self.ensure_loaded(core);
+            return true;
+        }
+        match key.code {
+            KeyCode::Enter => {
+                if let Some(row) = self.selected() {
+                    let conv = row.conv.clone();
+                    self.open = Some(ConvView::open(conv, self.thread_page_size, core));
+                }
+                true
+            }
+            KeyCode::Char('r') => {
+                if let Some(uuid) = self.selected().map(|r| r.conv.uuid.clone()) {
+                    self.start_rename(&uuid, core);
+                }
+                true
+            }
+            KeyCode::Char('/') => {
+                match &mut self.filter {
+                    Some(f) => f.editing = true,
+                    None => self.filter = Some(Filter { editor: InlineEditor::new(""), editing: true }),
+                }
+                true
+            }
+            KeyCode::Char('a') => {
+                self.archived = match self.archived {
+                    Archived::Active => Archived::Only,
+                    _ => Archived::Active,
+                };
+                self.list.reset();
+                self.view.clear();
+                self.nav = ListNav::default();
+                self.ensure_loaded(core);
+                core.info(match self.archived {
+                    Archived::Active => "Showing active conversations.",
+                    _ => "Showing archived conversations (a goes back).",
+                });
+                true
+            }
+            KeyCode::Char('R') => {
+                self.refresh(core);
+                true
+            }
+            KeyCode::Char('P') => {
+                if let Some(row) = self.selected() {
+                    let (uuid, pin) = (row.conv.uuid.clone(), !self.shown_pinned(row));
+                    self.send_pin(&uuid, pin, core);
+                }
+                true
+            }
+            KeyCode::Esc => {
+                if self.filter.take().is_some() {
+                    self.rebuild_view(core);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn filter_key(&mut self, key: KeyEvent, core: &mut Core) {
+        let Some(f) = self.filter.as_mut() else { return };
+        match f.editor.on_key(key) {
+            EditorEvent::Submit => {
+                f.editing = false;
+                if f.editor.text().trim().is_empty() {
+                    self.filter = None;
+                }
+            }
+            EditorEvent::Cancel => self.filter = None,
+            EditorEvent::Edited => {}
+            EditorEvent::Ignored => {
+                // ↑/↓ move through the matches without leaving the field.
+                let h = Self::rows_visible(core);
+                match key.code {
+                    KeyCode::Down => self.nav.down(1, self.view.len(), h),
+                    KeyCode::Up => self.nav.up(1, self.view.len(), h),
+                    _ => {}
+                }
+            }
+        }
+        self.apply_filter(core);
+    }
+
+    fn view_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
+        let Some(v) = self.open.as_mut() else { return false };
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => {
+                self.open = None;
+                true
+            }
+            KeyCode::Char('r') => {
+                let uuid = v.conv.uuid.clone();
+                self.start_rename(&uuid, core);
+                true
+            }
+            KeyCode::Char('R') => {
+                v.retry(core);
+                true
+            }
+            _ => {
+                v.on_key(key, core);
+                true
+            }
+        }
+    }
+
+    // ---- rename ----------------------------------------------------------------------------
+
+    /// `r`: reopen a failed rename with the text typed, or open the editor prefilled with the name
+    /// shown (which is the name being saved, if one is in flight: renaming again is allowed and the
+    /// last one wins).
+    pub fn start_rename(&mut self, uuid: &str, core: &mut Core) {
+        let confirmed = self.confirmed_name(uuid);
+        let (shown, _) = self.shown_name(uuid, &confirmed);
+        let slot = self.renames.entry(uuid.to_string()).or_default();
+        match &mut slot.rename {
+            Some(r) if !r.is_saving() => {
+                if !matches!(r.state, SaveState::Editing) {
+                    core.info("Your text is back: Enter saves it again, Esc discards it.");
+                }
+                r.reopen();
+            }
+            _ => slot.rename = Some(Rename::open(uuid, &shown)),
+        }
+    }
+
+    /// The server's name of a conversation as far as this pane knows.
+    fn confirmed_name(&self, uuid: &str) -> String {
+        self.row(uuid)
+            .map(|r| r.conv.name.clone())
+            .or_else(|| self.open.as_ref().filter(|v| v.conv.uuid == uuid).map(|v| v.conv.name.clone()))
+            .unwrap_or_default()
+    }
+
+    fn rename_key(&mut self, uuid: &str, key: KeyEvent, core: &mut Core) {
+        let Some(slot) = self.renames.get_mut(uuid) else { return };
+        let Some(r) = slot.rename.as_mut() else { return };
+        match r.on_key(key) {
+            RenameOutcome::Continue => {}
+            RenameOutcome::Close => slot.rename = None,
+            RenameOutcome::Save(name) => {
+                let id = core.request(
+                    AppRoute::Conversations(Route::Rename { uuid: uuid.to_string(), name: name.clone() }),
+                    Call::RenameConversation { uuid: uuid.to_string(), name: name.clone() },
+                );
+                r.saving(id);
+                slot.saving = Some((id, name));
+            }
+        }
+    }
+
+    /// Whether a rename editor for `uuid` could be drawn now (so a 422 may reopen it by itself).
+    fn can_show_editor(&self, uuid: &str) -> bool {
+        if self.editing_uuid().is_some() {
+            return false;
+        }
+        match &self.open {
+            Some(v) => v.conv.uuid == uuid,
+            None => self.view.iter().any(|&i| self.list.items[i].conv.uuid == uuid),
+        }
+    }
+
+    fn on_rename_result(
+        &mut self,
+        uuid: String,
+        sent: String,
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+        core: &mut Core,
+    ) {
+        let confirmed = self.confirmed_name(&uuid);
+        let can_show = self.can_show_editor(&uuid);
+        let slot = self.renames.entry(uuid.clone()).or_default();
+        let latest = slot.saving.as_ref().is_some_and(|(sid, _)| *sid == id);
+        match result {
+            Ok(reply) => {
+                if latest {
+                    slot.saving = None;
+                }
+                if slot.rename.as_ref().is_some_and(|r| r.state == (SaveState::Saving { id })) {
+                    slot.rename = None;
+                }
+                // Answers to one conversation's writes come in the order sent; never apply an
+                // older one over a newer.
+                if id < slot.applied {
+                    return;
+                }
+                slot.applied = id;
+                let name = match reply {
+                    Reply::Conversation(c) if !c.name.is_empty() => {
+                        let name = c.name.clone();
+                        self.replace(*c, core);
+                        name
+                    }
+                    // A server that answers without the record: the name sent is the name.
+                    _ => {
+                        self.set_name(&uuid, &sent);
+                        sent
+                    }
+                };
+                if latest {
+                    core.info(format!("Renamed to “{name}”."));
+                }
+            }
+            Err(e) => {
+                if !latest {
+                    // A newer save of this conversation was sent after this one; its answer decides.
+                    return;
+                }
+                slot.saving = None;
+                let tracked = slot.rename.as_ref().is_some_and(|r| r.state == (SaveState::Saving { id }));
+                if slot.rename.is_none() {
+                    // The editor was closed since (e.g. reopened and left unchanged): keep the text.
+                    let mut r = Rename::open(&uuid, &confirmed);
+                    r.editor.set_text(&sent);
+                    r.saving(id);
+                    slot.rename = Some(r);
+                } else if !tracked {
+                    // Another edit of this name is open with newer text; it is what the user has.
+                    core.error(format!("Could not save “{sent}” ({e}). Your newer text is still open."));
+                    return;
+                }
+                let Some(r) = slot.rename.as_mut() else { return };
+                let msg = r.failed(id, &e).unwrap_or_else(|| e.to_string());
+                if r.open && !can_show {
+                    r.open = false;
+                    core.error(format!("{msg} Press r on “{confirmed}” to fix it."));
+                } else {
+                    core.error(msg);
+                }
+            }
+        }
+    }
+
+    fn replace(&mut self, conv: Conversation, core: &Core) {
+        if let Some(v) = self.open.as_mut().filter(|v| v.conv.uuid == conv.uuid) {
+            v.conv.name = conv.name.clone();
+            v.conv.updated_at = conv.updated_at.clone();
+        }
+        let me = core.account_uuid.clone();
+        if let Some(row) = self.list.items.iter_mut().find(|r| r.conv.uuid == conv.uuid) {
+            // The PUT answer may carry fewer includes than the list: keep what it lacks.
+            let mut merged = row.conv.clone();
+            merged.name = conv.name;
+            merged.updated_at = conv.updated_at;
+            *row = Row::new(merged, me.as_deref());
+        }
+    }
+
+    fn set_name(&mut self, uuid: &str, name: &str) {
+        if let Some(v) = self.open.as_mut().filter(|v| v.conv.uuid == uuid) {
+            v.conv.name = name.to_string();
+        }
+        if let Some(row) = self.list.items.iter_mut().find(|r| r.conv.uuid == uuid) {
+            row.conv.name = name.to_string();
+        }
+    }
+
+    // ---- pin -------------------------------------------------------------------------------
+
+    fn send_pin(&mut self, uuid: &str, pin: bool, core: &mut Core) {
+        let id = core.request(
+            AppRoute::Conversations(Route::Pin { uuid: uuid.to_string() }),
+            Call::PinConversation { uuid: uuid.to_string(), pin },
+        );
+        self.pins.insert(uuid.to_string(), (pin, id));
+    }
+
+    fn on_pin_result(&mut self, uuid: String, id: RequestId, result: Result<Reply, ApiError>, core: &mut Core) {
+        let Some(&(wanted, pid)) = self.pins.get(&uuid) else { return };
+        if pid != id {
+            return; // a newer pin/unpin is in flight; its answer decides
+        }
+        self.pins.remove(&uuid);
+        let name = self.confirmed_name(&uuid);
+        match result {
+            Ok(_) => {
+                if let Some(row) = self.list.items.iter_mut().find(|r| r.conv.uuid == uuid) {
+                    row.conv.pinned = Some(wanted);
+                }
+                core.info(format!("{} “{name}”.", if wanted { "Pinned" } else { "Unpinned" }));
+            }
+            Err(e) => core.error(format!(
+                "Could not {} “{name}”: {e}. It is unchanged.",
+                if wanted { "pin" } else { "unpin" }
+            )),
+        }
+    }
+
+    // ---- answers ---------------------------------------------------------------------------
+
+    pub fn on_result(&mut self, route: Route, id: RequestId, result: Result<Reply, ApiError>, core: &mut Core) {
+        match route {
+            Route::List => {
+                if !self.list.expects(id) {
+                    return; // an older refresh or the other archive filter
+                }
+                match result {
+                    Ok(Reply::Conversations(page)) => {
+                        let me = core.account_uuid.clone();
+                        let page = map_page(page, |c| Row::new(c, me.as_deref()));
+                        self.list.on_loaded(id, page);
+                        dedup(&mut self.list.items);
+                        self.rebuild_view(core);
+                        self.ensure_loaded(core);
+                    }
+                    Ok(_) => {
+                        self.list.on_failed(id, "unexpected answer".into());
+                    }
+                    Err(e) => {
+                        self.list.on_failed(id, e.to_string());
+                        core.error(format!("Could not load conversations: {e}. Press R to try again."));
+                    }
+                }
+            }
+            Route::Pin { uuid } => self.on_pin_result(uuid, id, result, core),
+            Route::Rename { uuid, name } => self.on_rename_result(uuid, name, id, result, core),
+            Route::Messages { uuid } | Route::Html { conv: uuid, .. } => {
+                if let Some(v) = self.open.as_mut().filter(|v| v.conv.uuid == uuid) {
+                    v.on_result(id, result, core);
+                }
+            }
+        }
+    }
+}
+
+/// Drop rows whose conversation already appeared on an earlier page (activity moved it while
+/// paging).
+fn dedup(rows: &mut Vec<Row>) {
+    let mut seen = std::collections::HashSet::new();
+    rows.retain(|r| seen.insert(r.conv.uuid.clone()));
+}
+
+/// A page of one type as a page of another (same paging facts).
+pub fn map_page<T, U>(p: Page<T>, f: impl FnMut(T) -> U) -> Page<U> {
+    Page {
+        items: p.items.into_iter().map(f).collect(),
+        current_page: p.current_page,
+        last_page: p.last_page,
+        per_page: p.per_page,
+        total: p.total,
+        has_next: p.has_next,
+        skipped: p.skipped,
+    }
+}
+
+/// RFC 3339 to unix seconds.
+pub fn parse_time(s: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
+/// "now", "5m", "3h", "2d", "12 Mar", "2023-03-12": short, for a table column. `now` 0 means the
+/// clock is unknown: the date is shown.
+pub fn relative_time(ts: i64, now: i64) -> String {
+    let d = now - ts;
+    if now > 0 && (-60..60).contains(&d) {
+        return "now".into();
+    }
+    if now > 0 && d > 0 {
+        if d < 3600 {
+            return format!("{}m", d / 60);
+        }
+        if d < 86_400 {
+            return format!("{}h", d / 3600);
+        }
+        if d < 7 * 86_400 {
+            return format!("{}d", d / 86_400);
+        }
+    }
+    let Ok(t) = time::OffsetDateTime::from_unix_timestamp(ts) else { return String::new() };
+    let same_year = time::OffsetDateTime::from_unix_timestamp(now).is_ok_and(|n| n.year() == t.year());
+    if now > 0 && same_year {
+        format!("{} {}", t.day(), &format!("{:?}", t.month())[..3])
+    } else {
+        format!("{}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+    }
+}
+
+/// Remove HTML tags (cheaply, for one-line previews; bodies go through `render::html`).
+pub fn strip_tags(s: &str) -> String {
+    if !looks_like_html(s) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+}
+
+/// Whether a message body is HTML (Plannr's editor sends `<p>…</p>`; plain text rarely has tags).
+pub fn looks_like_html(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    ["</", "<br", "<p>", "<p ", "<div", "<img", "<a ", "<ul", "<ol", "<span", "<b>", "<i>", "<strong", "<em>"]
+        .iter()
+        .any(|t| l.contains(t))
+}
+
+/// Whitespace (newlines included) collapsed to single spaces.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests;

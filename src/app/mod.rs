@@ -69,6 +69,8 @@ pub enum Reply {
     Clients(Page<Account>),
     ContactDetails(Page<ContactDetail>),
     ContactDetail(Option<Box<ContactDetail>>),
+    /// An HTML body converted by `Command::RenderHtml` (conversations).
+    Body(Box<crate::render::html::Body>),
 }
 
 /// Timers exist only while something needs them (no periodic tick when idle).
@@ -98,6 +100,9 @@ pub enum Command {
     /// Act as this account from now on (`X-PLANNR-ACCOUNT-UUID`).
     SetAccount(String),
     Quit,
+    /// Convert an HTML body to text off the UI thread (`render::html::html_to_body` in
+    /// `spawn_blocking`); answered as `Msg::Api { id, result: Ok(Reply::Body(..)) }`.
+    RenderHtml { id: RequestId, html: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -195,6 +200,10 @@ pub struct Core {
     /// Ctrl-C was pressed once while something unsaved was open.
     pub quit_armed: bool,
     pub seq: u64,
+    /// Wall-clock time (unix seconds) as of the message being handled, set by the main loop before
+    /// each batch (0 = unknown). `update` reads it instead of the clock, so it stays pure and tests
+    /// pick their own "now" (relative times like "5m ago").
+    pub now: i64,
 }
 
 /// Cross-pane navigation asked for by a pane.
@@ -216,6 +225,15 @@ impl Core {
             self.spinner_armed = true;
             self.out.push(Command::Timer { after: Duration::from_millis(120), timer: Timer::Spinner });
         }
+        id
+    }
+
+    /// Convert `html` off the UI thread; the `Reply::Body` comes back to `route` like an API answer.
+    pub fn render_html(&mut self, route: Route, html: String) -> RequestId {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.pending.insert(id, route);
+        self.out.push(Command::RenderHtml { id, html });
         id
     }
 

@@ -1,0 +1,319 @@
+//! The open conversation: messages oldest at the top, newest at the bottom. The API pages newest
+//! first, so page 1 is the bottom of the screen and later pages grow upward; they are asked for
+//! one screen before the top is reached. The scroll position is an anchor (a message and a line
+//! inside it), so a page arriving above never moves what is being read. Bodies are wrapped here,
+//! once per width, and drawing slices the lines.
+use std::collections::HashMap;
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::super::paged::Paged;
+use super::super::{Call, Core, Reply, RequestId, Route as AppRoute};
+use super::{looks_like_html, map_page, parse_time, Route};
+use crate::api::models::{Conversation, ConversationMessage};
+use crate::api::ApiError;
+use crate::render::html::{text_to_body, Body};
+use crate::render::wrap::wrap_body;
+
+/// Rows of the view body that are not messages: the title line and the footer hint.
+pub const VIEW_CHROME: usize = 2;
+/// Columns left of a message body.
+pub const INDENT: u16 = 2;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineKind {
+    /// "Ann Lee · 12 Mar 14:05"
+    Header,
+    Body { quote_depth: u8 },
+    /// Attachments, "(formatting…)", "(no text)".
+    Note,
+    Blank,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewLine {
+    pub text: String,
+    pub kind: LineKind,
+}
+
+/// One message with its lines wrapped at the view's width.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub msg: ConversationMessage,
+    /// None while an HTML body is being converted.
+    pub body: Option<Body>,
+    pub lines: Vec<ViewLine>,
+}
+
+/// Where the reader is: the top screen line is line `line` of message `uuid`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub uuid: String,
+    pub line: usize,
+}
+
+#[derive(Debug)]
+pub struct ConvView {
+    pub conv: Conversation,
+    /// Newest first, as the API pages them.
+    pub pages: Paged<Entry>,
+    /// Message uuid → index in `pages.items`.
+    index: HashMap<String, usize>,
+    /// First screen line of each message, in display order (oldest first), plus the total at
+    /// the end.
+    starts: Vec<usize>,
+    /// Text width the lines are wrapped at.
+    pub width: u16,
+    /// None: follow the newest message (the bottom).
+    pub anchor: Option<Anchor>,
+    /// HTML conversions in flight: request id → message uuid.
+    html: HashMap<RequestId, String>,
+    pub error: Option<String>,
+}
+
+impl ConvView {
+    pub fn open(conv: Conversation, per_page: u32, core: &mut Core) -> ConvView {
+        let mut v = ConvView {
+            conv,
+            pages: Paged::new(per_page),
+            index: HashMap::new(),
+            starts: vec![0],
+            width: text_width(core),
+            anchor: None,
+            html: HashMap::new(),
+            error: None,
+        };
+        v.ensure_loaded(core);
+        v
+    }
+
+    pub fn rows(core: &Core) -> usize {
+        core.pane_rows().saturating_sub(VIEW_CHROME).max(1)
+    }
+
+    pub fn total_lines(&self) -> usize {
+        self.starts.last().copied().unwrap_or(0)
+    }
+
+    /// Entry at display position `d` (0 = oldest loaded).
+    pub fn entry_at(&self, d: usize) -> Option<&Entry> {
+        let n = self.pages.items.len();
+        if d >= n { None } else { self.pages.items.get(n - 1 - d) }
+    }
+
+    fn display_pos(&self, uuid: &str) -> Option<usize> {
+        self.index.get(uuid).map(|&i| self.pages.items.len() - 1 - i)
+    }
+
+    /// The first screen line shown, for a viewport of `h` rows.
+    pub fn top(&self, h: usize) -> usize {
+        let bottom = self.total_lines().saturating_sub(h);
+        match &self.anchor {
+            None => bottom,
+            Some(a) => match self.display_pos(&a.uuid) {
+                Some(d) => {
+                    let len = self.starts[d + 1] - self.starts[d];
+                    (self.starts[d] + a.line.min(len.saturating_sub(1))).min(bottom)
+                }
+                None => bottom,
+            },
+        }
+    }
+
+    /// The screen lines `from..from+h` (drawing only slices what was wrapped in update).
+    pub fn slice(&self, from: usize, h: usize) -> Vec<&ViewLine> {
+        let mut out = Vec::with_capacity(h);
+        if self.pages.items.is_empty() {
+            return out;
+        }
+        // The message holding line `from`: the last start <= from.
+        let mut d = self.starts.partition_point(|&s| s <= from).saturating_sub(1);
+        let mut skip = from.saturating_sub(self.starts.get(d).copied().unwrap_or(0));
+        while out.len() < h {
+            let Some(e) = self.entry_at(d) else { break };
+            out.extend(e.lines.iter().skip(skip).take(h - out.len()));
+            skip = 0;
+            d += 1;
+        }
+        out
+    }
+
+    fn set_top(&mut self, top: usize, h: usize) {
+        let bottom = self.total_lines().saturating_sub(h);
+        if top >= bottom {
+            self.anchor = None;
+            return;
+        }
+        let d = self.starts.partition_point(|&s| s <= top).saturating_sub(1);
+        if let Some(e) = self.entry_at(d) {
+            self.anchor = Some(Anchor { uuid: e.msg.uuid.clone(), line: top - self.starts[d] });
+        }
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent, core: &mut Core) {
+        let h = Self::rows(core);
+        let top = self.top(h);
+        let page = h.saturating_sub(1).max(1);
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => self.set_top(top + 1, h),
+            KeyCode::Up | KeyCode::Char('k') => self.set_top(top.saturating_sub(1), h),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.set_top(top + page, h),
+            KeyCode::PageUp => self.set_top(top.saturating_sub(page), h),
+            KeyCode::Home | KeyCode::Char('g') => self.set_top(0, h),
+            KeyCode::End | KeyCode::Char('G') => self.anchor = None,
+            _ => return,
+        }
+        self.ensure_loaded(core);
+    }
+
+    /// Ask for the next older page when the top of what is shown is within a screen of the
+    /// oldest loaded line.
+    pub fn ensure_loaded(&mut self, core: &mut Core) {
+        let h = Self::rows(core);
+        let needed = if self.pages.loaded == 0 || self.top(h) < h { self.pages.items.len() + 1 } else { 0 };
+        if let Some(page) = self.pages.want(needed) {
+            self.request_page(page, core);
+        }
+    }
+
+    fn request_page(&mut self, page: u32, core: &mut Core) {
+        let uuid = self.conv.uuid.clone();
+        let id = core.request(
+            AppRoute::Conversations(Route::Messages { uuid: uuid.clone() }),
+            Call::ConversationMessages { uuid, page, per_page: self.pages.per_page },
+        );
+        self.pages.mark_loading(page, id);
+    }
+
+    pub fn retry(&mut self, core: &mut Core) {
+        if let Some(page) = self.pages.retry() {
+            self.error = None;
+            self.request_page(page, core);
+        }
+    }
+
+    pub fn on_resize(&mut self, core: &mut Core) {
+        let w = text_width(core);
+        if w != self.width {
+            self.width = w;
+            for e in &mut self.pages.items {
+                e.lines = layout(&e.msg, e.body.as_ref(), w);
+            }
+            self.restart();
+        }
+        self.ensure_loaded(core);
+    }
+
+    /// Recompute the index and the line starts after entries were added or re-laid-out.
+    fn restart(&mut self) {
+        self.index = self.pages.items.iter().enumerate().map(|(i, e)| (e.msg.uuid.clone(), i)).collect();
+        let mut starts = Vec::with_capacity(self.pages.items.len() + 1);
+        let mut at = 0;
+        starts.push(0);
+        for e in self.pages.items.iter().rev() {
+            at += e.lines.len();
+            starts.push(at);
+        }
+        self.starts = starts;
+    }
+
+    pub fn on_result(&mut self, id: RequestId, result: Result<Reply, ApiError>, core: &mut Core) {
+        if let Some(uuid) = self.html.remove(&id) {
+            if let Ok(Reply::Body(body)) = result {
+                if let Some(&i) = self.index.get(&uuid) {
+                    let e = &mut self.pages.items[i];
+                    e.lines = layout(&e.msg, Some(&body), self.width);
+                    e.body = Some(*body);
+                    self.restart();
+                }
+            }
+            return;
+        }
+        if !self.pages.expects(id) {
+            return;
+        }
+        match result {
+            Ok(Reply::ConversationMessages(page)) => {
+                let width = self.width;
+                let mut to_convert = Vec::new();
+                let page = map_page(page, |msg| {
+                    let contents = msg.contents.clone().unwrap_or_default();
+                    let body = if looks_like_html(&contents) {
+                        to_convert.push((msg.uuid.clone(), contents));
+                        None
+                    } else {
+                        Some(text_to_body(&contents))
+                    };
+                    let lines = layout(&msg, body.as_ref(), width);
+                    Entry { msg, body, lines }
+                });
+                self.pages.on_loaded(id, page);
+                let mut seen = std::collections::HashSet::new();
+                self.pages.items.retain(|e| seen.insert(e.msg.uuid.clone()));
+                self.restart();
+                self.error = None;
+                let conv = self.conv.uuid.clone();
+                for (msg, html) in to_convert {
+                    let rid = core.render_html(AppRoute::Conversations(Route::Html { conv: conv.clone(), msg: msg.clone() }), html);
+                    self.html.insert(rid, msg);
+                }
+                self.ensure_loaded(core);
+            }
+            Ok(_) => {
+                self.pages.on_failed(id, "unexpected answer".into());
+            }
+            Err(e) => {
+                self.pages.on_failed(id, e.to_string());
+                self.error = Some(e.to_string());
+                core.error(format!("Could not load messages: {e}. Press R to try again."));
+            }
+        }
+    }
+}
+
+fn text_width(core: &Core) -> u16 {
+    core.size.0.saturating_sub(INDENT + 1).max(1)
+}
+
+/// A message as screen lines: a header, the body wrapped at `width`, files, a blank line.
+pub fn layout(msg: &ConversationMessage, body: Option<&Body>, width: u16) -> Vec<ViewLine> {
+    let mut lines = Vec::new();
+    let author = msg.author.as_ref().map(|a| a.display_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| "Someone".into());
+    let when = parse_time(&msg.created_at).map(absolute_time).unwrap_or_default();
+    let mut header = if when.is_empty() { author } else { format!("{author} · {when}") };
+    if msg.edited == Some(true) {
+        header.push_str(" (edited)");
+    }
+    lines.push(ViewLine { text: header, kind: LineKind::Header });
+    match body {
+        None => lines.push(ViewLine { text: "(formatting…)".into(), kind: LineKind::Note }),
+        Some(b) => {
+            let wrapped = wrap_body(b, width);
+            // Leading and trailing blank lines carry nothing.
+            let first = wrapped.iter().position(|l| !l.text.trim().is_empty());
+            let last = wrapped.iter().rposition(|l| !l.text.trim().is_empty());
+            match (first, last) {
+                (Some(f), Some(l)) => lines.extend(
+                    wrapped[f..=l]
+                        .iter()
+                        .map(|w| ViewLine { text: w.text.clone(), kind: LineKind::Body { quote_depth: w.quote_depth } }),
+                ),
+                _ if msg.files.is_empty() => lines.push(ViewLine { text: "(no text)".into(), kind: LineKind::Note }),
+                _ => {}
+            }
+        }
+    }
+    for f in &msg.files {
+        lines.push(ViewLine { text: format!("📎 {}", f.display_name()), kind: LineKind::Note });
+    }
+    lines.push(ViewLine { text: String::new(), kind: LineKind::Blank });
+    lines
+}
+
+/// "2025-04-22 13:44" (UTC; the API gives offsets, the terminal has no time zone to trust).
+pub fn absolute_time(ts: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(ts) {
+        Ok(t) => format!("{}-{:02}-{:02} {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute()),
+        Err(_) => String::new(),
+    }
+}
