@@ -1,11 +1,419 @@
-//! Conversations pane drawing.
-use ratatui::layout::Rect;
+//! Conversations pane drawing: the list, or the open conversation. Reads state only; the columns
+//! and wrapped lines were computed when the data arrived, so this copies and cuts strings.
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::widgets;
-use crate::app::conversations::ConversationsPane;
+use crate::api::models::Archived;
+use crate::app::conversations::view::{ConvView, LineKind, INDENT, QUOTE};
+use crate::app::conversations::{relative_time, ConversationsPane, NameMark};
+use crate::app::paged::Edge;
 use crate::app::Core;
+use crate::render::wrap::truncate_to_width;
 
-pub fn draw(_pane: &ConversationsPane, _core: &Core, area: Rect, frame: &mut Frame) {
-    widgets::hint(" loading…", area, frame.buffer_mut());
+const WIDTHS: [Constraint; 6] = [
+    Constraint::Length(1),
+    Constraint::Fill(3),
+    Constraint::Fill(2),
+    Constraint::Fill(4),
+    Constraint::Length(6),
+    Constraint::Length(5),
+];
+
+pub fn draw(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Frame) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    match &pane.open {
+        Some(v) => draw_view(pane, v, core, area, frame),
+        None => draw_list(pane, core, area, frame),
+    }
+}
+
+fn list_title(pane: &ConversationsPane) -> String {
+    let which = if pane.archived == Archived::Active { "Conversations" } else { "Archived conversations" };
+    let loaded = pane.list.items.len();
+    let of = match pane.list.total {
+        Some(t) => t.to_string(),
+        None if pane.list.is_complete() => loaded.to_string(),
+        None => format!("{loaded}+"),
+    };
+    let mut t = match pane.filter_query() {
+        Some(q) => format!(
+            " {which} — “{q}”: {} match{} · filtering {loaded} loaded of {of} (Plannr cannot search conversations)",
+            pane.view.len(),
+            if pane.view.len() == 1 { "" } else { "es" }
+        ),
+        None if pane.list.loaded == 0 => format!(" {which}"),
+        None => format!(" {which} ({of})"),
+    };
+    match &pane.list.edge {
+        Edge::Loading { page, .. } if *page > 1 => t.push_str(" · loading more…"),
+        Edge::Failed { page, .. } if *page > 1 => t.push_str(" · a page failed to load (R retries)"),
+        _ => {}
+    }
+    t
+}
+
+fn draw_list(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Frame) {
+    let [header, table_area, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let title = truncate_to_width(&list_title(pane), header.width as usize);
+    frame.render_widget(Paragraph::new(Span::styled(title, Style::new().bold())), header);
+
+    if pane.list.items.is_empty() {
+        let msg = match &pane.list.edge {
+            Edge::Loading { .. } | Edge::Idle => " Loading conversations…".to_string(),
+            Edge::Failed { message, .. } => format!(" Could not load conversations: {message}. Press R to try again."),
+            Edge::End if pane.archived == Archived::Active => " No conversations.".to_string(),
+            Edge::End => " No archived conversations. Press a for the active ones.".to_string(),
+        };
+        frame.render_widget(Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: false }), table_area);
+    } else if pane.view.is_empty() {
+        widgets::hint(" Nothing loaded matches. Scroll the unfiltered list to load more, or Esc to clear.", table_area, frame.buffer_mut());
+    } else {
+        draw_table(pane, core, table_area, frame);
+    }
+
+    let editing_filter = pane.filter.as_ref().is_some_and(|f| f.editing);
+    if let Some(f) = pane.filter.as_ref().filter(|_| editing_filter) {
+        let [label, field] = Layout::horizontal([Constraint::Length(9), Constraint::Min(0)]).areas(footer);
+        frame.render_widget(Paragraph::new(Span::styled(" Filter: ", Style::new().fg(Color::Yellow))), label);
+        widgets::inline_editor(&f.editor, field, frame);
+    } else {
+        let hint = if pane.editing_uuid().is_some() {
+            " Enter save · Esc cancel · Ctrl-A/E Alt-B/F move · Ctrl-W/U delete · Ctrl-Z undo"
+        } else {
+            " Enter open · r rename · / filter · a archived · P pin · R refresh · ? help"
+        };
+        widgets::hint(&truncate_to_width(hint, footer.width as usize), footer, frame.buffer_mut());
+    }
+}
+
+fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Frame) {
+    let cols = Layout::horizontal(WIDTHS).spacing(1).split(area);
+    let w = |i: usize| cols.get(i).map(|r| r.width as usize).unwrap_or(0);
+    let h = area.height.saturating_sub(1) as usize;
+    let rows: Vec<Row> = pane
+        .view
+        .iter()
+        .skip(pane.nav.offset)
+        .take(h)
+        .filter_map(|&i| pane.list.items.get(i))
+        .map(|row| {
+            let (name, mark) = pane.shown_name(&row.conv.uuid, &row.conv.name);
+            let name_cell = match mark {
+                NameMark::None => Line::from(truncate_to_width(&name, w(1))),
+                NameMark::Saving => {
+                    let tag = " saving…";
+                    let room = w(1).saturating_sub(tag.len());
+                    Line::from(vec![Span::raw(truncate_to_width(&name, room)), Span::styled(tag, Style::new().fg(Color::Yellow))])
+                }
+                NameMark::Unsaved => {
+                    let tag = " ⚠ not saved (r)";
+                    let room = w(1).saturating_sub(16);
+                    Line::from(vec![Span::raw(truncate_to_width(&name, room)), Span::styled(tag, Style::new().fg(Color::Red))])
+                }
+            };
+            let pin = match (pane.shown_pinned(row), pane.pins.contains_key(&row.conv.uuid)) {
+                (true, false) => Span::styled("★", Style::new().fg(Color::Yellow)),
+                (true, true) => Span::styled("☆", Style::new().fg(Color::Yellow)),
+                (false, true) => Span::styled("·", Style::new().fg(Color::DarkGray)),
+                (false, false) => Span::raw(" "),
+            };
+            let when = row.activity.map(|t| relative_time(t, core.now)).unwrap_or_default();
+            let count = row.conv.messages_count.map(|c| c.to_string()).unwrap_or_default();
+            Row::new(vec![
+                Cell::from(pin),
+                Cell::from(name_cell),
+                Cell::from(Span::styled(truncate_to_width(&row.participants, w(2)), Style::new().fg(Color::Cyan))),
+                Cell::from(Span::styled(truncate_to_width(&row.preview, w(3)), Style::new().fg(Color::Gray))),
+                Cell::from(Line::from(when).right_aligned()),
+                Cell::from(Line::from(count).right_aligned()),
+            ])
+        })
+        .collect();
+    let table = Table::new(rows, WIDTHS)
+        .header(
+            Row::new(vec![
+                Cell::from(""),
+                Cell::from("Name"),
+                Cell::from("With"),
+                Cell::from("Last message"),
+                Cell::from(Line::from("When").right_aligned()),
+                Cell::from(Line::from("Msgs").right_aligned()),
+            ])
+            .style(Style::new().bold().underlined()),
+        )
+        .column_spacing(1)
+        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+    let mut st = TableState::default().with_selected(Some(pane.nav.selected.saturating_sub(pane.nav.offset)));
+    frame.render_stateful_widget(table, area, &mut st);
+
+    // The rename editor stands in place of the selected row's name (and the "With" column).
+    if let Some(r) = pane.selected().and_then(|row| pane.editor_for(&row.conv.uuid)) {
+        let y = area.y + 1 + pane.nav.selected.saturating_sub(pane.nav.offset) as u16;
+        if y < area.bottom() {
+            let (x, right) = match (cols.get(1), cols.get(2)) {
+                (Some(a), Some(b)) => (a.x, b.right()),
+                _ => (area.x, area.right()),
+            };
+            let ed = Rect { x, y, width: right.saturating_sub(x).max(1).min(area.right() - x), height: 2.min(area.bottom() - y) };
+            widgets::inline_editor(&r.editor, ed, frame);
+        }
+    }
+}
+
+fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, frame: &mut Frame) {
+    let [header, body, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let (name, mark) = pane.shown_name(&v.conv.uuid, &v.conv.name);
+    let row = pane.row(&v.conv.uuid);
+    let pinned = row.map(|r| pane.shown_pinned(r)).unwrap_or(v.conv.pinned.unwrap_or(false));
+    let mut spans = vec![Span::styled(format!(" {}{name}", if pinned { "★ " } else { "" }), Style::new().bold())];
+    match mark {
+        NameMark::Saving => spans.push(Span::styled(" saving…", Style::new().fg(Color::Yellow))),
+        NameMark::Unsaved => spans.push(Span::styled(" ⚠ not saved (r)", Style::new().fg(Color::Red))),
+        NameMark::None => {}
+    }
+    let mut facts = Vec::new();
+    if let Some(p) = row.map(|r| r.participants.clone()).filter(|p| !p.is_empty()) {
+        facts.push(format!("with {p}"));
+    }
+    if let Some(n) = v.conv.messages_count {
+        facts.push(format!("{n} message{}", if n == 1 { "" } else { "s" }));
+    }
+    match &v.pages.edge {
+        Edge::Loading { page: 1, .. } => facts.push("loading…".into()),
+        Edge::Loading { .. } => facts.push("loading older…".into()),
+        Edge::Failed { .. } => facts.push("could not load (R retries)".into()),
+        Edge::End if v.top(ConvView::rows(core)) == 0 => facts.push("from the start".into()),
+        _ => {}
+    }
+    if !facts.is_empty() {
+        spans.push(Span::styled(format!(" · {}", facts.join(" · ")), Style::new().fg(Color::DarkGray)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), header);
+
+    let h = body.height as usize;
+    if v.pages.items.is_empty() {
+        let msg = match (&v.pages.edge, &v.error) {
+            (Edge::End, _) => " No messages yet.".to_string(),
+            (Edge::Failed { message, .. }, _) => format!(" Could not load the messages: {message}. Press R to try again."),
+            _ => " Loading messages…".to_string(),
+        };
+        frame.render_widget(Paragraph::new(msg), body);
+    } else {
+        let lines: Vec<Line> = v
+            .slice(v.top(h), h)
+            .into_iter()
+            .map(|l| {
+                let room = (body.width as usize).saturating_sub(INDENT as usize);
+                match l.kind {
+                    LineKind::Header => Line::from(Span::styled(
+                        truncate_to_width(&l.text, body.width as usize),
+                        Style::new().fg(Color::Cyan).bold(),
+                    )),
+                    LineKind::Body { quote_depth: 0 } => Line::from(format!("  {}", truncate_to_width(&l.text, room))),
+                    LineKind::Body { .. } => Line::from(Span::styled(
+                        format!("  │ {}", truncate_to_width(&l.text, room.saturating_sub(QUOTE as usize))),
+                        Style::new().fg(Color::DarkGray),
+                    )),
+                    LineKind::Note => Line::from(Span::styled(
+                        format!("  {}", truncate_to_width(&l.text, room)),
+                        Style::new().fg(Color::DarkGray).italic(),
+                    )),
+                    LineKind::Blank => Line::from(""),
+                }
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), body);
+    }
+
+    if let Some(r) = pane.editor_for(&v.conv.uuid) {
+        let ed = Rect { x: header.x + 1, width: header.width.saturating_sub(1), height: 2.min(area.height), ..header };
+        widgets::inline_editor(&r.editor, ed, frame);
+    }
+
+    let hint = if pane.editor_for(&v.conv.uuid).is_some() {
+        " Enter save · Esc cancel · Ctrl-A/E Alt-B/F move · Ctrl-W/U delete · Ctrl-Z undo".to_string()
+    } else {
+        let total = v.total_lines();
+        let pos = if total == 0 { String::new() } else { format!(" · {}%", ((v.top(h) + h).min(total) * 100) / total) };
+        format!(" j/k scroll · g/G oldest/newest · r rename · R retry · Esc back{pos}")
+    };
+    widgets::hint(&truncate_to_width(&hint, footer.width as usize), footer, frame.buffer_mut());
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+
+    use crate::api::models::{Account, Conversation, ConversationMessage};
+    use crate::api::{ApiError, Page};
+    use crate::app::{update, Call, Command, Msg, Reply, Settings, State};
+
+    const NOW: i64 = 1_750_000_000; // 2025-06-15 15:06:40 UTC
+
+    fn ts(ago: i64) -> String {
+        let t = time::OffsetDateTime::from_unix_timestamp(NOW - ago).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    }
+
+    fn person(uuid: &str, name: &str) -> Account {
+        Account { uuid: uuid.into(), name: name.into(), ..Account::default() }
+    }
+
+    fn conv(i: usize) -> Conversation {
+        let names = ["Annual review", "Pension transfer — Hughes", "Welcome to Plannr", "Mortgage 2025", "Compliance checks", "ISA top-up"];
+        let people = [person("me", "Me"), person("a", "Gareth Thompson"), person("b", "Priya Shah"), person("c", "Tom Okafor")];
+        Conversation {
+            uuid: format!("c{i}"),
+            name: format!("{} {}", names[i % names.len()], i),
+            pinned: Some(i == 0),
+            participants: people[..(2 + i % 3).min(4)].to_vec(),
+            participants_count: Some(2 + (i % 3) as u64 + (i % 2) as u64 * 3),
+            messages_count: Some((i * 7 % 40) as u64),
+            latest_message: Some(ConversationMessage {
+                uuid: format!("l{i}"),
+                contents: Some(format!("<p>Can we move the meeting to Thursday? Item {i}</p>")),
+                created_at: ts(i as i64 * 5_000),
+                author: Some(person("b", "Priya Shah")),
+                ..ConversationMessage::default()
+            }),
+            ..Conversation::default()
+        }
+    }
+
+    fn new_state(w: u16, h: u16) -> State {
+        let mut s = State::new(Settings { list_page_size: 30, thread_page_size: 10, ..Settings::default() }, Some("me".into()), (w, h));
+        s.core.now = NOW;
+        s.core.account_label = "Me · Harbour Wealth".into();
+        s
+    }
+
+    fn key(s: &mut State, code: KeyCode) -> Vec<Command> {
+        update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    fn api_ids(cmds: &[Command]) -> Vec<(u64, Call)> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Command::Api { id, call } => Some((*id, call.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn answer_last(s: &mut State, cmds: &[Command], result: Result<Reply, ApiError>) -> Vec<Command> {
+        let (id, _) = api_ids(cmds).pop().expect("a request");
+        update(s, Msg::Api { id, result })
+    }
+
+    fn list_state(w: u16, h: u16) -> State {
+        let mut s = new_state(w, h);
+        let cmds = key(&mut s, KeyCode::Char('3'));
+        answer_last(&mut s, &cmds, Ok(Reply::Conversations(Page { items: (0..30).map(conv).collect(), total: Some(137), has_next: Some(true), ..Page::default() })));
+        s.core.status = None;
+        s
+    }
+
+    fn render(s: &State) -> Terminal<TestBackend> {
+        let (w, h) = s.core.size;
+        let mut t = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+        t.draw(|f| crate::ui::draw(s, f)).expect("draw");
+        t
+    }
+
+    #[test]
+    fn list_snapshots() {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut s = list_state(w, h);
+            key(&mut s, KeyCode::Char('j'));
+            insta::assert_snapshot!(format!("list_{w}x{h}"), render(&s).backend());
+        }
+    }
+
+    fn open_state(w: u16, h: u16) -> State {
+        let mut s = list_state(w, h);
+        let cmds = key(&mut s, KeyCode::Enter);
+        let msgs: Vec<ConversationMessage> = (0..10)
+            .map(|i| ConversationMessage {
+                uuid: format!("m{i}"),
+                contents: Some(match i % 3 {
+                    0 => format!("Message {i}: the valuation came back, see attached.\n> earlier quote"),
+                    1 => format!("Short reply {i}"),
+                    _ => format!("A longer message {i} that goes on for a while so that it has to wrap onto a second line at 80 columns at least."),
+                }),
+                created_at: ts(i * 3600),
+                author: Some(if i % 2 == 0 { person("b", "Priya Shah") } else { person("a", "Gareth Thompson") }),
+                edited: Some(i == 1),
+                ..ConversationMessage::default()
+            })
+            .collect();
+        let more = answer_last(&mut s, &cmds, Ok(Reply::ConversationMessages(Page { items: msgs, has_next: Some(true), ..Page::default() })));
+        if h >= 24 {
+            assert!(api_ids(&more).iter().any(|(_, c)| matches!(c, Call::ConversationMessages { page: 2, .. })), "older page asked ahead");
+        }
+        s.core.status = None;
+        s
+    }
+
+    #[test]
+    fn open_conversation_snapshots() {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let s = open_state(w, h);
+            insta::assert_snapshot!(format!("open_{w}x{h}"), render(&s).backend());
+        }
+    }
+
+    #[test]
+    fn editor_with_validation_error_snapshots() {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut s = list_state(w, h);
+            key(&mut s, KeyCode::Char('j'));
+            key(&mut s, KeyCode::Char('r'));
+            update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+            for c in "Pension — do not use".chars() {
+                key(&mut s, KeyCode::Char(c));
+            }
+            let cmds = key(&mut s, KeyCode::Enter);
+            let mut errors = BTreeMap::new();
+            errors.insert("name".to_string(), vec!["The name has already been taken.".to_string()]);
+            answer_last(&mut s, &cmds, Err(ApiError::Validation { message: "The given data was invalid.".into(), errors }));
+            insta::assert_snapshot!(format!("rename_422_{w}x{h}"), render(&s).backend());
+            // The same error in the open conversation's title.
+            key(&mut s, KeyCode::Esc);
+            key(&mut s, KeyCode::Char('y'));
+            let mut s2 = open_state(w, h);
+            key(&mut s2, KeyCode::Char('r'));
+            update(&mut s2, Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+            let cmds = key(&mut s2, KeyCode::Enter);
+            assert!(api_ids(&cmds).is_empty(), "blank is refused in the editor");
+            insta::assert_snapshot!(format!("rename_blank_open_{w}x{h}"), render(&s2).backend());
+        }
+    }
+
+    #[test]
+    fn tiny_and_odd_sizes_never_panic() {
+        for (w, h) in [(1, 1), (2, 3), (10, 4), (30, 6), (200, 3)] {
+            let mut s = list_state(w, h);
+            render(&s);
+            key(&mut s, KeyCode::Char('r'));
+            render(&s);
+            key(&mut s, KeyCode::Esc);
+            let mut s = open_state(w, h);
+            render(&s);
+            update(&mut s, Msg::Resize(1, 1));
+            s.core.size = (1, 1);
+            render(&s);
+        }
+    }
 }

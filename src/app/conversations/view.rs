@@ -19,6 +19,8 @@ use crate::render::wrap::wrap_body;
 pub const VIEW_CHROME: usize = 2;
 /// Columns left of a message body.
 pub const INDENT: u16 = 2;
+/// Columns kept for the quote bar ("│ ") of quoted lines.
+pub const QUOTE: u16 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LineKind {
@@ -272,7 +274,7 @@ impl ConvView {
 }
 
 fn text_width(core: &Core) -> u16 {
-    core.size.0.saturating_sub(INDENT + 1).max(1)
+    core.size.0.saturating_sub(INDENT + QUOTE + 1).max(1)
 }
 
 /// A message as screen lines: a header, the body wrapped at `width`, files, a blank line.
