@@ -946,9 +946,7 @@ impl Dataset {
         if let Some(p) = decode_payload(self.seed, TAG_CFILE, u) {
             let (c, i) = ((p >> 32) as usize, (p & 0xffff_ffff) as u32);
             if c < self.conversations.len() && i < self.conversations[c].messages {
-                if let Some((name, size)) = self.conv_file_spec(c, i) {
-                    return Some((name, size));
-                }
+                return self.conv_file_spec(c, i);
             }
         }
         None

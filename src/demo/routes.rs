@@ -666,10 +666,8 @@ fn client_emails(d: &Dataset, r: &RecordedRequest, u: &str, base: &str) -> Res {
                 if incoming.is_some_and(|inc| m["incoming"] != json!(inc)) {
                     continue;
                 }
-                if let Some(q) = &search {
-                    if !message_matches(&m, q) {
-                        continue;
-                    }
+                if search.as_ref().is_some_and(|q| !message_matches(&m, q)) {
+                    continue;
                 }
             }
             entries.push((th.msg_ts(i), t, i));
