@@ -841,3 +841,17 @@ async fn conversations_list_show_messages() {
         .await;
     assert_eq!(e["meta"]["total"], 0);
 }
+
+#[tokio::test]
+async fn latency_option_delays_responses() {
+    let s = DemoServer::start(DemoOptions {
+        latency_ms: 80,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let c = C::new(&s);
+    let t = std::time::Instant::now();
+    assert_eq!(c.get("/api/v1/me").await.0, 200);
+    assert!(t.elapsed() >= std::time::Duration::from_millis(80));
+}

@@ -393,3 +393,58 @@ pub async fn run_standalone(opts: DemoOptions) -> std::io::Result<()> {
     server.shutdown();
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rss_kib() -> u64 {
+        std::fs::read_to_string("/proc/self/statm")
+            .ok()
+            .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .map(|pages| pages * 4)
+            .unwrap_or(0)
+    }
+
+    /// Prints (does not assert on) start-up time and memory; run with `--nocapture`.
+    #[tokio::test]
+    async fn demo_startup_is_cheap() {
+        let before = rss_kib();
+        let t = std::time::Instant::now();
+        let s = DemoServer::start(DemoOptions::default()).await.unwrap();
+        let took = t.elapsed();
+        let after = rss_kib();
+        let d = s.shared.data.read().unwrap();
+        let messages: u64 = d.threads.iter().map(|t| t.len as u64).sum();
+        println!(
+            "demo start: {:.1} ms, rss +{} KiB, {} threads / {} messages, {} conversations",
+            took.as_secs_f64() * 1000.0,
+            after.saturating_sub(before),
+            d.threads.len(),
+            messages,
+            d.conversations.len()
+        );
+        assert!(messages > 11_500);
+        assert_eq!(d.conversations.len(), 80);
+        assert!(d.mailboxes.len() >= 4);
+        assert_eq!(s.dataset().huge_thread_len, HUGE_THREAD_LEN);
+    }
+
+    #[test]
+    fn recorded_request_lookups() {
+        let r = RecordedRequest {
+            method: "GET".into(),
+            path: "/x".into(),
+            query: vec![("a".into(), "1".into()), ("a".into(), "2".into())],
+            headers: vec![("x-plannr-account-uuid".into(), "u".into())],
+            body: None,
+        };
+        assert_eq!(r.query_get("a"), Some("2"));
+        assert_eq!(r.query_get("b"), None);
+        assert_eq!(r.header("X-PLANNR-ACCOUNT-UUID"), Some("u"));
+        let s = Scripted::status(Some("put"), Some("/api/v1/mailboxes"), 503);
+        assert!(s.matches("PUT", "/api/v1/mailboxes/abc"));
+        assert!(!s.matches("GET", "/api/v1/mailboxes/abc"));
+        assert!(!s.matches("PUT", "/api/v1/conversation"));
+    }
+}
