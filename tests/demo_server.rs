@@ -540,6 +540,20 @@ async fn scripted_responses_are_one_shot_and_recorded() {
     assert_eq!(s.requests()[5].body, Some(json!({"enabled": true})));
     s.clear_requests();
     assert!(s.requests().is_empty());
+    let fx: Value = reqwest::get(format!("{}/__demo/fixtures", s.base_url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fx["employee_account_uuid"], s.account_uuid.as_str());
+    let log: Value = reqwest::get(format!("{}/__demo/requests", s.base_url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log[0]["path"], "/__demo/fixtures");
 }
 
 #[tokio::test]

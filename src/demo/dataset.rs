@@ -1201,7 +1201,7 @@ impl Dataset {
         o
     }
 
-    fn conv_file_spec(&self, c: usize, i: u32) -> Option<(String, usize)> {
+    pub fn conv_file_spec(&self, c: usize, i: u32) -> Option<(String, usize)> {
         let mut rng = fastrand::Rng::with_seed(mix4(self.seed, TAG_CFILE, c as u64, i as u64));
         (rng.u8(0..15) == 0).then(|| (format!("File note {}.pdf", i + 1), rng.usize(1_000..80_000)))
     }

@@ -5,7 +5,7 @@
 //! mailbox/email/conversation/account/contact-detail routes). Writes change the state. Every
 //! request is recorded ([`DemoServer::requests`]) and one-shot faults can be queued
 //! ([`DemoServer::script`], or `POST /__demo/script` over HTTP; `GET /__demo/requests` lists the
-//! log). `GET /__demo/files/{uuid}` serves attachment bytes (bearer token required).
+//! log, `GET /__demo/fixtures` the well-known uuids). `GET /__demo/files/{uuid}` serves attachment bytes (bearer token required).
 //!
 //! The dataset is generated deterministically from [`DemoOptions::seed`]; [`Fixtures`] names the
 //! interesting records (huge threads, hostile messages, joint clients…) for tests.
@@ -179,8 +179,9 @@ impl Scripted {
     }
 }
 
-/// Well-known records of the generated dataset, for tests and manual exploration.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Well-known records of the generated dataset, for tests and manual exploration
+/// (also served as JSON at `GET /__demo/fixtures`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Fixtures {
     pub user_uuid: String,
     /// The caller's employee account in "Harbour Wealth" (use as `X-PLANNR-ACCOUNT-UUID`).

@@ -269,6 +269,11 @@ fn demo_route(s: &Shared, r: &RecordedRequest, m: &str, rest: &[&str]) -> Out {
                 "A Scripted JSON body is required.".into(),
             )]),
         },
+        ("GET", ["fixtures"]) => Out::Json(
+            200,
+            serde_json::to_value(fixtures(&s.data.read().unwrap_or_else(|e| e.into_inner())))
+                .unwrap_or_default(),
+        ),
         ("GET", ["requests"]) => {
             let log = s.log.lock().unwrap_or_else(|e| e.into_inner());
             Out::Json(200, serde_json::to_value(&*log).unwrap_or_default())
@@ -758,11 +763,7 @@ fn conv_json(d: &Dataset, c: usize, inc: &HashSet<String>, base: &str) -> Value 
     }
     if inc.contains("files_count") {
         let n = (0..conv.messages)
-            .filter(|&i| {
-                !d.render_conv_message(c, i, base)["files"]
-                    .as_array()
-                    .is_none_or(Vec::is_empty)
-            })
+            .filter(|&i| d.conv_file_spec(c, i).is_some())
             .count();
         v["files_count"] = json!(n);
     }
