@@ -429,6 +429,40 @@ mod tests {
         assert_eq!(d.conversations.len(), 80);
         assert!(d.mailboxes.len() >= 4);
         assert_eq!(s.dataset().huge_thread_len, HUGE_THREAD_LEN);
+        drop(d);
+        let f = s.dataset();
+        let http = reqwest::Client::new();
+        for (label, path) in [
+            (
+                "10k thread, per_page=500",
+                format!(
+                    "/api/v1/mailboxes/message/{}?per_page=500",
+                    f.huge_thread_middle_message_uuid
+                ),
+            ),
+            (
+                "2 MB html",
+                format!("/api/v1/mailboxes/message/{}", f.huge_html_message_uuid),
+            ),
+        ] {
+            let t = std::time::Instant::now();
+            let body = http
+                .get(format!("{}{path}", s.base_url))
+                .bearer_auth(DEMO_TOKEN)
+                .header("X-PLANNR-ACCOUNT-UUID", &s.account_uuid)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            println!(
+                "{label}: {} bytes in {:.1} ms",
+                body.len(),
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+            assert!(body.len() > 100_000);
+        }
     }
 
     #[test]
