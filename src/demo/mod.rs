@@ -415,21 +415,22 @@ mod tests {
         let s = DemoServer::start(DemoOptions::default()).await.unwrap();
         let took = t.elapsed();
         let after = rss_kib();
-        let d = s.shared.data.read().unwrap();
-        let messages: u64 = d.threads.iter().map(|t| t.len as u64).sum();
-        println!(
-            "demo start: {:.1} ms, rss +{} KiB, {} threads / {} messages, {} conversations",
-            took.as_secs_f64() * 1000.0,
-            after.saturating_sub(before),
-            d.threads.len(),
-            messages,
-            d.conversations.len()
-        );
-        assert!(messages > 11_500);
-        assert_eq!(d.conversations.len(), 80);
-        assert!(d.mailboxes.len() >= 4);
-        assert_eq!(s.dataset().huge_thread_len, HUGE_THREAD_LEN);
-        drop(d);
+        {
+            let d = s.shared.data.read().unwrap();
+            let messages: u64 = d.threads.iter().map(|t| t.len as u64).sum();
+            println!(
+                "demo start: {:.1} ms, rss +{} KiB, {} threads / {} messages, {} conversations",
+                took.as_secs_f64() * 1000.0,
+                after.saturating_sub(before),
+                d.threads.len(),
+                messages,
+                d.conversations.len()
+            );
+            assert!(messages > 11_500);
+            assert_eq!(d.conversations.len(), 80);
+            assert!(d.mailboxes.len() >= 4);
+            assert_eq!(s.dataset().huge_thread_len, HUGE_THREAD_LEN);
+        }
         let f = s.dataset();
         let http = reqwest::Client::new();
         for (label, path) in [
