@@ -268,7 +268,10 @@ mod tests {
         assert_eq!(line("\x1bXsos\x1b\\a"), "a");
         assert_eq!(line("\x1b^pm\x1b\\a"), "a");
         assert_eq!(line("\x1b_apc\x1b\\a"), "a");
-        assert_eq!(line("\u{98}sos\u{9c}a\u{9e}pm\u{9c}b\u{9f}apc\u{9c}c"), "abc");
+        assert_eq!(
+            line("\u{98}sos\u{9c}a\u{9e}pm\u{9c}b\u{9f}apc\u{9c}c"),
+            "abc"
+        );
     }
 
     #[test]
@@ -312,7 +315,9 @@ mod tests {
     fn bidi_removed_joiners_kept() {
         assert_eq!(line("abc\u{202e}fed\u{202c}"), "abcfed");
         assert_eq!(
-            line("\u{2066}\u{2067}\u{2068}\u{2069}\u{200e}\u{200f}\u{61c}x\u{202a}\u{202b}\u{202d}"),
+            line(
+                "\u{2066}\u{2067}\u{2068}\u{2069}\u{200e}\u{200f}\u{61c}x\u{202a}\u{202b}\u{202d}"
+            ),
             "x"
         );
         let family = "👩\u{200d}👩\u{200d}👧";
@@ -320,7 +325,10 @@ mod tests {
         assert_eq!(line("e\u{301}\u{200b}x"), "e\u{301}\u{200b}x");
         assert_eq!(line("日本語 😀"), "日本語 😀");
         // Close neighbours of the bidi range stay.
-        assert_eq!(line("\u{2010}\u{2030}\u{2065}\u{206a}"), "\u{2010}\u{2030}\u{2065}\u{206a}");
+        assert_eq!(
+            line("\u{2010}\u{2030}\u{2065}\u{206a}"),
+            "\u{2010}\u{2030}\u{2065}\u{206a}"
+        );
     }
 
     #[test]
