@@ -102,6 +102,18 @@ proptest! {
     }
 
     #[test]
+    fn sanitize_keeps_ordinary_text(s in nasty_string()) {
+        // Without sequence introducers, every visible character survives, in order.
+        let introducer = |c: char| matches!(c, '\x1b' | '\u{90}' | '\u{98}' | '\u{9b}' | '\u{9d}' | '\u{9e}' | '\u{9f}');
+        let s: String = s.chars().filter(|&c| !introducer(c)).collect();
+        let visible = |t: &str| -> String {
+            t.chars().filter(|&c| !bad(c, false) && !c.is_whitespace()).collect()
+        };
+        prop_assert_eq!(visible(&sanitize::line(&s)), visible(&s));
+        prop_assert_eq!(visible(&sanitize::block(&s)), visible(&s));
+    }
+
+    #[test]
     fn bodies_are_clean(s in prop_oneof![html_string(), nasty_string(), any::<String>()]) {
         assert_body_clean(&html_to_body(&s));
         assert_body_clean(&text_to_body(&s));
