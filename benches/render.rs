@@ -38,9 +38,8 @@ fn clean(size: usize) -> String {
 
 /// A typical marketing/business email of about 20 KB: paragraphs, links, a table, a quote.
 fn email(target: usize) -> String {
-    let mut s = String::from(
-        "<html><head><style>p{margin:0}</style></head><body><div class=\"wrapper\">",
-    );
+    let mut s =
+        String::from("<html><head><style>p{margin:0}</style></head><body><div class=\"wrapper\">");
     let mut i = 0;
     while s.len() < target {
         s.push_str(&format!(
