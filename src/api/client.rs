@@ -528,9 +528,13 @@ impl Client {
     }
 }
 
-/// Percent-encode one path segment (uuids should never need it; hostile data might).
+/// Percent-encode one path segment (uuids should never need it; hostile data might). `-`, `_`
+/// and `~` are unreserved and stay as they are, so uuids reach the server verbatim; `.` is still
+/// encoded so that a hostile "." or ".." can never become a dot segment.
 fn seg(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    const SEGMENT: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~');
+    percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
 }
 
 fn network_message(e: &reqwest::Error) -> String {
@@ -626,6 +630,13 @@ pub fn replace_lone_surrogates(s: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_segments_keep_uuids_verbatim_and_neutralise_the_rest() {
+        assert_eq!(seg("29e0a554-28d1-47bd-8848-1848da00286d"), "29e0a554-28d1-47bd-8848-1848da00286d");
+        assert_eq!(seg(".."), "%2E%2E");
+        assert_eq!(seg("a/b?c#d"), "a%2Fb%3Fc%23d");
+    }
 
     #[test]
     fn lone_surrogates_become_replacement_chars() {
