@@ -81,10 +81,12 @@ impl Worker {
             Command::RenderHtml { id, html } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let result = tokio::task::spawn_blocking(move || crate::render::html::html_to_body(&html))
-                        .await
-                        .map(|body| Reply::Body(Box::new(body)))
-                        .map_err(|e| ApiError::Other(format!("could not format the message: {e}")));
+                    let result = tokio::task::spawn_blocking(move || {
+                        crate::render::html::html_to_body(&html)
+                    })
+                    .await
+                    .map(|body| Reply::Body(Box::new(body)))
+                    .map_err(|e| ApiError::Other(format!("could not format the message: {e}")));
                     let _ = tx.send(Msg::Api { id, result });
                 });
             }

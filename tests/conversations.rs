@@ -18,14 +18,24 @@ struct Harness {
 
 impl Harness {
     async fn start(max_retries: u32) -> Harness {
-        let server = DemoServer::start(DemoOptions::default()).await.expect("demo server");
+        let server = DemoServer::start(DemoOptions::default())
+            .await
+            .expect("demo server");
         let mut cfg = ClientConfig::new(server.base_url.clone(), Secret::new(server.token.clone()));
         cfg.account_uuid = Some(server.account_uuid.clone());
         cfg.max_retries = max_retries;
         cfg.backoff_base = Duration::from_millis(1);
         let client = Client::new(cfg).expect("client");
-        let state = State::new(Settings::default(), Some(server.account_uuid.clone()), (120, 30));
-        let mut h = Harness { server, client, state };
+        let state = State::new(
+            Settings::default(),
+            Some(server.account_uuid.clone()),
+            (120, 30),
+        );
+        let mut h = Harness {
+            server,
+            client,
+            state,
+        };
         h.key(KeyCode::Char('3')).await;
         h
     }
@@ -40,12 +50,20 @@ impl Harness {
             let mut next = Vec::new();
             for c in cmds {
                 let msg = match c {
-                    Command::Api { id, call } => Msg::Api { id, result: call_api(&self.client, call).await },
+                    Command::Api { id, call } => Msg::Api {
+                        id,
+                        result: call_api(&self.client, call).await,
+                    },
                     Command::RenderHtml { id, html } => {
-                        let body = tokio::task::spawn_blocking(move || plannr_tui::render::html::html_to_body(&html))
-                            .await
-                            .expect("conversion");
-                        Msg::Api { id, result: Ok(Reply::Body(Box::new(body))) }
+                        let body = tokio::task::spawn_blocking(move || {
+                            plannr_tui::render::html::html_to_body(&html)
+                        })
+                        .await
+                        .expect("conversion");
+                        Msg::Api {
+                            id,
+                            result: Ok(Reply::Body(Box::new(body))),
+                        }
                     }
                     _ => continue,
                 };
@@ -73,49 +91,82 @@ impl Harness {
     /// Open the editor on the selected conversation, replace the name with `name`, press Enter.
     async fn rename_selected(&mut self, name: &str) {
         self.key(KeyCode::Char('r')).await;
-        self.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL).await;
+        self.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL)
+            .await;
         self.type_str(name).await;
         self.key(KeyCode::Enter).await;
     }
 
     fn selected(&self) -> (String, String) {
-        let row = self.state.conversations.selected().expect("a selected conversation");
+        let row = self
+            .state
+            .conversations
+            .selected()
+            .expect("a selected conversation");
         (row.conv.uuid.clone(), row.conv.name.clone())
     }
 
     fn puts(&self) -> Vec<RecordedRequest> {
-        self.server.requests().into_iter().filter(|r| r.method == "PUT").collect()
+        self.server
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "PUT")
+            .collect()
     }
 
     fn status(&self) -> String {
-        self.state.core.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+        self.state
+            .core
+            .status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default()
     }
 }
 
 fn assert_put(h: &Harness, r: &RecordedRequest, uuid: &str, name: &str) {
     assert_eq!(r.path, format!("/api/v1/conversation/{uuid}"));
     assert_eq!(r.body, Some(json!({ "name": name })));
-    assert_eq!(r.header("authorization"), Some(format!("Bearer {}", h.server.token).as_str()));
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {}", h.server.token).as_str())
+    );
     assert_eq!(r.header("accept"), Some("application/json"));
-    assert_eq!(r.header("x-plannr-account-uuid"), Some(h.server.account_uuid.as_str()));
+    assert_eq!(
+        r.header("x-plannr-account-uuid"),
+        Some(h.server.account_uuid.as_str())
+    );
 }
 
 #[tokio::test]
 async fn list_loads_with_the_documented_query_and_pages_ahead() {
     let h = Harness::start(0).await;
-    let gets: Vec<RecordedRequest> =
-        h.server.requests().into_iter().filter(|r| r.method == "GET" && r.path == "/api/v1/conversation").collect();
+    let gets: Vec<RecordedRequest> = h
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.path == "/api/v1/conversation")
+        .collect();
     assert!(!gets.is_empty());
     let first = &gets[0];
     assert_eq!(first.query_get("page"), Some("1"));
     assert_eq!(first.query_get("sort"), Some("-latest_message"));
     assert_eq!(first.query_get("filter[archived]"), Some("false"));
-    assert!(first.query_get("include").is_some_and(|i| i.contains("participants") && i.contains("latest_message") && i.contains("messages_count")));
+    assert!(
+        first
+            .query_get("include")
+            .is_some_and(|i| i.contains("participants")
+                && i.contains("latest_message")
+                && i.contains("messages_count"))
+    );
     let pane = &h.state.conversations;
     assert!(!pane.list.items.is_empty());
     // Sorted by latest activity, newest first.
     let acts: Vec<i64> = pane.list.items.iter().filter_map(|r| r.activity).collect();
-    assert!(acts.windows(2).all(|w| w[0] >= w[1]), "newest activity first");
+    assert!(
+        acts.windows(2).all(|w| w[0] >= w[1]),
+        "newest activity first"
+    );
 }
 
 #[tokio::test]
@@ -133,7 +184,10 @@ async fn rename_then_reload_shows_the_new_name_with_exactly_one_put() {
     let row = h.state.conversations.row(&uuid).expect("still listed");
     assert_eq!(row.conv.name, "Annual review — 2025");
     assert_ne!(old, row.conv.name);
-    assert_eq!(h.state.conversations.shown_name(&uuid, &row.conv.name).1, NameMark::None);
+    assert_eq!(
+        h.state.conversations.shown_name(&uuid, &row.conv.name).1,
+        NameMark::None
+    );
     // Renaming to the same name sends nothing.
     h.server.clear_requests();
     h.key(KeyCode::Char('r')).await;
@@ -146,7 +200,12 @@ async fn a_scripted_422_reopens_the_editor_with_the_typed_text_and_the_message()
     let mut h = Harness::start(3).await;
     let (uuid, old) = h.selected();
     h.server.clear_requests();
-    h.server.script(Scripted::validation(Some("PUT"), Some("/api/v1/conversation/"), "name", "That name is reserved."));
+    h.server.script(Scripted::validation(
+        Some("PUT"),
+        Some("/api/v1/conversation/"),
+        "name",
+        "That name is reserved.",
+    ));
     h.rename_selected("Reserved name").await;
     let puts = h.puts();
     assert_eq!(puts.len(), 1, "a 422 is not retried");
@@ -162,7 +221,13 @@ async fn a_scripted_422_reopens_the_editor_with_the_typed_text_and_the_message()
     let puts = h.puts();
     assert_eq!(puts.len(), 2);
     assert_put(&h, &puts[1], &uuid, "Reserved name 2");
-    assert_eq!(h.state.conversations.row(&uuid).map(|r| r.conv.name.clone()), Some("Reserved name 2".into()));
+    assert_eq!(
+        h.state
+            .conversations
+            .row(&uuid)
+            .map(|r| r.conv.name.clone()),
+        Some("Reserved name 2".into())
+    );
 }
 
 #[tokio::test]
@@ -170,23 +235,40 @@ async fn a_scripted_500_without_retries_keeps_the_text_and_offers_a_retry() {
     let mut h = Harness::start(0).await;
     let (uuid, old) = h.selected();
     h.server.clear_requests();
-    h.server.script(Scripted::status(Some("PUT"), Some("/api/v1/conversation/"), 500));
+    h.server.script(Scripted::status(
+        Some("PUT"),
+        Some("/api/v1/conversation/"),
+        500,
+    ));
     h.rename_selected("Pension transfer").await;
     let puts = h.puts();
     assert_eq!(puts.len(), 1, "max_retries = 0: exactly one PUT");
     assert_put(&h, &puts[0], &uuid, "Pension transfer");
     let pane = &h.state.conversations;
-    assert_eq!(pane.shown_name(&uuid, &old), (old.clone(), NameMark::Unsaved), "the old name is back");
+    assert_eq!(
+        pane.shown_name(&uuid, &old),
+        (old.clone(), NameMark::Unsaved),
+        "the old name is back"
+    );
     assert!(h.status().contains("retry"), "{}", h.status());
     assert!(!h.state.captures_input(), "the list stays usable");
     // r brings the text back; Enter retries, and this time the server takes it.
     h.key(KeyCode::Char('r')).await;
-    assert_eq!(h.state.conversations.editor_for(&uuid).map(|r| r.typed()), Some("Pension transfer".into()));
+    assert_eq!(
+        h.state.conversations.editor_for(&uuid).map(|r| r.typed()),
+        Some("Pension transfer".into())
+    );
     h.key(KeyCode::Enter).await;
     let puts = h.puts();
     assert_eq!(puts.len(), 2);
     assert_put(&h, &puts[1], &uuid, "Pension transfer");
-    assert_eq!(h.state.conversations.row(&uuid).map(|r| r.conv.name.clone()), Some("Pension transfer".into()));
+    assert_eq!(
+        h.state
+            .conversations
+            .row(&uuid)
+            .map(|r| r.conv.name.clone()),
+        Some("Pension transfer".into())
+    );
 }
 
 #[tokio::test]
@@ -196,24 +278,44 @@ async fn a_500_the_client_retries_is_one_save_and_two_puts_on_the_wire() {
     let mut h = Harness::start(3).await;
     let (uuid, _) = h.selected();
     h.server.clear_requests();
-    h.server.script(Scripted::status(Some("PUT"), Some("/api/v1/conversation/"), 500));
+    h.server.script(Scripted::status(
+        Some("PUT"),
+        Some("/api/v1/conversation/"),
+        500,
+    ));
     h.rename_selected("Retried").await;
     let puts = h.puts();
     assert_eq!(puts.len(), 2, "{puts:?}");
     for p in &puts {
         assert_put(&h, p, &uuid, "Retried");
     }
-    assert_eq!(h.state.conversations.row(&uuid).map(|r| r.conv.name.clone()), Some("Retried".into()));
+    assert_eq!(
+        h.state
+            .conversations
+            .row(&uuid)
+            .map(|r| r.conv.name.clone()),
+        Some("Retried".into())
+    );
     // Enough 500s to exhaust the retries: the text is kept.
     for _ in 0..4 {
-        h.server.script(Scripted::status(Some("PUT"), Some("/api/v1/conversation/"), 500));
+        h.server.script(Scripted::status(
+            Some("PUT"),
+            Some("/api/v1/conversation/"),
+            500,
+        ));
     }
     h.server.clear_requests();
     h.rename_selected("Given up").await;
     assert_eq!(h.puts().len(), 4, "1 + max_retries");
-    assert_eq!(h.state.conversations.shown_name(&uuid, "Retried"), ("Retried".into(), NameMark::Unsaved));
+    assert_eq!(
+        h.state.conversations.shown_name(&uuid, "Retried"),
+        ("Retried".into(), NameMark::Unsaved)
+    );
     h.key(KeyCode::Char('r')).await;
-    assert_eq!(h.state.conversations.editor_for(&uuid).map(|r| r.typed()), Some("Given up".into()));
+    assert_eq!(
+        h.state.conversations.editor_for(&uuid).map(|r| r.typed()),
+        Some("Given up".into())
+    );
 }
 
 #[tokio::test]
@@ -227,13 +329,22 @@ async fn two_quick_renames_through_the_worker_last_one_wins_on_the_server() {
     // Both saves go to the worker before either answer arrives.
     let mut sent = 0;
     for name in ["First", "Second"] {
-        for (code, m) in [(KeyCode::Char('r'), KeyModifiers::NONE), (KeyCode::Char('u'), KeyModifiers::CONTROL)] {
+        for (code, m) in [
+            (KeyCode::Char('r'), KeyModifiers::NONE),
+            (KeyCode::Char('u'), KeyModifiers::CONTROL),
+        ] {
             update(&mut h.state, Msg::Key(KeyEvent::new(code, m)));
         }
         for c in name.chars() {
-            update(&mut h.state, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+            update(
+                &mut h.state,
+                Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+            );
         }
-        for c in update(&mut h.state, Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))) {
+        for c in update(
+            &mut h.state,
+            Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        ) {
             if matches!(c, Command::Api { .. }) {
                 sent += 1;
             }
@@ -241,19 +352,38 @@ async fn two_quick_renames_through_the_worker_last_one_wins_on_the_server() {
         }
     }
     assert_eq!(sent, 2);
-    assert_eq!(h.state.conversations.shown_name(&uuid, "x"), ("Second".into(), NameMark::Saving));
+    assert_eq!(
+        h.state.conversations.shown_name(&uuid, "x"),
+        ("Second".into(), NameMark::Saving)
+    );
     let mut answered = 0;
     while answered < 2 {
-        let msg = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.expect("answer").expect("open");
+        let msg = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("answer")
+            .expect("open");
         if matches!(msg, Msg::Api { .. }) {
             answered += 1;
         }
         update(&mut h.state, msg);
     }
     let names: Vec<_> = h.puts().iter().filter_map(|r| r.body.clone()).collect();
-    assert_eq!(names, vec![json!({"name": "First"}), json!({"name": "Second"})], "sent in order");
-    assert_eq!(h.state.conversations.row(&uuid).map(|r| r.conv.name.clone()), Some("Second".into()));
-    assert_eq!(h.client.conversation(&uuid).await.map(|c| c.name).ok(), Some("Second".into()));
+    assert_eq!(
+        names,
+        vec![json!({"name": "First"}), json!({"name": "Second"})],
+        "sent in order"
+    );
+    assert_eq!(
+        h.state
+            .conversations
+            .row(&uuid)
+            .map(|r| r.conv.name.clone()),
+        Some("Second".into())
+    );
+    assert_eq!(
+        h.client.conversation(&uuid).await.map(|c| c.name).ok(),
+        Some("Second".into())
+    );
 }
 
 #[tokio::test]
@@ -261,21 +391,36 @@ async fn open_conversation_loads_newest_first_pages_and_shows_newest_at_bottom()
     let mut h = Harness::start(0).await;
     let busiest = h.server.fixtures().busiest_conversation_uuid.clone();
     // Find and open the busiest conversation (200 messages).
-    let pos = h.state.conversations.view.iter().position(|&i| h.state.conversations.list.items[i].conv.uuid == busiest);
-    let Some(pos) = pos else { panic!("busiest conversation not on the first page") };
+    let pos = h
+        .state
+        .conversations
+        .view
+        .iter()
+        .position(|&i| h.state.conversations.list.items[i].conv.uuid == busiest);
+    let Some(pos) = pos else {
+        panic!("busiest conversation not on the first page")
+    };
     for _ in 0..pos {
         h.key(KeyCode::Char('j')).await;
     }
     h.server.clear_requests();
     h.key(KeyCode::Enter).await;
-    let gets: Vec<RecordedRequest> = h.server.requests().into_iter().filter(|r| r.path.ends_with("/messages")).collect();
+    let gets: Vec<RecordedRequest> = h
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/messages"))
+        .collect();
     assert_eq!(gets[0].query_get("page"), Some("1"));
     let v = h.state.conversations.open.as_ref().expect("open");
     assert!(v.anchor.is_none(), "following the newest");
     let newest = v.pages.items.first().map(|e| e.msg.uuid.clone());
     let rows = plannr_tui::app::conversations::ConvView::rows(&h.state.core);
     let bottom = v.slice(v.top(rows), rows);
-    let last_header = bottom.iter().rev().find(|l| l.kind == plannr_tui::app::conversations::view::LineKind::Header);
+    let last_header = bottom
+        .iter()
+        .rev()
+        .find(|l| l.kind == plannr_tui::app::conversations::view::LineKind::Header);
     assert!(last_header.is_some());
     assert!(newest.is_some());
     // Scroll to the top repeatedly: older pages come in, in order, one at a time.
@@ -290,6 +435,15 @@ async fn open_conversation_loads_newest_first_pages_and_shows_newest_at_bottom()
         .filter(|r| r.path.ends_with("/messages"))
         .filter_map(|r| r.query_get("page").and_then(|p| p.parse().ok()))
         .collect();
-    assert!(pages.windows(2).all(|w| w[1] == w[0] + 1), "in order, each once: {pages:?}");
-    assert!(h.state.conversations.open.as_ref().is_some_and(|v| v.pages.items.len() > 25));
+    assert!(
+        pages.windows(2).all(|w| w[1] == w[0] + 1),
+        "in order, each once: {pages:?}"
+    );
+    assert!(
+        h.state
+            .conversations
+            .open
+            .as_ref()
+            .is_some_and(|v| v.pages.items.len() > 25)
+    );
 }

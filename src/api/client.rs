@@ -532,8 +532,10 @@ impl Client {
 /// and `~` are unreserved and stay as they are, so uuids reach the server verbatim; `.` is still
 /// encoded so that a hostile "." or ".." can never become a dot segment.
 fn seg(s: &str) -> String {
-    const SEGMENT: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~');
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'~');
     percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
 }
 
@@ -633,7 +635,10 @@ mod tests {
 
     #[test]
     fn path_segments_keep_uuids_verbatim_and_neutralise_the_rest() {
-        assert_eq!(seg("29e0a554-28d1-47bd-8848-1848da00286d"), "29e0a554-28d1-47bd-8848-1848da00286d");
+        assert_eq!(
+            seg("29e0a554-28d1-47bd-8848-1848da00286d"),
+            "29e0a554-28d1-47bd-8848-1848da00286d"
+        );
         assert_eq!(seg(".."), "%2E%2E");
         assert_eq!(seg("a/b?c#d"), "a%2Fb%3Fc%23d");
     }

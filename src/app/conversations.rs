@@ -25,20 +25,39 @@ pub use view::ConvView;
 pub enum Route {
     /// A page of the conversation list.
     List,
-    Pin { uuid: String },
+    Pin {
+        uuid: String,
+    },
     /// Saving this name.
-    Rename { uuid: String, name: String },
+    Rename {
+        uuid: String,
+        name: String,
+    },
     /// A page of messages of the open conversation.
-    Messages { uuid: String },
+    Messages {
+        uuid: String,
+    },
     /// An HTML body converted off the UI thread.
-    Html { conv: String, msg: String },
+    Html {
+        conv: String,
+        msg: String,
+    },
 }
 
 pub const HELP: &[(&str, &str)] = &[
-    ("j/k ↑/↓ PgUp/PgDn g/G", "move (more conversations load as you go)"),
+    (
+        "j/k ↑/↓ PgUp/PgDn g/G",
+        "move (more conversations load as you go)",
+    ),
     ("Enter", "open the conversation"),
-    ("r", "rename (in the list or the open conversation); on a failed save, reopens your text"),
-    ("  Enter / Esc", "save / cancel (asks first if you changed it)"),
+    (
+        "r",
+        "rename (in the list or the open conversation); on a failed save, reopens your text",
+    ),
+    (
+        "  Enter / Esc",
+        "save / cancel (asks first if you changed it)",
+    ),
     ("  Ctrl-A/E Alt-B/F", "start / end, word back / forward"),
     ("  Ctrl-W/U Ctrl-Z/R", "delete word / to start, undo / redo"),
     ("/", "filter the loaded conversations (Esc clears)"),
@@ -74,8 +93,13 @@ impl Row {
             .filter(|a| me.is_none_or(|m| a.uuid != m))
             .map(|a| a.display_name())
             .collect();
-        let total = conv.participants_count.map(|n| n as usize).unwrap_or(conv.participants.len());
-        let total_others = total.saturating_sub(conv.participants.len() - others.len()).max(others.len());
+        let total = conv
+            .participants_count
+            .map(|n| n as usize)
+            .unwrap_or(conv.participants.len());
+        let total_others = total
+            .saturating_sub(conv.participants.len() - others.len())
+            .max(others.len());
         let shown: Vec<&str> = others.iter().take(2).map(String::as_str).collect();
         let mut participants = shown.join(", ");
         if total_others > shown.len() {
@@ -84,19 +108,37 @@ impl Row {
         let (preview, activity) = match &conv.latest_message {
             Some(m) => {
                 let text = one_line(&strip_tags(m.contents.as_deref().unwrap_or("")));
-                let who = m.author.as_ref().map(|a| a.display_name()).unwrap_or_default();
+                let who = m
+                    .author
+                    .as_ref()
+                    .map(|a| a.display_name())
+                    .unwrap_or_default();
                 let who = who.split_whitespace().next().unwrap_or("").to_string();
                 let preview = match (who.is_empty(), text.is_empty()) {
-                    (_, true) if !m.files.is_empty() => format!("{who}: [{} file(s)]", m.files.len()),
+                    (_, true) if !m.files.is_empty() => {
+                        format!("{who}: [{} file(s)]", m.files.len())
+                    }
                     (true, _) => text,
                     (false, _) => format!("{who}: {text}"),
                 };
-                (preview, parse_time(&m.created_at).or_else(|| parse_time(&conv.updated_at)))
+                (
+                    preview,
+                    parse_time(&m.created_at).or_else(|| parse_time(&conv.updated_at)),
+                )
             }
-            None => (String::new(), parse_time(&conv.updated_at).or_else(|| parse_time(&conv.created_at))),
+            None => (
+                String::new(),
+                parse_time(&conv.updated_at).or_else(|| parse_time(&conv.created_at)),
+            ),
         };
         let haystack = format!("{}\n{}\n{}", conv.name, participants, preview).to_lowercase();
-        Row { conv, activity, participants, preview, haystack }
+        Row {
+            conv,
+            activity,
+            participants,
+            preview,
+            haystack,
+        }
     }
 }
 
@@ -184,7 +226,10 @@ impl ConversationsPane {
             s.saving.is_some()
                 || s.rename.as_ref().is_some_and(|r| {
                     (r.open && r.editor.changed())
-                        || matches!(r.state, SaveState::Failed { .. } | SaveState::Rejected { .. })
+                        || matches!(
+                            r.state,
+                            SaveState::Failed { .. } | SaveState::Rejected { .. }
+                        )
                 })
         })
     }
@@ -213,7 +258,9 @@ impl ConversationsPane {
     // ---- what the list shows ---------------------------------------------------------------
 
     pub fn selected(&self) -> Option<&Row> {
-        self.view.get(self.nav.selected).and_then(|&i| self.list.items.get(i))
+        self.view
+            .get(self.nav.selected)
+            .and_then(|&i| self.list.items.get(i))
     }
 
     pub fn row(&self, uuid: &str) -> Option<&Row> {
@@ -222,20 +269,34 @@ impl ConversationsPane {
 
     /// The conversation whose rename editor is open (at most one: it has the keyboard).
     pub fn editing_uuid(&self) -> Option<String> {
-        self.renames.iter().find(|(_, s)| s.rename.as_ref().is_some_and(|r| r.open)).map(|(u, _)| u.clone())
+        self.renames
+            .iter()
+            .find(|(_, s)| s.rename.as_ref().is_some_and(|r| r.open))
+            .map(|(u, _)| u.clone())
     }
 
     pub fn editor_for(&self, uuid: &str) -> Option<&Rename> {
-        self.renames.get(uuid).and_then(|s| s.rename.as_ref()).filter(|r| r.open)
+        self.renames
+            .get(uuid)
+            .and_then(|s| s.rename.as_ref())
+            .filter(|r| r.open)
     }
 
     /// The name to show for a conversation whose server copy says `confirmed`: the latest save in
     /// flight if any (optimistic), else the server's.
     pub fn shown_name(&self, uuid: &str, confirmed: &str) -> (String, NameMark) {
         match self.renames.get(uuid) {
-            Some(RenameSlot { saving: Some((_, name)), .. }) => (name.clone(), NameMark::Saving),
-            Some(RenameSlot { rename: Some(r), .. })
-                if !r.open && matches!(r.state, SaveState::Failed { .. } | SaveState::Rejected { .. }) =>
+            Some(RenameSlot {
+                saving: Some((_, name)),
+                ..
+            }) => (name.clone(), NameMark::Saving),
+            Some(RenameSlot {
+                rename: Some(r), ..
+            }) if !r.open
+                && matches!(
+                    r.state,
+                    SaveState::Failed { .. } | SaveState::Rejected { .. }
+                ) =>
             {
                 (confirmed.to_string(), NameMark::Unsaved)
             }
@@ -244,12 +305,18 @@ impl ConversationsPane {
     }
 
     pub fn shown_pinned(&self, row: &Row) -> bool {
-        self.pins.get(&row.conv.uuid).map(|(v, _)| *v).unwrap_or(row.conv.pinned.unwrap_or(false))
+        self.pins
+            .get(&row.conv.uuid)
+            .map(|(v, _)| *v)
+            .unwrap_or(row.conv.pinned.unwrap_or(false))
     }
 
     /// The filter text in force (lower-cased), if any.
     pub fn filter_query(&self) -> Option<String> {
-        self.filter.as_ref().map(|f| f.editor.text().trim().to_lowercase()).filter(|q| !q.is_empty())
+        self.filter
+            .as_ref()
+            .map(|f| f.editor.text().trim().to_lowercase())
+            .filter(|q| !q.is_empty())
     }
 
     fn rebuild_view(&mut self, core: &Core) {
@@ -264,12 +331,17 @@ impl ConversationsPane {
             .map(|(i, _)| i)
             .collect();
         let want = self.restore.clone().or(keep);
-        if let Some(uuid) = want {
-            if let Some(pos) = self.view.iter().position(|&i| self.list.items[i].conv.uuid == uuid) {
-                self.nav.selected = pos;
-                if self.restore.as_deref() == Some(uuid.as_str()) {
-                    self.restore = None;
-                }
+        let found = want.and_then(|uuid| {
+            let pos = self
+                .view
+                .iter()
+                .position(|&i| self.list.items[i].conv.uuid == uuid)?;
+            Some((uuid, pos))
+        });
+        if let Some((uuid, pos)) = found {
+            self.nav.selected = pos;
+            if self.restore.as_deref() == Some(uuid.as_str()) {
+                self.restore = None;
             }
         }
         self.nav.clamp(self.view.len(), Self::rows_visible(core));
@@ -287,7 +359,11 @@ impl ConversationsPane {
     fn ensure_loaded(&mut self, core: &mut Core) {
         let h = Self::rows_visible(core);
         let needed = if self.filter_query().is_some() {
-            if self.nav.selected + 1 >= self.view.len() { self.list.items.len() + 1 } else { 0 }
+            if self.nav.selected + 1 >= self.view.len() {
+                self.list.items.len() + 1
+            } else {
+                0
+            }
         } else {
             self.nav.offset + 2 * h
         };
@@ -299,7 +375,11 @@ impl ConversationsPane {
     fn request_page(&mut self, page: u32, core: &mut Core) {
         let id = core.request(
             AppRoute::Conversations(Route::List),
-            Call::Conversations { archived: self.archived, page, per_page: self.list.per_page },
+            Call::Conversations {
+                archived: self.archived,
+                page,
+                per_page: self.list.per_page,
+            },
         );
         self.list.mark_loading(page, id);
     }
@@ -352,7 +432,12 @@ impl ConversationsPane {
             KeyCode::Char('/') => {
                 match &mut self.filter {
                     Some(f) => f.editing = true,
-                    None => self.filter = Some(Filter { editor: InlineEditor::new(""), editing: true }),
+                    None => {
+                        self.filter = Some(Filter {
+                            editor: InlineEditor::new(""),
+                            editing: true,
+                        })
+                    }
                 }
                 true
             }
@@ -393,7 +478,9 @@ impl ConversationsPane {
     }
 
     fn filter_key(&mut self, key: KeyEvent, core: &mut Core) {
-        let Some(f) = self.filter.as_mut() else { return };
+        let Some(f) = self.filter.as_mut() else {
+            return;
+        };
         match f.editor.on_key(key) {
             EditorEvent::Submit => {
                 f.editing = false;
@@ -417,7 +504,9 @@ impl ConversationsPane {
     }
 
     fn view_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
-        let Some(v) = self.open.as_mut() else { return false };
+        let Some(v) = self.open.as_mut() else {
+            return false;
+        };
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => {
                 self.open = None;
@@ -463,20 +552,35 @@ impl ConversationsPane {
     fn confirmed_name(&self, uuid: &str) -> String {
         self.row(uuid)
             .map(|r| r.conv.name.clone())
-            .or_else(|| self.open.as_ref().filter(|v| v.conv.uuid == uuid).map(|v| v.conv.name.clone()))
+            .or_else(|| {
+                self.open
+                    .as_ref()
+                    .filter(|v| v.conv.uuid == uuid)
+                    .map(|v| v.conv.name.clone())
+            })
             .unwrap_or_default()
     }
 
     fn rename_key(&mut self, uuid: &str, key: KeyEvent, core: &mut Core) {
-        let Some(slot) = self.renames.get_mut(uuid) else { return };
-        let Some(r) = slot.rename.as_mut() else { return };
+        let Some(slot) = self.renames.get_mut(uuid) else {
+            return;
+        };
+        let Some(r) = slot.rename.as_mut() else {
+            return;
+        };
         match r.on_key(key) {
             RenameOutcome::Continue => {}
             RenameOutcome::Close => slot.rename = None,
             RenameOutcome::Save(name) => {
                 let id = core.request(
-                    AppRoute::Conversations(Route::Rename { uuid: uuid.to_string(), name: name.clone() }),
-                    Call::RenameConversation { uuid: uuid.to_string(), name: name.clone() },
+                    AppRoute::Conversations(Route::Rename {
+                        uuid: uuid.to_string(),
+                        name: name.clone(),
+                    }),
+                    Call::RenameConversation {
+                        uuid: uuid.to_string(),
+                        name: name.clone(),
+                    },
                 );
                 r.saving(id);
                 slot.saving = Some((id, name));
@@ -491,7 +595,10 @@ impl ConversationsPane {
         }
         match &self.open {
             Some(v) => v.conv.uuid == uuid,
-            None => self.view.iter().any(|&i| self.list.items[i].conv.uuid == uuid),
+            None => self
+                .view
+                .iter()
+                .any(|&i| self.list.items[i].conv.uuid == uuid),
         }
     }
 
@@ -512,7 +619,11 @@ impl ConversationsPane {
                 if latest {
                     slot.saving = None;
                 }
-                if slot.rename.as_ref().is_some_and(|r| r.state == (SaveState::Saving { id })) {
+                if slot
+                    .rename
+                    .as_ref()
+                    .is_some_and(|r| r.state == (SaveState::Saving { id }))
+                {
                     slot.rename = None;
                 }
                 // Answers to one conversation's writes come in the order sent; never apply an
@@ -543,7 +654,10 @@ impl ConversationsPane {
                     return;
                 }
                 slot.saving = None;
-                let tracked = slot.rename.as_ref().is_some_and(|r| r.state == (SaveState::Saving { id }));
+                let tracked = slot
+                    .rename
+                    .as_ref()
+                    .is_some_and(|r| r.state == (SaveState::Saving { id }));
                 if slot.rename.is_none() {
                     // The editor was closed since (e.g. reopened and left unchanged): keep the text.
                     let mut r = Rename::open(&uuid, &confirmed);
@@ -552,10 +666,14 @@ impl ConversationsPane {
                     slot.rename = Some(r);
                 } else if !tracked {
                     // Another edit of this name is open with newer text; it is what the user has.
-                    core.error(format!("Could not save “{sent}” ({e}). Your newer text is still open."));
+                    core.error(format!(
+                        "Could not save “{sent}” ({e}). Your newer text is still open."
+                    ));
                     return;
                 }
-                let Some(r) = slot.rename.as_mut() else { return };
+                let Some(r) = slot.rename.as_mut() else {
+                    return;
+                };
                 let msg = r.failed(id, &e).unwrap_or_else(|| e.to_string());
                 if r.open && !can_show {
                     r.open = false;
@@ -573,7 +691,12 @@ impl ConversationsPane {
             v.conv.updated_at = conv.updated_at.clone();
         }
         let me = core.account_uuid.clone();
-        if let Some(row) = self.list.items.iter_mut().find(|r| r.conv.uuid == conv.uuid) {
+        if let Some(row) = self
+            .list
+            .items
+            .iter_mut()
+            .find(|r| r.conv.uuid == conv.uuid)
+        {
             // The PUT answer may carry fewer includes than the list: keep what it lacks.
             let mut merged = row.conv.clone();
             merged.name = conv.name;
@@ -595,14 +718,27 @@ impl ConversationsPane {
 
     fn send_pin(&mut self, uuid: &str, pin: bool, core: &mut Core) {
         let id = core.request(
-            AppRoute::Conversations(Route::Pin { uuid: uuid.to_string() }),
-            Call::PinConversation { uuid: uuid.to_string(), pin },
+            AppRoute::Conversations(Route::Pin {
+                uuid: uuid.to_string(),
+            }),
+            Call::PinConversation {
+                uuid: uuid.to_string(),
+                pin,
+            },
         );
         self.pins.insert(uuid.to_string(), (pin, id));
     }
 
-    fn on_pin_result(&mut self, uuid: String, id: RequestId, result: Result<Reply, ApiError>, core: &mut Core) {
-        let Some(&(wanted, pid)) = self.pins.get(&uuid) else { return };
+    fn on_pin_result(
+        &mut self,
+        uuid: String,
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+        core: &mut Core,
+    ) {
+        let Some(&(wanted, pid)) = self.pins.get(&uuid) else {
+            return;
+        };
         if pid != id {
             return; // a newer pin/unpin is in flight; its answer decides
         }
@@ -613,7 +749,10 @@ impl ConversationsPane {
                 if let Some(row) = self.list.items.iter_mut().find(|r| r.conv.uuid == uuid) {
                     row.conv.pinned = Some(wanted);
                 }
-                core.info(format!("{} “{name}”.", if wanted { "Pinned" } else { "Unpinned" }));
+                core.info(format!(
+                    "{} “{name}”.",
+                    if wanted { "Pinned" } else { "Unpinned" }
+                ));
             }
             Err(e) => core.error(format!(
                 "Could not {} “{name}”: {e}. It is unchanged.",
@@ -624,7 +763,13 @@ impl ConversationsPane {
 
     // ---- answers ---------------------------------------------------------------------------
 
-    pub fn on_result(&mut self, route: Route, id: RequestId, result: Result<Reply, ApiError>, core: &mut Core) {
+    pub fn on_result(
+        &mut self,
+        route: Route,
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+        core: &mut Core,
+    ) {
         match route {
             Route::List => {
                 if !self.list.expects(id) {
@@ -644,7 +789,9 @@ impl ConversationsPane {
                     }
                     Err(e) => {
                         self.list.on_failed(id, e.to_string());
-                        core.error(format!("Could not load conversations: {e}. Press R to try again."));
+                        core.error(format!(
+                            "Could not load conversations: {e}. Press R to try again."
+                        ));
                     }
                 }
             }
@@ -704,8 +851,11 @@ pub fn relative_time(ts: i64, now: i64) -> String {
             return format!("{}d", d / 86_400);
         }
     }
-    let Ok(t) = time::OffsetDateTime::from_unix_timestamp(ts) else { return String::new() };
-    let same_year = time::OffsetDateTime::from_unix_timestamp(now).is_ok_and(|n| n.year() == t.year());
+    let Ok(t) = time::OffsetDateTime::from_unix_timestamp(ts) else {
+        return String::new();
+    };
+    let same_year =
+        time::OffsetDateTime::from_unix_timestamp(now).is_ok_and(|n| n.year() == t.year());
     if now > 0 && same_year {
         format!("{} {}", t.day(), &format!("{:?}", t.month())[..3])
     } else {
@@ -731,15 +881,23 @@ pub fn strip_tags(s: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+    out.replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
 }
 
 /// Whether a message body is HTML (Plannr's editor sends `<p>…</p>`; plain text rarely has tags).
 pub fn looks_like_html(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
-    ["</", "<br", "<p>", "<p ", "<div", "<img", "<a ", "<ul", "<ol", "<span", "<b>", "<i>", "<strong", "<em>"]
-        .iter()
-        .any(|t| l.contains(t))
+    [
+        "</", "<br", "<p>", "<p ", "<div", "<img", "<a ", "<ul", "<ol", "<span", "<b>", "<i>",
+        "<strong", "<em>",
+    ]
+    .iter()
+    .any(|t| l.contains(t))
 }
 
 /// Whitespace (newlines included) collapsed to single spaces.

@@ -151,7 +151,10 @@ pub enum Command {
     Quit,
     /// Convert an HTML body to text off the UI thread (`render::html::html_to_body` in
     /// `spawn_blocking`); answered as `Msg::Api { id, result: Ok(Reply::Body(..)) }`.
-    RenderHtml { id: RequestId, html: String },
+    RenderHtml {
+        id: RequestId,
+        html: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,17 +1,17 @@
 //! Conversations pane drawing: the list, or the open conversation. Reads state only; the columns
 //! and wrapped lines were computed when the data arrived, so this copies and cuts strings.
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
-use ratatui::Frame;
 
 use super::widgets;
 use crate::api::models::Archived;
-use crate::app::conversations::view::{ConvView, LineKind, INDENT, QUOTE};
-use crate::app::conversations::{relative_time, ConversationsPane, NameMark};
-use crate::app::paged::Edge;
 use crate::app::Core;
+use crate::app::conversations::view::{ConvView, INDENT, LineKind, QUOTE};
+use crate::app::conversations::{ConversationsPane, NameMark, relative_time};
+use crate::app::paged::Edge;
 use crate::render::wrap::truncate_to_width;
 
 const WIDTHS: [Constraint; 6] = [
@@ -34,7 +34,11 @@ pub fn draw(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Frame
 }
 
 fn list_title(pane: &ConversationsPane) -> String {
-    let which = if pane.archived == Archived::Active { "Conversations" } else { "Archived conversations" };
+    let which = if pane.archived == Archived::Active {
+        "Conversations"
+    } else {
+        "Archived conversations"
+    };
     let loaded = pane.list.items.len();
     let of = match pane.list.total {
         Some(t) => t.to_string(),
@@ -52,36 +56,58 @@ fn list_title(pane: &ConversationsPane) -> String {
     };
     match &pane.list.edge {
         Edge::Loading { page, .. } if *page > 1 => t.push_str(" · loading more…"),
-        Edge::Failed { page, .. } if *page > 1 => t.push_str(" · a page failed to load (R retries)"),
+        Edge::Failed { page, .. } if *page > 1 => {
+            t.push_str(" · a page failed to load (R retries)")
+        }
         _ => {}
     }
     t
 }
 
 fn draw_list(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Frame) {
-    let [header, table_area, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let [header, table_area, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     let title = truncate_to_width(&list_title(pane), header.width as usize);
-    frame.render_widget(Paragraph::new(Span::styled(title, Style::new().bold())), header);
+    frame.render_widget(
+        Paragraph::new(Span::styled(title, Style::new().bold())),
+        header,
+    );
 
     if pane.list.items.is_empty() {
         let msg = match &pane.list.edge {
             Edge::Loading { .. } | Edge::Idle => " Loading conversations…".to_string(),
-            Edge::Failed { message, .. } => format!(" Could not load conversations: {message}. Press R to try again."),
+            Edge::Failed { message, .. } => {
+                format!(" Could not load conversations: {message}. Press R to try again.")
+            }
             Edge::End if pane.archived == Archived::Active => " No conversations.".to_string(),
             Edge::End => " No archived conversations. Press a for the active ones.".to_string(),
         };
-        frame.render_widget(Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: false }), table_area);
+        frame.render_widget(
+            Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: false }),
+            table_area,
+        );
     } else if pane.view.is_empty() {
-        widgets::hint(" Nothing loaded matches. Scroll the unfiltered list to load more, or Esc to clear.", table_area, frame.buffer_mut());
+        widgets::hint(
+            " Nothing loaded matches. Scroll the unfiltered list to load more, or Esc to clear.",
+            table_area,
+            frame.buffer_mut(),
+        );
     } else {
         draw_table(pane, core, table_area, frame);
     }
 
     let editing_filter = pane.filter.as_ref().is_some_and(|f| f.editing);
     if let Some(f) = pane.filter.as_ref().filter(|_| editing_filter) {
-        let [label, field] = Layout::horizontal([Constraint::Length(9), Constraint::Min(0)]).areas(footer);
-        frame.render_widget(Paragraph::new(Span::styled(" Filter: ", Style::new().fg(Color::Yellow))), label);
+        let [label, field] =
+            Layout::horizontal([Constraint::Length(9), Constraint::Min(0)]).areas(footer);
+        frame.render_widget(
+            Paragraph::new(Span::styled(" Filter: ", Style::new().fg(Color::Yellow))),
+            label,
+        );
         widgets::inline_editor(&f.editor, field, frame);
     } else {
         let hint = if pane.editing_uuid().is_some() {
@@ -89,7 +115,11 @@ fn draw_list(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fram
         } else {
             " Enter open · r rename · / filter · a archived · P pin · R refresh · ? help"
         };
-        widgets::hint(&truncate_to_width(hint, footer.width as usize), footer, frame.buffer_mut());
+        widgets::hint(
+            &truncate_to_width(hint, footer.width as usize),
+            footer,
+            frame.buffer_mut(),
+        );
     }
 }
 
@@ -110,27 +140,49 @@ fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fra
                 NameMark::Saving => {
                     let tag = " saving…";
                     let room = w(1).saturating_sub(tag.len());
-                    Line::from(vec![Span::raw(truncate_to_width(&name, room)), Span::styled(tag, Style::new().fg(Color::Yellow))])
+                    Line::from(vec![
+                        Span::raw(truncate_to_width(&name, room)),
+                        Span::styled(tag, Style::new().fg(Color::Yellow)),
+                    ])
                 }
                 NameMark::Unsaved => {
                     let tag = " ⚠ not saved (r)";
                     let room = w(1).saturating_sub(16);
-                    Line::from(vec![Span::raw(truncate_to_width(&name, room)), Span::styled(tag, Style::new().fg(Color::Red))])
+                    Line::from(vec![
+                        Span::raw(truncate_to_width(&name, room)),
+                        Span::styled(tag, Style::new().fg(Color::Red)),
+                    ])
                 }
             };
-            let pin = match (pane.shown_pinned(row), pane.pins.contains_key(&row.conv.uuid)) {
+            let pin = match (
+                pane.shown_pinned(row),
+                pane.pins.contains_key(&row.conv.uuid),
+            ) {
                 (true, false) => Span::styled("★", Style::new().fg(Color::Yellow)),
                 (true, true) => Span::styled("☆", Style::new().fg(Color::Yellow)),
                 (false, true) => Span::styled("·", Style::new().fg(Color::DarkGray)),
                 (false, false) => Span::raw(" "),
             };
-            let when = row.activity.map(|t| relative_time(t, core.now)).unwrap_or_default();
-            let count = row.conv.messages_count.map(|c| c.to_string()).unwrap_or_default();
+            let when = row
+                .activity
+                .map(|t| relative_time(t, core.now))
+                .unwrap_or_default();
+            let count = row
+                .conv
+                .messages_count
+                .map(|c| c.to_string())
+                .unwrap_or_default();
             Row::new(vec![
                 Cell::from(pin),
                 Cell::from(name_cell),
-                Cell::from(Span::styled(truncate_to_width(&row.participants, w(2)), Style::new().fg(Color::Cyan))),
-                Cell::from(Span::styled(truncate_to_width(&row.preview, w(3)), Style::new().fg(Color::Gray))),
+                Cell::from(Span::styled(
+                    truncate_to_width(&row.participants, w(2)),
+                    Style::new().fg(Color::Cyan),
+                )),
+                Cell::from(Span::styled(
+                    truncate_to_width(&row.preview, w(3)),
+                    Style::new().fg(Color::Gray),
+                )),
                 Cell::from(Line::from(when).right_aligned()),
                 Cell::from(Line::from(count).right_aligned()),
             ])
@@ -150,37 +202,61 @@ fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fra
         )
         .column_spacing(1)
         .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
-    let mut st = TableState::default().with_selected(Some(pane.nav.selected.saturating_sub(pane.nav.offset)));
+    let mut st = TableState::default()
+        .with_selected(Some(pane.nav.selected.saturating_sub(pane.nav.offset)));
     frame.render_stateful_widget(table, area, &mut st);
 
     // The rename editor stands in place of the selected row's name (and the "With" column).
-    if let Some(r) = pane.selected().and_then(|row| pane.editor_for(&row.conv.uuid)) {
+    if let Some(r) = pane
+        .selected()
+        .and_then(|row| pane.editor_for(&row.conv.uuid))
+    {
         let y = area.y + 1 + pane.nav.selected.saturating_sub(pane.nav.offset) as u16;
         if y < area.bottom() {
             let (x, right) = match (cols.get(1), cols.get(2)) {
                 (Some(a), Some(b)) => (a.x, b.right()),
                 _ => (area.x, area.right()),
             };
-            let ed = Rect { x, y, width: right.saturating_sub(x).max(1).min(area.right() - x), height: 2.min(area.bottom() - y) };
+            let ed = Rect {
+                x,
+                y,
+                width: right.saturating_sub(x).max(1).min(area.right() - x),
+                height: 2.min(area.bottom() - y),
+            };
             widgets::inline_editor(&r.editor, ed, frame);
         }
     }
 }
 
 fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, frame: &mut Frame) {
-    let [header, body, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     let (name, mark) = pane.shown_name(&v.conv.uuid, &v.conv.name);
     let row = pane.row(&v.conv.uuid);
-    let pinned = row.map(|r| pane.shown_pinned(r)).unwrap_or(v.conv.pinned.unwrap_or(false));
-    let mut spans = vec![Span::styled(format!(" {}{name}", if pinned { "★ " } else { "" }), Style::new().bold())];
+    let pinned = row
+        .map(|r| pane.shown_pinned(r))
+        .unwrap_or(v.conv.pinned.unwrap_or(false));
+    let mut spans = vec![Span::styled(
+        format!(" {}{name}", if pinned { "★ " } else { "" }),
+        Style::new().bold(),
+    )];
     match mark {
         NameMark::Saving => spans.push(Span::styled(" saving…", Style::new().fg(Color::Yellow))),
-        NameMark::Unsaved => spans.push(Span::styled(" ⚠ not saved (r)", Style::new().fg(Color::Red))),
+        NameMark::Unsaved => spans.push(Span::styled(
+            " ⚠ not saved (r)",
+            Style::new().fg(Color::Red),
+        )),
         NameMark::None => {}
     }
     let mut facts = Vec::new();
-    if let Some(p) = row.map(|r| r.participants.clone()).filter(|p| !p.is_empty()) {
+    if let Some(p) = row
+        .map(|r| r.participants.clone())
+        .filter(|p| !p.is_empty())
+    {
         facts.push(format!("with {p}"));
     }
     if let Some(n) = v.conv.messages_count {
@@ -194,7 +270,10 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
         _ => {}
     }
     if !facts.is_empty() {
-        spans.push(Span::styled(format!(" · {}", facts.join(" · ")), Style::new().fg(Color::DarkGray)));
+        spans.push(Span::styled(
+            format!(" · {}", facts.join(" · ")),
+            Style::new().fg(Color::DarkGray),
+        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), header);
 
@@ -202,7 +281,9 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
     if v.pages.items.is_empty() {
         let msg = match (&v.pages.edge, &v.error) {
             (Edge::End, _) => " No messages yet.".to_string(),
-            (Edge::Failed { message, .. }, _) => format!(" Could not load the messages: {message}. Press R to try again."),
+            (Edge::Failed { message, .. }, _) => {
+                format!(" Could not load the messages: {message}. Press R to try again.")
+            }
             _ => " Loading messages…".to_string(),
         };
         frame.render_widget(Paragraph::new(msg), body);
@@ -217,9 +298,14 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
                         truncate_to_width(&l.text, body.width as usize),
                         Style::new().fg(Color::Cyan).bold(),
                     )),
-                    LineKind::Body { quote_depth: 0 } => Line::from(format!("  {}", truncate_to_width(&l.text, room))),
+                    LineKind::Body { quote_depth: 0 } => {
+                        Line::from(format!("  {}", truncate_to_width(&l.text, room)))
+                    }
                     LineKind::Body { .. } => Line::from(Span::styled(
-                        format!("  │ {}", truncate_to_width(&l.text, room.saturating_sub(QUOTE as usize))),
+                        format!(
+                            "  │ {}",
+                            truncate_to_width(&l.text, room.saturating_sub(QUOTE as usize))
+                        ),
                         Style::new().fg(Color::DarkGray),
                     )),
                     LineKind::Note => Line::from(Span::styled(
@@ -234,18 +320,31 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
     }
 
     if let Some(r) = pane.editor_for(&v.conv.uuid) {
-        let ed = Rect { x: header.x + 1, width: header.width.saturating_sub(1), height: 2.min(area.height), ..header };
+        let ed = Rect {
+            x: header.x + 1,
+            width: header.width.saturating_sub(1),
+            height: 2.min(area.height),
+            ..header
+        };
         widgets::inline_editor(&r.editor, ed, frame);
     }
 
     let hint = if pane.editor_for(&v.conv.uuid).is_some() {
-        " Enter save · Esc cancel · Ctrl-A/E Alt-B/F move · Ctrl-W/U delete · Ctrl-Z undo".to_string()
+        " Enter save · Esc cancel · Ctrl-A/E Alt-B/F move · Ctrl-W/U delete · Ctrl-Z undo"
+            .to_string()
     } else {
         let total = v.total_lines();
-        let pos = if total == 0 { String::new() } else { format!(" · {}%", ((v.top(h) + h).min(total) * 100) / total) };
+        let pos = ((v.top(h) + h).min(total) * 100)
+            .checked_div(total)
+            .map(|p| format!(" · {p}%"))
+            .unwrap_or_default();
         format!(" j/k scroll · g/G oldest/newest · r rename · R retry · Esc back{pos}")
     };
-    widgets::hint(&truncate_to_width(&hint, footer.width as usize), footer, frame.buffer_mut());
+    widgets::hint(
+        &truncate_to_width(&hint, footer.width as usize),
+        footer,
+        frame.buffer_mut(),
+    );
 }
 
 #[cfg(test)]
@@ -253,27 +352,45 @@ mod tests {
     use std::collections::BTreeMap;
 
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use ratatui::backend::TestBackend;
     use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
 
     use crate::api::models::{Account, Conversation, ConversationMessage};
     use crate::api::{ApiError, Page};
-    use crate::app::{update, Call, Command, Msg, Reply, Settings, State};
+    use crate::app::{Call, Command, Msg, Reply, Settings, State, update};
 
     const NOW: i64 = 1_750_000_000; // 2025-06-15 15:06:40 UTC
 
     fn ts(ago: i64) -> String {
-        let t = time::OffsetDateTime::from_unix_timestamp(NOW - ago).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-        t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+        let t = time::OffsetDateTime::from_unix_timestamp(NOW - ago)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
     }
 
     fn person(uuid: &str, name: &str) -> Account {
-        Account { uuid: uuid.into(), name: name.into(), ..Account::default() }
+        Account {
+            uuid: uuid.into(),
+            name: name.into(),
+            ..Account::default()
+        }
     }
 
     fn conv(i: usize) -> Conversation {
-        let names = ["Annual review", "Pension transfer — Hughes", "Welcome to Plannr", "Mortgage 2025", "Compliance checks", "ISA top-up"];
-        let people = [person("me", "Me"), person("a", "Gareth Thompson"), person("b", "Priya Shah"), person("c", "Tom Okafor")];
+        let names = [
+            "Annual review",
+            "Pension transfer — Hughes",
+            "Welcome to Plannr",
+            "Mortgage 2025",
+            "Compliance checks",
+            "ISA top-up",
+        ];
+        let people = [
+            person("me", "Me"),
+            person("a", "Gareth Thompson"),
+            person("b", "Priya Shah"),
+            person("c", "Tom Okafor"),
+        ];
         Conversation {
             uuid: format!("c{i}"),
             name: format!("{} {}", names[i % names.len()], i),
@@ -283,7 +400,9 @@ mod tests {
             messages_count: Some((i * 7 % 40) as u64),
             latest_message: Some(ConversationMessage {
                 uuid: format!("l{i}"),
-                contents: Some(format!("<p>Can we move the meeting to Thursday? Item {i}</p>")),
+                contents: Some(format!(
+                    "<p>Can we move the meeting to Thursday? Item {i}</p>"
+                )),
                 created_at: ts(i as i64 * 5_000),
                 author: Some(person("b", "Priya Shah")),
                 ..ConversationMessage::default()
@@ -293,7 +412,15 @@ mod tests {
     }
 
     fn new_state(w: u16, h: u16) -> State {
-        let mut s = State::new(Settings { list_page_size: 30, thread_page_size: 10, ..Settings::default() }, Some("me".into()), (w, h));
+        let mut s = State::new(
+            Settings {
+                list_page_size: 30,
+                thread_page_size: 10,
+                ..Settings::default()
+            },
+            Some("me".into()),
+            (w, h),
+        );
         s.core.now = NOW;
         s.core.account_label = "Me · Harbour Wealth".into();
         s
@@ -312,7 +439,11 @@ mod tests {
             .collect()
     }
 
-    fn answer_last(s: &mut State, cmds: &[Command], result: Result<Reply, ApiError>) -> Vec<Command> {
+    fn answer_last(
+        s: &mut State,
+        cmds: &[Command],
+        result: Result<Reply, ApiError>,
+    ) -> Vec<Command> {
         let (id, _) = api_ids(cmds).pop().expect("a request");
         update(s, Msg::Api { id, result })
     }
@@ -320,7 +451,16 @@ mod tests {
     fn list_state(w: u16, h: u16) -> State {
         let mut s = new_state(w, h);
         let cmds = key(&mut s, KeyCode::Char('3'));
-        answer_last(&mut s, &cmds, Ok(Reply::Conversations(Page { items: (0..30).map(conv).collect(), total: Some(137), has_next: Some(true), ..Page::default() })));
+        answer_last(
+            &mut s,
+            &cmds,
+            Ok(Reply::Conversations(Page {
+                items: (0..30).map(conv).collect(),
+                total: Some(137),
+                has_next: Some(true),
+                ..Page::default()
+            })),
+        );
         s.core.status = None;
         s
     }
@@ -358,9 +498,22 @@ mod tests {
                 ..ConversationMessage::default()
             })
             .collect();
-        let more = answer_last(&mut s, &cmds, Ok(Reply::ConversationMessages(Page { items: msgs, has_next: Some(true), ..Page::default() })));
+        let more = answer_last(
+            &mut s,
+            &cmds,
+            Ok(Reply::ConversationMessages(Page {
+                items: msgs,
+                has_next: Some(true),
+                ..Page::default()
+            })),
+        );
         if h >= 24 {
-            assert!(api_ids(&more).iter().any(|(_, c)| matches!(c, Call::ConversationMessages { page: 2, .. })), "older page asked ahead");
+            assert!(
+                api_ids(&more)
+                    .iter()
+                    .any(|(_, c)| matches!(c, Call::ConversationMessages { page: 2, .. })),
+                "older page asked ahead"
+            );
         }
         s.core.status = None;
         s
@@ -380,21 +533,37 @@ mod tests {
             let mut s = list_state(w, h);
             key(&mut s, KeyCode::Char('j'));
             key(&mut s, KeyCode::Char('r'));
-            update(&mut s, Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+            update(
+                &mut s,
+                Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+            );
             for c in "Pension — do not use".chars() {
                 key(&mut s, KeyCode::Char(c));
             }
             let cmds = key(&mut s, KeyCode::Enter);
             let mut errors = BTreeMap::new();
-            errors.insert("name".to_string(), vec!["The name has already been taken.".to_string()]);
-            answer_last(&mut s, &cmds, Err(ApiError::Validation { message: "The given data was invalid.".into(), errors }));
+            errors.insert(
+                "name".to_string(),
+                vec!["The name has already been taken.".to_string()],
+            );
+            answer_last(
+                &mut s,
+                &cmds,
+                Err(ApiError::Validation {
+                    message: "The given data was invalid.".into(),
+                    errors,
+                }),
+            );
             insta::assert_snapshot!(format!("rename_422_{w}x{h}"), render(&s).backend());
             // The same error in the open conversation's title.
             key(&mut s, KeyCode::Esc);
             key(&mut s, KeyCode::Char('y'));
             let mut s2 = open_state(w, h);
             key(&mut s2, KeyCode::Char('r'));
-            update(&mut s2, Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+            update(
+                &mut s2,
+                Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+            );
             let cmds = key(&mut s2, KeyCode::Enter);
             assert!(api_ids(&cmds).is_empty(), "blank is refused in the editor");
             insta::assert_snapshot!(format!("rename_blank_open_{w}x{h}"), render(&s2).backend());

@@ -2,17 +2,26 @@ use std::collections::BTreeMap;
 
 use crossterm::event::KeyModifiers;
 
-use super::*;
 use super::view::Anchor;
+use super::*;
 use crate::api::models::{Account, ConversationMessage};
 use crate::app::Command;
 
 fn core() -> Core {
-    Core { size: (100, 30), now: 1_750_000_000, account_uuid: Some("me".into()), ..Core::default() }
+    Core {
+        size: (100, 30),
+        now: 1_750_000_000,
+        account_uuid: Some("me".into()),
+        ..Core::default()
+    }
 }
 
 fn settings() -> Settings {
-    Settings { list_page_size: 10, thread_page_size: 5, ..Settings::default() }
+    Settings {
+        list_page_size: 10,
+        thread_page_size: 5,
+        ..Settings::default()
+    }
 }
 
 fn k(c: KeyCode) -> KeyEvent {
@@ -35,10 +44,26 @@ fn conv(i: usize) -> Conversation {
         name: format!("Conversation {i}"),
         updated_at: "2025-06-15T10:00:00+00:00".into(),
         participants: vec![
-            Account { uuid: "me".into(), name: "Me Myself".into(), ..Account::default() },
-            Account { uuid: format!("a{i}"), name: format!("Ann {i}"), ..Account::default() },
-            Account { uuid: format!("b{i}"), name: format!("Bob {i}"), ..Account::default() },
-            Account { uuid: format!("d{i}"), name: format!("Dee {i}"), ..Account::default() },
+            Account {
+                uuid: "me".into(),
+                name: "Me Myself".into(),
+                ..Account::default()
+            },
+            Account {
+                uuid: format!("a{i}"),
+                name: format!("Ann {i}"),
+                ..Account::default()
+            },
+            Account {
+                uuid: format!("b{i}"),
+                name: format!("Bob {i}"),
+                ..Account::default()
+            },
+            Account {
+                uuid: format!("d{i}"),
+                name: format!("Dee {i}"),
+                ..Account::default()
+            },
         ],
         participants_count: Some(6),
         messages_count: Some(i as u64),
@@ -46,7 +71,10 @@ fn conv(i: usize) -> Conversation {
             uuid: format!("m{i}"),
             contents: Some(format!("<p>Hello\nthere {i}</p>")),
             created_at: "2025-06-15T14:00:00+00:00".into(),
-            author: Some(Account { name: "Ann Lee".into(), ..Account::default() }),
+            author: Some(Account {
+                name: "Ann Lee".into(),
+                ..Account::default()
+            }),
             ..ConversationMessage::default()
         }),
         ..Conversation::default()
@@ -54,7 +82,11 @@ fn conv(i: usize) -> Conversation {
 }
 
 fn page(range: std::ops::Range<usize>, total: u64) -> Reply {
-    Reply::Conversations(Page { items: range.map(conv).collect(), total: Some(total), ..Page::default() })
+    Reply::Conversations(Page {
+        items: range.map(conv).collect(),
+        total: Some(total),
+        ..Page::default()
+    })
 }
 
 /// The last API call asked for, and its id.
@@ -76,8 +108,15 @@ fn calls(core: &Core) -> Vec<Call> {
 }
 
 /// Answer request `id` through the app's router, as `update` would.
-fn answer(p: &mut ConversationsPane, core: &mut Core, id: RequestId, result: Result<Reply, ApiError>) {
-    let Some(AppRoute::Conversations(route)) = core.pending.remove(&id) else { panic!("no pending request {id}") };
+fn answer(
+    p: &mut ConversationsPane,
+    core: &mut Core,
+    id: RequestId,
+    result: Result<Reply, ApiError>,
+) {
+    let Some(AppRoute::Conversations(route)) = core.pending.remove(&id) else {
+        panic!("no pending request {id}")
+    };
     p.on_result(route, id, result, core);
 }
 
@@ -87,7 +126,14 @@ fn loaded(n: usize) -> (ConversationsPane, Core) {
     let mut p = ConversationsPane::new(&settings());
     p.on_show(&mut core);
     let (id, call) = last_call(&core).expect("page 1 asked for");
-    assert_eq!(call, Call::Conversations { archived: Archived::Active, page: 1, per_page: 10 });
+    assert_eq!(
+        call,
+        Call::Conversations {
+            archived: Archived::Active,
+            page: 1,
+            per_page: 10
+        }
+    );
     answer(&mut p, &mut core, id, Ok(page(0..n, n as u64)));
     core.out.clear();
     (p, core)
@@ -104,13 +150,20 @@ fn rename_calls(core: &Core) -> Vec<(String, String)> {
 }
 
 fn renamed(uuid: &str, name: &str) -> Result<Reply, ApiError> {
-    Ok(Reply::Conversation(Box::new(Conversation { uuid: uuid.into(), name: name.into(), ..Conversation::default() })))
+    Ok(Reply::Conversation(Box::new(Conversation {
+        uuid: uuid.into(),
+        name: name.into(),
+        ..Conversation::default()
+    })))
 }
 
 fn validation(msg: &str) -> ApiError {
     let mut errors = BTreeMap::new();
     errors.insert("name".to_string(), vec![msg.to_string()]);
-    ApiError::Validation { message: "The given data was invalid.".into(), errors }
+    ApiError::Validation {
+        message: "The given data was invalid.".into(),
+        errors,
+    }
 }
 
 // ---- rows -------------------------------------------------------------------------------------
@@ -118,8 +171,14 @@ fn validation(msg: &str) -> ApiError {
 #[test]
 fn row_columns_are_computed_once_on_arrival() {
     let r = Row::new(conv(3), Some("me"));
-    assert_eq!(r.participants, "Ann 3, Bob 3 +3", "caller left out; 6 in all, 5 others, 2 shown");
-    assert_eq!(r.preview, "Ann: Hello there 3", "tags stripped, one line, author's first name");
+    assert_eq!(
+        r.participants, "Ann 3, Bob 3 +3",
+        "caller left out; 6 in all, 5 others, 2 shown"
+    );
+    assert_eq!(
+        r.preview, "Ann: Hello there 3",
+        "tags stripped, one line, author's first name"
+    );
     assert_eq!(r.activity, parse_time("2025-06-15T14:00:00+00:00"));
 }
 
@@ -144,11 +203,22 @@ fn list_pages_ahead_of_the_end_once_and_in_order() {
     p.on_show(&mut core);
     let (id1, _) = last_call(&core).unwrap();
     p.on_show(&mut core);
-    assert_eq!(calls(&core).len(), 1, "showing again while loading asks nothing");
+    assert_eq!(
+        calls(&core).len(),
+        1,
+        "showing again while loading asks nothing"
+    );
     answer(&mut p, &mut core, id1, Ok(page(0..10, 45)));
     // 10 rows < 2 screens: page 2 is asked for at once, before the user gets near the end.
     let (id2, call) = last_call(&core).unwrap();
-    assert_eq!(call, Call::Conversations { archived: Archived::Active, page: 2, per_page: 10 });
+    assert_eq!(
+        call,
+        Call::Conversations {
+            archived: Archived::Active,
+            page: 2,
+            per_page: 10
+        }
+    );
     core.out.clear();
     p.on_key(k(KeyCode::Char('G')), &mut core);
     assert!(calls(&core).is_empty(), "never two pages in flight");
@@ -156,35 +226,85 @@ fn list_pages_ahead_of_the_end_once_and_in_order() {
     p.on_result(Route::List, id1, Ok(page(90..100, 45)), &mut core);
     assert_eq!(p.list.items.len(), 10);
     // Page 2 repeats a row that moved (activity while paging): it is shown once.
-    answer(&mut p, &mut core, id2, Ok(Reply::Conversations(Page { items: (9..19).map(conv).collect(), total: Some(45), ..Page::default() })));
+    answer(
+        &mut p,
+        &mut core,
+        id2,
+        Ok(Reply::Conversations(Page {
+            items: (9..19).map(conv).collect(),
+            total: Some(45),
+            ..Page::default()
+        })),
+    );
     assert_eq!(p.list.items.len(), 19);
     let (id3, call) = last_call(&core).unwrap();
-    assert_eq!(call, Call::Conversations { archived: Archived::Active, page: 3, per_page: 10 });
+    assert_eq!(
+        call,
+        Call::Conversations {
+            archived: Archived::Active,
+            page: 3,
+            per_page: 10
+        }
+    );
     // A failure waits for R; scrolling does not hammer the server.
     answer(&mut p, &mut core, id3, Err(ApiError::Timeout));
-    assert!(core.status.as_ref().is_some_and(|s| s.text.contains("R to try again")));
+    assert!(
+        core.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("R to try again"))
+    );
     core.out.clear();
     p.on_key(k(KeyCode::Char('j')), &mut core);
     assert!(calls(&core).is_empty());
     p.on_key(k(KeyCode::Char('R')), &mut core);
-    assert_eq!(last_call(&core).unwrap().1, Call::Conversations { archived: Archived::Active, page: 3, per_page: 10 });
+    assert_eq!(
+        last_call(&core).unwrap().1,
+        Call::Conversations {
+            archived: Archived::Active,
+            page: 3,
+            per_page: 10
+        }
+    );
     assert_eq!(p.list.items.len(), 19, "a retry keeps what is loaded");
 }
 
 #[test]
 fn no_page_is_asked_for_while_far_from_the_end() {
     let mut core = core();
-    let mut p = ConversationsPane::new(&Settings { list_page_size: 100, ..settings() });
+    let mut p = ConversationsPane::new(&Settings {
+        list_page_size: 100,
+        ..settings()
+    });
     p.on_show(&mut core);
     let (id, _) = last_call(&core).unwrap();
-    answer(&mut p, &mut core, id, Ok(Reply::Conversations(Page { items: (0..100).map(conv).collect(), has_next: Some(true), ..Page::default() })));
-    assert_eq!(calls(&core).len(), 1, "100 rows is four screens: no page 2 yet");
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Ok(Reply::Conversations(Page {
+            items: (0..100).map(conv).collect(),
+            has_next: Some(true),
+            ..Page::default()
+        })),
+    );
+    assert_eq!(
+        calls(&core).len(),
+        1,
+        "100 rows is four screens: no page 2 yet"
+    );
     for _ in 0..2 {
         p.on_key(k(KeyCode::PageDown), &mut core);
     }
     assert_eq!(calls(&core).len(), 1, "offset 50: still two screens left");
     p.on_key(k(KeyCode::PageDown), &mut core);
-    assert_eq!(last_call(&core).unwrap().1, Call::Conversations { archived: Archived::Active, page: 2, per_page: 100 });
+    assert_eq!(
+        last_call(&core).unwrap().1,
+        Call::Conversations {
+            archived: Archived::Active,
+            page: 2,
+            per_page: 100
+        }
+    );
 }
 
 #[test]
@@ -196,9 +316,19 @@ fn archived_toggle_and_refresh_reload_from_page_one_and_drop_stale_pages() {
     let (old, _) = last_call(&core).unwrap();
     p.on_key(k(KeyCode::Char('a')), &mut core);
     let (id, call) = last_call(&core).unwrap();
-    assert_eq!(call, Call::Conversations { archived: Archived::Only, page: 1, per_page: 10 });
+    assert_eq!(
+        call,
+        Call::Conversations {
+            archived: Archived::Only,
+            page: 1,
+            per_page: 10
+        }
+    );
     answer(&mut p, &mut core, old, Ok(page(0..5, 5)));
-    assert!(p.list.items.is_empty(), "the active list's answer is stale now");
+    assert!(
+        p.list.items.is_empty(),
+        "the active list's answer is stale now"
+    );
     answer(&mut p, &mut core, id, Ok(page(20..22, 2)));
     assert_eq!(p.selected().map(|r| r.conv.uuid.as_str()), Some("c20"));
     // Refresh keeps the selection on the same conversation.
@@ -217,13 +347,22 @@ fn filter_is_client_side_over_loaded_rows() {
     type_str(&mut p, "ann 7", &mut core);
     assert_eq!(p.view.len(), 1);
     assert_eq!(p.selected().map(|r| r.conv.uuid.as_str()), Some("c7"));
-    assert!(calls(&core).iter().all(|c| !matches!(c, Call::Conversations { .. })), "no server search");
+    assert!(
+        calls(&core)
+            .iter()
+            .all(|c| !matches!(c, Call::Conversations { .. })),
+        "no server search"
+    );
     p.on_key(k(KeyCode::Enter), &mut core);
     assert!(!p.captures_input());
     assert_eq!(p.view.len(), 1, "Enter keeps the filter");
     p.on_key(k(KeyCode::Esc), &mut core);
     assert_eq!(p.view.len(), 10, "Esc clears it");
-    assert_eq!(p.selected().map(|r| r.conv.uuid.as_str()), Some("c7"), "selection stays on the row");
+    assert_eq!(
+        p.selected().map(|r| r.conv.uuid.as_str()),
+        Some("c7"),
+        "selection stays on the row"
+    );
 }
 
 // ---- pin --------------------------------------------------------------------------------------
@@ -233,11 +372,29 @@ fn pin_is_optimistic_and_rolls_back() {
     let (mut p, mut core) = loaded(3);
     p.on_key(k(KeyCode::Char('P')), &mut core);
     let (id, call) = last_call(&core).unwrap();
-    assert_eq!(call, Call::PinConversation { uuid: "c0".into(), pin: true });
+    assert_eq!(
+        call,
+        Call::PinConversation {
+            uuid: "c0".into(),
+            pin: true
+        }
+    );
     assert!(p.shown_pinned(&p.list.items[0]), "shown pinned at once");
-    answer(&mut p, &mut core, id, Err(ApiError::Server { status: 500, message: "x".into() }));
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Err(ApiError::Server {
+            status: 500,
+            message: "x".into(),
+        }),
+    );
     assert!(!p.shown_pinned(&p.list.items[0]), "rolled back");
-    assert!(core.status.as_ref().is_some_and(|s| s.text.contains("unchanged")));
+    assert!(
+        core.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("unchanged"))
+    );
     p.on_key(k(KeyCode::Char('P')), &mut core);
     let (id, _) = last_call(&core).unwrap();
     answer(&mut p, &mut core, id, Ok(Reply::Done));
@@ -252,21 +409,49 @@ fn rename_edit_save_success() {
     p.on_key(k(KeyCode::Char('j')), &mut core);
     p.on_key(k(KeyCode::Char('r')), &mut core);
     assert!(p.captures_input());
-    assert_eq!(p.editor_for("c1").map(|r| r.typed()), Some("Conversation 1".into()), "prefilled, cursor at end");
+    assert_eq!(
+        p.editor_for("c1").map(|r| r.typed()),
+        Some("Conversation 1".into()),
+        "prefilled, cursor at end"
+    );
     p.on_key(ctrl('w'), &mut core);
     type_str(&mut p, "Annual review q", &mut core); // q is typed, not quit
     p.on_key(k(KeyCode::Enter), &mut core);
-    assert_eq!(rename_calls(&core), vec![("c1".to_string(), "Conversation Annual review q".to_string())]);
-    assert!(!p.captures_input(), "the list has the keyboard back while it saves");
-    assert_eq!(p.shown_name("c1", "Conversation 1"), ("Conversation Annual review q".into(), NameMark::Saving));
+    assert_eq!(
+        rename_calls(&core),
+        vec![("c1".to_string(), "Conversation Annual review q".to_string())]
+    );
+    assert!(
+        !p.captures_input(),
+        "the list has the keyboard back while it saves"
+    );
+    assert_eq!(
+        p.shown_name("c1", "Conversation 1"),
+        ("Conversation Annual review q".into(), NameMark::Saving)
+    );
     assert!(p.has_unsaved());
     let (id, _) = last_call(&core).unwrap();
-    answer(&mut p, &mut core, id, renamed("c1", "Conversation Annual review q"));
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        renamed("c1", "Conversation Annual review q"),
+    );
     assert_eq!(p.list.items[1].conv.name, "Conversation Annual review q");
-    assert_eq!(p.list.items[1].participants, "Ann 1, Bob 1 +3", "the rest of the row is kept");
-    assert_eq!(p.shown_name("c1", &p.list.items[1].conv.name).1, NameMark::None);
+    assert_eq!(
+        p.list.items[1].participants, "Ann 1, Bob 1 +3",
+        "the rest of the row is kept"
+    );
+    assert_eq!(
+        p.shown_name("c1", &p.list.items[1].conv.name).1,
+        NameMark::None
+    );
     assert!(!p.has_unsaved());
-    assert!(core.status.as_ref().is_some_and(|s| s.text.contains("Renamed")));
+    assert!(
+        core.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("Renamed"))
+    );
 }
 
 #[test]
@@ -280,10 +465,18 @@ fn rename_validation_in_editor_and_unchanged_sends_nothing() {
     p.on_key(ctrl('u'), &mut core);
     type_str(&mut p, "   ", &mut core);
     p.on_key(k(KeyCode::Enter), &mut core);
-    assert!(p.editor_for("c0").and_then(|r| r.editor.error.clone()).is_some_and(|e| e.contains("blank")));
+    assert!(
+        p.editor_for("c0")
+            .and_then(|r| r.editor.error.clone())
+            .is_some_and(|e| e.contains("blank"))
+    );
     p.on_paste(&"x".repeat(300), &mut core);
     p.on_key(k(KeyCode::Enter), &mut core);
-    assert!(p.editor_for("c0").and_then(|r| r.editor.error.clone()).is_some_and(|e| e.contains("255")));
+    assert!(
+        p.editor_for("c0")
+            .and_then(|r| r.editor.error.clone())
+            .is_some_and(|e| e.contains("255"))
+    );
     assert!(rename_calls(&core).is_empty());
     // Esc with changes asks first; n keeps editing; Esc Esc discards.
     p.on_key(k(KeyCode::Esc), &mut core);
@@ -303,17 +496,29 @@ fn rename_422_reopens_with_typed_text_and_server_message() {
     type_str(&mut p, "!", &mut core);
     p.on_key(k(KeyCode::Enter), &mut core);
     let (id, _) = last_call(&core).unwrap();
-    answer(&mut p, &mut core, id, Err(validation("That name is taken.")));
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Err(validation("That name is taken.")),
+    );
     let r = p.editor_for("c0").expect("editor reopened");
     assert_eq!(r.typed(), "Conversation 0!");
     assert_eq!(r.editor.error.as_deref(), Some("That name is taken."));
-    assert_eq!(p.shown_name("c0", "Conversation 0").0, "Conversation 0", "the list is back to the server's name");
+    assert_eq!(
+        p.shown_name("c0", "Conversation 0").0,
+        "Conversation 0",
+        "the list is back to the server's name"
+    );
     assert!(p.captures_input());
     // Fix and save again.
     p.on_key(k(KeyCode::Backspace), &mut core);
     type_str(&mut p, "?", &mut core);
     p.on_key(k(KeyCode::Enter), &mut core);
-    assert_eq!(rename_calls(&core).last().map(|c| c.1.clone()), Some("Conversation 0?".into()));
+    assert_eq!(
+        rename_calls(&core).last().map(|c| c.1.clone()),
+        Some("Conversation 0?".into())
+    );
 }
 
 #[test]
@@ -323,9 +528,21 @@ fn rename_network_failure_restores_old_name_keeps_text_and_retries() {
     type_str(&mut p, " draft", &mut core);
     p.on_key(k(KeyCode::Enter), &mut core);
     let (id, _) = last_call(&core).unwrap();
-    answer(&mut p, &mut core, id, Err(ApiError::Network("connection reset".into())));
-    assert_eq!(p.shown_name("c0", "Conversation 0"), ("Conversation 0".into(), NameMark::Unsaved), "old name back");
-    assert!(!p.captures_input(), "not reopened by itself: the list stays usable");
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Err(ApiError::Network("connection reset".into())),
+    );
+    assert_eq!(
+        p.shown_name("c0", "Conversation 0"),
+        ("Conversation 0".into(), NameMark::Unsaved),
+        "old name back"
+    );
+    assert!(
+        !p.captures_input(),
+        "not reopened by itself: the list stays usable"
+    );
     assert!(p.has_unsaved(), "Ctrl-C warns: the text is not saved");
     let msg = core.status.clone().map(|s| s.text).unwrap_or_default();
     assert!(msg.contains("kept") && msg.contains("retry"), "{msg}");
@@ -333,10 +550,16 @@ fn rename_network_failure_restores_old_name_keeps_text_and_retries() {
     p.on_key(k(KeyCode::Char('j')), &mut core);
     p.on_key(k(KeyCode::Char('k')), &mut core);
     p.on_key(k(KeyCode::Char('r')), &mut core);
-    assert_eq!(p.editor_for("c0").map(|r| r.typed()), Some("Conversation 0 draft".into()));
+    assert_eq!(
+        p.editor_for("c0").map(|r| r.typed()),
+        Some("Conversation 0 draft".into())
+    );
     core.out.clear();
     p.on_key(k(KeyCode::Enter), &mut core);
-    assert_eq!(rename_calls(&core), vec![("c0".to_string(), "Conversation 0 draft".to_string())]);
+    assert_eq!(
+        rename_calls(&core),
+        vec![("c0".to_string(), "Conversation 0 draft".to_string())]
+    );
     let (id, _) = last_call(&core).unwrap();
     answer(&mut p, &mut core, id, renamed("c0", "Conversation 0 draft"));
     assert_eq!(p.list.items[0].conv.name, "Conversation 0 draft");
@@ -360,12 +583,22 @@ fn two_quick_renames_last_wins_whatever_order_answers_come() {
         p.on_key(k(KeyCode::Enter), &mut core);
         let (id2, _) = last_call(&core).unwrap();
         assert_eq!(rename_calls(&core).len(), 2);
-        assert_eq!(p.shown_name("c0", "Conversation 0"), ("Second".into(), NameMark::Saving));
-        let (a, b) = if reverse { ((id2, "Second"), (id1, "First")) } else { ((id1, "First"), (id2, "Second")) };
+        assert_eq!(
+            p.shown_name("c0", "Conversation 0"),
+            ("Second".into(), NameMark::Saving)
+        );
+        let (a, b) = if reverse {
+            ((id2, "Second"), (id1, "First"))
+        } else {
+            ((id1, "First"), (id2, "Second"))
+        };
         answer(&mut p, &mut core, a.0, renamed("c0", a.1));
         answer(&mut p, &mut core, b.0, renamed("c0", b.1));
         assert_eq!(p.list.items[0].conv.name, "Second", "reverse={reverse}");
-        assert_eq!(p.shown_name("c0", &p.list.items[0].conv.name), ("Second".into(), NameMark::None));
+        assert_eq!(
+            p.shown_name("c0", &p.list.items[0].conv.name),
+            ("Second".into(), NameMark::None)
+        );
         assert!(!p.has_unsaved());
     }
 }
@@ -383,11 +616,17 @@ fn older_failure_is_ignored_newer_failure_keeps_its_text() {
     p.on_key(k(KeyCode::Enter), &mut core);
     let (id2, _) = last_call(&core).unwrap();
     answer(&mut p, &mut core, id1, Err(ApiError::Timeout));
-    assert_eq!(p.shown_name("c0", "Conversation 0"), ("First and second".into(), NameMark::Saving));
+    assert_eq!(
+        p.shown_name("c0", "Conversation 0"),
+        ("First and second".into(), NameMark::Saving)
+    );
     answer(&mut p, &mut core, id2, Err(ApiError::Timeout));
     assert_eq!(p.shown_name("c0", "Conversation 0").1, NameMark::Unsaved);
     p.on_key(k(KeyCode::Char('r')), &mut core);
-    assert_eq!(p.editor_for("c0").map(|r| r.typed()), Some("First and second".into()));
+    assert_eq!(
+        p.editor_for("c0").map(|r| r.typed()),
+        Some("First and second".into())
+    );
 }
 
 #[test]
@@ -400,9 +639,20 @@ fn failure_after_the_editor_was_reopened_and_closed_still_keeps_the_text() {
     p.on_key(k(KeyCode::Char('r')), &mut core);
     p.on_key(k(KeyCode::Enter), &mut core); // unchanged: closes, sends nothing
     assert_eq!(rename_calls(&core).len(), 1);
-    answer(&mut p, &mut core, id, Err(ApiError::Server { status: 503, message: "down".into() }));
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Err(ApiError::Server {
+            status: 503,
+            message: "down".into(),
+        }),
+    );
     p.on_key(k(KeyCode::Char('r')), &mut core);
-    assert_eq!(p.editor_for("c0").map(|r| r.typed()), Some("Conversation 0!".into()));
+    assert_eq!(
+        p.editor_for("c0").map(|r| r.typed()),
+        Some("Conversation 0!".into())
+    );
 }
 
 #[test]
@@ -418,13 +668,24 @@ fn several_conversations_rename_in_flight_at_once() {
     p.on_key(k(KeyCode::Enter), &mut core);
     let (idb, _) = last_call(&core).unwrap();
     // While B's editor is closed, A is refused: the editor reopens on A.
-    answer(&mut p, &mut core, ida, Err(validation("Too long for Plannr.")));
+    answer(
+        &mut p,
+        &mut core,
+        ida,
+        Err(validation("Too long for Plannr.")),
+    );
     assert_eq!(p.editing_uuid().as_deref(), Some("c0"));
-    assert_eq!(p.shown_name("c1", "Conversation 1"), ("Conversation 1 B".into(), NameMark::Saving));
+    assert_eq!(
+        p.shown_name("c1", "Conversation 1"),
+        ("Conversation 1 B".into(), NameMark::Saving)
+    );
     // B succeeds while A's editor is open; A's text is untouched.
     answer(&mut p, &mut core, idb, renamed("c1", "Conversation 1 B"));
     assert_eq!(p.list.items[1].conv.name, "Conversation 1 B");
-    assert_eq!(p.editor_for("c0").map(|r| r.typed()), Some("Conversation 0 A".into()));
+    assert_eq!(
+        p.editor_for("c0").map(|r| r.typed()),
+        Some("Conversation 0 A".into())
+    );
 }
 
 #[test]
@@ -438,15 +699,29 @@ fn a_422_never_steals_the_keyboard_from_another_editor() {
     p.on_key(k(KeyCode::Char('r')), &mut core);
     type_str(&mut p, " typing", &mut core);
     answer(&mut p, &mut core, ida, Err(validation("No.")));
-    assert_eq!(p.editing_uuid().as_deref(), Some("c1"), "B keeps the keyboard");
-    assert_eq!(p.editor_for("c1").map(|r| r.typed()), Some("Conversation 1 typing".into()));
-    assert!(core.status.as_ref().is_some_and(|s| s.text.contains("Press r")));
+    assert_eq!(
+        p.editing_uuid().as_deref(),
+        Some("c1"),
+        "B keeps the keyboard"
+    );
+    assert_eq!(
+        p.editor_for("c1").map(|r| r.typed()),
+        Some("Conversation 1 typing".into())
+    );
+    assert!(
+        core.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("Press r"))
+    );
     p.on_key(k(KeyCode::Esc), &mut core);
     p.on_key(k(KeyCode::Esc), &mut core);
     p.on_key(k(KeyCode::Char('k')), &mut core);
     p.on_key(k(KeyCode::Char('r')), &mut core);
     let r = p.editor_for("c0").expect("A's text comes back");
-    assert_eq!((r.typed(), r.editor.error.clone()), ("Conversation 0 A".into(), Some("No.".into())));
+    assert_eq!(
+        (r.typed(), r.editor.error.clone()),
+        ("Conversation 0 A".into(), Some("No.".into()))
+    );
 }
 
 #[test]
@@ -459,7 +734,10 @@ fn rename_from_the_open_conversation() {
     p.on_key(k(KeyCode::Enter), &mut core);
     let (id, _) = last_call(&core).unwrap();
     answer(&mut p, &mut core, id, renamed("c0", "Conversation 0!"));
-    assert_eq!(p.open.as_ref().map(|v| v.conv.name.as_str()), Some("Conversation 0!"));
+    assert_eq!(
+        p.open.as_ref().map(|v| v.conv.name.as_str()),
+        Some("Conversation 0!")
+    );
     assert_eq!(p.list.items[0].conv.name, "Conversation 0!");
     p.on_key(k(KeyCode::Esc), &mut core);
     assert!(p.open.is_none());
@@ -472,7 +750,10 @@ fn message(i: usize) -> ConversationMessage {
         uuid: format!("m{i}"),
         contents: Some(format!("message {i}\nsecond line")),
         created_at: "2025-06-15T14:00:00+00:00".into(),
-        author: Some(Account { name: "Ann Lee".into(), ..Account::default() }),
+        author: Some(Account {
+            name: "Ann Lee".into(),
+            ..Account::default()
+        }),
         ..ConversationMessage::default()
     }
 }
@@ -492,29 +773,71 @@ fn open_conversation_newest_at_bottom_older_pages_above_without_a_jump() {
     core.size = (60, 22); // 20 pane rows, 18 message rows
     p.on_key(k(KeyCode::Enter), &mut core);
     let (id, call) = last_call(&core).unwrap();
-    assert_eq!(call, Call::ConversationMessages { uuid: "c0".into(), page: 1, per_page: 5 });
+    assert_eq!(
+        call,
+        Call::ConversationMessages {
+            uuid: "c0".into(),
+            page: 1,
+            per_page: 5
+        }
+    );
     answer(&mut p, &mut core, id, Ok(messages(99, 5, true))); // 5 messages × 4 lines = 20 lines
     let v = p.open.as_ref().unwrap();
     let h = ConvView::rows(&core);
-    let shown: Vec<String> = v.slice(v.top(h), h).iter().map(|l| l.text.clone()).collect();
+    let shown: Vec<String> = v
+        .slice(v.top(h), h)
+        .iter()
+        .map(|l| l.text.clone())
+        .collect();
     assert_eq!(shown.last().map(String::as_str), Some(""), "{shown:?}");
     assert_eq!(shown[shown.len() - 3], "message 99", "newest at the bottom");
     // Only 2 lines above the screen: page 2 is already asked for.
     let (id2, call) = last_call(&core).unwrap();
-    assert_eq!(call, Call::ConversationMessages { uuid: "c0".into(), page: 2, per_page: 5 });
+    assert_eq!(
+        call,
+        Call::ConversationMessages {
+            uuid: "c0".into(),
+            page: 2,
+            per_page: 5
+        }
+    );
     // Scroll up 1 line: reading from line 1 of message 95.
     p.on_key(k(KeyCode::Char('k')), &mut core);
     let v = p.open.as_ref().unwrap();
-    let before: Vec<String> = v.slice(v.top(h), h).iter().map(|l| l.text.clone()).collect();
-    assert_eq!(v.anchor, Some(Anchor { uuid: "m95".into(), line: 1 }));
+    let before: Vec<String> = v
+        .slice(v.top(h), h)
+        .iter()
+        .map(|l| l.text.clone())
+        .collect();
+    assert_eq!(
+        v.anchor,
+        Some(Anchor {
+            uuid: "m95".into(),
+            line: 1
+        })
+    );
     answer(&mut p, &mut core, id2, Ok(messages(94, 5, true)));
     let v = p.open.as_ref().unwrap();
-    let after: Vec<String> = v.slice(v.top(h), h).iter().map(|l| l.text.clone()).collect();
-    assert_eq!(before, after, "older messages arrived above; the screen did not move");
+    let after: Vec<String> = v
+        .slice(v.top(h), h)
+        .iter()
+        .map(|l| l.text.clone())
+        .collect();
+    assert_eq!(
+        before, after,
+        "older messages arrived above; the screen did not move"
+    );
     assert_eq!(v.total_lines(), 40);
     // Going to the top reaches message 90 and asks for page 3.
     p.on_key(k(KeyCode::Char('g')), &mut core);
-    assert_eq!(last_call(&core).unwrap().1, Call::ConversationMessages { uuid: "c0".into(), page: 3, per_page: 5 });
+    assert_eq!(
+        last_call(&core).unwrap().1,
+        Call::ConversationMessages {
+            uuid: "c0".into(),
+            page: 3,
+            per_page: 5
+        }
+    );
     let v = p.open.as_ref().unwrap();
     assert!(v.slice(0, 2)[1].text.contains("message 90"));
     // G follows the newest again.
@@ -529,7 +852,16 @@ fn html_bodies_are_converted_off_the_ui_thread() {
     let (id, _) = last_call(&core).unwrap();
     let mut m = message(1);
     m.contents = Some("<p>Hello <b>there</b></p>".into());
-    answer(&mut p, &mut core, id, Ok(Reply::ConversationMessages(Page { items: vec![m], has_next: Some(false), ..Page::default() })));
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Ok(Reply::ConversationMessages(Page {
+            items: vec![m],
+            has_next: Some(false),
+            ..Page::default()
+        })),
+    );
     let (rid, html) = core
         .out
         .iter()
@@ -539,7 +871,14 @@ fn html_bodies_are_converted_off_the_ui_thread() {
         })
         .expect("conversion asked of the worker");
     assert_eq!(html, "<p>Hello <b>there</b></p>");
-    assert!(p.open.as_ref().unwrap().slice(0, 3).iter().any(|l| l.text == "(formatting…)"));
+    assert!(
+        p.open
+            .as_ref()
+            .unwrap()
+            .slice(0, 3)
+            .iter()
+            .any(|l| l.text == "(formatting…)")
+    );
     let body = crate::render::html::html_to_body(&html);
     answer(&mut p, &mut core, rid, Ok(Reply::Body(Box::new(body))));
     let v = p.open.as_ref().unwrap();
@@ -553,14 +892,32 @@ fn resize_rewraps_once_and_keeps_the_anchor() {
     let (id, _) = last_call(&core).unwrap();
     let mut m = message(1);
     m.contents = Some("word ".repeat(40));
-    answer(&mut p, &mut core, id, Ok(Reply::ConversationMessages(Page { items: vec![m], has_next: Some(false), ..Page::default() })));
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Ok(Reply::ConversationMessages(Page {
+            items: vec![m],
+            has_next: Some(false),
+            ..Page::default()
+        })),
+    );
     let wide = p.open.as_ref().unwrap().total_lines();
     core.size = (20, 10);
     p.on_resize(&mut core);
     let v = p.open.as_ref().unwrap();
     assert!(v.total_lines() > wide);
-    let body: Vec<_> = v.slice(0, v.total_lines()).into_iter().filter(|l| matches!(l.kind, view::LineKind::Body { .. })).collect();
-    assert!(body.len() > 2 && body.iter().all(|l| crate::render::wrap::display_width(&l.text) <= 17));
+    let body: Vec<_> = v
+        .slice(0, v.total_lines())
+        .into_iter()
+        .filter(|l| matches!(l.kind, view::LineKind::Body { .. }))
+        .collect();
+    assert!(
+        body.len() > 2
+            && body
+                .iter()
+                .all(|l| crate::render::wrap::display_width(&l.text) <= 17)
+    );
     core.size = (0, 0);
     p.on_resize(&mut core);
     let v = p.open.as_ref().unwrap();

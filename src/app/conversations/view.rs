@@ -9,10 +9,10 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::super::paged::Paged;
 use super::super::{Call, Core, Reply, RequestId, Route as AppRoute};
-use super::{looks_like_html, map_page, parse_time, Route};
-use crate::api::models::{Conversation, ConversationMessage};
+use super::{Route, looks_like_html, map_page, parse_time};
 use crate::api::ApiError;
-use crate::render::html::{text_to_body, Body};
+use crate::api::models::{Conversation, ConversationMessage};
+use crate::render::html::{Body, text_to_body};
 use crate::render::wrap::wrap_body;
 
 /// Rows of the view body that are not messages: the title line and the footer hint.
@@ -26,7 +26,9 @@ pub const QUOTE: u16 = 2;
 pub enum LineKind {
     /// "Ann Lee · 12 Mar 14:05"
     Header,
-    Body { quote_depth: u8 },
+    Body {
+        quote_depth: u8,
+    },
     /// Attachments, "(formatting…)", "(no text)".
     Note,
     Blank,
@@ -100,11 +102,17 @@ impl ConvView {
     /// Entry at display position `d` (0 = oldest loaded).
     pub fn entry_at(&self, d: usize) -> Option<&Entry> {
         let n = self.pages.items.len();
-        if d >= n { None } else { self.pages.items.get(n - 1 - d) }
+        if d >= n {
+            None
+        } else {
+            self.pages.items.get(n - 1 - d)
+        }
     }
 
     fn display_pos(&self, uuid: &str) -> Option<usize> {
-        self.index.get(uuid).map(|&i| self.pages.items.len() - 1 - i)
+        self.index
+            .get(uuid)
+            .map(|&i| self.pages.items.len() - 1 - i)
     }
 
     /// The first screen line shown, for a viewport of `h` rows.
@@ -129,7 +137,10 @@ impl ConvView {
             return out;
         }
         // The message holding line `from`: the last start <= from.
-        let mut d = self.starts.partition_point(|&s| s <= from).saturating_sub(1);
+        let mut d = self
+            .starts
+            .partition_point(|&s| s <= from)
+            .saturating_sub(1);
         let mut skip = from.saturating_sub(self.starts.get(d).copied().unwrap_or(0));
         while out.len() < h {
             let Some(e) = self.entry_at(d) else { break };
@@ -148,7 +159,10 @@ impl ConvView {
         }
         let d = self.starts.partition_point(|&s| s <= top).saturating_sub(1);
         if let Some(e) = self.entry_at(d) {
-            self.anchor = Some(Anchor { uuid: e.msg.uuid.clone(), line: top - self.starts[d] });
+            self.anchor = Some(Anchor {
+                uuid: e.msg.uuid.clone(),
+                line: top - self.starts[d],
+            });
         }
     }
 
@@ -172,7 +186,11 @@ impl ConvView {
     /// oldest loaded line.
     pub fn ensure_loaded(&mut self, core: &mut Core) {
         let h = Self::rows(core);
-        let needed = if self.pages.loaded == 0 || self.top(h) < h { self.pages.items.len() + 1 } else { 0 };
+        let needed = if self.pages.loaded == 0 || self.top(h) < h {
+            self.pages.items.len() + 1
+        } else {
+            0
+        };
         if let Some(page) = self.pages.want(needed) {
             self.request_page(page, core);
         }
@@ -182,7 +200,11 @@ impl ConvView {
         let uuid = self.conv.uuid.clone();
         let id = core.request(
             AppRoute::Conversations(Route::Messages { uuid: uuid.clone() }),
-            Call::ConversationMessages { uuid, page, per_page: self.pages.per_page },
+            Call::ConversationMessages {
+                uuid,
+                page,
+                per_page: self.pages.per_page,
+            },
         );
         self.pages.mark_loading(page, id);
     }
@@ -208,7 +230,13 @@ impl ConvView {
 
     /// Recompute the index and the line starts after entries were added or re-laid-out.
     fn restart(&mut self) {
-        self.index = self.pages.items.iter().enumerate().map(|(i, e)| (e.msg.uuid.clone(), i)).collect();
+        self.index = self
+            .pages
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.msg.uuid.clone(), i))
+            .collect();
         let mut starts = Vec::with_capacity(self.pages.items.len() + 1);
         let mut at = 0;
         starts.push(0);
@@ -221,14 +249,18 @@ impl ConvView {
 
     pub fn on_result(&mut self, id: RequestId, result: Result<Reply, ApiError>, core: &mut Core) {
         if let Some(uuid) = self.html.remove(&id) {
-            if let Ok(Reply::Body(body)) = result {
-                if let Some(&i) = self.index.get(&uuid) {
-                    let e = &mut self.pages.items[i];
-                    e.lines = layout(&e.msg, Some(&body), self.width);
-                    e.body = Some(*body);
-                    self.restart();
-                }
-            }
+            let Some(&i) = self.index.get(&uuid) else {
+                return;
+            };
+            let e = &mut self.pages.items[i];
+            // If the conversion failed, show the text between the tags rather than nothing.
+            let body = match result {
+                Ok(Reply::Body(body)) => *body,
+                _ => text_to_body(&super::strip_tags(e.msg.contents.as_deref().unwrap_or(""))),
+            };
+            e.lines = layout(&e.msg, Some(&body), self.width);
+            e.body = Some(body);
+            self.restart();
             return;
         }
         if !self.pages.expects(id) {
@@ -256,7 +288,13 @@ impl ConvView {
                 self.error = None;
                 let conv = self.conv.uuid.clone();
                 for (msg, html) in to_convert {
-                    let rid = core.render_html(AppRoute::Conversations(Route::Html { conv: conv.clone(), msg: msg.clone() }), html);
+                    let rid = core.render_html(
+                        AppRoute::Conversations(Route::Html {
+                            conv: conv.clone(),
+                            msg: msg.clone(),
+                        }),
+                        html,
+                    );
                     self.html.insert(rid, msg);
                 }
                 self.ensure_loaded(core);
@@ -267,7 +305,9 @@ impl ConvView {
             Err(e) => {
                 self.pages.on_failed(id, e.to_string());
                 self.error = Some(e.to_string());
-                core.error(format!("Could not load messages: {e}. Press R to try again."));
+                core.error(format!(
+                    "Could not load messages: {e}. Press R to try again."
+                ));
             }
         }
     }
@@ -280,42 +320,76 @@ fn text_width(core: &Core) -> u16 {
 /// A message as screen lines: a header, the body wrapped at `width`, files, a blank line.
 pub fn layout(msg: &ConversationMessage, body: Option<&Body>, width: u16) -> Vec<ViewLine> {
     let mut lines = Vec::new();
-    let author = msg.author.as_ref().map(|a| a.display_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| "Someone".into());
-    let when = parse_time(&msg.created_at).map(absolute_time).unwrap_or_default();
-    let mut header = if when.is_empty() { author } else { format!("{author} · {when}") };
+    let author = msg
+        .author
+        .as_ref()
+        .map(|a| a.display_name())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "Someone".into());
+    let when = parse_time(&msg.created_at)
+        .map(absolute_time)
+        .unwrap_or_default();
+    let mut header = if when.is_empty() {
+        author
+    } else {
+        format!("{author} · {when}")
+    };
     if msg.edited == Some(true) {
         header.push_str(" (edited)");
     }
-    lines.push(ViewLine { text: header, kind: LineKind::Header });
+    lines.push(ViewLine {
+        text: header,
+        kind: LineKind::Header,
+    });
     match body {
-        None => lines.push(ViewLine { text: "(formatting…)".into(), kind: LineKind::Note }),
+        None => lines.push(ViewLine {
+            text: "(formatting…)".into(),
+            kind: LineKind::Note,
+        }),
         Some(b) => {
             let wrapped = wrap_body(b, width);
             // Leading and trailing blank lines carry nothing.
             let first = wrapped.iter().position(|l| !l.text.trim().is_empty());
             let last = wrapped.iter().rposition(|l| !l.text.trim().is_empty());
             match (first, last) {
-                (Some(f), Some(l)) => lines.extend(
-                    wrapped[f..=l]
-                        .iter()
-                        .map(|w| ViewLine { text: w.text.clone(), kind: LineKind::Body { quote_depth: w.quote_depth } }),
-                ),
-                _ if msg.files.is_empty() => lines.push(ViewLine { text: "(no text)".into(), kind: LineKind::Note }),
+                (Some(f), Some(l)) => lines.extend(wrapped[f..=l].iter().map(|w| ViewLine {
+                    text: w.text.clone(),
+                    kind: LineKind::Body {
+                        quote_depth: w.quote_depth,
+                    },
+                })),
+                _ if msg.files.is_empty() => lines.push(ViewLine {
+                    text: "(no text)".into(),
+                    kind: LineKind::Note,
+                }),
                 _ => {}
             }
         }
     }
     for f in &msg.files {
-        lines.push(ViewLine { text: format!("📎 {}", f.display_name()), kind: LineKind::Note });
+        lines.push(ViewLine {
+            text: format!("📎 {}", f.display_name()),
+            kind: LineKind::Note,
+        });
     }
-    lines.push(ViewLine { text: String::new(), kind: LineKind::Blank });
+    lines.push(ViewLine {
+        text: String::new(),
+        kind: LineKind::Blank,
+    });
     lines
 }
 
 /// "2025-04-22 13:44" (UTC; the API gives offsets, the terminal has no time zone to trust).
 pub fn absolute_time(ts: i64) -> String {
     match time::OffsetDateTime::from_unix_timestamp(ts) {
-        Ok(t) => format!("{}-{:02}-{:02} {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute()),
+        Ok(t) => format!(
+            "{}-{:02}-{:02} {:02}:{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
         Err(_) => String::new(),
     }
 }
