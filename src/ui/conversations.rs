@@ -47,7 +47,7 @@ fn list_title(pane: &ConversationsPane) -> String {
     };
     let mut t = match pane.filter_query() {
         Some(q) => format!(
-            " {which} — “{q}”: {} match{} · filtering {loaded} loaded of {of} (Plannr cannot search conversations)",
+            " {which} — “{q}”: {} match{} · filtering {loaded} loaded of {of} (no server search)",
             pane.view.len(),
             if pane.view.len() == 1 { "" } else { "es" }
         ),
@@ -479,6 +479,16 @@ mod tests {
             key(&mut s, KeyCode::Char('j'));
             insta::assert_snapshot!(format!("list_{w}x{h}"), render(&s).backend());
         }
+    }
+
+    #[test]
+    fn filter_snapshot() {
+        let mut s = list_state(80, 24);
+        key(&mut s, KeyCode::Char('/'));
+        for c in "pension".chars() {
+            key(&mut s, KeyCode::Char(c));
+        }
+        insta::assert_snapshot!("filter_80x24", render(&s).backend());
     }
 
     fn open_state(w: u16, h: u16) -> State {
