@@ -19,15 +19,29 @@ use plannr_tui::{ui, worker::Worker};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().worker_threads(2).build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .worker_threads(2)
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("plannr-tui: cannot start: {e}");
             return ExitCode::FAILURE;
         }
     };
-    if let Some(Sub::DemoServer { port, latency_ms, fail_rate }) = cli.command {
-        let opts = DemoOptions { port, latency_ms, fail_rate: fail_rate.clamp(0.0, 1.0), ..DemoOptions::default() };
+    if let Some(Sub::DemoServer {
+        port,
+        latency_ms,
+        fail_rate,
+    }) = cli.command
+    {
+        let opts = DemoOptions {
+            port,
+            latency_ms,
+            fail_rate: fail_rate.clamp(0.0, 1.0),
+            ..DemoOptions::default()
+        };
         return match runtime.block_on(plannr_tui::demo::run_standalone(opts)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -37,7 +51,10 @@ fn main() -> ExitCode {
         };
     }
 
-    let log_path = cli.log_file.clone().unwrap_or_else(config::default_log_path);
+    let log_path = cli
+        .log_file
+        .clone()
+        .unwrap_or_else(config::default_log_path);
     init_logging(&log_path);
 
     // The demo server (if any) must live as long as the UI.
@@ -60,7 +77,12 @@ fn main() -> ExitCode {
             Ok(f) => f.unwrap_or_default(),
             Err(e) => return refuse(e),
         };
-        match config::resolve(&cli, &|k| std::env::var(k).ok(), &file, config_path.as_deref()) {
+        match config::resolve(
+            &cli,
+            &|k| std::env::var(k).ok(),
+            &file,
+            config_path.as_deref(),
+        ) {
             Ok(r) => (r.client, r.settings),
             Err(e) => return refuse(e),
         }
@@ -84,7 +106,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("terminal error: {e}");
-            eprintln!("plannr-tui: terminal error: {e} (log: {})", log_path.display());
+            eprintln!(
+                "plannr-tui: terminal error: {e} (log: {})",
+                log_path.display()
+            );
             ExitCode::FAILURE
         }
     }
@@ -100,13 +125,21 @@ fn init_logging(path: &PathBuf) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let file = match std::fs::OpenOptions::new().create(true).append(true).open(path) {
+    let file = match std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
         Ok(f) => f,
         Err(_) => return,
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("PLANNR_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("plannr_tui=info"));
-    let _ = tracing_subscriber::fmt().with_writer(std::sync::Mutex::new(file)).with_ansi(false).with_env_filter(filter).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
 }
 
 /// On panic: restore the terminal first, then print the message and where the log is.
