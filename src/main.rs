@@ -180,7 +180,18 @@ async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -
     let mut state = State::new(settings, account, (size.width, size.height));
     let send = |cmds: Vec<Command>| {
         for c in cmds {
-            let _ = cmd_tx.send(c);
+            match c {
+                // The terminal belongs to this loop: write the clipboard sequence here, between draws.
+                Command::Osc52(payload) => {
+                    use std::io::Write;
+                    let mut out = io::stdout();
+                    let _ = write!(out, "\x1b]52;c;{payload}\x07");
+                    let _ = out.flush();
+                }
+                c => {
+                    let _ = cmd_tx.send(c);
+                }
+            }
         }
     };
     send(state.init());

@@ -109,6 +109,10 @@ pub enum Reply {
     Clients(Page<Account>),
     ContactDetails(Page<ContactDetail>),
     ContactDetail(Option<Box<ContactDetail>>),
+    /// A converted email body (answer to `Command::RenderHtml`).
+    Body(Box<crate::render::html::Body>),
+    /// A download finished (answer to `Command::Download`): where it was saved, bytes written.
+    Saved { path: std::path::PathBuf, bytes: u64 },
 }
 
 /// Timers exist only while something needs them (no periodic tick when idle).
@@ -132,6 +136,8 @@ pub enum Msg {
         result: Result<Reply, ApiError>,
     },
     Timer(Timer),
+    /// A long job (download) reports progress; routed like its request, which stays pending.
+    Progress { id: RequestId, done: u64, total: Option<u64> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +153,15 @@ pub enum Command {
     /// Act as this account from now on (`X-PLANNR-ACCOUNT-UUID`).
     SetAccount(String),
     Quit,
+    /// Convert an HTML body off the UI thread (worker: spawn_blocking); answered with
+    /// `Msg::Api { id, result: Ok(Reply::Body(..)) }`.
+    RenderHtml { id: RequestId, html: String },
+    /// Stream `url` (with auth) into a new file in `dir` (None: the user's download directory, else
+    /// the data directory) named like `name`, never overwriting
+    /// (`name (1).ext` …); `Msg::Progress` while it runs, then `Reply::Saved` or an error.
+    Download { id: RequestId, url: String, dir: Option<std::path::PathBuf>, name: String },
+    /// Write an OSC 52 clipboard sequence (already base64-encoded payload) to the terminal.
+    Osc52(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -260,10 +275,17 @@ pub enum Nav {
 impl Core {
     /// Ask the worker for `call`; its answer comes back to `route`.
     pub fn request(&mut self, route: Route, call: Call) -> RequestId {
+        let id = self.track(route);
+        self.out.push(Command::Api { id, call });
+        id
+    }
+
+    /// A request id whose answer (a `Msg::Api` with that id) is routed to `route`, for commands
+    /// other than API calls (HTML conversion, downloads). The caller pushes the command.
+    pub fn track(&mut self, route: Route) -> RequestId {
         self.next_id += 1;
         let id = self.next_id;
         self.pending.insert(id, route);
-        self.out.push(Command::Api { id, call });
         if !self.spinner_armed {
             self.spinner_armed = true;
             self.out.push(Command::Timer {
@@ -438,6 +460,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         }
         Msg::Api { id, result } => on_result(state, id, result),
         Msg::Timer(t) => on_timer(state, t),
+        Msg::Progress { id, done, total } => {
+            if let Some(Route::Mail(r)) = state.core.pending.get(&id).cloned() {
+                state.mail.on_progress(r, id, done, total, &mut state.core);
+            }
+        }
     }
     apply_nav(state);
     std::mem::take(&mut state.core.out)
