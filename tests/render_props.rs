@@ -38,10 +38,35 @@ fn html_string() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         nasty_string(),
         prop::sample::select(vec![
-            "<p>", "</p>", "<div>", "</div>", "<blockquote>", "</blockquote>", "<br>",
-            "<a href=\"http://x/&#27;[1m\">", "</a>", "<img alt=\"&#x202e;pic\" src=x>", "<table>",
-            "<tr>", "<td>", "</td>", "</tr>", "</table>", "&#27;", "&#x9b;", "&#7;", "&gt;",
-            "<pre>", "</pre>", "<ul><li>", "<hr>", "&#x2066;", "\t", "<!--", "-->", "<script>",
+            "<p>",
+            "</p>",
+            "<div>",
+            "</div>",
+            "<blockquote>",
+            "</blockquote>",
+            "<br>",
+            "<a href=\"http://x/&#27;[1m\">",
+            "</a>",
+            "<img alt=\"&#x202e;pic\" src=x>",
+            "<table>",
+            "<tr>",
+            "<td>",
+            "</td>",
+            "</tr>",
+            "</table>",
+            "&#27;",
+            "&#x9b;",
+            "&#7;",
+            "&gt;",
+            "<pre>",
+            "</pre>",
+            "<ul><li>",
+            "<hr>",
+            "&#x2066;",
+            "\t",
+            "<!--",
+            "-->",
+            "<script>",
         ])
         .prop_map(String::from),
     ];
@@ -74,6 +99,18 @@ proptest! {
         if !s.chars().any(|c| bad(c, true) || c == '\t' || c == '\r' || c == '\u{2028}' || c == '\u{2029}') {
             prop_assert_eq!(&b, &s);
         }
+    }
+
+    #[test]
+    fn sanitize_keeps_ordinary_text(s in nasty_string()) {
+        // Without sequence introducers, every visible character survives, in order.
+        let introducer = |c: char| matches!(c, '\x1b' | '\u{90}' | '\u{98}' | '\u{9b}' | '\u{9d}' | '\u{9e}' | '\u{9f}');
+        let s: String = s.chars().filter(|&c| !introducer(c)).collect();
+        let visible = |t: &str| -> String {
+            t.chars().filter(|&c| !bad(c, false) && !c.is_whitespace()).collect()
+        };
+        prop_assert_eq!(visible(&sanitize::line(&s)), visible(&s));
+        prop_assert_eq!(visible(&sanitize::block(&s)), visible(&s));
     }
 
     #[test]

@@ -21,13 +21,16 @@ impl vt100::Callbacks for Recorder {
         self.events.push(format!("resize {r:?}"));
     }
     fn set_window_icon_name(&mut self, _: &mut vt100::Screen, name: &[u8]) {
-        self.events.push(format!("icon name {:?}", String::from_utf8_lossy(name)));
+        self.events
+            .push(format!("icon name {:?}", String::from_utf8_lossy(name)));
     }
     fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
-        self.events.push(format!("title {:?}", String::from_utf8_lossy(title)));
+        self.events
+            .push(format!("title {:?}", String::from_utf8_lossy(title)));
     }
     fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
-        self.events.push(format!("clipboard {:?}", String::from_utf8_lossy(data)));
+        self.events
+            .push(format!("clipboard {:?}", String::from_utf8_lossy(data)));
     }
     fn paste_from_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8]) {
         self.events.push("paste".into());
@@ -100,7 +103,10 @@ fn problems(text: &str, expected: &str) -> Vec<String> {
         last.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>() as u16,
     );
     if screen.cursor_position() != want {
-        out.push(format!("cursor at {:?}, expected {want:?}", screen.cursor_position()));
+        out.push(format!(
+            "cursor at {:?}, expected {want:?}",
+            screen.cursor_position()
+        ));
     }
     if screen.alternate_screen() {
         out.push("alternate screen".into());
@@ -140,7 +146,11 @@ const CORPUS: &[(&str, &str, bool)] = &[
     ("\x1b]0;unterminated\nnext line", "\nnext line", true),
     ("a\x1b[1;1Hb\x1b[7mc", "abc", true),
     ("tab\tx\n日本\ty", "tab     x\n日本    y", false),
-    ("emoji 😀 and 家族 👩\u{200d}👩\u{200d}👧", "emoji 😀 and 家族 👩\u{200d}👩\u{200d}👧", false),
+    (
+        "emoji 😀 and 家族 👩\u{200d}👩\u{200d}👧",
+        "emoji 😀 and 家族 👩\u{200d}👩\u{200d}👧",
+        false,
+    ),
 ];
 
 #[test]
@@ -167,7 +177,10 @@ fn unsanitised_text_is_caught() {
     for &(input, expected, hostile) in CORPUS {
         if hostile {
             let p = problems(input, expected);
-            assert!(!p.is_empty(), "the check cannot see the attack in {input:?}");
+            assert!(
+                !p.is_empty(),
+                "the check cannot see the attack in {input:?}"
+            );
         }
     }
     // Specific effects are visible to the harness.

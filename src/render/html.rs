@@ -125,10 +125,13 @@ fn cap(s: &str, html: bool) -> (&str, Option<usize>) {
         end -= 1;
     }
     let mut head = &s[..end];
-    if html && let Some(lt) = head.rfind('<') {
-        if head[lt..].find('>').is_none() && lt + 4096 >= end {
-            head = &head[..lt];
-        }
+    // Only a tag cut in half is dropped (a `<` with no `>` after it, near the end).
+    if html
+        && let Some(lt) = head.rfind('<')
+        && !head[lt..].contains('>')
+        && lt + 4096 >= end
+    {
+        head = &head[..lt];
     }
     (head, Some(s.len()))
 }
@@ -316,7 +319,11 @@ struct Scanner<'a> {
 
 impl<'a> Scanner<'a> {
     fn new(s: &'a str) -> Self {
-        Self { s, pos: 0, raw: None }
+        Self {
+            s,
+            pos: 0,
+            raw: None,
+        }
     }
 }
 
@@ -352,8 +359,8 @@ impl<'a> Iterator for Scanner<'a> {
             return Some(Tok::Text(&rest[..end]));
         }
         let next = b.get(1).copied().unwrap_or(0);
-        if rest.starts_with("<!--") {
-            let end = rest[4..].find("-->").map_or(rest.len(), |i| i + 4 + 3);
+        if let Some(body) = rest.strip_prefix("<!--") {
+            let end = body.find("-->").map_or(rest.len(), |i| i + 4 + 3);
             self.pos += end;
             return Some(Tok::Other(&rest[..end]));
         }
@@ -406,7 +413,8 @@ impl<'a> Iterator for Scanner<'a> {
 }
 
 /// Drop start/end tags nested deeper than `max` (replaced by a space so words stay apart); text,
-/// comments and shallower tags pass through unchanged. Cheap and linear in the input.
+/// comments and shallower tags pass through unchanged; `<hr>` becomes a line of `─`. Cheap and
+/// linear in the input.
 fn limit_nesting(html: &str, max: usize) -> String {
     let mut out = String::with_capacity(html.len());
     let mut stack: Vec<String> = Vec::new();
@@ -415,6 +423,13 @@ fn limit_nesting(html: &str, max: usize) -> String {
         match tok {
             Tok::Text(t) | Tok::Other(t) => out.push_str(t),
             Tok::Start(raw, name, self_closing) => {
+                if name == "hr" {
+                    // html2text's rich mode drops <hr>; draw a rule (cut to the pane by wrap).
+                    out.push_str("<div>");
+                    out.extend(std::iter::repeat_n('─', RULE_WIDTH));
+                    out.push_str("</div>");
+                    continue;
+                }
                 if self_closing || is_void(&name) {
                     out.push_str(raw);
                     continue;
@@ -489,8 +504,27 @@ mod tests {
             <a href="https://b.example">docs</a> and <a href="https://a.example/x">again</a>.</p>"#,
         );
         let all = texts(&b).join("\n");
-        assert!(all.contains("Hello there[1], see docs[2] and again[1]."), "{all}");
+        assert!(
+            all.contains("Hello there[1], see docs[2] and again[1]."),
+            "{all}"
+        );
         assert_eq!(b.links, ["https://a.example/x", "https://b.example"]);
+    }
+
+    #[test]
+    fn horizontal_rule() {
+        let b = html_to_body("<p>a</p><hr><p>b</p>");
+        let rule = b
+            .lines
+            .iter()
+            .find(|l| l.text.starts_with('─'))
+            .expect("rule line");
+        assert!(rule.text.chars().all(|c| c == '─'), "{b:?}");
+        let wrapped = crate::render::wrap::wrap_body(&b, 30);
+        assert!(
+            wrapped.iter().any(|l| l.text == "─".repeat(30)),
+            "{wrapped:?}"
+        );
     }
 
     #[test]
@@ -508,7 +542,11 @@ mod tests {
         );
         let all = texts(&b).join("\n");
         assert!(all.contains("Name"), "{all}");
-        let row = b.lines.iter().find(|l| l.text.contains("Apples")).expect(&all);
+        let row = b
+            .lines
+            .iter()
+            .find(|l| l.text.contains("Apples"))
+            .expect(&all);
         assert!(row.text.contains('3'), "{all}");
         assert!(b.lines.len() >= 2);
     }
@@ -524,7 +562,11 @@ mod tests {
         assert_eq!(depth("two"), Some(2), "{b:?}");
         // Literal `>` lines in HTML count too.
         let b = html_to_body("<p>&gt; quoted<br>&gt;&gt; deeper<br>mine</p>");
-        let d: Vec<_> = b.lines.iter().map(|l| (l.text.as_str(), l.quote_depth)).collect();
+        let d: Vec<_> = b
+            .lines
+            .iter()
+            .map(|l| (l.text.as_str(), l.quote_depth))
+            .collect();
         assert_eq!(d, [("quoted", 1), ("deeper", 2), ("mine", 0)]);
     }
 
@@ -545,7 +587,11 @@ mod tests {
     #[test]
     fn plain_text_quotes() {
         let b = text_to_body("hi\r\n> one\n>> two\n> > two too\n>three\nend\n");
-        let d: Vec<_> = b.lines.iter().map(|l| (l.text.as_str(), l.quote_depth)).collect();
+        let d: Vec<_> = b
+            .lines
+            .iter()
+            .map(|l| (l.text.as_str(), l.quote_depth))
+            .collect();
         assert_eq!(
             d,
             [
@@ -601,7 +647,10 @@ mod tests {
                 .join()
                 .expect("no stack overflow");
             let elapsed = t.elapsed();
-            assert!(texts(&body).join("").contains("deep text"), "{open}: {body:?}");
+            assert!(
+                texts(&body).join("").contains("deep text"),
+                "{open}: {body:?}"
+            );
             assert!(elapsed.as_secs_f64() < 2.0, "{open}: took {elapsed:?}");
         }
     }
@@ -613,11 +662,20 @@ mod tests {
         let size = html.len();
         let b = html_to_body(&html);
         let last = &b.lines.last().unwrap().text;
-        assert_eq!(*last, format!("… (message truncated, {} KB)", size.div_ceil(1024)));
+        assert_eq!(
+            *last,
+            format!("… (message truncated, {} KB)", size.div_ceil(1024))
+        );
         assert!(b.lines.len() < 40_000);
         // Text and raw bodies are capped the same way.
         let t = text_to_body(&"x".repeat(MAX_INPUT + 10));
-        assert!(t.lines.last().unwrap().text.starts_with("… (message truncated"));
+        assert!(
+            t.lines
+                .last()
+                .unwrap()
+                .text
+                .starts_with("… (message truncated")
+        );
         // The cut never lands inside a multi-byte char.
         let accents = "é".repeat(MAX_INPUT);
         let (head, cut) = cap(&accents, false);

@@ -107,45 +107,46 @@ fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     };
     let mut out = String::with_capacity(s.len());
-    out.push_str(&s[..start]);
-    // Display column of the current line, computed lazily: `col` is the width of
-    // `out[line_start..counted]`; only tabs need it.
-    let mut counted = if keep_newlines {
-        out.rfind('\n').map_or(0, |i| i + 1)
-    } else {
-        0
-    };
+    // Display column of the current line, computed lazily (only tabs need it): `col` is the width
+    // of `out[line start..counted]`. Newlines copied in clean runs are found when a tab comes.
+    let mut counted = 0usize;
     let mut col = 0usize;
 
-    let mut it = s[start..].chars();
-    let mut pending: Option<char> = None;
-    while let Some(c) = pending.take().or_else(|| it.next()) {
+    out.push_str(&s[..start]);
+    let mut i = start;
+    while i < s.len() {
+        // Copy the clean run up to the next character that needs work in one go.
+        let run = first_dirty(&s[i..], keep_newlines).unwrap_or(s.len() - i);
+        out.push_str(&s[i..i + run]);
+        i += run;
+        let mut it = s[i..].chars();
+        let Some(c) = it.next() else { break };
+        // A character that ends a sequence without belonging to it is looked at again.
+        let mut pending = None;
         match c {
             ESC => pending = skip_esc(&mut it),
             '\u{9b}' => pending = skip_csi(&mut it),
             '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => pending = skip_string(&mut it),
-            '\n' | '\u{2028}' | '\u{2029}' if keep_newlines => {
-                out.push('\n');
-                counted = out.len();
-                col = 0;
-            }
+            '\u{2028}' | '\u{2029}' if keep_newlines => out.push('\n'),
             // `\r\n` → `\n` and a lone `\r` disappears: dropping every `\r` does both.
             '\r' if keep_newlines => {}
-            '\n' | '\r' | '\u{2028}' | '\u{2029}' => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
-            }
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' if !out.ends_with(' ') => out.push(' '),
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => {}
             '\t' => {
-                col += out[counted..].width();
+                let seg = &out[counted..];
+                match seg.rfind('\n') {
+                    Some(nl) => col = seg[nl + 1..].width(),
+                    None => col += seg.width(),
+                }
                 let n = TAB - (col % TAB);
                 out.extend(std::iter::repeat_n(' ', n));
                 col += n;
                 counted = out.len();
             }
-            c if c.is_control() || is_bidi_control(c) => {}
-            c => out.push(c),
+            // Other controls and bidi marks are dropped.
+            _ => {}
         }
+        i = s.len() - it.as_str().len() - pending.map_or(0, char::len_utf8);
     }
     Cow::Owned(out)
 }
@@ -268,7 +269,10 @@ mod tests {
         assert_eq!(line("\x1bXsos\x1b\\a"), "a");
         assert_eq!(line("\x1b^pm\x1b\\a"), "a");
         assert_eq!(line("\x1b_apc\x1b\\a"), "a");
-        assert_eq!(line("\u{98}sos\u{9c}a\u{9e}pm\u{9c}b\u{9f}apc\u{9c}c"), "abc");
+        assert_eq!(
+            line("\u{98}sos\u{9c}a\u{9e}pm\u{9c}b\u{9f}apc\u{9c}c"),
+            "abc"
+        );
     }
 
     #[test]
@@ -312,7 +316,9 @@ mod tests {
     fn bidi_removed_joiners_kept() {
         assert_eq!(line("abc\u{202e}fed\u{202c}"), "abcfed");
         assert_eq!(
-            line("\u{2066}\u{2067}\u{2068}\u{2069}\u{200e}\u{200f}\u{61c}x\u{202a}\u{202b}\u{202d}"),
+            line(
+                "\u{2066}\u{2067}\u{2068}\u{2069}\u{200e}\u{200f}\u{61c}x\u{202a}\u{202b}\u{202d}"
+            ),
             "x"
         );
         let family = "👩\u{200d}👩\u{200d}👧";
@@ -320,7 +326,10 @@ mod tests {
         assert_eq!(line("e\u{301}\u{200b}x"), "e\u{301}\u{200b}x");
         assert_eq!(line("日本語 😀"), "日本語 😀");
         // Close neighbours of the bidi range stay.
-        assert_eq!(line("\u{2010}\u{2030}\u{2065}\u{206a}"), "\u{2010}\u{2030}\u{2065}\u{206a}");
+        assert_eq!(
+            line("\u{2010}\u{2030}\u{2065}\u{206a}"),
+            "\u{2010}\u{2030}\u{2065}\u{206a}"
+        );
     }
 
     #[test]

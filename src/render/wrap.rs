@@ -222,7 +222,10 @@ impl<K: Hash + Eq + Clone> WrapCache<K> {
             self.lines += lines.len();
             self.map.insert(k.clone(), Entry { lines, used: 0 });
         }
-        let e = self.map.get_mut(&k).expect("present: just checked or inserted");
+        let e = self
+            .map
+            .get_mut(&k)
+            .expect("present: just checked or inserted");
         e.used = self.tick;
         &e.lines
     }
@@ -304,7 +307,10 @@ mod tests {
             ["the quick", "brown fox", "jumps"]
         );
         assert_eq!(texts(&body(&["", "a"]), 10), ["", "a"]);
-        assert_eq!(texts(&body(&["  indented text here"]), 12), ["  indented", "text here"]);
+        assert_eq!(
+            texts(&body(&["  indented text here"]), 12),
+            ["  indented", "text here"]
+        );
     }
 
     #[test]
@@ -330,7 +336,11 @@ mod tests {
         for w in [0, 1, 2] {
             let out = texts(&b, w);
             assert!(!out.is_empty());
-            let joined: String = out.concat().chars().filter(|c| !c.is_whitespace()).collect();
+            let joined: String = out
+                .concat()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
             assert_eq!(joined, "日本abc😀longword");
         }
     }
