@@ -131,6 +131,8 @@ fn mailboxes_state(w: u16, h: u16) -> State {
     let mut s = new_state(w, h);
     let cmds = s.init();
     run(&mut s, cmds.into_iter().filter(|c| !matches!(c, Command::Api { call: Call::Logins, .. })).collect(), &answer);
+    // The logins call is left unanswered (it would relabel the account): forget it.
+    s.core.pending.clear();
     s
 }
 

@@ -102,7 +102,7 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
     }
     for (index, a) in m.attachments.iter().enumerate() {
         let size = a.size.map(|s| format!(" ({})", human_size(s))).unwrap_or_default();
-        let text = format!("  {}{size}", a.display_name());
+        let text = format!("Attachment: {}{size}", a.display_name());
         out.push(TLine::new(truncate_to_width(&text, w), LineKind::Attachment { index }));
     }
     out.push(TLine::new(String::new(), LineKind::Blank));
