@@ -82,10 +82,12 @@ impl Worker {
             Command::RenderHtml { id, html } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let result = tokio::task::spawn_blocking(move || crate::render::html::html_to_body(&html))
-                        .await
-                        .map(|b| Reply::Body(Box::new(b)))
-                        .map_err(|e| ApiError::Other(format!("the HTML conversion failed: {e}")));
+                    let result = tokio::task::spawn_blocking(move || {
+                        crate::render::html::html_to_body(&html)
+                    })
+                    .await
+                    .map(|b| Reply::Body(Box::new(b)))
+                    .map_err(|e| ApiError::Other(format!("the HTML conversion failed: {e}")));
                     let _ = tx.send(Msg::Api { id, result });
                 });
             }
@@ -112,7 +114,9 @@ impl Worker {
 pub fn default_download_dir() -> Option<PathBuf> {
     directories::UserDirs::new()
         .and_then(|u| u.download_dir().map(Path::to_path_buf))
-        .or_else(|| directories::ProjectDirs::from("", "", "plannr-tui").map(|p| p.data_dir().to_path_buf()))
+        .or_else(|| {
+            directories::ProjectDirs::from("", "", "plannr-tui").map(|p| p.data_dir().to_path_buf())
+        })
 }
 
 /// A file name that cannot leave `dir` or upset a terminal: separators and controls replaced,
@@ -120,11 +124,21 @@ pub fn default_download_dir() -> Option<PathBuf> {
 pub fn safe_file_name(name: &str) -> String {
     let cleaned: String = crate::render::sanitize::line(name)
         .chars()
-        .map(|c| if matches!(c, '/' | '\\' | ':' | '\0') || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '\0') || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
     let cleaned: String = cleaned.chars().take(200).collect();
-    if cleaned.is_empty() { "attachment".into() } else { cleaned }
+    if cleaned.is_empty() {
+        "attachment".into()
+    } else {
+        cleaned
+    }
 }
 
 /// Create a new file in `dir` named `name`, or `stem (1).ext`, `stem (2).ext` … never overwriting.
@@ -135,15 +149,32 @@ pub async fn create_unique(dir: &Path, name: &str) -> Result<(PathBuf, tokio::fs
         _ => (name.as_str(), ""),
     };
     for n in 0..10_000u32 {
-        let candidate = if n == 0 { name.clone() } else { format!("{stem} ({n}){ext}") };
+        let candidate = if n == 0 {
+            name.clone()
+        } else {
+            format!("{stem} ({n}){ext}")
+        };
         let path = dir.join(candidate);
-        match tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await {
+        match tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .await
+        {
             Ok(f) => return Ok((path, f)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(ApiError::Other(format!("cannot create {}: {e}", path.display()))),
+            Err(e) => {
+                return Err(ApiError::Other(format!(
+                    "cannot create {}: {e}",
+                    path.display()
+                )));
+            }
         }
     }
-    Err(ApiError::Other(format!("too many files named like {name} in {}", dir.display())))
+    Err(ApiError::Other(format!(
+        "too many files named like {name} in {}",
+        dir.display()
+    )))
 }
 
 /// Stream `url` into a new file (see `create_unique`); `progress(done, total)` as bytes arrive.
@@ -163,7 +194,11 @@ pub async fn download(
     tokio::fs::create_dir_all(&dir)
         .await
         .map_err(|e| ApiError::Other(format!("cannot create {}: {e}", dir.display())))?;
-    let url = if url.starts_with('/') { format!("{}{url}", client.base_url()) } else { url.to_string() };
+    let url = if url.starts_with('/') {
+        format!("{}{url}", client.base_url())
+    } else {
+        url.to_string()
+    };
     let resp = client.download(&url).await?;
     let total = resp.content_length();
     let (path, mut file) = create_unique(&dir, name).await?;
@@ -172,7 +207,8 @@ pub async fn download(
     let mut last = std::time::Instant::now();
     let outcome: Result<(), ApiError> = async {
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| ApiError::Network(format!("the download broke off: {e}")))?;
+            let chunk =
+                chunk.map_err(|e| ApiError::Network(format!("the download broke off: {e}")))?;
             file.write_all(&chunk)
                 .await
                 .map_err(|e| ApiError::Other(format!("cannot write {}: {e}", path.display())))?;
@@ -182,7 +218,9 @@ pub async fn download(
                 progress(done, total);
             }
         }
-        file.flush().await.map_err(|e| ApiError::Other(format!("cannot write {}: {e}", path.display())))?;
+        file.flush()
+            .await
+            .map_err(|e| ApiError::Other(format!("cannot write {}: {e}", path.display())))?;
         Ok(())
     }
     .await;

@@ -2,17 +2,20 @@
 //! 80×24 and 120×40, driven through `app::update` with decoded JSON answers (so the sanitiser runs
 //! exactly as it does on network data), including a hostile message.
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use serde_json::{json, Value};
+use ratatui::backend::TestBackend;
+use serde_json::{Value, json};
 
-use plannr_tui::api::models::{EmailMessage, Mailbox};
 use plannr_tui::api::Page;
+use plannr_tui::api::models::{EmailMessage, Mailbox};
 use plannr_tui::app::{self, Call, Command, Msg, Reply, Settings, State, Tab};
 use plannr_tui::ui;
 
 fn new_state(w: u16, h: u16) -> State {
-    let settings = Settings { thread_page_size: 5, ..Settings::default() };
+    let settings = Settings {
+        thread_page_size: 5,
+        ..Settings::default()
+    };
     let mut s = State::new(settings, Some("acc-1".into()), (w, h));
     s.core.account_label = "Ada Adviser · Example Firm".into();
     s
@@ -35,11 +38,23 @@ fn run(state: &mut State, mut cmds: Vec<Command>, answer: &dyn Fn(&Call) -> Repl
         for c in cmds {
             match c {
                 Command::Api { id, call } => {
-                    next.extend(app::update(state, Msg::Api { id, result: Ok(answer(&call)) }));
+                    next.extend(app::update(
+                        state,
+                        Msg::Api {
+                            id,
+                            result: Ok(answer(&call)),
+                        },
+                    ));
                 }
                 Command::RenderHtml { id, html } => {
                     let body = plannr_tui::render::html::html_to_body(&html);
-                    next.extend(app::update(state, Msg::Api { id, result: Ok(Reply::Body(Box::new(body))) }));
+                    next.extend(app::update(
+                        state,
+                        Msg::Api {
+                            id,
+                            result: Ok(Reply::Body(Box::new(body))),
+                        },
+                    ));
                 }
                 _ => {}
             }
@@ -61,16 +76,16 @@ fn message(i: u32, subject: &str, text: &str) -> Value {
         "uuid": format!("msg-{i:03}"),
         "message_created_at": format!("2025-01-{:02}T09:{:02}:00+00:00", 1 + i / 60, i % 60),
         "subject": subject,
-        "incoming": i % 2 == 0,
+        "incoming": i.is_multiple_of(2),
         "text": text,
         "thread_count": 9,
-        "mailbox": {"uuid": if i % 3 == 0 { "mb-2" } else { "mb-1" }, "name": if i % 3 == 0 { "Sales" } else { "Advice" }},
+        "mailbox": {"uuid": if i.is_multiple_of(3) { "mb-2" } else { "mb-1" }, "name": if i.is_multiple_of(3) { "Sales" } else { "Advice" }},
         "participants": [
             {"type": "from", "name": format!("Sender {i}"), "email": format!("s{i}@example.com")},
             {"type": "to", "name": "Ada Adviser", "email": "ada@example.org"},
             {"type": "cc", "name": "", "email": "office@example.org"}
         ],
-        "attachments": if i % 4 == 0 { json!([{"uuid": "att-1", "name": "statement.pdf", "size": "120394", "download_url": "http://127.0.0.1:1/a"}]) } else { json!([]) }
+        "attachments": if i.is_multiple_of(4) { json!([{"uuid": "att-1", "name": "statement.pdf", "size": "120394", "download_url": "http://127.0.0.1:1/a"}]) } else { json!([]) }
     })
 }
 
@@ -78,7 +93,8 @@ fn decode<T: serde::de::DeserializeOwned>(v: Value) -> T {
     serde_json::from_value(v).expect("decodes")
 }
 
-const HOSTILE: &str = "Pay now\u{1b}[2J\u{1b}]0;pwned\u{7}\u{1b}]52;c;ZXZpbA==\u{7} \u{202e}gnp.exe\u{9b}31m";
+const HOSTILE: &str =
+    "Pay now\u{1b}[2J\u{1b}]0;pwned\u{7}\u{1b}]52;c;ZXZpbA==\u{7} \u{202e}gnp.exe\u{9b}31m";
 
 fn answer(call: &Call) -> Reply {
     match call {
@@ -90,16 +106,30 @@ fn answer(call: &Call) -> Reply {
             "links": {"next": null}, "meta": {"current_page": 1, "last_page": 1, "total": 2}
         }))),
         Call::ClientEmails { .. } => {
-            let mut data: Vec<Value> = (1..=12).rev().map(|i| message(i, &format!("Annual review part {i}"), "short")).collect();
+            let mut data: Vec<Value> = (1..=12)
+                .rev()
+                .map(|i| message(i, &format!("Annual review part {i}"), "short"))
+                .collect();
             data.insert(0, message(13, HOSTILE, HOSTILE));
-            Reply::Emails(decode(json!({"data": data, "links": {"next": null}, "meta": {"current_page": 1, "last_page": 1, "total": 13}})))
+            Reply::Emails(decode(
+                json!({"data": data, "links": {"next": null}, "meta": {"current_page": 1, "last_page": 1, "total": 13}}),
+            ))
         }
         Call::Thread { query, .. } => {
-            let mut m = message(13, HOSTILE, &format!("{HOSTILE}\nSecond line of the body.\n> quoted reply\n>> deeper"));
-            m["html"] = json!(format!("<p>Dear Ada,</p><p>{HOSTILE}</p><p>See <a href=\"https://example.com/x\">the report</a>.</p><blockquote>Earlier words</blockquote>"));
+            let mut m = message(
+                13,
+                HOSTILE,
+                &format!("{HOSTILE}\nSecond line of the body.\n> quoted reply\n>> deeper"),
+            );
+            m["html"] = json!(format!(
+                "<p>Dear Ada,</p><p>{HOSTILE}</p><p>See <a href=\"https://example.com/x\">the report</a>.</p><blockquote>Earlier words</blockquote>"
+            ));
             m["attachments"] = json!([{"uuid": "att-9", "name": "evil\u{1b}[5m.pdf", "size": 2048, "download_url": "http://127.0.0.1:1/e"}]);
             let anc: Vec<Value> = if query.page_ancestors == 1 {
-                (8..=12).rev().map(|i| message(i, &format!("Re: Annual review {i}"), "Earlier text")).collect()
+                (8..=12)
+                    .rev()
+                    .map(|i| message(i, &format!("Re: Annual review {i}"), "Earlier text"))
+                    .collect()
             } else {
                 vec![]
             };
@@ -123,14 +153,32 @@ fn answer(call: &Call) -> Reply {
 fn assert_inert(t: &Terminal<TestBackend>) {
     for cell in t.backend().buffer().content() {
         let s = cell.symbol();
-        assert!(!s.chars().any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)), "control char drawn: {s:?}");
+        assert!(
+            !s.chars()
+                .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "control char drawn: {s:?}"
+        );
     }
 }
 
 fn mailboxes_state(w: u16, h: u16) -> State {
     let mut s = new_state(w, h);
     let cmds = s.init();
-    run(&mut s, cmds.into_iter().filter(|c| !matches!(c, Command::Api { call: Call::Logins, .. })).collect(), &answer);
+    run(
+        &mut s,
+        cmds.into_iter()
+            .filter(|c| {
+                !matches!(
+                    c,
+                    Command::Api {
+                        call: Call::Logins,
+                        ..
+                    }
+                )
+            })
+            .collect(),
+        &answer,
+    );
     // The logins call is left unanswered (it would relabel the account): forget it.
     s.core.pending.clear();
     s

@@ -531,8 +531,11 @@ impl Client {
 /// Percent-encode one path segment (uuids should never need it; hostile data might).
 /// RFC 3986 unreserved characters (`-._~`) stay as they are, so uuids are sent verbatim.
 fn seg(s: &str) -> String {
-    const SEGMENT: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
     percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
 }
 

@@ -13,8 +13,8 @@ use super::editor::{EditorEvent, InlineEditor};
 use super::list::ListNav;
 use super::paged::Paged;
 use super::{Call, Command, Core, Reply, RequestId, Route as AppRoute, Settings, Tab};
-use crate::api::models::{Account, EmailMessage, EmailQuery};
 use crate::api::ApiError;
+use crate::api::models::{Account, EmailMessage, EmailQuery};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Route {
@@ -22,15 +22,28 @@ pub enum Route {
     Emails,
     Thread(Part),
     /// An HTML conversion of this message's body.
-    Render { uuid: String },
+    Render {
+        uuid: String,
+    },
     /// Saving an attachment.
-    Download { name: String },
+    Download {
+        name: String,
+    },
 }
 
 pub const HELP: &[(&str, &str)] = &[
-    ("j/k ↑/↓ PgUp/PgDn g/G", "move / scroll (g/G in a thread load up to its ends)"),
-    ("/", "search (clients by name, emails by subject, text or people)"),
-    ("Enter", "choose the client · open the thread · expand/collapse a message · retry a failed page"),
+    (
+        "j/k ↑/↓ PgUp/PgDn g/G",
+        "move / scroll (g/G in a thread load up to its ends)",
+    ),
+    (
+        "/",
+        "search (clients by name, emails by subject, text or people)",
+    ),
+    (
+        "Enter",
+        "choose the client · open the thread · expand/collapse a message · retry a failed page",
+    ),
     ("Esc / q", "back one level"),
     ("i", "emails: all → incoming → outgoing"),
     ("m", "emails: clear the mailbox filter"),
@@ -41,8 +54,14 @@ pub const HELP: &[(&str, &str)] = &[
     ("v", "thread: rendered HTML → plain text → source"),
     ("z", "thread: fold / unfold quoted text"),
     ("a", "thread: next attachment of the message"),
-    ("s", "thread: save the chosen attachment to your download folder"),
-    ("y", "thread: copy the message text (OSC 52, if enabled in the config)"),
+    (
+        "s",
+        "thread: save the chosen attachment to your download folder",
+    ),
+    (
+        "y",
+        "thread: copy the message text (OSC 52, if enabled in the config)",
+    ),
     ("r", "thread: retry a page that failed"),
 ];
 
@@ -166,7 +185,9 @@ impl MailPane {
     }
 
     pub fn on_debounce(&mut self, seq: u64, core: &mut Core) {
-        let Some((want, which)) = self.debounce else { return };
+        let Some((want, which)) = self.debounce else {
+            return;
+        };
         if want != seq {
             return; // a later keystroke restarted the timer
         }
@@ -202,7 +223,9 @@ impl MailPane {
         if self.client.is_none() {
             self.view = View::Clients;
             if let Some((_, name)) = &self.mailbox {
-                core.info(format!("Mail of {name}: choose a client (Plannr lists email by client)."));
+                core.info(format!(
+                    "Mail of {name}: choose a client (Plannr lists email by client)."
+                ));
             }
         } else if self.view == View::Thread {
             self.view = View::Emails;
@@ -217,7 +240,11 @@ impl MailPane {
             let name = Some(self.client_filter.clone()).filter(|n| !n.trim().is_empty());
             let id = core.request(
                 AppRoute::Mail(Route::Clients),
-                Call::Clients { name, page, per_page: self.list_page },
+                Call::Clients {
+                    name,
+                    page,
+                    per_page: self.list_page,
+                },
             );
             self.clients.mark_loading(page, id);
         }
@@ -237,7 +264,9 @@ impl MailPane {
     fn clients_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
         if let Some(e) = &mut self.client_search {
             match e.on_key(key) {
-                EditorEvent::Edited => self.debounce = Some((core.debounce(Tab::Mail), Searching::Clients)),
+                EditorEvent::Edited => {
+                    self.debounce = Some((core.debounce(Tab::Mail), Searching::Clients))
+                }
                 EditorEvent::Submit => {
                     let text = e.text();
                     self.client_search = None;
@@ -251,7 +280,10 @@ impl MailPane {
                 }
                 EditorEvent::Ignored => {
                     let rows = Self::list_rows(core);
-                    if self.clients_nav.on_key(&key, self.clients.items.len(), rows) {
+                    if self
+                        .clients_nav
+                        .on_key(&key, self.clients.items.len(), rows)
+                    {
                         self.load_clients(core);
                     }
                 }
@@ -259,7 +291,10 @@ impl MailPane {
             return true;
         }
         let rows = Self::list_rows(core);
-        if self.clients_nav.on_key(&key, self.clients.items.len(), rows) {
+        if self
+            .clients_nav
+            .on_key(&key, self.clients.items.len(), rows)
+        {
             self.load_clients(core);
             return true;
         }
@@ -278,7 +313,9 @@ impl MailPane {
                 true
             }
             KeyCode::Enter => {
-                if self.clients.failed().is_some() && self.clients_nav.selected + 1 >= self.clients.items.len() {
+                if self.clients.failed().is_some()
+                    && self.clients_nav.selected + 1 >= self.clients.items.len()
+                {
                     self.retry_clients(core);
                 } else if let Some(c) = self.clients.items.get(self.clients_nav.selected).cloned() {
                     self.open_client(c, core);
@@ -304,7 +341,14 @@ impl MailPane {
     fn retry_clients(&mut self, core: &mut Core) {
         if let Some(page) = self.clients.retry() {
             let name = Some(self.client_filter.clone()).filter(|n| !n.trim().is_empty());
-            let id = core.request(AppRoute::Mail(Route::Clients), Call::Clients { name, page, per_page: self.list_page });
+            let id = core.request(
+                AppRoute::Mail(Route::Clients),
+                Call::Clients {
+                    name,
+                    page,
+                    per_page: self.list_page,
+                },
+            );
             self.clients.mark_loading(page, id);
         }
     }
@@ -339,9 +383,16 @@ impl MailPane {
         let Some(client) = &self.client else { return };
         let rows = Self::list_rows(core);
         let near_end = self.shown.len() <= self.emails_nav.selected + 2 * rows;
-        let needed = if near_end { self.emails.items.len() + 1 } else { 0 };
+        let needed = if near_end {
+            self.emails.items.len() + 1
+        } else {
+            0
+        };
         if let Some(page) = self.emails.want(needed) {
-            let call = Call::ClientEmails { client_uuid: client.uuid.clone(), query: self.email_query(page) };
+            let call = Call::ClientEmails {
+                client_uuid: client.uuid.clone(),
+                query: self.email_query(page),
+            };
             let id = core.request(AppRoute::Mail(Route::Emails), call);
             self.emails.mark_loading(page, id);
         }
@@ -358,14 +409,24 @@ impl MailPane {
         let selected = self.shown.get(self.emails_nav.selected).copied();
         self.shown = match &self.mailbox {
             Some((uuid, _)) => (0..self.emails.items.len())
-                .filter(|&i| self.emails.items[i].mailbox.as_ref().is_some_and(|m| &m.uuid == uuid))
+                .filter(|&i| {
+                    self.emails.items[i]
+                        .mailbox
+                        .as_ref()
+                        .is_some_and(|m| &m.uuid == uuid)
+                })
                 .collect(),
             None => (0..self.emails.items.len()).collect(),
         };
         if let Some(sel) = selected {
-            self.emails_nav.selected = self.shown.iter().position(|&i| i >= sel).unwrap_or(self.shown.len());
+            self.emails_nav.selected = self
+                .shown
+                .iter()
+                .position(|&i| i >= sel)
+                .unwrap_or(self.shown.len());
         }
-        self.emails_nav.clamp(self.shown.len(), Self::list_rows(core));
+        self.emails_nav
+            .clamp(self.shown.len(), Self::list_rows(core));
     }
 
     fn apply_email_search(&mut self, text: String, core: &mut Core) {
@@ -378,13 +439,17 @@ impl MailPane {
     }
 
     pub fn selected_email(&self) -> Option<&EmailMessage> {
-        self.shown.get(self.emails_nav.selected).and_then(|&i| self.emails.items.get(i))
+        self.shown
+            .get(self.emails_nav.selected)
+            .and_then(|&i| self.emails.items.get(i))
     }
 
     fn emails_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
         if let Some(e) = &mut self.email_search {
             match e.on_key(key) {
-                EditorEvent::Edited => self.debounce = Some((core.debounce(Tab::Mail), Searching::Emails)),
+                EditorEvent::Edited => {
+                    self.debounce = Some((core.debounce(Tab::Mail), Searching::Emails))
+                }
                 EditorEvent::Submit => {
                     let text = e.text();
                     self.email_search = None;
@@ -432,7 +497,10 @@ impl MailPane {
             KeyCode::Char('R') => self.reload_emails(core),
             KeyCode::Char('r') => {
                 if let (Some(page), Some(client)) = (self.emails.retry(), &self.client) {
-                    let call = Call::ClientEmails { client_uuid: client.uuid.clone(), query: self.email_query(page) };
+                    let call = Call::ClientEmails {
+                        client_uuid: client.uuid.clone(),
+                        query: self.email_query(page),
+                    };
                     let id = core.request(AppRoute::Mail(Route::Emails), call);
                     self.emails.mark_loading(page, id);
                 }
@@ -442,7 +510,8 @@ impl MailPane {
                     let uuid = m.uuid.clone();
                     self.open_thread(&uuid, core);
                 } else if self.emails.retry().is_some() {
-                    return self.emails_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE), core);
+                    return self
+                        .emails_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE), core);
                 }
             }
             KeyCode::Esc | KeyCode::Char('q') => {
@@ -469,7 +538,10 @@ impl MailPane {
         let req = req.unwrap_or_else(|| t.first_request());
         let id = core.request(
             AppRoute::Mail(Route::Thread(req.part)),
-            Call::Thread { uuid: t.uuid.clone(), query: req.query },
+            Call::Thread {
+                uuid: t.uuid.clone(),
+                query: req.query,
+            },
         );
         t.sent(req, id);
     }
@@ -484,7 +556,14 @@ impl MailPane {
 
     fn convert(&mut self, i: usize, core: &mut Core) {
         let Some(t) = &mut self.thread else { return };
-        let Some(html) = t.msgs.get(i).and_then(|m| m.wants_conversion()).map(str::to_string) else { return };
+        let Some(html) = t
+            .msgs
+            .get(i)
+            .and_then(|m| m.wants_conversion())
+            .map(str::to_string)
+        else {
+            return;
+        };
         let uuid = t.msgs[i].m.uuid.clone();
         let id = core.track(AppRoute::Mail(Route::Render { uuid }));
         core.out.push(Command::RenderHtml { id, html });
@@ -507,7 +586,11 @@ impl MailPane {
             KeyCode::Char('n') => t.jump(1),
             KeyCode::Char('p') => t.jump(-1),
             KeyCode::Enter | KeyCode::Char(' ') => {
-                let retry = if key.code == KeyCode::Enter { t.retry() } else { None };
+                let retry = if key.code == KeyCode::Enter {
+                    t.retry()
+                } else {
+                    None
+                };
                 match retry {
                     Some(req) => self.send_thread_request(core, Some(req)),
                     None => convert.extend(t.toggle_focused()),
@@ -533,7 +616,11 @@ impl MailPane {
             }
             KeyCode::Char('z') => {
                 let folded = t.toggle_quotes();
-                core.info(if folded { "Quoted text folded." } else { "Quoted text shown." });
+                core.info(if folded {
+                    "Quoted text folded."
+                } else {
+                    "Quoted text shown."
+                });
             }
             KeyCode::Char('a') => {
                 if let Some(m) = t.focused_mut() {
@@ -543,7 +630,11 @@ impl MailPane {
                     } else {
                         m.attachment = (m.attachment + 1) % n;
                         let a = &m.m.attachments[m.attachment];
-                        core.info(format!("Attachment {} of {n}: {} (s saves it)", m.attachment + 1, a.display_name()));
+                        core.info(format!(
+                            "Attachment {} of {n}: {} (s saves it)",
+                            m.attachment + 1,
+                            a.display_name()
+                        ));
                         let w = t.width;
                         if let Some(m) = t.focused_mut() {
                             m.rewrap(w);
@@ -568,13 +659,18 @@ impl MailPane {
     }
 
     fn save_attachment(&mut self, core: &mut Core) {
-        let Some(m) = self.thread.as_ref().and_then(|t| t.focused()) else { return };
+        let Some(m) = self.thread.as_ref().and_then(|t| t.focused()) else {
+            return;
+        };
         let Some(a) = m.m.attachments.get(m.attachment) else {
             core.info("This message has no attachments.");
             return;
         };
         let Some(url) = a.download_url.clone().filter(|u| !u.trim().is_empty()) else {
-            core.error(format!("{} has no download link from Plannr, so it cannot be saved.", a.display_name()));
+            core.error(format!(
+                "{} has no download link from Plannr, so it cannot be saved.",
+                a.display_name()
+            ));
             return;
         };
         if let Some(d) = &self.download {
@@ -583,13 +679,25 @@ impl MailPane {
         }
         let name = a.display_name().to_string();
         let id = core.track(AppRoute::Mail(Route::Download { name: name.clone() }));
-        core.out.push(Command::Download { id, url, dir: self.download_dir.clone(), name: name.clone() });
+        core.out.push(Command::Download {
+            id,
+            url,
+            dir: self.download_dir.clone(),
+            name: name.clone(),
+        });
         core.info(format!("Saving {name}…"));
-        self.download = Some(Download { id, name, done: 0, total: a.size });
+        self.download = Some(Download {
+            id,
+            name,
+            done: 0,
+            total: a.size,
+        });
     }
 
     fn copy(&mut self, core: &mut Core) {
-        let Some(m) = self.thread.as_ref().and_then(|t| t.focused()) else { return };
+        let Some(m) = self.thread.as_ref().and_then(|t| t.focused()) else {
+            return;
+        };
         if !core.settings.osc52_copy {
             core.info("Copying is off: set osc52_copy = true in the config to copy through the terminal (OSC 52).");
             return;
@@ -605,7 +713,9 @@ impl MailPane {
             note = " (cut to the first 100 KB: terminals refuse more)";
         }
         core.out.push(Command::Osc52(base64(text.as_bytes())));
-        core.info(format!("Copied the message text{note}. If nothing arrived, your terminal may block OSC 52."));
+        core.info(format!(
+            "Copied the message text{note}. If nothing arrived, your terminal may block OSC 52."
+        ));
     }
 
     // ---------------------------------------------------------------- keys and results
@@ -618,31 +728,55 @@ impl MailPane {
         }
     }
 
-    pub fn on_progress(&mut self, _route: Route, id: RequestId, done: u64, total: Option<u64>, core: &mut Core) {
+    pub fn on_progress(
+        &mut self,
+        _route: Route,
+        id: RequestId,
+        done: u64,
+        total: Option<u64>,
+        core: &mut Core,
+    ) {
         if let Some(d) = self.download.as_mut().filter(|d| d.id == id) {
             d.done = done;
             d.total = total.or(d.total);
-            let pct = d.total.filter(|t| *t > 0).map(|t| format!(" {}%", (done.min(t) * 100 / t))).unwrap_or_default();
-            core.info(format!("Saving {}…{pct} ({})", d.name, body::human_size(done)));
+            let pct = d
+                .total
+                .filter(|t| *t > 0)
+                .map(|t| format!(" {}%", (done.min(t) * 100 / t)))
+                .unwrap_or_default();
+            core.info(format!(
+                "Saving {}…{pct} ({})",
+                d.name,
+                body::human_size(done)
+            ));
         }
     }
 
-    pub fn on_result(&mut self, route: Route, id: RequestId, result: Result<Reply, ApiError>, core: &mut Core) {
+    pub fn on_result(
+        &mut self,
+        route: Route,
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+        core: &mut Core,
+    ) {
         match route {
-            Route::Clients => match result {
-                Ok(Reply::Clients(page)) => {
-                    if self.clients.on_loaded(id, page) {
-                        self.clients_nav.clamp(self.clients.items.len(), Self::list_rows(core));
-                        self.load_clients(core);
+            Route::Clients => {
+                match result {
+                    Ok(Reply::Clients(page)) => {
+                        if self.clients.on_loaded(id, page) {
+                            self.clients_nav
+                                .clamp(self.clients.items.len(), Self::list_rows(core));
+                            self.load_clients(core);
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        if self.clients.on_failed(id, e.to_string()) {
+                            core.error(format!("Could not load clients: {e}. Press r (or Enter at the end) to retry."));
+                        }
                     }
                 }
-                Ok(_) => {}
-                Err(e) => {
-                    if self.clients.on_failed(id, e.to_string()) {
-                        core.error(format!("Could not load clients: {e}. Press r (or Enter at the end) to retry."));
-                    }
-                }
-            },
+            }
             Route::Emails => match result {
                 Ok(Reply::Emails(page)) => {
                     if self.emails.on_loaded(id, page) {
@@ -690,7 +824,9 @@ impl MailPane {
                         self.thread_follow_up(core);
                     }
                     Ok(_) => {}
-                    Err(e) => core.error(format!("Could not render the HTML body: {e}. Press v for the plain text.")),
+                    Err(e) => core.error(format!(
+                        "Could not render the HTML body: {e}. Press v for the plain text."
+                    )),
                 }
             }
             Route::Download { name } => {
@@ -698,9 +834,11 @@ impl MailPane {
                     self.download = None;
                 }
                 match result {
-                    Ok(Reply::Saved { path, bytes }) => {
-                        core.info(format!("Saved {name} ({}) to {}", body::human_size(bytes), path.display()))
-                    }
+                    Ok(Reply::Saved { path, bytes }) => core.info(format!(
+                        "Saved {name} ({}) to {}",
+                        body::human_size(bytes),
+                        path.display()
+                    )),
                     Ok(_) => {}
                     Err(e) => core.error(format!("Could not save {name}: {e}")),
                 }
@@ -714,12 +852,24 @@ pub fn base64(data: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         out.push(ABC[(n >> 18) as usize & 63] as char);
         out.push(ABC[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 { ABC[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if chunk.len() > 2 { ABC[n as usize & 63] as char } else { '=' });
+        out.push(if chunk.len() > 1 {
+            ABC[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if chunk.len() > 2 {
+            ABC[n as usize & 63] as char
+        } else {
+            '='
+        });
     }
     out
 }

@@ -112,7 +112,10 @@ pub enum Reply {
     /// A converted email body (answer to `Command::RenderHtml`).
     Body(Box<crate::render::html::Body>),
     /// A download finished (answer to `Command::Download`): where it was saved, bytes written.
-    Saved { path: std::path::PathBuf, bytes: u64 },
+    Saved {
+        path: std::path::PathBuf,
+        bytes: u64,
+    },
 }
 
 /// Timers exist only while something needs them (no periodic tick when idle).
@@ -137,7 +140,11 @@ pub enum Msg {
     },
     Timer(Timer),
     /// A long job (download) reports progress; routed like its request, which stays pending.
-    Progress { id: RequestId, done: u64, total: Option<u64> },
+    Progress {
+        id: RequestId,
+        done: u64,
+        total: Option<u64>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,11 +162,19 @@ pub enum Command {
     Quit,
     /// Convert an HTML body off the UI thread (worker: spawn_blocking); answered with
     /// `Msg::Api { id, result: Ok(Reply::Body(..)) }`.
-    RenderHtml { id: RequestId, html: String },
+    RenderHtml {
+        id: RequestId,
+        html: String,
+    },
     /// Stream `url` (with auth) into a new file in `dir` (None: the user's download directory, else
     /// the data directory) named like `name`, never overwriting
     /// (`name (1).ext` …); `Msg::Progress` while it runs, then `Reply::Saved` or an error.
-    Download { id: RequestId, url: String, dir: Option<std::path::PathBuf>, name: String },
+    Download {
+        id: RequestId,
+        url: String,
+        dir: Option<std::path::PathBuf>,
+        name: String,
+    },
     /// Write an OSC 52 clipboard sequence (already base64-encoded payload) to the terminal.
     Osc52(String),
 }

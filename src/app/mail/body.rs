@@ -2,7 +2,7 @@
 //! modes), folded quotes and numbered link references, wrapped to the pane's width. Built in
 //! update when the body arrives or the width changes; drawing only slices these lines.
 use crate::api::models::EmailMessage;
-use crate::render::html::{raw_to_body, text_to_body, Body};
+use crate::render::html::{Body, raw_to_body, text_to_body};
 use crate::render::wrap::{truncate_to_width, wrap_body, wrap_line};
 
 use super::thread::{BodyState, TMsg};
@@ -41,7 +41,9 @@ impl BodyMode {
 pub enum LineKind {
     /// "From: …", "Mailbox: …" (label width in chars, for styling).
     Meta(u8),
-    Attachment { index: usize },
+    Attachment {
+        index: usize,
+    },
     Body,
     Quote(u8),
     /// "┄ 12 quoted lines (z shows)".
@@ -88,27 +90,50 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
     let w = usize::from(inner);
     let mut out = Vec::new();
     let m = &t.m;
-    for (label, kind) in [("From", "from"), ("To", "to"), ("Cc", "cc"), ("Bcc", "bcc"), ("Reply-To", "reply_to")] {
-        let who: Vec<String> =
-            m.participants.iter().filter(|p| p.kind.eq_ignore_ascii_case(kind)).map(|p| p.display()).collect();
+    for (label, kind) in [
+        ("From", "from"),
+        ("To", "to"),
+        ("Cc", "cc"),
+        ("Bcc", "bcc"),
+        ("Reply-To", "reply_to"),
+    ] {
+        let who: Vec<String> = m
+            .participants
+            .iter()
+            .filter(|p| p.kind.eq_ignore_ascii_case(kind))
+            .map(|p| p.display())
+            .collect();
         if !who.is_empty() {
             let text = format!("{label}: {}", who.join(", "));
             push_wrapped(&mut out, &text, w, LineKind::Meta(label.len() as u8 + 1));
         }
     }
     if let Some(mb) = &m.mailbox {
-        let text = if mb.email.is_empty() { format!("Mailbox: {}", mb.name) } else { format!("Mailbox: {} <{}>", mb.name, mb.email) };
+        let text = if mb.email.is_empty() {
+            format!("Mailbox: {}", mb.name)
+        } else {
+            format!("Mailbox: {} <{}>", mb.name, mb.email)
+        };
         out.push(TLine::new(truncate_to_width(&text, w), LineKind::Meta(8)));
     }
     for (index, a) in m.attachments.iter().enumerate() {
-        let size = a.size.map(|s| format!(" ({})", human_size(s))).unwrap_or_default();
+        let size = a
+            .size
+            .map(|s| format!(" ({})", human_size(s)))
+            .unwrap_or_default();
         let text = format!("Attachment: {}{size}", a.display_name());
-        out.push(TLine::new(truncate_to_width(&text, w), LineKind::Attachment { index }));
+        out.push(TLine::new(
+            truncate_to_width(&text, w),
+            LineKind::Attachment { index },
+        ));
     }
     out.push(TLine::new(String::new(), LineKind::Blank));
     match &t.body {
         BodyState::None => out.push(TLine::new("(no body)".into(), LineKind::Notice)),
-        BodyState::Converting(_) => out.push(TLine::new("converting the HTML body…".into(), LineKind::Notice)),
+        BodyState::Converting(_) => out.push(TLine::new(
+            "converting the HTML body…".into(),
+            LineKind::Notice,
+        )),
         BodyState::Ready(body) => body_lines(&mut out, body, t.fold_quotes, w),
     }
     out.push(TLine::new(String::new(), LineKind::Blank));
@@ -136,14 +161,24 @@ fn body_lines(out: &mut Vec<TLine>, body: &Body, fold: bool, w: usize) {
             continue;
         }
         if folded > 0 {
-            out.push(TLine::new(format!("┄ {folded} quoted lines (z shows them)"), LineKind::Folded));
+            out.push(TLine::new(
+                format!("┄ {folded} quoted lines (z shows them)"),
+                LineKind::Folded,
+            ));
             folded = 0;
         }
-        let kind = if l.quote_depth > 0 { LineKind::Quote(l.quote_depth) } else { LineKind::Body };
+        let kind = if l.quote_depth > 0 {
+            LineKind::Quote(l.quote_depth)
+        } else {
+            LineKind::Body
+        };
         out.push(TLine::new(l.text, kind));
     }
     if folded > 0 {
-        out.push(TLine::new(format!("┄ {folded} quoted lines (z shows them)"), LineKind::Folded));
+        out.push(TLine::new(
+            format!("┄ {folded} quoted lines (z shows them)"),
+            LineKind::Folded,
+        ));
     }
     if !body.links.is_empty() {
         out.push(TLine::new(String::new(), LineKind::Blank));

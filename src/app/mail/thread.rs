@@ -8,10 +8,10 @@
 use std::collections::HashMap;
 
 use super::body::{self, BodyMode, TLine};
-use crate::api::models::{EmailMessage, ThreadQuery};
 use crate::api::Page;
-use crate::app::paged::{Edge, Paged};
+use crate::api::models::{EmailMessage, ThreadQuery};
 use crate::app::RequestId;
+use crate::app::paged::{Edge, Paged};
 
 /// Which half of the thread a request is for. `First` loads the message and page 1 of both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +82,9 @@ impl TMsg {
     /// The HTML to convert off the UI thread, when the current mode needs it.
     pub fn wants_conversion(&self) -> Option<&str> {
         match (&self.body, self.mode, self.m.html.as_deref()) {
-            (BodyState::None, BodyMode::Html, Some(h)) if self.expanded && !h.trim().is_empty() => Some(h),
+            (BodyState::None, BodyMode::Html, Some(h)) if self.expanded && !h.trim().is_empty() => {
+                Some(h)
+            }
             _ => None,
         }
     }
@@ -147,7 +149,10 @@ impl Thread {
             index: HashMap::new(),
             starts: Vec::new(),
             total: 0,
-            top: Anchor { uuid: uuid.to_string(), offset: 0 },
+            top: Anchor {
+                uuid: uuid.to_string(),
+                offset: 0,
+            },
             focus: uuid.to_string(),
             width,
             height: height.max(1),
@@ -157,12 +162,19 @@ impl Thread {
     }
 
     pub fn query(&self, page_ancestors: u32, page_descendants: u32) -> ThreadQuery {
-        ThreadQuery { per_page: self.per_page, page_ancestors, page_descendants }
+        ThreadQuery {
+            per_page: self.per_page,
+            page_ancestors,
+            page_descendants,
+        }
     }
 
     /// The first call: the message with page 1 of both halves. Both halves wait for `id`.
     pub fn first_request(&self) -> PageRequest {
-        PageRequest { part: Part::First, query: self.query(1, 1) }
+        PageRequest {
+            part: Part::First,
+            query: self.query(1, 1),
+        }
     }
 
     pub fn first_sent(&mut self, id: RequestId) {
@@ -200,7 +212,9 @@ impl Thread {
 
     /// The virtual line at the top of the viewport.
     pub fn top_line(&self) -> usize {
-        let Some(&i) = self.index.get(&self.top.uuid) else { return 0 };
+        let Some(&i) = self.index.get(&self.top.uuid) else {
+            return 0;
+        };
         let abs = self.starts[i] as isize + self.top.offset;
         (abs.max(0) as usize).min(self.max_top())
     }
@@ -208,10 +222,19 @@ impl Thread {
     /// The anchor for virtual line `line`.
     fn anchor_at(&self, line: usize) -> Anchor {
         if self.msgs.is_empty() {
-            return Anchor { uuid: self.uuid.clone(), offset: 0 };
+            return Anchor {
+                uuid: self.uuid.clone(),
+                offset: 0,
+            };
         }
-        let i = self.starts.partition_point(|&s| s <= line).saturating_sub(1);
-        Anchor { uuid: self.msgs[i].m.uuid.clone(), offset: line as isize - self.starts[i] as isize }
+        let i = self
+            .starts
+            .partition_point(|&s| s <= line)
+            .saturating_sub(1);
+        Anchor {
+            uuid: self.msgs[i].m.uuid.clone(),
+            offset: line as isize - self.starts[i] as isize,
+        }
     }
 
     /// The message shown on virtual line `line` (None for edge lines).
@@ -219,7 +242,11 @@ impl Thread {
         if self.msgs.is_empty() || line < self.starts[0] || line >= self.content_end() {
             return None;
         }
-        Some(self.starts.partition_point(|&s| s <= line).saturating_sub(1))
+        Some(
+            self.starts
+                .partition_point(|&s| s <= line)
+                .saturating_sub(1),
+        )
     }
 
     fn content_end(&self) -> usize {
@@ -254,7 +281,10 @@ impl Thread {
 
     fn row(&self, line: usize) -> Row<'_> {
         if self.has_top_edge() && line == 0 {
-            return Row::Edge { top: true, edge: &self.ancestors.edge };
+            return Row::Edge {
+                top: true,
+                edge: &self.ancestors.edge,
+            };
         }
         match self.msg_at(line) {
             Some(i) => {
@@ -268,9 +298,10 @@ impl Thread {
                     }
                 }
             }
-            None if self.has_bottom_edge() && line + 1 == self.total => {
-                Row::Edge { top: false, edge: &self.descendants.edge }
-            }
+            None if self.has_bottom_edge() && line + 1 == self.total => Row::Edge {
+                top: false,
+                edge: &self.descendants.edge,
+            },
             None => Row::Blank,
         }
     }
@@ -321,14 +352,22 @@ impl Thread {
         let anc = msg.ancestors.take();
         let desc = msg.descendants.take();
         // A missing half is an empty, complete one.
-        let page = |p: Option<Page<EmailMessage>>| p.unwrap_or(Page { has_next: Some(false), ..Page::default() });
+        let page = |p: Option<Page<EmailMessage>>| {
+            p.unwrap_or(Page {
+                has_next: Some(false),
+                ..Page::default()
+            })
+        };
         let mut took = false;
-        if matches!(part, Part::First | Part::Ancestors) && self.ancestors.on_loaded(id, page(anc)) {
+        if matches!(part, Part::First | Part::Ancestors) && self.ancestors.on_loaded(id, page(anc))
+        {
             let items = std::mem::take(&mut self.ancestors.items);
             self.merge(items);
             took = true;
         }
-        if matches!(part, Part::First | Part::Descendants) && self.descendants.on_loaded(id, page(desc)) {
+        if matches!(part, Part::First | Part::Descendants)
+            && self.descendants.on_loaded(id, page(desc))
+        {
             let items = std::mem::take(&mut self.descendants.items);
             self.merge(items);
             took = true;
@@ -344,7 +383,10 @@ impl Thread {
             msg.descendants = None;
             self.merge(vec![msg]);
             // The opened message's header at the top, with one line of context above if there is any.
-            self.top = Anchor { uuid: self.uuid.clone(), offset: 0 };
+            self.top = Anchor {
+                uuid: self.uuid.clone(),
+                offset: 0,
+            };
             self.focus = self.uuid.clone();
         }
         self.relayout();
@@ -380,16 +422,22 @@ impl Thread {
         }
         let top = self.top_line();
         let content_top = self.starts[0];
-        if top <= content_top + self.height {
-            if let Some(p) = self.ancestors.want(usize::MAX) {
-                out.push(PageRequest { part: Part::Ancestors, query: self.query(p, 1) });
-            }
+        if top <= content_top + self.height
+            && let Some(p) = self.ancestors.want(usize::MAX)
+        {
+            out.push(PageRequest {
+                part: Part::Ancestors,
+                query: self.query(p, 1),
+            });
         }
         let bottom = top + self.height;
-        if self.content_end() <= bottom + self.height {
-            if let Some(p) = self.descendants.want(usize::MAX) {
-                out.push(PageRequest { part: Part::Descendants, query: self.query(1, p) });
-            }
+        if self.content_end() <= bottom + self.height
+            && let Some(p) = self.descendants.want(usize::MAX)
+        {
+            out.push(PageRequest {
+                part: Part::Descendants,
+                query: self.query(1, p),
+            });
         }
         out
     }
@@ -399,7 +447,9 @@ impl Thread {
         match req.part {
             Part::First => self.first_sent(id),
             Part::Ancestors => self.ancestors.mark_loading(req.query.page_ancestors, id),
-            Part::Descendants => self.descendants.mark_loading(req.query.page_descendants, id),
+            Part::Descendants => self
+                .descendants
+                .mark_loading(req.query.page_descendants, id),
         }
     }
 
@@ -411,15 +461,17 @@ impl Thread {
         let top = self.top_line();
         let edge_top_visible = self.has_top_edge() && top == 0;
         let edge_bottom_visible = self.has_bottom_edge() && top + self.height >= self.total;
-        if edge_top_visible {
-            if let Some(p) = self.ancestors.retry() {
-                return Some(PageRequest { part: Part::Ancestors, query: self.query(p, 1) });
-            }
+        if edge_top_visible && let Some(p) = self.ancestors.retry() {
+            return Some(PageRequest {
+                part: Part::Ancestors,
+                query: self.query(p, 1),
+            });
         }
-        if edge_bottom_visible {
-            if let Some(p) = self.descendants.retry() {
-                return Some(PageRequest { part: Part::Descendants, query: self.query(1, p) });
-            }
+        if edge_bottom_visible && let Some(p) = self.descendants.retry() {
+            return Some(PageRequest {
+                part: Part::Descendants,
+                query: self.query(1, p),
+            });
         }
         None
     }
@@ -427,9 +479,17 @@ impl Thread {
     /// Any failed page, visible or not (the `r` key).
     pub fn retry_any(&self) -> Option<PageRequest> {
         self.retry()
-            .or_else(|| self.ancestors.retry().map(|p| PageRequest { part: Part::Ancestors, query: self.query(p, 1) }))
             .or_else(|| {
-                self.descendants.retry().map(|p| PageRequest { part: Part::Descendants, query: self.query(1, p) })
+                self.ancestors.retry().map(|p| PageRequest {
+                    part: Part::Ancestors,
+                    query: self.query(p, 1),
+                })
+            })
+            .or_else(|| {
+                self.descendants.retry().map(|p| PageRequest {
+                    part: Part::Descendants,
+                    query: self.query(1, p),
+                })
             })
     }
 
@@ -496,8 +556,16 @@ impl Thread {
                 return;
             }
         }
-        let line = if up { bottom.saturating_sub(1).min(self.content_end().saturating_sub(1)) } else { top };
-        let i = self.msg_at(line).or_else(|| self.msg_at(self.starts.first().copied().unwrap_or(0)));
+        let line = if up {
+            bottom
+                .saturating_sub(1)
+                .min(self.content_end().saturating_sub(1))
+        } else {
+            top
+        };
+        let i = self
+            .msg_at(line)
+            .or_else(|| self.msg_at(self.starts.first().copied().unwrap_or(0)));
         if let Some(i) = i {
             self.focus = self.msgs[i].m.uuid.clone();
         }
@@ -520,7 +588,10 @@ impl Thread {
         let s = self.starts[i];
         let top = self.top_line();
         if s < top || s >= top + self.height {
-            self.top = Anchor { uuid: self.msgs[i].m.uuid.clone(), offset: 0 };
+            self.top = Anchor {
+                uuid: self.msgs[i].m.uuid.clone(),
+                offset: 0,
+            };
         }
     }
 
@@ -552,22 +623,27 @@ impl Thread {
         }
         self.relayout();
         self.restore_focus_line(keep);
-        (0..self.msgs.len()).filter(|&i| self.msgs[i].wants_conversion().is_some()).collect()
+        (0..self.msgs.len())
+            .filter(|&i| self.msgs[i].wants_conversion().is_some())
+            .collect()
     }
 
     /// The focused message's header row on screen, to keep it there across a relayout.
     fn anchor_line_for_focus(&self) -> Option<(String, isize)> {
         let i = self.focus_index()?;
-        Some((self.focus.clone(), self.starts[i] as isize - self.top_line() as isize))
+        Some((
+            self.focus.clone(),
+            self.starts[i] as isize - self.top_line() as isize,
+        ))
     }
 
     fn restore_focus_line(&mut self, keep: Option<(String, isize)>) {
-        if let Some((uuid, row)) = keep {
-            if let Some(i) = self.index_of(&uuid) {
-                let row = row.clamp(0, self.height as isize - 1);
-                let line = (self.starts[i] as isize - row).max(0) as usize;
-                self.top = self.anchor_at(line.min(self.max_top()));
-            }
+        if let Some((uuid, row)) = keep
+            && let Some(i) = self.index_of(&uuid)
+        {
+            let row = row.clamp(0, self.height as isize - 1);
+            let line = (self.starts[i] as isize - row).max(0) as usize;
+            self.top = self.anchor_at(line.min(self.max_top()));
         }
     }
 
@@ -591,7 +667,9 @@ impl Thread {
 
     /// `z`: fold or unfold the focused message's quoted lines.
     pub fn toggle_quotes(&mut self) -> bool {
-        let Some(i) = self.focus_index() else { return false };
+        let Some(i) = self.focus_index() else {
+            return false;
+        };
         let w = self.width;
         let m = &mut self.msgs[i];
         m.fold_quotes = !m.fold_quotes;
@@ -612,8 +690,15 @@ impl Thread {
     }
 
     /// A finished HTML conversion. Stale ones (mode changed, thread replaced) are dropped.
-    pub fn on_converted(&mut self, uuid: &str, id: RequestId, body: crate::render::html::Body) -> bool {
-        let Some(i) = self.index_of(uuid) else { return false };
+    pub fn on_converted(
+        &mut self,
+        uuid: &str,
+        id: RequestId,
+        body: crate::render::html::Body,
+    ) -> bool {
+        let Some(i) = self.index_of(uuid) else {
+            return false;
+        };
         if self.msgs[i].body != BodyState::Converting(id) {
             return false;
         }
@@ -673,7 +758,10 @@ impl Thread {
 
     /// Pending edge state (for the header).
     pub fn loading_edges(&self) -> (bool, bool) {
-        (matches!(self.ancestors.edge, Edge::Loading { .. }), matches!(self.descendants.edge, Edge::Loading { .. }))
+        (
+            matches!(self.ancestors.edge, Edge::Loading { .. }),
+            matches!(self.descendants.edge, Edge::Loading { .. }),
+        )
     }
 }
 
