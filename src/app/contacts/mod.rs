@@ -718,3 +718,6 @@ impl ContactsPane {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
