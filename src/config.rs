@@ -11,7 +11,11 @@ use crate::app::Settings;
 pub const DEFAULT_BASE_URL: &str = "https://api.plannrcrm.com";
 
 #[derive(Debug, Parser)]
-#[command(name = "plannr-tui", version, about = "A fast, safe terminal client for Plannr CRM")]
+#[command(
+    name = "plannr-tui",
+    version,
+    about = "A fast, safe terminal client for Plannr CRM"
+)]
 pub struct Cli {
     /// Start the bundled fake Plannr server on 127.0.0.1 and use it (no account needed).
     #[arg(long)]
@@ -73,7 +77,10 @@ pub struct FileConfig {
 
 impl std::fmt::Debug for Resolved {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Resolved").field("client", &self.client).field("settings", &self.settings).finish()
+        f.debug_struct("Resolved")
+            .field("client", &self.client)
+            .field("settings", &self.settings)
+            .finish()
     }
 }
 
@@ -103,7 +110,11 @@ pub fn default_config_path() -> Option<PathBuf> {
 
 pub fn default_log_path() -> PathBuf {
     project_dirs()
-        .map(|d| d.state_dir().unwrap_or(d.cache_dir()).join("plannr-tui.log"))
+        .map(|d| {
+            d.state_dir()
+                .unwrap_or(d.cache_dir())
+                .join("plannr-tui.log")
+        })
         .unwrap_or_else(|| std::env::temp_dir().join("plannr-tui.log"))
 }
 
@@ -147,7 +158,8 @@ fn check_private(_path: &Path) -> Result<(), ConfigError> {
 
 /// Refuse plain http except to this machine.
 pub fn check_base_url(url: &str) -> Result<(), ConfigError> {
-    let parsed = url::Url::parse(url).map_err(|e| ConfigError(format!("the base URL {url:?} is not a URL: {e}")))?;
+    let parsed = url::Url::parse(url)
+        .map_err(|e| ConfigError(format!("the base URL {url:?} is not a URL: {e}")))?;
     match parsed.scheme() {
         "https" => Ok(()),
         "http" => {
@@ -166,7 +178,9 @@ pub fn check_base_url(url: &str) -> Result<(), ConfigError> {
                 )))
             }
         }
-        other => Err(ConfigError(format!("the base URL must be https (got {other}://)"))),
+        other => Err(ConfigError(format!(
+            "the base URL must be https (got {other}://)"
+        ))),
     }
 }
 
@@ -179,7 +193,10 @@ pub fn run_token_command(cmd: &str) -> Result<String, ConfigError> {
         .output()
         .map_err(|e| ConfigError(format!("token_command could not start: {e}")))?;
     if !out.status.success() {
-        return Err(ConfigError(format!("token_command failed ({})", out.status)));
+        return Err(ConfigError(format!(
+            "token_command failed ({})",
+            out.status
+        )));
     }
     let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
     if token.is_empty() {
@@ -209,7 +226,9 @@ pub fn resolve(
         None => match &file.token_command {
             Some(cmd) => run_token_command(cmd)?,
             None => {
-                let where_ = config_path.map(|p| p.display().to_string()).unwrap_or_else(|| "config.toml".into());
+                let where_ = config_path
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "config.toml".into());
                 return Err(ConfigError(format!(
                     "no Plannr token: pass --token, set PLANNR_TOKEN, or put token/token_command in {where_} — or try the app with --demo"
                 )));
@@ -236,4 +255,136 @@ pub fn resolve(
     }
     settings.osc52_copy = file.osc52_copy.unwrap_or(false);
     Ok(Resolved { client, settings })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli(args: &[&str]) -> Cli {
+        Cli::parse_from(std::iter::once("plannr-tui").chain(args.iter().copied()))
+    }
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn precedence_is_flag_then_env_then_file() {
+        let file = FileConfig {
+            base_url: Some("https://file.example".into()),
+            token: Some("file-token".into()),
+            account_uuid: Some("file-acc".into()),
+            ..FileConfig::default()
+        };
+        let env = env_of(&[
+            ("PLANNR_TOKEN", "env-token"),
+            ("PLANNR_BASE_URL", "https://env.example"),
+        ]);
+        let r = resolve(&cli(&["--account", "flag-acc"]), &env, &file, None).unwrap();
+        assert_eq!(r.client.base_url, "https://env.example");
+        assert_eq!(r.client.token.expose(), "env-token");
+        assert_eq!(r.client.account_uuid.as_deref(), Some("flag-acc"));
+        let r = resolve(&cli(&["--token", "flag-token"]), &env, &file, None).unwrap();
+        assert_eq!(r.client.token.expose(), "flag-token");
+        assert_eq!(r.client.account_uuid.as_deref(), Some("file-acc"));
+        let r = resolve(&cli(&[]), &env_of(&[]), &file, None).unwrap();
+        assert_eq!(r.client.token.expose(), "file-token");
+        assert_eq!(r.client.base_url, "https://file.example");
+    }
+
+    #[test]
+    fn default_base_url_and_missing_token_message() {
+        let err = resolve(&cli(&[]), &env_of(&[]), &FileConfig::default(), None)
+            .err()
+            .unwrap();
+        assert!(
+            err.0.contains("--token") && err.0.contains("PLANNR_TOKEN") && err.0.contains("--demo"),
+            "{err}"
+        );
+        let r = resolve(
+            &cli(&["--token", "t"]),
+            &env_of(&[]),
+            &FileConfig::default(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.client.base_url, DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        assert!(check_base_url("http://127.0.0.1:8080").is_ok());
+        assert!(check_base_url("http://localhost:1").is_ok());
+        assert!(check_base_url("http://[::1]:1").is_ok());
+        assert!(check_base_url("https://api.plannrcrm.com").is_ok());
+        assert!(check_base_url("http://api.plannrcrm.com").is_err());
+        assert!(check_base_url("http://10.0.0.1").is_err());
+        assert!(check_base_url("ftp://x").is_err());
+        assert!(check_base_url("not a url").is_err());
+    }
+
+    #[test]
+    fn token_command_supplies_the_token() {
+        let file = FileConfig {
+            token_command: Some("printf ' cmd-token \\n'".into()),
+            ..FileConfig::default()
+        };
+        let r = resolve(&cli(&[]), &env_of(&[]), &file, None).unwrap();
+        assert_eq!(r.client.token.expose(), "cmd-token");
+        let bad = FileConfig {
+            token_command: Some("exit 3".into()),
+            ..FileConfig::default()
+        };
+        assert!(resolve(&cli(&[]), &env_of(&[]), &bad, None).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn config_with_token_must_be_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "token = \"secret\"\nthread_page_size = 900\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = load_file(&path).err().unwrap();
+        assert!(
+            err.0.contains("chmod 600") && !err.0.contains("secret"),
+            "{err}"
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let f = load_file(&path).unwrap();
+        let r = resolve(&cli(&[]), &env_of(&[]), &f, Some(&path)).unwrap();
+        assert_eq!(
+            r.settings.thread_page_size, 500,
+            "clamped to the API maximum"
+        );
+        // Without a token, a world-readable file is fine.
+        std::fs::write(&path, "base_url = \"https://x.example\"\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(load_file(&path).is_ok());
+        assert_eq!(
+            load_file(&dir.path().join("missing.toml")).unwrap(),
+            FileConfig::default()
+        );
+        std::fs::write(&path, "bogus_key = 1\n").unwrap();
+        assert!(load_file(&path).err().unwrap().0.contains("not valid"));
+    }
+
+    #[test]
+    fn resolved_debug_hides_the_token() {
+        let r = resolve(
+            &cli(&["--token", "very-secret"]),
+            &env_of(&[]),
+            &FileConfig::default(),
+            None,
+        )
+        .unwrap();
+        assert!(!format!("{r:?}").contains("very-secret"));
+    }
 }

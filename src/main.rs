@@ -19,15 +19,29 @@ use plannr_tui::{ui, worker::Worker};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().worker_threads(2).build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .worker_threads(2)
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("plannr-tui: cannot start: {e}");
             return ExitCode::FAILURE;
         }
     };
-    if let Some(Sub::DemoServer { port, latency_ms, fail_rate }) = cli.command {
-        let opts = DemoOptions { port, latency_ms, fail_rate: fail_rate.clamp(0.0, 1.0), ..DemoOptions::default() };
+    if let Some(Sub::DemoServer {
+        port,
+        latency_ms,
+        fail_rate,
+    }) = cli.command
+    {
+        let opts = DemoOptions {
+            port,
+            latency_ms,
+            fail_rate: fail_rate.clamp(0.0, 1.0),
+            ..DemoOptions::default()
+        };
         return match runtime.block_on(plannr_tui::demo::run_standalone(opts)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -37,7 +51,10 @@ fn main() -> ExitCode {
         };
     }
 
-    let log_path = cli.log_file.clone().unwrap_or_else(config::default_log_path);
+    let log_path = cli
+        .log_file
+        .clone()
+        .unwrap_or_else(config::default_log_path);
     init_logging(&log_path);
 
     // The demo server (if any) must live as long as the UI.
@@ -55,14 +72,25 @@ fn main() -> ExitCode {
         _demo = Some(server);
         // Demo drafts are kept apart from real ones.
         let drafts_dir = config::project_dirs().map(|d| d.data_dir().join("demo-drafts"));
-        (cfg, Settings { drafts_dir, ..Settings::default() })
+        (
+            cfg,
+            Settings {
+                drafts_dir,
+                ..Settings::default()
+            },
+        )
     } else {
         let config_path = cli.config.clone().or_else(config::default_config_path);
         let file = match config_path.as_deref().map(config::load_file).transpose() {
             Ok(f) => f.unwrap_or_default(),
             Err(e) => return refuse(e),
         };
-        match config::resolve(&cli, &|k| std::env::var(k).ok(), &file, config_path.as_deref()) {
+        match config::resolve(
+            &cli,
+            &|k| std::env::var(k).ok(),
+            &file,
+            config_path.as_deref(),
+        ) {
             Ok(r) => (r.client, r.settings),
             Err(e) => return refuse(e),
         }
@@ -86,7 +114,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("terminal error: {e}");
-            eprintln!("plannr-tui: terminal error: {e} (log: {})", log_path.display());
+            eprintln!(
+                "plannr-tui: terminal error: {e} (log: {})",
+                log_path.display()
+            );
             ExitCode::FAILURE
         }
     }
@@ -102,13 +133,21 @@ fn init_logging(path: &PathBuf) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let file = match std::fs::OpenOptions::new().create(true).append(true).open(path) {
+    let file = match std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
         Ok(f) => f,
         Err(_) => return,
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("PLANNR_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("plannr_tui=info"));
-    let _ = tracing_subscriber::fmt().with_writer(std::sync::Mutex::new(file)).with_ansi(false).with_env_filter(filter).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
 }
 
 /// On panic: restore the terminal first, then print the message and where the log is.
@@ -183,7 +222,10 @@ async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -
     // draft writes; API calls still in flight are abandoned.
     drop(cmd_tx);
     let mut worker = worker;
-    if tokio::time::timeout(std::time::Duration::from_secs(3), &mut worker).await.is_err() {
+    if tokio::time::timeout(std::time::Duration::from_secs(3), &mut worker)
+        .await
+        .is_err()
+    {
         tracing::warn!("the worker did not finish in 3 s; some draft writes may be lost");
         worker.abort();
     }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tokio::sync::{mpsc, oneshot, Semaphore};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use crate::api::{ApiError, Client};
 use crate::app::{Call, Command, Msg, Reply};
@@ -26,7 +26,14 @@ pub struct Worker {
 
 impl Worker {
     pub fn new(client: Arc<Client>, tx: mpsc::UnboundedSender<Msg>) -> Worker {
-        Worker { client, tx, limit: Arc::new(Semaphore::new(MAX_CONCURRENT)), write_chain: HashMap::new(), draft_tx: None, draft_task: None }
+        Worker {
+            client,
+            tx,
+            limit: Arc::new(Semaphore::new(MAX_CONCURRENT)),
+            write_chain: HashMap::new(),
+            draft_tx: None,
+            draft_task: None,
+        }
     }
 
     /// Run until `Command::Quit` or the app side hangs up.
@@ -62,8 +69,11 @@ impl Worker {
                     before = self.write_chain.insert(key, done_rx);
                     done = Some(done_tx);
                 }
-                self.write_chain.retain(|_, rx| matches!(rx.try_recv(), Err(oneshot::error::TryRecvError::Empty)));
-                let (client, tx, limit) = (self.client.clone(), self.tx.clone(), self.limit.clone());
+                self.write_chain.retain(|_, rx| {
+                    matches!(rx.try_recv(), Err(oneshot::error::TryRecvError::Empty))
+                });
+                let (client, tx, limit) =
+                    (self.client.clone(), self.tx.clone(), self.limit.clone());
                 tokio::spawn(async move {
                     if let Some(prev) = before {
                         let _ = prev.await; // finished or dropped: either way our turn
@@ -78,13 +88,16 @@ impl Worker {
                     let _ = tx.send(Msg::Api { id, result });
                 });
             }
-            cmd @ (Command::WriteDraft { .. } | Command::DeleteDraft { .. } | Command::LoadDrafts { .. }) => {
+            cmd @ (Command::WriteDraft { .. }
+            | Command::DeleteDraft { .. }
+            | Command::LoadDrafts { .. }) => {
                 let tx = self.draft_tx.get_or_insert_with(|| {
                     let (dtx, mut drx) = mpsc::unbounded_channel::<Command>();
                     let answers = self.tx.clone();
                     self.draft_task = Some(tokio::spawn(async move {
                         while let Some(cmd) = drx.recv().await {
-                            match tokio::task::spawn_blocking(move || run_draft_command(cmd)).await {
+                            match tokio::task::spawn_blocking(move || run_draft_command(cmd)).await
+                            {
                                 Ok(Some(msg)) => {
                                     let _ = answers.send(msg);
                                 }
@@ -142,12 +155,20 @@ pub async fn call_api(c: &Client, call: Call) -> Result<Reply, ApiError> {
     Ok(match call {
         Call::Logins => Reply::Logins(c.logins().await?),
         Call::Mailboxes => Reply::Mailboxes(c.mailboxes().await?),
-        Call::UpdateMailbox { uuid, update } => Reply::Mailbox(c.update_mailbox(&uuid, &update).await?),
-        Call::Thread { uuid, query } => Reply::Email(Box::new(c.message_thread(&uuid, query).await?)),
-        Call::ClientEmails { client_uuid, query } => Reply::Emails(c.client_emails(&client_uuid, &query).await?),
-        Call::Conversations { archived, page, per_page } => {
-            Reply::Conversations(c.conversations(archived, page, per_page).await?)
+        Call::UpdateMailbox { uuid, update } => {
+            Reply::Mailbox(c.update_mailbox(&uuid, &update).await?)
         }
+        Call::Thread { uuid, query } => {
+            Reply::Email(Box::new(c.message_thread(&uuid, query).await?))
+        }
+        Call::ClientEmails { client_uuid, query } => {
+            Reply::Emails(c.client_emails(&client_uuid, &query).await?)
+        }
+        Call::Conversations {
+            archived,
+            page,
+            per_page,
+        } => Reply::Conversations(c.conversations(archived, page, per_page).await?),
         Call::Conversation { uuid } => Reply::Conversation(Box::new(c.conversation(&uuid).await?)),
         Call::RenameConversation { uuid, name } => {
             Reply::Conversation(Box::new(c.rename_conversation(&uuid, &name).await?))
@@ -156,14 +177,24 @@ pub async fn call_api(c: &Client, call: Call) -> Result<Reply, ApiError> {
             c.pin_conversation(&uuid, pin).await?;
             Reply::Done
         }
-        Call::ConversationMessages { uuid, page, per_page } => {
-            Reply::ConversationMessages(c.conversation_messages(&uuid, page, per_page).await?)
+        Call::ConversationMessages {
+            uuid,
+            page,
+            per_page,
+        } => Reply::ConversationMessages(c.conversation_messages(&uuid, page, per_page).await?),
+        Call::Clients {
+            name,
+            page,
+            per_page,
+        } => Reply::Clients(c.clients(name.as_deref(), page, per_page).await?),
+        Call::ContactDetails {
+            account_uuids,
+            page,
+            per_page,
+        } => Reply::ContactDetails(c.contact_details(&account_uuids, page, per_page).await?),
+        Call::ContactDetail { uuid } => {
+            Reply::ContactDetail(c.contact_detail(&uuid).await?.map(Box::new))
         }
-        Call::Clients { name, page, per_page } => Reply::Clients(c.clients(name.as_deref(), page, per_page).await?),
-        Call::ContactDetails { account_uuids, page, per_page } => {
-            Reply::ContactDetails(c.contact_details(&account_uuids, page, per_page).await?)
-        }
-        Call::ContactDetail { uuid } => Reply::ContactDetail(c.contact_detail(&uuid).await?.map(Box::new)),
         Call::CreateContactDetail { body } => {
             Reply::ContactDetail(Some(Box::new(c.create_contact_detail(&body).await?)))
         }

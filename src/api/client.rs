@@ -5,12 +5,12 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
-use super::error::{excerpt, ApiError};
+use super::error::{ApiError, excerpt};
 use super::models::*;
 use super::page::Page;
 
@@ -80,7 +80,11 @@ impl Limiter {
     /// How long to wait before the next request may start (and record it when zero).
     fn acquire(&mut self, now: Instant) -> Duration {
         let window = Duration::from_secs(60);
-        while self.started.front().is_some_and(|t| now.duration_since(*t) >= window) {
+        while self
+            .started
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= window)
+        {
             self.started.pop_front();
         }
         if self.started.len() < self.max.max(1) {
@@ -88,7 +92,9 @@ impl Limiter {
             return Duration::ZERO;
         }
         let oldest = self.started.front().copied().unwrap_or(now);
-        window.saturating_sub(now.duration_since(oldest)).max(Duration::from_millis(1))
+        window
+            .saturating_sub(now.duration_since(oldest))
+            .max(Duration::from_millis(1))
     }
 }
 
@@ -102,7 +108,10 @@ pub struct Client {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client").field("base", &self.base).field("token", &self.cfg.token).finish()
+        f.debug_struct("Client")
+            .field("base", &self.base)
+            .field("token", &self.cfg.token)
+            .finish()
     }
 }
 
@@ -118,7 +127,10 @@ impl Client {
         Ok(Arc::new(Client {
             http,
             account: RwLock::new(cfg.account_uuid.clone()),
-            limiter: Mutex::new(Limiter { max: cfg.requests_per_minute, started: VecDeque::new() }),
+            limiter: Mutex::new(Limiter {
+                max: cfg.requests_per_minute,
+                started: VecDeque::new(),
+            }),
             base,
             cfg,
         }))
@@ -205,7 +217,9 @@ impl Client {
                 return Err(err);
             }
             let wait = match &err {
-                ApiError::RateLimited { retry_after: Some(d) } => (*d).min(Duration::from_secs(60)),
+                ApiError::RateLimited {
+                    retry_after: Some(d),
+                } => (*d).min(Duration::from_secs(60)),
                 _ => self.backoff(attempt),
             };
             tracing::info!(%method, path, "retrying in {wait:?} after: {err}");
@@ -229,7 +243,12 @@ impl Client {
         };
         let text = String::from_utf8_lossy(&bytes);
         if !status.is_success() {
-            return Err(ApiError::from_status(status.as_u16(), retry_after, &text, self.cfg.token.expose()));
+            return Err(ApiError::from_status(
+                status.as_u16(),
+                retry_after,
+                &text,
+                self.cfg.token.expose(),
+            ));
         }
         if status == StatusCode::NO_CONTENT || text.trim().is_empty() {
             return Ok(Value::Null);
@@ -241,13 +260,24 @@ impl Client {
         })
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)], tenant: bool) -> Result<T, ApiError> {
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        tenant: bool,
+    ) -> Result<T, ApiError> {
         let v = self.send(Method::GET, path, query, None, tenant).await?;
         decode(v)
     }
 
-    async fn write<T: DeserializeOwned>(&self, method: Method, path: &str, body: &impl Serialize) -> Result<T, ApiError> {
-        let body = serde_json::to_value(body).map_err(|e| ApiError::Other(format!("cannot encode the request: {e}")))?;
+    async fn write<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ApiError> {
+        let body = serde_json::to_value(body)
+            .map_err(|e| ApiError::Other(format!("cannot encode the request: {e}")))?;
         let v = self.send(method, path, &[], Some(&body), true).await?;
         decode(v)
     }
@@ -269,22 +299,44 @@ impl Client {
         Ok(page.items)
     }
 
-    pub async fn update_mailbox(&self, uuid: &str, update: &MailboxUpdate) -> Result<Mailbox, ApiError> {
-        self.write(Method::PUT, &format!("/api/v1/mailboxes/{}", seg(uuid)), update).await
+    pub async fn update_mailbox(
+        &self,
+        uuid: &str,
+        update: &MailboxUpdate,
+    ) -> Result<Mailbox, ApiError> {
+        self.write(
+            Method::PUT,
+            &format!("/api/v1/mailboxes/{}", seg(uuid)),
+            update,
+        )
+        .await
     }
 
     // ---- email ----------------------------------------------------------------------------
 
-    pub async fn message_thread(&self, uuid: &str, q: ThreadQuery) -> Result<EmailMessage, ApiError> {
+    pub async fn message_thread(
+        &self,
+        uuid: &str,
+        q: ThreadQuery,
+    ) -> Result<EmailMessage, ApiError> {
         let query = [
             ("per_page", q.per_page.to_string()),
             ("page[ancestors]", q.page_ancestors.to_string()),
             ("page[descendants]", q.page_descendants.to_string()),
         ];
-        self.get(&format!("/api/v1/mailboxes/message/{}", seg(uuid)), &query, true).await
+        self.get(
+            &format!("/api/v1/mailboxes/message/{}", seg(uuid)),
+            &query,
+            true,
+        )
+        .await
     }
 
-    pub async fn client_emails(&self, client_uuid: &str, q: &EmailQuery) -> Result<Page<EmailMessage>, ApiError> {
+    pub async fn client_emails(
+        &self,
+        client_uuid: &str,
+        q: &EmailQuery,
+    ) -> Result<Page<EmailMessage>, ApiError> {
         let mut query = vec![
             ("include", "mailbox,participants,attachments".to_string()),
             ("sort", "-message_created_at".to_string()),
@@ -297,7 +349,12 @@ impl Client {
         if let Some(inc) = q.incoming {
             query.push(("filter[incoming]", inc.to_string()));
         }
-        self.get(&format!("/api/v1/client/{}/emails", seg(client_uuid)), &query, true).await
+        self.get(
+            &format!("/api/v1/client/{}/emails", seg(client_uuid)),
+            &query,
+            true,
+        )
+        .await
     }
 
     /// Download an attachment (with auth: the URL may need the bearer token).
@@ -309,20 +366,39 @@ impl Client {
             .bearer_auth(self.cfg.token.expose())
             .send()
             .await
-            .map_err(|e| if e.is_timeout() { ApiError::Timeout } else { ApiError::Network(network_message(&e)) })?;
+            .map_err(|e| {
+                if e.is_timeout() {
+                    ApiError::Timeout
+                } else {
+                    ApiError::Network(network_message(&e))
+                }
+            })?;
         if !resp.status().is_success() {
             let status = resp.status().as_u16();
             let text = resp.text().await.unwrap_or_default();
-            return Err(ApiError::from_status(status, None, &text, self.cfg.token.expose()));
+            return Err(ApiError::from_status(
+                status,
+                None,
+                &text,
+                self.cfg.token.expose(),
+            ));
         }
         Ok(resp)
     }
 
     // ---- conversations --------------------------------------------------------------------
 
-    pub async fn conversations(&self, archived: Archived, page: u32, per_page: u32) -> Result<Page<Conversation>, ApiError> {
+    pub async fn conversations(
+        &self,
+        archived: Archived,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<Conversation>, ApiError> {
         let query = [
-            ("include", "participants,participants_count,latest_message,messages_count,tags".to_string()),
+            (
+                "include",
+                "participants,participants_count,latest_message,messages_count,tags".to_string(),
+            ),
             ("sort", "-latest_message".to_string()),
             ("filter[archived]", archived.as_param().to_string()),
             ("page", page.to_string()),
@@ -332,29 +408,65 @@ impl Client {
     }
 
     pub async fn conversation(&self, uuid: &str) -> Result<Conversation, ApiError> {
-        let query = [("include", "participants,participants_count,latest_message,messages_count,tags".to_string())];
-        self.get(&format!("/api/v1/conversation/{}", seg(uuid)), &query, true).await
-    }
-
-    pub async fn rename_conversation(&self, uuid: &str, name: &str) -> Result<Conversation, ApiError> {
-        self.write(Method::PUT, &format!("/api/v1/conversation/{}", seg(uuid)), &serde_json::json!({ "name": name }))
+        let query = [(
+            "include",
+            "participants,participants_count,latest_message,messages_count,tags".to_string(),
+        )];
+        self.get(&format!("/api/v1/conversation/{}", seg(uuid)), &query, true)
             .await
     }
 
+    pub async fn rename_conversation(
+        &self,
+        uuid: &str,
+        name: &str,
+    ) -> Result<Conversation, ApiError> {
+        self.write(
+            Method::PUT,
+            &format!("/api/v1/conversation/{}", seg(uuid)),
+            &serde_json::json!({ "name": name }),
+        )
+        .await
+    }
+
     pub async fn pin_conversation(&self, uuid: &str, pin: bool) -> Result<(), ApiError> {
-        let _: Value =
-            self.write(Method::POST, &format!("/api/v1/conversation/{}/pin", seg(uuid)), &serde_json::json!({ "pin": pin })).await?;
+        let _: Value = self
+            .write(
+                Method::POST,
+                &format!("/api/v1/conversation/{}/pin", seg(uuid)),
+                &serde_json::json!({ "pin": pin }),
+            )
+            .await?;
         Ok(())
     }
 
-    pub async fn conversation_messages(&self, uuid: &str, page: u32, per_page: u32) -> Result<Page<ConversationMessage>, ApiError> {
-        let query = [("sort", "-created_at".to_string()), ("page", page.to_string()), ("per_page", per_page.to_string())];
-        self.get(&format!("/api/v1/conversation/{}/messages", seg(uuid)), &query, true).await
+    pub async fn conversation_messages(
+        &self,
+        uuid: &str,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<ConversationMessage>, ApiError> {
+        let query = [
+            ("sort", "-created_at".to_string()),
+            ("page", page.to_string()),
+            ("per_page", per_page.to_string()),
+        ];
+        self.get(
+            &format!("/api/v1/conversation/{}/messages", seg(uuid)),
+            &query,
+            true,
+        )
+        .await
     }
 
     // ---- clients and contact details ------------------------------------------------------
 
-    pub async fn clients(&self, name: Option<&str>, page: u32, per_page: u32) -> Result<Page<Account>, ApiError> {
+    pub async fn clients(
+        &self,
+        name: Option<&str>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<Account>, ApiError> {
         let mut query = vec![
             ("filter[type]", "client".to_string()),
             ("include", "primary_email,primary_phone_number".to_string()),
@@ -367,7 +479,12 @@ impl Client {
         self.get("/api/v1/account", &query, true).await
     }
 
-    pub async fn contact_details(&self, account_uuids: &[String], page: u32, per_page: u32) -> Result<Page<ContactDetail>, ApiError> {
+    pub async fn contact_details(
+        &self,
+        account_uuids: &[String],
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<ContactDetail>, ApiError> {
         let query = [
             ("filter[account_uuids]", account_uuids.join(",")),
             ("include", "accounts,primary_accounts".to_string()),
@@ -379,19 +496,35 @@ impl Client {
 
     /// One contact detail (there is no show endpoint: `filter[uuid]`). `None` if it is gone.
     pub async fn contact_detail(&self, uuid: &str) -> Result<Option<ContactDetail>, ApiError> {
-        let query = [("filter[uuid]", uuid.to_string()), ("include", "accounts,primary_accounts".to_string())];
+        let query = [
+            ("filter[uuid]", uuid.to_string()),
+            ("include", "accounts,primary_accounts".to_string()),
+        ];
         let page: Page<ContactDetail> = self.get("/api/v2/contact-details", &query, true).await?;
         Ok(page.items.into_iter().find(|d| d.uuid == uuid))
     }
 
-    pub async fn create_contact_detail(&self, body: &ContactDetailWrite) -> Result<ContactDetail, ApiError> {
-        self.write(Method::POST, "/api/v2/contact-details", body).await
+    pub async fn create_contact_detail(
+        &self,
+        body: &ContactDetailWrite,
+    ) -> Result<ContactDetail, ApiError> {
+        self.write(Method::POST, "/api/v2/contact-details", body)
+            .await
     }
 
-    pub async fn update_contact_detail(&self, uuid: &str, body: &ContactDetailWrite) -> Result<ContactDetail, ApiError> {
+    pub async fn update_contact_detail(
+        &self,
+        uuid: &str,
+        body: &ContactDetailWrite,
+    ) -> Result<ContactDetail, ApiError> {
         let mut body = body.clone();
         body.kind = None; // the type cannot change on update
-        self.write(Method::PUT, &format!("/api/v2/contact-details/{}", seg(uuid)), &body).await
+        self.write(
+            Method::PUT,
+            &format!("/api/v2/contact-details/{}", seg(uuid)),
+            &body,
+        )
+        .await
     }
 }
 
@@ -419,7 +552,10 @@ fn decode<T: DeserializeOwned>(v: Value) -> Result<T, ApiError> {
         }
         v => v,
     };
-    serde_json::from_value(v).map_err(|e| ApiError::Decode { detail: e.to_string(), excerpt: String::new() })
+    serde_json::from_value(v).map_err(|e| ApiError::Decode {
+        detail: e.to_string(),
+        excerpt: String::new(),
+    })
 }
 
 /// JSON may carry lone UTF-16 surrogates as escapes (`\ud800`), which serde_json rejects. Replace
@@ -431,7 +567,9 @@ pub fn replace_lone_surrogates(s: &str) -> std::borrow::Cow<'_, str> {
     let b = s.as_bytes();
     let hex4 = |i: usize| -> Option<u16> {
         if i + 6 <= b.len() && b[i] == b'\\' && (b[i + 1] == b'u') {
-            std::str::from_utf8(&b[i + 2..i + 6]).ok().and_then(|h| u16::from_str_radix(h, 16).ok())
+            std::str::from_utf8(&b[i + 2..i + 6])
+                .ok()
+                .and_then(|h| u16::from_str_radix(h, 16).ok())
         } else {
             None
         }
@@ -498,18 +636,27 @@ mod tests {
         assert_eq!(v["b"], "😀");
         assert_eq!(v["c"], "\\ud800");
         assert_eq!(v["d"], "\u{fffd}");
-        assert!(serde_json::from_str::<Value>(raw).is_err(), "serde_json must reject the raw form");
+        assert!(
+            serde_json::from_str::<Value>(raw).is_err(),
+            "serde_json must reject the raw form"
+        );
     }
 
     #[test]
     fn limiter_caps_requests_per_window() {
-        let mut l = Limiter { max: 3, started: VecDeque::new() };
+        let mut l = Limiter {
+            max: 3,
+            started: VecDeque::new(),
+        };
         let t0 = Instant::now();
         assert!(l.acquire(t0).is_zero());
         assert!(l.acquire(t0).is_zero());
         assert!(l.acquire(t0).is_zero());
         let wait = l.acquire(t0 + Duration::from_secs(10));
-        assert!(wait > Duration::from_secs(49) && wait <= Duration::from_secs(50), "{wait:?}");
+        assert!(
+            wait > Duration::from_secs(49) && wait <= Duration::from_secs(50),
+            "{wait:?}"
+        );
         assert!(l.acquire(t0 + Duration::from_secs(60)).is_zero());
     }
 

@@ -1,6 +1,6 @@
 //! Tolerant deserialisers. Every untrusted string is sanitised here, once, as it is decoded.
-use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
+use serde::de::{DeserializeOwned, Deserializer};
 use serde_json::Value;
 
 use crate::render::sanitize;
@@ -57,7 +57,9 @@ pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error>
 
 /// An object, or an array of objects, or null: always a Vec. Elements that do not decode are
 /// skipped instead of failing the whole response (docs show schema blobs in their place).
-pub fn one_or_many<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
+pub fn one_or_many<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::Array(items) => items
             .into_iter()
@@ -74,7 +76,9 @@ pub fn one_or_many<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Resu
 }
 
 /// An optional nested object that must not fail its parent when it is malformed.
-pub fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+pub fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::Null => None,
         v => serde_json::from_value(v).ok(),

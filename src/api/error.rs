@@ -13,7 +13,10 @@ pub enum ApiError {
     #[error("not found: {message}")]
     NotFound { message: String },
     #[error("{message}")]
-    Validation { message: String, errors: BTreeMap<String, Vec<String>> },
+    Validation {
+        message: String,
+        errors: BTreeMap<String, Vec<String>>,
+    },
     #[error("rate limited by Plannr{}", retry_after.map(|d| format!(", retry in {}s", d.as_secs())).unwrap_or_default())]
     RateLimited { retry_after: Option<Duration> },
     #[error("conflict: {message}")]
@@ -37,7 +40,10 @@ impl ApiError {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            ApiError::RateLimited { .. } | ApiError::Server { .. } | ApiError::Timeout | ApiError::Network(_)
+            ApiError::RateLimited { .. }
+                | ApiError::Server { .. }
+                | ApiError::Timeout
+                | ApiError::Network(_)
         )
     }
 
@@ -51,7 +57,12 @@ impl ApiError {
 
     /// Build the error for a non-success status from its body. `token` is scrubbed from anything
     /// copied out of the body.
-    pub fn from_status(status: u16, retry_after: Option<Duration>, body: &str, token: &str) -> ApiError {
+    pub fn from_status(
+        status: u16,
+        retry_after: Option<Duration>,
+        body: &str,
+        token: &str,
+    ) -> ApiError {
         let json: Option<Value> = serde_json::from_str(body).ok();
         let message = json
             .as_ref()
@@ -62,19 +73,35 @@ impl ApiError {
         let fallback = |default: &str| message.clone().unwrap_or_else(|| default.to_string());
         match status {
             401 => ApiError::Unauthenticated,
-            403 => ApiError::Forbidden { message: fallback("this action is unauthorized") },
-            404 => ApiError::NotFound { message: fallback("no such record") },
-            409 => ApiError::Conflict { message: fallback("the record changed on the server") },
+            403 => ApiError::Forbidden {
+                message: fallback("this action is unauthorized"),
+            },
+            404 => ApiError::NotFound {
+                message: fallback("no such record"),
+            },
+            409 => ApiError::Conflict {
+                message: fallback("the record changed on the server"),
+            },
             422 => {
-                let errors = json.as_ref().and_then(|v| v.get("errors")).map(parse_errors).unwrap_or_default();
+                let errors = json
+                    .as_ref()
+                    .and_then(|v| v.get("errors"))
+                    .map(parse_errors)
+                    .unwrap_or_default();
                 let message = message
                     .or_else(|| errors.values().flatten().next().cloned())
                     .unwrap_or_else(|| "the server refused the change".into());
                 ApiError::Validation { message, errors }
             }
             429 => ApiError::RateLimited { retry_after },
-            500..=599 => ApiError::Server { status, message: fallback(&excerpt(body, token)) },
-            _ => ApiError::Http { status, message: fallback(&excerpt(body, token)) },
+            500..=599 => ApiError::Server {
+                status,
+                message: fallback(&excerpt(body, token)),
+            },
+            _ => ApiError::Http {
+                status,
+                message: fallback(&excerpt(body, token)),
+            },
         }
     }
 }
@@ -98,7 +125,10 @@ fn parse_errors(v: &Value) -> BTreeMap<String, Vec<String>> {
             out.insert(String::new(), vec![clean(s)]);
         }
         Value::Array(a) => {
-            out.insert(String::new(), a.iter().filter_map(|m| m.as_str()).map(clean).collect());
+            out.insert(
+                String::new(),
+                a.iter().filter_map(|m| m.as_str()).map(clean).collect(),
+            );
         }
         _ => {}
     }
@@ -115,5 +145,9 @@ pub fn excerpt(body: &str, token: &str) -> String {
         s = s.replace(token, "***");
     }
     let s = crate::render::sanitize::line(&s);
-    if s.trim().is_empty() { "(empty body)".into() } else { s }
+    if s.trim().is_empty() {
+        "(empty body)".into()
+    } else {
+        s
+    }
 }

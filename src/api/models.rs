@@ -44,8 +44,14 @@ impl Account {
         if !self.name.trim().is_empty() {
             return self.name.clone();
         }
-        let joined = format!("{} {}", self.first_name, self.last_name).trim().to_string();
-        if joined.is_empty() { self.uuid.clone() } else { joined }
+        let joined = format!("{} {}", self.first_name, self.last_name)
+            .trim()
+            .to_string();
+        if joined.is_empty() {
+            self.uuid.clone()
+        } else {
+            joined
+        }
     }
 }
 
@@ -83,16 +89,26 @@ impl<'de> Deserialize<'de> for Logins {
             .and_then(|p| p.as_str())
             .map(crate::render::sanitize::line);
         let page: Page<Login> = Page::from_value(v);
-        let preferred_account_uuid =
-            top_pref.or_else(|| page.items.iter().find_map(|l| l.preferred_account_uuid.clone()));
-        Ok(Logins { logins: page.items, preferred_account_uuid })
+        let preferred_account_uuid = top_pref.or_else(|| {
+            page.items
+                .iter()
+                .find_map(|l| l.preferred_account_uuid.clone())
+        });
+        Ok(Logins {
+            logins: page.items,
+            preferred_account_uuid,
+        })
     }
 }
 
 impl Logins {
     /// The account to act as without asking: the preferred one, or the only one.
     pub fn automatic_choice(&self) -> Option<String> {
-        let accounts: Vec<&Account> = self.logins.iter().filter_map(|l| l.account.as_ref()).collect();
+        let accounts: Vec<&Account> = self
+            .logins
+            .iter()
+            .filter_map(|l| l.account.as_ref())
+            .collect();
         if let Some(p) = &self.preferred_account_uuid {
             if accounts.iter().any(|a| &a.uuid == p) {
                 return Some(p.clone());
@@ -242,11 +258,17 @@ pub struct EmailMessage {
 impl EmailMessage {
     /// The sender: the first `from` participant.
     pub fn from(&self) -> Option<&Participant> {
-        self.participants.iter().find(|p| p.kind.eq_ignore_ascii_case("from"))
+        self.participants
+            .iter()
+            .find(|p| p.kind.eq_ignore_ascii_case("from"))
     }
     /// Sort key: when the mail was sent, falling back to when Plannr stored it.
     pub fn sort_key(&self) -> &str {
-        if self.message_created_at.is_empty() { &self.created_at } else { &self.message_created_at }
+        if self.message_created_at.is_empty() {
+            &self.created_at
+        } else {
+            &self.message_created_at
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Laravel paging envelopes, decoded tolerantly: a bare array, `{data}`, or `{data, links, meta}`.
-use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
+use serde::de::{DeserializeOwned, Deserializer};
 use serde_json::Value;
 
 /// One page of a list, with whatever the server said about where the end is.
@@ -19,7 +19,15 @@ pub struct Page<T> {
 
 impl<T> Default for Page<T> {
     fn default() -> Self {
-        Page { items: Vec::new(), current_page: None, last_page: None, per_page: None, total: None, has_next: None, skipped: 0 }
+        Page {
+            items: Vec::new(),
+            current_page: None,
+            last_page: None,
+            per_page: None,
+            total: None,
+            has_next: None,
+            skipped: 0,
+        }
     }
 }
 

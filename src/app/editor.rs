@@ -33,7 +33,11 @@ impl InlineEditor {
         textarea.move_cursor(CursorMove::End);
         textarea.set_cursor_line_style(ratatui::style::Style::default());
         textarea.set_max_histories(200);
-        InlineEditor { textarea, original: text.to_string(), error: None }
+        InlineEditor {
+            textarea,
+            original: text.to_string(),
+            error: None,
+        }
     }
 
     /// Reopen with text the user had typed (after a failed save), keeping the original value.
@@ -64,7 +68,9 @@ impl InlineEditor {
         match key.code {
             KeyCode::Enter => return EditorEvent::Submit,
             KeyCode::Esc => return EditorEvent::Cancel,
-            KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => return EditorEvent::Ignored,
+            KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
+                return EditorEvent::Ignored;
+            }
             KeyCode::Char('s') if ctrl => return EditorEvent::Ignored,
             KeyCode::Char('m' | 'j') if ctrl => return EditorEvent::Submit,
             KeyCode::Char('z') if ctrl => {
@@ -87,7 +93,8 @@ impl InlineEditor {
 
     /// Bracketed paste: inserted as one line.
     pub fn paste(&mut self, s: &str) {
-        self.textarea.insert_str(one_line(&crate::render::sanitize::line(s)));
+        self.textarea
+            .insert_str(one_line(&crate::render::sanitize::line(s)));
         self.error = None;
     }
 }
@@ -104,7 +111,9 @@ pub fn validate_name(text: &str) -> Result<String, String> {
     }
     let n = t.chars().count();
     if n > MAX_NAME {
-        return Err(format!("The name is {n} characters; the most Plannr accepts is {MAX_NAME}."));
+        return Err(format!(
+            "The name is {n} characters; the most Plannr accepts is {MAX_NAME}."
+        ));
     }
     Ok(t.to_string())
 }
@@ -114,11 +123,17 @@ pub fn validate_name(text: &str) -> Result<String, String> {
 pub enum SaveState {
     Editing,
     /// Sent; the UI shows the new value marked as saving.
-    Saving { id: u64 },
+    Saving {
+        id: u64,
+    },
     /// The server refused it (422): reopen the editor with the message.
-    Rejected { message: String },
+    Rejected {
+        message: String,
+    },
     /// Network/5xx/timeout: old value back, text kept, retry offered.
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
 }
 
 #[cfg(test)]
@@ -144,8 +159,14 @@ mod tests {
         e.on_key(key(KeyCode::Char('u'), KeyModifiers::CONTROL));
         assert_eq!(e.text(), "");
         assert!(e.changed());
-        assert_eq!(e.on_key(key(KeyCode::Enter, KeyModifiers::NONE)), EditorEvent::Submit);
-        assert_eq!(e.on_key(key(KeyCode::Esc, KeyModifiers::NONE)), EditorEvent::Cancel);
+        assert_eq!(
+            e.on_key(key(KeyCode::Enter, KeyModifiers::NONE)),
+            EditorEvent::Submit
+        );
+        assert_eq!(
+            e.on_key(key(KeyCode::Esc, KeyModifiers::NONE)),
+            EditorEvent::Cancel
+        );
     }
 
     #[test]

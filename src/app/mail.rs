@@ -29,7 +29,13 @@ impl MailPane {
     pub fn on_key(&mut self, _key: KeyEvent, _core: &mut Core) -> bool {
         false
     }
-    pub fn on_result(&mut self, route: Route, _id: RequestId, _result: Result<Reply, ApiError>, _core: &mut Core) {
+    pub fn on_result(
+        &mut self,
+        route: Route,
+        _id: RequestId,
+        _result: Result<Reply, ApiError>,
+        _core: &mut Core,
+    ) {
         match route {}
     }
 }

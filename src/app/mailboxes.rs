@@ -5,8 +5,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::list::ListNav;
 use super::rename::{Rename, RenameOutcome};
 use super::{Call, Core, Nav, Reply, RequestId, Route as AppRoute};
-use crate::api::models::{Mailbox, MailboxUpdate};
 use crate::api::ApiError;
+use crate::api::models::{Mailbox, MailboxUpdate};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Route {
@@ -17,7 +17,10 @@ pub enum Route {
 
 pub const HELP: &[(&str, &str)] = &[
     ("j/k ↑/↓ PgUp/PgDn g/G", "move"),
-    ("Space", "enable / disable the mailbox (disabling asks first)"),
+    (
+        "Space",
+        "enable / disable the mailbox (disabling asks first)",
+    ),
     ("r", "rename the mailbox"),
     ("Enter", "open Mail limited to this mailbox"),
     ("R", "refresh"),
@@ -32,7 +35,9 @@ pub struct Row {
 
 impl Row {
     pub fn shown_enabled(&self) -> bool {
-        self.pending_enabled.map(|(v, _)| v).unwrap_or(self.mailbox.is_enabled())
+        self.pending_enabled
+            .map(|(v, _)| v)
+            .unwrap_or(self.mailbox.is_enabled())
     }
 }
 
@@ -121,7 +126,13 @@ impl MailboxesPane {
                     let uuid = r.target.clone();
                     let id = core.request(
                         AppRoute::Mailboxes(Route::Rename { uuid: uuid.clone() }),
-                        Call::UpdateMailbox { uuid, update: MailboxUpdate { enabled: None, name: Some(name) } },
+                        Call::UpdateMailbox {
+                            uuid,
+                            update: MailboxUpdate {
+                                enabled: None,
+                                name: Some(name),
+                            },
+                        },
                     );
                     r.saving(id);
                 }
@@ -129,7 +140,10 @@ impl MailboxesPane {
             return true;
         }
         if let Some(uuid) = self.confirm_disable.take() {
-            if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter) {
+            if matches!(
+                key.code,
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter
+            ) {
                 self.send_toggle(&uuid, false, core);
             } else {
                 core.info("Left enabled.");
@@ -146,7 +160,9 @@ impl MailboxesPane {
                 true
             }
             KeyCode::Char(' ') => {
-                let Some(row) = self.selected() else { return true };
+                let Some(row) = self.selected() else {
+                    return true;
+                };
                 let uuid = row.mailbox.uuid.clone();
                 if row.shown_enabled() {
                     self.confirm_disable = Some(uuid);
@@ -156,7 +172,9 @@ impl MailboxesPane {
                 true
             }
             KeyCode::Char('r') => {
-                let Some(row) = self.selected() else { return true };
+                let Some(row) = self.selected() else {
+                    return true;
+                };
                 let (uuid, name) = (row.mailbox.uuid.clone(), row.mailbox.name.clone());
                 match &mut self.rename {
                     // Reopen a failed rename of this mailbox with the text that was typed.
@@ -168,7 +186,10 @@ impl MailboxesPane {
             }
             KeyCode::Enter => {
                 if let Some(row) = self.selected() {
-                    core.nav.push(Nav::MailForMailbox { uuid: row.mailbox.uuid.clone(), name: row.mailbox.name.clone() });
+                    core.nav.push(Nav::MailForMailbox {
+                        uuid: row.mailbox.uuid.clone(),
+                        name: row.mailbox.name.clone(),
+                    });
                 }
                 true
             }
@@ -179,8 +200,16 @@ impl MailboxesPane {
 
     fn send_toggle(&mut self, uuid: &str, enabled: bool, core: &mut Core) {
         let id = core.request(
-            AppRoute::Mailboxes(Route::Toggle { uuid: uuid.to_string() }),
-            Call::UpdateMailbox { uuid: uuid.to_string(), update: MailboxUpdate { enabled: Some(enabled), name: None } },
+            AppRoute::Mailboxes(Route::Toggle {
+                uuid: uuid.to_string(),
+            }),
+            Call::UpdateMailbox {
+                uuid: uuid.to_string(),
+                update: MailboxUpdate {
+                    enabled: Some(enabled),
+                    name: None,
+                },
+            },
         );
         if let Some(row) = self.rows.iter_mut().find(|r| r.mailbox.uuid == uuid) {
             row.pending_enabled = Some((enabled, id));
@@ -188,12 +217,22 @@ impl MailboxesPane {
     }
 
     fn replace(&mut self, mailbox: Mailbox) {
-        if let Some(row) = self.rows.iter_mut().find(|r| r.mailbox.uuid == mailbox.uuid) {
+        if let Some(row) = self
+            .rows
+            .iter_mut()
+            .find(|r| r.mailbox.uuid == mailbox.uuid)
+        {
             row.mailbox = mailbox;
         }
     }
 
-    pub fn on_result(&mut self, route: Route, id: RequestId, result: Result<Reply, ApiError>, core: &mut Core) {
+    pub fn on_result(
+        &mut self,
+        route: Route,
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+        core: &mut Core,
+    ) {
         match route {
             Route::List => {
                 if self.loading != Some(id) {
@@ -213,7 +252,10 @@ impl MailboxesPane {
                             .into_iter()
                             .map(|m| {
                                 let p = pending.iter().find(|(u, _)| *u == m.uuid).map(|(_, p)| *p);
-                                Row { mailbox: m, pending_enabled: p }
+                                Row {
+                                    mailbox: m,
+                                    pending_enabled: p,
+                                }
                             })
                             .collect();
                         self.nav.clamp(self.rows.len(), Self::rows_visible(core));
@@ -221,13 +263,19 @@ impl MailboxesPane {
                     Ok(_) => {}
                     Err(e) => {
                         self.error = Some(e.to_string());
-                        core.error(format!("Could not load mailboxes: {e}. Press R to try again."));
+                        core.error(format!(
+                            "Could not load mailboxes: {e}. Press R to try again."
+                        ));
                     }
                 }
             }
             Route::Toggle { uuid } => {
-                let Some(row) = self.rows.iter_mut().find(|r| r.mailbox.uuid == uuid) else { return };
-                let Some((wanted, pid)) = row.pending_enabled else { return };
+                let Some(row) = self.rows.iter_mut().find(|r| r.mailbox.uuid == uuid) else {
+                    return;
+                };
+                let Some((wanted, pid)) = row.pending_enabled else {
+                    return;
+                };
                 if pid != id {
                     return; // a newer toggle is in flight; its answer decides
                 }
@@ -236,7 +284,10 @@ impl MailboxesPane {
                     Ok(Reply::Mailbox(m)) => {
                         let name = m.name.clone();
                         row.mailbox = m;
-                        core.info(format!("{name}: {}", if wanted { "enabled" } else { "disabled" }));
+                        core.info(format!(
+                            "{name}: {}",
+                            if wanted { "enabled" } else { "disabled" }
+                        ));
                     }
                     Ok(_) => {}
                     Err(e) => core.error(format!(
@@ -248,7 +299,9 @@ impl MailboxesPane {
             }
             Route::Rename { uuid } => match result {
                 Ok(Reply::Mailbox(m)) => {
-                    if self.rename.as_ref().is_some_and(|r| r.target == uuid && r.state == (super::editor::SaveState::Saving { id })) {
+                    if self.rename.as_ref().is_some_and(|r| {
+                        r.target == uuid && r.state == (super::editor::SaveState::Saving { id })
+                    }) {
                         self.rename = None;
                         core.info(format!("Renamed to “{}”.", m.name));
                     }
@@ -256,7 +309,12 @@ impl MailboxesPane {
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    if let Some(msg) = self.rename.as_mut().filter(|r| r.target == uuid).and_then(|r| r.failed(id, &e)) {
+                    if let Some(msg) = self
+                        .rename
+                        .as_mut()
+                        .filter(|r| r.target == uuid)
+                        .and_then(|r| r.failed(id, &e))
+                    {
                         core.error(msg);
                     }
                 }
@@ -267,10 +325,174 @@ impl MailboxesPane {
     /// The name shown for a row: the name being saved, if any (optimistic).
     pub fn shown_name<'a>(&'a self, row: &'a Row) -> (String, bool) {
         match &self.rename {
-            Some(r) if r.target == row.mailbox.uuid && r.is_saving() => {
-                (super::editor::validate_name(&r.typed()).unwrap_or_else(|_| r.typed()), true)
-            }
+            Some(r) if r.target == row.mailbox.uuid && r.is_saving() => (
+                super::editor::validate_name(&r.typed()).unwrap_or_else(|_| r.typed()),
+                true,
+            ),
             _ => (row.mailbox.name.clone(), false),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Command, Msg, Settings, State, update};
+    use crossterm::event::KeyModifiers;
+
+    fn key(c: KeyCode) -> Msg {
+        Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+    }
+
+    fn mailbox(uuid: &str, enabled: bool) -> Mailbox {
+        Mailbox {
+            uuid: uuid.into(),
+            name: format!("Box {uuid}"),
+            enabled: Some(enabled),
+            state: "connected".into(),
+            ..Mailbox::default()
+        }
+    }
+
+    fn loaded_state() -> State {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (100, 30));
+        s.init();
+        let id = s.mailboxes.loading.unwrap();
+        update(
+            &mut s,
+            Msg::Api {
+                id,
+                result: Ok(Reply::Mailboxes(vec![
+                    mailbox("m1", true),
+                    mailbox("m2", false),
+                ])),
+            },
+        );
+        s
+    }
+
+    fn sent(cmds: &[Command]) -> Vec<(RequestId, Call)> {
+        cmds.iter()
+            .filter_map(|c| {
+                if let Command::Api { id, call } = c {
+                    Some((*id, call.clone()))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn disabling_asks_then_is_optimistic_and_rolls_back() {
+        let mut s = loaded_state();
+        assert!(
+            sent(&update(&mut s, key(KeyCode::Char(' ')))).is_empty(),
+            "asks first"
+        );
+        assert!(s.mailboxes.confirm_disable.is_some());
+        let out = update(&mut s, key(KeyCode::Char('y')));
+        let (id, call) = sent(&out).pop().unwrap();
+        assert_eq!(
+            call,
+            Call::UpdateMailbox {
+                uuid: "m1".into(),
+                update: MailboxUpdate {
+                    enabled: Some(false),
+                    name: None
+                }
+            }
+        );
+        assert!(
+            !s.mailboxes.rows[0].shown_enabled(),
+            "shown as disabled at once"
+        );
+        update(
+            &mut s,
+            Msg::Api {
+                id,
+                result: Err(ApiError::Server {
+                    status: 503,
+                    message: "down".into(),
+                }),
+            },
+        );
+        assert!(s.mailboxes.rows[0].shown_enabled(), "rolled back");
+        assert!(
+            s.core
+                .status
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("Could not disable")
+        );
+    }
+
+    #[test]
+    fn enabling_needs_no_confirmation_and_takes_the_server_copy() {
+        let mut s = loaded_state();
+        update(&mut s, key(KeyCode::Down));
+        let (id, _) = sent(&update(&mut s, key(KeyCode::Char(' '))))
+            .pop()
+            .unwrap();
+        let mut server = mailbox("m2", true);
+        server.state = "syncing".into();
+        update(
+            &mut s,
+            Msg::Api {
+                id,
+                result: Ok(Reply::Mailbox(server)),
+            },
+        );
+        assert!(s.mailboxes.rows[1].shown_enabled());
+        assert_eq!(s.mailboxes.rows[1].mailbox.state, "syncing");
+    }
+
+    #[test]
+    fn rename_sends_only_the_name_and_keeps_text_on_failure() {
+        let mut s = loaded_state();
+        update(&mut s, key(KeyCode::Char('r')));
+        assert!(s.captures_input());
+        update(&mut s, key(KeyCode::Char('!')));
+        let (id, call) = sent(&update(&mut s, key(KeyCode::Enter))).pop().unwrap();
+        assert_eq!(
+            call,
+            Call::UpdateMailbox {
+                uuid: "m1".into(),
+                update: MailboxUpdate {
+                    enabled: None,
+                    name: Some("Box m1!".into())
+                }
+            }
+        );
+        assert_eq!(
+            s.mailboxes.shown_name(&s.mailboxes.rows[0]),
+            ("Box m1!".into(), true)
+        );
+        update(
+            &mut s,
+            Msg::Api {
+                id,
+                result: Err(ApiError::Timeout),
+            },
+        );
+        assert_eq!(
+            s.mailboxes.shown_name(&s.mailboxes.rows[0]).0,
+            "Box m1",
+            "old name back"
+        );
+        update(&mut s, key(KeyCode::Char('r')));
+        assert_eq!(
+            s.mailboxes.rename.as_ref().unwrap().typed(),
+            "Box m1!",
+            "typed text reopened"
+        );
+    }
+
+    #[test]
+    fn enter_opens_mail_for_the_mailbox() {
+        let mut s = loaded_state();
+        update(&mut s, key(KeyCode::Enter));
+        assert_eq!(s.tab, crate::app::Tab::Mail);
     }
 }

@@ -24,19 +24,59 @@ pub type RequestId = u64;
 pub enum Call {
     Logins,
     Mailboxes,
-    UpdateMailbox { uuid: String, update: MailboxUpdate },
-    Thread { uuid: String, query: ThreadQuery },
-    ClientEmails { client_uuid: String, query: EmailQuery },
-    Conversations { archived: Archived, page: u32, per_page: u32 },
-    Conversation { uuid: String },
-    RenameConversation { uuid: String, name: String },
-    PinConversation { uuid: String, pin: bool },
-    ConversationMessages { uuid: String, page: u32, per_page: u32 },
-    Clients { name: Option<String>, page: u32, per_page: u32 },
-    ContactDetails { account_uuids: Vec<String>, page: u32, per_page: u32 },
-    ContactDetail { uuid: String },
-    CreateContactDetail { body: ContactDetailWrite },
-    UpdateContactDetail { uuid: String, body: ContactDetailWrite },
+    UpdateMailbox {
+        uuid: String,
+        update: MailboxUpdate,
+    },
+    Thread {
+        uuid: String,
+        query: ThreadQuery,
+    },
+    ClientEmails {
+        client_uuid: String,
+        query: EmailQuery,
+    },
+    Conversations {
+        archived: Archived,
+        page: u32,
+        per_page: u32,
+    },
+    Conversation {
+        uuid: String,
+    },
+    RenameConversation {
+        uuid: String,
+        name: String,
+    },
+    PinConversation {
+        uuid: String,
+        pin: bool,
+    },
+    ConversationMessages {
+        uuid: String,
+        page: u32,
+        per_page: u32,
+    },
+    Clients {
+        name: Option<String>,
+        page: u32,
+        per_page: u32,
+    },
+    ContactDetails {
+        account_uuids: Vec<String>,
+        page: u32,
+        per_page: u32,
+    },
+    ContactDetail {
+        uuid: String,
+    },
+    CreateContactDetail {
+        body: ContactDetailWrite,
+    },
+    UpdateContactDetail {
+        uuid: String,
+        body: ContactDetailWrite,
+    },
 }
 
 impl Call {
@@ -87,7 +127,10 @@ pub enum Msg {
     Key(KeyEvent),
     Paste(String),
     Resize(u16, u16),
-    Api { id: RequestId, result: Result<Reply, ApiError> },
+    Api {
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+    },
     Timer(Timer),
     /// The worker's answer about contact-form drafts on disk (loaded at start, or a failed write).
     Draft(contacts::drafts::DraftEvent),
@@ -95,18 +138,33 @@ pub enum Msg {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    Api { id: RequestId, call: Call },
-    Timer { after: Duration, timer: Timer },
+    Api {
+        id: RequestId,
+        call: Call,
+    },
+    Timer {
+        after: Duration,
+        timer: Timer,
+    },
     /// Act as this account from now on (`X-PLANNR-ACCOUNT-UUID`).
     SetAccount(String),
     Quit,
     /// Write a contact-form draft atomically in `dir` (None: the platform data dir). Runs off the
     /// UI thread, in order; the worker finishes pending draft writes before it exits.
-    WriteDraft { dir: Option<std::path::PathBuf>, key: String, json: String },
+    WriteDraft {
+        dir: Option<std::path::PathBuf>,
+        key: String,
+        json: String,
+    },
     /// Delete a draft (saved by the server or discarded by the user).
-    DeleteDraft { dir: Option<std::path::PathBuf>, key: String },
+    DeleteDraft {
+        dir: Option<std::path::PathBuf>,
+        key: String,
+    },
     /// Read every draft in `dir`; answered with `Msg::Draft(DraftEvent::Loaded{..})`.
-    LoadDrafts { dir: Option<std::path::PathBuf> },
+    LoadDrafts {
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -213,7 +271,10 @@ pub struct Core {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Nav {
     /// Open the Mail pane limited to this mailbox.
-    MailForMailbox { uuid: String, name: String },
+    MailForMailbox {
+        uuid: String,
+        name: String,
+    },
     Tab(Tab),
 }
 
@@ -226,7 +287,10 @@ impl Core {
         self.out.push(Command::Api { id, call });
         if !self.spinner_armed {
             self.spinner_armed = true;
-            self.out.push(Command::Timer { after: Duration::from_millis(120), timer: Timer::Spinner });
+            self.out.push(Command::Timer {
+                after: Duration::from_millis(120),
+                timer: Timer::Spinner,
+            });
         }
         id
     }
@@ -237,9 +301,16 @@ impl Core {
 
     fn set_status(&mut self, level: Level, text: String) {
         self.status_seq += 1;
-        self.status = Some(StatusMessage { level, text, seq: self.status_seq });
+        self.status = Some(StatusMessage {
+            level,
+            text,
+            seq: self.status_seq,
+        });
         let after = self.settings.status_fade;
-        self.out.push(Command::Timer { after, timer: Timer::StatusFade(self.status_seq) });
+        self.out.push(Command::Timer {
+            after,
+            timer: Timer::StatusFade(self.status_seq),
+        });
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
@@ -254,7 +325,10 @@ impl Core {
     pub fn debounce(&mut self, tab: Tab) -> u64 {
         self.seq += 1;
         let after = self.settings.search_debounce;
-        self.out.push(Command::Timer { after, timer: Timer::Debounce { tab, seq: self.seq } });
+        self.out.push(Command::Timer {
+            after,
+            timer: Timer::Debounce { tab, seq: self.seq },
+        });
         self.seq
     }
 
@@ -288,7 +362,12 @@ impl State {
     pub fn new(settings: Settings, account_uuid: Option<String>, size: (u16, u16)) -> State {
         State {
             tab: Tab::Mailboxes,
-            core: Core { settings: settings.clone(), size, account_uuid, ..Core::default() },
+            core: Core {
+                settings: settings.clone(),
+                size,
+                account_uuid,
+                ..Core::default()
+            },
             mailboxes: mailboxes::MailboxesPane::default(),
             mail: mail::MailPane::new(&settings),
             conversations: conversations::ConversationsPane::new(&settings),
@@ -303,7 +382,9 @@ impl State {
     /// first pane's data if the account is already known.
     pub fn init(&mut self) -> Vec<Command> {
         self.core.request(Route::Logins, Call::Logins);
-        self.core.out.push(Command::LoadDrafts { dir: self.core.settings.drafts_dir.clone() });
+        self.core.out.push(Command::LoadDrafts {
+            dir: self.core.settings.drafts_dir.clone(),
+        });
         if let Some(acc) = self.core.account_uuid.clone() {
             self.core.out.push(Command::SetAccount(acc));
             self.activate(self.tab);
@@ -335,7 +416,9 @@ impl State {
     }
 
     fn has_unsaved(&self) -> bool {
-        self.mailboxes.has_unsaved() || self.conversations.has_unsaved() || self.contacts.has_unsaved()
+        self.mailboxes.has_unsaved()
+            || self.conversations.has_unsaved()
+            || self.contacts.has_unsaved()
     }
 
     /// Help lines for the current pane: (keys, what they do).
@@ -391,7 +474,9 @@ fn apply_nav(state: &mut State) {
             match nav {
                 Nav::Tab(t) => state.activate(t),
                 Nav::MailForMailbox { uuid, name } => {
-                    state.mail.set_mailbox_filter(Some((uuid, name)), &mut state.core);
+                    state
+                        .mail
+                        .set_mailbox_filter(Some((uuid, name)), &mut state.core);
                     state.activate(Tab::Mail);
                 }
             }
@@ -411,7 +496,10 @@ fn on_timer(state: &mut State, t: Timer) {
             if state.core.in_flight() > 0 {
                 state.core.spinner = state.core.spinner.wrapping_add(1);
                 state.core.spinner_armed = true;
-                state.core.out.push(Command::Timer { after: Duration::from_millis(120), timer: Timer::Spinner });
+                state.core.out.push(Command::Timer {
+                    after: Duration::from_millis(120),
+                    timer: Timer::Spinner,
+                });
             }
         }
         Timer::Debounce { tab, seq } => match tab {
@@ -434,7 +522,9 @@ fn on_result(state: &mut State, id: RequestId, result: Result<Reply, ApiError>) 
         Route::Logins => on_logins(state, result),
         Route::Mailboxes(r) => state.mailboxes.on_result(r, id, result, &mut state.core),
         Route::Mail(r) => state.mail.on_result(r, id, result, &mut state.core),
-        Route::Conversations(r) => state.conversations.on_result(r, id, result, &mut state.core),
+        Route::Conversations(r) => state
+            .conversations
+            .on_result(r, id, result, &mut state.core),
         Route::Contacts(r) => state.contacts.on_result(r, id, result, &mut state.core),
     }
 }
@@ -445,19 +535,29 @@ fn on_logins(state: &mut State, result: Result<Reply, ApiError>) {
         Ok(_) => return,
         Err(e) => {
             if state.core.account_uuid.is_none() {
-                state.core.error(format!("Could not list your Plannr accounts: {e}"));
+                state
+                    .core
+                    .error(format!("Could not list your Plannr accounts: {e}"));
             }
             return;
         }
     };
     let label = |uuid: &str| {
-        logins.logins.iter().find(|l| l.account.as_ref().is_some_and(|a| a.uuid == uuid)).map(|l| {
-            let name = l.account.as_ref().map(Account::display_name).unwrap_or_default();
-            match &l.firm {
-                Some(f) if !f.name.is_empty() => format!("{name} · {}", f.name),
-                _ => name,
-            }
-        })
+        logins
+            .logins
+            .iter()
+            .find(|l| l.account.as_ref().is_some_and(|a| a.uuid == uuid))
+            .map(|l| {
+                let name = l
+                    .account
+                    .as_ref()
+                    .map(Account::display_name)
+                    .unwrap_or_default();
+                match &l.firm {
+                    Some(f) if !f.name.is_empty() => format!("{name} · {}", f.name),
+                    _ => name,
+                }
+            })
     };
     if let Some(acc) = state.core.account_uuid.clone() {
         state.core.account_label = label(&acc).unwrap_or(acc);
@@ -474,9 +574,14 @@ fn on_logins(state: &mut State, result: Result<Reply, ApiError>) {
         .map(|uuid| (uuid.clone(), label(&uuid).unwrap_or_else(|| uuid.clone())))
         .collect();
     if choices.is_empty() {
-        state.core.error("This token has no Plannr accounts to act as. Pass --account UUID.");
+        state
+            .core
+            .error("This token has no Plannr accounts to act as. Pass --account UUID.");
     } else {
-        state.login_picker = Some(LoginPicker { choices, nav: list::ListNav::default() });
+        state.login_picker = Some(LoginPicker {
+            choices,
+            nav: list::ListNav::default(),
+        });
     }
 }
 
@@ -492,7 +597,9 @@ fn on_key(state: &mut State, key: KeyEvent) {
     if ctrl && key.code == KeyCode::Char('c') {
         if state.has_unsaved() && !state.core.quit_armed {
             state.core.quit_armed = true;
-            state.core.error("You have unsaved text open. Press Ctrl-C again to quit anyway.");
+            state
+                .core
+                .error("You have unsaved text open. Press Ctrl-C again to quit anyway.");
         } else {
             quit(state);
         }
@@ -557,4 +664,175 @@ fn quit(state: &mut State) {
     state.contacts.on_quit(&mut state.core);
     state.quit = true;
     state.core.out.push(Command::Quit);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode) -> Msg {
+        Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+    }
+
+    fn api_ids(cmds: &[Command]) -> Vec<(RequestId, Call)> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Command::Api { id, call } => Some((*id, call.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn logins(accounts: &[&str], preferred: Option<&str>) -> Logins {
+        Logins {
+            logins: accounts
+                .iter()
+                .map(|a| Login {
+                    account: Some(Account {
+                        uuid: a.to_string(),
+                        name: format!("Name {a}"),
+                        ..Account::default()
+                    }),
+                    ..Login::default()
+                })
+                .collect(),
+            preferred_account_uuid: preferred.map(String::from),
+        }
+    }
+
+    #[test]
+    fn several_logins_ask_which_account_then_load_mailboxes() {
+        let mut s = State::new(Settings::default(), None, (80, 24));
+        let cmds = s.init();
+        let calls = api_ids(&cmds);
+        assert_eq!(
+            calls.len(),
+            1,
+            "only logins until an account is chosen: {cmds:?}"
+        );
+        let out = update(
+            &mut s,
+            Msg::Api {
+                id: calls[0].0,
+                result: Ok(Reply::Logins(logins(&["a", "b"], None))),
+            },
+        );
+        assert!(s.login_picker.is_some());
+        assert!(api_ids(&out).is_empty());
+        update(&mut s, key(KeyCode::Down));
+        let out = update(&mut s, key(KeyCode::Enter));
+        assert_eq!(
+            out.first(),
+            Some(&Command::SetAccount("b".into())),
+            "account set before any tenant call"
+        );
+        assert!(api_ids(&out).iter().any(|(_, c)| *c == Call::Mailboxes));
+        assert_eq!(s.core.account_label, "Name b");
+    }
+
+    #[test]
+    fn preferred_account_is_used_without_asking() {
+        let mut s = State::new(Settings::default(), None, (80, 24));
+        let id = api_ids(&s.init())[0].0;
+        let out = update(
+            &mut s,
+            Msg::Api {
+                id,
+                result: Ok(Reply::Logins(logins(&["a", "b"], Some("a")))),
+            },
+        );
+        assert!(s.login_picker.is_none());
+        assert!(out.contains(&Command::SetAccount("a".into())));
+    }
+
+    #[test]
+    fn tabs_help_and_quit() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        s.init();
+        update(&mut s, key(KeyCode::Char('3')));
+        assert_eq!(s.tab, Tab::Conversations);
+        update(&mut s, key(KeyCode::Tab));
+        assert_eq!(s.tab, Tab::Contacts);
+        update(&mut s, key(KeyCode::BackTab));
+        update(&mut s, key(KeyCode::BackTab));
+        assert_eq!(s.tab, Tab::Mail);
+        update(&mut s, key(KeyCode::Char('?')));
+        assert!(s.help);
+        update(&mut s, key(KeyCode::Char('q')));
+        assert!(
+            !s.help && !s.quit,
+            "a key closes help and does nothing else"
+        );
+        let out = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        );
+        assert!(s.quit && out.contains(&Command::Quit));
+    }
+
+    #[test]
+    fn stale_and_unknown_results_are_dropped_and_status_fades() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        s.init();
+        assert!(
+            update(
+                &mut s,
+                Msg::Api {
+                    id: 999,
+                    result: Err(ApiError::Timeout)
+                }
+            )
+            .is_empty()
+        );
+        s.core.error("boom");
+        let seq = s.core.status.as_ref().unwrap().seq;
+        s.core.info("newer");
+        update(&mut s, Msg::Timer(Timer::StatusFade(seq)));
+        assert_eq!(
+            s.core.status.as_ref().map(|m| m.text.as_str()),
+            Some("newer"),
+            "an older fade leaves a newer message"
+        );
+        let seq = s.core.status.as_ref().unwrap().seq;
+        update(&mut s, Msg::Timer(Timer::StatusFade(seq)));
+        assert!(s.core.status.is_none());
+    }
+
+    #[test]
+    fn spinner_ticks_only_while_requests_are_in_flight() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        let cmds = s.init();
+        let spinners = cmds
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c,
+                    Command::Timer {
+                        timer: Timer::Spinner,
+                        ..
+                    }
+                )
+            })
+            .count();
+        assert_eq!(spinners, 1, "one spinner timer however many requests");
+        let out = update(&mut s, Msg::Timer(Timer::Spinner));
+        assert!(out.iter().any(|c| matches!(
+            c,
+            Command::Timer {
+                timer: Timer::Spinner,
+                ..
+            }
+        )));
+        for (id, _) in api_ids(&cmds) {
+            update(
+                &mut s,
+                Msg::Api {
+                    id,
+                    result: Err(ApiError::Timeout),
+                },
+            );
+        }
+        let out = update(&mut s, Msg::Timer(Timer::Spinner));
+        assert!(out.is_empty(), "idle: no timer re-armed: {out:?}");
+    }
 }

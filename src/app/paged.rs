@@ -8,8 +8,14 @@ use crate::api::Page;
 pub enum Edge {
     /// Nothing loading; more pages may exist.
     Idle,
-    Loading { page: u32, id: u64 },
-    Failed { page: u32, message: String },
+    Loading {
+        page: u32,
+        id: u64,
+    },
+    Failed {
+        page: u32,
+        message: String,
+    },
     /// Every page is loaded.
     End,
 }
@@ -27,7 +33,13 @@ pub struct Paged<T> {
 
 impl<T> Paged<T> {
     pub fn new(per_page: u32) -> Paged<T> {
-        Paged { items: Vec::new(), per_page: per_page.max(1), loaded: 0, edge: Edge::Idle, total: None }
+        Paged {
+            items: Vec::new(),
+            per_page: per_page.max(1),
+            loaded: 0,
+            edge: Edge::Idle,
+            total: None,
+        }
     }
 
     /// Forget everything (new search, refresh). In-flight results are recognised as stale by id.
@@ -78,7 +90,9 @@ impl<T> Paged<T> {
 
     /// Accept a page. Returns false (and changes nothing) for a stale or unexpected answer.
     pub fn on_loaded(&mut self, id: u64, page: Page<T>) -> bool {
-        let Edge::Loading { page: n, id: want } = self.edge else { return false };
+        let Edge::Loading { page: n, id: want } = self.edge else {
+            return false;
+        };
         if want != id {
             return false;
         }
@@ -94,7 +108,9 @@ impl<T> Paged<T> {
 
     /// Record a failure for the page in flight. Returns false for a stale answer.
     pub fn on_failed(&mut self, id: u64, message: String) -> bool {
-        let Edge::Loading { page, id: want } = self.edge else { return false };
+        let Edge::Loading { page, id: want } = self.edge else {
+            return false;
+        };
         if want != id {
             return false;
         }
@@ -108,7 +124,11 @@ mod tests {
     use super::*;
 
     fn page(n: usize, next: bool) -> Page<u32> {
-        Page { items: (0..n as u32).collect(), has_next: Some(next), ..Page::default() }
+        Page {
+            items: (0..n as u32).collect(),
+            has_next: Some(next),
+            ..Page::default()
+        }
     }
 
     #[test]
@@ -133,10 +153,20 @@ mod tests {
         let mut p: Paged<u32> = Paged::new(10);
         p.mark_loading(1, 1);
         assert!(p.on_failed(1, "boom".into()));
-        assert_eq!(p.want(100), None, "a failed page is not re-requested by scrolling");
+        assert_eq!(
+            p.want(100),
+            None,
+            "a failed page is not re-requested by scrolling"
+        );
         assert_eq!(p.retry(), Some(1));
         p.mark_loading(1, 2);
-        assert!(p.on_loaded(2, Page { items: vec![1, 2], ..Page::default() }));
+        assert!(p.on_loaded(
+            2,
+            Page {
+                items: vec![1, 2],
+                ..Page::default()
+            }
+        ));
         assert!(p.is_complete(), "a short page is the end");
     }
 }

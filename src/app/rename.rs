@@ -2,7 +2,7 @@
 //! saved | rejected (422: editor reopens with the message) | failed (text kept, retry offered).
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::editor::{validate_name, EditorEvent, InlineEditor, SaveState};
+use super::editor::{EditorEvent, InlineEditor, SaveState, validate_name};
 use crate::api::ApiError;
 
 #[derive(Debug, Clone)]
@@ -50,7 +50,10 @@ impl Rename {
     pub fn on_key(&mut self, key: KeyEvent) -> RenameOutcome {
         if self.confirm_discard {
             self.confirm_discard = false;
-            if matches!(key.code, KeyCode::Esc | KeyCode::Char('y') | KeyCode::Char('Y')) {
+            if matches!(
+                key.code,
+                KeyCode::Esc | KeyCode::Char('y') | KeyCode::Char('Y')
+            ) {
                 return RenameOutcome::Close;
             }
             self.editor.error = None;
@@ -63,7 +66,8 @@ impl Rename {
             EditorEvent::Cancel => {
                 if self.editor.changed() {
                     self.confirm_discard = true;
-                    self.editor.error = Some("Discard your changes? Esc/y discards, n keeps editing.".into());
+                    self.editor.error =
+                        Some("Discard your changes? Esc/y discards, n keeps editing.".into());
                     RenameOutcome::Continue
                 } else {
                     RenameOutcome::Close
@@ -96,16 +100,26 @@ impl Rename {
         }
         match err {
             ApiError::Validation { message, errors } => {
-                let msg = errors.get("name").and_then(|m| m.first()).cloned().unwrap_or_else(|| message.clone());
-                self.state = SaveState::Rejected { message: msg.clone() };
+                let msg = errors
+                    .get("name")
+                    .and_then(|m| m.first())
+                    .cloned()
+                    .unwrap_or_else(|| message.clone());
+                self.state = SaveState::Rejected {
+                    message: msg.clone(),
+                };
                 self.editor.error = Some(msg.clone());
                 self.open = true;
                 Some(format!("Plannr refused the name: {msg}"))
             }
             other => {
                 let msg = other.to_string();
-                self.state = SaveState::Failed { message: msg.clone() };
-                Some(format!("Could not save the name ({msg}). Your text is kept: press r to retry."))
+                self.state = SaveState::Failed {
+                    message: msg.clone(),
+                };
+                Some(format!(
+                    "Could not save the name ({msg}). Your text is kept: press r to retry."
+                ))
             }
         }
     }
@@ -147,20 +161,40 @@ mod tests {
     fn save_reject_fail_retry_cycle_keeps_text() {
         let mut r = Rename::open("u1", "Old");
         type_str(&mut r, " name ");
-        assert_eq!(r.on_key(k(KeyCode::Enter)), RenameOutcome::Save("Old name".into()));
+        assert_eq!(
+            r.on_key(k(KeyCode::Enter)),
+            RenameOutcome::Save("Old name".into())
+        );
         r.saving(5);
-        assert!(r.failed(4, &ApiError::Timeout).is_none(), "stale answer ignored");
+        assert!(
+            r.failed(4, &ApiError::Timeout).is_none(),
+            "stale answer ignored"
+        );
         let err = ApiError::Validation {
             message: "bad".into(),
-            errors: [("name".to_string(), vec!["Too rude".to_string()])].into_iter().collect(),
+            errors: [("name".to_string(), vec!["Too rude".to_string()])]
+                .into_iter()
+                .collect(),
         };
         assert!(r.failed(5, &err).is_some());
         assert!(r.open);
         assert_eq!(r.editor.error.as_deref(), Some("Too rude"));
         assert_eq!(r.typed(), "Old name ");
-        assert_eq!(r.on_key(k(KeyCode::Enter)), RenameOutcome::Save("Old name".into()));
+        assert_eq!(
+            r.on_key(k(KeyCode::Enter)),
+            RenameOutcome::Save("Old name".into())
+        );
         r.saving(6);
-        assert!(r.failed(6, &ApiError::Server { status: 500, message: "x".into() }).is_some());
+        assert!(
+            r.failed(
+                6,
+                &ApiError::Server {
+                    status: 500,
+                    message: "x".into()
+                }
+            )
+            .is_some()
+        );
         assert!(!r.open);
         assert_eq!(r.typed(), "Old name ", "text kept after a network failure");
         r.reopen();

@@ -1,91 +1,344 @@
 //! Sanitising of untrusted text. Every string from the network passes through here once, when it is
 //! decoded. After that nothing the UI draws can contain an escape sequence, a C0/C1 control, or a
 //! bidi override, and tabs are expanded.
+//!
+//! What is removed, in one pass and without a regex:
+//! - whole escape sequences: CSI (`ESC [` params, intermediates, final byte), OSC (`ESC ]`),
+//!   DCS/SOS/PM/APC (`ESC P`/`X`/`^`/`_`) up to BEL or ST (`ESC \` or 0x9C), their 8-bit C1 forms
+//!   (0x9B CSI, 0x9D OSC, 0x90 DCS, 0x98 SOS, 0x9E PM, 0x9F APC), and every other `ESC` sequence
+//!   (`ESC` + intermediates 0x20–0x2F + one final 0x30–0x7E, e.g. `ESC c`, `ESC ( B`);
+//! - every other C0 control, DEL and C1 control (so also BS, VT, FF, SO/SI, NEL …);
+//! - bidi controls U+202A–202E, U+2066–2069, U+200E, U+200F, U+061C.
+//!
+//! Kept: printable text including zero-width joiners, combining marks, wide CJK and emoji.
+//! Tabs become spaces up to the next multiple of 8 *display columns* (unicode-width), so a tab after
+//! a CJK character lands where a terminal would put it. U+2028/U+2029 count as line breaks.
+//!
+//! Bounds on what a broken sequence may hide (the attacker controls the bytes, so we choose the
+//! behaviour that shows *more* text, never less):
+//! - CSI ends at its final byte, or at the first character that cannot belong to a CSI (anything
+//!   outside 0x20–0x7E); that character is then processed normally (so `ESC [` followed by a
+//!   newline or by non-ASCII text only loses the `ESC [`).
+//! - OSC/DCS/SOS/PM/APC strings end at BEL, ST, CAN, SUB, a new `ESC`, **or at a line break**
+//!   (`\n`, `\r`, U+2028/9): an unterminated string never hides anything beyond the end of its line.
+//!   The line break itself is kept. A properly terminated string that spans lines therefore shows its
+//!   later lines as plain text, which is harmless.
+//!
+//! The output never contains a character that this module would change, so sanitising is
+//! idempotent, and text that needs no change is returned without copying (`*_cow`).
+use std::borrow::Cow;
+
+use unicode_width::UnicodeWidthStr;
 
 const TAB: usize = 8;
+const ESC: char = '\u{1b}';
 
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+/// Bidi embedding/override/isolate/mark controls that can reorder what the user sees.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
 }
 
-/// Remove escape sequences and controls. `keep_newlines` keeps `\n` (bodies); otherwise newlines
-/// become spaces (one-line fields such as names and subjects).
-fn clean(s: &str, keep_newlines: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut col = 0usize;
-    let mut it = s.chars().peekable();
-    while let Some(c) = it.next() {
-        match c {
-            '\u{1b}' => {
-                // ESC: swallow the whole sequence.
-                match it.next() {
-                    Some('[') => {
-                        // CSI: parameters/intermediates until a final byte 0x40..=0x7E.
-                        for d in it.by_ref() {
-                            if ('\u{40}'..='\u{7e}').contains(&d) {
-                                break;
-                            }
-                        }
-                    }
-                    Some(']' | 'P' | 'X' | '^' | '_') => skip_string(&mut it),
-                    _ => {}
-                }
-            }
-            '\u{9b}' => {
-                for d in it.by_ref() {
-                    if ('\u{40}'..='\u{7e}').contains(&d) {
-                        break;
-                    }
-                }
-            }
-            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut it),
-            '\n' if keep_newlines => {
-                out.push('\n');
-                col = 0;
-            }
-            '\n' | '\r' if !keep_newlines => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                    col += 1;
-                }
-            }
-            '\t' => {
-                let n = TAB - (col % TAB);
-                out.extend(std::iter::repeat_n(' ', n));
-                col += n;
-            }
-            c if c.is_control() || is_bidi_control(c) => {}
-            c => {
-                out.push(c);
-                col += 1;
-            }
-        }
-    }
-    out
-}
-
-/// Skip an OSC/DCS/SOS/PM/APC string up to its terminator (BEL, ST = ESC \\, or 8-bit ST).
-fn skip_string(it: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    while let Some(d) = it.next() {
-        match d {
-            '\u{7}' | '\u{9c}' => return,
-            '\u{1b}' => {
-                if it.peek() == Some(&'\\') {
-                    it.next();
-                }
-                return;
-            }
-            _ => {}
-        }
-    }
-}
-
-/// A one-line field (name, subject, address): newlines become spaces.
+/// A one-line field (name, subject, address): every line break (or run of them) becomes one space.
 pub fn line(s: &str) -> String {
+    line_cow(s).into_owned()
+}
+
+/// A multi-line field (a body): `\n` kept, `\r\n` folded to `\n`, a lone `\r` dropped, tabs expanded
+/// per line.
+pub fn block(s: &str) -> String {
+    block_cow(s).into_owned()
+}
+
+/// [`line`] without a copy when the input is already clean.
+pub fn line_cow(s: &str) -> Cow<'_, str> {
     clean(s, false)
 }
 
-/// A multi-line field (a body): newlines kept, `\r\n` folded, tabs expanded per line.
-pub fn block(s: &str) -> String {
+/// [`block`] without a copy when the input is already clean.
+pub fn block_cow(s: &str) -> Cow<'_, str> {
     clean(s, true)
+}
+
+/// Index of the first byte that may need work, or `None` if the text is clean. Byte-level scan:
+/// ASCII controls and DEL, and the lead bytes of C1 (U+0080–009F = C2 80–9F), U+061C (D8 9C) and
+/// the U+2000 block (E2 80/81 ..) are looked at closer.
+fn first_dirty(s: &str, keep_newlines: bool) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x20 {
+            if !(keep_newlines && x == b'\n') {
+                return Some(i);
+            }
+        } else if x == 0x7f {
+            return Some(i);
+        } else if x >= 0xC2 {
+            let y = b.get(i + 1).copied().unwrap_or(0);
+            let z = b.get(i + 2).copied().unwrap_or(0);
+            let dirty = match x {
+                0xC2 => (0x80..=0x9F).contains(&y),
+                0xD8 => y == 0x9C,
+                0xE2 => match y {
+                    // U+200E/F, U+2028/9, U+202A–E
+                    0x80 => matches!(z, 0x8E | 0x8F | 0xA8..=0xAE),
+                    // U+2066–2069
+                    0x81 => (0xA6..=0xA9).contains(&z),
+                    _ => false,
+                },
+                _ => false,
+            };
+            if dirty {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Remove escape sequences and controls. `keep_newlines` keeps `\n` (bodies); otherwise line breaks
+/// become spaces (one-line fields such as names and subjects).
+fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let Some(start) = first_dirty(s, keep_newlines) else {
+        return Cow::Borrowed(s);
+    };
+    let mut out = String::with_capacity(s.len());
+    // Display column of the current line, computed lazily (only tabs need it): `col` is the width
+    // of `out[line start..counted]`. Newlines copied in clean runs are found when a tab comes.
+    let mut counted = 0usize;
+    let mut col = 0usize;
+
+    out.push_str(&s[..start]);
+    let mut i = start;
+    while i < s.len() {
+        // Copy the clean run up to the next character that needs work in one go.
+        let run = first_dirty(&s[i..], keep_newlines).unwrap_or(s.len() - i);
+        out.push_str(&s[i..i + run]);
+        i += run;
+        let mut it = s[i..].chars();
+        let Some(c) = it.next() else { break };
+        // A character that ends a sequence without belonging to it is looked at again.
+        let mut pending = None;
+        match c {
+            ESC => pending = skip_esc(&mut it),
+            '\u{9b}' => pending = skip_csi(&mut it),
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => pending = skip_string(&mut it),
+            '\u{2028}' | '\u{2029}' if keep_newlines => out.push('\n'),
+            // `\r\n` → `\n` and a lone `\r` disappears: dropping every `\r` does both.
+            '\r' if keep_newlines => {}
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' if !out.ends_with(' ') => out.push(' '),
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => {}
+            '\t' => {
+                let seg = &out[counted..];
+                match seg.rfind('\n') {
+                    Some(nl) => col = seg[nl + 1..].width(),
+                    None => col += seg.width(),
+                }
+                let n = TAB - (col % TAB);
+                out.extend(std::iter::repeat_n(' ', n));
+                col += n;
+                counted = out.len();
+            }
+            // Other controls and bidi marks are dropped.
+            _ => {}
+        }
+        i = s.len() - it.as_str().len() - pending.map_or(0, char::len_utf8);
+    }
+    Cow::Owned(out)
+}
+
+/// After `ESC`: swallow the rest of the sequence. Returns a character that turned out not to belong
+/// to the sequence and must be processed as ordinary input.
+fn skip_esc(it: &mut std::str::Chars<'_>) -> Option<char> {
+    match it.next()? {
+        '[' => skip_csi(it),
+        ']' | 'P' | 'X' | '^' | '_' => skip_string(it),
+        // nF: intermediates then a final byte (`ESC ( B`, `ESC # 8`, …).
+        c @ ' '..='/' => {
+            let _ = c;
+            for d in it.by_ref() {
+                match d {
+                    ' '..='/' => {}
+                    '0'..='~' => return None,
+                    d => return Some(d),
+                }
+            }
+            None
+        }
+        // Fp/Fe/Fs two-character sequences (`ESC c`, `ESC 7`, `ESC M`, `ESC =`, …).
+        '0'..='~' => None,
+        // Not a sequence (`ESC` + control / DEL / non-ASCII): drop the ESC alone.
+        d => Some(d),
+    }
+}
+
+/// After a CSI introducer: parameters and intermediates (0x20–0x3F) up to a final byte
+/// (0x40–0x7E). Any other character aborts the sequence and is handed back.
+fn skip_csi(it: &mut std::str::Chars<'_>) -> Option<char> {
+    for d in it.by_ref() {
+        match d {
+            ' '..='?' => {}
+            '@'..='~' => return None,
+            d => return Some(d),
+        }
+    }
+    None
+}
+
+/// Skip an OSC/DCS/SOS/PM/APC string up to its terminator: BEL, ST (`ESC \` or 0x9C), CAN, SUB.
+/// A new `ESC` (not followed by `\`) or a line break ends it too and is handed back.
+fn skip_string(it: &mut std::str::Chars<'_>) -> Option<char> {
+    while let Some(d) = it.next() {
+        match d {
+            '\u{7}' | '\u{9c}' | '\u{18}' | '\u{1a}' => return None,
+            ESC => {
+                let mut peek = it.clone();
+                if peek.next() == Some('\\') {
+                    *it = peek;
+                    return None;
+                }
+                return Some(ESC);
+            }
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => return Some(d),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_path_borrows() {
+        for s in ["", "hello", "naïve café 日本語 👩‍👩‍👧", "a\nb"] {
+            assert!(matches!(block_cow(s), Cow::Borrowed(_)), "{s:?}");
+        }
+        assert!(matches!(line_cow("plain"), Cow::Borrowed(_)));
+        // A newline is work for `line`, and `\r`/ESC/tab for both.
+        assert!(matches!(line_cow("a\nb"), Cow::Owned(_)));
+        assert!(matches!(block_cow("a\r\nb"), Cow::Owned(_)));
+        assert!(matches!(block_cow("a\tb"), Cow::Owned(_)));
+        assert!(matches!(block_cow("a\u{202e}b"), Cow::Owned(_)));
+        assert!(matches!(block_cow("a\u{85}b"), Cow::Owned(_)));
+    }
+
+    #[test]
+    fn csi_sequences() {
+        assert_eq!(line("\x1b[31mred\x1b[0m"), "red");
+        assert_eq!(line("\x1b[2J\x1b[Hx"), "x");
+        assert_eq!(line("a\x1b[?1049hb"), "ab");
+        assert_eq!(line("a\x1b[38;2;1;2;3mb"), "ab");
+        assert_eq!(line("a\x1b[ qb"), "ab"); // intermediate byte
+        // 8-bit CSI
+        assert_eq!(line("\u{9b}31mred"), "red");
+        // Aborted CSI: the aborting character is kept.
+        assert_eq!(block("a\x1b[12\nb"), "a\nb");
+        assert_eq!(line("a\x1b[1日b"), "a日b");
+        // Unterminated at end of input.
+        assert_eq!(line("a\x1b[12"), "a");
+    }
+
+    #[test]
+    fn osc_sequences() {
+        assert_eq!(line("\x1b]0;pwned\x07title"), "title");
+        assert_eq!(line("\x1b]2;pwned\x1b\\title"), "title");
+        assert_eq!(line("\x1b]52;c;aGVsbG8=\x07x"), "x");
+        assert_eq!(line("\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\"), "link");
+        assert_eq!(line("\u{9d}0;pwned\u{9c}ok"), "ok");
+        assert_eq!(line("\u{9d}0;pwned\x07ok"), "ok");
+        // An unterminated OSC ends at the line break; the next line survives.
+        assert_eq!(block("a\x1b]0;pwned\nvisible"), "a\nvisible");
+        assert_eq!(line("a\x1b]0;pwned\nvisible"), "a visible");
+        assert_eq!(block("a\x1b]0;pwned\r\nvisible"), "a\nvisible");
+        // A new ESC ends it and starts a new sequence.
+        assert_eq!(line("\x1b]0;x\x1b[31mred"), "red");
+        // CAN aborts.
+        assert_eq!(line("\x1b]0;x\x18ok"), "ok");
+    }
+
+    #[test]
+    fn dcs_sos_pm_apc() {
+        assert_eq!(line("\x1bPq#0;2;0;0;0#1!7~\x1b\\after"), "after");
+        assert_eq!(line("\u{90}1$r\u{9c}after"), "after");
+        assert_eq!(line("\x1bXsos\x1b\\a"), "a");
+        assert_eq!(line("\x1b^pm\x1b\\a"), "a");
+        assert_eq!(line("\x1b_apc\x1b\\a"), "a");
+        assert_eq!(
+            line("\u{98}sos\u{9c}a\u{9e}pm\u{9c}b\u{9f}apc\u{9c}c"),
+            "abc"
+        );
+    }
+
+    #[test]
+    fn other_escapes_and_controls() {
+        assert_eq!(line("a\x1bcb"), "ab"); // RIS
+        assert_eq!(line("a\x1b7b\x1b8c"), "abc"); // save/restore cursor
+        assert_eq!(line("a\x1b(0b"), "ab"); // charset
+        assert_eq!(line("a\x1b#8b"), "ab"); // DECALN
+        assert_eq!(line("a\x1b"), "a");
+        assert_eq!(line("a\x1b\x1b[1mb"), "ab");
+        assert_eq!(line("a\x08\x08b\x0e\x0f\x7f\u{85}\u{9c}\x00c"), "abc");
+        assert_eq!(block("a\x0b\x0cb"), "ab");
+    }
+
+    #[test]
+    fn newlines() {
+        assert_eq!(line("a\r\nb\nc\rd"), "a b c d");
+        assert_eq!(line("a\n\n\nb"), "a b");
+        assert_eq!(block("a\r\nb\rc\n\nd"), "a\nbc\n\nd");
+        assert_eq!(block("a\u{2028}b"), "a\nb");
+    }
+
+    #[test]
+    fn tabs_by_display_width() {
+        assert_eq!(line("\tx"), "        x");
+        assert_eq!(line("ab\tx"), "ab      x");
+        assert_eq!(line("abcdefgh\tx"), "abcdefgh        x");
+        // 日本 is 4 columns wide: the tab fills 4 more.
+        assert_eq!(line("日本\tx"), "日本    x");
+        assert_eq!(line("日本語の\tx"), "日本語の        x");
+        // Columns restart after a newline in a block.
+        assert_eq!(block("abc\n日\tx"), "abc\n日      x");
+        // Escape sequences take no columns.
+        assert_eq!(line("\x1b[1mab\x1b[0m\tx"), "ab      x");
+        // Tabs after a clean prefix that contains a newline.
+        assert_eq!(block("abcdef\nab\tx"), "abcdef\nab      x");
+        assert_eq!(line("a\tb\tc"), "a       b       c");
+    }
+
+    #[test]
+    fn bidi_removed_joiners_kept() {
+        assert_eq!(line("abc\u{202e}fed\u{202c}"), "abcfed");
+        assert_eq!(
+            line(
+                "\u{2066}\u{2067}\u{2068}\u{2069}\u{200e}\u{200f}\u{61c}x\u{202a}\u{202b}\u{202d}"
+            ),
+            "x"
+        );
+        let family = "👩\u{200d}👩\u{200d}👧";
+        assert_eq!(line(family), family);
+        assert_eq!(line("e\u{301}\u{200b}x"), "e\u{301}\u{200b}x");
+        assert_eq!(line("日本語 😀"), "日本語 😀");
+        // Close neighbours of the bidi range stay.
+        assert_eq!(
+            line("\u{2010}\u{2030}\u{2065}\u{206a}"),
+            "\u{2010}\u{2030}\u{2065}\u{206a}"
+        );
+    }
+
+    #[test]
+    fn idempotent_examples() {
+        for s in ["a\tb\x1b[1m\tc", "\x1b]0;x\ny\tz", "日\t\u{202e}x\r\n"] {
+            let once = block(s);
+            assert_eq!(block(&once), once);
+            let once = line(s);
+            assert_eq!(line(&once), once);
+        }
+    }
 }

@@ -1,26 +1,30 @@
 //! Contacts pane drawing: the client picker, one client's contact details, and the inline form
 //! (drawn in place of its row), with the conflict choice as a popup.
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
-use ratatui::Frame;
 
 use super::widgets;
+use crate::api::models::{Account, ContactDetail};
+use crate::app::Core;
 use crate::app::contacts::form::{Focus, Form, Phase};
 use crate::app::contacts::validate::Kind;
 use crate::app::contacts::{ContactsPane, View};
 use crate::app::editor::InlineEditor;
 use crate::app::paged::Edge;
-use crate::app::Core;
-use crate::api::models::{Account, ContactDetail};
 
 pub fn draw(pane: &ContactsPane, core: &Core, area: Rect, frame: &mut Frame) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let [header, body, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     match pane.view {
         View::Clients => draw_clients(pane, header, body, footer, frame),
         View::Details => draw_details(pane, header, body, footer, frame),
@@ -33,7 +37,10 @@ fn hint_line(text: &str) -> Line<'static> {
 }
 
 fn ask_line(text: &str) -> Line<'static> {
-    Line::from(Span::styled(text.to_string(), Style::new().fg(Color::Black).bg(Color::Yellow)))
+    Line::from(Span::styled(
+        text.to_string(),
+        Style::new().fg(Color::Black).bg(Color::Yellow),
+    ))
 }
 
 fn edge_note(edge: &Edge, shown: usize, total: Option<u64>) -> String {
@@ -49,33 +56,73 @@ fn edge_note(edge: &Edge, shown: usize, total: Option<u64>) -> String {
 }
 
 fn primary_value(d: Option<&ContactDetail>) -> String {
-    d.map(|d| d.display_value().to_string()).filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into())
+    d.map(|d| d.display_value().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "—".into())
 }
 
 fn draw_clients(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
-    let filter = if pane.filter.trim().is_empty() { String::new() } else { format!(" matching “{}”", pane.filter.trim()) };
-    let title = format!(" Clients{filter}{}", edge_note(&pane.clients.edge, pane.clients.items.len(), pane.clients.total));
+    let filter = if pane.filter.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" matching “{}”", pane.filter.trim())
+    };
+    let title = format!(
+        " Clients{filter}{}",
+        edge_note(
+            &pane.clients.edge,
+            pane.clients.items.len(),
+            pane.clients.total
+        )
+    );
     if let Some(ed) = &pane.search {
-        let [label, field] = Layout::horizontal([Constraint::Length(9), Constraint::Min(0)]).areas(header);
-        frame.render_widget(Paragraph::new(Span::styled(" Search: ", Style::new().bold().fg(Color::Yellow))), label);
+        let [label, field] =
+            Layout::horizontal([Constraint::Length(9), Constraint::Min(0)]).areas(header);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                " Search: ",
+                Style::new().bold().fg(Color::Yellow),
+            )),
+            label,
+        );
         widgets::inline_editor(ed, field, frame);
     } else {
-        frame.render_widget(Paragraph::new(Span::styled(title, Style::new().bold())), header);
+        frame.render_widget(
+            Paragraph::new(Span::styled(title, Style::new().bold())),
+            header,
+        );
     }
     if pane.clients.items.is_empty() && pane.clients.is_complete() {
         let msg = if pane.filter.trim().is_empty() {
             " No clients in this account.".to_string()
         } else {
-            format!(" No client's name matches “{}”. Esc clears the search.", pane.filter.trim())
+            format!(
+                " No client's name matches “{}”. Esc clears the search.",
+                pane.filter.trim()
+            )
         };
         widgets::hint(&msg, body, frame.buffer_mut());
     } else {
-        let rows: Vec<Row> = pane.clients.items.iter().map(|c| client_row(pane, c)).collect();
-        let widths = [Constraint::Fill(3), Constraint::Fill(3), Constraint::Fill(2)];
+        let rows: Vec<Row> = pane
+            .clients
+            .items
+            .iter()
+            .map(|c| client_row(pane, c))
+            .collect();
+        let widths = [
+            Constraint::Fill(3),
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+        ];
         let table = Table::new(rows, widths)
-            .header(Row::new(["Name", "Primary email", "Primary phone"]).style(Style::new().bold().underlined()))
+            .header(
+                Row::new(["Name", "Primary email", "Primary phone"])
+                    .style(Style::new().bold().underlined()),
+            )
             .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
-        let mut st = TableState::default().with_selected(Some(pane.client_nav.selected)).with_offset(pane.client_nav.offset);
+        let mut st = TableState::default()
+            .with_selected(Some(pane.client_nav.selected))
+            .with_offset(pane.client_nav.offset);
         frame.render_stateful_widget(table, body, &mut st);
     }
     let hint = if pane.search.is_some() {
@@ -98,8 +145,13 @@ fn client_row<'a>(pane: &ContactsPane, c: &'a Account) -> Row<'a> {
     ])
 }
 
-const DETAIL_WIDTHS: [Constraint; 5] =
-    [Constraint::Length(6), Constraint::Fill(2), Constraint::Fill(3), Constraint::Length(8), Constraint::Fill(2)];
+const DETAIL_WIDTHS: [Constraint; 5] = [
+    Constraint::Length(6),
+    Constraint::Fill(2),
+    Constraint::Fill(3),
+    Constraint::Length(8),
+    Constraint::Fill(2),
+];
 
 fn detail_row<'a>(pane: &ContactsPane, d: &'a ContactDetail, client: &str) -> Row<'a> {
     let kind = Kind::from_api(&d.kind).label();
@@ -109,48 +161,85 @@ fn detail_row<'a>(pane: &ContactsPane, d: &'a ContactDetail, client: &str) -> Ro
     }
     let primary = if d.is_primary_for(client) {
         Span::styled("★ yes", Style::new().fg(Color::Green))
-    } else if pane.making_primary.as_ref().is_some_and(|(u, _)| *u == d.uuid) {
+    } else if pane
+        .making_primary
+        .as_ref()
+        .is_some_and(|(u, _)| *u == d.uuid)
+    {
         Span::styled("…", Style::new().fg(Color::Yellow))
     } else {
         Span::raw("")
     };
-    let others: Vec<String> = d.accounts.iter().filter(|a| a.uuid != client).map(Account::display_name).collect();
+    let others: Vec<String> = d
+        .accounts
+        .iter()
+        .filter(|a| a.uuid != client)
+        .map(Account::display_name)
+        .collect();
     Row::new(vec![
         Cell::from(kind),
         Cell::from(Line::from(label)),
         Cell::from(d.display_value().to_string()),
         Cell::from(primary),
-        Cell::from(Span::styled(others.join(", "), Style::new().fg(Color::Cyan))),
+        Cell::from(Span::styled(
+            others.join(", "),
+            Style::new().fg(Color::Cyan),
+        )),
     ])
 }
 
 fn draw_details(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
-    let client_uuid = pane.client.as_ref().map(|c| c.uuid.clone()).unwrap_or_default();
-    let name = pane.client.as_ref().map(Account::display_name).unwrap_or_default();
-    let title = format!(" {name} — contact details{}", edge_note(&pane.details.edge, pane.details.items.len(), None));
-    frame.render_widget(Paragraph::new(Span::styled(title, Style::new().bold())), header);
+    let client_uuid = pane
+        .client
+        .as_ref()
+        .map(|c| c.uuid.clone())
+        .unwrap_or_default();
+    let name = pane
+        .client
+        .as_ref()
+        .map(Account::display_name)
+        .unwrap_or_default();
+    let title = format!(
+        " {name} — contact details{}",
+        edge_note(&pane.details.edge, pane.details.items.len(), None)
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(title, Style::new().bold())),
+        header,
+    );
     if body.height == 0 {
         return;
     }
-    let [thead, rows_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+    let [thead, rows_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
     frame.render_widget(
-        Table::new(Vec::<Row>::new(), DETAIL_WIDTHS)
-            .header(Row::new(["Type", "Label", "Value", "Primary", "Also owned by"]).style(Style::new().bold().underlined())),
+        Table::new(Vec::<Row>::new(), DETAIL_WIDTHS).header(
+            Row::new(["Type", "Label", "Value", "Primary", "Also owned by"])
+                .style(Style::new().bold().underlined()),
+        ),
         thead,
     );
     let items = &pane.details.items;
     let rows_of = |range: std::ops::Range<usize>| -> Vec<Row> {
-        items[range].iter().map(|d| detail_row(pane, d, &client_uuid)).collect()
+        items[range]
+            .iter()
+            .map(|d| detail_row(pane, d, &client_uuid))
+            .collect()
     };
     match &pane.form {
         None => {
             if items.is_empty() && pane.details.is_complete() {
-                widgets::hint(" No emails or phone numbers yet: a adds one.", rows_area, frame.buffer_mut());
+                widgets::hint(
+                    " No emails or phone numbers yet: a adds one.",
+                    rows_area,
+                    frame.buffer_mut(),
+                );
             } else {
                 let table = Table::new(rows_of(0..items.len()), DETAIL_WIDTHS)
                     .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
-                let mut st =
-                    TableState::default().with_selected(Some(pane.detail_nav.selected)).with_offset(pane.detail_nav.offset);
+                let mut st = TableState::default()
+                    .with_selected(Some(pane.detail_nav.selected))
+                    .with_offset(pane.detail_nav.offset);
                 frame.render_stateful_widget(table, rows_area, &mut st);
             }
         }
@@ -163,16 +252,45 @@ fn draw_details(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, fra
                 .unwrap_or(items.len());
             let fh = form_height(form);
             let h = rows_area.height as usize;
-            let start = pane.detail_nav.offset.min(at).max((at + fh).saturating_sub(h)).min(at);
+            let start = pane
+                .detail_nav
+                .offset
+                .min(at)
+                .max((at + fh).saturating_sub(h))
+                .min(at);
             let above = (at - start).min(h) as u16;
             let table = Table::new(rows_of(start..at), DETAIL_WIDTHS);
-            frame.render_widget(table, Rect { height: above, ..rows_area });
-            let form_area = Rect { y: rows_area.y + above, height: rows_area.height - above, ..rows_area };
+            frame.render_widget(
+                table,
+                Rect {
+                    height: above,
+                    ..rows_area
+                },
+            );
+            let form_area = Rect {
+                y: rows_area.y + above,
+                height: rows_area.height - above,
+                ..rows_area
+            };
             let fh = (fh as u16).min(form_area.height);
-            draw_form(form, Rect { height: fh, ..form_area }, frame);
-            let below = Rect { y: form_area.y + fh, height: form_area.height - fh, ..form_area };
+            draw_form(
+                form,
+                Rect {
+                    height: fh,
+                    ..form_area
+                },
+                frame,
+            );
+            let below = Rect {
+                y: form_area.y + fh,
+                height: form_area.height - fh,
+                ..form_area
+            };
             let after = (at + 1).min(items.len());
-            frame.render_widget(Table::new(rows_of(after..items.len()), DETAIL_WIDTHS), below);
+            frame.render_widget(
+                Table::new(rows_of(after..items.len()), DETAIL_WIDTHS),
+                below,
+            );
             if let Phase::Conflict { theirs } = &form.phase {
                 draw_conflict(form, theirs, body, frame);
             }
@@ -180,24 +298,42 @@ fn draw_details(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, fra
     }
     let hint = match &pane.form {
         Some(f) => match &f.phase {
-            Phase::Editing => hint_line(" Tab/Shift-Tab field · ←/→ Space tick · Enter/Ctrl-S save · Esc leave"),
-            Phase::ConfirmDiscard => ask_line(" Discard your changes? y/Esc discards, any other key keeps editing. "),
-            Phase::Checking { .. } => hint_line(" Checking the server copy before saving… (Esc stops waiting)"),
+            Phase::Editing => {
+                hint_line(" Tab/Shift-Tab field · ←/→ Space tick · Enter/Ctrl-S save · Esc leave")
+            }
+            Phase::ConfirmDiscard => {
+                ask_line(" Discard your changes? y/Esc discards, any other key keeps editing. ")
+            }
+            Phase::Checking { .. } => {
+                hint_line(" Checking the server copy before saving… (Esc stops waiting)")
+            }
             Phase::Saving { .. } => hint_line(" Saving… (Esc stops waiting)"),
-            Phase::Conflict { .. } => ask_line(" Changed on the server: m keeps yours, t keeps theirs, Esc goes back "),
+            Phase::Conflict { .. } => {
+                ask_line(" Changed on the server: m keeps yours, t keeps theirs, Esc goes back ")
+            }
         },
-        None if pane.choosing_kind => ask_line(" Add which? e email · p phone · any other key cancels "),
-        None => hint_line(" e/Enter edit · a add · p make primary · R refresh · Esc clients · ? help"),
+        None if pane.choosing_kind => {
+            ask_line(" Add which? e email · p phone · any other key cancels ")
+        }
+        None => {
+            hint_line(" e/Enter edit · a add · p make primary · R refresh · Esc clients · ? help")
+        }
     };
     frame.render_widget(Paragraph::new(hint), footer);
 }
 
 /// Rows the form needs: borders, type, four fields, and one per message.
 pub fn form_height(f: &Form) -> usize {
-    let errors = [&f.label.error, &f.value.error, &f.owners_error, &f.primary_error, &f.general_error]
-        .iter()
-        .filter(|e| e.is_some())
-        .count();
+    let errors = [
+        &f.label.error,
+        &f.value.error,
+        &f.owners_error,
+        &f.primary_error,
+        &f.general_error,
+    ]
+    .iter()
+    .filter(|e| e.is_some())
+    .count();
     2 + 1 + 4 + errors
 }
 
@@ -205,9 +341,15 @@ const LABEL_W: u16 = 11;
 
 fn field_label(text: &str, focused: bool) -> Span<'static> {
     if focused {
-        Span::styled(format!("›{text:<w$}", w = LABEL_W as usize - 1), Style::new().fg(Color::Yellow).bold())
+        Span::styled(
+            format!("›{text:<w$}", w = LABEL_W as usize - 1),
+            Style::new().fg(Color::Yellow).bold(),
+        )
     } else {
-        Span::styled(format!(" {text:<w$}", w = LABEL_W as usize - 1), Style::new().fg(Color::Gray))
+        Span::styled(
+            format!(" {text:<w$}", w = LABEL_W as usize - 1),
+            Style::new().fg(Color::Gray),
+        )
     }
 }
 
@@ -228,9 +370,14 @@ fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
     } else {
         format!(" Edit {} · {} ", f.kind.label(), f.label.original)
     };
-    let mut block = Block::bordered().border_style(Style::new().fg(Color::Yellow)).title(Span::styled(title, Style::new().bold()));
+    let mut block = Block::bordered()
+        .border_style(Style::new().fg(Color::Yellow))
+        .title(Span::styled(title, Style::new().bold()));
     if f.changed() {
-        block = block.title_bottom(Span::styled(" unsaved — kept as a draft ", Style::new().fg(Color::Yellow)));
+        block = block.title_bottom(Span::styled(
+            " unsaved — kept as a draft ",
+            Style::new().fg(Color::Yellow),
+        ));
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -240,30 +387,53 @@ fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
         if *y >= bottom {
             return None;
         }
-        let r = Rect { y: *y, height: 1, ..inner };
+        let r = Rect {
+            y: *y,
+            height: 1,
+            ..inner
+        };
         frame.render_widget(Paragraph::new(content), r);
         *y += 1;
         Some(r)
     };
     let editing = f.phase == Phase::Editing;
     line(
-        Line::from(vec![field_label("Type", false), Span::styled(format!("{} (cannot change)", f.kind.label()), Style::new().fg(Color::DarkGray))]),
+        Line::from(vec![
+            field_label("Type", false),
+            Span::styled(
+                format!("{} (cannot change)", f.kind.label()),
+                Style::new().fg(Color::DarkGray),
+            ),
+        ]),
         frame,
         &mut y,
     );
-    for (name, ed, focus) in [("Label", &f.label, Focus::Label), ("Value", &f.value, Focus::Value)] {
+    for (name, ed, focus) in [
+        ("Label", &f.label, Focus::Label),
+        ("Value", &f.value, Focus::Value),
+    ] {
         let focused = f.focus == focus && editing;
         if let Some(r) = line(Line::from(field_label(name, focused)), frame, &mut y) {
-            let field = Rect { x: r.x + LABEL_W, width: r.width.saturating_sub(LABEL_W), ..r };
+            let field = Rect {
+                x: r.x + LABEL_W,
+                width: r.width.saturating_sub(LABEL_W),
+                ..r
+            };
             draw_editor(ed, focused, field, frame);
         }
         if let Some(e) = &ed.error {
             line(error_line(e), frame, &mut y);
         }
     }
-    for (name, list, focus, err) in
-        [("Owners", &f.owners, Focus::Owners, &f.owners_error), ("Primary for", &f.primaries, Focus::Primary, &f.primary_error)]
-    {
+    for (name, list, focus, err) in [
+        ("Owners", &f.owners, Focus::Owners, &f.owners_error),
+        (
+            "Primary for",
+            &f.primaries,
+            Focus::Primary,
+            &f.primary_error,
+        ),
+    ] {
         let focused = f.focus == focus && editing;
         let mut spans = vec![field_label(name, focused)];
         for (i, (uuid, name)) in f.accounts.iter().enumerate() {
@@ -275,7 +445,10 @@ fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
             if focused && i == f.cursor {
                 style = style.add_modifier(Modifier::REVERSED);
             }
-            spans.push(Span::styled(format!("[{}] {name}", if ticked { "x" } else { " " }), style));
+            spans.push(Span::styled(
+                format!("[{}] {name}", if ticked { "x" } else { " " }),
+                style,
+            ));
             spans.push(Span::raw("  "));
         }
         line(Line::from(spans), frame, &mut y);
@@ -284,7 +457,11 @@ fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
         }
     }
     if let Some(e) = &f.general_error {
-        line(Line::from(Span::styled(format!(" ⚠ {e}"), Style::new().fg(Color::Red))), frame, &mut y);
+        line(
+            Line::from(Span::styled(format!(" ⚠ {e}"), Style::new().fg(Color::Red))),
+            frame,
+            &mut y,
+        );
     }
 }
 
@@ -295,7 +472,10 @@ fn draw_editor(ed: &InlineEditor, focused: bool, area: Rect, frame: &mut Frame) 
     if focused {
         frame.render_widget(&ed.textarea, area);
     } else {
-        frame.render_widget(Paragraph::new(ed.text()).style(Style::new().fg(Color::White)), area);
+        frame.render_widget(
+            Paragraph::new(ed.text()).style(Style::new().fg(Color::White)),
+            area,
+        );
     }
 }
 
@@ -307,25 +487,64 @@ fn draw_conflict(f: &Form, theirs: &ContactDetail, area: Rect, frame: &mut Frame
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .border_style(Style::new().fg(Color::Red))
-        .title(Span::styled(" Changed on the server since you opened it ", Style::new().bold()))
+        .title(Span::styled(
+            " Changed on the server since you opened it ",
+            Style::new().bold(),
+        ))
         .title_bottom(" m keep mine · t keep theirs · Esc back ");
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let names = |uuids: &[String]| {
-        if uuids.is_empty() { "—".to_string() } else { uuids.iter().map(|u| f.name_of(u)).collect::<Vec<_>>().join(", ") }
+        if uuids.is_empty() {
+            "—".to_string()
+        } else {
+            uuids
+                .iter()
+                .map(|u| f.name_of(u))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
     };
     let mine = f.fields();
     let t_owners: Vec<String> = theirs.accounts.iter().map(|a| a.uuid.clone()).collect();
-    let t_primary: Vec<String> = theirs.primary_accounts.iter().map(|a| a.uuid.clone()).collect();
+    let t_primary: Vec<String> = theirs
+        .primary_accounts
+        .iter()
+        .map(|a| a.uuid.clone())
+        .collect();
     let rows = vec![
         Row::new(vec!["Label".to_string(), mine.label, theirs.name.clone()]),
-        Row::new(vec!["Value".to_string(), mine.value, theirs.display_value().to_string()]),
-        Row::new(vec!["Owners".to_string(), names(&mine.owners), names(&t_owners)]),
-        Row::new(vec!["Primary for".to_string(), names(&mine.primaries), names(&t_primary)]),
+        Row::new(vec![
+            "Value".to_string(),
+            mine.value,
+            theirs.display_value().to_string(),
+        ]),
+        Row::new(vec![
+            "Owners".to_string(),
+            names(&mine.owners),
+            names(&t_owners),
+        ]),
+        Row::new(vec![
+            "Primary for".to_string(),
+            names(&mine.primaries),
+            names(&t_primary),
+        ]),
     ];
-    let table = Table::new(rows, [Constraint::Length(12), Constraint::Fill(1), Constraint::Fill(1)]).header(
-        Row::new(vec!["".to_string(), "Yours".to_string(), format!("Theirs ({})", theirs.updated_at)])
-            .style(Style::new().bold().underlined()),
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(12),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(
+        Row::new(vec![
+            "".to_string(),
+            "Yours".to_string(),
+            format!("Theirs ({})", theirs.updated_at),
+        ])
+        .style(Style::new().bold().underlined()),
     );
     frame.render_widget(table, inner);
 }

@@ -1,10 +1,10 @@
 //! Conversations pane drawing.
-use ratatui::layout::Rect;
 use ratatui::Frame;
+use ratatui::layout::Rect;
 
 use super::widgets;
-use crate::app::conversations::ConversationsPane;
 use crate::app::Core;
+use crate::app::conversations::ConversationsPane;
 
 pub fn draw(_pane: &ConversationsPane, _core: &Core, area: Rect, frame: &mut Frame) {
     widgets::hint(" loading…", area, frame.buffer_mut());

@@ -1,23 +1,32 @@
 //! Mailboxes pane drawing.
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
-use ratatui::Frame;
 
 use super::widgets;
-use crate::app::mailboxes::{describe_state, MailboxesPane, StateTone};
 use crate::app::Core;
+use crate::app::mailboxes::{MailboxesPane, StateTone, describe_state};
 
 pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
-    let [header, table_area, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let [header, table_area, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     let title = match (&pane.error, pane.loading.is_some()) {
         (_, true) if pane.rows.is_empty() => " Mailboxes — loading…".to_string(),
-        (Some(e), _) if pane.rows.is_empty() => format!(" Mailboxes — could not load: {e} (R retries)"),
+        (Some(e), _) if pane.rows.is_empty() => {
+            format!(" Mailboxes — could not load: {e} (R retries)")
+        }
         _ => format!(" Mailboxes ({})", pane.rows.len()),
     };
-    frame.render_widget(Paragraph::new(Span::styled(title, Style::new().bold())), header);
+    frame.render_widget(
+        Paragraph::new(Span::styled(title, Style::new().bold())),
+        header,
+    );
 
     let rows: Vec<Row> = pane
         .rows
@@ -32,14 +41,21 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
                 StateTone::Muted => Color::DarkGray,
             };
             let (name, saving) = pane.shown_name(row);
-            let name = if saving { format!("{name} (saving…)") } else { name };
+            let name = if saving {
+                format!("{name} (saving…)")
+            } else {
+                name
+            };
             let enabled = match row.pending_enabled {
                 Some((true, _)) => Span::styled("enabling…", Style::new().fg(Color::Yellow)),
                 Some((false, _)) => Span::styled("disabling…", Style::new().fg(Color::Yellow)),
                 None if m.is_enabled() => Span::styled("yes", Style::new().fg(Color::Green)),
                 None => Span::styled("no", Style::new().fg(Color::DarkGray)),
             };
-            let count = m.messages_count.map(|c| c.to_string()).unwrap_or_else(|| "—".into());
+            let count = m
+                .messages_count
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "—".into());
             Row::new(vec![
                 Cell::from(name),
                 Cell::from(m.email.clone()),
@@ -59,9 +75,14 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
         Constraint::Length(8),
     ];
     let table = Table::new(rows, widths)
-        .header(Row::new(["Name", "Address", "Type", "State", "Enabled", "Messages"]).style(Style::new().bold().underlined()))
+        .header(
+            Row::new(["Name", "Address", "Type", "State", "Enabled", "Messages"])
+                .style(Style::new().bold().underlined()),
+        )
         .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
-    let mut st = TableState::default().with_selected(Some(pane.nav.selected)).with_offset(pane.nav.offset);
+    let mut st = TableState::default()
+        .with_selected(Some(pane.nav.selected))
+        .with_offset(pane.nav.offset);
     frame.render_stateful_widget(table, table_area, &mut st);
 
     if let Some(r) = pane.rename.as_ref().filter(|r| r.open) {
@@ -69,21 +90,35 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
         let row_y = table_area.y + 1 + pane.nav.selected.saturating_sub(pane.nav.offset) as u16;
         if row_y < table_area.bottom() {
             let w = (table_area.width * 2 / 5).max(10).min(table_area.width);
-            let ed = Rect { x: table_area.x, y: row_y, width: w, height: 2.min(table_area.bottom() - row_y) };
+            let ed = Rect {
+                x: table_area.x,
+                y: row_y,
+                width: w,
+                height: 2.min(table_area.bottom() - row_y),
+            };
             widgets::inline_editor(&r.editor, ed, frame);
         }
     }
 
     let hint = if let Some(uuid) = &pane.confirm_disable {
-        let name = pane.rows.iter().find(|r| &r.mailbox.uuid == uuid).map(|r| r.mailbox.name.as_str()).unwrap_or("");
+        let name = pane
+            .rows
+            .iter()
+            .find(|r| &r.mailbox.uuid == uuid)
+            .map(|r| r.mailbox.name.as_str())
+            .unwrap_or("");
         Line::from(Span::styled(
-            format!(" Disable {name}? It stops syncing new mail. y/Enter disables, any other key keeps it. "),
+            format!(
+                " Disable {name}? It stops syncing new mail. y/Enter disables, any other key keeps it. "
+            ),
             Style::new().fg(Color::Black).bg(Color::Yellow),
         ))
     } else if pane.rename.as_ref().is_some_and(|r| r.open) {
-        Line::from(" Enter save · Esc cancel · Ctrl-A/E/W/U, Alt-B/F, Ctrl-Z undo").fg(Color::DarkGray)
+        Line::from(" Enter save · Esc cancel · Ctrl-A/E/W/U, Alt-B/F, Ctrl-Z undo")
+            .fg(Color::DarkGray)
     } else {
-        Line::from(" Space enable/disable · r rename · Enter open mail · R refresh · ? help").fg(Color::DarkGray)
+        Line::from(" Space enable/disable · r rename · Enter open mail · R refresh · ? help")
+            .fg(Color::DarkGray)
     };
     frame.render_widget(Paragraph::new(hint), footer);
     let _ = core;

@@ -5,8 +5,8 @@ pub mod mail;
 pub mod mailboxes;
 pub mod widgets;
 
-use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
 
 use crate::app::{State, Tab};
 
@@ -15,8 +15,12 @@ pub fn draw(state: &State, frame: &mut Frame) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let [tabs, body, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let [tabs, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     widgets::tab_bar(state, tabs, frame.buffer_mut());
     draw_pane(state, body, frame);
     widgets::status_bar(&state.core, status, frame.buffer_mut());
@@ -24,7 +28,12 @@ pub fn draw(state: &State, frame: &mut Frame) {
         widgets::login_picker(picker, area, frame.buffer_mut());
     }
     if state.help {
-        widgets::help(state.tab.title(), &state.help_lines(), area, frame.buffer_mut());
+        widgets::help(
+            state.tab.title(),
+            &state.help_lines(),
+            area,
+            frame.buffer_mut(),
+        );
     }
 }
 

@@ -1,10 +1,12 @@
 //! Shared widgets: tab bar, status bar, help overlay, inline editor, popups.
+use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, StatefulWidget, Widget, Wrap};
-use ratatui::Frame;
+use ratatui::widgets::{
+    Block, Borders, Clear, List, ListItem, ListState, Paragraph, StatefulWidget, Widget, Wrap,
+};
 
 use crate::app::editor::InlineEditor;
 use crate::app::{Core, Level, LoginPicker, State, Tab};
@@ -12,7 +14,10 @@ use crate::app::{Core, Level, LoginPicker, State, Tab};
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
 pub fn tab_bar(state: &State, area: Rect, buf: &mut Buffer) {
-    let mut spans = vec![Span::styled(" plannr ", Style::new().bold().fg(Color::Cyan))];
+    let mut spans = vec![Span::styled(
+        " plannr ",
+        Style::new().bold().fg(Color::Cyan),
+    )];
     for (i, t) in Tab::ALL.iter().enumerate() {
         let label = format!(" {} {} ", i + 1, t.title());
         let style = if *t == state.tab {
@@ -29,7 +34,11 @@ pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     if core.in_flight() > 0 {
         spans.push(Span::styled(
-            format!(" {} {} ", SPINNER[core.spinner % SPINNER.len()], core.in_flight()),
+            format!(
+                " {} {} ",
+                SPINNER[core.spinner % SPINNER.len()],
+                core.in_flight()
+            ),
             Style::new().fg(Color::Yellow),
         ));
     }
@@ -41,43 +50,83 @@ pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
             };
             spans.push(Span::styled(format!(" {} ", s.text), style));
         }
-        None => spans.push(Span::styled(" ? help · q quit ", Style::new().fg(Color::DarkGray))),
+        None => spans.push(Span::styled(
+            " ? help · q quit ",
+            Style::new().fg(Color::DarkGray),
+        )),
     }
     let left = Line::from(spans);
-    let account = if core.account_label.is_empty() { "choosing account…".to_string() } else { core.account_label.clone() };
+    let account = if core.account_label.is_empty() {
+        "choosing account…".to_string()
+    } else {
+        core.account_label.clone()
+    };
     let right_w = (account.chars().count() as u16 + 2).min(area.width / 3);
-    let left_area = Rect { width: area.width.saturating_sub(right_w), ..area };
-    let right_area = Rect { x: area.x + left_area.width, width: area.width - left_area.width, ..area };
-    Paragraph::new(left).style(Style::new().bg(Color::Rgb(30, 30, 30))).render(left_area, buf);
-    Paragraph::new(Line::from(Span::styled(format!(" {account} "), Style::new().fg(Color::Cyan))))
+    let left_area = Rect {
+        width: area.width.saturating_sub(right_w),
+        ..area
+    };
+    let right_area = Rect {
+        x: area.x + left_area.width,
+        width: area.width - left_area.width,
+        ..area
+    };
+    Paragraph::new(left)
         .style(Style::new().bg(Color::Rgb(30, 30, 30)))
-        .right_aligned()
-        .render(right_area, buf);
+        .render(left_area, buf);
+    Paragraph::new(Line::from(Span::styled(
+        format!(" {account} "),
+        Style::new().fg(Color::Cyan),
+    )))
+    .style(Style::new().bg(Color::Rgb(30, 30, 30)))
+    .right_aligned()
+    .render(right_area, buf);
 }
 
 /// A rectangle of at most `w`×`h` centred in `area` (never larger than `area`).
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
 pub fn help(title: &str, lines: &[(&str, &str)], area: Rect, buf: &mut Buffer) {
-    let key_w = lines.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    let key_w = lines
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
     let text: Vec<Line> = lines
         .iter()
         .map(|(k, d)| {
             Line::from(vec![
-                Span::styled(format!(" {k:<key_w$} "), Style::new().fg(Color::Yellow).bold()),
+                Span::styled(
+                    format!(" {k:<key_w$} "),
+                    Style::new().fg(Color::Yellow).bold(),
+                ),
                 Span::raw(format!(" {d}")),
             ])
         })
         .collect();
-    let width = lines.iter().map(|(_, d)| key_w + d.chars().count() + 5).max().unwrap_or(20) as u16 + 2;
+    let width = lines
+        .iter()
+        .map(|(_, d)| key_w + d.chars().count() + 5)
+        .max()
+        .unwrap_or(20) as u16
+        + 2;
     let rect = centered(area, width.max(30), text.len() as u16 + 2);
     Clear.render(rect, buf);
     Paragraph::new(text)
-        .block(Block::bordered().title(format!(" Keys: {title} ")).title_bottom(" any key closes "))
+        .block(
+            Block::bordered()
+                .title(format!(" Keys: {title} "))
+                .title_bottom(" any key closes "),
+        )
         .wrap(Wrap { trim: false })
         .render(rect, buf);
 }
@@ -85,11 +134,21 @@ pub fn help(title: &str, lines: &[(&str, &str)], area: Rect, buf: &mut Buffer) {
 pub fn login_picker(p: &LoginPicker, area: Rect, buf: &mut Buffer) {
     let rect = centered(area, 70, p.choices.len() as u16 + 4);
     Clear.render(rect, buf);
-    let items: Vec<ListItem> = p.choices.iter().map(|(_, label)| ListItem::new(label.as_str())).collect();
-    let mut st = ListState::default().with_selected(Some(p.nav.selected)).with_offset(p.nav.offset);
+    let items: Vec<ListItem> = p
+        .choices
+        .iter()
+        .map(|(_, label)| ListItem::new(label.as_str()))
+        .collect();
+    let mut st = ListState::default()
+        .with_selected(Some(p.nav.selected))
+        .with_offset(p.nav.offset);
     StatefulWidget::render(
         List::new(items)
-            .block(Block::bordered().title(" Act as which account? ").title_bottom(" Enter choose · q quit "))
+            .block(
+                Block::bordered()
+                    .title(" Act as which account? ")
+                    .title_bottom(" Enter choose · q quit "),
+            )
             .highlight_style(Style::new().add_modifier(Modifier::REVERSED)),
         rect,
         buf,
@@ -107,19 +166,35 @@ pub fn inline_editor(editor: &InlineEditor, area: Rect, frame: &mut Frame) {
     frame.render_widget(&editor.textarea, field);
     if let Some(err) = &editor.error {
         if area.height > 1 {
-            let msg = Rect { y: area.y + 1, height: 1, ..area };
+            let msg = Rect {
+                y: area.y + 1,
+                height: 1,
+                ..area
+            };
             frame.render_widget(Clear, msg);
-            frame.render_widget(Paragraph::new(Span::styled(format!("⚠ {err}"), Style::new().fg(Color::Red))), msg);
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    format!("⚠ {err}"),
+                    Style::new().fg(Color::Red),
+                )),
+                msg,
+            );
         }
     }
 }
 
 /// A one-line hint/footer in dim text.
 pub fn hint(text: &str, area: Rect, buf: &mut Buffer) {
-    Paragraph::new(Span::styled(text.to_string(), Style::new().fg(Color::DarkGray))).render(area, buf);
+    Paragraph::new(Span::styled(
+        text.to_string(),
+        Style::new().fg(Color::DarkGray),
+    ))
+    .render(area, buf);
 }
 
 /// A bordered block titled for a pane.
 pub fn pane_block(title: String) -> Block<'static> {
-    Block::new().borders(Borders::TOP).title(Span::styled(title, Style::new().bold()))
+    Block::new()
+        .borders(Borders::TOP)
+        .title(Span::styled(title, Style::new().bold()))
 }

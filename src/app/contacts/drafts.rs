@@ -105,7 +105,10 @@ fn create_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
     }
     #[cfg(not(unix))]
     {
@@ -166,7 +169,10 @@ pub fn load_all(dir: &Path) -> (Vec<Draft>, Vec<String>) {
         if name.starts_with('.') || !name.ends_with(".json") {
             continue;
         }
-        match std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|s| Draft::from_json(&s)) {
+        match std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|s| Draft::from_json(&s))
+        {
             Ok(d) if file_name(&d.key) == name => drafts.push(d),
             Ok(_) => problems.push(format!("{name}: its key does not match its file name")),
             Err(e) => problems.push(format!("{name}: {e}")),
@@ -180,7 +186,10 @@ pub fn load_all(dir: &Path) -> (Vec<Draft>, Vec<String>) {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DraftEvent {
     /// The drafts found at start.
-    Loaded { drafts: Vec<Draft>, problems: Vec<String> },
+    Loaded {
+        drafts: Vec<Draft>,
+        problems: Vec<String>,
+    },
     /// A write or delete failed: the draft is only in memory.
     Failed { key: String, message: String },
 }
@@ -203,9 +212,16 @@ mod tests {
                 owners: vec!["c1".into(), "c2".into()],
                 primaries: vec!["c2".into()],
             },
-            base: Some(Fields { label: "Mobile".into(), value: "+447700900000".into(), ..Fields::default() }),
+            base: Some(Fields {
+                label: "Mobile".into(),
+                value: "+447700900000".into(),
+                ..Fields::default()
+            }),
             base_updated_at: "2025-07-17T16:23:26+01:00".into(),
-            accounts: vec![("c1".into(), "Gareth Thompson".into()), ("c2".into(), "Jo Thompson".into())],
+            accounts: vec![
+                ("c1".into(), "Gareth Thompson".into()),
+                ("c2".into(), "Jo Thompson".into()),
+            ],
         }
     }
 
@@ -227,14 +243,23 @@ mod tests {
         let (drafts, problems) = load_all(&dir);
         assert_eq!(drafts, vec![a2.clone(), b.clone()]);
         assert_eq!(problems.len(), 1, "{problems:?}");
-        let names: Vec<String> =
-            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
         assert!(!names.iter().any(|n| n.contains("tmp")), "{names:?}");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.join(file_name(&a.key))).unwrap().permissions().mode();
-            assert_eq!(mode & 0o077, 0, "drafts hold personal data: private to the user");
+            let mode = std::fs::metadata(dir.join(file_name(&a.key)))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(
+                mode & 0o077,
+                0,
+                "drafts hold personal data: private to the user"
+            );
         }
         delete(&dir, &a.key).unwrap();
         delete(&dir, &a.key).unwrap(); // already gone is fine

@@ -4,8 +4,8 @@
 //! conflict check, PUT/POST, 422 — is driven by the pane; this is the state and its keys.
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::drafts::{key_for_detail, key_for_new, Draft, Fields, DRAFT_VERSION};
-use super::validate::{build_body, value_for_editing, FieldErrors, Kind};
+use super::drafts::{DRAFT_VERSION, Draft, Fields, key_for_detail, key_for_new};
+use super::validate::{FieldErrors, Kind, build_body, value_for_editing};
 use crate::api::models::{ContactDetail, ContactDetailWrite};
 use crate::app::editor::{EditorEvent, InlineEditor};
 
@@ -22,7 +22,11 @@ impl Focus {
     fn step(self, forward: bool) -> Focus {
         let i = Focus::ORDER.iter().position(|f| *f == self).unwrap_or(0);
         let n = Focus::ORDER.len();
-        Focus::ORDER[if forward { (i + 1) % n } else { (i + n - 1) % n }]
+        Focus::ORDER[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }]
     }
 }
 
@@ -33,11 +37,17 @@ pub enum Phase {
     /// Esc with changes: y/Esc discards, anything else goes back to editing.
     ConfirmDiscard,
     /// Re-fetching the record to see whether someone else changed it (request id).
-    Checking { id: u64 },
+    Checking {
+        id: u64,
+    },
     /// The server's copy moved since the form opened: keep mine (m) or theirs (t)?
-    Conflict { theirs: Box<ContactDetail> },
+    Conflict {
+        theirs: Box<ContactDetail>,
+    },
     /// The PUT/POST is in flight.
-    Saving { id: u64 },
+    Saving {
+        id: u64,
+    },
 }
 
 /// What a key asks the pane to do.
@@ -86,7 +96,12 @@ pub struct Form {
     pub phase: Phase,
 }
 
-fn offered(client_uuid: &str, client_name: &str, others: &[(String, String)], must: &[&[String]]) -> Vec<(String, String)> {
+fn offered(
+    client_uuid: &str,
+    client_name: &str,
+    others: &[(String, String)],
+    must: &[&[String]],
+) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = vec![(client_uuid.to_string(), client_name.to_string())];
     for (u, n) in others {
         if !out.iter().any(|(o, _)| o == u) {
@@ -104,17 +119,35 @@ fn offered(client_uuid: &str, client_name: &str, others: &[(String, String)], mu
 
 impl Form {
     /// Edit an existing detail. `others`: accounts linked to this client's details.
-    pub fn edit(client_uuid: &str, client_name: &str, d: &ContactDetail, others: &[(String, String)]) -> Form {
+    pub fn edit(
+        client_uuid: &str,
+        client_name: &str,
+        d: &ContactDetail,
+        others: &[(String, String)],
+    ) -> Form {
         let initial = Fields {
             label: d.name.clone(),
             value: value_for_editing(d),
             owners: d.accounts.iter().map(|a| a.uuid.clone()).collect(),
             primaries: d.primary_accounts.iter().map(|a| a.uuid.clone()).collect(),
         };
-        let mut names: Vec<(String, String)> = d.accounts.iter().map(|a| (a.uuid.clone(), a.display_name())).collect();
-        names.extend(d.primary_accounts.iter().map(|a| (a.uuid.clone(), a.display_name())));
+        let mut names: Vec<(String, String)> = d
+            .accounts
+            .iter()
+            .map(|a| (a.uuid.clone(), a.display_name()))
+            .collect();
+        names.extend(
+            d.primary_accounts
+                .iter()
+                .map(|a| (a.uuid.clone(), a.display_name())),
+        );
         names.extend_from_slice(others);
-        let accounts = offered(client_uuid, client_name, &names, &[&initial.owners, &initial.primaries]);
+        let accounts = offered(
+            client_uuid,
+            client_name,
+            &names,
+            &[&initial.owners, &initial.primaries],
+        );
         Form::build(
             key_for_detail(&d.uuid),
             client_uuid,
@@ -129,8 +162,16 @@ impl Form {
     }
 
     /// A new detail of `kind`, owned by the client.
-    pub fn new_detail(client_uuid: &str, client_name: &str, kind: Kind, others: &[(String, String)]) -> Form {
-        let initial = Fields { owners: vec![client_uuid.to_string()], ..Fields::default() };
+    pub fn new_detail(
+        client_uuid: &str,
+        client_name: &str,
+        kind: Kind,
+        others: &[(String, String)],
+    ) -> Form {
+        let initial = Fields {
+            owners: vec![client_uuid.to_string()],
+            ..Fields::default()
+        };
         let accounts = offered(client_uuid, client_name, others, &[]);
         Form::build(
             key_for_new(client_uuid),
@@ -147,8 +188,16 @@ impl Form {
 
     /// Reopen a saved draft exactly as it was typed.
     pub fn from_draft(d: &Draft) -> Form {
-        let initial = d.base.clone().unwrap_or_else(|| Fields { owners: vec![d.client_uuid.clone()], ..Fields::default() });
-        let accounts = offered(&d.client_uuid, &d.client_name, &d.accounts, &[&d.fields.owners, &d.fields.primaries]);
+        let initial = d.base.clone().unwrap_or_else(|| Fields {
+            owners: vec![d.client_uuid.clone()],
+            ..Fields::default()
+        });
+        let accounts = offered(
+            &d.client_uuid,
+            &d.client_name,
+            &d.accounts,
+            &[&d.fields.owners, &d.fields.primaries],
+        );
         Form::build(
             d.key.clone(),
             &d.client_uuid,
@@ -201,13 +250,19 @@ impl Form {
     }
 
     pub fn fields(&self) -> Fields {
-        Fields { label: self.label.text(), value: self.value.text(), owners: self.owners.clone(), primaries: self.primaries.clone() }
+        Fields {
+            label: self.label.text(),
+            value: self.value.text(),
+            owners: self.owners.clone(),
+            primaries: self.primaries.clone(),
+        }
     }
 
     /// Whether anything differs from how the form opened (owner order does not count).
     pub fn changed(&self) -> bool {
         let f = self.fields();
-        let same_set = |a: &[String], b: &[String]| a.len() == b.len() && a.iter().all(|x| b.contains(x));
+        let same_set =
+            |a: &[String], b: &[String]| a.len() == b.len() && a.iter().all(|x| b.contains(x));
         f.label != self.initial.label
             || f.value != self.initial.value
             || !same_set(&f.owners, &self.initial.owners)
@@ -234,7 +289,11 @@ impl Form {
     }
 
     pub fn name_of(&self, uuid: &str) -> String {
-        self.accounts.iter().find(|(u, _)| u == uuid).map(|(_, n)| n.clone()).unwrap_or_else(|| uuid.to_string())
+        self.accounts
+            .iter()
+            .find(|(u, _)| u == uuid)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| uuid.to_string())
     }
 
     /// Show problems under their fields (clearing the old ones).
@@ -259,7 +318,14 @@ impl Form {
 
     /// Validate and build the body; problems go under their fields.
     pub fn validate(&mut self) -> Option<ContactDetailWrite> {
-        match build_body(self.kind, self.is_new(), &self.label.text(), &self.value.text(), &self.owners, &self.primaries) {
+        match build_body(
+            self.kind,
+            self.is_new(),
+            &self.label.text(),
+            &self.value.text(),
+            &self.owners,
+            &self.primaries,
+        ) {
             Ok(b) => {
                 self.show_errors(&FieldErrors::default());
                 Some(b)
@@ -283,7 +349,11 @@ impl Form {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match &self.phase {
             Phase::Checking { .. } | Phase::Saving { .. } => {
-                return if key.code == KeyCode::Esc { FormOutcome::StopWaiting } else { FormOutcome::Continue };
+                return if key.code == KeyCode::Esc {
+                    FormOutcome::StopWaiting
+                } else {
+                    FormOutcome::Continue
+                };
             }
             Phase::Conflict { theirs } => {
                 return match key.code {
@@ -294,7 +364,9 @@ impl Form {
                             FormOutcome::Continue
                         }
                     },
-                    KeyCode::Char('t') | KeyCode::Char('T') => FormOutcome::KeepTheirs(theirs.clone()),
+                    KeyCode::Char('t') | KeyCode::Char('T') => {
+                        FormOutcome::KeepTheirs(theirs.clone())
+                    }
                     KeyCode::Esc => {
                         self.phase = Phase::Editing;
                         FormOutcome::Continue
@@ -305,7 +377,10 @@ impl Form {
             Phase::ConfirmDiscard => {
                 self.phase = Phase::Editing;
                 self.general_error = None;
-                if matches!(key.code, KeyCode::Esc | KeyCode::Char('y') | KeyCode::Char('Y')) {
+                if matches!(
+                    key.code,
+                    KeyCode::Esc | KeyCode::Char('y') | KeyCode::Char('Y')
+                ) {
                     return FormOutcome::Close { discard: true };
                 }
                 return FormOutcome::Continue;
@@ -336,7 +411,11 @@ impl Form {
         }
         match self.focus {
             Focus::Label | Focus::Value => {
-                let ed = if self.focus == Focus::Label { &mut self.label } else { &mut self.value };
+                let ed = if self.focus == Focus::Label {
+                    &mut self.label
+                } else {
+                    &mut self.value
+                };
                 let before = ed.text();
                 match ed.on_key(key) {
                     EditorEvent::Submit => self.submit(),
@@ -373,7 +452,8 @@ impl Form {
                         FormOutcome::Continue
                     }
                     KeyCode::Char(' ') | KeyCode::Char('x') => {
-                        let Some((uuid, _)) = self.accounts.get(self.cursor.min(n - 1)).cloned() else {
+                        let Some((uuid, _)) = self.accounts.get(self.cursor.min(n - 1)).cloned()
+                        else {
                             return FormOutcome::Continue;
                         };
                         if self.focus == Focus::Owners {
@@ -419,7 +499,11 @@ mod tests {
         }
     }
     fn acc(u: &str, n: &str) -> Account {
-        Account { uuid: u.into(), name: n.into(), ..Account::default() }
+        Account {
+            uuid: u.into(),
+            name: n.into(),
+            ..Account::default()
+        }
     }
     pub fn phone() -> ContactDetail {
         ContactDetail {
@@ -427,7 +511,10 @@ mod tests {
             kind: "phone_number".into(),
             name: "Mobile".into(),
             value: "+447700900123".into(),
-            phone_number_meta: Some(PhoneMeta { country: "GB".into(), formatted: "07700 900123".into() }),
+            phone_number_meta: Some(PhoneMeta {
+                country: "GB".into(),
+                formatted: "07700 900123".into(),
+            }),
             accounts: vec![acc("c1", "Gareth"), acc("c2", "Jo")],
             primary_accounts: vec![acc("c2", "Jo")],
             updated_at: "t1".into(),
@@ -443,7 +530,9 @@ mod tests {
         assert_eq!(f.on_key(k(KeyCode::Char('W'))), FormOutcome::Edited);
         type_str(&mut f, "ork");
         assert!(f.changed());
-        let FormOutcome::Save(body) = f.on_key(ctrl('s')) else { panic!("expected save") };
+        let FormOutcome::Save(body) = f.on_key(ctrl('s')) else {
+            panic!("expected save")
+        };
         assert_eq!(body.name, "Work");
         assert_eq!(body.account_uuids, vec!["c1".to_string(), "c2".to_string()]);
         assert_eq!(body.primary_account_uuids, vec!["c2".to_string()]);
@@ -453,7 +542,10 @@ mod tests {
     #[test]
     fn fields_tab_and_multiselect() {
         let mut f = Form::edit("c1", "Gareth", &phone(), &[("c3".into(), "Sam".into())]);
-        assert_eq!(f.accounts.iter().map(|a| a.0.as_str()).collect::<Vec<_>>(), ["c1", "c2", "c3"]);
+        assert_eq!(
+            f.accounts.iter().map(|a| a.0.as_str()).collect::<Vec<_>>(),
+            ["c1", "c2", "c3"]
+        );
         f.on_key(k(KeyCode::Tab));
         assert_eq!(f.focus, Focus::Value);
         f.on_key(k(KeyCode::Tab));
@@ -475,7 +567,9 @@ mod tests {
         assert_eq!(f.focus, Focus::Primary, "Shift-Tab wraps");
         f.on_key(k(KeyCode::Left)); // cursor c2
         f.on_key(k(KeyCode::Char(' '))); // c2 no longer primary
-        let FormOutcome::Save(body) = f.on_key(k(KeyCode::Enter)) else { panic!() };
+        let FormOutcome::Save(body) = f.on_key(k(KeyCode::Enter)) else {
+            panic!()
+        };
         assert_eq!(body.account_uuids, vec!["c3".to_string()]);
         assert!(body.primary_account_uuids.is_empty());
     }
@@ -483,15 +577,24 @@ mod tests {
     #[test]
     fn esc_asks_when_changed_and_unchanged_save_just_closes() {
         let mut f = Form::edit("c1", "Gareth", &phone(), &[]);
-        assert_eq!(f.on_key(k(KeyCode::Enter)), FormOutcome::Close { discard: true });
-        assert_eq!(f.on_key(k(KeyCode::Esc)), FormOutcome::Close { discard: false });
+        assert_eq!(
+            f.on_key(k(KeyCode::Enter)),
+            FormOutcome::Close { discard: true }
+        );
+        assert_eq!(
+            f.on_key(k(KeyCode::Esc)),
+            FormOutcome::Close { discard: false }
+        );
         type_str(&mut f, "!");
         assert_eq!(f.on_key(k(KeyCode::Esc)), FormOutcome::Continue);
         assert_eq!(f.phase, Phase::ConfirmDiscard);
         assert_eq!(f.on_key(k(KeyCode::Char('n'))), FormOutcome::Continue);
         assert_eq!(f.label.text(), "Mobile!");
         f.on_key(k(KeyCode::Esc));
-        assert_eq!(f.on_key(k(KeyCode::Char('y'))), FormOutcome::Close { discard: true });
+        assert_eq!(
+            f.on_key(k(KeyCode::Char('y'))),
+            FormOutcome::Close { discard: true }
+        );
     }
 
     #[test]
@@ -504,9 +607,16 @@ mod tests {
         assert_eq!(f.on_key(k(KeyCode::Esc)), FormOutcome::StopWaiting);
         let mut theirs = phone();
         theirs.updated_at = "t2".into();
-        f.phase = Phase::Conflict { theirs: Box::new(theirs.clone()) };
-        assert!(matches!(f.on_key(k(KeyCode::Char('m'))), FormOutcome::KeepMine(b) if b.name == "Mobile!"));
-        assert_eq!(f.on_key(k(KeyCode::Char('t'))), FormOutcome::KeepTheirs(Box::new(theirs)));
+        f.phase = Phase::Conflict {
+            theirs: Box::new(theirs.clone()),
+        };
+        assert!(
+            matches!(f.on_key(k(KeyCode::Char('m'))), FormOutcome::KeepMine(b) if b.name == "Mobile!")
+        );
+        assert_eq!(
+            f.on_key(k(KeyCode::Char('t'))),
+            FormOutcome::KeepTheirs(Box::new(theirs))
+        );
     }
 
     #[test]

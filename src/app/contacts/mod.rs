@@ -10,13 +10,13 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use self::drafts::{Draft, DraftEvent};
 use self::form::{Form, FormOutcome, Phase};
-use self::validate::{make_primary_body, map_server_errors, Kind};
+use self::validate::{Kind, make_primary_body, map_server_errors};
 use super::editor::{EditorEvent, InlineEditor};
 use super::list::ListNav;
 use super::paged::Paged;
 use super::{Call, Command, Core, Reply, RequestId, Route as AppRoute, Settings, Tab};
-use crate::api::models::{Account, ContactDetail, ContactDetailWrite};
 use crate::api::ApiError;
+use crate::api::models::{Account, ContactDetail, ContactDetailWrite};
 
 /// Contact details asked for per page (a client has a handful; pages chain until the end).
 pub const DETAILS_PER_PAGE: u32 = 100;
@@ -26,31 +26,59 @@ pub enum Route {
     /// A page of the client picker.
     Clients,
     /// A page of one client's contact details.
-    Details { client: String },
+    Details {
+        client: String,
+    },
     /// The re-fetch before a save (conflict check) of the form with this draft key.
-    Check { key: String },
+    Check {
+        key: String,
+    },
     /// The PUT/POST of the form with this draft key.
-    Save { key: String },
+    Save {
+        key: String,
+    },
     /// `p`: fetch the current record, then make the client its primary.
-    PrimaryFetch { uuid: String },
-    Primary { uuid: String },
+    PrimaryFetch {
+        uuid: String,
+    },
+    Primary {
+        uuid: String,
+    },
 }
 
 pub const HELP: &[(&str, &str)] = &[
     ("j/k ↑/↓ PgUp/PgDn g/G", "move"),
-    ("/", "clients: search by name (Enter keeps it, Esc clears it)"),
-    ("Enter", "clients: open the client · details: edit the detail"),
+    (
+        "/",
+        "clients: search by name (Enter keeps it, Esc clears it)",
+    ),
+    (
+        "Enter",
+        "clients: open the client · details: edit the detail",
+    ),
     ("e", "edit the selected detail inline"),
     ("a", "add an email or phone (then e or p)"),
-    ("p", "make the selected detail this client's primary of its type"),
+    (
+        "p",
+        "make the selected detail this client's primary of its type",
+    ),
     ("R", "refresh (retry after a failure)"),
     ("Esc", "back to the client list"),
     ("Form: Tab / Shift-Tab", "next / previous field"),
-    ("Form: ←/→ Space", "owners, primary-for: move, tick / untick"),
-    ("Form: Enter / Ctrl-S", "save (checks the server copy first)"),
+    (
+        "Form: ←/→ Space",
+        "owners, primary-for: move, tick / untick",
+    ),
+    (
+        "Form: Enter / Ctrl-S",
+        "save (checks the server copy first)",
+    ),
     ("Form: Esc", "leave (asks when something changed)"),
     ("Conflict: m / t", "keep mine / keep theirs"),
-    ("Phones", "+44…, 07…, or a country code first: AU +61 2 3456 7890"),
+    (
+        "Phones",
+        "+44…, 07…, or a country code first: AU +61 2 3456 7890",
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -116,7 +144,8 @@ impl ContactsPane {
     }
 
     pub fn on_show(&mut self, core: &mut Core) {
-        if self.clients.loaded == 0 && !self.clients.is_loading() && self.clients.failed().is_none() {
+        if self.clients.loaded == 0 && !self.clients.is_loading() && self.clients.failed().is_none()
+        {
             self.load_clients(core);
         }
     }
@@ -143,7 +172,14 @@ impl ContactsPane {
         if let Some(page) = self.clients.want(needed) {
             let name = Some(self.filter.clone()).filter(|f| !f.trim().is_empty());
             let per_page = self.clients.per_page;
-            let id = core.request(AppRoute::Contacts(Route::Clients), Call::Clients { name, page, per_page });
+            let id = core.request(
+                AppRoute::Contacts(Route::Clients),
+                Call::Clients {
+                    name,
+                    page,
+                    per_page,
+                },
+            );
             self.clients.mark_loading(page, id);
         }
     }
@@ -165,7 +201,8 @@ impl ContactsPane {
 
     /// Clients with a draft waiting (for the ✎ mark in the picker).
     pub fn has_draft_for_client(&self, uuid: &str) -> bool {
-        self.drafts.values().any(|d| d.client_uuid == uuid) || self.form.as_ref().is_some_and(|f| f.client_uuid == uuid)
+        self.drafts.values().any(|d| d.client_uuid == uuid)
+            || self.form.as_ref().is_some_and(|f| f.client_uuid == uuid)
     }
 
     fn on_key_clients(&mut self, key: KeyEvent, core: &mut Core) -> bool {
@@ -199,7 +236,14 @@ impl ContactsPane {
                 if let Some(page) = self.clients.retry() {
                     let name = Some(self.filter.clone()).filter(|f| !f.trim().is_empty());
                     let per_page = self.clients.per_page;
-                    let id = core.request(AppRoute::Contacts(Route::Clients), Call::Clients { name, page, per_page });
+                    let id = core.request(
+                        AppRoute::Contacts(Route::Clients),
+                        Call::Clients {
+                            name,
+                            page,
+                            per_page,
+                        },
+                    );
                     self.clients.mark_loading(page, id);
                 } else {
                     self.clients.reset();
@@ -237,8 +281,14 @@ impl ContactsPane {
         if let Some(page) = self.details.want(usize::MAX) {
             let uuid = c.uuid.clone();
             let id = core.request(
-                AppRoute::Contacts(Route::Details { client: uuid.clone() }),
-                Call::ContactDetails { account_uuids: vec![uuid], page, per_page: DETAILS_PER_PAGE },
+                AppRoute::Contacts(Route::Details {
+                    client: uuid.clone(),
+                }),
+                Call::ContactDetails {
+                    account_uuids: vec![uuid],
+                    page,
+                    per_page: DETAILS_PER_PAGE,
+                },
             );
             self.details.mark_loading(page, id);
         }
@@ -254,7 +304,9 @@ impl ContactsPane {
     }
 
     fn client_ids(&self) -> Option<(String, String)> {
-        self.client.as_ref().map(|c| (c.uuid.clone(), c.display_name()))
+        self.client
+            .as_ref()
+            .map(|c| (c.uuid.clone(), c.display_name()))
     }
 
     /// Accounts linked to this client's details (offered as owners, e.g. a household partner).
@@ -287,8 +339,12 @@ impl ContactsPane {
 
     /// Open the form for the selected detail: from its draft when there is one.
     fn edit_selected(&mut self) {
-        let Some(d) = self.selected_detail().cloned() else { return };
-        let Some((cu, cn)) = self.client_ids() else { return };
+        let Some(d) = self.selected_detail().cloned() else {
+            return;
+        };
+        let Some((cu, cn)) = self.client_ids() else {
+            return;
+        };
         match self.drafts.remove(&drafts::key_for_detail(&d.uuid)) {
             Some(draft) => self.open_form(Form::from_draft(&draft), true),
             None => {
@@ -303,10 +359,19 @@ impl ContactsPane {
         if self.form.is_some() {
             return;
         }
-        let Some((cu, _)) = self.client_ids() else { return };
-        let mine: Vec<String> = self.drafts.values().filter(|d| d.client_uuid == cu).map(|d| d.key.clone()).collect();
+        let Some((cu, _)) = self.client_ids() else {
+            return;
+        };
+        let mine: Vec<String> = self
+            .drafts
+            .values()
+            .filter(|d| d.client_uuid == cu)
+            .map(|d| d.key.clone())
+            .collect();
         let Some(first) = mine.first() else { return };
-        let Some(draft) = self.drafts.remove(first) else { return };
+        let Some(draft) = self.drafts.remove(first) else {
+            return;
+        };
         let what = draft.fields.label.clone();
         self.open_form(Form::from_draft(&draft), true);
         let more = mine.len() - 1;
@@ -337,10 +402,16 @@ impl ContactsPane {
                     }
                     Some(d) => {
                         // One new-detail draft per client: finish or discard it first.
-                        core.info(format!("You have an unsaved new {}: finish or discard it first.", d.kind.label()));
+                        core.info(format!(
+                            "You have an unsaved new {}: finish or discard it first.",
+                            d.kind.label()
+                        ));
                         (Form::from_draft(&d), true)
                     }
-                    None => (Form::new_detail(&cu, &cn, kind, &self.linked_accounts()), false),
+                    None => (
+                        Form::new_detail(&cu, &cn, kind, &self.linked_accounts()),
+                        false,
+                    ),
                 };
                 self.open_form(form, on_disk);
             }
@@ -384,10 +455,17 @@ impl ContactsPane {
     }
 
     fn make_primary(&mut self, core: &mut Core) {
-        let Some(d) = self.selected_detail() else { return };
+        let Some(d) = self.selected_detail() else {
+            return;
+        };
         let Some(client) = &self.client else { return };
         if d.is_primary_for(&client.uuid) {
-            core.info(format!("“{}” is already {}'s primary {}.", d.name, client.display_name(), Kind::from_api(&d.kind).label()));
+            core.info(format!(
+                "“{}” is already {}'s primary {}.",
+                d.name,
+                client.display_name(),
+                Kind::from_api(&d.kind).label()
+            ));
             return;
         }
         if self.making_primary.is_some() {
@@ -395,14 +473,19 @@ impl ContactsPane {
             return;
         }
         let uuid = d.uuid.clone();
-        let id = core.request(AppRoute::Contacts(Route::PrimaryFetch { uuid: uuid.clone() }), Call::ContactDetail { uuid: uuid.clone() });
+        let id = core.request(
+            AppRoute::Contacts(Route::PrimaryFetch { uuid: uuid.clone() }),
+            Call::ContactDetail { uuid: uuid.clone() },
+        );
         self.making_primary = Some((uuid, id));
     }
 
     // ---- the form -----------------------------------------------------------------------
 
     fn on_key_form(&mut self, key: KeyEvent, core: &mut Core) {
-        let Some(form) = self.form.as_mut() else { return };
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
         match form.on_key(key) {
             FormOutcome::Continue => {}
             FormOutcome::Edited => self.draft_seq = core.debounce(Tab::Contacts),
@@ -410,7 +493,10 @@ impl ContactsPane {
                 let key = form.key.clone();
                 self.form = None;
                 if discard && self.form_on_disk {
-                    core.out.push(Command::DeleteDraft { dir: core.settings.drafts_dir.clone(), key });
+                    core.out.push(Command::DeleteDraft {
+                        dir: core.settings.drafts_dir.clone(),
+                        key,
+                    });
                     core.info("Draft discarded.");
                 }
                 self.form_on_disk = false;
@@ -427,10 +513,15 @@ impl ContactsPane {
                 let key = form.key.clone();
                 self.form = None;
                 self.form_on_disk = false;
-                core.out.push(Command::DeleteDraft { dir: core.settings.drafts_dir.clone(), key });
+                core.out.push(Command::DeleteDraft {
+                    dir: core.settings.drafts_dir.clone(),
+                    key,
+                });
                 let label = theirs.name.clone();
                 self.replace_detail(*theirs);
-                core.info(format!("Kept the server's copy of “{label}”; your draft is discarded."));
+                core.info(format!(
+                    "Kept the server's copy of “{label}”; your draft is discarded."
+                ));
             }
             FormOutcome::StopWaiting => {
                 form.phase = Phase::Editing;
@@ -442,10 +533,17 @@ impl ContactsPane {
 
     /// Save: an existing record is re-fetched first to see whether it moved.
     fn start_save(&mut self, body: ContactDetailWrite, core: &mut Core) {
-        let Some(form) = self.form.as_mut() else { return };
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
         match form.detail_uuid.clone() {
             Some(uuid) => {
-                let id = core.request(AppRoute::Contacts(Route::Check { key: form.key.clone() }), Call::ContactDetail { uuid });
+                let id = core.request(
+                    AppRoute::Contacts(Route::Check {
+                        key: form.key.clone(),
+                    }),
+                    Call::ContactDetail { uuid },
+                );
                 form.phase = Phase::Checking { id };
             }
             None => self.send_save(body, core),
@@ -453,8 +551,12 @@ impl ContactsPane {
     }
 
     fn send_save(&mut self, body: ContactDetailWrite, core: &mut Core) {
-        let Some(form) = self.form.as_mut() else { return };
-        let route = AppRoute::Contacts(Route::Save { key: form.key.clone() });
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        let route = AppRoute::Contacts(Route::Save {
+            key: form.key.clone(),
+        });
         let call = match form.detail_uuid.clone() {
             Some(uuid) => Call::UpdateContactDetail { uuid, body },
             None => Call::CreateContactDetail { body },
@@ -466,7 +568,9 @@ impl ContactsPane {
 
     /// Write the open form's draft now (if it has changes or already a file).
     fn write_draft(&mut self, core: &mut Core) {
-        let Some(form) = self.form.as_ref() else { return };
+        let Some(form) = self.form.as_ref() else {
+            return;
+        };
         if !form.changed() && !self.form_on_disk {
             return;
         }
@@ -515,7 +619,10 @@ impl ContactsPane {
                         clients.join(", ")
                     ));
                 } else if !problems.is_empty() {
-                    core.error(format!("Some contact drafts could not be read: {}", problems.join("; ")));
+                    core.error(format!(
+                        "Some contact drafts could not be read: {}",
+                        problems.join("; ")
+                    ));
                 }
                 if self.view == View::Details && self.details.is_complete() {
                     self.reopen_drafts(core);
@@ -561,20 +668,29 @@ impl ContactsPane {
         }
     }
 
-    pub fn on_result(&mut self, route: Route, id: RequestId, result: Result<Reply, ApiError>, core: &mut Core) {
+    pub fn on_result(
+        &mut self,
+        route: Route,
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+        core: &mut Core,
+    ) {
         match route {
             Route::Clients => match result {
                 Ok(Reply::Clients(page)) => {
                     if self.clients.on_loaded(id, page) {
                         self.error = None;
-                        self.client_nav.clamp(self.clients.items.len(), Self::rows_visible(core));
+                        self.client_nav
+                            .clamp(self.clients.items.len(), Self::rows_visible(core));
                         self.load_clients(core);
                     }
                 }
                 Ok(_) => {}
                 Err(e) => {
                     if self.clients.on_failed(id, e.to_string()) {
-                        core.error(format!("Could not load clients: {e}. Press R to try again."));
+                        core.error(format!(
+                            "Could not load clients: {e}. Press R to try again."
+                        ));
                     }
                 }
             },
@@ -585,7 +701,8 @@ impl ContactsPane {
                 match result {
                     Ok(Reply::ContactDetails(page)) => {
                         if self.details.on_loaded(id, page) {
-                            self.detail_nav.clamp(self.details.items.len(), Self::rows_visible(core));
+                            self.detail_nav
+                                .clamp(self.details.items.len(), Self::rows_visible(core));
                             if self.details.is_complete() {
                                 self.reopen_drafts(core);
                             } else {
@@ -596,7 +713,9 @@ impl ContactsPane {
                     Ok(_) => {}
                     Err(e) => {
                         if self.details.on_failed(id, e.to_string()) {
-                            core.error(format!("Could not load contact details: {e}. Press R to try again."));
+                            core.error(format!(
+                                "Could not load contact details: {e}. Press R to try again."
+                            ));
                         }
                     }
                 }
@@ -604,17 +723,28 @@ impl ContactsPane {
             Route::Check { key } => self.on_check(key, id, result, core),
             Route::Save { key } => self.on_saved(key, id, result, core),
             Route::PrimaryFetch { uuid } => {
-                if self.making_primary.as_ref().is_none_or(|(u, i)| *u != uuid || *i != id) {
+                if self
+                    .making_primary
+                    .as_ref()
+                    .is_none_or(|(u, i)| *u != uuid || *i != id)
+                {
                     return;
                 }
                 self.making_primary = None;
-                let client = self.client.as_ref().map(|c| c.uuid.clone()).unwrap_or_default();
+                let client = self
+                    .client
+                    .as_ref()
+                    .map(|c| c.uuid.clone())
+                    .unwrap_or_default();
                 match result {
                     Ok(Reply::ContactDetail(Some(d))) if !client.is_empty() => {
                         let body = make_primary_body(&d, &client);
                         let id = core.request(
                             AppRoute::Contacts(Route::Primary { uuid: uuid.clone() }),
-                            Call::UpdateContactDetail { uuid: uuid.clone(), body },
+                            Call::UpdateContactDetail {
+                                uuid: uuid.clone(),
+                                body,
+                            },
                         );
                         self.making_primary = Some((uuid, id));
                     }
@@ -623,29 +753,51 @@ impl ContactsPane {
                         self.reload_details(core);
                     }
                     Ok(_) => {}
-                    Err(e) => core.error(format!("Could not make it primary: {e}. Nothing changed.")),
+                    Err(e) => {
+                        core.error(format!("Could not make it primary: {e}. Nothing changed."))
+                    }
                 }
             }
             Route::Primary { uuid } => {
-                if self.making_primary.as_ref().is_none_or(|(u, i)| *u != uuid || *i != id) {
+                if self
+                    .making_primary
+                    .as_ref()
+                    .is_none_or(|(u, i)| *u != uuid || *i != id)
+                {
                     return;
                 }
                 self.making_primary = None;
                 match result {
                     Ok(Reply::ContactDetail(Some(d))) => {
-                        core.info(format!("“{}” is now the primary {}.", d.name, Kind::from_api(&d.kind).label()));
+                        core.info(format!(
+                            "“{}” is now the primary {}.",
+                            d.name,
+                            Kind::from_api(&d.kind).label()
+                        ));
                         // Other details of the same type stopped being primary: show the server's view.
                         self.reload_details(core);
                     }
                     Ok(_) => {}
-                    Err(e) => core.error(format!("Could not make it primary: {e}. Nothing changed.")),
+                    Err(e) => {
+                        core.error(format!("Could not make it primary: {e}. Nothing changed."))
+                    }
                 }
             }
         }
     }
 
-    fn on_check(&mut self, key: String, id: RequestId, result: Result<Reply, ApiError>, core: &mut Core) {
-        let Some(form) = self.form.as_mut().filter(|f| f.key == key && f.phase == Phase::Checking { id }) else {
+    fn on_check(
+        &mut self,
+        key: String,
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+        core: &mut Core,
+    ) {
+        let Some(form) = self
+            .form
+            .as_mut()
+            .filter(|f| f.key == key && f.phase == Phase::Checking { id })
+        else {
             return;
         };
         match result {
@@ -663,7 +815,8 @@ impl ContactsPane {
             }
             Ok(Reply::ContactDetail(None)) => {
                 form.phase = Phase::Editing;
-                form.general_error = Some("This detail was deleted on the server. Esc discards your draft.".into());
+                form.general_error =
+                    Some("This detail was deleted on the server. Esc discards your draft.".into());
                 self.write_draft(core);
                 core.error("This detail no longer exists on the server; your text is kept.");
             }
@@ -677,11 +830,25 @@ impl ContactsPane {
         }
     }
 
-    fn on_saved(&mut self, key: String, id: RequestId, result: Result<Reply, ApiError>, core: &mut Core) {
-        let Some(form) = self.form.as_mut().filter(|f| f.key == key && f.phase == Phase::Saving { id }) else {
+    fn on_saved(
+        &mut self,
+        key: String,
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+        core: &mut Core,
+    ) {
+        let Some(form) = self
+            .form
+            .as_mut()
+            .filter(|f| f.key == key && f.phase == Phase::Saving { id })
+        else {
             // Not waited for any more (the user stopped waiting). Still show what the server has.
             if let Ok(Reply::ContactDetail(Some(d))) = result {
-                if self.client.as_ref().is_some_and(|c| d.accounts.iter().any(|a| a.uuid == c.uuid)) {
+                if self
+                    .client
+                    .as_ref()
+                    .is_some_and(|c| d.accounts.iter().any(|a| a.uuid == c.uuid))
+                {
                     self.replace_detail(*d);
                 }
             }
@@ -692,8 +859,15 @@ impl ContactsPane {
                 let created = form.is_new();
                 self.form = None;
                 self.form_on_disk = false;
-                core.out.push(Command::DeleteDraft { dir: core.settings.drafts_dir.clone(), key });
-                core.info(format!("{} “{}”.", if created { "Added" } else { "Saved" }, d.name));
+                core.out.push(Command::DeleteDraft {
+                    dir: core.settings.drafts_dir.clone(),
+                    key,
+                });
+                core.info(format!(
+                    "{} “{}”.",
+                    if created { "Added" } else { "Saved" },
+                    d.name
+                ));
                 let primaries_changed = !d.primary_accounts.is_empty();
                 self.replace_detail(*d);
                 if primaries_changed {
@@ -713,7 +887,9 @@ impl ContactsPane {
                 form.phase = Phase::Editing;
                 form.general_error = Some(format!("Not saved: {e}. Ctrl-S tries again."));
                 self.write_draft(core);
-                core.error(format!("Could not save ({e}). Your text is kept as a draft; Ctrl-S tries again."));
+                core.error(format!(
+                    "Could not save ({e}). Your text is kept as a draft; Ctrl-S tries again."
+                ));
             }
         }
     }

@@ -21,7 +21,11 @@ pub enum Kind {
 impl Kind {
     /// From the API's `type` (anything not `email` is treated as a phone, the only other value).
     pub fn from_api(s: &str) -> Kind {
-        if s == "email" { Kind::Email } else { Kind::Phone }
+        if s == "email" {
+            Kind::Email
+        } else {
+            Kind::Phone
+        }
     }
     pub fn api(self) -> &'static str {
         match self {
@@ -52,7 +56,16 @@ impl FieldErrors {
         *self == FieldErrors::default()
     }
     pub fn count(&self) -> usize {
-        [&self.label, &self.value, &self.owners, &self.primary, &self.general].iter().filter(|e| e.is_some()).count()
+        [
+            &self.label,
+            &self.value,
+            &self.owners,
+            &self.primary,
+            &self.general,
+        ]
+        .iter()
+        .filter(|e| e.is_some())
+        .count()
     }
 }
 
@@ -63,7 +76,9 @@ pub fn validate_label(text: &str) -> Result<String, String> {
     }
     let n = t.chars().count();
     if n > MAX_NAME {
-        return Err(format!("The label is {n} characters; the most Plannr accepts is {MAX_NAME}."));
+        return Err(format!(
+            "The label is {n} characters; the most Plannr accepts is {MAX_NAME}."
+        ));
     }
     Ok(t.to_string())
 }
@@ -75,18 +90,33 @@ pub fn validate_email(text: &str) -> Result<String, String> {
     if t.is_empty() {
         return Err("The email address cannot be blank.".into());
     }
-    let bad = || Err(format!("“{t}” is not an email address (expected name@example.com)."));
+    let bad = || {
+        Err(format!(
+            "“{t}” is not an email address (expected name@example.com)."
+        ))
+    };
     if t.chars().count() > 254 || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return bad();
     }
-    let Some((local, domain)) = t.rsplit_once('@') else { return bad() };
-    if local.is_empty() || local.contains('@') || local.len() > 64 || local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+    let Some((local, domain)) = t.rsplit_once('@') else {
+        return bad();
+    };
+    if local.is_empty()
+        || local.contains('@')
+        || local.len() > 64
+        || local.starts_with('.')
+        || local.ends_with('.')
+        || local.contains("..")
+    {
         return bad();
     }
     let labels: Vec<&str> = domain.split('.').collect();
     if labels.len() < 2
         || labels.iter().any(|l| {
-            l.is_empty() || l.starts_with('-') || l.ends_with('-') || !l.chars().all(|c| c.is_alphanumeric() || c == '-')
+            l.is_empty()
+                || l.starts_with('-')
+                || l.ends_with('-')
+                || !l.chars().all(|c| c.is_alphanumeric() || c == '-')
         })
     {
         return bad();
@@ -101,7 +131,10 @@ fn digits(s: &str) -> String {
 /// Only digits, spaces, `-`, `.`, `(`, `)` and one leading `+`.
 fn phone_chars_ok(s: &str) -> bool {
     let body = s.strip_prefix('+').unwrap_or(s);
-    !body.is_empty() && body.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
+    !body.is_empty()
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
 }
 
 /// Parse a typed phone number into what the API takes (see the module notes).
@@ -116,16 +149,23 @@ pub fn parse_phone(text: &str) -> Result<ContactValue, String> {
             let country = cc.to_ascii_uppercase();
             let number = rest.trim();
             if !phone_chars_ok(number) {
-                return Err(format!("“{number}” is not a phone number (digits, spaces and a leading + only)."));
+                return Err(format!(
+                    "“{number}” is not a phone number (digits, spaces and a leading + only)."
+                ));
             }
             let n = digits(number).len();
             if !(5..=15).contains(&n) {
-                return Err(format!("A phone number has 5 to 15 digits; “{number}” has {n}."));
+                return Err(format!(
+                    "A phone number has 5 to 15 digits; “{number}” has {n}."
+                ));
             }
             if country == "GB" {
                 return parse_uk(number);
             }
-            return Ok(ContactValue::Intl { country, number: number.to_string() });
+            return Ok(ContactValue::Intl {
+                country,
+                number: number.to_string(),
+            });
         }
     }
     if !phone_chars_ok(t) {
@@ -144,7 +184,10 @@ fn parse_uk(t: &str) -> Result<ContactValue, String> {
             if (9..=10).contains(&rest.len()) {
                 return Ok(ContactValue::Text(t.to_string()));
             }
-            return Err(format!("A UK number has 9 or 10 digits after +44; “{t}” has {}.", rest.len()));
+            return Err(format!(
+                "A UK number has 9 or 10 digits after +44; “{t}” has {}.",
+                rest.len()
+            ));
         }
         return Err(format!(
             "“{t}” is not a UK number. For another country put its code first, e.g. AU {t} (the server assumes UK otherwise)."
@@ -153,7 +196,9 @@ fn parse_uk(t: &str) -> Result<ContactValue, String> {
     if d.starts_with('0') && (10..=11).contains(&d.len()) {
         return Ok(ContactValue::Text(t.to_string()));
     }
-    Err(format!("“{t}” is not a UK number (07… or 01…/02…, 10 or 11 digits), nor international (+44…)."))
+    Err(format!(
+        "“{t}” is not a UK number (07… or 01…/02…, 10 or 11 digits), nor international (+44…)."
+    ))
 }
 
 pub fn validate_value(kind: Kind, text: &str) -> Result<ContactValue, String> {
@@ -167,7 +212,9 @@ pub fn validate_value(kind: Kind, text: &str) -> Result<ContactValue, String> {
 /// country code in front, so saving it unchanged sends the same number back.
 pub fn value_for_editing(d: &ContactDetail) -> String {
     match &d.phone_number_meta {
-        Some(m) if !d.is_email() && m.country.len() == 2 && !m.country.eq_ignore_ascii_case("GB") => {
+        Some(m)
+            if !d.is_email() && m.country.len() == 2 && !m.country.eq_ignore_ascii_case("GB") =>
+        {
             format!("{} {}", m.country.to_ascii_uppercase(), d.value)
         }
         _ => d.value.clone(),
@@ -185,7 +232,9 @@ pub fn build_body(
 ) -> Result<ContactDetailWrite, FieldErrors> {
     let mut errs = FieldErrors::default();
     let name = validate_label(label).map_err(|e| errs.label = Some(e)).ok();
-    let value = validate_value(kind, value).map_err(|e| errs.value = Some(e)).ok();
+    let value = validate_value(kind, value)
+        .map_err(|e| errs.value = Some(e))
+        .ok();
     if owners.is_empty() {
         errs.owners = Some("Choose at least one owner (Space ticks one).".into());
     }
@@ -269,7 +318,11 @@ pub fn map_server_errors(errors: &BTreeMap<String, Vec<String>>, message: &str) 
         }
     }
     if out.is_empty() {
-        out.general = Some(if message.trim().is_empty() { "Plannr refused the change.".into() } else { message.to_string() });
+        out.general = Some(if message.trim().is_empty() {
+            "Plannr refused the change.".into()
+        } else {
+            message.to_string()
+        });
     }
     out
 }
@@ -288,15 +341,36 @@ mod tests {
         assert_eq!(validate_label("  Work "), Ok("Work".into()));
         assert!(validate_label(" \t ").unwrap_err().contains("blank"));
         assert!(validate_label(&"é".repeat(255)).is_ok());
-        assert!(validate_label(&"x".repeat(256)).unwrap_err().contains("256"));
+        assert!(
+            validate_label(&"x".repeat(256))
+                .unwrap_err()
+                .contains("256")
+        );
     }
 
     #[test]
     fn emails() {
-        for ok in ["a@b.co", "gareth@codepotato.co.uk", "first.last+tag@sub.example.org", " a@b.io "] {
+        for ok in [
+            "a@b.co",
+            "gareth@codepotato.co.uk",
+            "first.last+tag@sub.example.org",
+            " a@b.io ",
+        ] {
             assert!(validate_email(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "plain", "@b.com", "a@", "a@b", "a b@c.com", "a@b..com", "a@@b.com", "a@-b.com", ".a@b.com", "a..b@c.com"] {
+        for bad in [
+            "",
+            "plain",
+            "@b.com",
+            "a@",
+            "a@b",
+            "a b@c.com",
+            "a@b..com",
+            "a@@b.com",
+            "a@-b.com",
+            ".a@b.com",
+            "a..b@c.com",
+        ] {
             assert!(validate_email(bad).is_err(), "{bad}");
         }
     }
@@ -306,12 +380,18 @@ mod tests {
         let text = |v: &str| ContactValue::Text(v.into());
         assert_eq!(parse_phone("+44 7700 900123"), Ok(text("+44 7700 900123")));
         assert_eq!(parse_phone("+443330903630"), Ok(text("+443330903630")));
-        assert_eq!(parse_phone("+44 (0)20 7946 0018"), Ok(text("+44 (0)20 7946 0018")));
+        assert_eq!(
+            parse_phone("+44 (0)20 7946 0018"),
+            Ok(text("+44 (0)20 7946 0018"))
+        );
         assert_eq!(parse_phone("07700 900123"), Ok(text("07700 900123")));
         assert_eq!(parse_phone("0333 090 3630"), Ok(text("0333 090 3630")));
         assert_eq!(
             parse_phone("au +61 2 3456 7890"),
-            Ok(ContactValue::Intl { country: "AU".into(), number: "+61 2 3456 7890".into() })
+            Ok(ContactValue::Intl {
+                country: "AU".into(),
+                number: "+61 2 3456 7890".into()
+            })
         );
         assert_eq!(parse_phone("GB 07700 900123"), Ok(text("07700 900123")));
         let e = parse_phone("+61 2 3456 7890").unwrap_err();
@@ -329,7 +409,15 @@ mod tests {
     fn body_preserves_owners_and_primaries() {
         let owners = s(&["c1", "c2", "c1"]);
         let primaries = s(&["c2"]);
-        let b = build_body(Kind::Phone, false, " Home ", "07700 900123", &owners, &primaries).unwrap();
+        let b = build_body(
+            Kind::Phone,
+            false,
+            " Home ",
+            "07700 900123",
+            &owners,
+            &primaries,
+        )
+        .unwrap();
         assert_eq!(b.kind, None);
         assert_eq!(b.name, "Home");
         assert_eq!(b.account_uuids, s(&["c1", "c2"]));
@@ -343,29 +431,56 @@ mod tests {
         let json = serde_json::to_value(&c).unwrap();
         assert_eq!(json["type"], "email");
         assert_eq!(json["primary_account_uuids"], serde_json::json!([]));
-        let intl = build_body(Kind::Phone, false, "Sydney", "AU +61 2 3456 7890", &s(&["c1"]), &[]).unwrap();
-        assert_eq!(serde_json::to_value(&intl).unwrap()["value"], serde_json::json!({"country":"AU","number":"+61 2 3456 7890"}));
+        let intl = build_body(
+            Kind::Phone,
+            false,
+            "Sydney",
+            "AU +61 2 3456 7890",
+            &s(&["c1"]),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            serde_json::to_value(&intl).unwrap()["value"],
+            serde_json::json!({"country":"AU","number":"+61 2 3456 7890"})
+        );
     }
 
     #[test]
     fn body_errors_per_field() {
         let e = build_body(Kind::Email, false, "", "nope", &[], &s(&["c9"])).unwrap_err();
-        assert!(e.label.is_some() && e.value.is_some() && e.owners.is_some() && e.primary.is_some());
+        assert!(
+            e.label.is_some() && e.value.is_some() && e.owners.is_some() && e.primary.is_some()
+        );
         assert_eq!(e.count(), 4);
-        let e = build_body(Kind::Email, false, "Work", "a@b.com", &s(&["c1"]), &s(&["c2"])).unwrap_err();
+        let e = build_body(
+            Kind::Email,
+            false,
+            "Work",
+            "a@b.com",
+            &s(&["c1"]),
+            &s(&["c2"]),
+        )
+        .unwrap_err();
         assert_eq!(e.count(), 1);
         assert!(e.primary.is_some());
     }
 
     #[test]
     fn primary_body_adds_client_keeps_rest() {
-        let acc = |u: &str| Account { uuid: u.into(), ..Account::default() };
+        let acc = |u: &str| Account {
+            uuid: u.into(),
+            ..Account::default()
+        };
         let d = ContactDetail {
             uuid: "d1".into(),
             kind: "phone_number".into(),
             name: "Home".into(),
             value: "+61234567890".into(),
-            phone_number_meta: Some(PhoneMeta { country: "AU".into(), formatted: "02 3456 7890".into() }),
+            phone_number_meta: Some(PhoneMeta {
+                country: "AU".into(),
+                formatted: "02 3456 7890".into(),
+            }),
             accounts: vec![acc("c1"), acc("c2")],
             primary_accounts: vec![acc("c2")],
             ..ContactDetail::default()
@@ -373,7 +488,13 @@ mod tests {
         let b = make_primary_body(&d, "c1");
         assert_eq!(b.account_uuids, s(&["c1", "c2"]));
         assert_eq!(b.primary_account_uuids, s(&["c2", "c1"]));
-        assert_eq!(b.value, ContactValue::Intl { country: "AU".into(), number: "+61234567890".into() });
+        assert_eq!(
+            b.value,
+            ContactValue::Intl {
+                country: "AU".into(),
+                number: "+61234567890".into()
+            }
+        );
         assert_eq!(value_for_editing(&d), "AU +61234567890");
         let b = make_primary_body(&d, "c3");
         assert_eq!(b.account_uuids, s(&["c1", "c2", "c3"]));
@@ -382,10 +503,19 @@ mod tests {
     #[test]
     fn server_errors_land_on_fields() {
         let errors: BTreeMap<String, Vec<String>> = [
-            ("name", vec!["The name may not be greater than 255 characters."]),
+            (
+                "name",
+                vec!["The name may not be greater than 255 characters."],
+            ),
             ("value", vec!["Please enter a valid phone number."]),
-            ("account_uuids.0", vec!["The selected account is not a client."]),
-            ("account_uuids.1", vec!["The selected account is not a client."]),
+            (
+                "account_uuids.0",
+                vec!["The selected account is not a client."],
+            ),
+            (
+                "account_uuids.1",
+                vec!["The selected account is not a client."],
+            ),
             ("primary_account_uuids", vec!["Bad primary."]),
             ("weird", vec!["Something else."]),
         ]
@@ -393,9 +523,19 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
         .collect();
         let f = map_server_errors(&errors, "The name may not…");
-        assert_eq!(f.label.as_deref(), Some("The name may not be greater than 255 characters."));
-        assert_eq!(f.value.as_deref(), Some("Please enter a valid phone number."));
-        assert_eq!(f.owners.as_deref(), Some("The selected account is not a client."), "duplicates merged");
+        assert_eq!(
+            f.label.as_deref(),
+            Some("The name may not be greater than 255 characters.")
+        );
+        assert_eq!(
+            f.value.as_deref(),
+            Some("Please enter a valid phone number.")
+        );
+        assert_eq!(
+            f.owners.as_deref(),
+            Some("The selected account is not a client."),
+            "duplicates merged"
+        );
         assert_eq!(f.primary.as_deref(), Some("Bad primary."));
         assert_eq!(f.general.as_deref(), Some("Something else."));
         let f = map_server_errors(&BTreeMap::new(), "Nope.");

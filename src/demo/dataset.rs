@@ -1,0 +1,1354 @@
+//! Deterministic, seeded dataset for the demo server.
+//!
+//! Small, mutable things (accounts, mailboxes, contact details, conversations) are stored as
+//! structs. Email messages and conversation messages are *virtual*: a thread stores only its
+//! length, time base and owner, and each message is rendered on demand from `(seed, thread, index)`.
+//! Message uuids encode `(thread, index)` in their last group and are verified by recomputing
+//! them, so lookups need no index and the 10,000-message thread costs a few bytes.
+
+use serde_json::{Value, json};
+use std::sync::OnceLock;
+
+/// Placeholder spliced into serialised JSON as a lone surrogate escape (`\ud800`), which
+/// serde_json refuses to produce. See `routes::finish_json`.
+pub(crate) const LONE_SURROGATE_MARKER: &str = "@@DEMO_LONE_SURROGATE@@";
+
+/// Fixed "now" of the dataset: 2025-06-30T17:00:00Z.
+pub(crate) const BASE_TS: i64 = 1_751_302_800;
+
+pub const HUGE_THREAD_LEN: u32 = 10_000;
+pub const BIG_THREAD_LEN: u32 = 1_500;
+pub const MEDIUM_THREAD_LEN: u32 = 50;
+
+// ---------------------------------------------------------------- hashing / ids
+
+pub(crate) fn mix(mut x: u64) -> u64 {
+    // splitmix64 finaliser
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+pub(crate) fn mix4(seed: u64, tag: u64, a: u64, b: u64) -> u64 {
+    mix(mix(mix(seed ^ tag.wrapping_mul(0x1000_0000_01B3)) ^ a) ^ b.rotate_left(17))
+}
+
+fn uuid_from(h1: u64, h2: u64) -> String {
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
+        (h1 >> 32) as u32,
+        (h1 >> 16) as u16,
+        h1 & 0xfff,
+        8 + (h2 >> 62),
+        (h2 >> 32) & 0xfff,
+        h2 & 0xffff_ffff_ffff
+    )
+}
+
+/// A uuid whose first three groups are hashed and whose last group carries `payload` (48 bits).
+fn coded_uuid(seed: u64, tag: u64, payload: u64) -> String {
+    let h = mix4(seed, tag, payload, 7);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
+        (h >> 32) as u32,
+        (h >> 16) as u16,
+        h & 0xfff,
+        8 + ((h >> 12) & 3),
+        (h >> 20) & 0xfff,
+        payload & 0xffff_ffff_ffff
+    )
+}
+
+fn decode_payload(seed: u64, tag: u64, uuid: &str) -> Option<u64> {
+    if uuid.len() != 36 {
+        return None;
+    }
+    let payload = u64::from_str_radix(uuid.get(24..)?, 16).ok()?;
+    (coded_uuid(seed, tag, payload) == uuid).then_some(payload)
+}
+
+const TAG_MSG: u64 = 0x4d53;
+const TAG_ATT: u64 = 0x4154;
+const TAG_CMSG: u64 = 0x434d;
+const TAG_CFILE: u64 = 0x4346;
+
+pub(crate) fn ts(secs: i64) -> String {
+    let dt =
+        time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
+        dt.year(),
+        dt.month() as u8,
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second()
+    )
+}
+
+// ---------------------------------------------------------------- model
+
+#[derive(Clone, Debug)]
+pub(crate) struct Firm {
+    pub uuid: String,
+    pub name: String,
+    pub slug: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Account {
+    pub uuid: String,
+    pub kind: &'static str,
+    pub role: &'static str,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub firm: usize,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Account {
+    pub fn name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Mailbox {
+    pub uuid: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub email: String,
+    pub state: &'static str,
+    pub enabled: bool,
+    pub owner: usize,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct PhoneMeta {
+    pub country: String,
+    pub formatted: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ContactDetail {
+    pub uuid: String,
+    pub kind: &'static str,
+    pub name: String,
+    pub value: String,
+    pub meta: Option<PhoneMeta>,
+    pub accounts: Vec<String>,
+    pub primaries: Vec<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Hostile {
+    Corpus(usize),
+    HugeHtml,
+    NestedHtml,
+    LoneSurrogate,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Thread {
+    pub client: usize,
+    pub mailbox: usize,
+    pub subject: String,
+    pub len: u32,
+    pub start: i64,
+    pub step: i64,
+    pub hostile: Option<Hostile>,
+    /// Messages with index >= this appear in the client's email list.
+    pub listed_from: u32,
+}
+
+impl Thread {
+    pub fn msg_ts(&self, i: u32) -> i64 {
+        self.start + self.step * i as i64
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Tag {
+    pub uuid: String,
+    pub name: String,
+    pub colour: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Conversation {
+    pub uuid: String,
+    pub name: String,
+    pub participants: Vec<usize>,
+    pub is_admin: bool,
+    pub pinned: bool,
+    pub archived: bool,
+    pub tags: Vec<usize>,
+    pub messages: u32,
+    pub hostile: bool,
+    pub start: i64,
+    pub step: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Conversation {
+    pub fn msg_ts(&self, i: u32) -> i64 {
+        self.start + self.step * i as i64
+    }
+    pub fn latest_ts(&self) -> i64 {
+        if self.messages == 0 {
+            self.created_at
+        } else {
+            self.msg_ts(self.messages - 1)
+        }
+    }
+}
+
+pub(crate) struct Dataset {
+    pub seed: u64,
+    pub user_uuid: String,
+    pub firms: Vec<Firm>,
+    /// 0 = the caller's employee account; then other employees; then clients; last = the
+    /// caller's client account in another firm.
+    pub accounts: Vec<Account>,
+    pub me: usize,
+    pub client_login: usize,
+    pub employees: Vec<usize>,
+    pub clients: Vec<usize>,
+    pub hostile_client: usize,
+    pub mailboxes: Vec<Mailbox>,
+    pub details: Vec<ContactDetail>,
+    pub threads: Vec<Thread>,
+    pub tags: Vec<Tag>,
+    pub conversations: Vec<Conversation>,
+    pub login_uuids: [String; 2],
+}
+
+// ---------------------------------------------------------------- word lists
+
+const FIRST: &[&str] = &[
+    "Oliver",
+    "Amelia",
+    "George",
+    "Isla",
+    "Harry",
+    "Priya",
+    "Jack",
+    "Mia",
+    "Charlie",
+    "Grace",
+    "Thomas",
+    "Emily",
+    "James",
+    "Siobhan",
+    "William",
+    "Olivia",
+    "Henry",
+    "Lucy",
+    "Arthur",
+    "Freya",
+    "Rajesh",
+    "Eilidh",
+    "Callum",
+    "Cerys",
+    "Rhys",
+    "Margaret",
+    "David",
+    "Susan",
+    "Kwame",
+    "Agnieszka",
+];
+const LAST: &[&str] = &[
+    "Thompson",
+    "Patel",
+    "Hughes",
+    "Campbell",
+    "Evans",
+    "Wright",
+    "Robinson",
+    "Walker",
+    "Khan",
+    "O'Brien",
+    "MacDonald",
+    "Davies",
+    "Clarke",
+    "Bennett",
+    "Fletcher",
+    "Holloway",
+    "Ashworth",
+    "Pemberton",
+    "Whitfield",
+    "Okafor",
+    "Nowak",
+    "Jenkins",
+    "Harrington",
+    "Lloyd",
+    "Sinclair",
+];
+const DOMAINS: &[&str] = &[
+    "gmail.com",
+    "outlook.com",
+    "btinternet.com",
+    "yahoo.co.uk",
+    "hotmail.co.uk",
+    "icloud.com",
+    "sky.com",
+    "virginmedia.com",
+];
+const SUBJECTS: &[&str] = &[
+    "Annual review – booking a date",
+    "ISA allowance for 2025/26",
+    "Pension transfer paperwork",
+    "SIPP drawdown options",
+    "Inheritance tax planning",
+    "Protection review: life cover and critical illness",
+    "Remortgage options before your fix ends",
+    "Portfolio valuation Q2",
+    "Letter of Authority – signed copy",
+    "Junior ISA top-up",
+    "Attitude to risk questionnaire",
+    "Suitability report for your review",
+    "Updated fee agreement",
+    "Capital gains on the share sale",
+    "Onboarding: ID documents",
+    "State pension forecast",
+    "Lasting power of attorney",
+    "Workplace pension consolidation",
+    "Bonus sacrifice into pension",
+    "Trust for the grandchildren",
+];
+const FUNDS: &[&str] = &[
+    "Vanguard LifeStrategy 60% Equity",
+    "Fidelity Index World",
+    "L&G Global Technology Index",
+    "Royal London Short Term Money Market",
+    "Baillie Gifford Managed",
+    "iShares UK Gilts All Stocks",
+    "HSBC FTSE All-Share Index",
+];
+const SENTENCES: &[&str] = &[
+    "Thanks for sending the documents over so quickly.",
+    "I have attached the latest valuation for your records.",
+    "Could you confirm whether you would like to use the remainder of this year's ISA allowance?",
+    "Provider charges have come down slightly since our last review.",
+    "The transfer value is guaranteed until the end of next month.",
+    "Please sign page 4 and return it in the prepaid envelope.",
+    "We should revisit your attitude to risk now that retirement is closer.",
+    "HMRC confirmed the tax code change, so your next payslip should be correct.",
+    "I'll call you on Tuesday afternoon to talk it through.",
+    "Nothing needs doing right now, this is just for your information.",
+    "Your protection policy renews on the 1st; premiums are unchanged.",
+    "Let me know if anything in the suitability report is unclear.",
+    "We can move the review to a video call if that is easier.",
+    "The platform will take 5–7 working days to complete the switch.",
+];
+const CHAT: &[&str] = &[
+    "Morning all — can someone pick up the Patel transfer?",
+    "Done, LOA sent to the provider.",
+    "Compliance want the file note before Friday.",
+    "👍 on it",
+    "Client called, happy with the recommendation.",
+    "Reminder: team meeting moved to 2pm.",
+    "Has anyone chased Aviva on the valuation?",
+    "Uploaded the signed fee agreement.",
+    "Can we book the annual review for next week?",
+    "Paraplanner notes are in the shared folder.",
+    "Thanks!",
+    "I'll review the suitability report this afternoon.",
+    "The platform switch completed this morning.",
+];
+const CONV_NAMES: &[&str] = &[
+    "Annual reviews",
+    "New business pipeline",
+    "Compliance file checks",
+    "Pension transfers",
+    "Protection cases",
+    "Mortgage referrals",
+    "Office admin",
+    "Paraplanning queue",
+    "Client events",
+    "Platform migration",
+    "IHT planning",
+    "Onboarding",
+];
+const TAG_NAMES: &[(&str, &str)] = &[
+    ("Mortgage", "#ef4582"),
+    ("Pension", "#2f80ed"),
+    ("Urgent", "#eb5757"),
+    ("Compliance", "#9b51e0"),
+    ("Protection", "#27ae60"),
+    ("Investments", "#f2994a"),
+];
+
+pub(crate) const HOSTILE_CORPUS: &[(&str, &str)] = &[
+    (
+        "ansi_csi.txt",
+        include_str!("../../assets/hostile/ansi_csi.txt"),
+    ),
+    (
+        "osc_title.txt",
+        include_str!("../../assets/hostile/osc_title.txt"),
+    ),
+    (
+        "osc52_clipboard.txt",
+        include_str!("../../assets/hostile/osc52_clipboard.txt"),
+    ),
+    ("dcs.txt", include_str!("../../assets/hostile/dcs.txt")),
+    (
+        "c1_controls.txt",
+        include_str!("../../assets/hostile/c1_controls.txt"),
+    ),
+    ("bidi.txt", include_str!("../../assets/hostile/bidi.txt")),
+    (
+        "unicode_mix.txt",
+        include_str!("../../assets/hostile/unicode_mix.txt"),
+    ),
+];
+pub(crate) const HOSTILE_NAMES: &str = include_str!("../../assets/hostile/names.txt");
+
+pub(crate) fn hostile_name(i: usize) -> &'static str {
+    let names: Vec<&'static str> = HOSTILE_NAMES.lines().filter(|l| !l.is_empty()).collect();
+    names[i % names.len()]
+}
+
+fn pick<'a>(rng: &mut fastrand::Rng, xs: &'a [&'a str]) -> &'a str {
+    xs[rng.usize(..xs.len())]
+}
+
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+pub(crate) fn slugify(s: &str) -> String {
+    slug(s)
+}
+
+// ---------------------------------------------------------------- generation
+
+impl Dataset {
+    pub fn generate(seed: u64) -> Dataset {
+        let mut rng = fastrand::Rng::with_seed(mix(seed));
+        let mut uuid = {
+            let mut r = fastrand::Rng::with_seed(mix(seed ^ 0x5555));
+            move || uuid_from(r.u64(..), r.u64(..))
+        };
+        let firms = vec![
+            Firm {
+                uuid: uuid(),
+                name: "Harbour Wealth".into(),
+                slug: "harbour-wealth".into(),
+            },
+            Firm {
+                uuid: uuid(),
+                name: "Northgate Family Office".into(),
+                slug: "northgate-family-office".into(),
+            },
+        ];
+        let mut accounts = Vec::new();
+        let employee_names = [
+            ("Sarah", "Mitchell", "owner"),
+            ("James", "Okoro", "admin"),
+            ("Helen", "Brooks", "member"),
+            ("Tom", "Gallagher", "member"),
+            ("Anita", "Desai", "member"),
+            ("Mark", "Ellison", "member"),
+            ("Fiona", "Reid", "member"),
+            ("Daniel", "Cho", "member"),
+        ];
+        let mut employees = Vec::new();
+        for (f, l, role) in employee_names {
+            employees.push(accounts.len());
+            let created = BASE_TS - 86_400 * (400 + rng.i64(0..300));
+            accounts.push(Account {
+                uuid: uuid(),
+                kind: "employee",
+                role,
+                first_name: f.into(),
+                last_name: l.into(),
+                email: format!(
+                    "{}.{}@harbourwealth.co.uk",
+                    f.to_lowercase(),
+                    l.to_lowercase()
+                ),
+                firm: 0,
+                created_at: created,
+                updated_at: created + 86_400,
+            });
+        }
+        // Clients: 25 regular (5 joint households of 2) + the hostile client.
+        let mut clients = Vec::new();
+        let mut last_pool: Vec<&str> = LAST.to_vec();
+        rng.shuffle(&mut last_pool);
+        let mut first_pool: Vec<&str> = FIRST.to_vec();
+        rng.shuffle(&mut first_pool);
+        for c in 0..25usize {
+            let joint = c < 10;
+            let last = if joint {
+                last_pool[c / 2]
+            } else {
+                last_pool[c - 5]
+            };
+            let first = first_pool[c];
+            let created = BASE_TS - 86_400 * (30 + rng.i64(0..900));
+            clients.push(accounts.len());
+            accounts.push(Account {
+                uuid: uuid(),
+                kind: "client",
+                role: if joint { "joint" } else { "individual" },
+                first_name: first.into(),
+                last_name: last.into(),
+                email: format!(
+                    "{}.{}@{}",
+                    first.to_lowercase(),
+                    last.to_lowercase().replace('\'', ""),
+                    pick(&mut rng, DOMAINS)
+                ),
+                firm: 0,
+                created_at: created,
+                updated_at: created + rng.i64(0..86_400 * 20),
+            });
+        }
+        let hostile_client = accounts.len();
+        accounts.push(Account {
+            uuid: uuid(),
+            kind: "client",
+            role: "individual",
+            first_name: "Hostile".into(),
+            last_name: "Test".into(),
+            email: "hostile.test@example.com".into(),
+            firm: 0,
+            created_at: BASE_TS - 86_400 * 10,
+            updated_at: BASE_TS - 86_400 * 10,
+        });
+        clients.push(hostile_client);
+        let client_login = accounts.len();
+        accounts.push(Account {
+            uuid: uuid(),
+            kind: "client",
+            role: "individual",
+            first_name: "Sarah".into(),
+            last_name: "Mitchell".into(),
+            email: "sarah.mitchell@harbourwealth.co.uk".into(),
+            firm: 1,
+            created_at: BASE_TS - 86_400 * 200,
+            updated_at: BASE_TS - 86_400 * 200,
+        });
+
+        // Contact details.
+        let mut details: Vec<ContactDetail> = Vec::new();
+        let mut add_detail = |uuid: String,
+                              kind: &'static str,
+                              name: &str,
+                              value: String,
+                              owners: Vec<String>,
+                              primaries: Vec<String>,
+                              t: i64| {
+            let meta = if kind == "phone_number" {
+                super::contact::phone_meta(&value)
+            } else {
+                None
+            };
+            details.push(ContactDetail {
+                uuid,
+                kind,
+                name: name.into(),
+                value,
+                meta,
+                accounts: owners,
+                primaries,
+                created_at: t,
+                updated_at: t,
+            });
+        };
+        for (c, &ai) in clients.iter().enumerate().take(25) {
+            let a = accounts[ai].clone();
+            let t = a.created_at + 3_600;
+            add_detail(
+                uuid(),
+                "email",
+                "Personal email",
+                a.email.clone(),
+                vec![a.uuid.clone()],
+                vec![a.uuid.clone()],
+                t,
+            );
+            if c < 10 && c % 2 == 0 {
+                // Shared household email + landline with the partner (c+1).
+                let partner = accounts[clients[c + 1]].uuid.clone();
+                add_detail(
+                    uuid(),
+                    "email",
+                    "Household email",
+                    format!(
+                        "the.{}s@{}",
+                        a.last_name.to_lowercase().replace('\'', ""),
+                        pick(&mut rng, DOMAINS)
+                    ),
+                    vec![a.uuid.clone(), partner.clone()],
+                    vec![],
+                    t + 60,
+                );
+                add_detail(
+                    uuid(),
+                    "phone_number",
+                    "Home landline",
+                    format!("+441632960{:03}", rng.u32(0..1000)),
+                    vec![a.uuid.clone(), partner.clone()],
+                    vec![a.uuid.clone(), partner],
+                    t + 120,
+                );
+            }
+            let extra = if c < 10 { 1 } else { rng.usize(0..4) };
+            for k in 0..extra {
+                match k {
+                    0 => add_detail(
+                        uuid(),
+                        "phone_number",
+                        "Mobile",
+                        format!("+447700900{:03}", rng.u32(0..1000)),
+                        vec![a.uuid.clone()],
+                        if c < 10 { vec![] } else { vec![a.uuid.clone()] },
+                        t + 180,
+                    ),
+                    1 => add_detail(
+                        uuid(),
+                        "email",
+                        "Work email",
+                        format!(
+                            "{}@{}-consulting.co.uk",
+                            a.first_name.to_lowercase(),
+                            a.last_name.to_lowercase().replace('\'', "")
+                        ),
+                        vec![a.uuid.clone()],
+                        vec![],
+                        t + 240,
+                    ),
+                    _ => add_detail(
+                        uuid(),
+                        "phone_number",
+                        "Work phone",
+                        format!("+442079460{:03}", rng.u32(0..1000)),
+                        vec![a.uuid.clone()],
+                        vec![],
+                        t + 300,
+                    ),
+                }
+            }
+        }
+        {
+            let h = accounts[hostile_client].clone();
+            add_detail(
+                uuid(),
+                "email",
+                hostile_name(2),
+                h.email.clone(),
+                vec![h.uuid.clone()],
+                vec![h.uuid.clone()],
+                h.created_at,
+            );
+            add_detail(
+                uuid(),
+                "phone_number",
+                hostile_name(1),
+                "+447700900666".into(),
+                vec![h.uuid.clone()],
+                vec![h.uuid.clone()],
+                h.created_at,
+            );
+        }
+
+        let mailboxes = vec![
+            (
+                "Harbour Wealth enquiries",
+                "imap",
+                "enquiries@harbourwealth.co.uk",
+                "connected",
+                true,
+                0,
+            ),
+            (
+                "Sarah Mitchell",
+                "outlook",
+                "sarah.mitchell@harbourwealth.co.uk",
+                "syncing",
+                true,
+                0,
+            ),
+            (
+                "James Okoro (Gmail)",
+                "gmail",
+                "james.okoro@harbourwealth.co.uk",
+                "authenticationError",
+                true,
+                1,
+            ),
+            (
+                "Old office mailbox",
+                "imap",
+                "office@harbourwealth.co.uk",
+                "disabled",
+                false,
+                2,
+            ),
+            (
+                "Paraplanning",
+                "outlook",
+                "paraplanning@harbourwealth.co.uk",
+                "connectError",
+                true,
+                3,
+            ),
+        ]
+        .into_iter()
+        .map(|(name, kind, email, state, enabled, owner)| {
+            let created = BASE_TS - 86_400 * (100 + rng.i64(0..200));
+            Mailbox {
+                uuid: uuid(),
+                name: name.into(),
+                kind,
+                email: email.into(),
+                state,
+                enabled,
+                owner: employees[owner],
+                created_at: created,
+                updated_at: created + 3_600,
+            }
+        })
+        .collect::<Vec<_>>();
+
+        // Threads. Order matters only for Fixtures (huge threads first).
+        let mut threads = Vec::new();
+        let mut push_thread = |client: usize,
+                               mailbox: usize,
+                               subject: String,
+                               len: u32,
+                               step: i64,
+                               hostile: Option<Hostile>,
+                               rng: &mut fastrand::Rng| {
+            let span = step * len as i64;
+            let start = BASE_TS - span - rng.i64(3_600..86_400 * 60);
+            threads.push(Thread {
+                client,
+                mailbox,
+                subject,
+                len,
+                start,
+                step,
+                hostile,
+                listed_from: if len > 60 { len - 8 } else { 0 },
+            });
+        };
+        push_thread(
+            clients[11],
+            0,
+            "Portfolio rebalancing – running thread".into(),
+            HUGE_THREAD_LEN,
+            900,
+            None,
+            &mut rng,
+        );
+        push_thread(
+            clients[12],
+            1,
+            "Pension transfer – ongoing correspondence".into(),
+            BIG_THREAD_LEN,
+            3_600,
+            None,
+            &mut rng,
+        );
+        for k in 0..3 {
+            push_thread(
+                clients[13 + k],
+                k % 2,
+                pick(&mut rng, SUBJECTS).into(),
+                MEDIUM_THREAD_LEN,
+                7_200,
+                None,
+                &mut rng,
+            );
+        }
+        for &c in clients.iter().take(25) {
+            let n = 3 + rng.usize(0..4);
+            for k in 0..n {
+                let len = if k == 0 { 1 } else { rng.u32(1..=10) };
+                let mb = if rng.u8(0..5) == 0 {
+                    rng.usize(0..mailboxes.len())
+                } else {
+                    rng.usize(0..2)
+                };
+                let step = 3_600 * rng.i64(1..48);
+                push_thread(
+                    c,
+                    mb,
+                    pick(&mut rng, SUBJECTS).into(),
+                    len,
+                    step,
+                    None,
+                    &mut rng,
+                );
+            }
+        }
+        let hostile_kinds = (0..HOSTILE_CORPUS.len()).map(Hostile::Corpus).chain([
+            Hostile::HugeHtml,
+            Hostile::NestedHtml,
+            Hostile::LoneSurrogate,
+        ]);
+        for (k, h) in hostile_kinds.enumerate() {
+            push_thread(
+                hostile_client,
+                0,
+                format!("{} #{k}", hostile_name(k)),
+                1 + (k as u32 % 2),
+                600,
+                Some(h),
+                &mut rng,
+            );
+        }
+
+        let tags = TAG_NAMES
+            .iter()
+            .map(|(n, c)| Tag {
+                uuid: uuid(),
+                name: (*n).into(),
+                colour: (*c).into(),
+            })
+            .collect::<Vec<_>>();
+
+        let mut conversations = Vec::new();
+        for k in 0..80usize {
+            let hostile = k == 79;
+            let mut parts = vec![employees[0]];
+            for &e in &employees[1..] {
+                if rng.u8(0..3) == 0 {
+                    parts.push(e);
+                }
+            }
+            if parts.len() == 1 {
+                parts.push(employees[1 + rng.usize(0..employees.len() - 1)]);
+            }
+            let messages = match k {
+                0 => 200,
+                1 => 0,
+                _ if hostile => 12,
+                _ => rng.u32(0..=200),
+            };
+            let name = if hostile {
+                format!("Hostile {} chat", hostile_name(2).trim())
+            } else {
+                format!("{} {}", pick(&mut rng, CONV_NAMES), k + 1)
+            };
+            let created = BASE_TS - 86_400 * (10 + rng.i64(0..400));
+            let step = rng.i64(600..20_000);
+            let mut tg = Vec::new();
+            for t in 0..tags.len() {
+                if rng.u8(0..4) == 0 {
+                    tg.push(t);
+                }
+            }
+            conversations.push(Conversation {
+                uuid: uuid(),
+                name,
+                participants: parts,
+                is_admin: rng.u8(0..3) != 0,
+                pinned: k == 2 || rng.u8(0..8) == 0,
+                archived: k == 3 || (k > 3 && rng.u8(0..8) == 0),
+                tags: tg,
+                messages,
+                hostile,
+                start: created + 60,
+                step,
+                created_at: created,
+                updated_at: created + 60,
+            });
+        }
+
+        Dataset {
+            seed,
+            user_uuid: uuid(),
+            login_uuids: [uuid(), uuid()],
+            firms,
+            accounts,
+            me: 0,
+            client_login,
+            employees,
+            clients,
+            hostile_client,
+            mailboxes,
+            details,
+            threads,
+            tags,
+            conversations,
+        }
+    }
+
+    pub fn account_by_uuid(&self, u: &str) -> Option<usize> {
+        self.accounts.iter().position(|a| a.uuid == u)
+    }
+
+    // ------------------------------------------------------------ virtual messages
+
+    pub fn message_uuid(&self, t: usize, i: u32) -> String {
+        coded_uuid(self.seed, TAG_MSG, ((t as u64) << 32) | i as u64)
+    }
+
+    pub fn decode_message(&self, u: &str) -> Option<(usize, u32)> {
+        let p = decode_payload(self.seed, TAG_MSG, u)?;
+        let (t, i) = ((p >> 32) as usize, (p & 0xffff_ffff) as u32);
+        (t < self.threads.len() && i < self.threads[t].len).then_some((t, i))
+    }
+
+    pub fn attachment_uuid(&self, t: usize, i: u32, j: u32) -> String {
+        coded_uuid(
+            self.seed,
+            TAG_ATT,
+            ((t as u64) << 32) | ((i as u64) << 8) | j as u64,
+        )
+    }
+
+    pub fn conv_message_uuid(&self, c: usize, i: u32) -> String {
+        coded_uuid(self.seed, TAG_CMSG, ((c as u64) << 32) | i as u64)
+    }
+
+    pub fn conv_file_uuid(&self, c: usize, i: u32) -> String {
+        coded_uuid(self.seed, TAG_CFILE, ((c as u64) << 32) | i as u64)
+    }
+
+    /// Finds a downloadable file by uuid: returns (file name, size in bytes).
+    pub fn find_file(&self, u: &str) -> Option<(String, usize)> {
+        if let Some(p) = decode_payload(self.seed, TAG_ATT, u) {
+            let (t, i, j) = (
+                (p >> 32) as usize,
+                ((p >> 8) & 0xff_ffff) as u32,
+                (p & 0xff) as u32,
+            );
+            if t < self.threads.len() && i < self.threads[t].len {
+                let atts = self.attachments_spec(t, i);
+                if let Some((name, size)) = atts.get(j as usize) {
+                    return Some((name.clone(), *size));
+                }
+            }
+        }
+        if let Some(p) = decode_payload(self.seed, TAG_CFILE, u) {
+            let (c, i) = ((p >> 32) as usize, (p & 0xffff_ffff) as u32);
+            if c < self.conversations.len() && i < self.conversations[c].messages {
+                return self.conv_file_spec(c, i);
+            }
+        }
+        None
+    }
+
+    fn msg_rng(&self, t: usize, i: u32) -> fastrand::Rng {
+        fastrand::Rng::with_seed(mix4(self.seed, TAG_MSG, t as u64, i as u64))
+    }
+
+    fn attachments_spec(&self, t: usize, i: u32) -> Vec<(String, usize)> {
+        let mut rng = self.msg_rng(t, i ^ 0xA77A_0000);
+        if self.threads[t].hostile.is_some() {
+            return if i == 0 {
+                vec![(format!("{}.pdf", hostile_name(1).trim()), 2048)]
+            } else {
+                vec![]
+            };
+        }
+        let n = match rng.u8(0..10) {
+            0..=5 => 0,
+            6..=8 => 1,
+            _ => 2,
+        };
+        (0..n)
+            .map(|_| {
+                let (stem, ext) = [
+                    ("Valuation", "pdf"),
+                    ("Suitability report", "pdf"),
+                    ("Fee agreement", "docx"),
+                    ("Cashflow model", "xlsx"),
+                    ("Passport scan", "jpg"),
+                    ("Letter of Authority", "pdf"),
+                ][rng.usize(0..6)];
+                (
+                    format!("{stem} {}.{ext}", 2020 + rng.u32(0..6)),
+                    rng.usize(2_000..400_000),
+                )
+            })
+            .collect()
+    }
+
+    /// Renders one email message. `html`: include the html body; includes are the list
+    /// `include=` flags (the show endpoint passes all true).
+    pub fn render_message(&self, t: usize, i: u32, base_url: &str, inc: &MsgIncludes) -> Value {
+        let th = &self.threads[t];
+        let mut rng = self.msg_rng(t, i);
+        let client = &self.accounts[th.client];
+        let mb = &self.mailboxes[th.mailbox];
+        let adviser = &self.accounts[mb.owner];
+        let incoming = if i == 0 { true } else { rng.bool() };
+        let subject = if i == 0 {
+            th.subject.clone()
+        } else {
+            format!("Re: {}", th.subject)
+        };
+        let sent = th.msg_ts(i);
+        let (text, html) = self.bodies(t, i, incoming, &mut rng);
+        let mut o = serde_json::Map::new();
+        o.insert("uuid".into(), json!(self.message_uuid(t, i)));
+        o.insert("created_at".into(), json!(ts(sent + 60)));
+        o.insert("updated_at".into(), json!(ts(sent + 60)));
+        o.insert("message_created_at".into(), json!(ts(sent)));
+        o.insert("subject".into(), json!(subject));
+        o.insert("incoming".into(), json!(incoming));
+        o.insert("text".into(), json!(text));
+        if inc.html {
+            o.insert("html".into(), json!(html));
+        }
+        o.insert("thread_count".into(), json!(th.len));
+        if inc.participants {
+            let client_p = (client.name(), client.email.clone());
+            let adv_p = if mb.email.starts_with(&adviser.first_name.to_lowercase()) {
+                (adviser.name(), mb.email.clone())
+            } else {
+                (
+                    format!("{} ({})", adviser.name(), mb.name),
+                    mb.email.clone(),
+                )
+            };
+            let (from, to) = if incoming {
+                (client_p, adv_p)
+            } else {
+                (adv_p, client_p)
+            };
+            let mut ps = vec![
+                json!({"type":"from","name":from.0,"email":from.1}),
+                json!({"type":"to","name":to.0,"email":to.1}),
+            ];
+            if rng.u8(0..4) == 0 {
+                let e = &self.accounts[self.employees[2]];
+                ps.push(json!({"type":"cc","name":e.name(),"email":e.email}));
+            }
+            if !incoming && rng.u8(0..6) == 0 {
+                ps.push(json!({"type":"bcc","name":"Harbour Wealth archive","email":"archive@harbourwealth.co.uk"}));
+            }
+            o.insert("participants".into(), Value::Array(ps));
+        }
+        if inc.attachments {
+            let atts = self
+                .attachments_spec(t, i)
+                .into_iter()
+                .enumerate()
+                .map(|(j, (name, size))| {
+                    let u = self.attachment_uuid(t, i, j as u32);
+                    let ext = name.rsplit('.').next().unwrap_or("bin").to_string();
+                    json!({
+                        "uuid": u, "name": name, "size": size.to_string(), "status": "uploaded",
+                        "extension": ext, "type": mime_for(&ext),
+                        "download_url": format!("{base_url}/__demo/files/{u}"),
+                    })
+                })
+                .collect();
+            o.insert("attachments".into(), Value::Array(atts));
+        }
+        if inc.mailbox {
+            o.insert("mailbox".into(), self.render_mailbox(th.mailbox));
+        }
+        if inc.firm {
+            o.insert("firm".into(), self.render_firm(0));
+        }
+        Value::Object(o)
+    }
+
+    fn bodies(
+        &self,
+        t: usize,
+        i: u32,
+        incoming: bool,
+        rng: &mut fastrand::Rng,
+    ) -> (String, String) {
+        let th = &self.threads[t];
+        if let Some(h) = th.hostile {
+            return hostile_bodies(h, i);
+        }
+        let client = &self.accounts[th.client];
+        let adviser = &self.accounts[self.mailboxes[th.mailbox].owner];
+        let (greet, sign) = if incoming {
+            (adviser.first_name.as_str(), client.first_name.as_str())
+        } else {
+            (client.first_name.as_str(), adviser.first_name.as_str())
+        };
+        let n = 1 + rng.usize(0..3);
+        let paras: Vec<&str> = (0..n).map(|_| pick(rng, SENTENCES)).collect();
+        let mut text = format!("Hi {greet},\n\n{}\n", paras.join("\n\n"));
+        let mut html = format!(
+            "<html><body><p>Hi {greet},</p>{}",
+            paras
+                .iter()
+                .map(|p| format!("<p>{p}</p>"))
+                .collect::<String>()
+        );
+        if !incoming && rng.u8(0..3) == 0 {
+            let rows: Vec<(&str, u32)> = (0..3)
+                .map(|_| (pick(rng, FUNDS), rng.u32(2_000..250_000)))
+                .collect();
+            html.push_str("<table border=\"1\" cellpadding=\"4\"><thead><tr><th>Fund</th><th>Value</th></tr></thead><tbody>");
+            text.push_str("\nFund | Value\n");
+            for (f, v) in &rows {
+                html.push_str(&format!("<tr><td>{f}</td><td>£{v}.00</td></tr>"));
+                text.push_str(&format!("{f} | £{v}.00\n"));
+            }
+            html.push_str("</tbody></table>");
+        }
+        if rng.u8(0..4) == 0 {
+            html.push_str("<p>Details are on our <a href=\"https://www.harbourwealth.co.uk/reviews\">reviews page</a>.</p>");
+            text.push_str(
+                "\nDetails are on our reviews page: https://www.harbourwealth.co.uk/reviews\n",
+            );
+        }
+        html.push_str(&format!("<p>Kind regards,<br>{sign}</p>"));
+        text.push_str(&format!("\nKind regards,\n{sign}\n"));
+        if !incoming {
+            html.push_str(
+                "<p><img src=\"cid:logo@harbourwealth\" alt=\"Harbour Wealth\" width=\"120\"></p>",
+            );
+            html.push_str("<p style=\"font-size:9px;color:#888\">Harbour Wealth Ltd is authorised and regulated by the Financial Conduct Authority.</p>");
+            text.push_str("\nHarbour Wealth Ltd is authorised and regulated by the Financial Conduct Authority.\n");
+        }
+        if i > 0 {
+            let prev = pick(&mut self.msg_rng(t, i - 1), SENTENCES);
+            let when = ts(th.msg_ts(i - 1));
+            html.push_str(&format!(
+                "<div class=\"gmail_quote\">On {when} wrote:<blockquote>{prev}</blockquote></div>"
+            ));
+            text.push_str(&format!("\nOn {when} wrote:\n> {prev}\n"));
+        }
+        html.push_str("</body></html>");
+        (text, html)
+    }
+
+    pub fn render_firm(&self, f: usize) -> Value {
+        let firm = &self.firms[f];
+        json!({"uuid": firm.uuid, "name": firm.name, "slug": firm.slug,
+               "brand_colours": {"primary": "#0b3d91", "secondary": "#f2a900"}})
+    }
+
+    pub fn render_slim_account(&self, a: usize) -> Value {
+        let acc = &self.accounts[a];
+        let name = acc.name();
+        json!({
+            "uuid": acc.uuid, "created_at": ts(acc.created_at), "updated_at": ts(acc.updated_at),
+            "type": acc.kind, "role": acc.role, "first_name": acc.first_name, "last_name": acc.last_name,
+            "name": name, "email": acc.email,
+            "photo_url": format!("https://eu.ui-avatars.com/api/?name={}", name.replace(' ', "+")),
+            "external_references": [],
+        })
+    }
+
+    pub fn render_mailbox(&self, m: usize) -> Value {
+        let mb = &self.mailboxes[m];
+        let count: u64 = self
+            .threads
+            .iter()
+            .filter(|t| t.mailbox == m)
+            .map(|t| t.len as u64)
+            .sum();
+        json!({
+            "uuid": mb.uuid, "created_at": ts(mb.created_at), "updated_at": ts(mb.updated_at),
+            "name": mb.name, "type": mb.kind, "email": mb.email, "state": mb.state, "enabled": mb.enabled,
+            "created_by": self.render_slim_account(mb.owner),
+            "messages_count": count,
+        })
+    }
+
+    pub fn render_detail(
+        &self,
+        d: &ContactDetail,
+        with_accounts: bool,
+        with_primaries: bool,
+    ) -> Value {
+        let mut o = json!({
+            "uuid": d.uuid, "created_at": ts(d.created_at), "updated_at": ts(d.updated_at),
+            "type": d.kind, "name": d.name, "value": d.value,
+        });
+        if let Some(m) = &d.meta {
+            o["phone_number_meta"] = json!({"country": m.country, "formatted": m.formatted});
+        }
+        let slim = |list: &Vec<String>| -> Value {
+            Value::Array(
+                list.iter()
+                    .filter_map(|u| self.account_by_uuid(u))
+                    .map(|a| self.render_slim_account(a))
+                    .collect(),
+            )
+        };
+        if with_accounts {
+            o["accounts"] = slim(&d.accounts);
+        }
+        if with_primaries {
+            o["primary_accounts"] = slim(&d.primaries);
+        }
+        o
+    }
+
+    pub fn conv_file_spec(&self, c: usize, i: u32) -> Option<(String, usize)> {
+        let mut rng = fastrand::Rng::with_seed(mix4(self.seed, TAG_CFILE, c as u64, i as u64));
+        (rng.u8(0..15) == 0).then(|| (format!("File note {}.pdf", i + 1), rng.usize(1_000..80_000)))
+    }
+
+    pub fn render_conv_message(&self, c: usize, i: u32, base_url: &str) -> Value {
+        let conv = &self.conversations[c];
+        let mut rng = fastrand::Rng::with_seed(mix4(self.seed, TAG_CMSG, c as u64, i as u64));
+        let author = conv.participants[rng.usize(0..conv.participants.len())];
+        let contents = if conv.hostile {
+            let (n, body) = HOSTILE_CORPUS[i as usize % HOSTILE_CORPUS.len()];
+            format!("[{n}] {body}")
+        } else {
+            pick(&mut rng, CHAT).to_string()
+        };
+        let at = conv.msg_ts(i);
+        let edited = rng.u8(0..12) == 0;
+        let files: Vec<Value> = self
+            .conv_file_spec(c, i)
+            .map(|(name, size)| {
+                let u = self.conv_file_uuid(c, i);
+                vec![json!({
+                    "uuid": u, "created_at": ts(at), "updated_at": ts(at), "uploaded_at": ts(at),
+                    "status": "uploaded", "filename": name, "name": name, "extension": "pdf",
+                    "type": "application/pdf", "size": size.to_string(),
+                    "download_url": format!("{base_url}/__demo/files/{u}"),
+                })]
+            })
+            .unwrap_or_default();
+        let reactions: Vec<Value> = if rng.u8(0..6) == 0 {
+            let reaction = ["like", "love", "laughing", "surprised"][rng.usize(0..4)];
+            vec![json!({"reaction": reaction,
+                        "account": self.render_slim_account(conv.participants[0])})]
+        } else {
+            vec![]
+        };
+        let a = &self.accounts[author];
+        json!({
+            "uuid": self.conv_message_uuid(c, i),
+            "created_at": ts(at), "updated_at": ts(if edited { at + 120 } else { at }), "deleted_at": null,
+            "contents": contents, "edited": edited, "files": files,
+            "author": self.render_slim_account(author),
+            "user": {"uuid": format!("{}", self.user_uuid), "name": a.name(), "type": "standard", "email": a.email},
+            "reactions": reactions,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct MsgIncludes {
+    pub html: bool,
+    pub mailbox: bool,
+    pub participants: bool,
+    pub attachments: bool,
+    pub firm: bool,
+}
+
+impl MsgIncludes {
+    pub fn all() -> Self {
+        MsgIncludes {
+            html: true,
+            mailbox: true,
+            participants: true,
+            attachments: true,
+            firm: true,
+        }
+    }
+}
+
+pub(crate) fn mime_for(ext: &str) -> &'static str {
+    match ext {
+        "pdf" => "application/pdf",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "jpg" => "image/jpeg",
+        _ => "application/octet-stream",
+    }
+}
+
+/// ~2 MB HTML body, built once on first use.
+fn huge_html() -> &'static str {
+    static S: OnceLock<String> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut s = String::with_capacity(2_100_000);
+        s.push_str("<html><body><h1>Very large statement</h1><table>");
+        let mut k = 0u32;
+        while s.len() < 2_000_000 {
+            s.push_str(&format!(
+                "<tr><td>{k}</td><td>Transaction reference HW-{k:07}</td><td>£{}.{:02}</td></tr>",
+                k * 37 % 100_000,
+                k % 100
+            ));
+            k += 1;
+        }
+        s.push_str("</table></body></html>");
+        s
+    })
+}
+
+fn nested_html() -> &'static str {
+    static S: OnceLock<String> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut s = String::with_capacity(120_000);
+        s.push_str("<html><body>");
+        for _ in 0..10_000 {
+            s.push_str("<div>");
+        }
+        s.push_str("deeply nested");
+        for _ in 0..10_000 {
+            s.push_str("</div>");
+        }
+        s.push_str("</body></html>");
+        s
+    })
+}
+
+fn hostile_bodies(h: Hostile, i: u32) -> (String, String) {
+    match h {
+        Hostile::Corpus(k) => {
+            let (name, body) = HOSTILE_CORPUS[k];
+            let text = format!("[{name} part {i}]\n{body}");
+            let html = format!(
+                "<html><body><p title=\"{}\">{}</p><blockquote>{}</blockquote></body></html>",
+                hostile_name(k),
+                body.replace('\n', "<br>"),
+                body
+            );
+            (text, html)
+        }
+        Hostile::HugeHtml => (
+            "This message has a ~2 MB HTML body.".into(),
+            huge_html().to_string(),
+        ),
+        Hostile::NestedHtml => (
+            "This message has 10,000 nested <div> elements.".into(),
+            nested_html().to_string(),
+        ),
+        Hostile::LoneSurrogate => (
+            format!("Lone surrogate here -> {LONE_SURROGATE_MARKER} <- end"),
+            format!(
+                "<p>Lone surrogate in text only; html is clean. {}</p>",
+                "\u{FFFD}"
+            ),
+        ),
+    }
+}
+
+/// A fresh random (v4-shaped) uuid for records created at runtime.
+pub(crate) fn random_uuid(rng: &mut fastrand::Rng) -> String {
+    uuid_from(rng.u64(..), rng.u64(..))
+}
