@@ -250,7 +250,7 @@ fn draw_details(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, fra
                 .as_ref()
                 .and_then(|u| items.iter().position(|d| &d.uuid == u))
                 .unwrap_or(items.len());
-            let fh = form_height(form);
+            let fh = form_height(form, rows_area.width);
             let h = rows_area.height as usize;
             let start = pane
                 .detail_nav
@@ -322,9 +322,25 @@ fn draw_details(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, fra
     frame.render_widget(Paragraph::new(hint), footer);
 }
 
-/// Rows the form needs: borders, type, four fields, and one per message.
-pub fn form_height(f: &Form) -> usize {
-    let errors = [
+/// A message wrapped to the room under a field (at least one line).
+fn wrap_msg(msg: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    crate::render::wrap::wrap_line(&format!("⚠ {msg}"), width.max(1), &mut |l| out.push(l));
+    if out.is_empty() {
+        out.push(String::new());
+    }
+    out
+}
+
+/// Width left for a message under a field of a form `width` columns wide.
+fn msg_width(width: u16) -> usize {
+    width.saturating_sub(2 + LABEL_W) as usize
+}
+
+/// Rows the form needs at `width`: borders, type, four fields, and the lines of each message.
+pub fn form_height(f: &Form, width: u16) -> usize {
+    let w = msg_width(width);
+    let errors: usize = [
         &f.label.error,
         &f.value.error,
         &f.owners_error,
@@ -332,12 +348,13 @@ pub fn form_height(f: &Form) -> usize {
         &f.general_error,
     ]
     .iter()
-    .filter(|e| e.is_some())
-    .count();
+    .filter_map(|e| e.as_ref())
+    .map(|e| wrap_msg(e, w).len())
+    .sum();
     2 + 1 + 4 + errors
 }
 
-const LABEL_W: u16 = 11;
+const LABEL_W: u16 = 13;
 
 fn field_label(text: &str, focused: bool) -> Span<'static> {
     if focused {
@@ -353,11 +370,16 @@ fn field_label(text: &str, focused: bool) -> Span<'static> {
     }
 }
 
-fn error_line(msg: &str) -> Line<'static> {
-    Line::from(vec![
-        Span::raw(" ".repeat(LABEL_W as usize)),
-        Span::styled(format!("⚠ {msg}"), Style::new().fg(Color::Red)),
-    ])
+fn error_lines(msg: &str, width: u16) -> Vec<Line<'static>> {
+    wrap_msg(msg, msg_width(width))
+        .into_iter()
+        .map(|l| {
+            Line::from(vec![
+                Span::raw(" ".repeat(LABEL_W as usize)),
+                Span::styled(l, Style::new().fg(Color::Red)),
+            ])
+        })
+        .collect()
 }
 
 fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
@@ -421,8 +443,8 @@ fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
             };
             draw_editor(ed, focused, field, frame);
         }
-        if let Some(e) = &ed.error {
-            line(error_line(e), frame, &mut y);
+        for l in ed.error.iter().flat_map(|e| error_lines(e, area.width)) {
+            line(l, frame, &mut y);
         }
     }
     for (name, list, focus, err) in [
@@ -452,16 +474,16 @@ fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
             spans.push(Span::raw("  "));
         }
         line(Line::from(spans), frame, &mut y);
-        if let Some(e) = err {
-            line(error_line(e), frame, &mut y);
+        for l in err.iter().flat_map(|e| error_lines(e, area.width)) {
+            line(l, frame, &mut y);
         }
     }
-    if let Some(e) = &f.general_error {
-        line(
-            Line::from(Span::styled(format!(" ⚠ {e}"), Style::new().fg(Color::Red))),
-            frame,
-            &mut y,
-        );
+    for l in f
+        .general_error
+        .iter()
+        .flat_map(|e| error_lines(e, area.width))
+    {
+        line(l, frame, &mut y);
     }
 }
 
@@ -517,7 +539,7 @@ fn draw_conflict(f: &Form, theirs: &ContactDetail, area: Rect, frame: &mut Frame
         Row::new(vec![
             "Value".to_string(),
             mine.value,
-            theirs.display_value().to_string(),
+            crate::app::contacts::validate::value_for_editing(theirs),
         ]),
         Row::new(vec![
             "Owners".to_string(),
@@ -547,4 +569,125 @@ fn draw_conflict(f: &Form, theirs: &ContactDetail, area: Rect, frame: &mut Frame
         .style(Style::new().bold().underlined()),
     );
     frame.render_widget(table, inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use crate::api::ApiError;
+    use crate::app::contacts::fixtures::*;
+    use crate::app::contacts::form::Form;
+    use crate::app::contacts::validate::map_server_errors;
+    use crate::app::{Settings, State, Tab};
+
+    fn state(w: u16, h: u16) -> State {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (w, h));
+        s.tab = Tab::Contacts;
+        s.core.account_label = "Sam Adviser · Harbour Wealth".into();
+        s
+    }
+
+    fn render(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| crate::ui::draw(s, f)).unwrap();
+        t
+    }
+
+    const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+    #[test]
+    fn client_list() {
+        for (w, h) in SIZES {
+            let mut s = state(w, h);
+            s.contacts = pane_with_clients(&mut s.core);
+            s.contacts.client_nav.selected = 1;
+            insta::assert_snapshot!(format!("client_list_{w}x{h}"), render(&s, w, h).backend());
+        }
+    }
+
+    #[test]
+    fn detail_list() {
+        for (w, h) in SIZES {
+            let mut s = state(w, h);
+            s.contacts = pane_with_details(&mut s.core);
+            s.contacts.detail_nav.selected = 1;
+            insta::assert_snapshot!(format!("detail_list_{w}x{h}"), render(&s, w, h).backend());
+        }
+    }
+
+    #[test]
+    fn form_with_field_errors() {
+        for (w, h) in SIZES {
+            let mut s = state(w, h);
+            s.contacts = pane_with_details(&mut s.core);
+            let d = details()[2].clone();
+            let linked = vec![("c2".to_string(), "Jo Thompson".to_string())];
+            let mut f = Form::edit("c1", "Gareth Thompson", &d, &linked);
+            f.label.set_text("");
+            f.value.set_text("+61 2 3456 7890");
+            f.owners.clear();
+            f.validate();
+            // And what the server said about the owners field.
+            let errors: BTreeMap<String, Vec<String>> = [(
+                "account_uuids.0".to_string(),
+                vec!["The selected account is not a client.".to_string()],
+            )]
+            .into();
+            let mut e = map_server_errors(&errors, "");
+            e.label = f.label.error.clone();
+            e.value = f.value.error.clone();
+            e.primary = f.primary_error.clone();
+            f.show_errors(&e);
+            s.contacts.form = Some(f);
+            s.contacts.detail_nav.selected = 2;
+            insta::assert_snapshot!(format!("form_errors_{w}x{h}"), render(&s, w, h).backend());
+        }
+    }
+
+    #[test]
+    fn conflict_popup() {
+        let mut s = state(100, 30);
+        s.contacts = pane_with_details(&mut s.core);
+        let d = details()[2].clone();
+        let mut f = Form::edit("c1", "Gareth Thompson", &d, &[]);
+        f.label.set_text("Mobile (new)");
+        let mut theirs = d.clone();
+        theirs.name = "Jo's old mobile".into();
+        theirs.updated_at = "2025-08-01T09:00:00+01:00".into();
+        f.phase = crate::app::contacts::form::Phase::Conflict {
+            theirs: Box::new(theirs),
+        };
+        s.contacts.form = Some(f);
+        insta::assert_snapshot!(render(&s, 100, 30).backend());
+    }
+
+    #[test]
+    fn never_panics_at_any_size() {
+        let mut s = state(80, 24);
+        s.contacts = pane_with_details(&mut s.core);
+        let d = details()[3].clone();
+        s.contacts.form = Some(Form::edit("c1", "Gareth Thompson", &d, &[]));
+        let _ = s
+            .contacts
+            .form
+            .as_mut()
+            .map(|f| f.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+        let _ = ApiError::Timeout;
+        for w in 0..40 {
+            for h in 0..14 {
+                s.core.size = (w, h);
+                let _ = render(&s, w.max(1), h.max(1));
+            }
+        }
+        s.contacts.view = crate::app::contacts::View::Clients;
+        s.contacts.search = Some(crate::app::editor::InlineEditor::new("tho"));
+        for (w, h) in [(1, 1), (5, 3), (20, 4)] {
+            let _ = render(&s, w, h);
+        }
+    }
 }

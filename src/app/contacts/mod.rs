@@ -4,6 +4,9 @@ pub mod drafts;
 pub mod form;
 pub mod validate;
 
+#[cfg(test)]
+pub(crate) mod fixtures;
+
 use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent};
