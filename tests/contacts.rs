@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use plannr_tui::api::{Client, ClientConfig, Secret};
-use plannr_tui::app::contacts::form::Phase;
 use plannr_tui::app::contacts::View;
+use plannr_tui::app::contacts::form::Phase;
 use plannr_tui::app::{self, Command, Msg, Settings, State, Tab, Timer};
 use plannr_tui::demo::{DemoOptions, DemoServer, Scripted};
 use plannr_tui::worker::{call_api, run_draft_command};
@@ -22,7 +22,10 @@ impl App {
         let mut cfg = ClientConfig::new(server.base_url.clone(), Secret::new(server.token.clone()));
         cfg.account_uuid = Some(server.account_uuid.clone());
         let client = Client::new(cfg).expect("client");
-        let settings = Settings { drafts_dir: Some(drafts.to_path_buf()), ..Settings::default() };
+        let settings = Settings {
+            drafts_dir: Some(drafts.to_path_buf()),
+            ..Settings::default()
+        };
         let state = State::new(settings, Some(server.account_uuid.clone()), (120, 40));
         App { state, client }
     }
@@ -33,12 +36,18 @@ impl App {
         let mut queue: VecDeque<Command> = cmds.into();
         while let Some(cmd) = queue.pop_front() {
             let msg = match cmd {
-                Command::Api { id, call } => Some(Msg::Api { id, result: call_api(&self.client, call).await }),
+                Command::Api { id, call } => Some(Msg::Api {
+                    id,
+                    result: call_api(&self.client, call).await,
+                }),
                 Command::SetAccount(a) => {
                     self.client.set_account(a);
                     None
                 }
-                Command::Timer { timer: t @ Timer::Debounce { .. }, .. } => Some(Msg::Timer(t)),
+                Command::Timer {
+                    timer: t @ Timer::Debounce { .. },
+                    ..
+                } => Some(Msg::Timer(t)),
                 Command::Timer { .. } | Command::Quit => None,
                 other => run_draft_command(other),
             };
@@ -77,7 +86,12 @@ impl App {
         self.press(KeyCode::Char('4')).await;
         assert_eq!(self.state.tab, Tab::Contacts);
         let c = &self.state.contacts;
-        let idx = c.clients.items.iter().position(|a| a.uuid == uuid).expect("client listed");
+        let idx = c
+            .clients
+            .items
+            .iter()
+            .position(|a| a.uuid == uuid)
+            .expect("client listed");
         for _ in 0..idx {
             self.press(KeyCode::Char('j')).await;
         }
@@ -88,7 +102,14 @@ impl App {
 
     /// Select the first phone detail; returns its uuid.
     async fn select_first_phone(&mut self) -> String {
-        let idx = self.state.contacts.details.items.iter().position(|d| d.kind == "phone_number").expect("a phone");
+        let idx = self
+            .state
+            .contacts
+            .details
+            .items
+            .iter()
+            .position(|d| d.kind == "phone_number")
+            .expect("a phone");
         self.press(KeyCode::Char('g')).await;
         for _ in 0..idx {
             self.press(KeyCode::Char('j')).await;
@@ -104,7 +125,11 @@ impl App {
 
 fn draft_files(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
-        .map(|r| r.flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect())
+        .map(|r| {
+            r.flatten()
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -123,15 +148,29 @@ async fn edit_a_phone_label_and_value_reload_and_see_it() {
     app.retype("Work mobile (edited)").await;
     app.press(KeyCode::Tab).await;
     app.retype("07700 900999").await;
-    assert_eq!(draft_files(tmp.path()).len(), 1, "a draft is on disk while editing");
+    assert_eq!(
+        draft_files(tmp.path()).len(),
+        1,
+        "a draft is on disk while editing"
+    );
     server.clear_requests();
     app.ctrl('s').await;
-    assert!(app.state.contacts.form.is_none(), "saved: {:?}", app.state.core.status);
-    assert!(draft_files(tmp.path()).is_empty(), "draft deleted once the server accepted it");
+    assert!(
+        app.state.contacts.form.is_none(),
+        "saved: {:?}",
+        app.state.core.status
+    );
+    assert!(
+        draft_files(tmp.path()).is_empty(),
+        "draft deleted once the server accepted it"
+    );
 
     // Conflict check first, then the PUT with owners and primaries resent.
     let reqs = server.requests();
-    let methods: Vec<(&str, &str)> = reqs.iter().map(|r| (r.method.as_str(), r.path.as_str())).collect();
+    let methods: Vec<(&str, &str)> = reqs
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect();
     assert_eq!(methods[0], ("GET", "/api/v2/contact-details"));
     assert_eq!(reqs[0].query_get("filter[uuid]"), Some(uuid.as_str()));
     let put = reqs.iter().find(|r| r.method == "PUT").expect("a PUT");
@@ -140,14 +179,25 @@ async fn edit_a_phone_label_and_value_reload_and_see_it() {
     assert_eq!(body["name"], "Work mobile (edited)");
     assert_eq!(body["value"], "07700 900999");
     let owners: Vec<String> = before.accounts.iter().map(|a| a.uuid.clone()).collect();
-    let primaries: Vec<String> = before.primary_accounts.iter().map(|a| a.uuid.clone()).collect();
+    let primaries: Vec<String> = before
+        .primary_accounts
+        .iter()
+        .map(|a| a.uuid.clone())
+        .collect();
     assert_eq!(body["account_uuids"], serde_json::json!(owners));
     assert_eq!(body["primary_account_uuids"], serde_json::json!(primaries));
     assert!(body.get("type").is_none());
 
     // Reload from the server.
     app.press(KeyCode::Char('R')).await;
-    let d = app.state.contacts.details.items.iter().find(|d| d.uuid == uuid).unwrap();
+    let d = app
+        .state
+        .contacts
+        .details
+        .items
+        .iter()
+        .find(|d| d.uuid == uuid)
+        .unwrap();
     assert_eq!(d.name, "Work mobile (edited)");
     assert_eq!(d.value, "+447700900999");
     assert_eq!(d.display_value(), "07700 900999");
@@ -166,9 +216,19 @@ async fn scripted_422_lands_under_the_right_field() {
     app.press(KeyCode::Tab).await;
     app.retype("07700 900111").await;
     let msg = "This number is not in service.";
-    server.script(Scripted::validation(Some("PUT"), Some("/api/v2/contact-details"), "value", msg));
+    server.script(Scripted::validation(
+        Some("PUT"),
+        Some("/api/v2/contact-details"),
+        "value",
+        msg,
+    ));
     app.ctrl('s').await;
-    let f = app.state.contacts.form.as_ref().expect("the form stays open");
+    let f = app
+        .state
+        .contacts
+        .form
+        .as_ref()
+        .expect("the form stays open");
     assert_eq!(f.phase, Phase::Editing);
     assert_eq!(f.value.error.as_deref(), Some(msg));
     assert_eq!(f.label.error, None);
@@ -190,7 +250,10 @@ async fn scripted_422_lands_under_the_right_field() {
     // The server's own validation (no script): a bad email on an email detail.
     app.press(KeyCode::Esc).await;
     app.press(KeyCode::Char('y')).await;
-    assert!(draft_files(tmp.path()).is_empty(), "discarded draft deleted");
+    assert!(
+        draft_files(tmp.path()).is_empty(),
+        "discarded draft deleted"
+    );
 }
 
 #[tokio::test]
@@ -212,17 +275,42 @@ async fn killed_mid_edit_the_draft_comes_back() {
 
     let mut app = App::start(&server, tmp.path());
     app.init().await;
-    let status = app.state.core.status.clone().expect("a message about drafts");
-    assert!(status.text.contains("1 unsaved contact draft"), "{}", status.text);
+    let status = app
+        .state
+        .core
+        .status
+        .clone()
+        .expect("a message about drafts");
+    assert!(
+        status.text.contains("1 unsaved contact draft"),
+        "{}",
+        status.text
+    );
     app.open_client(&client_uuid).await;
-    let f = app.state.contacts.form.as_ref().expect("the form reopens with the draft");
+    let f = app
+        .state
+        .contacts
+        .form
+        .as_ref()
+        .expect("the form reopens with the draft");
     assert_eq!(f.detail_uuid.as_deref(), Some(uuid.as_str()));
     assert_eq!(f.label.text(), "Typed then crashed");
     assert!(app.state.captures_input());
     app.ctrl('s').await;
-    assert!(app.state.contacts.form.is_none(), "{:?}", app.state.core.status);
+    assert!(
+        app.state.contacts.form.is_none(),
+        "{:?}",
+        app.state.core.status
+    );
     assert!(draft_files(tmp.path()).is_empty());
-    let d = app.state.contacts.details.items.iter().find(|d| d.uuid == uuid).unwrap();
+    let d = app
+        .state
+        .contacts
+        .details
+        .items
+        .iter()
+        .find(|d| d.uuid == uuid)
+        .unwrap();
     assert_eq!(d.name, "Typed then crashed");
 }
 
@@ -241,17 +329,34 @@ async fn quit_flushes_the_draft_and_a_conflict_asks() {
     let body = plannr_tui::app::contacts::validate::make_primary_body(&other, &client_uuid);
     let mut theirs = body.clone();
     theirs.name = "Changed by a colleague".into();
-    app.client.update_contact_detail(&uuid, &theirs).await.unwrap();
+    app.client
+        .update_contact_detail(&uuid, &theirs)
+        .await
+        .unwrap();
     app.type_str(" mine").await;
     app.ctrl('s').await;
     let f = app.state.contacts.form.as_ref().unwrap();
-    assert!(matches!(&f.phase, Phase::Conflict { theirs } if theirs.name == "Changed by a colleague"));
+    assert!(
+        matches!(&f.phase, Phase::Conflict { theirs } if theirs.name == "Changed by a colleague")
+    );
     // Quit with the form open: the draft is written before Quit.
-    let cmds = app::update(&mut app.state, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
-    let cmds2 = app::update(&mut app.state, Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    let cmds = app::update(
+        &mut app.state,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    let cmds2 = app::update(
+        &mut app.state,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
     let all: Vec<Command> = cmds.into_iter().chain(cmds2).collect();
-    let w = all.iter().position(|c| matches!(c, Command::WriteDraft { .. })).expect("draft flushed");
-    let q = all.iter().position(|c| matches!(c, Command::Quit)).expect("quit");
+    let w = all
+        .iter()
+        .position(|c| matches!(c, Command::WriteDraft { .. }))
+        .expect("draft flushed");
+    let q = all
+        .iter()
+        .position(|c| matches!(c, Command::Quit))
+        .expect("quit");
     assert!(w < q);
     app.run(all).await;
     let (drafts, _) = plannr_tui::app::contacts::drafts::load_all(tmp.path());

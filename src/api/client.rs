@@ -530,7 +530,13 @@ impl Client {
 
 /// Percent-encode one path segment (uuids should never need it; hostile data might).
 fn seg(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    // Everything but RFC 3986 "unreserved" characters is escaped.
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
 }
 
 fn network_message(e: &reqwest::Error) -> String {
@@ -658,6 +664,15 @@ mod tests {
             "{wait:?}"
         );
         assert!(l.acquire(t0 + Duration::from_secs(60)).is_zero());
+    }
+
+    #[test]
+    fn path_segments_keep_uuids_readable_and_escape_the_rest() {
+        assert_eq!(
+            seg("c43d8df4-2eea-49b7-a546-375ff0b11a03"),
+            "c43d8df4-2eea-49b7-a546-375ff0b11a03"
+        );
+        assert_eq!(seg("../x y/"), "..%2Fx%20y%2F");
     }
 
     #[test]

@@ -69,7 +69,8 @@ impl ApiError {
             .and_then(|v| v.get("message"))
             .and_then(|m| m.as_str())
             .map(crate::render::sanitize::line)
-            .filter(|m| !m.trim().is_empty());
+            .map(|m| m.trim().trim_end_matches('.').to_string())
+            .filter(|m| !m.is_empty());
         let fallback = |default: &str| message.clone().unwrap_or_else(|| default.to_string());
         match status {
             401 => ApiError::Unauthenticated,
@@ -88,7 +89,12 @@ impl ApiError {
                     .and_then(|v| v.get("errors"))
                     .map(parse_errors)
                     .unwrap_or_default();
-                let message = message
+                let message = json
+                    .as_ref()
+                    .and_then(|v| v.get("message"))
+                    .and_then(|m| m.as_str())
+                    .map(crate::render::sanitize::line)
+                    .filter(|m| !m.trim().is_empty())
                     .or_else(|| errors.values().flatten().next().cloned())
                     .unwrap_or_else(|| "the server refused the change".into());
                 ApiError::Validation { message, errors }

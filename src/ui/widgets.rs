@@ -61,7 +61,14 @@ pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
     } else {
         core.account_label.clone()
     };
-    let right_w = (account.chars().count() as u16 + 2).min(area.width / 3);
+    // The account label gives way to a message that needs the room.
+    let left_w = left.width() as u16;
+    let label_w = account.chars().count() as u16 + 2;
+    let right_w = if left_w + label_w <= area.width {
+        label_w
+    } else {
+        0
+    };
     let left_area = Rect {
         width: area.width.saturating_sub(right_w),
         ..area
