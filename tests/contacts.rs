@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use plannr_tui::api::{Client, ClientConfig, Secret};
 use plannr_tui::app::contacts::View;
-use plannr_tui::app::contacts::form::Phase;
+use plannr_tui::app::contacts::form::{Focus, Phase};
 use plannr_tui::app::{self, Command, Msg, Settings, State, Tab, Timer};
 use plannr_tui::demo::{DemoOptions, DemoServer, Scripted};
 use plannr_tui::worker::{call_api, run_draft_command};
@@ -247,7 +247,14 @@ async fn scripted_422_lands_under_the_right_field() {
     assert_eq!(f.owners_error.as_deref(), Some("Owner must be a client."));
     assert_eq!(f.value.error, None);
 
-    // The server's own validation (no script): a bad email on an email detail.
+    // The server's own validation (no script): the demo refuses dashes the client lets through.
+    assert_eq!(app.state.contacts.form.as_ref().unwrap().focus, Focus::Owners, "focus on the problem");
+    app.press(KeyCode::BackTab).await; // back to the value
+    app.retype("07700-900123").await;
+    app.ctrl('s').await;
+    let f = app.state.contacts.form.as_ref().unwrap();
+    assert!(f.value.error.is_some(), "{:?}", f);
+    assert_eq!(f.owners_error, None, "old messages are replaced");
     app.press(KeyCode::Esc).await;
     app.press(KeyCode::Char('y')).await;
     assert!(
