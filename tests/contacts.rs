@@ -248,7 +248,11 @@ async fn scripted_422_lands_under_the_right_field() {
     assert_eq!(f.value.error, None);
 
     // The server's own validation (no script): the demo refuses dashes the client lets through.
-    assert_eq!(app.state.contacts.form.as_ref().unwrap().focus, Focus::Owners, "focus on the problem");
+    assert_eq!(
+        app.state.contacts.form.as_ref().unwrap().focus,
+        Focus::Owners,
+        "focus on the problem"
+    );
     app.press(KeyCode::BackTab).await; // back to the value
     app.retype("07700-900123").await;
     app.ctrl('s').await;

@@ -332,10 +332,10 @@ impl ContactsPane {
 
     fn open_form(&mut self, form: Form, from_disk: bool) {
         self.form_on_disk = from_disk;
-        if let Some(uuid) = &form.detail_uuid {
-            if let Some(i) = self.details.items.iter().position(|d| &d.uuid == uuid) {
-                self.detail_nav.selected = i;
-            }
+        if let Some(uuid) = &form.detail_uuid
+            && let Some(i) = self.details.items.iter().position(|d| &d.uuid == uuid)
+        {
+            self.detail_nav.selected = i;
         }
         self.form = Some(form);
     }
@@ -846,14 +846,13 @@ impl ContactsPane {
             .filter(|f| f.key == key && f.phase == Phase::Saving { id })
         else {
             // Not waited for any more (the user stopped waiting). Still show what the server has.
-            if let Ok(Reply::ContactDetail(Some(d))) = result {
-                if self
+            if let Ok(Reply::ContactDetail(Some(d))) = result
+                && self
                     .client
                     .as_ref()
                     .is_some_and(|c| d.accounts.iter().any(|a| a.uuid == c.uuid))
-                {
-                    self.replace_detail(*d);
-                }
+            {
+                self.replace_detail(*d);
             }
             return;
         };

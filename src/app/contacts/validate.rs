@@ -144,29 +144,30 @@ pub fn parse_phone(text: &str) -> Result<ContactValue, String> {
         return Err("The phone number cannot be blank.".into());
     }
     // "AU +61 2 3456 7890": a country code, then the number.
-    if let Some((cc, rest)) = t.split_once(char::is_whitespace) {
-        if cc.len() == 2 && cc.chars().all(|c| c.is_ascii_alphabetic()) {
-            let country = cc.to_ascii_uppercase();
-            let number = rest.trim();
-            if !phone_chars_ok(number) {
-                return Err(format!(
-                    "“{number}” is not a phone number (digits, spaces and a leading + only)."
-                ));
-            }
-            let n = digits(number).len();
-            if !(5..=15).contains(&n) {
-                return Err(format!(
-                    "A phone number has 5 to 15 digits; “{number}” has {n}."
-                ));
-            }
-            if country == "GB" {
-                return parse_uk(number);
-            }
-            return Ok(ContactValue::Intl {
-                country,
-                number: number.to_string(),
-            });
+    if let Some((cc, rest)) = t.split_once(char::is_whitespace)
+        && cc.len() == 2
+        && cc.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        let country = cc.to_ascii_uppercase();
+        let number = rest.trim();
+        if !phone_chars_ok(number) {
+            return Err(format!(
+                "“{number}” is not a phone number (digits, spaces and a leading + only)."
+            ));
         }
+        let n = digits(number).len();
+        if !(5..=15).contains(&n) {
+            return Err(format!(
+                "A phone number has 5 to 15 digits; “{number}” has {n}."
+            ));
+        }
+        if country == "GB" {
+            return parse_uk(number);
+        }
+        return Ok(ContactValue::Intl {
+            country,
+            number: number.to_string(),
+        });
     }
     if !phone_chars_ok(t) {
         return Err(format!(
