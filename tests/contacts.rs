@@ -374,3 +374,52 @@ async fn quit_flushes_the_draft_and_a_conflict_asks() {
     assert_eq!(drafts.len(), 1);
     assert!(drafts[0].fields.label.ends_with(" mine"));
 }
+
+/// The real worker: a draft write queued just before Quit is on disk when `run` returns (this
+/// is what main awaits on exit), and a write failure comes back as a message.
+#[tokio::test]
+async fn worker_finishes_draft_writes_before_exiting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let client = Client::new(ClientConfig::new("http://127.0.0.1:9", Secret::new("t"))).unwrap();
+    let (msg_tx, mut msg_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = tokio::spawn(plannr_tui::worker::Worker::new(client, msg_tx).run(cmd_rx));
+    let dir = Some(tmp.path().join("drafts"));
+    for i in 0..50 {
+        let json = format!("{{\"n\": {i}}}");
+        cmd_tx
+            .send(Command::WriteDraft {
+                dir: dir.clone(),
+                key: "detail-x".into(),
+                json,
+            })
+            .unwrap();
+    }
+    // A directory that cannot be created (a file is in the way).
+    std::fs::write(tmp.path().join("blocked"), "").unwrap();
+    cmd_tx
+        .send(Command::WriteDraft {
+            dir: Some(tmp.path().join("blocked/drafts")),
+            key: "k".into(),
+            json: "{}".into(),
+        })
+        .unwrap();
+    cmd_tx.send(Command::Quit).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(10), worker)
+        .await
+        .unwrap()
+        .unwrap();
+    let text = std::fs::read_to_string(tmp.path().join("drafts/detail-x.json")).unwrap();
+    assert_eq!(
+        text, "{\"n\": 49}",
+        "writes run in order: the last one wins"
+    );
+    let mut failed = false;
+    while let Ok(m) = msg_rx.try_recv() {
+        failed |= matches!(
+            m,
+            Msg::Draft(plannr_tui::app::contacts::drafts::DraftEvent::Failed { .. })
+        );
+    }
+    assert!(failed, "a failed write is reported");
+}
