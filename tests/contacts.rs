@@ -297,7 +297,14 @@ async fn killed_mid_edit_the_draft_comes_back() {
         "{}",
         status.text
     );
-    app.open_client(&client_uuid).await;
+    // D jumps straight to the draft's client, wherever it is in the list.
+    app.press(KeyCode::Char('4')).await;
+    app.press(KeyCode::Char('D')).await;
+    assert_eq!(app.state.contacts.view, View::Details);
+    assert_eq!(
+        app.state.contacts.client.as_ref().map(|c| c.uuid.as_str()),
+        Some(client_uuid.as_str())
+    );
     let f = app
         .state
         .contacts

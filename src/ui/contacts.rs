@@ -128,7 +128,11 @@ fn draw_clients(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, fra
     let hint = if pane.search.is_some() {
         hint_line(" type a name · Enter keeps the search · Esc clears it")
     } else {
-        hint_line(" Enter open · / search · R refresh · ? help")
+        if pane.drafts.is_empty() {
+            hint_line(" Enter open · / search · R refresh · ? help")
+        } else {
+            hint_line(" Enter open · / search · D open a draft's client · R refresh · ? help")
+        }
     };
     frame.render_widget(Paragraph::new(hint), footer);
 }

@@ -65,6 +65,7 @@ pub const HELP: &[(&str, &str)] = &[
         "p",
         "make the selected detail this client's primary of its type",
     ),
+    ("D", "clients: open the client of an unsaved draft"),
     ("R", "refresh (retry after a failure)"),
     ("Esc", "back to the client list"),
     ("Form: Tab / Shift-Tab", "next / previous field"),
@@ -257,6 +258,21 @@ impl ContactsPane {
             KeyCode::Enter => {
                 if let Some(c) = self.selected_client().cloned() {
                     self.open_client(c, core);
+                }
+                true
+            }
+            KeyCode::Char('D') => {
+                // Jump to the client of a draft left from last time (they may not be on this page).
+                match self.drafts.values().next() {
+                    Some(d) => {
+                        let c = Account {
+                            uuid: d.client_uuid.clone(),
+                            name: d.client_name.clone(),
+                            ..Account::default()
+                        };
+                        self.open_client(c, core);
+                    }
+                    None => core.info("No unsaved drafts are waiting."),
                 }
                 true
             }
