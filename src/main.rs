@@ -70,7 +70,15 @@ fn main() -> ExitCode {
         let mut cfg = ClientConfig::new(server.base_url.clone(), Secret::new(server.token.clone()));
         cfg.account_uuid = Some(server.account_uuid.clone());
         _demo = Some(server);
-        (cfg, Settings::default())
+        // Demo drafts are kept apart from real ones.
+        let drafts_dir = config::project_dirs().map(|d| d.data_dir().join("demo-drafts"));
+        (
+            cfg,
+            Settings {
+                drafts_dir,
+                ..Settings::default()
+            },
+        )
     } else {
         let config_path = cli.config.clone().or_else(config::default_config_path);
         let file = match config_path.as_deref().map(config::load_file).transpose() {
@@ -228,7 +236,16 @@ async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -
         terminal.draw(|f| ui::draw(&state, f))?;
     }
     input.abort();
+    // Let the worker drain what update asked for last (a quit flushes contact drafts) and finish
+    // draft writes; API calls still in flight are abandoned.
     drop(cmd_tx);
-    worker.abort();
+    let mut worker = worker;
+    if tokio::time::timeout(std::time::Duration::from_secs(3), &mut worker)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the worker did not finish in 3 s; some draft writes may be lost");
+        worker.abort();
+    }
     Ok(())
 }

@@ -132,6 +132,8 @@ pub enum Msg {
         result: Result<Reply, ApiError>,
     },
     Timer(Timer),
+    /// The worker's answer about contact-form drafts on disk (loaded at start, or a failed write).
+    Draft(contacts::drafts::DraftEvent),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +149,22 @@ pub enum Command {
     /// Act as this account from now on (`X-PLANNR-ACCOUNT-UUID`).
     SetAccount(String),
     Quit,
+    /// Write a contact-form draft atomically in `dir` (None: the platform data dir). Runs off the
+    /// UI thread, in order; the worker finishes pending draft writes before it exits.
+    WriteDraft {
+        dir: Option<std::path::PathBuf>,
+        key: String,
+        json: String,
+    },
+    /// Delete a draft (saved by the server or discarded by the user).
+    DeleteDraft {
+        dir: Option<std::path::PathBuf>,
+        key: String,
+    },
+    /// Read every draft in `dir`; answered with `Msg::Draft(DraftEvent::Loaded{..})`.
+    LoadDrafts {
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -209,6 +227,8 @@ pub struct Settings {
     pub search_debounce: Duration,
     /// `y` copies via OSC 52 only when this is on.
     pub osc52_copy: bool,
+    /// Where contact-form drafts live. None: the platform data dir + `drafts/`. Tests set a tempdir.
+    pub drafts_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -219,6 +239,7 @@ impl Default for Settings {
             status_fade: Duration::from_secs(8),
             search_debounce: Duration::from_millis(300),
             osc52_copy: false,
+            drafts_dir: None,
         }
     }
 }
@@ -361,6 +382,9 @@ impl State {
     /// first pane's data if the account is already known.
     pub fn init(&mut self) -> Vec<Command> {
         self.core.request(Route::Logins, Call::Logins);
+        self.core.out.push(Command::LoadDrafts {
+            dir: self.core.settings.drafts_dir.clone(),
+        });
         if let Some(acc) = self.core.account_uuid.clone() {
             self.core.out.push(Command::SetAccount(acc));
             self.activate(self.tab);
@@ -438,6 +462,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         }
         Msg::Api { id, result } => on_result(state, id, result),
         Msg::Timer(t) => on_timer(state, t),
+        Msg::Draft(ev) => state.contacts.on_draft_event(ev, &mut state.core),
     }
     apply_nav(state);
     std::mem::take(&mut state.core.out)
@@ -576,8 +601,7 @@ fn on_key(state: &mut State, key: KeyEvent) {
                 .core
                 .error("You have unsaved text open. Press Ctrl-C again to quit anyway.");
         } else {
-            state.quit = true;
-            state.core.out.push(Command::Quit);
+            quit(state);
         }
         return;
     }
@@ -599,10 +623,7 @@ fn on_key(state: &mut State, key: KeyEvent) {
                     choose_account(state, uuid, label);
                 }
             }
-            KeyCode::Char('q') | KeyCode::Esc => {
-                state.quit = true;
-                state.core.out.push(Command::Quit);
-            }
+            KeyCode::Char('q') | KeyCode::Esc => quit(state),
             _ => {}
         }
         return;
@@ -633,9 +654,16 @@ fn on_key(state: &mut State, key: KeyEvent) {
         Tab::Contacts => state.contacts.on_key(key, &mut state.core),
     };
     if !handled && key.code == KeyCode::Char('q') && !state.captures_input() {
-        state.quit = true;
-        state.core.out.push(Command::Quit);
+        quit(state);
     }
+}
+
+/// Quit: first let panes flush what must survive (contact drafts), then stop the worker, which
+/// finishes those writes before it exits.
+fn quit(state: &mut State) {
+    state.contacts.on_quit(&mut state.core);
+    state.quit = true;
+    state.core.out.push(Command::Quit);
 }
 
 #[cfg(test)]
