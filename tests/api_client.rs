@@ -858,6 +858,19 @@ async fn decode_errors_are_typed_and_never_show_the_token() {
     assert!(!text.contains('\u{1b}'), "control chars leaked: {text}");
     assert!(!err.is_retryable());
     assert_eq!(take(&s).len(), 1, "a decode error is not retried");
+
+    // Valid JSON of the wrong shape that happens to echo the token.
+    s.script(Scripted::json(
+        Some("GET"),
+        Some("/api/v1/me"),
+        200,
+        json!("Bearer demo-token \u{1b}]52;c;aGk=\u{7}"),
+    ));
+    let err = c.me().await.expect_err("wrong shape");
+    assert!(matches!(err, ApiError::Decode { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(!text.contains("demo-token"), "token leaked: {text}");
+    assert!(!text.contains('\u{1b}'), "control chars leaked: {text}");
 }
 
 /// Every string of a decoded email (and its thread pages), for the sanitising checks.
