@@ -175,10 +175,10 @@ async fn forward_input(tx: mpsc::UnboundedSender<Msg>) {
         match ev {
             Ok(ev) => {
                 errors = 0;
-                if let Some(m) = to_msg(ev) {
-                    if tx.send(m).is_err() {
-                        return;
-                    }
+                if let Some(m) = to_msg(ev)
+                    && tx.send(m).is_err()
+                {
+                    return;
                 }
             }
             Err(e) => {

@@ -186,10 +186,8 @@ impl Client {
                 .request(method.clone(), &url)
                 .bearer_auth(self.cfg.token.expose())
                 .header("Accept", "application/json");
-            if tenant {
-                if let Some(acc) = self.account() {
-                    req = req.header("X-PLANNR-ACCOUNT-UUID", acc);
-                }
+            if tenant && let Some(acc) = self.account() {
+                req = req.header("X-PLANNR-ACCOUNT-UUID", acc);
             }
             if !query.is_empty() {
                 req = req.query(query);
