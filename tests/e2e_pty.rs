@@ -147,7 +147,10 @@ impl Tui {
             }
             if start.elapsed() > DEADLINE {
                 let _ = self.child.kill();
-                panic!("the app did not exit; screen:\n{}", self.screen().contents());
+                panic!(
+                    "the app did not exit; screen:\n{}",
+                    self.screen().contents()
+                );
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -165,7 +168,10 @@ impl Drop for Tui {
 
 /// Row `row` of the screen as text.
 fn row_text(screen: &vt100::Screen, row: u16) -> String {
-    screen.rows(0, screen.size().1).nth(row as usize).unwrap_or_default()
+    screen
+        .rows(0, screen.size().1)
+        .nth(row as usize)
+        .unwrap_or_default()
 }
 
 /// Background colour of the first cell of `label` on the tab bar (row 0).
@@ -185,9 +191,15 @@ fn demo_session_in_a_pty_draws_navigates_and_restores_the_terminal() {
     let screen = tui.wait_for("the mailbox list", |s| {
         s.contents().contains("Mailboxes (5)") && s.contents().contains("Harbour Wealth enquiri")
     });
-    assert!(screen.alternate_screen(), "the UI runs on the alternate screen");
+    assert!(
+        screen.alternate_screen(),
+        "the UI runs on the alternate screen"
+    );
     assert!(screen.hide_cursor(), "the cursor is hidden while drawing");
-    assert!(screen.bracketed_paste(), "bracketed paste is on while running");
+    assert!(
+        screen.bracketed_paste(),
+        "bracketed paste is on while running"
+    );
     assert!(row_text(&screen, 0).contains("1 Mailboxes"));
     let selected = tab_bg(&screen, "1 Mailboxes");
     assert_ne!(selected, tab_bg(&screen, "3 Conversations"));
@@ -202,19 +214,31 @@ fn demo_session_in_a_pty_draws_navigates_and_restores_the_terminal() {
     let help = tui.wait_for("the help overlay", |s| {
         s.contents().contains("Keys: Mailboxes") && s.contents().contains("any key closes")
     });
-    assert!(help.contents().contains("rename the mailbox"), "pane keys listed");
-    assert!(help.contents().contains("quit from anywhere"), "global keys listed");
+    assert!(
+        help.contents().contains("rename the mailbox"),
+        "pane keys listed"
+    );
+    assert!(
+        help.contents().contains("quit from anywhere"),
+        "global keys listed"
+    );
 
     tui.send(b"x");
     tui.wait_for("the help overlay to close", |s| {
-        !s.contents().contains("any key closes") && s.contents().contains("Harbour Wealth enquiries")
+        !s.contents().contains("any key closes")
+            && s.contents().contains("Harbour Wealth enquiries")
     });
 
     tui.send(b"3");
     let conv = tui.wait_for("the Conversations tab", |s| {
-        tab_bg(s, "3 Conversations") == selected && !s.contents().contains("Harbour Wealth enquiries")
+        tab_bg(s, "3 Conversations") == selected
+            && !s.contents().contains("Harbour Wealth enquiries")
     });
-    assert_ne!(tab_bg(&conv, "1 Mailboxes"), selected, "only one tab is highlighted");
+    assert_ne!(
+        tab_bg(&conv, "1 Mailboxes"),
+        selected,
+        "only one tab is highlighted"
+    );
 
     tui.send(b"?");
     tui.wait_for("the Conversations help", |s| {
@@ -244,7 +268,9 @@ fn demo_session_in_a_pty_draws_navigates_and_restores_the_terminal() {
 fn ctrl_c_quits_and_restores_the_terminal() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut tui = Tui::start(dir.path());
-    tui.wait_for("the mailbox list", |s| s.contents().contains("Mailboxes (5)"));
+    tui.wait_for("the mailbox list", |s| {
+        s.contents().contains("Mailboxes (5)")
+    });
     tui.send(b"2"); // a pane where `q` would not be the first thing pressed
     tui.send(b"\x03");
     let status = tui.wait_exit();
@@ -285,7 +311,10 @@ fn configuration_refusals_exit_2_with_one_line() {
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(2), "no token: {err}");
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
-    assert!(err.contains("--demo") && err.contains("PLANNR_TOKEN"), "{err}");
+    assert!(
+        err.contains("--demo") && err.contains("PLANNR_TOKEN"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty(), "nothing drawn: {:?}", out.stdout);
 
     // The same refusal comes from the environment alone: PLANNR_TOKEN set but empty.
@@ -313,7 +342,10 @@ fn configuration_refusals_exit_2_with_one_line() {
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(2), "plain http: {err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err:?}");
-    assert!(err.contains("https") && err.contains("example.com"), "{err}");
+    assert!(
+        err.contains("https") && err.contains("example.com"),
+        "{err}"
+    );
     assert!(!err.contains("x-secret"), "the token is not echoed: {err}");
 
     // A config file holding a token must not be readable by others.
@@ -327,7 +359,10 @@ fn configuration_refusals_exit_2_with_one_line() {
         let out = run(d, &["--config", cfg, "--log-file", log], &[]);
         let err = stderr_of(&out);
         assert_eq!(out.status.code(), Some(2), "{err}");
-        assert!(err.contains("chmod 600") && !err.contains("file-secret"), "{err}");
+        assert!(
+            err.contains("chmod 600") && !err.contains("file-secret"),
+            "{err}"
+        );
     }
 
     let out = run(d, &["--version"], &[]);
