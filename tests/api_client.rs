@@ -1036,14 +1036,9 @@ async fn worker_sends_writes_to_one_resource_in_order() {
     }
     let took = started.elapsed();
     let ids: Vec<u64> = order.iter().map(|(id, _)| *id).collect();
-    assert_eq!(
-        ids.last(),
-        Some(&2),
-        "the second write waited for the first: {order:?}"
-    );
     assert!(
         ids.iter().position(|&i| i == 1) < ids.iter().position(|&i| i == 2),
-        "{order:?}"
+        "the second write waited for the first: {order:?}"
     );
     assert!(
         took >= Duration::from_millis(100),
