@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clap::Parser;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
 use crossterm::execute;
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use plannr_tui::api::{Client, ClientConfig, Secret};
@@ -70,7 +70,15 @@ fn main() -> ExitCode {
         let mut cfg = ClientConfig::new(server.base_url.clone(), Secret::new(server.token.clone()));
         cfg.account_uuid = Some(server.account_uuid.clone());
         _demo = Some(server);
-        (cfg, Settings::default())
+        // Demo drafts are kept apart from real ones.
+        let drafts_dir = config::project_dirs().map(|d| d.data_dir().join("demo-drafts"));
+        (
+            cfg,
+            Settings {
+                drafts_dir,
+                ..Settings::default()
+            },
+        )
     } else {
         let config_path = cli.config.clone().or_else(config::default_config_path);
         let file = match config_path.as_deref().map(config::load_file).transpose() {
@@ -167,12 +175,38 @@ fn to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
+/// Read terminal events and forward them as messages until the app hangs up.
+async fn forward_input(tx: mpsc::UnboundedSender<Msg>) {
+    let mut events = EventStream::new();
+    let mut errors = 0;
+    while let Some(ev) = events.next().await {
+        match ev {
+            Ok(ev) => {
+                errors = 0;
+                if let Some(m) = to_msg(ev)
+                    && tx.send(m).is_err()
+                {
+                    return;
+                }
+            }
+            Err(e) => {
+                tracing::warn!("terminal input error: {e}");
+                errors += 1;
+                if errors > 100 {
+                    return;
+                }
+            }
+        }
+    }
+}
+
 /// The event loop: wait for input or a worker answer, drain everything pending, update, then draw
 /// once. No periodic tick: timers exist only while something needs them.
 async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -> io::Result<()> {
     let mut terminal = ratatui::try_init()?;
     execute!(io::stdout(), EnableBracketedPaste)?;
     let (msg_tx, mut msg_rx) = mpsc::unbounded_channel::<Msg>();
+    let input_tx = msg_tx.clone();
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel::<Command>();
     let worker = tokio::spawn(Worker::new(client, msg_tx).run(cmd_rx));
 
@@ -195,21 +229,12 @@ async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -
         }
     };
     send(state.init());
-    let mut events = EventStream::new();
+    // Terminal input is forwarded by its own task into the same channel as the worker's answers,
+    // so the loop waits on one channel and can drain everything pending without polling.
+    let input = tokio::spawn(forward_input(input_tx));
     terminal.draw(|f| ui::draw(&state, f))?;
-    loop {
-        let first = tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(ev)) => to_msg(ev),
-                Some(Err(e)) => return Err(e),
-                None => break,
-            },
-            Some(m) = msg_rx.recv() => Some(m),
-        };
-        let mut batch: Vec<Msg> = first.into_iter().collect();
-        while let Some(Some(Ok(ev))) = events.next().now_or_never() {
-            batch.extend(to_msg(ev));
-        }
+    while let Some(first) = msg_rx.recv().await {
+        let mut batch = vec![first];
         while let Ok(m) = msg_rx.try_recv() {
             batch.push(m);
         }
@@ -221,7 +246,17 @@ async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -
         }
         terminal.draw(|f| ui::draw(&state, f))?;
     }
+    input.abort();
+    // Let the worker drain what update asked for last (a quit flushes contact drafts) and finish
+    // draft writes; API calls still in flight are abandoned.
     drop(cmd_tx);
-    worker.abort();
+    let mut worker = worker;
+    if tokio::time::timeout(std::time::Duration::from_secs(3), &mut worker)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the worker did not finish in 3 s; some draft writes may be lost");
+        worker.abort();
+    }
     Ok(())
 }

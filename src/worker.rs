@@ -20,6 +20,9 @@ pub struct Worker {
     /// resource waits for it, so writes go out in the order they were asked and the last one asked
     /// is the last one applied.
     write_chain: HashMap<String, oneshot::Receiver<()>>,
+    /// Draft file commands, run one after another (so the last write wins) by `draft_task`.
+    draft_tx: Option<mpsc::UnboundedSender<Command>>,
+    draft_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Worker {
@@ -29,6 +32,8 @@ impl Worker {
             tx,
             limit: Arc::new(Semaphore::new(MAX_CONCURRENT)),
             write_chain: HashMap::new(),
+            draft_tx: None,
+            draft_task: None,
         }
     }
 
@@ -38,6 +43,11 @@ impl Worker {
             if !self.handle(cmd) {
                 break;
             }
+        }
+        // Finish draft writes before exiting: a quit must never lose what was typed.
+        drop(self.draft_tx.take());
+        if let Some(t) = self.draft_task.take() {
+            let _ = t.await;
         }
     }
 
@@ -105,6 +115,28 @@ impl Worker {
             }
             // The main loop writes OSC 52 itself (it owns the terminal); nothing to do here.
             Command::Osc52(_) => {}
+            cmd @ (Command::WriteDraft { .. }
+            | Command::DeleteDraft { .. }
+            | Command::LoadDrafts { .. }) => {
+                let tx = self.draft_tx.get_or_insert_with(|| {
+                    let (dtx, mut drx) = mpsc::unbounded_channel::<Command>();
+                    let answers = self.tx.clone();
+                    self.draft_task = Some(tokio::spawn(async move {
+                        while let Some(cmd) = drx.recv().await {
+                            match tokio::task::spawn_blocking(move || run_draft_command(cmd)).await
+                            {
+                                Ok(Some(msg)) => {
+                                    let _ = answers.send(msg);
+                                }
+                                Ok(None) => {}
+                                Err(e) => tracing::error!("draft task failed: {e}"),
+                            }
+                        }
+                    }));
+                    dtx
+                });
+                let _ = tx.send(cmd);
+            }
         }
         true
     }
@@ -230,6 +262,41 @@ pub async fn download(
         return Err(e);
     }
     Ok((path, done))
+}
+
+/// Run one draft command (blocking file I/O: call from `spawn_blocking` or a test). Returns the
+/// message to send back: the drafts loaded, or a failure.
+pub fn run_draft_command(cmd: Command) -> Option<Msg> {
+    use crate::app::contacts::drafts::{self, DraftEvent};
+    let no_dir = || "no data directory on this system".to_string();
+    match cmd {
+        Command::WriteDraft { dir, key, json } => {
+            let result = drafts::resolve_dir(dir.as_deref())
+                .ok_or_else(no_dir)
+                .and_then(|d| drafts::write(&d, &key, &json).map_err(|e| e.to_string()));
+            result.err().map(|message| {
+                tracing::error!(key, message, "draft write failed");
+                Msg::Draft(DraftEvent::Failed { key, message })
+            })
+        }
+        Command::DeleteDraft { dir, key } => {
+            let result = drafts::resolve_dir(dir.as_deref())
+                .ok_or_else(no_dir)
+                .and_then(|d| drafts::delete(&d, &key).map_err(|e| e.to_string()));
+            if let Err(message) = result {
+                tracing::warn!(key, message, "draft delete failed");
+            }
+            None
+        }
+        Command::LoadDrafts { dir } => {
+            let (drafts, problems) = match drafts::resolve_dir(dir.as_deref()) {
+                Some(d) => drafts::load_all(&d),
+                None => (Vec::new(), Vec::new()),
+            };
+            Some(Msg::Draft(DraftEvent::Loaded { drafts, problems }))
+        }
+        _ => None,
+    }
 }
 
 /// Map one `Call` to its client method.

@@ -186,10 +186,8 @@ impl Client {
                 .request(method.clone(), &url)
                 .bearer_auth(self.cfg.token.expose())
                 .header("Accept", "application/json");
-            if tenant {
-                if let Some(acc) = self.account() {
-                    req = req.header("X-PLANNR-ACCOUNT-UUID", acc);
-                }
+            if tenant && let Some(acc) = self.account() {
+                req = req.header("X-PLANNR-ACCOUNT-UUID", acc);
             }
             if !query.is_empty() {
                 req = req.query(query);
@@ -267,7 +265,7 @@ impl Client {
         tenant: bool,
     ) -> Result<T, ApiError> {
         let v = self.send(Method::GET, path, query, None, tenant).await?;
-        decode(v)
+        decode(v, self.cfg.token.expose())
     }
 
     async fn write<T: DeserializeOwned>(
@@ -279,7 +277,7 @@ impl Client {
         let body = serde_json::to_value(body)
             .map_err(|e| ApiError::Other(format!("cannot encode the request: {e}")))?;
         let v = self.send(method, path, &[], Some(&body), true).await?;
-        decode(v)
+        decode(v, self.cfg.token.expose())
     }
 
     // ---- identity -------------------------------------------------------------------------
@@ -529,8 +527,8 @@ impl Client {
 }
 
 /// Percent-encode one path segment (uuids should never need it; hostile data might).
-/// RFC 3986 unreserved characters (`-._~`) stay as they are, so uuids are sent verbatim.
 fn seg(s: &str) -> String {
+    // Everything but RFC 3986 "unreserved" characters is escaped.
     const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'-')
         .remove(b'.')
@@ -550,8 +548,9 @@ fn network_message(e: &reqwest::Error) -> String {
     crate::render::sanitize::line(&msg)
 }
 
-/// Unwrap `{data: {...}}` single-resource envelopes, then decode.
-fn decode<T: DeserializeOwned>(v: Value) -> Result<T, ApiError> {
+/// Unwrap `{data: {...}}` single-resource envelopes, then decode. serde's message quotes the
+/// offending value, so it is scrubbed of the token, sanitised and shortened like a body excerpt.
+fn decode<T: DeserializeOwned>(v: Value, token: &str) -> Result<T, ApiError> {
     let v = match v {
         Value::Object(mut o) if o.len() == 1 && o.get("data").is_some_and(Value::is_object) => {
             o.remove("data").unwrap_or(Value::Null)
@@ -559,7 +558,7 @@ fn decode<T: DeserializeOwned>(v: Value) -> Result<T, ApiError> {
         v => v,
     };
     serde_json::from_value(v).map_err(|e| ApiError::Decode {
-        detail: e.to_string(),
+        detail: excerpt(&e.to_string(), token),
         excerpt: String::new(),
     })
 }
@@ -664,6 +663,15 @@ mod tests {
             "{wait:?}"
         );
         assert!(l.acquire(t0 + Duration::from_secs(60)).is_zero());
+    }
+
+    #[test]
+    fn path_segments_keep_uuids_readable_and_escape_the_rest() {
+        assert_eq!(
+            seg("c43d8df4-2eea-49b7-a546-375ff0b11a03"),
+            "c43d8df4-2eea-49b7-a546-375ff0b11a03"
+        );
+        assert_eq!(seg("../x y/"), "..%2Fx%20y%2F");
     }
 
     #[test]

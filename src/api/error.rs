@@ -69,7 +69,8 @@ impl ApiError {
             .and_then(|v| v.get("message"))
             .and_then(|m| m.as_str())
             .map(crate::render::sanitize::line)
-            .filter(|m| !m.trim().is_empty());
+            .map(|m| m.trim().trim_end_matches('.').to_string())
+            .filter(|m| !m.is_empty());
         let fallback = |default: &str| message.clone().unwrap_or_else(|| default.to_string());
         match status {
             401 => ApiError::Unauthenticated,
@@ -88,7 +89,12 @@ impl ApiError {
                     .and_then(|v| v.get("errors"))
                     .map(parse_errors)
                     .unwrap_or_default();
-                let message = message
+                let message = json
+                    .as_ref()
+                    .and_then(|v| v.get("message"))
+                    .and_then(|m| m.as_str())
+                    .map(crate::render::sanitize::line)
+                    .filter(|m| !m.trim().is_empty())
                     .or_else(|| errors.values().flatten().next().cloned())
                     .unwrap_or_else(|| "the server refused the change".into());
                 ApiError::Validation { message, errors }
@@ -137,17 +143,35 @@ fn parse_errors(v: &Value) -> BTreeMap<String, Vec<String>> {
 
 /// A short, sanitised excerpt of a response body for error messages, with the token scrubbed.
 pub fn excerpt(body: &str, token: &str) -> String {
-    let mut s: String = body.chars().take(160).collect();
-    if body.chars().nth(160).is_some() {
+    // Scrub before cutting, so a token straddling the cut cannot leave a prefix behind.
+    let scrubbed = if token.is_empty() {
+        std::borrow::Cow::Borrowed(body)
+    } else {
+        std::borrow::Cow::Owned(body.replace(token, "***"))
+    };
+    let mut s: String = scrubbed.chars().take(160).collect();
+    if scrubbed.chars().nth(160).is_some() {
         s.push('…');
-    }
-    if !token.is_empty() {
-        s = s.replace(token, "***");
     }
     let s = crate::render::sanitize::line(&s);
     if s.trim().is_empty() {
         "(empty body)".into()
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_scrubs_a_token_cut_by_the_length_limit() {
+        let token = "tok-0123456789abcdef";
+        let body = format!("{}{token}{}", "x".repeat(150), " tail".repeat(5));
+        let e = excerpt(&body, token);
+        assert!(!e.contains("tok-0123"), "token prefix leaked: {e}");
+        assert!(e.ends_with('…'), "{e}");
+        assert_eq!(excerpt(" \u{1b}[2J ", token), "(empty body)");
     }
 }

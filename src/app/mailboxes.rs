@@ -64,6 +64,7 @@ pub fn describe_state(state: &str) -> (&'static str, StateTone) {
         "authenticationError" => ("sign-in failed — reconnect in Plannr", StateTone::Bad),
         "connectError" => ("cannot reach the mail server", StateTone::Bad),
         "disconnected" => ("disconnected", StateTone::Muted),
+        "disabled" => ("disabled", StateTone::Muted),
         "deleting" => ("being deleted", StateTone::Muted),
         "" | "unset" => ("not set up", StateTone::Muted),
         _ => ("unknown state", StateTone::Muted),

@@ -145,6 +145,8 @@ pub enum Msg {
         done: u64,
         total: Option<u64>,
     },
+    /// The worker's answer about contact-form drafts on disk (loaded at start, or a failed write).
+    Draft(contacts::drafts::DraftEvent),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -177,6 +179,22 @@ pub enum Command {
     },
     /// Write an OSC 52 clipboard sequence (already base64-encoded payload) to the terminal.
     Osc52(String),
+    /// Write a contact-form draft atomically in `dir` (None: the platform data dir). Runs off the
+    /// UI thread, in order; the worker finishes pending draft writes before it exits.
+    WriteDraft {
+        dir: Option<std::path::PathBuf>,
+        key: String,
+        json: String,
+    },
+    /// Delete a draft (saved by the server or discarded by the user).
+    DeleteDraft {
+        dir: Option<std::path::PathBuf>,
+        key: String,
+    },
+    /// Read every draft in `dir`; answered with `Msg::Draft(DraftEvent::Loaded{..})`.
+    LoadDrafts {
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -239,6 +257,8 @@ pub struct Settings {
     pub search_debounce: Duration,
     /// `y` copies via OSC 52 only when this is on.
     pub osc52_copy: bool,
+    /// Where contact-form drafts live. None: the platform data dir + `drafts/`. Tests set a tempdir.
+    pub drafts_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -249,6 +269,7 @@ impl Default for Settings {
             status_fade: Duration::from_secs(8),
             search_debounce: Duration::from_millis(300),
             osc52_copy: false,
+            drafts_dir: None,
         }
     }
 }
@@ -398,6 +419,9 @@ impl State {
     /// first pane's data if the account is already known.
     pub fn init(&mut self) -> Vec<Command> {
         self.core.request(Route::Logins, Call::Logins);
+        self.core.out.push(Command::LoadDrafts {
+            dir: self.core.settings.drafts_dir.clone(),
+        });
         if let Some(acc) = self.core.account_uuid.clone() {
             self.core.out.push(Command::SetAccount(acc));
             self.activate(self.tab);
@@ -480,6 +504,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
                 state.mail.on_progress(r, id, done, total, &mut state.core);
             }
         }
+        Msg::Draft(ev) => state.contacts.on_draft_event(ev, &mut state.core),
     }
     apply_nav(state);
     std::mem::take(&mut state.core.out)
@@ -618,8 +643,7 @@ fn on_key(state: &mut State, key: KeyEvent) {
                 .core
                 .error("You have unsaved text open. Press Ctrl-C again to quit anyway.");
         } else {
-            state.quit = true;
-            state.core.out.push(Command::Quit);
+            quit(state);
         }
         return;
     }
@@ -641,10 +665,7 @@ fn on_key(state: &mut State, key: KeyEvent) {
                     choose_account(state, uuid, label);
                 }
             }
-            KeyCode::Char('q') | KeyCode::Esc => {
-                state.quit = true;
-                state.core.out.push(Command::Quit);
-            }
+            KeyCode::Char('q') | KeyCode::Esc => quit(state),
             _ => {}
         }
         return;
@@ -675,9 +696,16 @@ fn on_key(state: &mut State, key: KeyEvent) {
         Tab::Contacts => state.contacts.on_key(key, &mut state.core),
     };
     if !handled && key.code == KeyCode::Char('q') && !state.captures_input() {
-        state.quit = true;
-        state.core.out.push(Command::Quit);
+        quit(state);
     }
+}
+
+/// Quit: first let panes flush what must survive (contact drafts), then stop the worker, which
+/// finishes those writes before it exits.
+fn quit(state: &mut State) {
+    state.contacts.on_quit(&mut state.core);
+    state.quit = true;
+    state.core.out.push(Command::Quit);
 }
 
 #[cfg(test)]

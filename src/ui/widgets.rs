@@ -61,7 +61,14 @@ pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
     } else {
         core.account_label.clone()
     };
-    let right_w = (account.chars().count() as u16 + 2).min(area.width / 3);
+    // The account label gives way to a message that needs the room.
+    let left_w = left.width() as u16;
+    let label_w = account.chars().count() as u16 + 2;
+    let right_w = if left_w + label_w <= area.width {
+        label_w
+    } else {
+        0
+    };
     let left_area = Rect {
         width: area.width.saturating_sub(right_w),
         ..area
@@ -164,22 +171,22 @@ pub fn inline_editor(editor: &InlineEditor, area: Rect, frame: &mut Frame) {
     let field = Rect { height: 1, ..area };
     frame.render_widget(Clear, field);
     frame.render_widget(&editor.textarea, field);
-    if let Some(err) = &editor.error {
-        if area.height > 1 {
-            let msg = Rect {
-                y: area.y + 1,
-                height: 1,
-                ..area
-            };
-            frame.render_widget(Clear, msg);
-            frame.render_widget(
-                Paragraph::new(Span::styled(
-                    format!("⚠ {err}"),
-                    Style::new().fg(Color::Red),
-                )),
-                msg,
-            );
-        }
+    if let Some(err) = &editor.error
+        && area.height > 1
+    {
+        let msg = Rect {
+            y: area.y + 1,
+            height: 1,
+            ..area
+        };
+        frame.render_widget(Clear, msg);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("⚠ {err}"),
+                Style::new().fg(Color::Red),
+            )),
+            msg,
+        );
     }
 }
 
