@@ -70,7 +70,15 @@ fn main() -> ExitCode {
         let mut cfg = ClientConfig::new(server.base_url.clone(), Secret::new(server.token.clone()));
         cfg.account_uuid = Some(server.account_uuid.clone());
         _demo = Some(server);
-        (cfg, Settings::default())
+        // Demo drafts are kept apart from real ones.
+        let drafts_dir = config::project_dirs().map(|d| d.data_dir().join("demo-drafts"));
+        (
+            cfg,
+            Settings {
+                drafts_dir,
+                ..Settings::default()
+            },
+        )
     } else {
         let config_path = cli.config.clone().or_else(config::default_config_path);
         let file = match config_path.as_deref().map(config::load_file).transpose() {
@@ -183,10 +191,10 @@ async fn forward_input(tx: mpsc::UnboundedSender<Msg>) {
         match ev {
             Ok(ev) => {
                 errors = 0;
-                if let Some(m) = to_msg(ev) {
-                    if tx.send(m).is_err() {
-                        return;
-                    }
+                if let Some(m) = to_msg(ev)
+                    && tx.send(m).is_err()
+                {
+                    return;
                 }
             }
             Err(e) => {
@@ -214,7 +222,18 @@ async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -
     let mut state = State::new(settings, account, (size.width, size.height));
     let send = |cmds: Vec<Command>| {
         for c in cmds {
-            let _ = cmd_tx.send(c);
+            match c {
+                // The terminal belongs to this loop: write the clipboard sequence here, between draws.
+                Command::Osc52(payload) => {
+                    use std::io::Write;
+                    let mut out = io::stdout();
+                    let _ = write!(out, "\x1b]52;c;{payload}\x07");
+                    let _ = out.flush();
+                }
+                c => {
+                    let _ = cmd_tx.send(c);
+                }
+            }
         }
     };
     send(state.init());
@@ -238,7 +257,16 @@ async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -
         terminal.draw(|f| ui::draw(&state, f))?;
     }
     input.abort();
+    // Let the worker drain what update asked for last (a quit flushes contact drafts) and finish
+    // draft writes; API calls still in flight are abandoned.
     drop(cmd_tx);
-    worker.abort();
+    let mut worker = worker;
+    if tokio::time::timeout(std::time::Duration::from_secs(3), &mut worker)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the worker did not finish in 3 s; some draft writes may be lost");
+        worker.abort();
+    }
     Ok(())
 }

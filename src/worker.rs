@@ -1,6 +1,7 @@
 //! The background task: the only place that awaits I/O. It receives `Command`s, runs API calls
 //! concurrently (bounded), and answers with `Msg`s tagged with the request id.
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokio::sync::{Semaphore, mpsc, oneshot};
@@ -19,6 +20,9 @@ pub struct Worker {
     /// resource waits for it, so writes go out in the order they were asked and the last one asked
     /// is the last one applied.
     write_chain: HashMap<String, oneshot::Receiver<()>>,
+    /// Draft file commands, run one after another (so the last write wins) by `draft_task`.
+    draft_tx: Option<mpsc::UnboundedSender<Command>>,
+    draft_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Worker {
@@ -28,6 +32,8 @@ impl Worker {
             tx,
             limit: Arc::new(Semaphore::new(MAX_CONCURRENT)),
             write_chain: HashMap::new(),
+            draft_tx: None,
+            draft_task: None,
         }
     }
 
@@ -37,6 +43,11 @@ impl Worker {
             if !self.handle(cmd) {
                 break;
             }
+        }
+        // Finish draft writes before exiting: a quit must never lose what was typed.
+        drop(self.draft_tx.take());
+        if let Some(t) = self.draft_task.take() {
+            let _ = t.await;
         }
     }
 
@@ -85,13 +96,206 @@ impl Worker {
                         crate::render::html::html_to_body(&html)
                     })
                     .await
-                    .map(|body| Reply::Body(Box::new(body)))
-                    .map_err(|e| ApiError::Other(format!("could not format the message: {e}")));
+                    .map(|b| Reply::Body(Box::new(b)))
+                    .map_err(|e| ApiError::Other(format!("the HTML conversion failed: {e}")));
                     let _ = tx.send(Msg::Api { id, result });
                 });
             }
+            Command::Download { id, url, dir, name } => {
+                let (client, tx) = (self.client.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let progress = tx.clone();
+                    let result = download(&client, &url, dir, &name, &mut |done, total| {
+                        let _ = progress.send(Msg::Progress { id, done, total });
+                    })
+                    .await
+                    .map(|(path, bytes)| Reply::Saved { path, bytes });
+                    let _ = tx.send(Msg::Api { id, result });
+                });
+            }
+            // The main loop writes OSC 52 itself (it owns the terminal); nothing to do here.
+            Command::Osc52(_) => {}
+            cmd @ (Command::WriteDraft { .. }
+            | Command::DeleteDraft { .. }
+            | Command::LoadDrafts { .. }) => {
+                let tx = self.draft_tx.get_or_insert_with(|| {
+                    let (dtx, mut drx) = mpsc::unbounded_channel::<Command>();
+                    let answers = self.tx.clone();
+                    self.draft_task = Some(tokio::spawn(async move {
+                        while let Some(cmd) = drx.recv().await {
+                            match tokio::task::spawn_blocking(move || run_draft_command(cmd)).await
+                            {
+                                Ok(Some(msg)) => {
+                                    let _ = answers.send(msg);
+                                }
+                                Ok(None) => {}
+                                Err(e) => tracing::error!("draft task failed: {e}"),
+                            }
+                        }
+                    }));
+                    dtx
+                });
+                let _ = tx.send(cmd);
+            }
         }
         true
+    }
+}
+
+/// The user's download directory, else the app's data directory.
+pub fn default_download_dir() -> Option<PathBuf> {
+    directories::UserDirs::new()
+        .and_then(|u| u.download_dir().map(Path::to_path_buf))
+        .or_else(|| {
+            directories::ProjectDirs::from("", "", "plannr-tui").map(|p| p.data_dir().to_path_buf())
+        })
+}
+
+/// A file name that cannot leave `dir` or upset a terminal: separators and controls replaced,
+/// dots-only names and empty names become "attachment".
+pub fn safe_file_name(name: &str) -> String {
+    let cleaned: String = crate::render::sanitize::line(name)
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '\0') || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    let cleaned: String = cleaned.chars().take(200).collect();
+    if cleaned.is_empty() {
+        "attachment".into()
+    } else {
+        cleaned
+    }
+}
+
+/// Create a new file in `dir` named `name`, or `stem (1).ext`, `stem (2).ext` … never overwriting.
+pub async fn create_unique(dir: &Path, name: &str) -> Result<(PathBuf, tokio::fs::File), ApiError> {
+    let name = safe_file_name(name);
+    let (stem, ext) = match name.rfind('.') {
+        Some(i) if i > 0 => (&name[..i], &name[i..]),
+        _ => (name.as_str(), ""),
+    };
+    for n in 0..10_000u32 {
+        let candidate = if n == 0 {
+            name.clone()
+        } else {
+            format!("{stem} ({n}){ext}")
+        };
+        let path = dir.join(candidate);
+        match tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .await
+        {
+            Ok(f) => return Ok((path, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                return Err(ApiError::Other(format!(
+                    "cannot create {}: {e}",
+                    path.display()
+                )));
+            }
+        }
+    }
+    Err(ApiError::Other(format!(
+        "too many files named like {name} in {}",
+        dir.display()
+    )))
+}
+
+/// Stream `url` into a new file (see `create_unique`); `progress(done, total)` as bytes arrive.
+/// A partial file is removed when the transfer fails.
+pub async fn download(
+    client: &Client,
+    url: &str,
+    dir: Option<PathBuf>,
+    name: &str,
+    progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
+) -> Result<(PathBuf, u64), ApiError> {
+    use futures::StreamExt;
+    use tokio::io::AsyncWriteExt;
+    let dir = dir.or_else(default_download_dir).ok_or_else(|| {
+        ApiError::Other("there is no download or data directory to save into (is HOME set?)".into())
+    })?;
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| ApiError::Other(format!("cannot create {}: {e}", dir.display())))?;
+    let url = if url.starts_with('/') {
+        format!("{}{url}", client.base_url())
+    } else {
+        url.to_string()
+    };
+    let resp = client.download(&url).await?;
+    let total = resp.content_length();
+    let (path, mut file) = create_unique(&dir, name).await?;
+    let mut stream = resp.bytes_stream();
+    let mut done = 0u64;
+    let mut last = std::time::Instant::now();
+    let outcome: Result<(), ApiError> = async {
+        while let Some(chunk) = stream.next().await {
+            let chunk =
+                chunk.map_err(|e| ApiError::Network(format!("the download broke off: {e}")))?;
+            file.write_all(&chunk)
+                .await
+                .map_err(|e| ApiError::Other(format!("cannot write {}: {e}", path.display())))?;
+            done += chunk.len() as u64;
+            if last.elapsed() >= std::time::Duration::from_millis(100) {
+                last = std::time::Instant::now();
+                progress(done, total);
+            }
+        }
+        file.flush()
+            .await
+            .map_err(|e| ApiError::Other(format!("cannot write {}: {e}", path.display())))?;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = outcome {
+        drop(file);
+        let _ = tokio::fs::remove_file(&path).await;
+        return Err(e);
+    }
+    Ok((path, done))
+}
+
+/// Run one draft command (blocking file I/O: call from `spawn_blocking` or a test). Returns the
+/// message to send back: the drafts loaded, or a failure.
+pub fn run_draft_command(cmd: Command) -> Option<Msg> {
+    use crate::app::contacts::drafts::{self, DraftEvent};
+    let no_dir = || "no data directory on this system".to_string();
+    match cmd {
+        Command::WriteDraft { dir, key, json } => {
+            let result = drafts::resolve_dir(dir.as_deref())
+                .ok_or_else(no_dir)
+                .and_then(|d| drafts::write(&d, &key, &json).map_err(|e| e.to_string()));
+            result.err().map(|message| {
+                tracing::error!(key, message, "draft write failed");
+                Msg::Draft(DraftEvent::Failed { key, message })
+            })
+        }
+        Command::DeleteDraft { dir, key } => {
+            let result = drafts::resolve_dir(dir.as_deref())
+                .ok_or_else(no_dir)
+                .and_then(|d| drafts::delete(&d, &key).map_err(|e| e.to_string()));
+            if let Err(message) = result {
+                tracing::warn!(key, message, "draft delete failed");
+            }
+            None
+        }
+        Command::LoadDrafts { dir } => {
+            let (drafts, problems) = match drafts::resolve_dir(dir.as_deref()) {
+                Some(d) => drafts::load_all(&d),
+                None => (Vec::new(), Vec::new()),
+            };
+            Some(Msg::Draft(DraftEvent::Loaded { drafts, problems }))
+        }
+        _ => None,
     }
 }
 

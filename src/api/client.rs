@@ -186,10 +186,8 @@ impl Client {
                 .request(method.clone(), &url)
                 .bearer_auth(self.cfg.token.expose())
                 .header("Accept", "application/json");
-            if tenant {
-                if let Some(acc) = self.account() {
-                    req = req.header("X-PLANNR-ACCOUNT-UUID", acc);
-                }
+            if tenant && let Some(acc) = self.account() {
+                req = req.header("X-PLANNR-ACCOUNT-UUID", acc);
             }
             if !query.is_empty() {
                 req = req.query(query);
@@ -267,7 +265,7 @@ impl Client {
         tenant: bool,
     ) -> Result<T, ApiError> {
         let v = self.send(Method::GET, path, query, None, tenant).await?;
-        decode(v)
+        decode(v, self.cfg.token.expose())
     }
 
     async fn write<T: DeserializeOwned>(
@@ -279,7 +277,7 @@ impl Client {
         let body = serde_json::to_value(body)
             .map_err(|e| ApiError::Other(format!("cannot encode the request: {e}")))?;
         let v = self.send(method, path, &[], Some(&body), true).await?;
-        decode(v)
+        decode(v, self.cfg.token.expose())
     }
 
     // ---- identity -------------------------------------------------------------------------
@@ -550,8 +548,9 @@ fn network_message(e: &reqwest::Error) -> String {
     crate::render::sanitize::line(&msg)
 }
 
-/// Unwrap `{data: {...}}` single-resource envelopes, then decode.
-fn decode<T: DeserializeOwned>(v: Value) -> Result<T, ApiError> {
+/// Unwrap `{data: {...}}` single-resource envelopes, then decode. serde's message quotes the
+/// offending value, so it is scrubbed of the token, sanitised and shortened like a body excerpt.
+fn decode<T: DeserializeOwned>(v: Value, token: &str) -> Result<T, ApiError> {
     let v = match v {
         Value::Object(mut o) if o.len() == 1 && o.get("data").is_some_and(Value::is_object) => {
             o.remove("data").unwrap_or(Value::Null)
@@ -559,7 +558,7 @@ fn decode<T: DeserializeOwned>(v: Value) -> Result<T, ApiError> {
         v => v,
     };
     serde_json::from_value(v).map_err(|e| ApiError::Decode {
-        detail: e.to_string(),
+        detail: excerpt(&e.to_string(), token),
         excerpt: String::new(),
     })
 }

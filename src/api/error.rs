@@ -143,17 +143,35 @@ fn parse_errors(v: &Value) -> BTreeMap<String, Vec<String>> {
 
 /// A short, sanitised excerpt of a response body for error messages, with the token scrubbed.
 pub fn excerpt(body: &str, token: &str) -> String {
-    let mut s: String = body.chars().take(160).collect();
-    if body.chars().nth(160).is_some() {
+    // Scrub before cutting, so a token straddling the cut cannot leave a prefix behind.
+    let scrubbed = if token.is_empty() {
+        std::borrow::Cow::Borrowed(body)
+    } else {
+        std::borrow::Cow::Owned(body.replace(token, "***"))
+    };
+    let mut s: String = scrubbed.chars().take(160).collect();
+    if scrubbed.chars().nth(160).is_some() {
         s.push('…');
-    }
-    if !token.is_empty() {
-        s = s.replace(token, "***");
     }
     let s = crate::render::sanitize::line(&s);
     if s.trim().is_empty() {
         "(empty body)".into()
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_scrubs_a_token_cut_by_the_length_limit() {
+        let token = "tok-0123456789abcdef";
+        let body = format!("{}{token}{}", "x".repeat(150), " tail".repeat(5));
+        let e = excerpt(&body, token);
+        assert!(!e.contains("tok-0123"), "token prefix leaked: {e}");
+        assert!(e.ends_with('…'), "{e}");
+        assert_eq!(excerpt(" \u{1b}[2J ", token), "(empty body)");
     }
 }

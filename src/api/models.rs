@@ -109,10 +109,10 @@ impl Logins {
             .iter()
             .filter_map(|l| l.account.as_ref())
             .collect();
-        if let Some(p) = &self.preferred_account_uuid {
-            if accounts.iter().any(|a| &a.uuid == p) {
-                return Some(p.clone());
-            }
+        if let Some(p) = &self.preferred_account_uuid
+            && accounts.iter().any(|a| &a.uuid == p)
+        {
+            return Some(p.clone());
         }
         match accounts.as_slice() {
             [only] => Some(only.uuid.clone()),

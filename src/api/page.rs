@@ -74,10 +74,10 @@ impl<T: DeserializeOwned> Page<T> {
                         _ => None,
                     };
                 }
-                if let Some(Value::Object(links)) = o.get("links") {
-                    if let Some(next) = links.get("next") {
-                        page.has_next = Some(!next.is_null());
-                    }
+                if let Some(Value::Object(links)) = o.get("links")
+                    && let Some(next) = links.get("next")
+                {
+                    page.has_next = Some(!next.is_null());
                 }
                 match o.remove("data") {
                     Some(Value::Array(a)) => a,

@@ -187,6 +187,8 @@ pub struct ConversationsPane {
     /// Select this conversation again when a refreshed list brings it back.
     restore: Option<String>,
     pub thread_page_size: u32,
+    /// The pane has been shown (before that nothing is loaded, not even on resize).
+    shown: bool,
 }
 
 impl ConversationsPane {
@@ -202,6 +204,7 @@ impl ConversationsPane {
             open: None,
             restore: None,
             thread_page_size: settings.thread_page_size.clamp(1, 500),
+            shown: false,
         }
     }
 
@@ -210,6 +213,7 @@ impl ConversationsPane {
     }
 
     pub fn on_show(&mut self, core: &mut Core) {
+        self.shown = true;
         if self.list.loaded == 0 && !self.list.is_loading() && self.list.failed().is_none() {
             self.ensure_loaded(core);
         }
@@ -239,7 +243,10 @@ impl ConversationsPane {
         if let Some(v) = &mut self.open {
             v.on_resize(core);
         }
-        self.ensure_loaded(core);
+        if self.shown && self.list.loaded > 0 {
+            // A taller screen may need the next page; never the first one from a resize.
+            self.ensure_loaded(core);
+        }
     }
 
     pub fn on_debounce(&mut self, _seq: u64, _core: &mut Core) {}

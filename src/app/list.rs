@@ -20,10 +20,7 @@ impl ListNav {
         } else if self.selected >= self.offset + h {
             self.offset = self.selected + 1 - h;
         }
-        self.offset = self
-            .offset
-            .min(len.saturating_sub(h).max(0))
-            .min(self.selected);
+        self.offset = self.offset.min(len.saturating_sub(h)).min(self.selected);
     }
 
     pub fn down(&mut self, n: usize, len: usize, height: usize) {

@@ -1,45 +1,878 @@
-//! Mail pane.
-use crossterm::event::KeyEvent;
+//! Mail pane: pick a client (searchable, paged), list the client's emails (newest first, paged,
+//! searchable, incoming/outgoing filter, mailbox filter applied client-side), and read a thread
+//! (see `thread`).
+pub mod body;
+pub mod thread;
 
-use super::{Core, Reply, RequestId, Settings};
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use self::thread::{Part, Thread};
+use super::editor::{EditorEvent, InlineEditor};
+use super::list::ListNav;
+use super::paged::Paged;
+use super::{Call, Command, Core, Reply, RequestId, Route as AppRoute, Settings, Tab};
 use crate::api::ApiError;
+use crate::api::models::{Account, EmailMessage, EmailQuery};
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Route {}
+pub enum Route {
+    Clients,
+    Emails,
+    Thread(Part),
+    /// An HTML conversion of this message's body.
+    Render {
+        uuid: String,
+    },
+    /// Saving an attachment.
+    Download {
+        name: String,
+    },
+}
 
-pub const HELP: &[(&str, &str)] = &[];
+pub const HELP: &[(&str, &str)] = &[
+    (
+        "j/k ↑/↓ PgUp/PgDn g/G",
+        "move / scroll (g/G in a thread load up to its ends)",
+    ),
+    (
+        "/",
+        "search (clients by name, emails by subject, text or people)",
+    ),
+    (
+        "Enter",
+        "choose the client · open the thread · expand/collapse a message · retry a failed page",
+    ),
+    ("Esc / q", "back one level"),
+    ("i", "emails: all → incoming → outgoing"),
+    ("m", "emails: clear the mailbox filter"),
+    ("R", "reload the list"),
+    ("Space", "thread: expand / collapse the focused message"),
+    ("o", "thread: expand / collapse all"),
+    ("n / p", "thread: next / previous message"),
+    ("v", "thread: rendered HTML → plain text → source"),
+    ("z", "thread: fold / unfold quoted text"),
+    ("a", "thread: next attachment of the message"),
+    (
+        "s",
+        "thread: save the chosen attachment to your download folder",
+    ),
+    (
+        "y",
+        "thread: copy the message text (OSC 52, if enabled in the config)",
+    ),
+    ("r", "thread: retry a page that failed"),
+];
 
-#[derive(Debug, Default)]
-pub struct MailPane {}
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Clients,
+    Emails,
+    Thread,
+}
+
+/// Which search box the debounce timer belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Searching {
+    Clients,
+    Emails,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Download {
+    pub id: RequestId,
+    pub name: String,
+    pub done: u64,
+    pub total: Option<u64>,
+}
+
+/// OSC 52 payloads larger than this are refused by many terminals.
+pub const OSC52_MAX: usize = 100_000;
+
+#[derive(Debug)]
+pub struct MailPane {
+    pub view: View,
+    list_page: u32,
+    thread_page: u32,
+    // ---- clients
+    pub clients: Paged<Account>,
+    pub clients_nav: ListNav,
+    pub client_search: Option<InlineEditor>,
+    pub client_filter: String,
+    // ---- emails
+    pub client: Option<Account>,
+    pub emails: Paged<EmailMessage>,
+    /// Indexes into `emails.items` that pass the mailbox filter.
+    pub shown: Vec<usize>,
+    pub emails_nav: ListNav,
+    pub email_search: Option<InlineEditor>,
+    pub search: String,
+    /// `filter[incoming]`: None = all.
+    pub incoming: Option<bool>,
+    /// (uuid, name) of the mailbox chosen in the Mailboxes pane.
+    pub mailbox: Option<(String, String)>,
+    // ---- thread
+    pub thread: Option<Thread>,
+    pub download: Option<Download>,
+    /// Where `s` saves (None: the user's download directory, decided by the worker).
+    pub download_dir: Option<PathBuf>,
+    debounce: Option<(u64, Searching)>,
+}
 
 impl MailPane {
-    pub fn new(_settings: &Settings) -> MailPane {
-        MailPane {}
+    pub fn new(settings: &Settings) -> MailPane {
+        MailPane {
+            view: View::Clients,
+            list_page: settings.list_page_size.clamp(1, 500),
+            thread_page: settings.thread_page_size.clamp(1, 500),
+            clients: Paged::new(settings.list_page_size.clamp(1, 500)),
+            clients_nav: ListNav::default(),
+            client_search: None,
+            client_filter: String::new(),
+            client: None,
+            emails: Paged::new(settings.list_page_size.clamp(1, 500)),
+            shown: Vec::new(),
+            emails_nav: ListNav::default(),
+            email_search: None,
+            search: String::new(),
+            incoming: None,
+            mailbox: None,
+            thread: None,
+            download: None,
+            download_dir: None,
+            debounce: None,
+        }
     }
-    pub fn on_show(&mut self, _core: &mut Core) {}
+
+    /// Rows of a list (header, table header and hint take three).
+    pub fn list_rows(core: &Core) -> usize {
+        core.pane_rows().saturating_sub(3).max(1)
+    }
+
+    /// Rows of the thread viewport (header and hint take two).
+    pub fn thread_rows(core: &Core) -> usize {
+        core.pane_rows().saturating_sub(2).max(1)
+    }
+
+    pub fn on_show(&mut self, core: &mut Core) {
+        match self.view {
+            View::Clients => self.load_clients(core),
+            View::Emails => self.load_emails(core),
+            View::Thread => self.thread_follow_up(core),
+        }
+    }
+
     pub fn captures_input(&self) -> bool {
-        false
+        self.client_search.is_some() || self.email_search.is_some()
     }
+
     pub fn has_unsaved(&self) -> bool {
         false
     }
-    pub fn on_resize(&mut self, _core: &mut Core) {}
-    pub fn on_debounce(&mut self, _seq: u64, _core: &mut Core) {}
-    pub fn on_paste(&mut self, _text: &str, _core: &mut Core) {}
-    pub fn on_key(&mut self, _key: KeyEvent, _core: &mut Core) -> bool {
-        false
+
+    pub fn on_resize(&mut self, core: &mut Core) {
+        let rows = Self::list_rows(core);
+        self.clients_nav.clamp(self.clients.items.len(), rows);
+        self.emails_nav.clamp(self.shown.len(), rows);
+        let (w, h) = (core.size.0, Self::thread_rows(core));
+        if let Some(t) = &mut self.thread {
+            t.resize(w, h);
+        }
+        if self.view == View::Thread {
+            self.thread_follow_up(core);
+        }
     }
+
+    pub fn on_debounce(&mut self, seq: u64, core: &mut Core) {
+        let Some((want, which)) = self.debounce else {
+            return;
+        };
+        if want != seq {
+            return; // a later keystroke restarted the timer
+        }
+        self.debounce = None;
+        match which {
+            Searching::Clients => {
+                if let Some(e) = &self.client_search {
+                    self.apply_client_filter(e.text(), core);
+                }
+            }
+            Searching::Emails => {
+                if let Some(e) = &self.email_search {
+                    self.apply_email_search(e.text(), core);
+                }
+            }
+        }
+    }
+
+    pub fn on_paste(&mut self, text: &str, core: &mut Core) {
+        if let Some(e) = &mut self.client_search {
+            e.paste(text);
+            self.debounce = Some((core.debounce(Tab::Mail), Searching::Clients));
+        } else if let Some(e) = &mut self.email_search {
+            e.paste(text);
+            self.debounce = Some((core.debounce(Tab::Mail), Searching::Emails));
+        }
+    }
+
+    /// Limit the email list to one mailbox (from the Mailboxes pane), or clear the limit.
+    pub fn set_mailbox_filter(&mut self, filter: Option<(String, String)>, core: &mut Core) {
+        self.mailbox = filter;
+        self.refilter(core);
+        if self.client.is_none() {
+            self.view = View::Clients;
+            if let Some((_, name)) = &self.mailbox {
+                core.info(format!(
+                    "Mail of {name}: choose a client (Plannr lists email by client)."
+                ));
+            }
+        } else if self.view == View::Thread {
+            self.view = View::Emails;
+        }
+    }
+
+    // ---------------------------------------------------------------- clients
+
+    fn load_clients(&mut self, core: &mut Core) {
+        let needed = self.clients_nav.selected + 2 * Self::list_rows(core);
+        if let Some(page) = self.clients.want(needed) {
+            let name = Some(self.client_filter.clone()).filter(|n| !n.trim().is_empty());
+            let id = core.request(
+                AppRoute::Mail(Route::Clients),
+                Call::Clients {
+                    name,
+                    page,
+                    per_page: self.list_page,
+                },
+            );
+            self.clients.mark_loading(page, id);
+        }
+    }
+
+    fn apply_client_filter(&mut self, text: String, core: &mut Core) {
+        let text = text.trim().to_string();
+        if text == self.client_filter && self.clients.loaded > 0 {
+            return;
+        }
+        self.client_filter = text;
+        self.clients.reset();
+        self.clients_nav = ListNav::default();
+        self.load_clients(core);
+    }
+
+    fn clients_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
+        if let Some(e) = &mut self.client_search {
+            match e.on_key(key) {
+                EditorEvent::Edited => {
+                    self.debounce = Some((core.debounce(Tab::Mail), Searching::Clients))
+                }
+                EditorEvent::Submit => {
+                    let text = e.text();
+                    self.client_search = None;
+                    self.debounce = None;
+                    self.apply_client_filter(text, core);
+                }
+                EditorEvent::Cancel => {
+                    self.client_search = None;
+                    self.debounce = None;
+                    self.apply_client_filter(String::new(), core);
+                }
+                EditorEvent::Ignored => {
+                    let rows = Self::list_rows(core);
+                    if self
+                        .clients_nav
+                        .on_key(&key, self.clients.items.len(), rows)
+                    {
+                        self.load_clients(core);
+                    }
+                }
+            }
+            return true;
+        }
+        let rows = Self::list_rows(core);
+        if self
+            .clients_nav
+            .on_key(&key, self.clients.items.len(), rows)
+        {
+            self.load_clients(core);
+            return true;
+        }
+        match key.code {
+            KeyCode::Char('/') => {
+                self.client_search = Some(InlineEditor::new(&self.client_filter));
+                true
+            }
+            KeyCode::Char('R') => {
+                self.clients.reset();
+                self.load_clients(core);
+                true
+            }
+            KeyCode::Char('r') if self.clients.retry().is_some() => {
+                self.retry_clients(core);
+                true
+            }
+            KeyCode::Enter => {
+                if self.clients.failed().is_some()
+                    && self.clients_nav.selected + 1 >= self.clients.items.len()
+                {
+                    self.retry_clients(core);
+                } else if let Some(c) = self.clients.items.get(self.clients_nav.selected).cloned() {
+                    self.open_client(c, core);
+                }
+                true
+            }
+            KeyCode::Char('m') if self.mailbox.is_some() => {
+                self.set_mailbox_filter(None, core);
+                core.info("Showing every mailbox.");
+                true
+            }
+            KeyCode::Esc => {
+                if !self.client_filter.is_empty() {
+                    self.apply_client_filter(String::new(), core);
+                    return true;
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+
+    fn retry_clients(&mut self, core: &mut Core) {
+        if let Some(page) = self.clients.retry() {
+            let name = Some(self.client_filter.clone()).filter(|n| !n.trim().is_empty());
+            let id = core.request(
+                AppRoute::Mail(Route::Clients),
+                Call::Clients {
+                    name,
+                    page,
+                    per_page: self.list_page,
+                },
+            );
+            self.clients.mark_loading(page, id);
+        }
+    }
+
+    fn open_client(&mut self, c: Account, core: &mut Core) {
+        let same = self.client.as_ref().is_some_and(|old| old.uuid == c.uuid);
+        self.client = Some(c);
+        self.view = View::Emails;
+        if !same {
+            self.search.clear();
+            self.incoming = None;
+            self.emails.reset();
+            self.shown.clear();
+            self.emails_nav = ListNav::default();
+        }
+        self.load_emails(core);
+    }
+
+    // ---------------------------------------------------------------- emails
+
+    fn email_query(&self, page: u32) -> EmailQuery {
+        EmailQuery {
+            search: Some(self.search.clone()).filter(|s| !s.trim().is_empty()),
+            incoming: self.incoming,
+            page,
+            per_page: self.list_page,
+        }
+    }
+
+    /// Request the next page when the cursor is within two screens of the end of what is shown.
+    fn load_emails(&mut self, core: &mut Core) {
+        let Some(client) = &self.client else { return };
+        let rows = Self::list_rows(core);
+        let near_end = self.shown.len() <= self.emails_nav.selected + 2 * rows;
+        let needed = if near_end {
+            self.emails.items.len() + 1
+        } else {
+            0
+        };
+        if let Some(page) = self.emails.want(needed) {
+            let call = Call::ClientEmails {
+                client_uuid: client.uuid.clone(),
+                query: self.email_query(page),
+            };
+            let id = core.request(AppRoute::Mail(Route::Emails), call);
+            self.emails.mark_loading(page, id);
+        }
+    }
+
+    fn reload_emails(&mut self, core: &mut Core) {
+        self.emails.reset();
+        self.shown.clear();
+        self.emails_nav = ListNav::default();
+        self.load_emails(core);
+    }
+
+    fn refilter(&mut self, core: &mut Core) {
+        let selected = self.shown.get(self.emails_nav.selected).copied();
+        self.shown = match &self.mailbox {
+            Some((uuid, _)) => (0..self.emails.items.len())
+                .filter(|&i| {
+                    self.emails.items[i]
+                        .mailbox
+                        .as_ref()
+                        .is_some_and(|m| &m.uuid == uuid)
+                })
+                .collect(),
+            None => (0..self.emails.items.len()).collect(),
+        };
+        if let Some(sel) = selected {
+            self.emails_nav.selected = self
+                .shown
+                .iter()
+                .position(|&i| i >= sel)
+                .unwrap_or(self.shown.len());
+        }
+        self.emails_nav
+            .clamp(self.shown.len(), Self::list_rows(core));
+    }
+
+    fn apply_email_search(&mut self, text: String, core: &mut Core) {
+        let text = text.trim().to_string();
+        if text == self.search && self.emails.loaded > 0 {
+            return;
+        }
+        self.search = text;
+        self.reload_emails(core);
+    }
+
+    pub fn selected_email(&self) -> Option<&EmailMessage> {
+        self.shown
+            .get(self.emails_nav.selected)
+            .and_then(|&i| self.emails.items.get(i))
+    }
+
+    fn emails_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
+        if let Some(e) = &mut self.email_search {
+            match e.on_key(key) {
+                EditorEvent::Edited => {
+                    self.debounce = Some((core.debounce(Tab::Mail), Searching::Emails))
+                }
+                EditorEvent::Submit => {
+                    let text = e.text();
+                    self.email_search = None;
+                    self.debounce = None;
+                    self.apply_email_search(text, core);
+                }
+                EditorEvent::Cancel => {
+                    self.email_search = None;
+                    self.debounce = None;
+                    self.apply_email_search(String::new(), core);
+                }
+                EditorEvent::Ignored => {
+                    let rows = Self::list_rows(core);
+                    if self.emails_nav.on_key(&key, self.shown.len(), rows) {
+                        self.load_emails(core);
+                    }
+                }
+            }
+            return true;
+        }
+        let rows = Self::list_rows(core);
+        if self.emails_nav.on_key(&key, self.shown.len(), rows) {
+            self.load_emails(core);
+            return true;
+        }
+        match key.code {
+            KeyCode::Char('/') => self.email_search = Some(InlineEditor::new(&self.search)),
+            KeyCode::Char('i') => {
+                self.incoming = match self.incoming {
+                    None => Some(true),
+                    Some(true) => Some(false),
+                    Some(false) => None,
+                };
+                self.reload_emails(core);
+            }
+            KeyCode::Char('m') => {
+                if self.mailbox.is_some() {
+                    self.mailbox = None;
+                    self.refilter(core);
+                    core.info("Showing every mailbox.");
+                } else {
+                    core.info("No mailbox filter. Choose a mailbox in the Mailboxes pane (1) and press Enter.");
+                }
+            }
+            KeyCode::Char('R') => self.reload_emails(core),
+            KeyCode::Char('r') => {
+                if let (Some(page), Some(client)) = (self.emails.retry(), &self.client) {
+                    let call = Call::ClientEmails {
+                        client_uuid: client.uuid.clone(),
+                        query: self.email_query(page),
+                    };
+                    let id = core.request(AppRoute::Mail(Route::Emails), call);
+                    self.emails.mark_loading(page, id);
+                }
+            }
+            KeyCode::Enter => {
+                if let Some(m) = self.selected_email() {
+                    let uuid = m.uuid.clone();
+                    self.open_thread(&uuid, core);
+                } else if self.emails.retry().is_some() {
+                    return self
+                        .emails_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE), core);
+                }
+            }
+            KeyCode::Esc | KeyCode::Char('q') => {
+                self.view = View::Clients;
+                self.load_clients(core);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    // ---------------------------------------------------------------- thread
+
+    pub fn open_thread(&mut self, uuid: &str, core: &mut Core) {
+        let t = Thread::new(uuid, self.thread_page, core.size.0, Self::thread_rows(core));
+        self.thread = Some(t);
+        self.view = View::Thread;
+        self.send_thread_request(core, None);
+    }
+
+    /// Send `req` (or the first request when None) for the open thread.
+    fn send_thread_request(&mut self, core: &mut Core, req: Option<thread::PageRequest>) {
+        let Some(t) = &mut self.thread else { return };
+        let req = req.unwrap_or_else(|| t.first_request());
+        let id = core.request(
+            AppRoute::Mail(Route::Thread(req.part)),
+            Call::Thread {
+                uuid: t.uuid.clone(),
+                query: req.query,
+            },
+        );
+        t.sent(req, id);
+    }
+
+    /// After anything that moves the viewport: request pages the viewport now needs.
+    fn thread_follow_up(&mut self, core: &mut Core) {
+        let Some(t) = &self.thread else { return };
+        for req in t.wanted() {
+            self.send_thread_request(core, Some(req));
+        }
+    }
+
+    fn convert(&mut self, i: usize, core: &mut Core) {
+        let Some(t) = &mut self.thread else { return };
+        let Some(html) = t
+            .msgs
+            .get(i)
+            .and_then(|m| m.wants_conversion())
+            .map(str::to_string)
+        else {
+            return;
+        };
+        let uuid = t.msgs[i].m.uuid.clone();
+        let id = core.track(AppRoute::Mail(Route::Render { uuid }));
+        core.out.push(Command::RenderHtml { id, html });
+        t.converting(i, id);
+    }
+
+    fn thread_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
+        let Some(t) = &mut self.thread else {
+            self.view = View::Emails;
+            return true;
+        };
+        let mut convert: Vec<usize> = Vec::new();
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => t.scroll(1),
+            KeyCode::Up | KeyCode::Char('k') => t.scroll(-1),
+            KeyCode::PageDown | KeyCode::Char('f') => t.page(true),
+            KeyCode::PageUp | KeyCode::Char('b') => t.page(false),
+            KeyCode::Home | KeyCode::Char('g') => t.to_top(),
+            KeyCode::End | KeyCode::Char('G') => t.to_bottom(),
+            KeyCode::Char('n') => t.jump(1),
+            KeyCode::Char('p') => t.jump(-1),
+            KeyCode::Enter | KeyCode::Char(' ') => {
+                let retry = if key.code == KeyCode::Enter {
+                    t.retry()
+                } else {
+                    None
+                };
+                match retry {
+                    Some(req) => self.send_thread_request(core, Some(req)),
+                    None => convert.extend(t.toggle_focused()),
+                }
+            }
+            KeyCode::Char('r') => match t.retry_any() {
+                Some(req) => self.send_thread_request(core, Some(req)),
+                None => core.info("Nothing to retry."),
+            },
+            KeyCode::Char('o') => convert = t.toggle_all(),
+            KeyCode::Char('v') => {
+                if let Some((i, mode)) = t.cycle_mode() {
+                    convert.push(i);
+                    core.info(format!("Showing the {} body.", mode.label()));
+                } else if let Some(m) = t.focused() {
+                    let note = if m.mode == body::BodyMode::Html && m.m.html.is_none() {
+                        " (this message has no HTML part: showing its text)"
+                    } else {
+                        ""
+                    };
+                    core.info(format!("Showing the {} body{note}.", m.mode.label()));
+                }
+            }
+            KeyCode::Char('z') => {
+                let folded = t.toggle_quotes();
+                core.info(if folded {
+                    "Quoted text folded."
+                } else {
+                    "Quoted text shown."
+                });
+            }
+            KeyCode::Char('a') => {
+                if let Some(m) = t.focused_mut() {
+                    let n = m.m.attachments.len();
+                    if n == 0 {
+                        core.info("This message has no attachments.");
+                    } else {
+                        m.attachment = (m.attachment + 1) % n;
+                        let a = &m.m.attachments[m.attachment];
+                        core.info(format!(
+                            "Attachment {} of {n}: {} (s saves it)",
+                            m.attachment + 1,
+                            a.display_name()
+                        ));
+                        let w = t.width;
+                        if let Some(m) = t.focused_mut() {
+                            m.rewrap(w);
+                        }
+                    }
+                }
+            }
+            KeyCode::Char('s') => self.save_attachment(core),
+            KeyCode::Char('y') => self.copy(core),
+            KeyCode::Esc | KeyCode::Char('q') => {
+                self.view = View::Emails;
+                self.thread = None;
+                return true;
+            }
+            _ => return false,
+        }
+        for i in convert {
+            self.convert(i, core);
+        }
+        self.thread_follow_up(core);
+        true
+    }
+
+    fn save_attachment(&mut self, core: &mut Core) {
+        let Some(m) = self.thread.as_ref().and_then(|t| t.focused()) else {
+            return;
+        };
+        let Some(a) = m.m.attachments.get(m.attachment) else {
+            core.info("This message has no attachments.");
+            return;
+        };
+        let Some(url) = a.download_url.clone().filter(|u| !u.trim().is_empty()) else {
+            core.error(format!(
+                "{} has no download link from Plannr, so it cannot be saved.",
+                a.display_name()
+            ));
+            return;
+        };
+        if let Some(d) = &self.download {
+            core.info(format!("Still saving {}; one download at a time.", d.name));
+            return;
+        }
+        let name = a.display_name().to_string();
+        let id = core.track(AppRoute::Mail(Route::Download { name: name.clone() }));
+        core.out.push(Command::Download {
+            id,
+            url,
+            dir: self.download_dir.clone(),
+            name: name.clone(),
+        });
+        core.info(format!("Saving {name}…"));
+        self.download = Some(Download {
+            id,
+            name,
+            done: 0,
+            total: a.size,
+        });
+    }
+
+    fn copy(&mut self, core: &mut Core) {
+        let Some(m) = self.thread.as_ref().and_then(|t| t.focused()) else {
+            return;
+        };
+        if !core.settings.osc52_copy {
+            core.info("Copying is off: set osc52_copy = true in the config to copy through the terminal (OSC 52).");
+            return;
+        }
+        let mut text = body::copy_text(m);
+        let mut note = "";
+        if text.len() > OSC52_MAX {
+            let mut cut = OSC52_MAX;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            note = " (cut to the first 100 KB: terminals refuse more)";
+        }
+        core.out.push(Command::Osc52(base64(text.as_bytes())));
+        core.info(format!(
+            "Copied the message text{note}. If nothing arrived, your terminal may block OSC 52."
+        ));
+    }
+
+    // ---------------------------------------------------------------- keys and results
+
+    pub fn on_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
+        match self.view {
+            View::Clients => self.clients_key(key, core),
+            View::Emails => self.emails_key(key, core),
+            View::Thread => self.thread_key(key, core),
+        }
+    }
+
+    pub fn on_progress(
+        &mut self,
+        _route: Route,
+        id: RequestId,
+        done: u64,
+        total: Option<u64>,
+        core: &mut Core,
+    ) {
+        if let Some(d) = self.download.as_mut().filter(|d| d.id == id) {
+            d.done = done;
+            d.total = total.or(d.total);
+            let pct = d
+                .total
+                .filter(|t| *t > 0)
+                .map(|t| format!(" {}%", (done.min(t) * 100 / t)))
+                .unwrap_or_default();
+            core.info(format!(
+                "Saving {}…{pct} ({})",
+                d.name,
+                body::human_size(done)
+            ));
+        }
+    }
+
     pub fn on_result(
         &mut self,
         route: Route,
-        _id: RequestId,
-        _result: Result<Reply, ApiError>,
-        _core: &mut Core,
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+        core: &mut Core,
     ) {
-        match route {}
+        match route {
+            Route::Clients => {
+                match result {
+                    Ok(Reply::Clients(page)) => {
+                        if self.clients.on_loaded(id, page) {
+                            self.clients_nav
+                                .clamp(self.clients.items.len(), Self::list_rows(core));
+                            self.load_clients(core);
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        if self.clients.on_failed(id, e.to_string()) {
+                            core.error(format!("Could not load clients: {e}. Press r (or Enter at the end) to retry."));
+                        }
+                    }
+                }
+            }
+            Route::Emails => match result {
+                Ok(Reply::Emails(page)) => {
+                    if self.emails.on_loaded(id, page) {
+                        self.refilter(core);
+                        self.load_emails(core);
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    if self.emails.on_failed(id, e.to_string()) {
+                        core.error(format!("Could not load emails: {e}. Press r to retry."));
+                    }
+                }
+            },
+            Route::Thread(part) => {
+                let Some(t) = &mut self.thread else { return };
+                match result {
+                    Ok(Reply::Email(m)) => {
+                        if t.on_loaded(part, id, *m) {
+                            let i = t.index_of(&t.uuid.clone());
+                            if let Some(i) = i {
+                                self.convert(i, core);
+                            }
+                            self.thread_follow_up(core);
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        let what = match part {
+                            Part::First => "the message",
+                            Part::Ancestors => "earlier messages",
+                            Part::Descendants => "later messages",
+                        };
+                        if t.on_failed(part, id, e.to_string()) {
+                            core.error(format!("Could not load {what}: {e}. Press Enter on the error line (or r) to retry."));
+                        }
+                    }
+                }
+            }
+            Route::Render { uuid } => {
+                let Some(t) = &mut self.thread else { return };
+                match result {
+                    Ok(Reply::Body(b)) => {
+                        t.on_converted(&uuid, id, *b);
+                        self.thread_follow_up(core);
+                    }
+                    Ok(_) => {}
+                    Err(e) => core.error(format!(
+                        "Could not render the HTML body: {e}. Press v for the plain text."
+                    )),
+                }
+            }
+            Route::Download { name } => {
+                if self.download.as_ref().is_some_and(|d| d.id == id) {
+                    self.download = None;
+                }
+                match result {
+                    Ok(Reply::Saved { path, bytes }) => core.info(format!(
+                        "Saved {name} ({}) to {}",
+                        body::human_size(bytes),
+                        path.display()
+                    )),
+                    Ok(_) => {}
+                    Err(e) => core.error(format!("Could not save {name}: {e}")),
+                }
+            }
+        }
     }
 }
 
-impl MailPane {
-    pub fn set_mailbox_filter(&mut self, _filter: Option<(String, String)>, _core: &mut Core) {}
+/// Standard base64 (RFC 4648, with padding), for OSC 52.
+pub fn base64(data: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        out.push(ABC[(n >> 18) as usize & 63] as char);
+        out.push(ABC[(n >> 12) as usize & 63] as char);
+        out.push(if chunk.len() > 1 {
+            ABC[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if chunk.len() > 2 {
+            ABC[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    out
 }
+
+#[cfg(test)]
+mod tests;

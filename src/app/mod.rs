@@ -109,8 +109,13 @@ pub enum Reply {
     Clients(Page<Account>),
     ContactDetails(Page<ContactDetail>),
     ContactDetail(Option<Box<ContactDetail>>),
-    /// An HTML body converted by `Command::RenderHtml` (conversations).
+    /// A converted email body (answer to `Command::RenderHtml`).
     Body(Box<crate::render::html::Body>),
+    /// A download finished (answer to `Command::Download`): where it was saved, bytes written.
+    Saved {
+        path: std::path::PathBuf,
+        bytes: u64,
+    },
 }
 
 /// Timers exist only while something needs them (no periodic tick when idle).
@@ -134,6 +139,14 @@ pub enum Msg {
         result: Result<Reply, ApiError>,
     },
     Timer(Timer),
+    /// A long job (download) reports progress; routed like its request, which stays pending.
+    Progress {
+        id: RequestId,
+        done: u64,
+        total: Option<u64>,
+    },
+    /// The worker's answer about contact-form drafts on disk (loaded at start, or a failed write).
+    Draft(contacts::drafts::DraftEvent),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,11 +162,38 @@ pub enum Command {
     /// Act as this account from now on (`X-PLANNR-ACCOUNT-UUID`).
     SetAccount(String),
     Quit,
-    /// Convert an HTML body to text off the UI thread (`render::html::html_to_body` in
-    /// `spawn_blocking`); answered as `Msg::Api { id, result: Ok(Reply::Body(..)) }`.
+    /// Convert an HTML body off the UI thread (worker: spawn_blocking); answered with
+    /// `Msg::Api { id, result: Ok(Reply::Body(..)) }`.
     RenderHtml {
         id: RequestId,
         html: String,
+    },
+    /// Stream `url` (with auth) into a new file in `dir` (None: the user's download directory, else
+    /// the data directory) named like `name`, never overwriting
+    /// (`name (1).ext` …); `Msg::Progress` while it runs, then `Reply::Saved` or an error.
+    Download {
+        id: RequestId,
+        url: String,
+        dir: Option<std::path::PathBuf>,
+        name: String,
+    },
+    /// Write an OSC 52 clipboard sequence (already base64-encoded payload) to the terminal.
+    Osc52(String),
+    /// Write a contact-form draft atomically in `dir` (None: the platform data dir). Runs off the
+    /// UI thread, in order; the worker finishes pending draft writes before it exits.
+    WriteDraft {
+        dir: Option<std::path::PathBuf>,
+        key: String,
+        json: String,
+    },
+    /// Delete a draft (saved by the server or discarded by the user).
+    DeleteDraft {
+        dir: Option<std::path::PathBuf>,
+        key: String,
+    },
+    /// Read every draft in `dir`; answered with `Msg::Draft(DraftEvent::Loaded{..})`.
+    LoadDrafts {
+        dir: Option<std::path::PathBuf>,
     },
 }
 
@@ -217,6 +257,8 @@ pub struct Settings {
     pub search_debounce: Duration,
     /// `y` copies via OSC 52 only when this is on.
     pub osc52_copy: bool,
+    /// Where contact-form drafts live. None: the platform data dir + `drafts/`. Tests set a tempdir.
+    pub drafts_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -227,6 +269,7 @@ impl Default for Settings {
             status_fade: Duration::from_secs(8),
             search_debounce: Duration::from_millis(300),
             osc52_copy: false,
+            drafts_dir: None,
         }
     }
 }
@@ -272,10 +315,17 @@ pub enum Nav {
 impl Core {
     /// Ask the worker for `call`; its answer comes back to `route`.
     pub fn request(&mut self, route: Route, call: Call) -> RequestId {
+        let id = self.track(route);
+        self.out.push(Command::Api { id, call });
+        id
+    }
+
+    /// A request id whose answer (a `Msg::Api` with that id) is routed to `route`, for commands
+    /// other than API calls (HTML conversion, downloads). The caller pushes the command.
+    pub fn track(&mut self, route: Route) -> RequestId {
         self.next_id += 1;
         let id = self.next_id;
         self.pending.insert(id, route);
-        self.out.push(Command::Api { id, call });
         if !self.spinner_armed {
             self.spinner_armed = true;
             self.out.push(Command::Timer {
@@ -382,6 +432,9 @@ impl State {
     /// first pane's data if the account is already known.
     pub fn init(&mut self) -> Vec<Command> {
         self.core.request(Route::Logins, Call::Logins);
+        self.core.out.push(Command::LoadDrafts {
+            dir: self.core.settings.drafts_dir.clone(),
+        });
         if let Some(acc) = self.core.account_uuid.clone() {
             self.core.out.push(Command::SetAccount(acc));
             self.activate(self.tab);
@@ -459,6 +512,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         }
         Msg::Api { id, result } => on_result(state, id, result),
         Msg::Timer(t) => on_timer(state, t),
+        Msg::Progress { id, done, total } => {
+            if let Some(Route::Mail(r)) = state.core.pending.get(&id).cloned() {
+                state.mail.on_progress(r, id, done, total, &mut state.core);
+            }
+        }
+        Msg::Draft(ev) => state.contacts.on_draft_event(ev, &mut state.core),
     }
     apply_nav(state);
     std::mem::take(&mut state.core.out)
@@ -597,8 +656,7 @@ fn on_key(state: &mut State, key: KeyEvent) {
                 .core
                 .error("You have unsaved text open. Press Ctrl-C again to quit anyway.");
         } else {
-            state.quit = true;
-            state.core.out.push(Command::Quit);
+            quit(state);
         }
         return;
     }
@@ -620,10 +678,7 @@ fn on_key(state: &mut State, key: KeyEvent) {
                     choose_account(state, uuid, label);
                 }
             }
-            KeyCode::Char('q') | KeyCode::Esc => {
-                state.quit = true;
-                state.core.out.push(Command::Quit);
-            }
+            KeyCode::Char('q') | KeyCode::Esc => quit(state),
             _ => {}
         }
         return;
@@ -654,9 +709,16 @@ fn on_key(state: &mut State, key: KeyEvent) {
         Tab::Contacts => state.contacts.on_key(key, &mut state.core),
     };
     if !handled && key.code == KeyCode::Char('q') && !state.captures_input() {
-        state.quit = true;
-        state.core.out.push(Command::Quit);
+        quit(state);
     }
+}
+
+/// Quit: first let panes flush what must survive (contact drafts), then stop the worker, which
+/// finishes those writes before it exits.
+fn quit(state: &mut State) {
+    state.contacts.on_quit(&mut state.core);
+    state.quit = true;
+    state.core.out.push(Command::Quit);
 }
 
 #[cfg(test)]

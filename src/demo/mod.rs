@@ -84,6 +84,7 @@ impl RecordedRequest {
 /// A one-shot canned response. It is consumed by the first request (FIFO among queued scripts)
 /// whose method and path match; the request is still recorded. Requests under `/__demo/` are
 /// never matched. Scripts take precedence over auth checks, `fail_rate` and normal routing.
+/// A string `body` with a non-JSON `Content-Type` header is sent verbatim (see [`Scripted::raw`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Scripted {
     /// e.g. `Some("PUT")`; `None` matches any method.
@@ -136,6 +137,19 @@ impl Scripted {
         }
     }
 
+    /// A non-JSON response: `body` is sent verbatim with this `Content-Type` (e.g. an HTML error
+    /// page from a proxy, to test decode errors).
+    pub fn raw(
+        method: Option<&str>,
+        path_prefix: Option<&str>,
+        status: u16,
+        content_type: &str,
+        body: &str,
+    ) -> Scripted {
+        Scripted::json(method, path_prefix, status, serde_json::Value::from(body))
+            .with_header("Content-Type", content_type)
+    }
+
     /// 429 with `Retry-After: secs` for any request.
     pub fn rate_limited(retry_after_secs: u64) -> Scripted {
         Scripted::status(None, None, 429)
@@ -166,6 +180,19 @@ impl Scripted {
     pub fn with_body(mut self, body: serde_json::Value) -> Scripted {
         self.body = body;
         self
+    }
+
+    /// The verbatim body, when the script asks for a non-JSON `Content-Type` with a string body.
+    pub(crate) fn raw_body(&self) -> Option<&str> {
+        let ctype = self
+            .headers
+            .iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))?;
+        if ctype.1.to_ascii_lowercase().contains("json") {
+            return None;
+        }
+        self.body.as_str()
     }
 
     fn matches(&self, method: &str, path: &str) -> bool {
@@ -482,5 +509,9 @@ mod tests {
         assert!(s.matches("PUT", "/api/v1/mailboxes/abc"));
         assert!(!s.matches("GET", "/api/v1/mailboxes/abc"));
         assert!(!s.matches("PUT", "/api/v1/conversation"));
+        let raw = Scripted::raw(None, None, 200, "text/html", "<html>oops</html>");
+        assert_eq!(raw.raw_body(), Some("<html>oops</html>"));
+        let json_string = Scripted::json(None, None, 200, serde_json::json!("just a string"));
+        assert_eq!(json_string.raw_body(), None, "a JSON string stays JSON");
     }
 }

@@ -130,6 +130,10 @@ async fn handle(State(s): State<Arc<Shared>>, req: Request) -> Response {
     }
     if !rec.path.starts_with("/__demo/") {
         if let Some(sc) = s.take_script(&rec.method, &rec.path) {
+            if let Some(raw) = sc.raw_body() {
+                let out = Out::Bytes(sc.status, "text/plain", raw.as_bytes().to_vec());
+                return respond(out, &sc.headers);
+            }
             return respond(Out::Json(sc.status, sc.body), &sc.headers);
         }
         if s.opts.fail_rate > 0.0 {

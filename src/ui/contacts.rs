@@ -1,11 +1,697 @@
-//! Contacts pane drawing.
+//! Contacts pane drawing: the client picker, one client's contact details, and the inline form
+//! (drawn in place of its row), with the conflict choice as a popup.
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
 
 use super::widgets;
+use crate::api::models::{Account, ContactDetail};
 use crate::app::Core;
-use crate::app::contacts::ContactsPane;
+use crate::app::contacts::form::{Focus, Form, Phase};
+use crate::app::contacts::validate::Kind;
+use crate::app::contacts::{ContactsPane, View};
+use crate::app::editor::InlineEditor;
+use crate::app::paged::Edge;
 
-pub fn draw(_pane: &ContactsPane, _core: &Core, area: Rect, frame: &mut Frame) {
-    widgets::hint(" loading…", area, frame.buffer_mut());
+pub fn draw(pane: &ContactsPane, core: &Core, area: Rect, frame: &mut Frame) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    match pane.view {
+        View::Clients => draw_clients(pane, header, body, footer, frame),
+        View::Details => draw_details(pane, header, body, footer, frame),
+    }
+    let _ = core;
+}
+
+fn hint_line(text: &str) -> Line<'static> {
+    Line::from(text.to_string()).fg(Color::DarkGray)
+}
+
+fn ask_line(text: &str) -> Line<'static> {
+    Line::from(Span::styled(
+        text.to_string(),
+        Style::new().fg(Color::Black).bg(Color::Yellow),
+    ))
+}
+
+fn edge_note(edge: &Edge, shown: usize, total: Option<u64>) -> String {
+    match edge {
+        Edge::Loading { .. } if shown == 0 => " — loading…".into(),
+        Edge::Loading { .. } => " — loading more…".into(),
+        Edge::Failed { message, .. } => format!(" — could not load: {message} (R retries)"),
+        _ => match total {
+            Some(t) if (t as usize) > shown => format!(" ({shown} of {t})"),
+            _ => format!(" ({shown})"),
+        },
+    }
+}
+
+fn primary_value(d: Option<&ContactDetail>) -> String {
+    d.map(|d| d.display_value().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "—".into())
+}
+
+fn draw_clients(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
+    let filter = if pane.filter.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" matching “{}”", pane.filter.trim())
+    };
+    let title = format!(
+        " Clients{filter}{}",
+        edge_note(
+            &pane.clients.edge,
+            pane.clients.items.len(),
+            pane.clients.total
+        )
+    );
+    if let Some(ed) = &pane.search {
+        let [label, field] =
+            Layout::horizontal([Constraint::Length(9), Constraint::Min(0)]).areas(header);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                " Search: ",
+                Style::new().bold().fg(Color::Yellow),
+            )),
+            label,
+        );
+        widgets::inline_editor(ed, field, frame);
+    } else {
+        frame.render_widget(
+            Paragraph::new(Span::styled(title, Style::new().bold())),
+            header,
+        );
+    }
+    if pane.clients.items.is_empty() && pane.clients.is_complete() {
+        let msg = if pane.filter.trim().is_empty() {
+            " No clients in this account.".to_string()
+        } else {
+            format!(
+                " No client's name matches “{}”. Esc clears the search.",
+                pane.filter.trim()
+            )
+        };
+        widgets::hint(&msg, body, frame.buffer_mut());
+    } else {
+        let rows: Vec<Row> = pane
+            .clients
+            .items
+            .iter()
+            .map(|c| client_row(pane, c))
+            .collect();
+        let widths = [
+            Constraint::Fill(3),
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+        ];
+        let table = Table::new(rows, widths)
+            .header(
+                Row::new(["Name", "Primary email", "Primary phone"])
+                    .style(Style::new().bold().underlined()),
+            )
+            .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+        let mut st = TableState::default()
+            .with_selected(Some(pane.client_nav.selected))
+            .with_offset(pane.client_nav.offset);
+        frame.render_stateful_widget(table, body, &mut st);
+    }
+    let hint = if pane.search.is_some() {
+        hint_line(" type a name · Enter keeps the search · Esc clears it")
+    } else {
+        if pane.drafts.is_empty() {
+            hint_line(" Enter open · / search · R refresh · ? help")
+        } else {
+            hint_line(" Enter open · / search · D open a draft's client · R refresh · ? help")
+        }
+    };
+    frame.render_widget(Paragraph::new(hint), footer);
+}
+
+fn client_row<'a>(pane: &ContactsPane, c: &'a Account) -> Row<'a> {
+    let mut name = vec![Span::raw(c.display_name())];
+    if pane.has_draft_for_client(&c.uuid) {
+        name.push(Span::styled(" ✎ draft", Style::new().fg(Color::Yellow)));
+    }
+    Row::new(vec![
+        Cell::from(Line::from(name)),
+        Cell::from(primary_value(c.primary_email.as_deref())),
+        Cell::from(primary_value(c.primary_phone_number.as_deref())),
+    ])
+}
+
+const DETAIL_WIDTHS: [Constraint; 5] = [
+    Constraint::Length(6),
+    Constraint::Fill(2),
+    Constraint::Fill(3),
+    Constraint::Length(8),
+    Constraint::Fill(2),
+];
+
+fn detail_row<'a>(pane: &ContactsPane, d: &'a ContactDetail, client: &str) -> Row<'a> {
+    let kind = Kind::from_api(&d.kind).label();
+    let mut label = vec![Span::raw(d.name.clone())];
+    if pane.has_draft_for_detail(&d.uuid) {
+        label.push(Span::styled(" ✎", Style::new().fg(Color::Yellow)));
+    }
+    let primary = if d.is_primary_for(client) {
+        Span::styled("★ yes", Style::new().fg(Color::Green))
+    } else if pane
+        .making_primary
+        .as_ref()
+        .is_some_and(|(u, _)| *u == d.uuid)
+    {
+        Span::styled("…", Style::new().fg(Color::Yellow))
+    } else {
+        Span::raw("")
+    };
+    let others: Vec<String> = d
+        .accounts
+        .iter()
+        .filter(|a| a.uuid != client)
+        .map(Account::display_name)
+        .collect();
+    Row::new(vec![
+        Cell::from(kind),
+        Cell::from(Line::from(label)),
+        Cell::from(d.display_value().to_string()),
+        Cell::from(primary),
+        Cell::from(Span::styled(
+            others.join(", "),
+            Style::new().fg(Color::Cyan),
+        )),
+    ])
+}
+
+fn draw_details(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
+    let client_uuid = pane
+        .client
+        .as_ref()
+        .map(|c| c.uuid.clone())
+        .unwrap_or_default();
+    let name = pane
+        .client
+        .as_ref()
+        .map(Account::display_name)
+        .unwrap_or_default();
+    let title = format!(
+        " {name} — contact details{}",
+        edge_note(&pane.details.edge, pane.details.items.len(), None)
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(title, Style::new().bold())),
+        header,
+    );
+    if body.height == 0 {
+        return;
+    }
+    let [thead, rows_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+    frame.render_widget(
+        Table::new(Vec::<Row>::new(), DETAIL_WIDTHS).header(
+            Row::new(["Type", "Label", "Value", "Primary", "Also owned by"])
+                .style(Style::new().bold().underlined()),
+        ),
+        thead,
+    );
+    let items = &pane.details.items;
+    let rows_of = |range: std::ops::Range<usize>| -> Vec<Row> {
+        items[range]
+            .iter()
+            .map(|d| detail_row(pane, d, &client_uuid))
+            .collect()
+    };
+    match &pane.form {
+        None => {
+            if items.is_empty() && pane.details.is_complete() {
+                widgets::hint(
+                    " No emails or phone numbers yet: a adds one.",
+                    rows_area,
+                    frame.buffer_mut(),
+                );
+            } else {
+                let table = Table::new(rows_of(0..items.len()), DETAIL_WIDTHS)
+                    .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+                let mut st = TableState::default()
+                    .with_selected(Some(pane.detail_nav.selected))
+                    .with_offset(pane.detail_nav.offset);
+                frame.render_stateful_widget(table, rows_area, &mut st);
+            }
+        }
+        Some(form) => {
+            // The form takes the place of its row (a new detail goes after the last row).
+            let at = form
+                .detail_uuid
+                .as_ref()
+                .and_then(|u| items.iter().position(|d| &d.uuid == u))
+                .unwrap_or(items.len());
+            let fh = form_height(form, rows_area.width);
+            let h = rows_area.height as usize;
+            let start = pane
+                .detail_nav
+                .offset
+                .min(at)
+                .max((at + fh).saturating_sub(h))
+                .min(at);
+            let above = (at - start).min(h) as u16;
+            let table = Table::new(rows_of(start..at), DETAIL_WIDTHS);
+            frame.render_widget(
+                table,
+                Rect {
+                    height: above,
+                    ..rows_area
+                },
+            );
+            let form_area = Rect {
+                y: rows_area.y + above,
+                height: rows_area.height - above,
+                ..rows_area
+            };
+            let fh = (fh as u16).min(form_area.height);
+            draw_form(
+                form,
+                Rect {
+                    height: fh,
+                    ..form_area
+                },
+                frame,
+            );
+            let below = Rect {
+                y: form_area.y + fh,
+                height: form_area.height - fh,
+                ..form_area
+            };
+            let after = (at + 1).min(items.len());
+            frame.render_widget(
+                Table::new(rows_of(after..items.len()), DETAIL_WIDTHS),
+                below,
+            );
+            if let Phase::Conflict { theirs } = &form.phase {
+                draw_conflict(form, theirs, body, frame);
+            }
+        }
+    }
+    let hint = match &pane.form {
+        Some(f) => match &f.phase {
+            Phase::Editing => {
+                hint_line(" Tab/Shift-Tab field · ←/→ Space tick · Enter/Ctrl-S save · Esc leave")
+            }
+            Phase::ConfirmDiscard => {
+                ask_line(" Discard your changes? y/Esc discards, any other key keeps editing. ")
+            }
+            Phase::Checking { .. } => {
+                hint_line(" Checking the server copy before saving… (Esc stops waiting)")
+            }
+            Phase::Saving { .. } => hint_line(" Saving… (Esc stops waiting)"),
+            Phase::Conflict { .. } => {
+                ask_line(" Changed on the server: m keeps yours, t keeps theirs, Esc goes back ")
+            }
+        },
+        None if pane.choosing_kind => {
+            ask_line(" Add which? e email · p phone · any other key cancels ")
+        }
+        None => {
+            hint_line(" e/Enter edit · a add · p make primary · R refresh · Esc clients · ? help")
+        }
+    };
+    frame.render_widget(Paragraph::new(hint), footer);
+}
+
+/// A message wrapped to the room under a field (at least one line).
+fn wrap_msg(msg: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    crate::render::wrap::wrap_line(&format!("⚠ {msg}"), width.max(1), &mut |l| out.push(l));
+    if out.is_empty() {
+        out.push(String::new());
+    }
+    out
+}
+
+/// Width left for a message under a field of a form `width` columns wide.
+fn msg_width(width: u16) -> usize {
+    width.saturating_sub(2 + LABEL_W) as usize
+}
+
+/// Rows the form needs at `width`: borders, type, four fields, and the lines of each message.
+pub fn form_height(f: &Form, width: u16) -> usize {
+    let w = msg_width(width);
+    let errors: usize = [
+        &f.label.error,
+        &f.value.error,
+        &f.owners_error,
+        &f.primary_error,
+        &f.general_error,
+    ]
+    .iter()
+    .filter_map(|e| e.as_ref())
+    .map(|e| wrap_msg(e, w).len())
+    .sum();
+    2 + 1 + 4 + errors
+}
+
+const LABEL_W: u16 = 13;
+
+fn field_label(text: &str, focused: bool) -> Span<'static> {
+    if focused {
+        Span::styled(
+            format!("›{text:<w$}", w = LABEL_W as usize - 1),
+            Style::new().fg(Color::Yellow).bold(),
+        )
+    } else {
+        Span::styled(
+            format!(" {text:<w$}", w = LABEL_W as usize - 1),
+            Style::new().fg(Color::Gray),
+        )
+    }
+}
+
+fn error_lines(msg: &str, width: u16) -> Vec<Line<'static>> {
+    wrap_msg(msg, msg_width(width))
+        .into_iter()
+        .map(|l| {
+            Line::from(vec![
+                Span::raw(" ".repeat(LABEL_W as usize)),
+                Span::styled(l, Style::new().fg(Color::Red)),
+            ])
+        })
+        .collect()
+}
+
+fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    frame.render_widget(Clear, area);
+    let title = if f.is_new() {
+        format!(" New {} for {} ", f.kind.label(), f.client_name)
+    } else {
+        format!(" Edit {} · {} ", f.kind.label(), f.label.original)
+    };
+    let mut block = Block::bordered()
+        .border_style(Style::new().fg(Color::Yellow))
+        .title(Span::styled(title, Style::new().bold()));
+    if f.changed() {
+        block = block.title_bottom(Span::styled(
+            " unsaved — kept as a draft ",
+            Style::new().fg(Color::Yellow),
+        ));
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut y = inner.y;
+    let bottom = inner.bottom();
+    let line = |content: Line<'static>, frame: &mut Frame, y: &mut u16| -> Option<Rect> {
+        if *y >= bottom {
+            return None;
+        }
+        let r = Rect {
+            y: *y,
+            height: 1,
+            ..inner
+        };
+        frame.render_widget(Paragraph::new(content), r);
+        *y += 1;
+        Some(r)
+    };
+    let editing = f.phase == Phase::Editing;
+    line(
+        Line::from(vec![
+            field_label("Type", false),
+            Span::styled(
+                format!("{} (cannot change)", f.kind.label()),
+                Style::new().fg(Color::DarkGray),
+            ),
+        ]),
+        frame,
+        &mut y,
+    );
+    for (name, ed, focus) in [
+        ("Label", &f.label, Focus::Label),
+        ("Value", &f.value, Focus::Value),
+    ] {
+        let focused = f.focus == focus && editing;
+        if let Some(r) = line(Line::from(field_label(name, focused)), frame, &mut y) {
+            let field = Rect {
+                x: r.x + LABEL_W,
+                width: r.width.saturating_sub(LABEL_W),
+                ..r
+            };
+            draw_editor(ed, focused, field, frame);
+        }
+        for l in ed.error.iter().flat_map(|e| error_lines(e, area.width)) {
+            line(l, frame, &mut y);
+        }
+    }
+    for (name, list, focus, err) in [
+        ("Owners", &f.owners, Focus::Owners, &f.owners_error),
+        (
+            "Primary for",
+            &f.primaries,
+            Focus::Primary,
+            &f.primary_error,
+        ),
+    ] {
+        let focused = f.focus == focus && editing;
+        let mut spans = vec![field_label(name, focused)];
+        for (i, (uuid, name)) in f.accounts.iter().enumerate() {
+            let ticked = list.contains(uuid);
+            let mut style = Style::new();
+            if focus == Focus::Primary && !f.owners.contains(uuid) && !ticked {
+                style = style.fg(Color::DarkGray);
+            }
+            if focused && i == f.cursor {
+                style = style.add_modifier(Modifier::REVERSED);
+            }
+            spans.push(Span::styled(
+                format!("[{}] {name}", if ticked { "x" } else { " " }),
+                style,
+            ));
+            spans.push(Span::raw("  "));
+        }
+        line(Line::from(spans), frame, &mut y);
+        for l in err.iter().flat_map(|e| error_lines(e, area.width)) {
+            line(l, frame, &mut y);
+        }
+    }
+    for l in f
+        .general_error
+        .iter()
+        .flat_map(|e| error_lines(e, area.width))
+    {
+        line(l, frame, &mut y);
+    }
+}
+
+fn draw_editor(ed: &InlineEditor, focused: bool, area: Rect, frame: &mut Frame) {
+    if area.width == 0 {
+        return;
+    }
+    if focused {
+        frame.render_widget(&ed.textarea, area);
+    } else {
+        frame.render_widget(
+            Paragraph::new(ed.text()).style(Style::new().fg(Color::White)),
+            area,
+        );
+    }
+}
+
+fn draw_conflict(f: &Form, theirs: &ContactDetail, area: Rect, frame: &mut Frame) {
+    let rect = widgets::centered(area, 90, 9);
+    if rect.width < 4 || rect.height < 3 {
+        return;
+    }
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .border_style(Style::new().fg(Color::Red))
+        .title(Span::styled(
+            " Changed on the server since you opened it ",
+            Style::new().bold(),
+        ))
+        .title_bottom(" m keep mine · t keep theirs · Esc back ");
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let names = |uuids: &[String]| {
+        if uuids.is_empty() {
+            "—".to_string()
+        } else {
+            uuids
+                .iter()
+                .map(|u| f.name_of(u))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let mine = f.fields();
+    let t_owners: Vec<String> = theirs.accounts.iter().map(|a| a.uuid.clone()).collect();
+    let t_primary: Vec<String> = theirs
+        .primary_accounts
+        .iter()
+        .map(|a| a.uuid.clone())
+        .collect();
+    let rows = vec![
+        Row::new(vec!["Label".to_string(), mine.label, theirs.name.clone()]),
+        Row::new(vec![
+            "Value".to_string(),
+            mine.value,
+            crate::app::contacts::validate::value_for_editing(theirs),
+        ]),
+        Row::new(vec![
+            "Owners".to_string(),
+            names(&mine.owners),
+            names(&t_owners),
+        ]),
+        Row::new(vec![
+            "Primary for".to_string(),
+            names(&mine.primaries),
+            names(&t_primary),
+        ]),
+    ];
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(12),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(
+        Row::new(vec![
+            "".to_string(),
+            "Yours".to_string(),
+            format!("Theirs ({})", theirs.updated_at),
+        ])
+        .style(Style::new().bold().underlined()),
+    );
+    frame.render_widget(table, inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use crate::api::ApiError;
+    use crate::app::contacts::fixtures::*;
+    use crate::app::contacts::form::Form;
+    use crate::app::contacts::validate::map_server_errors;
+    use crate::app::{Settings, State, Tab};
+
+    fn state(w: u16, h: u16) -> State {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (w, h));
+        s.tab = Tab::Contacts;
+        s.core.account_label = "Sam Adviser · Harbour Wealth".into();
+        s
+    }
+
+    fn render(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| crate::ui::draw(s, f)).unwrap();
+        t
+    }
+
+    const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+    #[test]
+    fn client_list() {
+        for (w, h) in SIZES {
+            let mut s = state(w, h);
+            s.contacts = pane_with_clients(&mut s.core);
+            s.contacts.client_nav.selected = 1;
+            insta::assert_snapshot!(format!("client_list_{w}x{h}"), render(&s, w, h).backend());
+        }
+    }
+
+    #[test]
+    fn detail_list() {
+        for (w, h) in SIZES {
+            let mut s = state(w, h);
+            s.contacts = pane_with_details(&mut s.core);
+            s.contacts.detail_nav.selected = 1;
+            insta::assert_snapshot!(format!("detail_list_{w}x{h}"), render(&s, w, h).backend());
+        }
+    }
+
+    #[test]
+    fn form_with_field_errors() {
+        for (w, h) in SIZES {
+            let mut s = state(w, h);
+            s.contacts = pane_with_details(&mut s.core);
+            let d = details()[2].clone();
+            let linked = vec![("c2".to_string(), "Jo Thompson".to_string())];
+            let mut f = Form::edit("c1", "Gareth Thompson", &d, &linked);
+            f.label.set_text("");
+            f.value.set_text("+61 2 3456 7890");
+            f.owners.clear();
+            f.validate();
+            // And what the server said about the owners field.
+            let errors: BTreeMap<String, Vec<String>> = [(
+                "account_uuids.0".to_string(),
+                vec!["The selected account is not a client.".to_string()],
+            )]
+            .into();
+            let mut e = map_server_errors(&errors, "");
+            e.label = f.label.error.clone();
+            e.value = f.value.error.clone();
+            e.primary = f.primary_error.clone();
+            f.show_errors(&e);
+            s.contacts.form = Some(f);
+            s.contacts.detail_nav.selected = 2;
+            insta::assert_snapshot!(format!("form_errors_{w}x{h}"), render(&s, w, h).backend());
+        }
+    }
+
+    #[test]
+    fn conflict_popup() {
+        let mut s = state(100, 30);
+        s.contacts = pane_with_details(&mut s.core);
+        let d = details()[2].clone();
+        let mut f = Form::edit("c1", "Gareth Thompson", &d, &[]);
+        f.label.set_text("Mobile (new)");
+        let mut theirs = d.clone();
+        theirs.name = "Jo's old mobile".into();
+        theirs.updated_at = "2025-08-01T09:00:00+01:00".into();
+        f.phase = crate::app::contacts::form::Phase::Conflict {
+            theirs: Box::new(theirs),
+        };
+        s.contacts.form = Some(f);
+        insta::assert_snapshot!(render(&s, 100, 30).backend());
+    }
+
+    #[test]
+    fn never_panics_at_any_size() {
+        let mut s = state(80, 24);
+        s.contacts = pane_with_details(&mut s.core);
+        let d = details()[3].clone();
+        s.contacts.form = Some(Form::edit("c1", "Gareth Thompson", &d, &[]));
+        let _ = s
+            .contacts
+            .form
+            .as_mut()
+            .map(|f| f.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+        let _ = ApiError::Timeout;
+        for w in 0..40 {
+            for h in 0..14 {
+                s.core.size = (w, h);
+                let _ = render(&s, w.max(1), h.max(1));
+            }
+        }
+        s.contacts.view = crate::app::contacts::View::Clients;
+        s.contacts.search = Some(crate::app::editor::InlineEditor::new("tho"));
+        for (w, h) in [(1, 1), (5, 3), (20, 4)] {
+            let _ = render(&s, w, h);
+        }
+    }
 }

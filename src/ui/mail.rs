@@ -1,11 +1,450 @@
-//! Mail pane drawing.
+//! Mail pane drawing: client picker, email list, thread view. Only slices what update prepared.
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::widgets;
+use crate::api::models::EmailMessage;
 use crate::app::Core;
-use crate::app::mail::MailPane;
+use crate::app::mail::body::{BodyMode, LineKind, TLine};
+use crate::app::mail::thread::{Row as TRow, Thread};
+use crate::app::mail::{MailPane, View};
+use crate::app::paged::{Edge, Paged};
+use crate::render::wrap::truncate_to_width;
 
-pub fn draw(_pane: &MailPane, _core: &Core, area: Rect, frame: &mut Frame) {
-    widgets::hint(" loading…", area, frame.buffer_mut());
+const DIM: Color = Color::DarkGray;
+
+pub fn draw(pane: &MailPane, core: &Core, area: Rect, frame: &mut Frame) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    match pane.view {
+        View::Clients => clients(pane, header, body, footer, frame),
+        View::Emails => emails(pane, header, body, footer, frame),
+        View::Thread => match &pane.thread {
+            Some(t) => thread(t, header, body, footer, frame),
+            None => widgets::hint(" No thread open.", body, frame.buffer_mut()),
+        },
+    }
+    let _ = core;
+}
+
+/// "2025-01-17T11:15:02+00:00" → "2025-01-17 11:15".
+pub fn short_date(s: &str) -> String {
+    s.chars()
+        .take(16)
+        .map(|c| if c == 'T' { ' ' } else { c })
+        .collect()
+}
+
+fn title(text: String, width: u16) -> Paragraph<'static> {
+    Paragraph::new(Span::styled(
+        truncate_to_width(&text, usize::from(width)),
+        Style::new().bold(),
+    ))
+}
+
+/// What a list's end looks like: loading, failed, or more to come.
+fn edge_note<T>(p: &Paged<T>) -> String {
+    match &p.edge {
+        Edge::Loading { .. } if p.items.is_empty() => " — loading…".into(),
+        Edge::Loading { .. } => " — loading more…".into(),
+        Edge::Failed { message, .. } => format!(" — could not load: {message} (r retries)"),
+        Edge::Idle if p.loaded > 0 => " — more below".into(),
+        _ => String::new(),
+    }
+}
+
+fn footer_editor(
+    label: &str,
+    editor: &crate::app::editor::InlineEditor,
+    area: Rect,
+    frame: &mut Frame,
+) {
+    let w = (label.chars().count() as u16).min(area.width);
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            label.to_string(),
+            Style::new().fg(Color::Yellow),
+        )),
+        Rect { width: w, ..area },
+    );
+    let field = Rect {
+        x: area.x + w,
+        width: area.width - w,
+        ..area
+    };
+    widgets::inline_editor(editor, field, frame);
+}
+
+fn mailbox_note(pane: &MailPane) -> String {
+    match &pane.mailbox {
+        Some((_, name)) => format!(" · mailbox: {name} (m clears)"),
+        None => String::new(),
+    }
+}
+
+fn clients(pane: &MailPane, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
+    let search = if pane.client_filter.is_empty() {
+        String::new()
+    } else {
+        format!(" · name contains “{}”", pane.client_filter)
+    };
+    let count = match pane.clients.total {
+        Some(t) => format!(" ({}/{t})", pane.clients.items.len()),
+        None => format!(" ({})", pane.clients.items.len()),
+    };
+    let text = format!(
+        " Mail — choose a client{count}{search}{}{}",
+        mailbox_note(pane),
+        edge_note(&pane.clients)
+    );
+    frame.render_widget(title(text, header.width), header);
+
+    if pane.clients.items.is_empty() && pane.clients.is_complete() {
+        let msg = if pane.client_filter.is_empty() {
+            " No clients in this account.".to_string()
+        } else {
+            format!(
+                " No client's name contains “{}”. / to change the search, Esc to clear it.",
+                pane.client_filter
+            )
+        };
+        widgets::hint(&msg, body, frame.buffer_mut());
+    } else {
+        let rows: Vec<Row> = pane
+            .clients
+            .items
+            .iter()
+            .map(|a| {
+                let email = a
+                    .primary_email
+                    .as_ref()
+                    .map(|c| c.value.clone())
+                    .unwrap_or_else(|| a.email.clone());
+                let phone = a
+                    .primary_phone_number
+                    .as_ref()
+                    .map(|c| c.display_value().to_string())
+                    .unwrap_or_default();
+                Row::new(vec![
+                    Cell::from(a.display_name()),
+                    Cell::from(email),
+                    Cell::from(phone),
+                    Cell::from(a.role.clone()),
+                ])
+            })
+            .collect();
+        let widths = [
+            Constraint::Fill(3),
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+            Constraint::Length(10),
+        ];
+        let table = Table::new(rows, widths)
+            .header(
+                Row::new(["Name", "Email", "Phone", "Role"])
+                    .style(Style::new().bold().underlined()),
+            )
+            .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+        let mut st = TableState::default()
+            .with_selected((!pane.clients.items.is_empty()).then_some(pane.clients_nav.selected))
+            .with_offset(pane.clients_nav.offset);
+        frame.render_stateful_widget(table, body, &mut st);
+    }
+
+    if let Some(e) = &pane.client_search {
+        footer_editor(" Client name: ", e, footer, frame);
+    } else {
+        widgets::hint(
+            " Enter open · / search by name · R reload · ? help · q quit",
+            footer,
+            frame.buffer_mut(),
+        );
+    }
+}
+
+fn direction(m: &EmailMessage) -> Span<'static> {
+    match m.incoming {
+        Some(true) => Span::styled("in", Style::new().fg(Color::Cyan)),
+        Some(false) => Span::styled("out", Style::new().fg(Color::Magenta)),
+        None => Span::raw(""),
+    }
+}
+
+fn sender(m: &EmailMessage) -> String {
+    match m.from() {
+        Some(p) if !p.name.trim().is_empty() => p.name.clone(),
+        Some(p) => p.email.clone(),
+        None => String::new(),
+    }
+}
+
+fn emails(pane: &MailPane, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
+    let who = pane
+        .client
+        .as_ref()
+        .map(|c| c.display_name())
+        .unwrap_or_default();
+    let search = if pane.search.is_empty() {
+        String::new()
+    } else {
+        format!(" · search “{}”", pane.search)
+    };
+    let dir = match pane.incoming {
+        None => "",
+        Some(true) => " · incoming only",
+        Some(false) => " · outgoing only",
+    };
+    let count = match (pane.mailbox.is_some(), pane.emails.total) {
+        (true, _) => format!(
+            " ({} of {} loaded)",
+            pane.shown.len(),
+            pane.emails.items.len()
+        ),
+        (false, Some(t)) => format!(" ({}/{t})", pane.shown.len()),
+        (false, None) => format!(" ({})", pane.shown.len()),
+    };
+    let text = format!(
+        " {who} — emails{count}{search}{dir}{}{}",
+        mailbox_note(pane),
+        edge_note(&pane.emails)
+    );
+    frame.render_widget(title(text, header.width), header);
+
+    if pane.shown.is_empty() && pane.emails.is_complete() {
+        let msg = match (&pane.mailbox, pane.search.is_empty()) {
+            (Some((_, name)), _) => {
+                format!(" None of {who}'s emails are in {name}. m shows every mailbox.")
+            }
+            (None, false) => format!(" No email of {who} matches “{}”.", pane.search),
+            (None, true) => format!(" {who} has no emails{dir}."),
+        };
+        widgets::hint(&msg, body, frame.buffer_mut());
+    } else {
+        let rows: Vec<Row> = pane
+            .shown
+            .iter()
+            .filter_map(|&i| pane.emails.items.get(i))
+            .map(|m| {
+                let mailbox = m
+                    .mailbox
+                    .as_ref()
+                    .map(|b| b.name.clone())
+                    .unwrap_or_default();
+                let att = if m.attachments.is_empty() {
+                    String::new()
+                } else {
+                    format!("+{}", m.attachments.len())
+                };
+                let thr = match m.thread_count {
+                    Some(n) if n > 1 => n.to_string(),
+                    _ => String::new(),
+                };
+                Row::new(vec![
+                    Cell::from(short_date(m.sort_key())),
+                    Cell::from(direction(m)),
+                    Cell::from(sender(m)),
+                    Cell::from(if m.subject.is_empty() {
+                        "(no subject)".to_string()
+                    } else {
+                        m.subject.clone()
+                    }),
+                    Cell::from(mailbox),
+                    Cell::from(Line::from(att).right_aligned()),
+                    Cell::from(Line::from(thr).right_aligned()),
+                ])
+            })
+            .collect();
+        let widths = [
+            Constraint::Length(16),
+            Constraint::Length(3),
+            Constraint::Fill(2),
+            Constraint::Fill(4),
+            Constraint::Fill(1),
+            Constraint::Length(3),
+            Constraint::Length(5),
+        ];
+        let table = Table::new(rows, widths)
+            .header(
+                Row::new(["Date", "Dir", "From", "Subject", "Mailbox", "Att", "Thrd"])
+                    .style(Style::new().bold().underlined()),
+            )
+            .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+        let mut st = TableState::default()
+            .with_selected((!pane.shown.is_empty()).then_some(pane.emails_nav.selected))
+            .with_offset(pane.emails_nav.offset);
+        frame.render_stateful_widget(table, body, &mut st);
+    }
+
+    if let Some(e) = &pane.email_search {
+        footer_editor(" Search emails: ", e, footer, frame);
+    } else {
+        widgets::hint(
+            " Enter read thread · / search · i in/out/all · m mailbox filter · R reload · Esc clients",
+            footer,
+            frame.buffer_mut(),
+        );
+    }
+}
+
+fn thread(t: &Thread, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
+    let subject = t
+        .index_of(&t.uuid)
+        .map(|i| t.msgs[i].m.subject.clone())
+        .unwrap_or_default();
+    let text = if let Some(e) = &t.first_error {
+        format!(" Could not open the message: {e}")
+    } else if t.first_loading() {
+        " Opening the message…".to_string()
+    } else {
+        let (n, count) = t.position();
+        let of = count
+            .map(|c| format!(" — {n} of {c}"))
+            .unwrap_or_else(|| format!(" — message {n}"));
+        let (up, down) = t.loading_edges();
+        let busy = match (up, down) {
+            (true, true) => " · loading earlier and later…",
+            (true, false) => " · loading earlier…",
+            (false, true) => " · loading later…",
+            _ => "",
+        };
+        format!(
+            " {}{of}{busy}",
+            if subject.is_empty() {
+                "(no subject)"
+            } else {
+                &subject
+            }
+        )
+    };
+    frame.render_widget(title(text, header.width), header);
+
+    if let Some(e) = &t.first_error {
+        let msg = format!(" ⚠ {e}\n Press Enter to try again, Esc to go back.");
+        frame.render_widget(Paragraph::new(msg).fg(Color::Red), body);
+    } else if t.first_loading() {
+        widgets::hint(" loading…", body, frame.buffer_mut());
+    } else {
+        let focus = t.focus_index();
+        let width = usize::from(body.width);
+        let lines: Vec<Line> = t
+            .visible()
+            .into_iter()
+            .take(usize::from(body.height))
+            .map(|row| match row {
+                TRow::Edge { top, edge } => edge_line(top, edge, width),
+                TRow::Header(i) => header_line(t, i, focus == Some(i), width),
+                TRow::Line(i, l) => content_line(t, i, l, focus == Some(i), width),
+                TRow::Blank => Line::default(),
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), body);
+    }
+
+    widgets::hint(
+        " Enter/Space open · o all · n/p next/prev · v view · z quotes · a/s attachment · y copy · Esc back",
+        footer,
+        frame.buffer_mut(),
+    );
+}
+
+fn edge_line(top: bool, edge: &Edge, width: usize) -> Line<'static> {
+    let which = if top { "earlier" } else { "later" };
+    let arrow = if top { "↑" } else { "↓" };
+    let (text, style) = match edge {
+        Edge::Idle => (
+            format!("  {arrow} {which} messages load as you scroll"),
+            Style::new().fg(DIM),
+        ),
+        Edge::Loading { .. } => (
+            format!("  {arrow} loading {which} messages…"),
+            Style::new().fg(Color::Yellow),
+        ),
+        Edge::Failed { message, .. } => (
+            format!("  ⚠ could not load {which} messages: {message} — Enter retries"),
+            Style::new().fg(Color::Red).bold(),
+        ),
+        Edge::End => (String::new(), Style::new()),
+    };
+    Line::from(Span::styled(truncate_to_width(&text, width), style))
+}
+
+fn header_line(t: &Thread, i: usize, focused: bool, width: usize) -> Line<'static> {
+    let m = &t.msgs[i];
+    let marker = if m.expanded { "▾ " } else { "▸ " };
+    let att = if m.m.attachments.is_empty() {
+        String::new()
+    } else {
+        format!("  +{} att", m.m.attachments.len())
+    };
+    let mode = match m.mode {
+        BodyMode::Html => String::new(),
+        other if m.expanded => format!("  [{}]", other.label()),
+        _ => String::new(),
+    };
+    let subject = if m.m.subject.is_empty() {
+        "(no subject)".to_string()
+    } else {
+        m.m.subject.clone()
+    };
+    let from = sender(&m.m);
+    let text = format!(
+        "{marker}{}  {from:<20}  {subject}{att}{mode}",
+        short_date(m.m.sort_key())
+    );
+    let mut style = if m.m.uuid == t.uuid {
+        Style::new().bold()
+    } else {
+        Style::new()
+    };
+    if focused {
+        style = style.add_modifier(Modifier::REVERSED);
+    }
+    let text = truncate_to_width(&text, width);
+    // A focused header fills the row so the highlight reads as a bar.
+    let pad = width.saturating_sub(crate::render::wrap::display_width(&text));
+    let text = if focused {
+        format!("{text}{}", " ".repeat(pad))
+    } else {
+        text
+    };
+    Line::from(Span::styled(text, style))
+}
+
+fn content_line(t: &Thread, i: usize, l: &TLine, focused: bool, width: usize) -> Line<'static> {
+    let m = &t.msgs[i];
+    let (prefix, style) = match l.kind {
+        LineKind::Meta(_) => ("  ", Style::new().fg(Color::Gray)),
+        LineKind::Attachment { index } if focused && index == m.attachment => {
+            ("› ", Style::new().fg(Color::Yellow))
+        }
+        LineKind::Attachment { .. } => ("  ", Style::new().fg(Color::Yellow)),
+        LineKind::Body => ("  ", Style::new()),
+        LineKind::Quote(d) => (
+            "│ ",
+            Style::new()
+                .fg(if d > 1 { DIM } else { Color::Gray })
+                .add_modifier(Modifier::DIM),
+        ),
+        LineKind::Folded => ("  ", Style::new().fg(DIM).italic()),
+        LineKind::Link => ("  ", Style::new().fg(Color::Blue)),
+        LineKind::Notice => ("  ", Style::new().fg(DIM).italic()),
+        LineKind::Blank => ("", Style::new()),
+    };
+    let bar = if focused {
+        Span::styled(prefix.to_string(), style.fg(Color::Cyan))
+    } else {
+        Span::styled(prefix.to_string(), style)
+    };
+    let body = truncate_to_width(&l.text, width.saturating_sub(2));
+    Line::from(vec![bar, Span::styled(body, style)])
 }

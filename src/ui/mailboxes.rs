@@ -8,6 +8,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use super::widgets;
 use crate::app::Core;
 use crate::app::mailboxes::{MailboxesPane, StateTone, describe_state};
+use crate::render::wrap::truncate_to_width;
 
 pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
     let [header, table_area, footer] = Layout::vertical([
@@ -28,6 +29,22 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
         header,
     );
 
+    let widths = [
+        Constraint::Fill(2),
+        Constraint::Fill(2),
+        Constraint::Length(7),
+        Constraint::Fill(2),
+        Constraint::Length(10),
+        Constraint::Length(8),
+    ];
+    // The same split the table makes, so long cells end in "…" instead of being clipped.
+    let cols: Vec<usize> = Layout::horizontal(widths)
+        .spacing(1)
+        .split(table_area)
+        .iter()
+        .map(|r| r.width as usize)
+        .collect();
+    let fit = |s: &str, col: usize| truncate_to_width(s, cols.get(col).copied().unwrap_or(0));
     let rows: Vec<Row> = pane
         .rows
         .iter()
@@ -57,23 +74,15 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
                 .map(|c| c.to_string())
                 .unwrap_or_else(|| "—".into());
             Row::new(vec![
-                Cell::from(name),
-                Cell::from(m.email.clone()),
-                Cell::from(m.kind.clone()),
-                Cell::from(Span::styled(words, Style::new().fg(colour))),
+                Cell::from(fit(&name, 0)),
+                Cell::from(fit(&m.email, 1)),
+                Cell::from(fit(&m.kind, 2)),
+                Cell::from(Span::styled(fit(words, 3), Style::new().fg(colour))),
                 Cell::from(enabled),
                 Cell::from(Line::from(count).right_aligned()),
             ])
         })
         .collect();
-    let widths = [
-        Constraint::Fill(2),
-        Constraint::Fill(2),
-        Constraint::Length(7),
-        Constraint::Fill(2),
-        Constraint::Length(10),
-        Constraint::Length(8),
-    ];
     let table = Table::new(rows, widths)
         .header(
             Row::new(["Name", "Address", "Type", "State", "Enabled", "Messages"])

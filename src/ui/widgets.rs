@@ -171,22 +171,22 @@ pub fn inline_editor(editor: &InlineEditor, area: Rect, frame: &mut Frame) {
     let field = Rect { height: 1, ..area };
     frame.render_widget(Clear, field);
     frame.render_widget(&editor.textarea, field);
-    if let Some(err) = &editor.error {
-        if area.height > 1 {
-            let msg = Rect {
-                y: area.y + 1,
-                height: 1,
-                ..area
-            };
-            frame.render_widget(Clear, msg);
-            frame.render_widget(
-                Paragraph::new(Span::styled(
-                    format!("⚠ {err}"),
-                    Style::new().fg(Color::Red),
-                )),
-                msg,
-            );
-        }
+    if let Some(err) = &editor.error
+        && area.height > 1
+    {
+        let msg = Rect {
+            y: area.y + 1,
+            height: 1,
+            ..area
+        };
+        frame.render_widget(Clear, msg);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("⚠ {err}"),
+                Style::new().fg(Color::Red),
+            )),
+            msg,
+        );
     }
 }
 

@@ -923,3 +923,42 @@ fn resize_rewraps_once_and_keeps_the_anchor() {
     let v = p.open.as_ref().unwrap();
     let _ = v.slice(v.top(ConvView::rows(&core)), ConvView::rows(&core));
 }
+
+#[test]
+fn a_pane_never_shown_loads_nothing_on_resize() {
+    let mut core = core();
+    let mut p = ConversationsPane::new(&settings());
+    core.size = (10, 3);
+    p.on_resize(&mut core);
+    assert!(calls(&core).is_empty());
+}
+
+#[test]
+fn a_taller_screen_asks_for_the_next_page_ahead() {
+    let mut core = core();
+    core.size = (100, 10);
+    let mut p = ConversationsPane::new(&settings());
+    p.on_show(&mut core);
+    let (id, _) = last_call(&core).unwrap();
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Ok(Reply::Conversations(Page {
+            items: (0..10).map(conv).collect(),
+            has_next: Some(true),
+            ..Page::default()
+        })),
+    );
+    assert_eq!(calls(&core).len(), 1, "10 rows cover two screens of 7");
+    core.size = (100, 40);
+    p.on_resize(&mut core);
+    assert_eq!(
+        last_call(&core).unwrap().1,
+        Call::Conversations {
+            archived: Archived::Active,
+            page: 2,
+            per_page: 10
+        }
+    );
+}

@@ -1,0 +1,283 @@
+//! Drafts of contact forms, kept on disk so nothing typed is lost (quit, crash, network failure).
+//! One JSON file per record (`detail-<uuid>`) or per client's new detail (`new-<client uuid>`), in
+//! the platform data dir (`drafts/`) unless `Settings::drafts_dir` says otherwise. Writes are atomic
+//! (temp file + rename). The pure `update` never touches files: it emits `Command::WriteDraft` /
+//! `DeleteDraft` / `LoadDrafts`, which the worker runs with the functions here (off the UI thread).
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::validate::Kind;
+
+pub const DRAFT_VERSION: u32 = 1;
+
+/// A form's fields, as typed or as the server had them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Fields {
+    pub label: String,
+    pub value: String,
+    pub owners: Vec<String>,
+    pub primaries: Vec<String>,
+}
+
+/// Everything needed to reopen a form exactly where it was.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub version: u32,
+    pub key: String,
+    pub client_uuid: String,
+    pub client_name: String,
+    /// None for a detail not created yet.
+    pub detail_uuid: Option<String>,
+    pub kind: Kind,
+    /// What the user typed.
+    pub fields: Fields,
+    /// The server's copy when the form opened (None for a new detail).
+    pub base: Option<Fields>,
+    /// `updated_at` of the server's copy when the form opened (the conflict check compares it).
+    pub base_updated_at: String,
+    /// Names of the accounts offered as owners: (uuid, name).
+    pub accounts: Vec<(String, String)>,
+}
+
+impl Draft {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Decode a draft file; strings are sanitised like anything else read from outside.
+    pub fn from_json(s: &str) -> Result<Draft, String> {
+        let mut d: Draft = serde_json::from_str(s).map_err(|e| e.to_string())?;
+        if d.version != DRAFT_VERSION {
+            return Err(format!("unknown draft version {}", d.version));
+        }
+        let clean = crate::render::sanitize::line;
+        let clean_fields = |f: &mut Fields| {
+            f.label = clean(&f.label);
+            f.value = clean(&f.value);
+        };
+        clean_fields(&mut d.fields);
+        if let Some(b) = d.base.as_mut() {
+            clean_fields(b);
+        }
+        d.client_name = clean(&d.client_name);
+        for (_, name) in d.accounts.iter_mut() {
+            *name = clean(name);
+        }
+        Ok(d)
+    }
+}
+
+pub fn key_for_detail(uuid: &str) -> String {
+    format!("detail-{uuid}")
+}
+
+pub fn key_for_new(client_uuid: &str) -> String {
+    format!("new-{client_uuid}")
+}
+
+/// A file name that is safe whatever the key holds: `[A-Za-z0-9-]` kept, anything else `_xx` hex.
+pub fn file_name(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 5);
+    for b in key.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("_{b:02x}"));
+        }
+    }
+    out.truncate(200);
+    out.push_str(".json");
+    out
+}
+
+/// `configured`, or the platform's data dir + `drafts/`.
+pub fn resolve_dir(configured: Option<&Path>) -> Option<PathBuf> {
+    match configured {
+        Some(p) => Some(p.to_path_buf()),
+        None => crate::config::project_dirs().map(|d| d.data_dir().join("drafts")),
+    }
+}
+
+fn create_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// Write atomically: a private temp file in the same directory, flushed, then renamed over the
+/// old draft (so a crash leaves either the old or the new draft, never half of one).
+pub fn write(dir: &Path, key: &str, json: &str) -> std::io::Result<()> {
+    create_dir(dir)?;
+    let name = file_name(key);
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let result = (|| {
+        let mut f = opts.open(&tmp)?;
+        f.write_all(json.as_bytes())?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, dir.join(&name))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Delete a draft; a draft that is already gone is fine.
+pub fn delete(dir: &Path, key: &str) -> std::io::Result<()> {
+    match std::fs::remove_file(dir.join(file_name(key))) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Every readable draft in `dir` (sorted by key), and a line per file that could not be read.
+/// A missing directory is simply no drafts.
+pub fn load_all(dir: &Path) -> (Vec<Draft>, Vec<String>) {
+    let mut drafts = Vec::new();
+    let mut problems = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (drafts, problems),
+        Err(e) => {
+            problems.push(format!("cannot read {}: {e}", dir.display()));
+            return (drafts, problems);
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') || !name.ends_with(".json") {
+            continue;
+        }
+        match std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|s| Draft::from_json(&s))
+        {
+            Ok(d) if file_name(&d.key) == name => drafts.push(d),
+            Ok(_) => problems.push(format!("{name}: its key does not match its file name")),
+            Err(e) => problems.push(format!("{name}: {e}")),
+        }
+    }
+    drafts.sort_by(|a, b| a.key.cmp(&b.key));
+    (drafts, problems)
+}
+
+/// What the worker reports back about drafts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DraftEvent {
+    /// The drafts found at start.
+    Loaded {
+        drafts: Vec<Draft>,
+        problems: Vec<String>,
+    },
+    /// A write or delete failed: the draft is only in memory.
+    Failed { key: String, message: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub fn sample(key: &str) -> Draft {
+        Draft {
+            version: DRAFT_VERSION,
+            key: key.into(),
+            client_uuid: "c1".into(),
+            client_name: "Gareth Thompson".into(),
+            detail_uuid: Some("d1".into()),
+            kind: Kind::Phone,
+            fields: Fields {
+                label: "Mobile ✓".into(),
+                value: "07700 900123".into(),
+                owners: vec!["c1".into(), "c2".into()],
+                primaries: vec!["c2".into()],
+            },
+            base: Some(Fields {
+                label: "Mobile".into(),
+                value: "+447700900000".into(),
+                ..Fields::default()
+            }),
+            base_updated_at: "2025-07-17T16:23:26+01:00".into(),
+            accounts: vec![
+                ("c1".into(), "Gareth Thompson".into()),
+                ("c2".into(), "Jo Thompson".into()),
+            ],
+        }
+    }
+
+    #[test]
+    fn round_trip_through_real_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("nested/drafts");
+        let a = sample(&key_for_detail("d1"));
+        let mut b = sample(&key_for_new("c1"));
+        b.detail_uuid = None;
+        b.base = None;
+        write(&dir, &a.key, &a.to_json()).unwrap();
+        write(&dir, &b.key, &b.to_json()).unwrap();
+        // Overwrite: the newest write wins, no temp files are left.
+        let mut a2 = a.clone();
+        a2.fields.label = "Mobile (new)".into();
+        write(&dir, &a2.key, &a2.to_json()).unwrap();
+        std::fs::write(dir.join("garbage.json"), "{not json").unwrap();
+        let (drafts, problems) = load_all(&dir);
+        assert_eq!(drafts, vec![a2.clone(), b.clone()]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        assert!(!names.iter().any(|n| n.contains("tmp")), "{names:?}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join(file_name(&a.key)))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(
+                mode & 0o077,
+                0,
+                "drafts hold personal data: private to the user"
+            );
+        }
+        delete(&dir, &a.key).unwrap();
+        delete(&dir, &a.key).unwrap(); // already gone is fine
+        let (drafts, _) = load_all(&dir);
+        assert_eq!(drafts, vec![b]);
+        assert_eq!(load_all(&tmp.path().join("missing")), (vec![], vec![]));
+    }
+
+    #[test]
+    fn hostile_keys_and_contents_are_tamed() {
+        assert_eq!(file_name("detail-abc-123"), "detail-abc-123.json");
+        assert_eq!(file_name("../x/y"), "_2e_2e_2fx_2fy.json");
+        let mut d = sample("detail-d1");
+        d.fields.label = "evil\u{1b}[31mred".into();
+        let back = Draft::from_json(&d.to_json()).unwrap();
+        assert_eq!(back.fields.label, "evilred");
+        let mut v = d.clone();
+        v.version = 99;
+        assert!(Draft::from_json(&v.to_json()).is_err());
+    }
+}

@@ -1,0 +1,917 @@
+//! Contacts pane: pick a client (searchable, paged), see their contact details, and edit them
+//! inline — with a conflict check before each save and drafts on disk so nothing typed is lost.
+pub mod drafts;
+pub mod form;
+pub mod validate;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use self::drafts::{Draft, DraftEvent};
+use self::form::{Form, FormOutcome, Phase};
+use self::validate::{Kind, make_primary_body, map_server_errors};
+use super::editor::{EditorEvent, InlineEditor};
+use super::list::ListNav;
+use super::paged::Paged;
+use super::{Call, Command, Core, Reply, RequestId, Route as AppRoute, Settings, Tab};
+use crate::api::ApiError;
+use crate::api::models::{Account, ContactDetail, ContactDetailWrite};
+
+/// Contact details asked for per page (a client has a handful; pages chain until the end).
+pub const DETAILS_PER_PAGE: u32 = 100;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route {
+    /// A page of the client picker.
+    Clients,
+    /// A page of one client's contact details.
+    Details {
+        client: String,
+    },
+    /// The re-fetch before a save (conflict check) of the form with this draft key.
+    Check {
+        key: String,
+    },
+    /// The PUT/POST of the form with this draft key.
+    Save {
+        key: String,
+    },
+    /// `p`: fetch the current record, then make the client its primary.
+    PrimaryFetch {
+        uuid: String,
+    },
+    Primary {
+        uuid: String,
+    },
+}
+
+pub const HELP: &[(&str, &str)] = &[
+    ("j/k ↑/↓ PgUp/PgDn g/G", "move"),
+    (
+        "/",
+        "clients: search by name (Enter keeps it, Esc clears it)",
+    ),
+    (
+        "Enter",
+        "clients: open the client · details: edit the detail",
+    ),
+    ("e", "edit the selected detail inline"),
+    ("a", "add an email or phone (then e or p)"),
+    (
+        "p",
+        "make the selected detail this client's primary of its type",
+    ),
+    ("D", "clients: open the client of an unsaved draft"),
+    ("R", "refresh (retry after a failure)"),
+    ("Esc", "back to the client list"),
+    ("Form: Tab / Shift-Tab", "next / previous field"),
+    (
+        "Form: ←/→ Space",
+        "owners, primary-for: move, tick / untick",
+    ),
+    (
+        "Form: Enter / Ctrl-S",
+        "save (checks the server copy first)",
+    ),
+    ("Form: Esc", "leave (asks when something changed)"),
+    ("Conflict: m / t", "keep mine / keep theirs"),
+    (
+        "Phones",
+        "+44…, 07…, or a country code first: AU +61 2 3456 7890",
+    ),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Clients,
+    Details,
+}
+
+#[derive(Debug)]
+pub struct ContactsPane {
+    pub view: View,
+    pub clients: Paged<Account>,
+    pub client_nav: ListNav,
+    /// The search box while it is open.
+    pub search: Option<InlineEditor>,
+    /// The name filter of the list shown.
+    pub filter: String,
+    search_seq: u64,
+    draft_seq: u64,
+    /// The client whose details are shown.
+    pub client: Option<Account>,
+    pub details: Paged<ContactDetail>,
+    pub detail_nav: ListNav,
+    /// The open form (at most one).
+    pub form: Option<Form>,
+    /// `a` was pressed: waiting for e (email) or p (phone).
+    pub choosing_kind: bool,
+    /// Drafts on disk that are not open in a form, by key.
+    pub drafts: BTreeMap<String, Draft>,
+    /// The open form has a draft file (written, or restored from one).
+    form_on_disk: bool,
+    /// `p` in flight: (detail uuid, request id).
+    pub making_primary: Option<(String, RequestId)>,
+    pub error: Option<String>,
+}
+
+impl ContactsPane {
+    pub fn new(settings: &Settings) -> ContactsPane {
+        ContactsPane {
+            view: View::Clients,
+            clients: Paged::new(settings.list_page_size),
+            client_nav: ListNav::default(),
+            search: None,
+            filter: String::new(),
+            search_seq: 0,
+            draft_seq: 0,
+            client: None,
+            details: Paged::new(DETAILS_PER_PAGE),
+            detail_nav: ListNav::default(),
+            form: None,
+            choosing_kind: false,
+            drafts: BTreeMap::new(),
+            form_on_disk: false,
+            making_primary: None,
+            error: None,
+        }
+    }
+
+    /// Rows of a list on screen: the body less the header, the table header and the footer.
+    pub fn rows_visible(core: &Core) -> usize {
+        core.pane_rows().saturating_sub(3).max(1)
+    }
+
+    pub fn on_show(&mut self, core: &mut Core) {
+        if self.clients.loaded == 0 && !self.clients.is_loading() && self.clients.failed().is_none()
+        {
+            self.load_clients(core);
+        }
+    }
+
+    pub fn captures_input(&self) -> bool {
+        self.search.is_some() || self.form.is_some() || self.choosing_kind
+    }
+
+    pub fn has_unsaved(&self) -> bool {
+        self.form.as_ref().is_some_and(Form::changed)
+    }
+
+    pub fn on_resize(&mut self, core: &mut Core) {
+        let h = Self::rows_visible(core);
+        self.client_nav.clamp(self.clients.items.len(), h);
+        self.detail_nav.clamp(self.details.items.len(), h);
+        self.load_clients(core);
+    }
+
+    // ---- client list ----------------------------------------------------------------------
+
+    fn load_clients(&mut self, core: &mut Core) {
+        let needed = self.client_nav.selected + Self::rows_visible(core) + 1;
+        if let Some(page) = self.clients.want(needed) {
+            let name = Some(self.filter.clone()).filter(|f| !f.trim().is_empty());
+            let per_page = self.clients.per_page;
+            let id = core.request(
+                AppRoute::Contacts(Route::Clients),
+                Call::Clients {
+                    name,
+                    page,
+                    per_page,
+                },
+            );
+            self.clients.mark_loading(page, id);
+        }
+    }
+
+    fn set_filter(&mut self, filter: String, core: &mut Core) {
+        if filter.trim() == self.filter.trim() && self.clients.loaded > 0 {
+            self.filter = filter;
+            return;
+        }
+        self.filter = filter;
+        self.clients.reset();
+        self.client_nav = ListNav::default();
+        self.load_clients(core);
+    }
+
+    pub fn selected_client(&self) -> Option<&Account> {
+        self.clients.items.get(self.client_nav.selected)
+    }
+
+    /// Clients with a draft waiting (for the ✎ mark in the picker).
+    pub fn has_draft_for_client(&self, uuid: &str) -> bool {
+        self.drafts.values().any(|d| d.client_uuid == uuid)
+            || self.form.as_ref().is_some_and(|f| f.client_uuid == uuid)
+    }
+
+    fn on_key_clients(&mut self, key: KeyEvent, core: &mut Core) -> bool {
+        if let Some(ed) = self.search.as_mut() {
+            match ed.on_key(key) {
+                EditorEvent::Submit => {
+                    let text = ed.text();
+                    self.search = None;
+                    self.set_filter(text, core);
+                }
+                EditorEvent::Cancel => {
+                    self.search = None;
+                    self.set_filter(String::new(), core);
+                }
+                EditorEvent::Edited => self.search_seq = core.debounce(Tab::Contacts),
+                EditorEvent::Ignored => {}
+            }
+            return true;
+        }
+        let h = Self::rows_visible(core);
+        if self.client_nav.on_key(&key, self.clients.items.len(), h) {
+            self.load_clients(core);
+            return true;
+        }
+        match key.code {
+            KeyCode::Char('/') => {
+                self.search = Some(InlineEditor::new(&self.filter));
+                true
+            }
+            KeyCode::Char('R') => {
+                if let Some(page) = self.clients.retry() {
+                    let name = Some(self.filter.clone()).filter(|f| !f.trim().is_empty());
+                    let per_page = self.clients.per_page;
+                    let id = core.request(
+                        AppRoute::Contacts(Route::Clients),
+                        Call::Clients {
+                            name,
+                            page,
+                            per_page,
+                        },
+                    );
+                    self.clients.mark_loading(page, id);
+                } else {
+                    self.clients.reset();
+                    self.load_clients(core);
+                }
+                true
+            }
+            KeyCode::Enter => {
+                if let Some(c) = self.selected_client().cloned() {
+                    self.open_client(c, core);
+                }
+                true
+            }
+            KeyCode::Char('D') => {
+                // Jump to the client of a draft left from last time (they may not be on this page).
+                match self.drafts.values().next() {
+                    Some(d) => {
+                        let c = Account {
+                            uuid: d.client_uuid.clone(),
+                            name: d.client_name.clone(),
+                            ..Account::default()
+                        };
+                        self.open_client(c, core);
+                    }
+                    None => core.info("No unsaved drafts are waiting."),
+                }
+                true
+            }
+            KeyCode::Esc if !self.filter.is_empty() => {
+                self.set_filter(String::new(), core);
+                true
+            }
+            KeyCode::Esc => true,
+            _ => false,
+        }
+    }
+
+    // ---- one client's details --------------------------------------------------------------
+
+    fn open_client(&mut self, c: Account, core: &mut Core) {
+        self.client = Some(c);
+        self.view = View::Details;
+        self.details.reset();
+        self.detail_nav = ListNav::default();
+        self.load_details(core);
+    }
+
+    fn load_details(&mut self, core: &mut Core) {
+        let Some(c) = &self.client else { return };
+        if let Some(page) = self.details.want(usize::MAX) {
+            let uuid = c.uuid.clone();
+            let id = core.request(
+                AppRoute::Contacts(Route::Details {
+                    client: uuid.clone(),
+                }),
+                Call::ContactDetails {
+                    account_uuids: vec![uuid],
+                    page,
+                    per_page: DETAILS_PER_PAGE,
+                },
+            );
+            self.details.mark_loading(page, id);
+        }
+    }
+
+    fn reload_details(&mut self, core: &mut Core) {
+        self.details.reset();
+        self.load_details(core);
+    }
+
+    pub fn selected_detail(&self) -> Option<&ContactDetail> {
+        self.details.items.get(self.detail_nav.selected)
+    }
+
+    fn client_ids(&self) -> Option<(String, String)> {
+        self.client
+            .as_ref()
+            .map(|c| (c.uuid.clone(), c.display_name()))
+    }
+
+    /// Accounts linked to this client's details (offered as owners, e.g. a household partner).
+    fn linked_accounts(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for d in &self.details.items {
+            for a in d.accounts.iter().chain(d.primary_accounts.iter()) {
+                if !out.iter().any(|(u, _)| *u == a.uuid) {
+                    out.push((a.uuid.clone(), a.display_name()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a stored draft exists for this detail (the ✎ mark in the list).
+    pub fn has_draft_for_detail(&self, uuid: &str) -> bool {
+        self.drafts.contains_key(&drafts::key_for_detail(uuid))
+    }
+
+    fn open_form(&mut self, form: Form, from_disk: bool) {
+        self.form_on_disk = from_disk;
+        if let Some(uuid) = &form.detail_uuid
+            && let Some(i) = self.details.items.iter().position(|d| &d.uuid == uuid)
+        {
+            self.detail_nav.selected = i;
+        }
+        self.form = Some(form);
+    }
+
+    /// Open the form for the selected detail: from its draft when there is one.
+    fn edit_selected(&mut self) {
+        let Some(d) = self.selected_detail().cloned() else {
+            return;
+        };
+        let Some((cu, cn)) = self.client_ids() else {
+            return;
+        };
+        match self.drafts.remove(&drafts::key_for_detail(&d.uuid)) {
+            Some(draft) => self.open_form(Form::from_draft(&draft), true),
+            None => {
+                let linked = self.linked_accounts();
+                self.open_form(Form::edit(&cu, &cn, &d, &linked), false);
+            }
+        }
+    }
+
+    /// When a client's details are loaded: reopen a draft of theirs, if any.
+    fn reopen_drafts(&mut self, core: &mut Core) {
+        if self.form.is_some() {
+            return;
+        }
+        let Some((cu, _)) = self.client_ids() else {
+            return;
+        };
+        let mine: Vec<String> = self
+            .drafts
+            .values()
+            .filter(|d| d.client_uuid == cu)
+            .map(|d| d.key.clone())
+            .collect();
+        let Some(first) = mine.first() else { return };
+        let Some(draft) = self.drafts.remove(first) else {
+            return;
+        };
+        let what = draft.fields.label.clone();
+        self.open_form(Form::from_draft(&draft), true);
+        let more = mine.len() - 1;
+        core.info(if more == 0 {
+            format!("Reopened your unsaved draft “{what}”. Ctrl-S saves it, Esc discards it.")
+        } else {
+            format!("Reopened your unsaved draft “{what}”; {more} more for this client (marked ✎, e opens).")
+        });
+    }
+
+    fn on_key_details(&mut self, key: KeyEvent, core: &mut Core) -> bool {
+        if self.form.is_some() {
+            self.on_key_form(key, core);
+            return true;
+        }
+        if self.choosing_kind {
+            self.choosing_kind = false;
+            let kind = match key.code {
+                KeyCode::Char('e') => Some(Kind::Email),
+                KeyCode::Char('p') => Some(Kind::Phone),
+                _ => None,
+            };
+            if let (Some(kind), Some((cu, cn))) = (kind, self.client_ids()) {
+                let (form, on_disk) = match self.drafts.remove(&drafts::key_for_new(&cu)) {
+                    Some(d) if d.kind == kind => {
+                        core.info("Reopened your unsaved new detail.");
+                        (Form::from_draft(&d), true)
+                    }
+                    Some(d) => {
+                        // One new-detail draft per client: finish or discard it first.
+                        core.info(format!(
+                            "You have an unsaved new {}: finish or discard it first.",
+                            d.kind.label()
+                        ));
+                        (Form::from_draft(&d), true)
+                    }
+                    None => (
+                        Form::new_detail(&cu, &cn, kind, &self.linked_accounts()),
+                        false,
+                    ),
+                };
+                self.open_form(form, on_disk);
+            }
+            return true;
+        }
+        let h = Self::rows_visible(core);
+        if self.detail_nav.on_key(&key, self.details.items.len(), h) {
+            return true;
+        }
+        match key.code {
+            KeyCode::Char('e') | KeyCode::Enter => {
+                self.edit_selected();
+                true
+            }
+            KeyCode::Char('a') => {
+                if self.client.is_some() {
+                    self.choosing_kind = true;
+                }
+                true
+            }
+            KeyCode::Char('p') => {
+                self.make_primary(core);
+                true
+            }
+            KeyCode::Char('R') => {
+                match self.details.retry() {
+                    Some(_) => {
+                        self.details.edge = super::paged::Edge::Idle;
+                        self.load_details(core);
+                    }
+                    None => self.reload_details(core),
+                }
+                true
+            }
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Backspace | KeyCode::Left => {
+                self.view = View::Clients;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn make_primary(&mut self, core: &mut Core) {
+        let Some(d) = self.selected_detail() else {
+            return;
+        };
+        let Some(client) = &self.client else { return };
+        if d.is_primary_for(&client.uuid) {
+            core.info(format!(
+                "“{}” is already {}'s primary {}.",
+                d.name,
+                client.display_name(),
+                Kind::from_api(&d.kind).label()
+            ));
+            return;
+        }
+        if self.making_primary.is_some() {
+            core.info("Still making the last one primary…");
+            return;
+        }
+        let uuid = d.uuid.clone();
+        let id = core.request(
+            AppRoute::Contacts(Route::PrimaryFetch { uuid: uuid.clone() }),
+            Call::ContactDetail { uuid: uuid.clone() },
+        );
+        self.making_primary = Some((uuid, id));
+    }
+
+    // ---- the form -----------------------------------------------------------------------
+
+    fn on_key_form(&mut self, key: KeyEvent, core: &mut Core) {
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        match form.on_key(key) {
+            FormOutcome::Continue => {}
+            FormOutcome::Edited => self.draft_seq = core.debounce(Tab::Contacts),
+            FormOutcome::Close { discard } => {
+                let key = form.key.clone();
+                self.form = None;
+                if discard && self.form_on_disk {
+                    core.out.push(Command::DeleteDraft {
+                        dir: core.settings.drafts_dir.clone(),
+                        key,
+                    });
+                    core.info("Draft discarded.");
+                }
+                self.form_on_disk = false;
+            }
+            FormOutcome::Save(body) => self.start_save(body, core),
+            FormOutcome::KeepMine(body) => {
+                // Mine wins over the copy just seen: it becomes the base of this save.
+                if let Phase::Conflict { theirs } = &form.phase {
+                    form.base_updated_at = theirs.updated_at.clone();
+                }
+                self.send_save(body, core);
+            }
+            FormOutcome::KeepTheirs(theirs) => {
+                let key = form.key.clone();
+                self.form = None;
+                self.form_on_disk = false;
+                core.out.push(Command::DeleteDraft {
+                    dir: core.settings.drafts_dir.clone(),
+                    key,
+                });
+                let label = theirs.name.clone();
+                self.replace_detail(*theirs);
+                core.info(format!(
+                    "Kept the server's copy of “{label}”; your draft is discarded."
+                ));
+            }
+            FormOutcome::StopWaiting => {
+                form.phase = Phase::Editing;
+                self.write_draft(core);
+                core.info("Stopped waiting. The save may still reach Plannr; your text is kept (Ctrl-S checks again).");
+            }
+        }
+    }
+
+    /// Save: an existing record is re-fetched first to see whether it moved.
+    fn start_save(&mut self, body: ContactDetailWrite, core: &mut Core) {
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        match form.detail_uuid.clone() {
+            Some(uuid) => {
+                let id = core.request(
+                    AppRoute::Contacts(Route::Check {
+                        key: form.key.clone(),
+                    }),
+                    Call::ContactDetail { uuid },
+                );
+                form.phase = Phase::Checking { id };
+            }
+            None => self.send_save(body, core),
+        }
+    }
+
+    fn send_save(&mut self, body: ContactDetailWrite, core: &mut Core) {
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        let route = AppRoute::Contacts(Route::Save {
+            key: form.key.clone(),
+        });
+        let call = match form.detail_uuid.clone() {
+            Some(uuid) => Call::UpdateContactDetail { uuid, body },
+            None => Call::CreateContactDetail { body },
+        };
+        let id = core.request(route, call);
+        form.phase = Phase::Saving { id };
+        form.general_error = None;
+    }
+
+    /// Write the open form's draft now (if it has changes or already a file).
+    fn write_draft(&mut self, core: &mut Core) {
+        let Some(form) = self.form.as_ref() else {
+            return;
+        };
+        if !form.changed() && !self.form_on_disk {
+            return;
+        }
+        core.out.push(Command::WriteDraft {
+            dir: core.settings.drafts_dir.clone(),
+            key: form.key.clone(),
+            json: form.to_draft().to_json(),
+        });
+        self.form_on_disk = true;
+    }
+
+    /// Quitting: flush the open form's draft (the worker finishes writes before exiting).
+    pub fn on_quit(&mut self, core: &mut Core) {
+        self.write_draft(core);
+    }
+
+    fn replace_detail(&mut self, d: ContactDetail) {
+        match self.details.items.iter_mut().find(|x| x.uuid == d.uuid) {
+            Some(x) => *x = d,
+            None => {
+                self.details.items.push(d);
+                self.detail_nav.selected = self.details.items.len() - 1;
+            }
+        }
+    }
+
+    pub fn on_draft_event(&mut self, ev: DraftEvent, core: &mut Core) {
+        match ev {
+            DraftEvent::Loaded { drafts, problems } => {
+                let open_key = self.form.as_ref().map(|f| f.key.clone());
+                let n = drafts.len();
+                let mut clients: Vec<String> = Vec::new();
+                for d in drafts {
+                    if Some(&d.key) == open_key.as_ref() {
+                        continue; // the open form is newer
+                    }
+                    if !clients.contains(&d.client_name) {
+                        clients.push(d.client_name.clone());
+                    }
+                    self.drafts.insert(d.key.clone(), d);
+                }
+                if n > 0 {
+                    core.info(format!(
+                        "{n} unsaved contact draft{} from last time ({}): open the client in Contacts (4) to finish.",
+                        if n == 1 { "" } else { "s" },
+                        clients.join(", ")
+                    ));
+                } else if !problems.is_empty() {
+                    core.error(format!(
+                        "Some contact drafts could not be read: {}",
+                        problems.join("; ")
+                    ));
+                }
+                if self.view == View::Details && self.details.is_complete() {
+                    self.reopen_drafts(core);
+                }
+            }
+            DraftEvent::Failed { key, message } => {
+                if self.form.as_ref().is_some_and(|f| f.key == key) {
+                    self.form_on_disk = false;
+                }
+                core.error(format!("Could not keep a draft on disk ({message}). Your text is still open here — save it before quitting."));
+            }
+        }
+    }
+
+    pub fn on_debounce(&mut self, seq: u64, core: &mut Core) {
+        if seq == self.search_seq {
+            if let Some(text) = self.search.as_ref().map(InlineEditor::text) {
+                self.set_filter(text, core);
+            }
+        } else if seq == self.draft_seq && self.form.is_some() {
+            self.write_draft(core);
+        }
+    }
+
+    pub fn on_paste(&mut self, text: &str, core: &mut Core) {
+        if let Some(ed) = self.search.as_mut() {
+            ed.paste(text);
+            self.search_seq = core.debounce(Tab::Contacts);
+        } else if let Some(f) = self.form.as_mut().filter(|f| f.phase == Phase::Editing) {
+            match f.focus {
+                form::Focus::Label => f.label.paste(text),
+                form::Focus::Value => f.value.paste(text),
+                _ => return,
+            }
+            self.draft_seq = core.debounce(Tab::Contacts);
+        }
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
+        match self.view {
+            View::Clients => self.on_key_clients(key, core),
+            View::Details => self.on_key_details(key, core),
+        }
+    }
+
+    pub fn on_result(
+        &mut self,
+        route: Route,
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+        core: &mut Core,
+    ) {
+        match route {
+            Route::Clients => match result {
+                Ok(Reply::Clients(page)) => {
+                    if self.clients.on_loaded(id, page) {
+                        self.error = None;
+                        self.client_nav
+                            .clamp(self.clients.items.len(), Self::rows_visible(core));
+                        self.load_clients(core);
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    if self.clients.on_failed(id, e.to_string()) {
+                        core.error(format!(
+                            "Could not load clients: {e}. Press R to try again."
+                        ));
+                    }
+                }
+            },
+            Route::Details { client } => {
+                if self.client.as_ref().is_none_or(|c| c.uuid != client) {
+                    return;
+                }
+                match result {
+                    Ok(Reply::ContactDetails(page)) => {
+                        if self.details.on_loaded(id, page) {
+                            self.detail_nav
+                                .clamp(self.details.items.len(), Self::rows_visible(core));
+                            if self.details.is_complete() {
+                                self.reopen_drafts(core);
+                            } else {
+                                self.load_details(core);
+                            }
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        if self.details.on_failed(id, e.to_string()) {
+                            core.error(format!(
+                                "Could not load contact details: {e}. Press R to try again."
+                            ));
+                        }
+                    }
+                }
+            }
+            Route::Check { key } => self.on_check(key, id, result, core),
+            Route::Save { key } => self.on_saved(key, id, result, core),
+            Route::PrimaryFetch { uuid } => {
+                if self
+                    .making_primary
+                    .as_ref()
+                    .is_none_or(|(u, i)| *u != uuid || *i != id)
+                {
+                    return;
+                }
+                self.making_primary = None;
+                let client = self
+                    .client
+                    .as_ref()
+                    .map(|c| c.uuid.clone())
+                    .unwrap_or_default();
+                match result {
+                    Ok(Reply::ContactDetail(Some(d))) if !client.is_empty() => {
+                        let body = make_primary_body(&d, &client);
+                        let id = core.request(
+                            AppRoute::Contacts(Route::Primary { uuid: uuid.clone() }),
+                            Call::UpdateContactDetail {
+                                uuid: uuid.clone(),
+                                body,
+                            },
+                        );
+                        self.making_primary = Some((uuid, id));
+                    }
+                    Ok(Reply::ContactDetail(None)) => {
+                        core.error("That detail no longer exists on the server; refreshing.");
+                        self.reload_details(core);
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        core.error(format!("Could not make it primary: {e}. Nothing changed."))
+                    }
+                }
+            }
+            Route::Primary { uuid } => {
+                if self
+                    .making_primary
+                    .as_ref()
+                    .is_none_or(|(u, i)| *u != uuid || *i != id)
+                {
+                    return;
+                }
+                self.making_primary = None;
+                match result {
+                    Ok(Reply::ContactDetail(Some(d))) => {
+                        core.info(format!(
+                            "“{}” is now the primary {}.",
+                            d.name,
+                            Kind::from_api(&d.kind).label()
+                        ));
+                        // Other details of the same type stopped being primary: show the server's view.
+                        self.reload_details(core);
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        core.error(format!("Could not make it primary: {e}. Nothing changed."))
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_check(
+        &mut self,
+        key: String,
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+        core: &mut Core,
+    ) {
+        let Some(form) = self
+            .form
+            .as_mut()
+            .filter(|f| f.key == key && f.phase == Phase::Checking { id })
+        else {
+            return;
+        };
+        match result {
+            Ok(Reply::ContactDetail(Some(theirs))) => {
+                if theirs.updated_at != form.base_updated_at {
+                    form.phase = Phase::Conflict { theirs };
+                    self.write_draft(core);
+                    core.error("Someone changed this detail since you opened it: m keeps yours, t keeps theirs.");
+                } else {
+                    match form.validate() {
+                        Some(body) => self.send_save(body, core),
+                        None => form.phase = Phase::Editing,
+                    }
+                }
+            }
+            Ok(Reply::ContactDetail(None)) => {
+                form.phase = Phase::Editing;
+                form.general_error =
+                    Some("This detail was deleted on the server. Esc discards your draft.".into());
+                self.write_draft(core);
+                core.error("This detail no longer exists on the server; your text is kept.");
+            }
+            Ok(_) => form.phase = Phase::Editing,
+            Err(e) => {
+                form.phase = Phase::Editing;
+                form.general_error = Some(format!("Not saved: {e}. Ctrl-S tries again."));
+                self.write_draft(core);
+                core.error(format!("Could not check the server copy before saving: {e}. Your text is kept as a draft."));
+            }
+        }
+    }
+
+    fn on_saved(
+        &mut self,
+        key: String,
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+        core: &mut Core,
+    ) {
+        let Some(form) = self
+            .form
+            .as_mut()
+            .filter(|f| f.key == key && f.phase == Phase::Saving { id })
+        else {
+            // Not waited for any more (the user stopped waiting). Still show what the server has.
+            if let Ok(Reply::ContactDetail(Some(d))) = result
+                && self
+                    .client
+                    .as_ref()
+                    .is_some_and(|c| d.accounts.iter().any(|a| a.uuid == c.uuid))
+            {
+                self.replace_detail(*d);
+            }
+            return;
+        };
+        match result {
+            Ok(Reply::ContactDetail(Some(d))) => {
+                let created = form.is_new();
+                self.form = None;
+                self.form_on_disk = false;
+                core.out.push(Command::DeleteDraft {
+                    dir: core.settings.drafts_dir.clone(),
+                    key,
+                });
+                core.info(format!(
+                    "{} “{}”.",
+                    if created { "Added" } else { "Saved" },
+                    d.name
+                ));
+                let primaries_changed = !d.primary_accounts.is_empty();
+                self.replace_detail(*d);
+                if primaries_changed {
+                    // The server may have unset another detail's primary: show its view.
+                    self.reload_details(core);
+                }
+            }
+            Ok(_) => form.phase = Phase::Editing,
+            Err(ApiError::Validation { message, errors }) => {
+                form.phase = Phase::Editing;
+                let fields = map_server_errors(&errors, &message);
+                form.show_errors(&fields);
+                self.write_draft(core);
+                core.error(format!("Plannr refused the change: {message}"));
+            }
+            Err(e) => {
+                form.phase = Phase::Editing;
+                form.general_error = Some(format!("Not saved: {e}. Ctrl-S tries again."));
+                self.write_draft(core);
+                core.error(format!(
+                    "Could not save ({e}). Your text is kept as a draft; Ctrl-S tries again."
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

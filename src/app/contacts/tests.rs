@@ -1,0 +1,503 @@
+//! The pane's state machine, driven with keys and answers as the app would.
+use std::collections::BTreeMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::api::Page;
+use crate::api::models::{Account, PhoneMeta};
+use crate::app::{Msg, State, Timer};
+
+pub fn acc(u: &str, n: &str) -> Account {
+    Account {
+        uuid: u.into(),
+        name: n.into(),
+        kind: "client".into(),
+        ..Account::default()
+    }
+}
+
+pub fn phone(uuid: &str, label: &str, updated: &str) -> ContactDetail {
+    ContactDetail {
+        uuid: uuid.into(),
+        kind: "phone_number".into(),
+        name: label.into(),
+        value: "+447700900123".into(),
+        phone_number_meta: Some(PhoneMeta {
+            country: "GB".into(),
+            formatted: "07700 900123".into(),
+        }),
+        accounts: vec![acc("c1", "Gareth Thompson"), acc("c2", "Jo Thompson")],
+        primary_accounts: vec![acc("c2", "Jo Thompson")],
+        updated_at: updated.into(),
+        ..ContactDetail::default()
+    }
+}
+
+pub fn email(uuid: &str) -> ContactDetail {
+    ContactDetail {
+        uuid: uuid.into(),
+        kind: "email".into(),
+        name: "Personal".into(),
+        value: "gareth@example.com".into(),
+        accounts: vec![acc("c1", "Gareth Thompson")],
+        primary_accounts: vec![acc("c1", "Gareth Thompson")],
+        updated_at: "t0".into(),
+        ..ContactDetail::default()
+    }
+}
+
+fn k(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+struct T {
+    pane: ContactsPane,
+    core: Core,
+}
+
+impl T {
+    fn new() -> T {
+        let settings = Settings {
+            drafts_dir: Some("/tmp/never-written".into()),
+            ..Settings::default()
+        };
+        let core = Core {
+            settings: settings.clone(),
+            size: (100, 30),
+            ..Core::default()
+        };
+        T {
+            pane: ContactsPane::new(&settings),
+            core,
+        }
+    }
+    fn key(&mut self, key: KeyEvent) {
+        self.pane.on_key(key, &mut self.core);
+    }
+    fn type_str(&mut self, s: &str) {
+        for c in s.chars() {
+            self.key(k(KeyCode::Char(c)));
+        }
+    }
+    fn take(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.core.out)
+    }
+    /// The last API call asked for, with its id and route.
+    fn last_call(&mut self) -> (RequestId, Call, Route) {
+        let (id, call) = self
+            .core
+            .out
+            .iter()
+            .rev()
+            .find_map(|c| match c {
+                Command::Api { id, call } => Some((*id, call.clone())),
+                _ => None,
+            })
+            .expect("a call");
+        let route = match self.core.pending.remove(&id) {
+            Some(AppRoute::Contacts(r)) => r,
+            other => panic!("route {other:?}"),
+        };
+        self.core.out.clear();
+        (id, call, route)
+    }
+    fn answer(&mut self, result: Result<Reply, ApiError>) {
+        let (id, _, route) = self.last_call();
+        self.pane.on_result(route, id, result, &mut self.core);
+    }
+    /// Clients loaded, c1 opened, its details loaded.
+    fn opened(details: Vec<ContactDetail>) -> T {
+        let mut t = T::new();
+        t.pane.on_show(&mut t.core);
+        let (_, call, _) = {
+            let (id, call, route) = t.last_call();
+            let page = Page {
+                items: vec![acc("c1", "Gareth Thompson"), acc("c9", "Ann Other")],
+                has_next: Some(false),
+                ..Page::default()
+            };
+            t.pane
+                .on_result(route, id, Ok(Reply::Clients(page)), &mut t.core);
+            (id, call, ())
+        };
+        assert!(matches!(call, Call::Clients { page: 1, .. }));
+        t.key(k(KeyCode::Enter));
+        let (id, call, route) = t.last_call();
+        assert_eq!(
+            call,
+            Call::ContactDetails {
+                account_uuids: vec!["c1".into()],
+                page: 1,
+                per_page: DETAILS_PER_PAGE
+            }
+        );
+        let page = Page {
+            items: details,
+            has_next: Some(false),
+            ..Page::default()
+        };
+        t.pane
+            .on_result(route, id, Ok(Reply::ContactDetails(page)), &mut t.core);
+        t
+    }
+}
+
+#[test]
+fn search_is_debounced_and_filters_by_name() {
+    let mut t = T::new();
+    t.pane.on_show(&mut t.core);
+    let _ = t.last_call();
+    t.key(k(KeyCode::Char('/')));
+    assert!(t.pane.captures_input());
+    t.type_str("thom");
+    let seqs: Vec<u64> = t
+        .take()
+        .iter()
+        .filter_map(|c| match c {
+            Command::Timer {
+                timer:
+                    Timer::Debounce {
+                        tab: Tab::Contacts,
+                        seq,
+                    },
+                ..
+            } => Some(*seq),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(seqs.len(), 4);
+    t.pane.on_debounce(seqs[1], &mut t.core);
+    assert!(t.core.out.is_empty(), "a stale keystroke does not search");
+    t.pane.on_debounce(seqs[3], &mut t.core);
+    let (_, call, _) = t.last_call();
+    assert_eq!(
+        call,
+        Call::Clients {
+            name: Some("thom".into()),
+            page: 1,
+            per_page: 50
+        }
+    );
+}
+
+#[test]
+fn edit_checks_then_saves_full_body_and_deletes_draft() {
+    let mut t = T::opened(vec![email("d0"), phone("d1", "Mobile", "t1")]);
+    t.key(k(KeyCode::Down));
+    t.key(k(KeyCode::Char('e')));
+    assert!(t.pane.captures_input());
+    t.key(ctrl('u'));
+    t.type_str("Work mobile");
+    t.key(k(KeyCode::Tab));
+    t.key(ctrl('u'));
+    t.type_str("07700 900999");
+    t.key(ctrl('s'));
+    let (id, call, route) = t.last_call();
+    assert_eq!(
+        call,
+        Call::ContactDetail { uuid: "d1".into() },
+        "the record is re-fetched first"
+    );
+    t.pane.on_result(
+        route,
+        id,
+        Ok(Reply::ContactDetail(Some(Box::new(phone(
+            "d1", "Mobile", "t1",
+        ))))),
+        &mut t.core,
+    );
+    let (id, call, route) = t.last_call();
+    let Call::UpdateContactDetail { uuid, body } = call else {
+        panic!("{call:?}")
+    };
+    assert_eq!(uuid, "d1");
+    assert_eq!(body.name, "Work mobile");
+    assert_eq!(
+        body.value,
+        crate::api::models::ContactValue::Text("07700 900999".into())
+    );
+    assert_eq!(
+        body.account_uuids,
+        vec!["c1".to_string(), "c2".to_string()],
+        "owners resent"
+    );
+    assert_eq!(
+        body.primary_account_uuids,
+        vec!["c2".to_string()],
+        "primaries resent"
+    );
+    let mut saved = phone("d1", "Work mobile", "t2");
+    saved.primary_accounts.clear();
+    t.pane.on_result(
+        route,
+        id,
+        Ok(Reply::ContactDetail(Some(Box::new(saved)))),
+        &mut t.core,
+    );
+    assert!(t.pane.form.is_none());
+    assert!(
+        t.core
+            .out
+            .iter()
+            .any(|c| matches!(c, Command::DeleteDraft { key, .. } if key == "detail-d1"))
+    );
+    assert_eq!(t.pane.details.items[1].name, "Work mobile");
+}
+
+#[test]
+fn conflict_shows_both_and_lets_the_user_choose() {
+    for keep_mine in [true, false] {
+        let mut t = T::opened(vec![phone("d1", "Mobile", "t1")]);
+        t.key(k(KeyCode::Enter));
+        t.type_str("!");
+        t.key(k(KeyCode::Enter));
+        let theirs = phone("d1", "Mobile (Jo's)", "t5");
+        t.answer(Ok(Reply::ContactDetail(Some(Box::new(theirs.clone())))));
+        assert!(
+            matches!(&t.pane.form.as_ref().unwrap().phase, Phase::Conflict { theirs } if theirs.name == "Mobile (Jo's)")
+        );
+        assert!(
+            t.core
+                .out
+                .iter()
+                .any(|c| matches!(c, Command::WriteDraft { .. })),
+            "draft kept while deciding"
+        );
+        t.core.out.clear();
+        if keep_mine {
+            t.key(k(KeyCode::Char('m')));
+            let (_, call, _) = t.last_call();
+            assert!(
+                matches!(call, Call::UpdateContactDetail { ref body, .. } if body.name == "Mobile!")
+            );
+            assert_eq!(t.pane.form.as_ref().unwrap().base_updated_at, "t5");
+        } else {
+            t.key(k(KeyCode::Char('t')));
+            assert!(t.pane.form.is_none());
+            assert!(
+                t.core
+                    .out
+                    .iter()
+                    .any(|c| matches!(c, Command::DeleteDraft { .. }))
+            );
+            assert_eq!(t.pane.details.items[0].name, "Mobile (Jo's)");
+        }
+    }
+}
+
+#[test]
+fn rejection_422_lands_under_fields_and_keeps_text() {
+    let mut t = T::opened(vec![phone("d1", "Mobile", "t1")]);
+    t.key(k(KeyCode::Enter));
+    t.type_str(" x");
+    t.key(ctrl('s'));
+    t.answer(Ok(Reply::ContactDetail(Some(Box::new(phone(
+        "d1", "Mobile", "t1",
+    ))))));
+    let errors: BTreeMap<String, Vec<String>> = [
+        (
+            "value".to_string(),
+            vec!["Please enter a valid phone number.".to_string()],
+        ),
+        (
+            "account_uuids.1".to_string(),
+            vec!["The selected account_uuids.1 is invalid.".to_string()],
+        ),
+    ]
+    .into_iter()
+    .collect();
+    t.answer(Err(ApiError::Validation {
+        message: "Please enter a valid phone number.".into(),
+        errors,
+    }));
+    let f = t.pane.form.as_ref().expect("form stays open");
+    assert_eq!(f.phase, Phase::Editing);
+    assert_eq!(
+        f.value.error.as_deref(),
+        Some("Please enter a valid phone number.")
+    );
+    assert_eq!(
+        f.owners_error.as_deref(),
+        Some("The selected account_uuids.1 is invalid.")
+    );
+    assert_eq!(f.label.text(), "Mobile x");
+    assert_eq!(f.focus, form::Focus::Value);
+    assert!(
+        t.core
+            .out
+            .iter()
+            .any(|c| matches!(c, Command::WriteDraft { key, .. } if key == "detail-d1"))
+    );
+}
+
+#[test]
+fn network_failure_keeps_form_and_writes_draft() {
+    let mut t = T::opened(vec![phone("d1", "Mobile", "t1")]);
+    t.key(k(KeyCode::Enter));
+    t.type_str("!");
+    t.key(ctrl('s'));
+    t.answer(Err(ApiError::Timeout));
+    let f = t.pane.form.as_ref().unwrap();
+    assert!(
+        f.general_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("timed out")
+    );
+    assert!(
+        t.core
+            .out
+            .iter()
+            .any(|c| matches!(c, Command::WriteDraft { .. }))
+    );
+    assert_eq!(
+        t.core.status.as_ref().map(|s| s.level),
+        Some(crate::app::Level::Error)
+    );
+}
+
+#[test]
+fn edits_write_a_debounced_draft_and_esc_discard_deletes_it() {
+    let mut t = T::opened(vec![phone("d1", "Mobile", "t1")]);
+    t.key(k(KeyCode::Enter));
+    t.type_str("ab");
+    let seqs: Vec<u64> = t
+        .take()
+        .iter()
+        .filter_map(|c| match c {
+            Command::Timer {
+                timer: Timer::Debounce { seq, .. },
+                ..
+            } => Some(*seq),
+            _ => None,
+        })
+        .collect();
+    t.pane.on_debounce(seqs[0], &mut t.core);
+    assert!(t.core.out.is_empty());
+    t.pane.on_debounce(seqs[1], &mut t.core);
+    let Some(Command::WriteDraft { key, json, dir }) = t.take().pop() else {
+        panic!()
+    };
+    assert_eq!(key, "detail-d1");
+    assert_eq!(
+        dir.as_deref(),
+        Some(std::path::Path::new("/tmp/never-written"))
+    );
+    assert_eq!(
+        drafts::Draft::from_json(&json).unwrap().fields.label,
+        "Mobileab"
+    );
+    t.key(k(KeyCode::Esc));
+    assert!(t.pane.form.is_some(), "asks first");
+    t.key(k(KeyCode::Char('y')));
+    assert!(t.pane.form.is_none());
+    assert!(matches!(
+        t.take().as_slice(),
+        [Command::DeleteDraft { .. }, ..]
+    ));
+}
+
+#[test]
+fn drafts_from_last_time_reopen_when_the_client_opens() {
+    let mut f = Form::edit("c1", "Gareth Thompson", &phone("d1", "Mobile", "t1"), &[]);
+    f.label.set_text("Typed before the crash");
+    let draft = f.to_draft();
+    let mut t = T::new();
+    t.pane.on_draft_event(
+        DraftEvent::Loaded {
+            drafts: vec![draft],
+            problems: vec![],
+        },
+        &mut t.core,
+    );
+    assert!(
+        t.core
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("1 unsaved contact draft")
+    );
+    assert!(t.pane.has_draft_for_client("c1"));
+    t.core.out.clear();
+    let t2 = {
+        let mut t2 = T::opened(vec![phone("d1", "Mobile", "t1")]);
+        t2.pane.drafts = t.pane.drafts.clone();
+        t2.pane.reopen_drafts(&mut t2.core);
+        t2
+    };
+    let f = t2.pane.form.as_ref().expect("reopened");
+    assert_eq!(f.label.text(), "Typed before the crash");
+    assert!(f.changed());
+    assert!(t2.pane.drafts.is_empty());
+}
+
+#[test]
+fn add_and_make_primary() {
+    let mut t = T::opened(vec![email("d0"), phone("d1", "Mobile", "t1")]);
+    t.key(k(KeyCode::Char('a')));
+    assert!(t.pane.captures_input());
+    t.key(k(KeyCode::Char('e')));
+    t.type_str("Work");
+    t.key(k(KeyCode::Tab));
+    t.type_str("g@work.example");
+    t.key(ctrl('s'));
+    let (_, call, _) = t.last_call();
+    let Call::CreateContactDetail { body } = call else {
+        panic!("{call:?}")
+    };
+    assert_eq!(body.kind.as_deref(), Some("email"));
+    assert_eq!(body.account_uuids, vec!["c1".to_string()]);
+    t.pane.form = None;
+    t.key(k(KeyCode::Down));
+    t.key(k(KeyCode::Char('p')));
+    let (id, call, route) = t.last_call();
+    assert_eq!(call, Call::ContactDetail { uuid: "d1".into() });
+    t.pane.on_result(
+        route,
+        id,
+        Ok(Reply::ContactDetail(Some(Box::new(phone(
+            "d1", "Mobile", "t1",
+        ))))),
+        &mut t.core,
+    );
+    let (_, call, _) = t.last_call();
+    let Call::UpdateContactDetail { body, .. } = call else {
+        panic!()
+    };
+    assert_eq!(body.account_uuids, vec!["c1".to_string(), "c2".to_string()]);
+    assert_eq!(
+        body.primary_account_uuids,
+        vec!["c2".to_string(), "c1".to_string()]
+    );
+}
+
+#[test]
+fn quitting_with_an_open_form_writes_the_draft_before_quit() {
+    let mut s = State::new(Settings::default(), Some("acc".into()), (100, 30));
+    s.tab = Tab::Contacts;
+    let d = phone("d1", "Mobile", "t1");
+    s.contacts.client = Some(acc("c1", "Gareth Thompson"));
+    s.contacts.view = View::Details;
+    s.contacts.details.items.push(d.clone());
+    s.contacts.form = Some(Form::edit("c1", "Gareth Thompson", &d, &[]));
+    crate::app::update(&mut s, Msg::Key(k(KeyCode::Char('z'))));
+    crate::app::update(&mut s, Msg::Key(ctrl('c')));
+    assert!(!s.quit, "asks first");
+    let cmds = crate::app::update(&mut s, Msg::Key(ctrl('c')));
+    let w = cmds
+        .iter()
+        .position(|c| matches!(c, Command::WriteDraft { .. }))
+        .expect("draft flushed");
+    let q = cmds
+        .iter()
+        .position(|c| matches!(c, Command::Quit))
+        .expect("quit");
+    assert!(w < q);
+    let init = State::new(Settings::default(), None, (80, 24)).init();
+    assert!(init.iter().any(|c| matches!(c, Command::LoadDrafts { .. })));
+}

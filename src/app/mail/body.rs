@@ -1,0 +1,224 @@
+//! An expanded message's lines: participants, mailbox, attachments, the body (in one of three
+//! modes), folded quotes and numbered link references, wrapped to the pane's width. Built in
+//! update when the body arrives or the width changes; drawing only slices these lines.
+use crate::api::models::EmailMessage;
+use crate::render::html::{Body, raw_to_body, text_to_body};
+use crate::render::wrap::{truncate_to_width, wrap_body, wrap_line};
+
+use super::thread::{BodyState, TMsg};
+
+/// Columns every content line is indented by (quote bars are drawn there).
+pub const INDENT: u16 = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyMode {
+    /// HTML rendered to text (falls back to the plain-text part when there is no HTML).
+    Html,
+    Text,
+    /// The source as sent (HTML markup, or the text part).
+    Raw,
+}
+
+impl BodyMode {
+    pub fn next(self, _has_html: bool) -> BodyMode {
+        match self {
+            BodyMode::Html => BodyMode::Text,
+            BodyMode::Text => BodyMode::Raw,
+            BodyMode::Raw => BodyMode::Html,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BodyMode::Html => "rendered",
+            BodyMode::Text => "plain text",
+            BodyMode::Raw => "source",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// "From: …", "Mailbox: …" (label width in chars, for styling).
+    Meta(u8),
+    Attachment {
+        index: usize,
+    },
+    Body,
+    Quote(u8),
+    /// "┄ 12 quoted lines (z shows)".
+    Folded,
+    Link,
+    Notice,
+    Blank,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TLine {
+    pub text: String,
+    pub kind: LineKind,
+}
+
+impl TLine {
+    fn new(text: String, kind: LineKind) -> TLine {
+        TLine { text, kind }
+    }
+}
+
+/// The body for modes that are cheap to convert (everything but HTML rendering).
+pub fn convert_inline(m: &EmailMessage, mode: BodyMode) -> Body {
+    let text = m.text.as_deref().unwrap_or("");
+    match mode {
+        BodyMode::Html | BodyMode::Text => text_to_body(text),
+        BodyMode::Raw => raw_to_body(m.html.as_deref().filter(|h| !h.is_empty()).unwrap_or(text)),
+    }
+}
+
+/// Human size: 980 B, 12.3 KB, 4.1 MB.
+pub fn human_size(n: u64) -> String {
+    match n {
+        0..1_000 => format!("{n} B"),
+        1_000..1_000_000 => format!("{:.1} KB", n as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", n as f64 / 1e6),
+        _ => format!("{:.1} GB", n as f64 / 1e9),
+    }
+}
+
+/// Lay out an expanded message at `width` columns.
+pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
+    let inner = width.saturating_sub(INDENT).max(1);
+    let w = usize::from(inner);
+    let mut out = Vec::new();
+    let m = &t.m;
+    for (label, kind) in [
+        ("From", "from"),
+        ("To", "to"),
+        ("Cc", "cc"),
+        ("Bcc", "bcc"),
+        ("Reply-To", "reply_to"),
+    ] {
+        let who: Vec<String> = m
+            .participants
+            .iter()
+            .filter(|p| p.kind.eq_ignore_ascii_case(kind))
+            .map(|p| p.display())
+            .collect();
+        if !who.is_empty() {
+            let text = format!("{label}: {}", who.join(", "));
+            push_wrapped(&mut out, &text, w, LineKind::Meta(label.len() as u8 + 1));
+        }
+    }
+    if let Some(mb) = &m.mailbox {
+        let text = if mb.email.is_empty() {
+            format!("Mailbox: {}", mb.name)
+        } else {
+            format!("Mailbox: {} <{}>", mb.name, mb.email)
+        };
+        out.push(TLine::new(truncate_to_width(&text, w), LineKind::Meta(8)));
+    }
+    for (index, a) in m.attachments.iter().enumerate() {
+        let size = a
+            .size
+            .map(|s| format!(" ({})", human_size(s)))
+            .unwrap_or_default();
+        let text = format!("Attachment: {}{size}", a.display_name());
+        out.push(TLine::new(
+            truncate_to_width(&text, w),
+            LineKind::Attachment { index },
+        ));
+    }
+    out.push(TLine::new(String::new(), LineKind::Blank));
+    match &t.body {
+        BodyState::None => out.push(TLine::new("(no body)".into(), LineKind::Notice)),
+        BodyState::Converting(_) => out.push(TLine::new(
+            "converting the HTML body…".into(),
+            LineKind::Notice,
+        )),
+        BodyState::Ready(body) => body_lines(&mut out, body, t.fold_quotes, w),
+    }
+    out.push(TLine::new(String::new(), LineKind::Blank));
+    out
+}
+
+fn push_wrapped(out: &mut Vec<TLine>, text: &str, w: usize, kind: LineKind) {
+    let mut first = true;
+    wrap_line(text, w, &mut |s| {
+        let k = if first { kind } else { LineKind::Meta(0) };
+        first = false;
+        out.push(TLine::new(s, k));
+    });
+}
+
+fn body_lines(out: &mut Vec<TLine>, body: &Body, fold: bool, w: usize) {
+    if body.lines.iter().all(|l| l.text.trim().is_empty()) {
+        out.push(TLine::new("(empty message)".into(), LineKind::Notice));
+    }
+    let wrapped = wrap_body(body, w as u16);
+    let mut folded = 0usize;
+    for l in wrapped {
+        if l.quote_depth > 0 && fold {
+            folded += 1;
+            continue;
+        }
+        if folded > 0 {
+            out.push(TLine::new(
+                format!("┄ {folded} quoted lines (z shows them)"),
+                LineKind::Folded,
+            ));
+            folded = 0;
+        }
+        let kind = if l.quote_depth > 0 {
+            LineKind::Quote(l.quote_depth)
+        } else {
+            LineKind::Body
+        };
+        out.push(TLine::new(l.text, kind));
+    }
+    if folded > 0 {
+        out.push(TLine::new(
+            format!("┄ {folded} quoted lines (z shows them)"),
+            LineKind::Folded,
+        ));
+    }
+    if !body.links.is_empty() {
+        out.push(TLine::new(String::new(), LineKind::Blank));
+        for (n, link) in body.links.iter().enumerate() {
+            push_wrapped(out, &format!("[{}] {link}", n + 1), w, LineKind::Link);
+        }
+    }
+}
+
+/// The text `y` copies: the body as shown (quotes with `>` markers), links listed.
+pub fn copy_text(t: &TMsg) -> String {
+    let body = match &t.body {
+        BodyState::Ready(b) => b.clone(),
+        _ => convert_inline(&t.m, BodyMode::Text),
+    };
+    let mut s = String::new();
+    for l in &body.lines {
+        for _ in 0..l.quote_depth {
+            s.push_str("> ");
+        }
+        s.push_str(&l.text);
+        s.push('\n');
+    }
+    if !body.links.is_empty() {
+        s.push('\n');
+        for (n, link) in body.links.iter().enumerate() {
+            s.push_str(&format!("[{}] {link}\n", n + 1));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(human_size(980), "980 B");
+        assert_eq!(human_size(120_394), "120.4 KB");
+        assert_eq!(human_size(4_100_000), "4.1 MB");
+    }
+}

@@ -1,0 +1,832 @@
+//! Pure update logic of the Mail pane: thread paging and anchoring, lists, filters.
+use std::collections::VecDeque;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::thread::{Part, Row};
+use super::*;
+use crate::api::Page;
+use crate::api::models::{Attachment, Mailbox, Participant, ThreadQuery};
+use crate::app::Route as AppRoute;
+
+fn key(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+fn ch(c: char) -> KeyEvent {
+    key(KeyCode::Char(c))
+}
+
+fn core(w: u16, h: u16, per_page: u32) -> Core {
+    Core {
+        size: (w, h),
+        settings: Settings {
+            thread_page_size: per_page,
+            ..Settings::default()
+        },
+        ..Core::default()
+    }
+}
+
+fn email(i: usize) -> EmailMessage {
+    EmailMessage {
+        uuid: format!("m{i:05}"),
+        message_created_at: format!("2025-01-01T{i:08}"),
+        subject: format!("Subject {i}"),
+        text: Some(format!("Body of {i}\nsecond line\n> quoted {i}")),
+        participants: vec![Participant {
+            kind: "from".into(),
+            name: format!("Sender {i}"),
+            email: "s@example.com".into(),
+        }],
+        ..EmailMessage::default()
+    }
+}
+
+/// A fake thread endpoint that answers like the demo: halves closest-first, Laravel meta.
+struct Fake {
+    msgs: Vec<EmailMessage>,
+    open: usize,
+}
+
+impl Fake {
+    fn new(len: usize, open: usize) -> Fake {
+        Fake {
+            msgs: (0..len).map(email).collect(),
+            open,
+        }
+    }
+
+    fn page(items: Vec<EmailMessage>, page: u32, per: u32, total: usize) -> Page<EmailMessage> {
+        let last = total.div_ceil(per as usize).max(1) as u32;
+        Page {
+            items,
+            current_page: Some(page),
+            last_page: Some(last),
+            per_page: Some(per),
+            total: Some(total as u64),
+            has_next: Some(page < last),
+            skipped: 0,
+        }
+    }
+
+    fn answer(&self, q: ThreadQuery) -> EmailMessage {
+        let per = q.per_page as usize;
+        let mut m = self.msgs[self.open].clone();
+        m.html = Some(format!("<p>Opened message {}</p>", self.open));
+        m.thread_count = Some(self.msgs.len() as u64);
+        let anc: Vec<EmailMessage> = (0..self.open)
+            .rev()
+            .collect::<Vec<_>>()
+            .into_iter()
+            .skip((q.page_ancestors as usize - 1) * per)
+            .take(per)
+            .map(|i| self.msgs[i].clone())
+            .collect();
+        let desc: Vec<EmailMessage> = (self.open + 1..self.msgs.len())
+            .skip((q.page_descendants as usize - 1) * per)
+            .take(per)
+            .map(|i| self.msgs[i].clone())
+            .collect();
+        m.ancestors = Some(Fake::page(anc, q.page_ancestors, q.per_page, self.open));
+        m.descendants = Some(Fake::page(
+            desc,
+            q.page_descendants,
+            q.per_page,
+            self.msgs.len() - self.open - 1,
+        ));
+        m
+    }
+}
+
+/// Drives the pane: requests queue up as the pane emits them and are answered one at a time, so
+/// "in flight" is real. Records every thread request.
+struct Harness {
+    pane: MailPane,
+    core: Core,
+    fake: Fake,
+    queue: VecDeque<(RequestId, Route, Call)>,
+    log: Vec<(Part, ThreadQuery)>,
+    /// Fail the next answer for this (part, page).
+    fail: Option<(Part, u32)>,
+}
+
+impl Harness {
+    fn new(len: usize, open: usize, per: u32, w: u16, h: u16) -> Harness {
+        let mut core = core(w, h, per);
+        let mut pane = MailPane::new(&core.settings);
+        let fake = Fake::new(len, open);
+        pane.open_thread(&fake.msgs[open].uuid.clone(), &mut core);
+        let mut hs = Harness {
+            pane,
+            core,
+            fake,
+            queue: VecDeque::new(),
+            log: Vec::new(),
+            fail: None,
+        };
+        hs.collect();
+        hs
+    }
+
+    fn collect(&mut self) {
+        for cmd in std::mem::take(&mut self.core.out) {
+            match cmd {
+                Command::Api { id, call } => {
+                    let Some(AppRoute::Mail(r)) = self.core.pending.get(&id).cloned() else {
+                        panic!("unrouted")
+                    };
+                    if let (Route::Thread(part), Call::Thread { query, .. }) = (&r, &call) {
+                        self.log.push((*part, *query));
+                    }
+                    self.queue.push_back((id, r, call));
+                }
+                Command::RenderHtml { id, html } => {
+                    let Some(AppRoute::Mail(r)) = self.core.pending.remove(&id) else {
+                        panic!("unrouted")
+                    };
+                    let body = crate::render::html::html_to_body(&html);
+                    self.pane
+                        .on_result(r, id, Ok(Reply::Body(Box::new(body))), &mut self.core);
+                }
+                _ => {}
+            }
+        }
+        self.check_in_flight();
+    }
+
+    fn check_in_flight(&self) {
+        for part in [Part::Ancestors, Part::Descendants] {
+            let n = self
+                .queue
+                .iter()
+                .filter(|(_, r, _)| *r == Route::Thread(part))
+                .count();
+            assert!(n <= 1, "{n} {part:?} requests in flight");
+        }
+    }
+
+    /// Answer the oldest outstanding request.
+    fn answer_one(&mut self) -> bool {
+        let Some((id, route, call)) = self.queue.pop_front() else {
+            return false;
+        };
+        self.core.pending.remove(&id);
+        let result = match (&route, call) {
+            (Route::Thread(part), Call::Thread { query, .. }) => {
+                let page = match part {
+                    Part::Ancestors => query.page_ancestors,
+                    Part::Descendants => query.page_descendants,
+                    Part::First => 1,
+                };
+                if self.fail == Some((*part, page)) {
+                    self.fail = None;
+                    Err(ApiError::Server {
+                        status: 503,
+                        message: "try later".into(),
+                    })
+                } else {
+                    Ok(Reply::Email(Box::new(self.fake.answer(query))))
+                }
+            }
+            _ => panic!("unexpected call"),
+        };
+        self.pane.on_result(route, id, result, &mut self.core);
+        self.collect();
+        true
+    }
+
+    fn settle(&mut self) {
+        while self.answer_one() {}
+    }
+
+    fn press(&mut self, k: KeyEvent) {
+        self.pane.on_key(k, &mut self.core);
+        self.collect();
+    }
+
+    fn thread(&self) -> &Thread {
+        self.pane.thread.as_ref().expect("thread open")
+    }
+
+    fn pages(&self, part: Part) -> Vec<u32> {
+        self.log
+            .iter()
+            .filter_map(|(p, q)| match p {
+                Part::Ancestors if *p == part => Some(q.page_ancestors),
+                Part::Descendants if *p == part => Some(q.page_descendants),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The screen row of message `uuid`'s header, if visible.
+    fn header_row(&self, uuid: &str) -> Option<usize> {
+        let t = self.thread();
+        let i = t.index_of(uuid)?;
+        t.visible().iter().position(|r| *r == Row::Header(i))
+    }
+}
+
+#[test]
+fn scrolling_up_fetches_each_ancestor_page_exactly_once() {
+    // 103 ancestors, page size 10: pages 1..=11 (page 1 comes with the first call).
+    let mut h = Harness::new(120, 103, 10, 80, 24);
+    h.settle();
+    assert_eq!(h.log[0].0, Part::First);
+    for n in 0..2000 {
+        h.press(ch('k'));
+        // Answer lazily: keep pressing while a page is in flight, to prove no duplicate is sent.
+        if n % 7 == 0 {
+            h.answer_one();
+        }
+    }
+    h.settle();
+    for _ in 0..2000 {
+        h.press(ch('k'));
+        h.settle();
+    }
+    let pages = h.pages(Part::Ancestors);
+    assert_eq!(
+        pages,
+        (2..=11).collect::<Vec<_>>(),
+        "1 + {} requests = ceil(103/10)",
+        pages.len()
+    );
+    assert!(h.thread().ancestors.is_complete());
+    assert_eq!(h.thread().msgs.len(), 104 + h.thread().msgs.len() - 104);
+    assert_eq!(
+        h.thread().msgs.first().map(|m| m.m.uuid.as_str()),
+        Some("m00000")
+    );
+    // Ancestor pages in the first call asked for page 1 of descendants only.
+    assert!(
+        h.log
+            .iter()
+            .filter(|(p, _)| *p == Part::Ancestors)
+            .all(|(_, q)| q.page_descendants == 1)
+    );
+}
+
+#[test]
+fn scrolling_down_fetches_each_descendant_page_exactly_once() {
+    let mut h = Harness::new(60, 2, 7, 120, 40);
+    h.settle();
+    for _ in 0..500 {
+        h.press(key(KeyCode::PageDown));
+        h.settle();
+    }
+    // 57 descendants / 7 = 9 pages; page 1 came with the first call.
+    assert_eq!(h.pages(Part::Descendants), (2..=9).collect::<Vec<_>>());
+    assert!(
+        h.pages(Part::Ancestors).is_empty(),
+        "2 ancestors fit the first page"
+    );
+    assert_eq!(h.thread().msgs.len(), 60);
+    let uuids: Vec<&str> = h.thread().msgs.iter().map(|m| m.m.uuid.as_str()).collect();
+    let mut sorted = uuids.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(uuids, sorted, "ordered oldest first, no duplicates");
+}
+
+#[test]
+fn g_and_capital_g_follow_to_both_ends() {
+    let mut h = Harness::new(1500, 750, 25, 80, 24);
+    h.settle();
+    h.press(ch('g'));
+    h.settle();
+    assert!(h.thread().ancestors.is_complete());
+    assert_eq!(h.thread().top_line(), 0);
+    assert_eq!(h.pages(Part::Ancestors), (2..=30).collect::<Vec<_>>());
+    h.press(ch('G'));
+    h.settle();
+    assert!(h.thread().descendants.is_complete());
+    assert_eq!(h.pages(Part::Descendants), (2..=30).collect::<Vec<_>>());
+    assert_eq!(h.thread().msgs.len(), 1500);
+    let t = h.thread();
+    assert_eq!(t.top_line() + t.height, t.total_lines(), "at the bottom");
+}
+
+#[test]
+fn a_failed_page_waits_for_retry_then_loads() {
+    let mut h = Harness::new(100, 80, 10, 80, 24);
+    h.fail = Some((Part::Ancestors, 2));
+    h.settle();
+    for _ in 0..40 {
+        h.press(ch('k'));
+        h.settle();
+    }
+    assert_eq!(
+        h.pages(Part::Ancestors),
+        vec![2],
+        "a failed page is not re-requested by scrolling"
+    );
+    assert!(h.thread().ancestors.failed().is_some());
+    // The error line stands at the top.
+    h.press(ch('g'));
+    h.settle();
+    let rows = h.thread().visible();
+    assert!(
+        matches!(
+            rows[0],
+            Row::Edge {
+                top: true,
+                edge: crate::app::paged::Edge::Failed { .. }
+            }
+        ),
+        "{:?}",
+        rows[0]
+    );
+    h.press(key(KeyCode::Enter));
+    h.settle();
+    assert_eq!(
+        &h.pages(Part::Ancestors)[..2],
+        &[2, 2],
+        "Enter on the error line retries the same page"
+    );
+    assert!(h.thread().ancestors.loaded >= 2);
+}
+
+#[test]
+fn a_failed_first_load_is_retried_with_enter() {
+    let mut core = core(80, 24, 10);
+    let mut pane = MailPane::new(&core.settings);
+    pane.open_thread("m00005", &mut core);
+    let Some(Command::Api { id, .. }) = core
+        .out
+        .iter()
+        .find(|c| matches!(c, Command::Api { .. }))
+        .cloned()
+    else {
+        panic!("no request")
+    };
+    core.out.clear();
+    core.pending.remove(&id);
+    pane.on_result(
+        Route::Thread(Part::First),
+        id,
+        Err(ApiError::Timeout),
+        &mut core,
+    );
+    assert!(
+        pane.thread
+            .as_ref()
+            .is_some_and(|t| t.first_error.is_some())
+    );
+    pane.on_key(key(KeyCode::Enter), &mut core);
+    assert!(core.out.iter().any(|c| matches!(c, Command::Api { call: Call::Thread { query, .. }, .. } if query.page_ancestors == 1 && query.page_descendants == 1)));
+}
+
+#[test]
+fn prepending_ancestors_keeps_the_anchor_line_on_the_same_row() {
+    let mut h = Harness::new(200, 150, 10, 80, 24);
+    // Answer only the first call; then scroll up a little so an ancestors page is wanted.
+    h.answer_one();
+    let root = h.fake.msgs[150].uuid.clone();
+    for _ in 0..3 {
+        h.press(ch('k'));
+    }
+    let before = h.header_row(&root).expect("root visible");
+    let top_before = h.thread().top.clone();
+    assert!(
+        !h.queue.is_empty(),
+        "a page of ancestors is wanted near the top"
+    );
+    let anc_before = h.thread().msgs.len();
+    h.answer_one();
+    assert!(h.thread().msgs.len() > anc_before, "a page was prepended");
+    assert_eq!(h.header_row(&root), Some(before), "no jump");
+    assert_eq!(h.thread().top, top_before);
+}
+
+#[test]
+fn stale_and_duplicate_answers_are_dropped() {
+    let mut h = Harness::new(50, 25, 10, 80, 24);
+    h.answer_one();
+    let n = h.thread().msgs.len();
+    // An answer nobody asked for changes nothing.
+    let t = h.pane.thread.as_mut().expect("thread");
+    assert!(!t.on_loaded(
+        Part::Ancestors,
+        999,
+        h.fake.answer(ThreadQuery {
+            per_page: 10,
+            page_ancestors: 2,
+            page_descendants: 1
+        })
+    ));
+    assert_eq!(t.msgs.len(), n);
+    // An overlapping page (server shifted) is merged without duplicates.
+    let id = 1000;
+    t.ancestors.mark_loading(2, id);
+    let mut overlap = h.fake.answer(ThreadQuery {
+        per_page: 15,
+        page_ancestors: 1,
+        page_descendants: 1,
+    });
+    if let Some(p) = overlap.ancestors.as_mut() {
+        p.has_next = Some(true);
+        p.items.reverse();
+    }
+    assert!(t.on_loaded(Part::Ancestors, id, overlap));
+    let uuids: Vec<&str> = t.msgs.iter().map(|m| m.m.uuid.as_str()).collect();
+    let mut sorted = uuids.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(uuids, sorted);
+    assert_eq!(t.msgs.len(), 15 + 1 + 10);
+}
+
+#[test]
+fn opened_message_is_expanded_focused_and_counted() {
+    let mut h = Harness::new(40, 20, 10, 80, 24);
+    h.settle();
+    let t = h.thread();
+    let f = t.focused().expect("focus");
+    assert_eq!(f.m.uuid, "m00020");
+    assert!(f.expanded);
+    assert!(
+        f.lines.iter().any(|l| l.text.contains("Opened message 20")),
+        "HTML rendered: {:?}",
+        f.lines
+    );
+    let (n, total) = t.position();
+    assert_eq!((n, total), (21, Some(40)));
+}
+
+#[test]
+fn toggles_jumps_modes_and_folds() {
+    let mut h = Harness::new(30, 10, 10, 80, 24);
+    h.settle();
+    h.press(ch('p'));
+    assert_eq!(h.thread().focus, "m00009");
+    h.press(key(KeyCode::Enter));
+    let f = h.thread().focused().expect("focus");
+    assert!(f.expanded && f.lines.iter().any(|l| l.text.contains("Body of 9")));
+    assert!(
+        f.lines
+            .iter()
+            .any(|l| matches!(l.kind, body::LineKind::Quote(1)))
+    );
+    h.press(ch('z'));
+    let f = h.thread().focused().expect("focus");
+    assert!(f.lines.iter().any(|l| l.kind == body::LineKind::Folded));
+    h.press(ch(' '));
+    assert!(!h.thread().focused().expect("focus").expanded);
+    h.press(ch('n'));
+    h.press(ch('n'));
+    assert_eq!(h.thread().focus, "m00011");
+    h.press(ch('o'));
+    assert!(h.thread().msgs.iter().all(|m| m.expanded));
+    h.press(ch('o'));
+    assert!(h.thread().msgs.iter().all(|m| !m.expanded));
+    // v cycles the opened message: rendered → text → source (source shows markup).
+    h.press(ch('p'));
+    assert_eq!(h.thread().focus, "m00010");
+    h.press(ch('v'));
+    h.press(ch('v'));
+    let f = h.thread().focused().expect("focus");
+    assert_eq!(f.mode, body::BodyMode::Raw);
+    assert!(
+        f.lines.iter().any(|l| l.text.contains("<p>")),
+        "{:?}",
+        f.lines
+    );
+}
+
+#[test]
+fn resize_rewraps_in_update_and_tiny_terminals_do_not_panic() {
+    let mut h = Harness::new(30, 10, 10, 80, 24);
+    h.settle();
+    h.press(ch('o'));
+    let long = h.thread().total_lines();
+    for (w, hh) in [(1, 1), (2, 3), (20, 5), (0, 0), (200, 60)] {
+        h.core.size = (w, hh);
+        h.pane.on_resize(&mut h.core);
+        h.collect();
+        h.settle();
+        for k in ['j', 'k', 'G', 'g', 'n', 'p', 'o', 'v'] {
+            h.press(ch(k));
+            h.settle();
+        }
+        let _ = h.thread().visible();
+    }
+    h.core.size = (30, 24);
+    h.pane.on_resize(&mut h.core);
+    h.press(ch('o'));
+    assert!(
+        h.thread().total_lines() > long,
+        "narrower means more wrapped lines"
+    );
+    assert!(
+        h.thread()
+            .msgs
+            .iter()
+            .filter(|m| m.expanded)
+            .all(|m| m.wrapped_width == 30)
+    );
+}
+
+#[test]
+fn copy_respects_the_setting() {
+    let mut h = Harness::new(5, 2, 10, 80, 24);
+    h.settle();
+    h.press(ch('y'));
+    assert!(
+        h.core
+            .status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("osc52_copy"))
+    );
+    h.core.settings.osc52_copy = true;
+    h.pane.on_key(ch('y'), &mut h.core);
+    let payload = h.core.out.iter().find_map(|c| match c {
+        Command::Osc52(p) => Some(p.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        payload,
+        Some(base64(
+            body::copy_text(h.thread().focused().expect("focus")).as_bytes()
+        ))
+    );
+}
+
+#[test]
+fn base64_matches_rfc4648() {
+    for (i, o) in [
+        ("", ""),
+        ("f", "Zg=="),
+        ("fo", "Zm8="),
+        ("foo", "Zm9v"),
+        ("foob", "Zm9vYg=="),
+        ("fooba", "Zm9vYmE="),
+        ("foobar", "Zm9vYmFy"),
+    ] {
+        assert_eq!(base64(i.as_bytes()), o);
+    }
+    assert_eq!(base64(&[0xff, 0xfe, 0x00]), "//4A");
+}
+
+#[test]
+fn save_asks_the_worker_once_with_the_focused_attachment() {
+    let mut h = Harness::new(3, 1, 10, 80, 24);
+    h.settle();
+    if let Some(t) = h.pane.thread.as_mut() {
+        let f = t.focused_mut().expect("focus");
+        f.m.attachments = vec![
+            Attachment {
+                name: "a.pdf".into(),
+                download_url: Some("http://x/a".into()),
+                size: Some(10),
+                ..Attachment::default()
+            },
+            Attachment {
+                name: "b.pdf".into(),
+                download_url: Some("http://x/b".into()),
+                ..Attachment::default()
+            },
+        ];
+    }
+    h.press(ch('a'));
+    h.pane.on_key(ch('s'), &mut h.core);
+    let dl: Vec<&Command> = h
+        .core
+        .out
+        .iter()
+        .filter(|c| matches!(c, Command::Download { .. }))
+        .collect();
+    assert!(
+        matches!(dl.as_slice(), [Command::Download { url, name, .. }] if url == "http://x/b" && name == "b.pdf")
+    );
+    let Some(Command::Download { id, .. }) = dl.first().map(|c| (*c).clone()) else {
+        panic!()
+    };
+    h.core.out.clear();
+    h.pane.on_key(ch('s'), &mut h.core);
+    assert!(
+        !h.core
+            .out
+            .iter()
+            .any(|c| matches!(c, Command::Download { .. })),
+        "one at a time"
+    );
+    let r = h.core.pending.remove(&id);
+    assert!(matches!(r, Some(AppRoute::Mail(Route::Download { .. }))));
+    h.pane.on_progress(
+        Route::Download {
+            name: "b.pdf".into(),
+        },
+        id,
+        50,
+        Some(100),
+        &mut h.core,
+    );
+    assert!(
+        h.core
+            .status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("50%"))
+    );
+    h.pane.on_result(
+        Route::Download {
+            name: "b.pdf".into(),
+        },
+        id,
+        Ok(Reply::Saved {
+            path: "/tmp/b (1).pdf".into(),
+            bytes: 100,
+        }),
+        &mut h.core,
+    );
+    assert!(h.pane.download.is_none());
+    assert!(
+        h.core
+            .status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("b (1).pdf"))
+    );
+}
+
+// ---------------------------------------------------------------- lists
+
+fn client(i: usize) -> Account {
+    Account {
+        uuid: format!("c{i}"),
+        name: format!("Client {i}"),
+        kind: "client".into(),
+        ..Account::default()
+    }
+}
+
+fn take_api(core: &mut Core) -> Vec<(RequestId, Call)> {
+    std::mem::take(&mut core.out)
+        .into_iter()
+        .filter_map(|c| match c {
+            Command::Api { id, call } => Some((id, call)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn client_search_is_debounced_and_sent_as_filter_name() {
+    let mut core = core(80, 24, 25);
+    let mut pane = MailPane::new(&core.settings);
+    pane.on_show(&mut core);
+    let first = take_api(&mut core);
+    assert!(matches!(
+        first.as_slice(),
+        [(
+            _,
+            Call::Clients {
+                name: None,
+                page: 1,
+                ..
+            }
+        )]
+    ));
+    pane.on_key(ch('/'), &mut core);
+    assert!(pane.captures_input());
+    let mut seqs = Vec::new();
+    for c in "thom".chars() {
+        pane.on_key(ch(c), &mut core);
+        seqs.push(core.seq);
+    }
+    assert!(take_api(&mut core).is_empty(), "nothing sent while typing");
+    pane.on_debounce(seqs[1], &mut core);
+    assert!(take_api(&mut core).is_empty(), "an old timer does nothing");
+    pane.on_debounce(seqs[3], &mut core);
+    let sent = take_api(&mut core);
+    assert!(
+        matches!(sent.as_slice(), [(_, Call::Clients { name: Some(n), page: 1, .. })] if n == "thom")
+    );
+    // The answer to the superseded first request is ignored.
+    pane.on_result(
+        Route::Clients,
+        first[0].0,
+        Ok(Reply::Clients(Page {
+            items: vec![client(9)],
+            ..Page::default()
+        })),
+        &mut core,
+    );
+    assert!(pane.clients.items.is_empty());
+    pane.on_result(
+        Route::Clients,
+        sent[0].0,
+        Ok(Reply::Clients(Page {
+            items: vec![client(1)],
+            has_next: Some(false),
+            ..Page::default()
+        })),
+        &mut core,
+    );
+    assert_eq!(pane.clients.items.len(), 1);
+    pane.on_key(key(KeyCode::Enter), &mut core);
+    assert!(!pane.captures_input());
+    pane.on_key(key(KeyCode::Enter), &mut core);
+    assert_eq!(pane.view, View::Emails);
+    let sent = take_api(&mut core);
+    assert!(
+        matches!(sent.as_slice(), [(_, Call::ClientEmails { client_uuid, query })] if client_uuid == "c1" && query.page == 1 && query.incoming.is_none())
+    );
+}
+
+fn mail_in(i: usize, mailbox: &str) -> EmailMessage {
+    let mut m = email(i);
+    m.mailbox = Some(Mailbox {
+        uuid: mailbox.into(),
+        name: format!("Box {mailbox}"),
+        ..Mailbox::default()
+    });
+    m.attachments = if i.is_multiple_of(3) {
+        vec![Attachment::default()]
+    } else {
+        vec![]
+    };
+    m
+}
+
+#[test]
+fn email_list_pages_ahead_filters_mailbox_client_side_and_cycles_direction() {
+    let mut core = core(80, 24, 25);
+    core.settings.list_page_size = 20;
+    let mut pane = MailPane::new(&core.settings);
+    pane.set_mailbox_filter(Some(("mb1".into(), "Box 1".into())), &mut core);
+    pane.open_client(client(1), &mut core);
+    let mut served = 0;
+    let mut pages = Vec::new();
+    // Serve pages where 1 in 4 emails is in mb1; the pane keeps loading to fill the screen.
+    for _ in 0..50 {
+        let calls = take_api(&mut core);
+        if calls.is_empty() {
+            break;
+        }
+        for (id, call) in calls {
+            let Call::ClientEmails { query, .. } = call else {
+                panic!()
+            };
+            pages.push(query.page);
+            let items: Vec<EmailMessage> = (served..served + 20)
+                .map(|i| mail_in(i, if i % 4 == 0 { "mb1" } else { "mb2" }))
+                .collect();
+            served += 20;
+            let next = query.page < 10;
+            core.pending.remove(&id);
+            pane.on_result(
+                Route::Emails,
+                id,
+                Ok(Reply::Emails(Page {
+                    items,
+                    has_next: Some(next),
+                    ..Page::default()
+                })),
+                &mut core,
+            );
+        }
+    }
+    let rows = MailPane::list_rows(&core);
+    assert!(
+        pane.shown.len() > 2 * rows,
+        "filled two screens ahead: {}",
+        pane.shown.len()
+    );
+    assert!(pane.shown.iter().all(|&i| {
+        pane.emails.items[i]
+            .mailbox
+            .as_ref()
+            .is_some_and(|m| m.uuid == "mb1")
+    }));
+    assert_eq!(
+        pages,
+        (1..=pages.len() as u32).collect::<Vec<_>>(),
+        "in order, once each"
+    );
+    assert!(!pane.emails.is_complete());
+    // Moving to the end asks for the next page before the end is reached.
+    for _ in 0..rows {
+        pane.on_key(ch('j'), &mut core);
+    }
+    let calls = take_api(&mut core);
+    assert_eq!(calls.len(), 1);
+    // `m` clears the mailbox filter.
+    pane.on_key(ch('m'), &mut core);
+    assert_eq!(pane.shown.len(), pane.emails.items.len());
+    // `i` cycles all → incoming → outgoing, each a fresh page 1.
+    pane.on_key(ch('i'), &mut core);
+    let calls = take_api(&mut core);
+    assert!(
+        matches!(calls.as_slice(), [(_, Call::ClientEmails { query, .. })] if query.incoming == Some(true) && query.page == 1)
+    );
+    pane.on_key(ch('i'), &mut core);
+    let calls = take_api(&mut core);
+    assert!(
+        matches!(calls.as_slice(), [(_, Call::ClientEmails { query, .. })] if query.incoming == Some(false))
+    );
+    // Esc goes back a level; at the top the pane lets q quit.
+    pane.on_key(key(KeyCode::Esc), &mut core);
+    assert_eq!(pane.view, View::Clients);
+    assert!(!pane.on_key(ch('q'), &mut core));
+}
