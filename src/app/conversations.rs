@@ -189,6 +189,8 @@ pub struct ConversationsPane {
     pub thread_page_size: u32,
     /// The pane has been shown (before that nothing is loaded, not even on resize).
     shown: bool,
+    /// A refresh in flight: its first page replaces `list` when it arrives.
+    pub refreshing: Option<Paged<Row>>,
 }
 
 impl ConversationsPane {
@@ -205,6 +207,7 @@ impl ConversationsPane {
             restore: None,
             thread_page_size: settings.thread_page_size.clamp(1, 500),
             shown: false,
+            refreshing: None,
         }
     }
 
@@ -364,6 +367,9 @@ impl ConversationsPane {
     /// Ask for the next page before the user reaches the end: one screen ahead of what is shown.
     /// While filtering, the next page is fetched when the selection reaches the last match.
     fn ensure_loaded(&mut self, core: &mut Core) {
+        if self.refreshing.is_some() {
+            return; // the list is about to be replaced
+        }
         let h = Self::rows_visible(core);
         let needed = if self.filter_query().is_some() {
             if self.nav.selected + 1 >= self.view.len() {
@@ -396,11 +402,24 @@ impl ConversationsPane {
             self.request_page(page, core);
             return;
         }
-        self.restore = self.selected().map(|r| r.conv.uuid.clone());
-        self.list.reset();
-        self.view.clear();
-        self.nav = ListNav::default();
-        self.ensure_loaded(core);
+        if self.list.loaded == 0 {
+            self.list.reset();
+            self.ensure_loaded(core);
+            return;
+        }
+        // The rows stay on screen until the fresh first page replaces them; if the refresh fails
+        // they are still there.
+        let mut fresh = Paged::new(self.list.per_page);
+        let id = core.request(
+            AppRoute::Conversations(Route::List),
+            Call::Conversations {
+                archived: self.archived,
+                page: 1,
+                per_page: fresh.per_page,
+            },
+        );
+        fresh.mark_loading(1, id);
+        self.refreshing = Some(fresh);
     }
 
     // ---- keys ------------------------------------------------------------------------------
@@ -453,6 +472,7 @@ impl ConversationsPane {
                     Archived::Active => Archived::Only,
                     _ => Archived::Active,
                 };
+                self.refreshing = None;
                 self.list.reset();
                 self.view.clear();
                 self.nav = ListNav::default();
@@ -778,6 +798,27 @@ impl ConversationsPane {
         core: &mut Core,
     ) {
         match route {
+            Route::List if self.refreshing.as_ref().is_some_and(|r| r.expects(id)) => {
+                let Some(mut fresh) = self.refreshing.take() else {
+                    return;
+                };
+                match result {
+                    Ok(Reply::Conversations(page)) => {
+                        let me = core.account_uuid.clone();
+                        fresh.on_loaded(id, map_page(page, |c| Row::new(c, me.as_deref())));
+                        dedup(&mut fresh.items);
+                        self.restore = self.selected().map(|r| r.conv.uuid.clone());
+                        self.list = fresh;
+                        self.rebuild_view(core);
+                        self.restore = None;
+                        self.ensure_loaded(core);
+                    }
+                    Ok(_) => {}
+                    Err(e) => core.error(format!(
+                        "Could not refresh conversations: {e}. The list shown is from before; R tries again."
+                    )),
+                }
+            }
             Route::List => {
                 if !self.list.expects(id) {
                     return; // an older refresh or the other archive filter

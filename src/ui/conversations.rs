@@ -55,6 +55,7 @@ fn list_title(pane: &ConversationsPane) -> String {
         None => format!(" {which} ({of})"),
     };
     match &pane.list.edge {
+        _ if pane.refreshing.is_some() => t.push_str(" · refreshing…"),
         Edge::Loading { page, .. } if *page > 1 => t.push_str(" · loading more…"),
         Edge::Failed { page, .. } if *page > 1 => {
             t.push_str(" · a page failed to load (R retries)")

@@ -962,3 +962,51 @@ fn a_taller_screen_asks_for_the_next_page_ahead() {
         }
     );
 }
+
+#[test]
+fn refresh_keeps_rows_until_the_fresh_page_and_survives_a_failure() {
+    let (mut p, mut core) = loaded(5);
+    p.on_key(k(KeyCode::Char('j')), &mut core);
+    p.on_key(k(KeyCode::Char('R')), &mut core);
+    let (id, call) = last_call(&core).unwrap();
+    assert_eq!(
+        call,
+        Call::Conversations {
+            archived: Archived::Active,
+            page: 1,
+            per_page: 10
+        }
+    );
+    assert_eq!(p.view.len(), 5, "the rows stay while refreshing");
+    answer(&mut p, &mut core, id, Err(ApiError::Timeout));
+    assert_eq!(
+        p.view.len(),
+        5,
+        "a failed refresh leaves the list as it was"
+    );
+    assert!(
+        core.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("refresh"))
+    );
+    p.on_key(k(KeyCode::Char('R')), &mut core);
+    let (id, _) = last_call(&core).unwrap();
+    let mut fresh: Vec<Conversation> = (0..3).map(conv).collect();
+    fresh[1].name = "Renamed elsewhere".into();
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Ok(Reply::Conversations(Page {
+            items: fresh,
+            has_next: Some(false),
+            ..Page::default()
+        })),
+    );
+    assert_eq!(p.list.items.len(), 3);
+    assert_eq!(
+        p.selected().map(|r| r.conv.name.as_str()),
+        Some("Renamed elsewhere"),
+        "same conversation selected"
+    );
+}
