@@ -304,7 +304,7 @@ impl Client {
     ) -> Result<Mailbox, ApiError> {
         self.write(
             Method::PUT,
-            &format!("/api/v1/mailboxes/{}", seg(uuid)),
+            &format!("/api/v1/mailboxes/{}", seg(uuid)?),
             update,
         )
         .await
@@ -323,7 +323,7 @@ impl Client {
             ("page[descendants]", q.page_descendants.to_string()),
         ];
         self.get(
-            &format!("/api/v1/mailboxes/message/{}", seg(uuid)),
+            &format!("/api/v1/mailboxes/message/{}", seg(uuid)?),
             &query,
             true,
         )
@@ -348,7 +348,7 @@ impl Client {
             query.push(("filter[incoming]", inc.to_string()));
         }
         self.get(
-            &format!("/api/v1/client/{}/emails", seg(client_uuid)),
+            &format!("/api/v1/client/{}/emails", seg(client_uuid)?),
             &query,
             true,
         )
@@ -410,8 +410,12 @@ impl Client {
             "include",
             "participants,participants_count,latest_message,messages_count,tags".to_string(),
         )];
-        self.get(&format!("/api/v1/conversation/{}", seg(uuid)), &query, true)
-            .await
+        self.get(
+            &format!("/api/v1/conversation/{}", seg(uuid)?),
+            &query,
+            true,
+        )
+        .await
     }
 
     pub async fn rename_conversation(
@@ -421,7 +425,7 @@ impl Client {
     ) -> Result<Conversation, ApiError> {
         self.write(
             Method::PUT,
-            &format!("/api/v1/conversation/{}", seg(uuid)),
+            &format!("/api/v1/conversation/{}", seg(uuid)?),
             &serde_json::json!({ "name": name }),
         )
         .await
@@ -431,7 +435,7 @@ impl Client {
         let _: Value = self
             .write(
                 Method::POST,
-                &format!("/api/v1/conversation/{}/pin", seg(uuid)),
+                &format!("/api/v1/conversation/{}/pin", seg(uuid)?),
                 &serde_json::json!({ "pin": pin }),
             )
             .await?;
@@ -450,7 +454,7 @@ impl Client {
             ("per_page", per_page.to_string()),
         ];
         self.get(
-            &format!("/api/v1/conversation/{}/messages", seg(uuid)),
+            &format!("/api/v1/conversation/{}/messages", seg(uuid)?),
             &query,
             true,
         )
@@ -519,22 +523,26 @@ impl Client {
         body.kind = None; // the type cannot change on update
         self.write(
             Method::PUT,
-            &format!("/api/v2/contact-details/{}", seg(uuid)),
+            &format!("/api/v2/contact-details/{}", seg(uuid)?),
             &body,
         )
         .await
     }
 }
 
-/// Percent-encode one path segment (uuids should never need it; hostile data might).
-fn seg(s: &str) -> String {
+/// Percent-encode one path segment (uuids should never need it; hostile data might). An empty or
+/// dots-only id is refused: URL parsing would turn `..` (even as `%2E%2E`) into a step up the path.
+fn seg(s: &str) -> Result<String, ApiError> {
+    if s.is_empty() || s.chars().all(|c| c == '.') {
+        return Err(ApiError::Other(format!("refusing an invalid id {s:?}")));
+    }
     // Everything but RFC 3986 "unreserved" characters is escaped.
     const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'-')
         .remove(b'.')
         .remove(b'_')
         .remove(b'~');
-    percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
+    Ok(percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
 }
 
 fn network_message(e: &reqwest::Error) -> String {
@@ -668,10 +676,13 @@ mod tests {
     #[test]
     fn path_segments_keep_uuids_readable_and_escape_the_rest() {
         assert_eq!(
-            seg("c43d8df4-2eea-49b7-a546-375ff0b11a03"),
-            "c43d8df4-2eea-49b7-a546-375ff0b11a03"
+            seg("c43d8df4-2eea-49b7-a546-375ff0b11a03").ok().as_deref(),
+            Some("c43d8df4-2eea-49b7-a546-375ff0b11a03")
         );
-        assert_eq!(seg("../x y/"), "..%2Fx%20y%2F");
+        assert_eq!(seg("../x y/").ok().as_deref(), Some("..%2Fx%20y%2F"));
+        for bad in ["", ".", "..", "..."] {
+            assert!(seg(bad).is_err(), "{bad:?} must be refused");
+        }
     }
 
     #[test]

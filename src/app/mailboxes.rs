@@ -21,7 +21,16 @@ pub const HELP: &[(&str, &str)] = &[
         "Space",
         "enable / disable the mailbox (disabling asks first)",
     ),
-    ("r", "rename the mailbox"),
+    (
+        "r",
+        "rename the mailbox; on a failed save, reopens your text",
+    ),
+    (
+        "  Enter / Esc",
+        "save / cancel (asks first if you changed it)",
+    ),
+    ("  Ctrl-A/E Alt-B/F", "start / end, word back / forward"),
+    ("  Ctrl-W/U Ctrl-Z/R", "delete word / to start, undo / redo"),
     ("Enter", "open Mail limited to this mailbox"),
     ("R", "refresh"),
 ];

@@ -489,7 +489,10 @@ pub const GLOBAL_HELP: &[(&str, &str)] = &[
     ("Tab / Shift-Tab", "next / previous pane"),
     ("?", "this help (any key closes it)"),
     ("q / Esc", "back out (q quits at the top)"),
-    ("Ctrl-C", "quit from anywhere"),
+    (
+        "Ctrl-C",
+        "quit from anywhere (asks again while unsaved text is open)",
+    ),
 ];
 
 /// The pure update: apply one message, return what should be done.
