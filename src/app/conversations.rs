@@ -907,7 +907,8 @@ pub fn relative_time(ts: i64, now: i64) -> String {
     if now > 0 && same_year {
         format!("{} {}", t.day(), &format!("{:?}", t.month())[..3])
     } else {
-        format!("{}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+        // Another year: year and month fit the column ("2025-07"); the day is noise by then.
+        format!("{}-{:02}", t.year(), u8::from(t.month()))
     }
 }
 

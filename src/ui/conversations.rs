@@ -19,7 +19,7 @@ const WIDTHS: [Constraint; 6] = [
     Constraint::Fill(3),
     Constraint::Fill(2),
     Constraint::Fill(4),
-    Constraint::Length(6),
+    Constraint::Length(7),
     Constraint::Length(5),
 ];
 
