@@ -150,20 +150,34 @@ fn init_logging(path: &PathBuf) {
         .try_init();
 }
 
-/// On panic: restore the terminal first, then print the message and where the log is.
+/// On panic: restore the terminal first, then print the message and where the log is, and exit
+/// (a UI whose terminal was restored cannot go on). A panic inside `worker::contain` (conversion
+/// of untrusted content, caught by its caller) is only logged.
 fn install_panic_hook(log_path: PathBuf) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        if plannr_tui::worker::panic_is_contained() {
+            tracing::error!("contained panic: {info}");
+            return;
+        }
         restore_terminal();
         previous(info);
         tracing::error!("panic: {info}");
         eprintln!("plannr-tui crashed. The log is at {}", log_path.display());
+        std::process::exit(101);
     }));
 }
 
+/// Leave raw mode and the alternate screen, turn bracketed paste off and show the cursor. Safe to
+/// call more than once.
 fn restore_terminal() {
-    let _ = execute!(io::stdout(), DisableBracketedPaste);
-    ratatui::restore();
+    let _ = crossterm::terminal::disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
 }
 
 fn to_msg(ev: Event) -> Option<Msg> {
@@ -211,8 +225,16 @@ async fn forward_input(tx: mpsc::UnboundedSender<Msg>) {
 /// The event loop: wait for input or a worker answer, drain everything pending, update, then draw
 /// once. No periodic tick: timers exist only while something needs them.
 async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -> io::Result<()> {
-    let mut terminal = ratatui::try_init()?;
-    execute!(io::stdout(), EnableBracketedPaste)?;
+    // Set up by hand rather than with ratatui::try_init, whose panic hook would restore the
+    // terminal even for a contained panic (see `install_panic_hook`).
+    crossterm::terminal::enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        EnableBracketedPaste
+    )?;
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout()))?;
     let (msg_tx, mut msg_rx) = mpsc::unbounded_channel::<Msg>();
     let input_tx = msg_tx.clone();
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel::<Command>();

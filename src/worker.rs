@@ -93,7 +93,7 @@ impl Worker {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     let result = tokio::task::spawn_blocking(move || {
-                        crate::render::html::html_to_body(&html)
+                        contain(|| crate::render::html::html_to_body(&html))
                     })
                     .await
                     .map(|b| Reply::Body(Box::new(b)))
@@ -351,4 +351,61 @@ pub async fn call_api(c: &Client, call: Call) -> Result<Reply, ApiError> {
             Reply::ContactDetail(Some(Box::new(c.update_contact_detail(&uuid, &body).await?)))
         }
     })
+}
+
+thread_local! {
+    static CONTAINED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` (work on untrusted input, e.g. HTML conversion) such that a panic inside it is known
+/// to be caught by its caller (`spawn_blocking`'s `JoinError`): the app's panic hook then only
+/// logs it instead of restoring the terminal and exiting.
+pub fn contain<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        // Runs while unwinding, i.e. after the panic hook has seen the flag.
+        fn drop(&mut self) {
+            CONTAINED.with(|c| c.set(false));
+        }
+    }
+    CONTAINED.with(|c| c.set(true));
+    let _reset = Reset;
+    f()
+}
+
+/// Whether the current thread is inside `contain` (for the panic hook).
+pub fn panic_is_contained() -> bool {
+    CONTAINED.with(|c| c.get())
+}
+
+#[cfg(test)]
+mod contain_tests {
+    use super::*;
+
+    #[test]
+    fn contained_panics_are_flagged_and_the_flag_resets() {
+        let seen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let seen2 = seen.clone();
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |_| {
+            if panic_is_contained() {
+                seen2.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }));
+        let r = std::thread::spawn(|| {
+            let caught = std::panic::catch_unwind(|| contain(|| panic!("hostile input")));
+            (caught.is_err(), panic_is_contained())
+        })
+        .join();
+        std::panic::set_hook(prev);
+        let (panicked, still_flagged) = r.unwrap_or((false, true));
+        assert!(panicked);
+        assert!(!still_flagged, "the flag is reset after unwinding");
+        assert!(
+            seen.load(std::sync::atomic::Ordering::SeqCst),
+            "the hook saw the flag"
+        );
+        assert_eq!(contain(|| 7), 7);
+        assert!(!panic_is_contained());
+    }
 }

@@ -191,7 +191,11 @@ fn relative_times() {
     assert_eq!(relative_time(now - 2 * 86_400, now), "2d");
     assert_eq!(relative_time(now - 40 * 86_400, now), "6 May");
     assert_eq!(relative_time(now - 400 * 86_400, now), "2024-05");
-    assert_eq!(relative_time(now, 0), "2025-06", "unknown clock: year and month");
+    assert_eq!(
+        relative_time(now, 0),
+        "2025-06",
+        "unknown clock: year and month"
+    );
 }
 
 // ---- list paging ------------------------------------------------------------------------------
