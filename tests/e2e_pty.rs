@@ -212,7 +212,7 @@ fn demo_session_in_a_pty_draws_navigates_and_restores_the_terminal() {
 
     tui.send(b"?");
     let help = tui.wait_for("the help overlay", |s| {
-        s.contents().contains("Keys: Mailboxes") && s.contents().contains("any key closes")
+        s.contents().contains("Keys: Mailboxes") && s.contents().contains("any other key closes")
     });
     assert!(
         help.contents().contains("rename the mailbox"),
@@ -225,7 +225,7 @@ fn demo_session_in_a_pty_draws_navigates_and_restores_the_terminal() {
 
     tui.send(b"x");
     tui.wait_for("the help overlay to close", |s| {
-        !s.contents().contains("any key closes")
+        !s.contents().contains("any other key closes")
             && s.contents().contains("Harbour Wealth enquiries")
     });
 
@@ -245,7 +245,9 @@ fn demo_session_in_a_pty_draws_navigates_and_restores_the_terminal() {
         s.contents().contains("Keys: Conversations")
     });
     tui.send(b"q"); // closes help, does not quit
-    tui.wait_for("help closed", |s| !s.contents().contains("any key closes"));
+    tui.wait_for("help closed", |s| {
+        !s.contents().contains("any other key closes")
+    });
 
     tui.send(b"1");
     tui.wait_for("back on Mailboxes", |s| {

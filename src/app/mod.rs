@@ -404,6 +404,8 @@ pub struct State {
     pub conversations: conversations::ConversationsPane,
     pub contacts: contacts::ContactsPane,
     pub help: bool,
+    /// First help line shown (the overlay scrolls with j/k when the terminal is short).
+    pub help_scroll: u16,
     pub login_picker: Option<LoginPicker>,
     pub quit: bool,
 }
@@ -423,6 +425,7 @@ impl State {
             conversations: conversations::ConversationsPane::new(&settings),
             contacts: contacts::ContactsPane::new(&settings),
             help: false,
+            help_scroll: 0,
             login_picker: None,
             quit: false,
         }
@@ -487,7 +490,7 @@ impl State {
 pub const GLOBAL_HELP: &[(&str, &str)] = &[
     ("1 2 3 4", "Mailboxes · Mail · Conversations · Contacts"),
     ("Tab / Shift-Tab", "next / previous pane"),
-    ("?", "this help (any key closes it)"),
+    ("?", "this help (j/k scroll it, any other key closes it)"),
     ("q / Esc", "back out (q quits at the top)"),
     (
         "Ctrl-C",
@@ -665,7 +668,20 @@ fn on_key(state: &mut State, key: KeyEvent) {
     }
     state.core.quit_armed = false;
     if state.help {
+        let last = state.help_lines().len().saturating_sub(1) as u16;
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => {
+                state.help_scroll = (state.help_scroll + 1).min(last);
+                return;
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                state.help_scroll = state.help_scroll.saturating_sub(1);
+                return;
+            }
+            _ => {}
+        }
         state.help = false;
+        state.help_scroll = 0;
         return;
     }
     if let Some(picker) = &mut state.login_picker {
@@ -892,5 +908,35 @@ mod tests {
         }
         let out = update(&mut s, Msg::Timer(Timer::Spinner));
         assert!(out.is_empty(), "idle: no timer re-armed: {out:?}");
+    }
+}
+
+#[cfg(test)]
+mod help_tests {
+    use super::*;
+
+    #[test]
+    fn help_scrolls_with_j_k_and_closes_on_any_other_key() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 10));
+        s.init();
+        let key = |c| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+        update(&mut s, key(KeyCode::Char('?')));
+        update(&mut s, key(KeyCode::Char('j')));
+        update(&mut s, key(KeyCode::Down));
+        assert!(s.help);
+        assert_eq!(s.help_scroll, 2);
+        update(&mut s, key(KeyCode::Char('k')));
+        assert_eq!(s.help_scroll, 1);
+        for _ in 0..100 {
+            update(&mut s, key(KeyCode::Char('j')));
+        }
+        assert_eq!(
+            s.help_scroll as usize,
+            s.help_lines().len() - 1,
+            "stops at the last line"
+        );
+        update(&mut s, key(KeyCode::Char('x')));
+        assert!(!s.help);
+        assert_eq!(s.help_scroll, 0, "reopens at the top");
     }
 }

@@ -31,6 +31,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
         widgets::help(
             state.tab.title(),
             &state.help_lines(),
+            state.help_scroll,
             area,
             frame.buffer_mut(),
         );

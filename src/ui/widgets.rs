@@ -102,7 +102,7 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-pub fn help(title: &str, lines: &[(&str, &str)], area: Rect, buf: &mut Buffer) {
+pub fn help(title: &str, lines: &[(&str, &str)], scroll: u16, area: Rect, buf: &mut Buffer) {
     let key_w = lines
         .iter()
         .map(|(k, _)| k.chars().count())
@@ -132,9 +132,10 @@ pub fn help(title: &str, lines: &[(&str, &str)], area: Rect, buf: &mut Buffer) {
         .block(
             Block::bordered()
                 .title(format!(" Keys: {title} "))
-                .title_bottom(" any key closes "),
+                .title_bottom(" j/k scroll · any other key closes "),
         )
         .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
         .render(rect, buf);
 }
 
