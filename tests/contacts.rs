@@ -87,6 +87,7 @@ impl App {
         assert_eq!(self.state.tab, Tab::Contacts);
         let c = &self.state.contacts;
         let idx = c
+            .picker
             .clients
             .items
             .iter()

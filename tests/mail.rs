@@ -248,7 +248,7 @@ async fn client_list_to_emails_to_thread() {
         Msg::Key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE)),
     );
     settle(&client, &mut state, cmds).await;
-    assert!(!state.mail.clients.items.is_empty());
+    assert!(!state.mail.picker.clients.items.is_empty());
     // Search for the hostile client by name, then open it.
     press(&client, &mut state, KeyCode::Char('/')).await;
     for c in "Hostile".chars() {
@@ -265,6 +265,7 @@ async fn client_list_to_emails_to_thread() {
     let target = server.fixtures().hostile_client_uuid.clone();
     let pos = state
         .mail
+        .picker
         .clients
         .items
         .iter()
@@ -274,13 +275,14 @@ async fn client_list_to_emails_to_thread() {
         "the hostile client is found: {:?}",
         state
             .mail
+            .picker
             .clients
             .items
             .iter()
             .map(|a| a.display_name())
             .collect::<Vec<_>>()
     );
-    state.mail.clients_nav.selected = pos.unwrap_or(0);
+    state.mail.picker.nav.selected = pos.unwrap_or(0);
     press(&client, &mut state, KeyCode::Enter).await;
     assert!(!state.mail.shown.is_empty());
     let dates: Vec<String> = state

@@ -205,3 +205,21 @@ pub fn pane_block(title: String) -> Block<'static> {
         .borders(Borders::TOP)
         .title(Span::styled(title, Style::new().bold()))
 }
+
+/// A one-line editor after a yellow label (search boxes in footers).
+pub fn labelled_editor(label: &str, editor: &InlineEditor, area: Rect, frame: &mut Frame) {
+    let w = (label.chars().count() as u16).min(area.width);
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            label.to_string(),
+            Style::new().fg(Color::Yellow),
+        )),
+        Rect { width: w, ..area },
+    );
+    let field = Rect {
+        x: area.x + w,
+        width: area.width - w,
+        ..area
+    };
+    inline_editor(editor, field, frame);
+}

@@ -712,7 +712,7 @@ fn client_search_is_debounced_and_sent_as_filter_name() {
         })),
         &mut core,
     );
-    assert!(pane.clients.items.is_empty());
+    assert!(pane.picker.clients.items.is_empty());
     pane.on_result(
         Route::Clients,
         sent[0].0,
@@ -723,7 +723,7 @@ fn client_search_is_debounced_and_sent_as_filter_name() {
         })),
         &mut core,
     );
-    assert_eq!(pane.clients.items.len(), 1);
+    assert_eq!(pane.picker.clients.items.len(), 1);
     pane.on_key(key(KeyCode::Enter), &mut core);
     assert!(!pane.captures_input());
     pane.on_key(key(KeyCode::Enter), &mut core);
