@@ -233,4 +233,4 @@ impl ClientPicker {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

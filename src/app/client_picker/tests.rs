@@ -30,7 +30,8 @@ fn picker(per_page: u32) -> ClientPicker {
     )
 }
 
-fn client(i: usize) -> Account {
+/// A client as the list shows it (also used by the Mail pane's tests).
+pub(crate) fn client(i: usize) -> Account {
     Account {
         uuid: format!("c{i}"),
         name: format!("Client {i}"),

@@ -8,6 +8,7 @@ use super::*;
 use crate::api::Page;
 use crate::api::models::{Attachment, Mailbox, Participant, ThreadQuery};
 use crate::app::Route as AppRoute;
+use crate::app::client_picker::tests::client;
 
 fn key(c: KeyCode) -> KeyEvent {
     KeyEvent::new(c, KeyModifiers::NONE)
@@ -650,15 +651,6 @@ fn save_asks_the_worker_once_with_the_focused_attachment() {
 }
 
 // ---------------------------------------------------------------- lists
-
-fn client(i: usize) -> Account {
-    Account {
-        uuid: format!("c{i}"),
-        name: format!("Client {i}"),
-        kind: "client".into(),
-        ..Account::default()
-    }
-}
 
 fn take_api(core: &mut Core) -> Vec<(RequestId, Call)> {
     std::mem::take(&mut core.out)
