@@ -20,12 +20,7 @@ pub fn draw(pane: &ContactsPane, core: &Core, area: Rect, frame: &mut Frame) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, footer] = widgets::header_body_footer(area);
     match pane.view {
         View::Clients => draw_clients(pane, header, body, footer, frame),
         View::Details => draw_details(pane, header, body, footer, frame),

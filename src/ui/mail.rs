@@ -1,6 +1,6 @@
 //! Mail pane drawing: client picker, email list, thread view. Only slices what update prepared.
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
@@ -21,12 +21,7 @@ pub fn draw(pane: &MailPane, core: &Core, area: Rect, frame: &mut Frame) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, footer] = widgets::header_body_footer(area);
     match pane.view {
         View::Clients => clients(pane, header, body, footer, frame),
         View::Emails => emails(pane, header, body, footer, frame),

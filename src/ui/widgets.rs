@@ -1,7 +1,7 @@
 //! Shared widgets: tab bar, status bar, help overlay, inline editor, popups.
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
@@ -222,4 +222,14 @@ pub fn labelled_editor(label: &str, editor: &InlineEditor, area: Rect, frame: &m
         ..area
     };
     inline_editor(editor, field, frame);
+}
+
+/// A pane's areas: a one-line header, the body, a one-line footer.
+pub fn header_body_footer(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area)
 }
