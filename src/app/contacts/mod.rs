@@ -710,6 +710,13 @@ impl ContactsPane {
         }
     }
 
+    /// The open form with draft key `key`, if it is waiting in `phase` (for that answer).
+    fn form_awaiting(&mut self, key: &str, phase: Phase) -> Option<&mut Form> {
+        self.form
+            .as_mut()
+            .filter(|f| f.key == key && f.phase == phase)
+    }
+
     fn on_check(
         &mut self,
         key: String,
@@ -717,11 +724,7 @@ impl ContactsPane {
         result: Result<Reply, ApiError>,
         core: &mut Core,
     ) {
-        let Some(form) = self
-            .form
-            .as_mut()
-            .filter(|f| f.key == key && f.phase == Phase::Checking { id })
-        else {
+        let Some(form) = self.form_awaiting(&key, Phase::Checking { id }) else {
             return;
         };
         match result {
@@ -761,11 +764,7 @@ impl ContactsPane {
         result: Result<Reply, ApiError>,
         core: &mut Core,
     ) {
-        let Some(form) = self
-            .form
-            .as_mut()
-            .filter(|f| f.key == key && f.phase == Phase::Saving { id })
-        else {
+        let Some(form) = self.form_awaiting(&key, Phase::Saving { id }) else {
             // Not waited for any more (the user stopped waiting). Still show what the server has.
             if let Ok(Reply::ContactDetail(Some(d))) = result
                 && self
