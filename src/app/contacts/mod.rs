@@ -647,14 +647,9 @@ impl ContactsPane {
             Route::Check { key } => self.on_check(key, id, result, core),
             Route::Save { key } => self.on_saved(key, id, result, core),
             Route::PrimaryFetch { uuid } => {
-                if self
-                    .making_primary
-                    .as_ref()
-                    .is_none_or(|(u, i)| *u != uuid || *i != id)
-                {
+                if !self.take_primary(&uuid, id) {
                     return;
                 }
-                self.making_primary = None;
                 let client = self
                     .client
                     .as_ref()
@@ -683,14 +678,9 @@ impl ContactsPane {
                 }
             }
             Route::Primary { uuid } => {
-                if self
-                    .making_primary
-                    .as_ref()
-                    .is_none_or(|(u, i)| *u != uuid || *i != id)
-                {
+                if !self.take_primary(&uuid, id) {
                     return;
                 }
-                self.making_primary = None;
                 match result {
                     Ok(Reply::ContactDetail(Some(d))) => {
                         core.info(format!(
@@ -708,6 +698,19 @@ impl ContactsPane {
                 }
             }
         }
+    }
+
+    /// Whether `id` is the answer the `p` in flight for detail `uuid` waits for; if so it is no
+    /// longer in flight.
+    fn take_primary(&mut self, uuid: &str, id: RequestId) -> bool {
+        let mine = self
+            .making_primary
+            .as_ref()
+            .is_some_and(|(u, i)| u == uuid && *i == id);
+        if mine {
+            self.making_primary = None;
+        }
+        mine
     }
 
     /// The open form with draft key `key`, if it is waiting in `phase` (for that answer).
