@@ -4,13 +4,16 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use plannr_tui::api::Page;
 use plannr_tui::api::models::{Account, Conversation, ConversationMessage};
-use plannr_tui::api::{Client, ClientConfig, Page, Secret};
 use plannr_tui::app::{Command, Msg, Reply, Settings, State, update};
 use plannr_tui::demo::{DemoOptions, DemoServer};
 use plannr_tui::worker::call_api;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 fn median(iters: usize, mut f: impl FnMut()) -> Duration {
     let mut t: Vec<Duration> = (0..iters)
@@ -194,30 +197,14 @@ fn main() {
         let server = DemoServer::start(DemoOptions::default())
             .await
             .expect("demo");
-        let mut cfg = ClientConfig::new(server.base_url.clone(), Secret::new(server.token.clone()));
-        cfg.account_uuid = Some(server.account_uuid.clone());
-        let client = Client::new(cfg).expect("client");
+        let client = common::demo_client(&server, |_| {});
         let mut s = State::new(
             Settings::default(),
             Some(server.account_uuid.clone()),
             (120, 40),
         );
         let cmds = key(&mut s, KeyCode::Char('3'));
-        let mut todo = cmds;
-        while let Some(Command::Api { id, call }) = todo
-            .iter()
-            .find(|c| matches!(c, Command::Api { .. }))
-            .cloned()
-        {
-            todo.retain(|c| !matches!(c, Command::Api { id: i, .. } if *i == id));
-            todo.extend(update(
-                &mut s,
-                Msg::Api {
-                    id,
-                    result: call_api(&client, call).await,
-                },
-            ));
-        }
+        common::drive(&client, &mut s, cmds, common::Drive::default()).await;
         let mut times = Vec::new();
         for i in 0..30 {
             key(&mut s, KeyCode::Char('r'));

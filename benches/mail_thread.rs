@@ -9,10 +9,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use plannr_tui::api::{Client, ClientConfig, Secret};
-use plannr_tui::app::{self, Command, Msg, Reply, Settings, State};
+use plannr_tui::api::Client;
+use plannr_tui::app::{self, Command, Msg, Settings, State};
 use plannr_tui::demo::{DemoOptions, DemoServer};
-use plannr_tui::{ui, worker};
+use plannr_tui::ui;
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 struct Counting;
 static IN_USE: AtomicUsize = AtomicUsize::new(0);
@@ -40,33 +43,8 @@ fn mb(n: usize) -> f64 {
     n as f64 / 1e6
 }
 
-async fn settle(client: &Client, state: &mut State, mut cmds: Vec<Command>) {
-    cmds.extend(std::mem::take(&mut state.core.out));
-    while !cmds.is_empty() {
-        let mut next = Vec::new();
-        for c in cmds {
-            let msg = match c {
-                Command::Api { id, call } => Msg::Api {
-                    id,
-                    result: worker::call_api(client, call).await,
-                },
-                Command::RenderHtml { id, html } => {
-                    let body = tokio::task::spawn_blocking(move || {
-                        plannr_tui::render::html::html_to_body(&html)
-                    })
-                    .await
-                    .unwrap_or_default();
-                    Msg::Api {
-                        id,
-                        result: Ok(Reply::Body(Box::new(body))),
-                    }
-                }
-                _ => continue,
-            };
-            next.extend(app::update(state, msg));
-        }
-        cmds = next;
-    }
+async fn settle(client: &Client, state: &mut State, cmds: Vec<Command>) {
+    common::drive(client, state, cmds, common::Drive::default()).await;
 }
 
 fn key(c: KeyCode) -> Msg {
@@ -81,10 +59,7 @@ fn main() {
         .expect("runtime");
     rt.block_on(async {
         let server = DemoServer::start(DemoOptions::default()).await.expect("demo");
-        let mut cfg = ClientConfig::new(server.base_url.clone(), Secret::new(server.token.clone()));
-        cfg.account_uuid = Some(server.account_uuid.clone());
-        cfg.requests_per_minute = 100_000;
-        let client = Client::new(cfg).expect("client");
+        let client = common::demo_client(&server, |cfg| cfg.requests_per_minute = 100_000);
         let uuid = server.fixtures().huge_thread_middle_message_uuid.clone();
         for per_page in [25u32, 100, 500] {
             let (w, h) = (120u16, 40u16);

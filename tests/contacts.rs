@@ -1,16 +1,17 @@
 //! The contacts pane against the demo server: real `api::Client` + `worker::call_api` on loopback,
 //! `app::update` driven with keys, draft commands run by the worker's own function on real files.
-use std::collections::VecDeque;
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 
+use common::{Drive, demo_client};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use plannr_tui::api::{Client, ClientConfig, Secret};
 use plannr_tui::app::contacts::View;
 use plannr_tui::app::contacts::form::{Focus, Phase};
-use plannr_tui::app::{self, Command, Msg, Settings, State, Tab, Timer};
+use plannr_tui::app::{self, Command, Msg, Settings, State, Tab};
 use plannr_tui::demo::{DemoOptions, DemoServer, Scripted};
-use plannr_tui::worker::{call_api, run_draft_command};
 
 struct App {
     state: State,
@@ -19,9 +20,7 @@ struct App {
 
 impl App {
     fn start(server: &DemoServer, drafts: &Path) -> App {
-        let mut cfg = ClientConfig::new(server.base_url.clone(), Secret::new(server.token.clone()));
-        cfg.account_uuid = Some(server.account_uuid.clone());
-        let client = Client::new(cfg).expect("client");
+        let client = demo_client(server, |_| {});
         let settings = Settings {
             drafts_dir: Some(drafts.to_path_buf()),
             ..Settings::default()
@@ -33,28 +32,12 @@ impl App {
     /// Run commands until nothing is left: API calls for real, draft commands on real files,
     /// debounce timers fired at once (stale ones are dropped by the pane), other timers ignored.
     async fn run(&mut self, cmds: Vec<Command>) {
-        let mut queue: VecDeque<Command> = cmds.into();
-        while let Some(cmd) = queue.pop_front() {
-            let msg = match cmd {
-                Command::Api { id, call } => Some(Msg::Api {
-                    id,
-                    result: call_api(&self.client, call).await,
-                }),
-                Command::SetAccount(a) => {
-                    self.client.set_account(a);
-                    None
-                }
-                Command::Timer {
-                    timer: t @ Timer::Debounce { .. },
-                    ..
-                } => Some(Msg::Timer(t)),
-                Command::Timer { .. } | Command::Quit => None,
-                other => run_draft_command(other),
-            };
-            if let Some(m) = msg {
-                queue.extend(app::update(&mut self.state, m));
-            }
-        }
+        let how = Drive {
+            debounce: true,
+            drafts: true,
+            max_rounds: None,
+        };
+        common::drive(&self.client, &mut self.state, cmds, how).await;
     }
 
     async fn init(&mut self) {
@@ -87,6 +70,7 @@ impl App {
         assert_eq!(self.state.tab, Tab::Contacts);
         let c = &self.state.contacts;
         let idx = c
+            .picker
             .clients
             .items
             .iter()

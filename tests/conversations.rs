@@ -1,13 +1,15 @@
 //! Conversations pane against the demo server: the real `api::Client`, `worker::call_api` and
 //! `app::update`, driven with keys; the server's request log is the witness.
+mod common;
+
 use std::time::Duration;
 
+use common::{Drive, demo_client};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use plannr_tui::api::{Client, ClientConfig, Secret};
+use plannr_tui::api::Client;
 use plannr_tui::app::conversations::NameMark;
-use plannr_tui::app::{Command, Msg, Reply, Settings, State, update};
+use plannr_tui::app::{Command, Msg, Settings, State, update};
 use plannr_tui::demo::{DemoOptions, DemoServer, RecordedRequest, Scripted};
-use plannr_tui::worker::call_api;
 use serde_json::json;
 
 struct Harness {
@@ -21,11 +23,10 @@ impl Harness {
         let server = DemoServer::start(DemoOptions::default())
             .await
             .expect("demo server");
-        let mut cfg = ClientConfig::new(server.base_url.clone(), Secret::new(server.token.clone()));
-        cfg.account_uuid = Some(server.account_uuid.clone());
-        cfg.max_retries = max_retries;
-        cfg.backoff_base = Duration::from_millis(1);
-        let client = Client::new(cfg).expect("client");
+        let client = demo_client(&server, |cfg| {
+            cfg.max_retries = max_retries;
+            cfg.backoff_base = Duration::from_millis(1);
+        });
         let state = State::new(
             Settings::default(),
             Some(server.account_uuid.clone()),
@@ -42,35 +43,12 @@ impl Harness {
 
     /// Run commands until none are left: API calls through the real client, HTML conversions as
     /// the worker would, timers dropped (nothing here waits for one).
-    async fn drive(&mut self, mut cmds: Vec<Command>) {
-        let mut guard = 0;
-        while !cmds.is_empty() {
-            guard += 1;
-            assert!(guard < 500, "runaway request loop");
-            let mut next = Vec::new();
-            for c in cmds {
-                let msg = match c {
-                    Command::Api { id, call } => Msg::Api {
-                        id,
-                        result: call_api(&self.client, call).await,
-                    },
-                    Command::RenderHtml { id, html } => {
-                        let body = tokio::task::spawn_blocking(move || {
-                            plannr_tui::render::html::html_to_body(&html)
-                        })
-                        .await
-                        .expect("conversion");
-                        Msg::Api {
-                            id,
-                            result: Ok(Reply::Body(Box::new(body))),
-                        }
-                    }
-                    _ => continue,
-                };
-                next.extend(update(&mut self.state, msg));
-            }
-            cmds = next;
-        }
+    async fn drive(&mut self, cmds: Vec<Command>) {
+        let how = Drive {
+            max_rounds: Some((499, "runaway request loop")),
+            ..Drive::default()
+        };
+        common::drive(&self.client, &mut self.state, cmds, how).await;
     }
 
     async fn key_mod(&mut self, code: KeyCode, m: KeyModifiers) {

@@ -2,169 +2,15 @@
 //! a vt100 parser), and its refusal paths as a plain child process. The host environment never
 //! leaks in: every child starts from an empty environment with HOME and PATH in a temp dir.
 
-use std::io::{Read, Write};
+mod common;
+
 use std::path::Path;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use common::pty::{BIN, Tui};
 
-const BIN: &str = env!("CARGO_BIN_EXE_plannr-tui");
 const ROWS: u16 = 30;
 const COLS: u16 = 100;
-const DEADLINE: Duration = Duration::from_secs(20);
-
-type Shared<T> = Arc<Mutex<T>>;
-
-struct Tui {
-    parser: Shared<vt100::Parser>,
-    writer: Shared<Box<dyn Write + Send>>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    reader: Option<std::thread::JoinHandle<()>>,
-    master: Box<dyn portable_pty::MasterPty + Send>,
-}
-
-impl Tui {
-    fn start(dir: &Path) -> Tui {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("open a pty");
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.env_clear();
-        cmd.env("HOME", dir);
-        cmd.env("PATH", dir);
-        cmd.env("TERM", "xterm-256color");
-        cmd.cwd(dir);
-        cmd.args(["--demo", "--log-file"]);
-        cmd.arg(dir.join("log"));
-        let child = pty.slave.spawn_command(cmd).expect("spawn the binary");
-        drop(pty.slave); // so the reader sees EOF once the child is gone
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
-        let writer: Shared<Box<dyn Write + Send>> =
-            Arc::new(Mutex::new(pty.master.take_writer().expect("pty writer")));
-        let mut input = pty.master.try_clone_reader().expect("pty reader");
-        let (p, w) = (parser.clone(), writer.clone());
-        let reader = std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match input.read(&mut buf) {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => {
-                        let chunk = &buf[..n];
-                        let mut parser = p.lock().unwrap_or_else(|e| e.into_inner());
-                        parser.process(chunk);
-                        // Answer a cursor-position query like a real terminal would.
-                        if chunk.windows(4).any(|x| x == b"\x1b[6n") {
-                            let (row, col) = parser.screen().cursor_position();
-                            let reply = format!("\x1b[{};{}R", row + 1, col + 1);
-                            let _ = w
-                                .lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .write_all(reply.as_bytes());
-                        }
-                    }
-                }
-            }
-        });
-        Tui {
-            parser,
-            writer,
-            child,
-            reader: Some(reader),
-            master: pty.master,
-        }
-    }
-
-    /// Resize the pty (the child gets SIGWINCH) and the parser's screen with it.
-    fn resize(&self, rows: u16, cols: u16) {
-        self.parser
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .screen_mut()
-            .set_size(rows, cols);
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("resize the pty");
-    }
-
-    fn screen(&self) -> vt100::Screen {
-        self.parser
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .screen()
-            .clone()
-    }
-
-    fn send(&self, bytes: &[u8]) {
-        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        w.write_all(bytes).expect("write to the pty");
-        w.flush().expect("flush the pty");
-    }
-
-    /// Poll the screen until `pred` holds; fail with the screen's text after the deadline.
-    fn wait_for(&mut self, what: &str, pred: impl Fn(&vt100::Screen) -> bool) -> vt100::Screen {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if pred(&screen) {
-                return screen;
-            }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!(
-                    "the app exited ({status:?}) while waiting for {what}; screen:\n{}",
-                    screen.contents()
-                );
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "timed out waiting for {what}; screen:\n{}",
-                screen.contents()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait for the child") {
-                // The reader ends at EOF; then the parser has seen every byte.
-                if let Some(r) = self.reader.take() {
-                    let _ = r.join();
-                }
-                return status;
-            }
-            if start.elapsed() > DEADLINE {
-                let _ = self.child.kill();
-                panic!(
-                    "the app did not exit; screen:\n{}",
-                    self.screen().contents()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Tui {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
 
 /// Row `row` of the screen as text.
 fn row_text(screen: &vt100::Screen, row: u16) -> String {
@@ -185,7 +31,7 @@ fn tab_bg(screen: &vt100::Screen, label: &str) -> Option<vt100::Color> {
 #[test]
 fn demo_session_in_a_pty_draws_navigates_and_restores_the_terminal() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut tui = Tui::start(dir.path());
+    let mut tui = Tui::start(dir.path(), ROWS, COLS);
 
     // At 100 columns the Name column (a third of the free width) clips the 24-character name.
     let screen = tui.wait_for("the mailbox list", |s| {
@@ -269,7 +115,7 @@ fn demo_session_in_a_pty_draws_navigates_and_restores_the_terminal() {
 #[test]
 fn ctrl_c_quits_and_restores_the_terminal() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut tui = Tui::start(dir.path());
+    let mut tui = Tui::start(dir.path(), ROWS, COLS);
     tui.wait_for("the mailbox list", |s| {
         s.contents().contains("Mailboxes (5)")
     });

@@ -1,22 +1,22 @@
 //! The Mail pane against the demo server: real `api::Client`, `worker::call_api`, `app::update`.
 //! Opens the 1,500-message thread in the middle, scrolls to both ends, and checks from the
 //! server's request log exactly which pages were fetched.
+mod common;
+
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use plannr_tui::api::{Client, ClientConfig, Secret};
-use plannr_tui::app::{self, Command, Msg, Reply, Settings, State, Tab};
+use common::{Drive, demo_client};
+use plannr_tui::api::Client;
+use plannr_tui::app::{self, Command, Msg, Settings, State, Tab};
 use plannr_tui::demo::{DemoOptions, DemoServer, RecordedRequest};
-use plannr_tui::worker;
 
 async fn setup(per_page: u32) -> (DemoServer, Arc<Client>, State) {
     let server = DemoServer::start(DemoOptions::default())
         .await
         .expect("demo server");
-    let mut cfg = ClientConfig::new(server.base_url.clone(), Secret::new(server.token.clone()));
-    cfg.account_uuid = Some(server.account_uuid.clone());
-    let client = Client::new(cfg).expect("client");
+    let client = demo_client(&server, |_| {});
     let settings = Settings {
         thread_page_size: per_page,
         ..Settings::default()
@@ -24,55 +24,17 @@ async fn setup(per_page: u32) -> (DemoServer, Arc<Client>, State) {
     let mut state = State::new(settings, Some(server.account_uuid.clone()), (100, 30));
     let cmds = state.init();
     state.tab = Tab::Mail;
-    (server, client, state).pipe(|(s, c, mut st)| {
-        st.core.out.extend(cmds);
-        (s, c, st)
-    })
+    state.core.out.extend(cmds);
+    (server, client, state)
 }
-
-trait Pipe: Sized {
-    fn pipe<T>(self, f: impl FnOnce(Self) -> T) -> T {
-        f(self)
-    }
-}
-impl<T> Pipe for T {}
 
 /// Run commands through the real pieces until nothing is left to do.
-async fn settle(client: &Client, state: &mut State, mut cmds: Vec<Command>) {
-    cmds.extend(std::mem::take(&mut state.core.out));
-    for _ in 0..10_000 {
-        let mut next = Vec::new();
-        for c in cmds {
-            let msg = match c {
-                Command::Api { id, call } => Msg::Api {
-                    id,
-                    result: worker::call_api(client, call).await,
-                },
-                Command::RenderHtml { id, html } => {
-                    let body = tokio::task::spawn_blocking(move || {
-                        plannr_tui::render::html::html_to_body(&html)
-                    })
-                    .await
-                    .expect("conversion");
-                    Msg::Api {
-                        id,
-                        result: Ok(Reply::Body(Box::new(body))),
-                    }
-                }
-                Command::SetAccount(a) => {
-                    client.set_account(a);
-                    continue;
-                }
-                _ => continue,
-            };
-            next.extend(app::update(state, msg));
-        }
-        if next.is_empty() {
-            return;
-        }
-        cmds = next;
-    }
-    panic!("never settled");
+async fn settle(client: &Client, state: &mut State, cmds: Vec<Command>) {
+    let how = Drive {
+        max_rounds: Some((10_000, "never settled")),
+        ..Drive::default()
+    };
+    common::drive(client, state, cmds, how).await;
 }
 
 async fn press(client: &Client, state: &mut State, c: KeyCode) {
@@ -248,7 +210,7 @@ async fn client_list_to_emails_to_thread() {
         Msg::Key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE)),
     );
     settle(&client, &mut state, cmds).await;
-    assert!(!state.mail.clients.items.is_empty());
+    assert!(!state.mail.picker.clients.items.is_empty());
     // Search for the hostile client by name, then open it.
     press(&client, &mut state, KeyCode::Char('/')).await;
     for c in "Hostile".chars() {
@@ -265,6 +227,7 @@ async fn client_list_to_emails_to_thread() {
     let target = server.fixtures().hostile_client_uuid.clone();
     let pos = state
         .mail
+        .picker
         .clients
         .items
         .iter()
@@ -274,13 +237,14 @@ async fn client_list_to_emails_to_thread() {
         "the hostile client is found: {:?}",
         state
             .mail
+            .picker
             .clients
             .items
             .iter()
             .map(|a| a.display_name())
             .collect::<Vec<_>>()
     );
-    state.mail.clients_nav.selected = pos.unwrap_or(0);
+    state.mail.picker.nav.selected = pos.unwrap_or(0);
     press(&client, &mut state, KeyCode::Enter).await;
     assert!(!state.mail.shown.is_empty());
     let dates: Vec<String> = state

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use self::thread::{Part, Thread};
+use super::client_picker::{ClientPicker, PickerEvent};
 use super::editor::{EditorEvent, InlineEditor};
 use super::list::ListNav;
 use super::paged::Paged;
@@ -47,7 +48,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("Esc / q", "back one level"),
     ("i", "emails: all → incoming → outgoing"),
     ("m", "emails: clear the mailbox filter"),
-    ("R", "reload the list"),
+    ("R", "reload the list (clients: retry the page that failed)"),
     ("Space", "thread: expand / collapse the focused message"),
     ("o", "thread: expand / collapse all"),
     ("n / p", "thread: next / previous message"),
@@ -72,13 +73,6 @@ pub enum View {
     Thread,
 }
 
-/// Which search box the debounce timer belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Searching {
-    Clients,
-    Emails,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Download {
     pub id: RequestId,
@@ -96,10 +90,7 @@ pub struct MailPane {
     list_page: u32,
     thread_page: u32,
     // ---- clients
-    pub clients: Paged<Account>,
-    pub clients_nav: ListNav,
-    pub client_search: Option<InlineEditor>,
-    pub client_filter: String,
+    pub picker: ClientPicker,
     // ---- emails
     pub client: Option<Account>,
     pub emails: Paged<EmailMessage>,
@@ -117,7 +108,8 @@ pub struct MailPane {
     pub download: Option<Download>,
     /// Where `s` saves (None: the user's download directory, decided by the worker).
     pub download_dir: Option<PathBuf>,
-    debounce: Option<(u64, Searching)>,
+    /// The debounce timer of the latest keystroke in the email search box.
+    email_debounce: Option<u64>,
 }
 
 impl MailPane {
@@ -126,10 +118,12 @@ impl MailPane {
             view: View::Clients,
             list_page: settings.list_page_size.clamp(1, 500),
             thread_page: settings.thread_page_size.clamp(1, 500),
-            clients: Paged::new(settings.list_page_size.clamp(1, 500)),
-            clients_nav: ListNav::default(),
-            client_search: None,
-            client_filter: String::new(),
+            picker: ClientPicker::new(
+                settings.list_page_size.clamp(1, 500),
+                AppRoute::Mail(Route::Clients),
+                Tab::Mail,
+                "Press r (or Enter at the end) to retry.",
+            ),
             client: None,
             emails: Paged::new(settings.list_page_size.clamp(1, 500)),
             shown: Vec::new(),
@@ -141,7 +135,7 @@ impl MailPane {
             thread: None,
             download: None,
             download_dir: None,
-            debounce: None,
+            email_debounce: None,
         }
     }
 
@@ -157,14 +151,14 @@ impl MailPane {
 
     pub fn on_show(&mut self, core: &mut Core) {
         match self.view {
-            View::Clients => self.load_clients(core),
+            View::Clients => self.picker.load(core),
             View::Emails => self.load_emails(core),
             View::Thread => self.thread_follow_up(core),
         }
     }
 
     pub fn captures_input(&self) -> bool {
-        self.client_search.is_some() || self.email_search.is_some()
+        self.picker.searching() || self.email_search.is_some()
     }
 
     pub fn has_unsaved(&self) -> bool {
@@ -173,7 +167,7 @@ impl MailPane {
 
     pub fn on_resize(&mut self, core: &mut Core) {
         let rows = Self::list_rows(core);
-        self.clients_nav.clamp(self.clients.items.len(), rows);
+        self.picker.clamp(core);
         self.emails_nav.clamp(self.shown.len(), rows);
         let (w, h) = (core.size.0, Self::thread_rows(core));
         if let Some(t) = &mut self.thread {
@@ -185,34 +179,22 @@ impl MailPane {
     }
 
     pub fn on_debounce(&mut self, seq: u64, core: &mut Core) {
-        let Some((want, which)) = self.debounce else {
-            return;
-        };
-        if want != seq {
-            return; // a later keystroke restarted the timer
+        if self.picker.on_debounce(seq, core) || self.email_debounce != Some(seq) {
+            return; // the picker's, or a later keystroke restarted the timer
         }
-        self.debounce = None;
-        match which {
-            Searching::Clients => {
-                if let Some(e) = &self.client_search {
-                    self.apply_client_filter(e.text(), core);
-                }
-            }
-            Searching::Emails => {
-                if let Some(e) = &self.email_search {
-                    self.apply_email_search(e.text(), core);
-                }
-            }
+        self.email_debounce = None;
+        if let Some(e) = &self.email_search {
+            self.apply_email_search(e.text(), core);
         }
     }
 
     pub fn on_paste(&mut self, text: &str, core: &mut Core) {
-        if let Some(e) = &mut self.client_search {
+        if self.picker.on_paste(text, core) {
+            return;
+        }
+        if let Some(e) = &mut self.email_search {
             e.paste(text);
-            self.debounce = Some((core.debounce(Tab::Mail), Searching::Clients));
-        } else if let Some(e) = &mut self.email_search {
-            e.paste(text);
-            self.debounce = Some((core.debounce(Tab::Mail), Searching::Emails));
+            self.email_debounce = Some(core.debounce(Tab::Mail));
         }
     }
 
@@ -234,122 +216,25 @@ impl MailPane {
 
     // ---------------------------------------------------------------- clients
 
-    fn load_clients(&mut self, core: &mut Core) {
-        let needed = self.clients_nav.selected + 2 * Self::list_rows(core);
-        if let Some(page) = self.clients.want(needed) {
-            let name = Some(self.client_filter.clone()).filter(|n| !n.trim().is_empty());
-            let id = core.request(
-                AppRoute::Mail(Route::Clients),
-                Call::Clients {
-                    name,
-                    page,
-                    per_page: self.list_page,
-                },
-            );
-            self.clients.mark_loading(page, id);
-        }
-    }
-
-    fn apply_client_filter(&mut self, text: String, core: &mut Core) {
-        let text = text.trim().to_string();
-        if text == self.client_filter && self.clients.loaded > 0 {
-            return;
-        }
-        self.client_filter = text;
-        self.clients.reset();
-        self.clients_nav = ListNav::default();
-        self.load_clients(core);
-    }
-
     fn clients_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
-        if let Some(e) = &mut self.client_search {
-            match e.on_key(key) {
-                EditorEvent::Edited => {
-                    self.debounce = Some((core.debounce(Tab::Mail), Searching::Clients))
-                }
-                EditorEvent::Submit => {
-                    let text = e.text();
-                    self.client_search = None;
-                    self.debounce = None;
-                    self.apply_client_filter(text, core);
-                }
-                EditorEvent::Cancel => {
-                    self.client_search = None;
-                    self.debounce = None;
-                    self.apply_client_filter(String::new(), core);
-                }
-                EditorEvent::Ignored => {
-                    let rows = Self::list_rows(core);
-                    if self
-                        .clients_nav
-                        .on_key(&key, self.clients.items.len(), rows)
-                    {
-                        self.load_clients(core);
-                    }
-                }
-            }
+        if key.code == KeyCode::Enter && !self.picker.searching() && self.picker.failed_at_end() {
+            self.picker.retry(core);
             return true;
         }
-        let rows = Self::list_rows(core);
-        if self
-            .clients_nav
-            .on_key(&key, self.clients.items.len(), rows)
-        {
-            self.load_clients(core);
-            return true;
-        }
-        match key.code {
-            KeyCode::Char('/') => {
-                self.client_search = Some(InlineEditor::new(&self.client_filter));
+        match self.picker.on_key(key, core) {
+            PickerEvent::Handled => true,
+            PickerEvent::Open(c) => {
+                self.open_client(c, core);
                 true
             }
-            KeyCode::Char('R') => {
-                self.clients.reset();
-                self.load_clients(core);
-                true
-            }
-            KeyCode::Char('r') if self.clients.retry().is_some() => {
-                self.retry_clients(core);
-                true
-            }
-            KeyCode::Enter => {
-                if self.clients.failed().is_some()
-                    && self.clients_nav.selected + 1 >= self.clients.items.len()
-                {
-                    self.retry_clients(core);
-                } else if let Some(c) = self.clients.items.get(self.clients_nav.selected).cloned() {
-                    self.open_client(c, core);
+            PickerEvent::NotMine => match key.code {
+                KeyCode::Char('m') if self.mailbox.is_some() => {
+                    self.set_mailbox_filter(None, core);
+                    core.info("Showing every mailbox.");
+                    true
                 }
-                true
-            }
-            KeyCode::Char('m') if self.mailbox.is_some() => {
-                self.set_mailbox_filter(None, core);
-                core.info("Showing every mailbox.");
-                true
-            }
-            KeyCode::Esc => {
-                if !self.client_filter.is_empty() {
-                    self.apply_client_filter(String::new(), core);
-                    return true;
-                }
-                false
-            }
-            _ => false,
-        }
-    }
-
-    fn retry_clients(&mut self, core: &mut Core) {
-        if let Some(page) = self.clients.retry() {
-            let name = Some(self.client_filter.clone()).filter(|n| !n.trim().is_empty());
-            let id = core.request(
-                AppRoute::Mail(Route::Clients),
-                Call::Clients {
-                    name,
-                    page,
-                    per_page: self.list_page,
-                },
-            );
-            self.clients.mark_loading(page, id);
+                _ => false,
+            },
         }
     }
 
@@ -447,18 +332,16 @@ impl MailPane {
     fn emails_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
         if let Some(e) = &mut self.email_search {
             match e.on_key(key) {
-                EditorEvent::Edited => {
-                    self.debounce = Some((core.debounce(Tab::Mail), Searching::Emails))
-                }
+                EditorEvent::Edited => self.email_debounce = Some(core.debounce(Tab::Mail)),
                 EditorEvent::Submit => {
                     let text = e.text();
                     self.email_search = None;
-                    self.debounce = None;
+                    self.email_debounce = None;
                     self.apply_email_search(text, core);
                 }
                 EditorEvent::Cancel => {
                     self.email_search = None;
-                    self.debounce = None;
+                    self.email_debounce = None;
                     self.apply_email_search(String::new(), core);
                 }
                 EditorEvent::Ignored => {
@@ -516,7 +399,7 @@ impl MailPane {
             }
             KeyCode::Esc | KeyCode::Char('q') => {
                 self.view = View::Clients;
-                self.load_clients(core);
+                self.picker.load(core);
             }
             _ => return false,
         }
@@ -761,21 +644,7 @@ impl MailPane {
     ) {
         match route {
             Route::Clients => {
-                match result {
-                    Ok(Reply::Clients(page)) => {
-                        if self.clients.on_loaded(id, page) {
-                            self.clients_nav
-                                .clamp(self.clients.items.len(), Self::list_rows(core));
-                            self.load_clients(core);
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        if self.clients.on_failed(id, e.to_string()) {
-                            core.error(format!("Could not load clients: {e}. Press r (or Enter at the end) to retry."));
-                        }
-                    }
-                }
+                self.picker.on_result(id, result, core);
             }
             Route::Emails => match result {
                 Ok(Reply::Emails(page)) => {

@@ -1,5 +1,6 @@
 //! All application state and the pure `update(state, msg) -> commands`. Knows state and rules,
 //! nothing of HTTP or terminals: the worker turns `Command`s into I/O and answers with `Msg`s.
+pub mod client_picker;
 pub mod contacts;
 pub mod conversations;
 pub mod editor;

@@ -59,40 +59,29 @@ pub fn html_to_body(html: &str) -> Body {
 
 /// Plain-text body: lines kept, quote depth from leading `>` (`>>`, `> >` …), markers removed.
 pub fn text_to_body(text: &str) -> Body {
-    let (text, truncated) = cap(text, false);
-    let clean = sanitize::block_cow(text);
-    let mut lines: Vec<BodyLine> = clean
-        .split('\n')
-        .map(|l| {
-            let (quote_depth, rest) = split_quote(l);
-            BodyLine {
-                text: rest.to_string(),
-                quote_depth,
-            }
-        })
-        .collect();
-    if clean.is_empty() || clean.ends_with('\n') {
-        lines.pop();
-    }
-    let mut body = Body {
-        lines,
-        links: Vec::new(),
-    };
-    finish(&mut body, truncated);
-    body
+    split_to_body(text, |l| {
+        let (quote_depth, rest) = split_quote(l);
+        BodyLine {
+            text: rest.to_string(),
+            quote_depth,
+        }
+    })
 }
 
 /// Raw source view: every line as it is (sanitised), no quote detection.
 pub fn raw_to_body(src: &str) -> Body {
-    let (src, truncated) = cap(src, false);
-    let clean = sanitize::block_cow(src);
-    let mut lines: Vec<BodyLine> = clean
-        .split('\n')
-        .map(|l| BodyLine {
-            text: l.to_string(),
-            quote_depth: 0,
-        })
-        .collect();
+    split_to_body(src, |l| BodyLine {
+        text: l.to_string(),
+        quote_depth: 0,
+    })
+}
+
+/// A body of one `BodyLine` per line of `text` (capped and sanitised first; no trailing empty
+/// line for a final newline).
+fn split_to_body(text: &str, line: impl Fn(&str) -> BodyLine) -> Body {
+    let (text, truncated) = cap(text, false);
+    let clean = sanitize::block_cow(text);
+    let mut lines: Vec<BodyLine> = clean.split('\n').map(line).collect();
     if clean.is_empty() || clean.ends_with('\n') {
         lines.pop();
     }

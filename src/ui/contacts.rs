@@ -6,6 +6,7 @@ use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
 
+use super::client_picker;
 use super::widgets;
 use crate::api::models::{Account, ContactDetail};
 use crate::app::Core;
@@ -19,12 +20,7 @@ pub fn draw(pane: &ContactsPane, core: &Core, area: Rect, frame: &mut Frame) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, footer] = widgets::header_body_footer(area);
     match pane.view {
         View::Clients => draw_clients(pane, header, body, footer, frame),
         View::Details => draw_details(pane, header, body, footer, frame),
@@ -55,98 +51,18 @@ fn edge_note(edge: &Edge, shown: usize, total: Option<u64>) -> String {
     }
 }
 
-fn primary_value(d: Option<&ContactDetail>) -> String {
-    d.map(|d| d.display_value().to_string())
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| "—".into())
-}
-
 fn draw_clients(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
-    let filter = if pane.filter.trim().is_empty() {
-        String::new()
-    } else {
-        format!(" matching “{}”", pane.filter.trim())
-    };
-    let title = format!(
-        " Clients{filter}{}",
-        edge_note(
-            &pane.clients.edge,
-            pane.clients.items.len(),
-            pane.clients.total
-        )
-    );
-    if let Some(ed) = &pane.search {
-        let [label, field] =
-            Layout::horizontal([Constraint::Length(9), Constraint::Min(0)]).areas(header);
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                " Search: ",
-                Style::new().bold().fg(Color::Yellow),
-            )),
-            label,
-        );
-        widgets::inline_editor(ed, field, frame);
-    } else {
-        frame.render_widget(
-            Paragraph::new(Span::styled(title, Style::new().bold())),
-            header,
-        );
-    }
-    if pane.clients.items.is_empty() && pane.clients.is_complete() {
-        let msg = if pane.filter.trim().is_empty() {
-            " No clients in this account.".to_string()
+    let look = client_picker::Look {
+        title: " Clients",
+        note: String::new(),
+        hint: if pane.drafts.is_empty() {
+            " Enter open · / search · R refresh · ? help"
         } else {
-            format!(
-                " No client's name matches “{}”. Esc clears the search.",
-                pane.filter.trim()
-            )
-        };
-        widgets::hint(&msg, body, frame.buffer_mut());
-    } else {
-        let rows: Vec<Row> = pane
-            .clients
-            .items
-            .iter()
-            .map(|c| client_row(pane, c))
-            .collect();
-        let widths = [
-            Constraint::Fill(3),
-            Constraint::Fill(3),
-            Constraint::Fill(2),
-        ];
-        let table = Table::new(rows, widths)
-            .header(
-                Row::new(["Name", "Primary email", "Primary phone"])
-                    .style(Style::new().bold().underlined()),
-            )
-            .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
-        let mut st = TableState::default()
-            .with_selected(Some(pane.client_nav.selected))
-            .with_offset(pane.client_nav.offset);
-        frame.render_stateful_widget(table, body, &mut st);
-    }
-    let hint = if pane.search.is_some() {
-        hint_line(" type a name · Enter keeps the search · Esc clears it")
-    } else {
-        if pane.drafts.is_empty() {
-            hint_line(" Enter open · / search · R refresh · ? help")
-        } else {
-            hint_line(" Enter open · / search · D open a draft's client · R refresh · ? help")
-        }
+            " Enter open · / search · D open a draft's client · R refresh · ? help"
+        },
+        draft: &|c: &Account| pane.has_draft_for_client(&c.uuid),
     };
-    frame.render_widget(Paragraph::new(hint), footer);
-}
-
-fn client_row<'a>(pane: &ContactsPane, c: &'a Account) -> Row<'a> {
-    let mut name = vec![Span::raw(c.display_name())];
-    if pane.has_draft_for_client(&c.uuid) {
-        name.push(Span::styled(" ✎ draft", Style::new().fg(Color::Yellow)));
-    }
-    Row::new(vec![
-        Cell::from(Line::from(name)),
-        Cell::from(primary_value(c.primary_email.as_deref())),
-        Cell::from(primary_value(c.primary_phone_number.as_deref())),
-    ])
+    client_picker::draw(&pane.picker, &look, header, body, footer, frame);
 }
 
 const DETAIL_WIDTHS: [Constraint; 5] = [
@@ -609,7 +525,7 @@ mod tests {
         for (w, h) in SIZES {
             let mut s = state(w, h);
             s.contacts = pane_with_clients(&mut s.core);
-            s.contacts.client_nav.selected = 1;
+            s.contacts.picker.nav.selected = 1;
             insta::assert_snapshot!(format!("client_list_{w}x{h}"), render(&s, w, h).backend());
         }
     }
@@ -689,7 +605,7 @@ mod tests {
             }
         }
         s.contacts.view = crate::app::contacts::View::Clients;
-        s.contacts.search = Some(crate::app::editor::InlineEditor::new("tho"));
+        s.contacts.picker.search = Some(crate::app::editor::InlineEditor::new("tho"));
         for (w, h) in [(1, 1), (5, 3), (20, 4)] {
             let _ = render(&s, w, h);
         }

@@ -66,12 +66,7 @@ fn list_title(pane: &ConversationsPane) -> String {
 }
 
 fn draw_list(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Frame) {
-    let [header, table_area, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, table_area, footer] = widgets::header_body_footer(area);
     let title = truncate_to_width(&list_title(pane), header.width as usize);
     frame.render_widget(
         Paragraph::new(Span::styled(title, Style::new().bold())),
@@ -230,12 +225,7 @@ fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fra
 }
 
 fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, frame: &mut Frame) {
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, footer] = widgets::header_body_footer(area);
     let (name, mark) = pane.shown_name(&v.conv.uuid, &v.conv.name);
     let row = pane.row(&v.conv.uuid);
     let pinned = row

@@ -1,17 +1,18 @@
 //! Mail pane drawing: client picker, email list, thread view. Only slices what update prepared.
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
+use super::client_picker::{self, edge_note};
 use super::widgets;
 use crate::api::models::EmailMessage;
 use crate::app::Core;
 use crate::app::mail::body::{BodyMode, LineKind, TLine};
 use crate::app::mail::thread::{Row as TRow, Thread};
 use crate::app::mail::{MailPane, View};
-use crate::app::paged::{Edge, Paged};
+use crate::app::paged::Edge;
 use crate::render::wrap::truncate_to_width;
 
 const DIM: Color = Color::DarkGray;
@@ -20,12 +21,7 @@ pub fn draw(pane: &MailPane, core: &Core, area: Rect, frame: &mut Frame) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, footer] = widgets::header_body_footer(area);
     match pane.view {
         View::Clients => clients(pane, header, body, footer, frame),
         View::Emails => emails(pane, header, body, footer, frame),
@@ -52,39 +48,6 @@ fn title(text: String, width: u16) -> Paragraph<'static> {
     ))
 }
 
-/// What a list's end looks like: loading, failed, or more to come.
-fn edge_note<T>(p: &Paged<T>) -> String {
-    match &p.edge {
-        Edge::Loading { .. } if p.items.is_empty() => " — loading…".into(),
-        Edge::Loading { .. } => " — loading more…".into(),
-        Edge::Failed { message, .. } => format!(" — could not load: {message} (r retries)"),
-        Edge::Idle if p.loaded > 0 => " — more below".into(),
-        _ => String::new(),
-    }
-}
-
-fn footer_editor(
-    label: &str,
-    editor: &crate::app::editor::InlineEditor,
-    area: Rect,
-    frame: &mut Frame,
-) {
-    let w = (label.chars().count() as u16).min(area.width);
-    frame.render_widget(
-        Paragraph::new(Span::styled(
-            label.to_string(),
-            Style::new().fg(Color::Yellow),
-        )),
-        Rect { width: w, ..area },
-    );
-    let field = Rect {
-        x: area.x + w,
-        width: area.width - w,
-        ..area
-    };
-    widgets::inline_editor(editor, field, frame);
-}
-
 fn mailbox_note(pane: &MailPane) -> String {
     match &pane.mailbox {
         Some((_, name)) => format!(" · mailbox: {name} (m clears)"),
@@ -93,83 +56,13 @@ fn mailbox_note(pane: &MailPane) -> String {
 }
 
 fn clients(pane: &MailPane, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
-    let search = if pane.client_filter.is_empty() {
-        String::new()
-    } else {
-        format!(" · name contains “{}”", pane.client_filter)
+    let look = client_picker::Look {
+        title: " Mail — choose a client",
+        note: mailbox_note(pane),
+        hint: " Enter open · / search by name · R reload · ? help · q quit",
+        draft: &|_| false,
     };
-    let count = match pane.clients.total {
-        Some(t) => format!(" ({}/{t})", pane.clients.items.len()),
-        None => format!(" ({})", pane.clients.items.len()),
-    };
-    let text = format!(
-        " Mail — choose a client{count}{search}{}{}",
-        mailbox_note(pane),
-        edge_note(&pane.clients)
-    );
-    frame.render_widget(title(text, header.width), header);
-
-    if pane.clients.items.is_empty() && pane.clients.is_complete() {
-        let msg = if pane.client_filter.is_empty() {
-            " No clients in this account.".to_string()
-        } else {
-            format!(
-                " No client's name contains “{}”. / to change the search, Esc to clear it.",
-                pane.client_filter
-            )
-        };
-        widgets::hint(&msg, body, frame.buffer_mut());
-    } else {
-        let rows: Vec<Row> = pane
-            .clients
-            .items
-            .iter()
-            .map(|a| {
-                let email = a
-                    .primary_email
-                    .as_ref()
-                    .map(|c| c.value.clone())
-                    .unwrap_or_else(|| a.email.clone());
-                let phone = a
-                    .primary_phone_number
-                    .as_ref()
-                    .map(|c| c.display_value().to_string())
-                    .unwrap_or_default();
-                Row::new(vec![
-                    Cell::from(a.display_name()),
-                    Cell::from(email),
-                    Cell::from(phone),
-                    Cell::from(a.role.clone()),
-                ])
-            })
-            .collect();
-        let widths = [
-            Constraint::Fill(3),
-            Constraint::Fill(3),
-            Constraint::Fill(2),
-            Constraint::Length(10),
-        ];
-        let table = Table::new(rows, widths)
-            .header(
-                Row::new(["Name", "Email", "Phone", "Role"])
-                    .style(Style::new().bold().underlined()),
-            )
-            .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
-        let mut st = TableState::default()
-            .with_selected((!pane.clients.items.is_empty()).then_some(pane.clients_nav.selected))
-            .with_offset(pane.clients_nav.offset);
-        frame.render_stateful_widget(table, body, &mut st);
-    }
-
-    if let Some(e) = &pane.client_search {
-        footer_editor(" Client name: ", e, footer, frame);
-    } else {
-        widgets::hint(
-            " Enter open · / search by name · R reload · ? help · q quit",
-            footer,
-            frame.buffer_mut(),
-        );
-    }
+    client_picker::draw(&pane.picker, &look, header, body, footer, frame);
 }
 
 fn direction(m: &EmailMessage) -> Span<'static> {
@@ -216,7 +109,7 @@ fn emails(pane: &MailPane, header: Rect, body: Rect, footer: Rect, frame: &mut F
     let text = format!(
         " {who} — emails{count}{search}{dir}{}{}",
         mailbox_note(pane),
-        edge_note(&pane.emails)
+        edge_note(&pane.emails, 'r')
     );
     frame.render_widget(title(text, header.width), header);
 
@@ -286,7 +179,7 @@ fn emails(pane: &MailPane, header: Rect, body: Rect, footer: Rect, frame: &mut F
     }
 
     if let Some(e) = &pane.email_search {
-        footer_editor(" Search emails: ", e, footer, frame);
+        widgets::labelled_editor(" Search emails: ", e, footer, frame);
     } else {
         widgets::hint(
             " Enter read thread · / search · i in/out/all · m mailbox filter · R reload · Esc clients",

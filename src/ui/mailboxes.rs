@@ -11,12 +11,7 @@ use crate::app::mailboxes::{MailboxesPane, StateTone, describe_state};
 use crate::render::wrap::truncate_to_width;
 
 pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
-    let [header, table_area, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, table_area, footer] = widgets::header_body_footer(area);
     let title = match (&pane.error, pane.loading.is_some()) {
         (_, true) if pane.rows.is_empty() => " Mailboxes — loading…".to_string(),
         (Some(e), _) if pane.rows.is_empty() => {

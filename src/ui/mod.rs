@@ -1,4 +1,5 @@
 //! Pure drawing: reads the state, never mutates it, never computes anything expensive.
+pub mod client_picker;
 pub mod contacts;
 pub mod conversations;
 pub mod mail;

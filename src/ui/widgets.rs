@@ -1,7 +1,7 @@
 //! Shared widgets: tab bar, status bar, help overlay, inline editor, popups.
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
@@ -205,4 +205,32 @@ pub fn pane_block(title: String) -> Block<'static> {
     Block::new()
         .borders(Borders::TOP)
         .title(Span::styled(title, Style::new().bold()))
+}
+
+/// A one-line editor after a yellow label (search boxes in footers).
+pub fn labelled_editor(label: &str, editor: &InlineEditor, area: Rect, frame: &mut Frame) {
+    let w = (label.chars().count() as u16).min(area.width);
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            label.to_string(),
+            Style::new().fg(Color::Yellow),
+        )),
+        Rect { width: w, ..area },
+    );
+    let field = Rect {
+        x: area.x + w,
+        width: area.width - w,
+        ..area
+    };
+    inline_editor(editor, field, frame);
+}
+
+/// A pane's areas: a one-line header, the body, a one-line footer.
+pub fn header_body_footer(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area)
 }

@@ -117,8 +117,8 @@ pub fn details() -> Vec<ContactDetail> {
 /// A pane showing the client list, loaded.
 pub fn pane_with_clients(core: &mut Core) -> ContactsPane {
     let mut p = ContactsPane::new(&core.settings);
-    p.clients.mark_loading(1, 1);
-    p.clients.on_loaded(
+    p.picker.clients.mark_loading(1, 1);
+    p.picker.clients.on_loaded(
         1,
         Page {
             items: clients(),

@@ -14,7 +14,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use self::drafts::{Draft, DraftEvent};
 use self::form::{Form, FormOutcome, Phase};
 use self::validate::{Kind, make_primary_body, map_server_errors};
-use super::editor::{EditorEvent, InlineEditor};
+use super::client_picker::{ClientPicker, PickerEvent};
 use super::list::ListNav;
 use super::paged::Paged;
 use super::{Call, Command, Core, Reply, RequestId, Route as AppRoute, Settings, Tab};
@@ -67,6 +67,7 @@ pub const HELP: &[(&str, &str)] = &[
     ),
     ("D", "clients: open the client of an unsaved draft"),
     ("R", "refresh (retry after a failure)"),
+    ("r", "clients: retry the page that failed"),
     ("Esc", "back to the client list"),
     ("Form: Tab / Shift-Tab", "next / previous field"),
     (
@@ -95,13 +96,7 @@ pub enum View {
 #[derive(Debug)]
 pub struct ContactsPane {
     pub view: View,
-    pub clients: Paged<Account>,
-    pub client_nav: ListNav,
-    /// The search box while it is open.
-    pub search: Option<InlineEditor>,
-    /// The name filter of the list shown.
-    pub filter: String,
-    search_seq: u64,
+    pub picker: ClientPicker,
     draft_seq: u64,
     /// The client whose details are shown.
     pub client: Option<Account>,
@@ -124,11 +119,12 @@ impl ContactsPane {
     pub fn new(settings: &Settings) -> ContactsPane {
         ContactsPane {
             view: View::Clients,
-            clients: Paged::new(settings.list_page_size),
-            client_nav: ListNav::default(),
-            search: None,
-            filter: String::new(),
-            search_seq: 0,
+            picker: ClientPicker::new(
+                settings.list_page_size,
+                AppRoute::Contacts(Route::Clients),
+                Tab::Contacts,
+                "Press R to try again.",
+            ),
             draft_seq: 0,
             client: None,
             details: Paged::new(DETAILS_PER_PAGE),
@@ -148,14 +144,14 @@ impl ContactsPane {
     }
 
     pub fn on_show(&mut self, core: &mut Core) {
-        if self.clients.loaded == 0 && !self.clients.is_loading() && self.clients.failed().is_none()
-        {
-            self.load_clients(core);
+        let c = &self.picker.clients;
+        if c.loaded == 0 && !c.is_loading() && c.failed().is_none() {
+            self.picker.load(core);
         }
     }
 
     pub fn captures_input(&self) -> bool {
-        self.search.is_some() || self.form.is_some() || self.choosing_kind
+        self.picker.searching() || self.form.is_some() || self.choosing_kind
     }
 
     pub fn has_unsaved(&self) -> bool {
@@ -164,43 +160,15 @@ impl ContactsPane {
 
     pub fn on_resize(&mut self, core: &mut Core) {
         let h = Self::rows_visible(core);
-        self.client_nav.clamp(self.clients.items.len(), h);
+        self.picker.clamp(core);
         self.detail_nav.clamp(self.details.items.len(), h);
-        self.load_clients(core);
+        self.picker.load(core);
     }
 
     // ---- client list ----------------------------------------------------------------------
 
-    fn load_clients(&mut self, core: &mut Core) {
-        let needed = self.client_nav.selected + Self::rows_visible(core) + 1;
-        if let Some(page) = self.clients.want(needed) {
-            let name = Some(self.filter.clone()).filter(|f| !f.trim().is_empty());
-            let per_page = self.clients.per_page;
-            let id = core.request(
-                AppRoute::Contacts(Route::Clients),
-                Call::Clients {
-                    name,
-                    page,
-                    per_page,
-                },
-            );
-            self.clients.mark_loading(page, id);
-        }
-    }
-
-    fn set_filter(&mut self, filter: String, core: &mut Core) {
-        if filter.trim() == self.filter.trim() && self.clients.loaded > 0 {
-            self.filter = filter;
-            return;
-        }
-        self.filter = filter;
-        self.clients.reset();
-        self.client_nav = ListNav::default();
-        self.load_clients(core);
-    }
-
     pub fn selected_client(&self) -> Option<&Account> {
-        self.clients.items.get(self.client_nav.selected)
+        self.picker.selected()
     }
 
     /// Clients with a draft waiting (for the ✎ mark in the picker).
@@ -210,57 +178,15 @@ impl ContactsPane {
     }
 
     fn on_key_clients(&mut self, key: KeyEvent, core: &mut Core) -> bool {
-        if let Some(ed) = self.search.as_mut() {
-            match ed.on_key(key) {
-                EditorEvent::Submit => {
-                    let text = ed.text();
-                    self.search = None;
-                    self.set_filter(text, core);
-                }
-                EditorEvent::Cancel => {
-                    self.search = None;
-                    self.set_filter(String::new(), core);
-                }
-                EditorEvent::Edited => self.search_seq = core.debounce(Tab::Contacts),
-                EditorEvent::Ignored => {}
+        match self.picker.on_key(key, core) {
+            PickerEvent::Handled => return true,
+            PickerEvent::Open(c) => {
+                self.open_client(c, core);
+                return true;
             }
-            return true;
-        }
-        let h = Self::rows_visible(core);
-        if self.client_nav.on_key(&key, self.clients.items.len(), h) {
-            self.load_clients(core);
-            return true;
+            PickerEvent::NotMine => {}
         }
         match key.code {
-            KeyCode::Char('/') => {
-                self.search = Some(InlineEditor::new(&self.filter));
-                true
-            }
-            KeyCode::Char('R') => {
-                if let Some(page) = self.clients.retry() {
-                    let name = Some(self.filter.clone()).filter(|f| !f.trim().is_empty());
-                    let per_page = self.clients.per_page;
-                    let id = core.request(
-                        AppRoute::Contacts(Route::Clients),
-                        Call::Clients {
-                            name,
-                            page,
-                            per_page,
-                        },
-                    );
-                    self.clients.mark_loading(page, id);
-                } else {
-                    self.clients.reset();
-                    self.load_clients(core);
-                }
-                true
-            }
-            KeyCode::Enter => {
-                if let Some(c) = self.selected_client().cloned() {
-                    self.open_client(c, core);
-                }
-                true
-            }
             KeyCode::Char('D') => {
                 // Jump to the client of a draft left from last time (they may not be on this page).
                 match self.drafts.values().next() {
@@ -274,10 +200,6 @@ impl ContactsPane {
                     }
                     None => core.info("No unsaved drafts are waiting."),
                 }
-                true
-            }
-            KeyCode::Esc if !self.filter.is_empty() => {
-                self.set_filter(String::new(), core);
                 true
             }
             KeyCode::Esc => true,
@@ -657,20 +579,16 @@ impl ContactsPane {
     }
 
     pub fn on_debounce(&mut self, seq: u64, core: &mut Core) {
-        if seq == self.search_seq {
-            if let Some(text) = self.search.as_ref().map(InlineEditor::text) {
-                self.set_filter(text, core);
-            }
-        } else if seq == self.draft_seq && self.form.is_some() {
+        if !self.picker.on_debounce(seq, core) && seq == self.draft_seq && self.form.is_some() {
             self.write_draft(core);
         }
     }
 
     pub fn on_paste(&mut self, text: &str, core: &mut Core) {
-        if let Some(ed) = self.search.as_mut() {
-            ed.paste(text);
-            self.search_seq = core.debounce(Tab::Contacts);
-        } else if let Some(f) = self.form.as_mut().filter(|f| f.phase == Phase::Editing) {
+        if self.picker.on_paste(text, core) {
+            return;
+        }
+        if let Some(f) = self.form.as_mut().filter(|f| f.phase == Phase::Editing) {
             match f.focus {
                 form::Focus::Label => f.label.paste(text),
                 form::Focus::Value => f.value.paste(text),
@@ -695,24 +613,11 @@ impl ContactsPane {
         core: &mut Core,
     ) {
         match route {
-            Route::Clients => match result {
-                Ok(Reply::Clients(page)) => {
-                    if self.clients.on_loaded(id, page) {
-                        self.error = None;
-                        self.client_nav
-                            .clamp(self.clients.items.len(), Self::rows_visible(core));
-                        self.load_clients(core);
-                    }
+            Route::Clients => {
+                if self.picker.on_result(id, result, core) {
+                    self.error = None;
                 }
-                Ok(_) => {}
-                Err(e) => {
-                    if self.clients.on_failed(id, e.to_string()) {
-                        core.error(format!(
-                            "Could not load clients: {e}. Press R to try again."
-                        ));
-                    }
-                }
-            },
+            }
             Route::Details { client } => {
                 if self.client.as_ref().is_none_or(|c| c.uuid != client) {
                     return;
@@ -742,14 +647,9 @@ impl ContactsPane {
             Route::Check { key } => self.on_check(key, id, result, core),
             Route::Save { key } => self.on_saved(key, id, result, core),
             Route::PrimaryFetch { uuid } => {
-                if self
-                    .making_primary
-                    .as_ref()
-                    .is_none_or(|(u, i)| *u != uuid || *i != id)
-                {
+                if !self.take_primary(&uuid, id) {
                     return;
                 }
-                self.making_primary = None;
                 let client = self
                     .client
                     .as_ref()
@@ -778,14 +678,9 @@ impl ContactsPane {
                 }
             }
             Route::Primary { uuid } => {
-                if self
-                    .making_primary
-                    .as_ref()
-                    .is_none_or(|(u, i)| *u != uuid || *i != id)
-                {
+                if !self.take_primary(&uuid, id) {
                     return;
                 }
-                self.making_primary = None;
                 match result {
                     Ok(Reply::ContactDetail(Some(d))) => {
                         core.info(format!(
@@ -805,6 +700,26 @@ impl ContactsPane {
         }
     }
 
+    /// Whether `id` is the answer the `p` in flight for detail `uuid` waits for; if so it is no
+    /// longer in flight.
+    fn take_primary(&mut self, uuid: &str, id: RequestId) -> bool {
+        let mine = self
+            .making_primary
+            .as_ref()
+            .is_some_and(|(u, i)| u == uuid && *i == id);
+        if mine {
+            self.making_primary = None;
+        }
+        mine
+    }
+
+    /// The open form with draft key `key`, if it is waiting in `phase` (for that answer).
+    fn form_awaiting(&mut self, key: &str, phase: Phase) -> Option<&mut Form> {
+        self.form
+            .as_mut()
+            .filter(|f| f.key == key && f.phase == phase)
+    }
+
     fn on_check(
         &mut self,
         key: String,
@@ -812,11 +727,7 @@ impl ContactsPane {
         result: Result<Reply, ApiError>,
         core: &mut Core,
     ) {
-        let Some(form) = self
-            .form
-            .as_mut()
-            .filter(|f| f.key == key && f.phase == Phase::Checking { id })
-        else {
+        let Some(form) = self.form_awaiting(&key, Phase::Checking { id }) else {
             return;
         };
         match result {
@@ -856,11 +767,7 @@ impl ContactsPane {
         result: Result<Reply, ApiError>,
         core: &mut Core,
     ) {
-        let Some(form) = self
-            .form
-            .as_mut()
-            .filter(|f| f.key == key && f.phase == Phase::Saving { id })
-        else {
+        let Some(form) = self.form_awaiting(&key, Phase::Saving { id }) else {
             // Not waited for any more (the user stopped waiting). Still show what the server has.
             if let Ok(Reply::ContactDetail(Some(d))) = result
                 && self

@@ -5,17 +5,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::api::Page;
-use crate::api::models::{Account, PhoneMeta};
+use crate::api::models::PhoneMeta;
 use crate::app::{Msg, State, Timer};
 
-pub fn acc(u: &str, n: &str) -> Account {
-    Account {
-        uuid: u.into(),
-        name: n.into(),
-        kind: "client".into(),
-        ..Account::default()
-    }
-}
+pub use super::fixtures::acc;
 
 pub fn phone(uuid: &str, label: &str, updated: &str) -> ContactDetail {
     ContactDetail {

@@ -8,6 +8,7 @@ use super::*;
 use crate::api::Page;
 use crate::api::models::{Attachment, Mailbox, Participant, ThreadQuery};
 use crate::app::Route as AppRoute;
+use crate::app::client_picker::tests::client;
 
 fn key(c: KeyCode) -> KeyEvent {
     KeyEvent::new(c, KeyModifiers::NONE)
@@ -651,15 +652,6 @@ fn save_asks_the_worker_once_with_the_focused_attachment() {
 
 // ---------------------------------------------------------------- lists
 
-fn client(i: usize) -> Account {
-    Account {
-        uuid: format!("c{i}"),
-        name: format!("Client {i}"),
-        kind: "client".into(),
-        ..Account::default()
-    }
-}
-
 fn take_api(core: &mut Core) -> Vec<(RequestId, Call)> {
     std::mem::take(&mut core.out)
         .into_iter()
@@ -712,7 +704,7 @@ fn client_search_is_debounced_and_sent_as_filter_name() {
         })),
         &mut core,
     );
-    assert!(pane.clients.items.is_empty());
+    assert!(pane.picker.clients.items.is_empty());
     pane.on_result(
         Route::Clients,
         sent[0].0,
@@ -723,7 +715,7 @@ fn client_search_is_debounced_and_sent_as_filter_name() {
         })),
         &mut core,
     );
-    assert_eq!(pane.clients.items.len(), 1);
+    assert_eq!(pane.picker.clients.items.len(), 1);
     pane.on_key(key(KeyCode::Enter), &mut core);
     assert!(!pane.captures_input());
     pane.on_key(key(KeyCode::Enter), &mut core);
