@@ -430,6 +430,30 @@ fn page_range(page: usize, pp: usize, total: usize) -> std::ops::Range<usize> {
     start..(start + pp).min(total)
 }
 
+/// The tail every `?page=&per_page=` list shares: order (`desc` reverses), cut the requested page,
+/// render its rows and wrap them in the Laravel paginator for `path`.
+fn paged_list<T: Copy>(
+    r: &RecordedRequest,
+    base: &str,
+    path: &str,
+    mut rows: Vec<T>,
+    desc: bool,
+    render: impl Fn(T) -> Value,
+) -> Res {
+    if desc {
+        rows.reverse();
+    }
+    let (page, pp) = page_args(r, "page", 15);
+    let data = rows[page_range(page, pp, rows.len())]
+        .iter()
+        .map(|&row| render(row))
+        .collect();
+    Ok(Out::Json(
+        200,
+        paginator(base, path, "page", page, pp, rows.len(), data),
+    ))
+}
+
 /// Laravel `LengthAwarePaginator` JSON. `page_key` is `page`, `page[ancestors]`, …
 fn paginator(
     base: &str,
@@ -825,26 +849,9 @@ fn list_conversations(d: &Dataset, r: &RecordedRequest, base: &str) -> Res {
         }
     };
     idx.sort_by_key(|&c| (key(c), c));
-    if desc {
-        idx.reverse();
-    }
-    let (page, pp) = page_args(r, "page", 15);
-    let data = idx[page_range(page, pp, idx.len())]
-        .iter()
-        .map(|&c| conv_json(d, c, &inc, base))
-        .collect();
-    Ok(Out::Json(
-        200,
-        paginator(
-            base,
-            "/api/v1/conversation",
-            "page",
-            page,
-            pp,
-            idx.len(),
-            data,
-        ),
-    ))
+    paged_list(r, base, "/api/v1/conversation", idx, desc, |c| {
+        conv_json(d, c, &inc, base)
+    })
 }
 
 fn find_conv(d: &Dataset, u: &str) -> Result<usize, Out> {
@@ -1057,18 +1064,9 @@ fn list_accounts(d: &Dataset, r: &RecordedRequest, base: &str) -> Res {
         };
         o.then(x.cmp(&y))
     });
-    if desc {
-        idx.reverse();
-    }
-    let (page, pp) = page_args(r, "page", 15);
-    let data = idx[page_range(page, pp, idx.len())]
-        .iter()
-        .map(|&a| account_json(d, a, &inc))
-        .collect();
-    Ok(Out::Json(
-        200,
-        paginator(base, "/api/v1/account", "page", page, pp, idx.len(), data),
-    ))
+    paged_list(r, base, "/api/v1/account", idx, desc, |a| {
+        account_json(d, a, &inc)
+    })
 }
 
 fn show_account(d: &Dataset, r: &RecordedRequest, u: &str) -> Res {
@@ -1125,32 +1123,13 @@ fn list_details(d: &Dataset, r: &RecordedRequest, base: &str) -> Res {
         };
         o.then(x.cmp(&y))
     });
-    if desc {
-        idx.reverse();
-    }
-    let (page, pp) = page_args(r, "page", 15);
-    let data = idx[page_range(page, pp, idx.len())]
-        .iter()
-        .map(|&k| {
-            d.render_detail(
-                &d.details[k],
-                inc.contains("accounts"),
-                inc.contains("primary_accounts"),
-            )
-        })
-        .collect();
-    Ok(Out::Json(
-        200,
-        paginator(
-            base,
-            "/api/v2/contact-details",
-            "page",
-            page,
-            pp,
-            idx.len(),
-            data,
-        ),
-    ))
+    paged_list(r, base, "/api/v2/contact-details", idx, desc, |k| {
+        d.render_detail(
+            &d.details[k],
+            inc.contains("accounts"),
+            inc.contains("primary_accounts"),
+        )
+    })
 }
 
 /// POST (`existing == None`) or PUT a contact detail, with Laravel-style validation.
