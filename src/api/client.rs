@@ -155,6 +155,14 @@ impl Client {
         &self.base
     }
 
+    /// Whether `url` has the scheme, host and port of the base URL.
+    fn is_own_origin(&self, url: &str) -> bool {
+        match (reqwest::Url::parse(url), reqwest::Url::parse(&self.base)) {
+            (Ok(u), Ok(b)) => u.origin() == b.origin(),
+            _ => false,
+        }
+    }
+
     pub fn account(&self) -> Option<String> {
         self.account.read().ok().and_then(|a| a.clone())
     }
@@ -371,12 +379,15 @@ impl Client {
     }
 
     /// Download an attachment (with auth: the URL may need the bearer token).
+    /// The token goes only to Plannr's own origin: a `download_url` elsewhere (a pre-signed
+    /// storage link, or any host the data names) is fetched without it.
     pub async fn download(&self, url: &str) -> Result<reqwest::Response, ApiError> {
         self.wait_turn().await;
-        let resp = self
-            .http
-            .get(url)
-            .bearer_auth(self.cfg.token.expose())
+        let mut req = self.http.get(url);
+        if self.is_own_origin(url) {
+            req = req.bearer_auth(self.cfg.token.expose());
+        }
+        let resp = req
             .send()
             .await
             .map_err(|e| {
