@@ -387,16 +387,13 @@ impl Client {
         if self.is_own_origin(url) {
             req = req.bearer_auth(self.cfg.token.expose());
         }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| {
-                if e.is_timeout() {
-                    ApiError::Timeout
-                } else {
-                    ApiError::Network(network_message(&e))
-                }
-            })?;
+        let resp = req.send().await.map_err(|e| {
+            if e.is_timeout() {
+                ApiError::Timeout
+            } else {
+                ApiError::Network(network_message(&e))
+            }
+        })?;
         if !resp.status().is_success() {
             let status = resp.status().as_u16();
             let text = resp.text().await.unwrap_or_default();

@@ -229,6 +229,20 @@ pub fn labelled_editor(label: &str, editor: &InlineEditor, area: Rect, frame: &m
     inline_editor(editor, field, frame);
 }
 
+/// The rows of a `len`-row list a table `height` rows tall can show, from the kept `offset`
+/// (the selection included even if it lies past the bottom), so drawing builds only those rows.
+/// Draw them with `TableState` offset 0 and the selection minus `range.start`.
+pub fn visible_rows(
+    len: usize,
+    offset: usize,
+    selected: usize,
+    height: u16,
+) -> std::ops::Range<usize> {
+    let start = offset.min(selected).min(len);
+    let end = (start + usize::from(height)).max(selected + 1).min(len);
+    start..end
+}
+
 /// A pane's areas: a one-line header, the body, a one-line footer.
 pub fn header_body_footer(area: Rect) -> [Rect; 3] {
     Layout::vertical([
