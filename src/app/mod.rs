@@ -706,7 +706,10 @@ fn on_key(state: &mut State, key: KeyEvent) {
     }
     // No account yet and no picker: listing the accounts failed (or found none). R asks again;
     // the panes have nothing to load until an account is chosen.
-    if state.core.account_uuid.is_none() && key.code == KeyCode::Char('R') {
+    if state.core.account_uuid.is_none()
+        && key.code == KeyCode::Char('R')
+        && !state.captures_input()
+    {
         if !state.core.pending.values().any(|r| *r == Route::Logins) {
             state.core.request(Route::Logins, Call::Logins);
             state.core.info("Asking Plannr for your accounts again…");
