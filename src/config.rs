@@ -25,8 +25,9 @@ pub struct Cli {
     pub base_url: Option<String>,
     /// Personal access token [env: PLANNR_TOKEN]. Prefer the environment or `token_command` in the
     /// config file: a flag is visible to other users in the process list.
+    /// A `Secret`, so `Debug` of the parsed command line never shows it.
     #[arg(long, value_name = "TOKEN")]
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// Account uuid to act as (X-PLANNR-ACCOUNT-UUID) [env: PLANNR_ACCOUNT_UUID]. Without it the
     /// app asks Plannr for your logins and lets you pick.
     #[arg(long = "account", value_name = "UUID")]
@@ -62,7 +63,8 @@ pub enum Sub {
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub base_url: Option<String>,
-    pub token: Option<String>,
+    /// A `Secret`, so `Debug` of the file's settings never shows it.
+    pub token: Option<Secret>,
     /// A shell command whose standard output is the token (e.g. a password manager).
     pub token_command: Option<String>,
     pub account_uuid: Option<String>,
@@ -218,9 +220,10 @@ pub fn resolve(
         .or_else(|| nonempty(file.base_url.clone()))
         .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
     check_base_url(&base_url)?;
-    let token = match nonempty(cli.token.clone())
+    let expose = |s: &Option<Secret>| s.as_ref().map(|s| s.expose().to_string());
+    let token = match nonempty(expose(&cli.token))
         .or_else(|| nonempty(env("PLANNR_TOKEN")))
-        .or_else(|| nonempty(file.token.clone()))
+        .or_else(|| nonempty(expose(&file.token)))
     {
         Some(t) => t.trim().to_string(),
         None => match &file.token_command {
@@ -278,7 +281,7 @@ mod tests {
     fn precedence_is_flag_then_env_then_file() {
         let file = FileConfig {
             base_url: Some("https://file.example".into()),
-            token: Some("file-token".into()),
+            token: Some(Secret::new("file-token")),
             account_uuid: Some("file-acc".into()),
             ..FileConfig::default()
         };
@@ -386,5 +389,14 @@ mod tests {
         )
         .unwrap();
         assert!(!format!("{r:?}").contains("very-secret"));
+    }
+
+    #[test]
+    fn command_line_and_file_debug_hide_the_token() {
+        let c = cli(&["--token", "flag-secret"]);
+        assert!(!format!("{c:?}").contains("flag-secret"), "{c:?}");
+        let f: FileConfig = toml::from_str("token = \"file-secret\"\n").unwrap();
+        assert_eq!(f.token.as_ref().map(Secret::expose), Some("file-secret"));
+        assert!(!format!("{f:?}").contains("file-secret"), "{f:?}");
     }
 }

@@ -649,6 +649,23 @@ async fn download_sends_the_token_and_streams_the_bytes() {
 }
 
 #[tokio::test]
+async fn download_from_another_origin_does_not_send_the_token() {
+    let (s, c) = setup().await;
+    let f = s.fixtures().clone();
+    // Another server (another port: another origin) named as a download link in the data.
+    let other = DemoServer::start(DemoOptions::default())
+        .await
+        .expect("second server");
+    let url = format!("{}/__demo/files/{}", other.base_url, f.attachment_uuid);
+    take(&s);
+    let _ = c.download(&url).await;
+    let log = other.requests();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].header("authorization"), None, "token sent elsewhere");
+    assert!(s.requests().is_empty());
+}
+
+#[tokio::test]
 async fn http_statuses_become_typed_errors() {
     let (s, c) = setup().await;
     let f = s.fixtures().clone();

@@ -33,6 +33,21 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Parsed from a flag (clap uses `FromStr`) as is.
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Secret, Self::Err> {
+        Ok(Secret::new(s))
+    }
+}
+
+/// Read from a config file as a plain string.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
 impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("***")
@@ -138,6 +153,14 @@ impl Client {
 
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// Whether `url` has the scheme, host and port of the base URL.
+    fn is_own_origin(&self, url: &str) -> bool {
+        match (reqwest::Url::parse(url), reqwest::Url::parse(&self.base)) {
+            (Ok(u), Ok(b)) => u.origin() == b.origin(),
+            _ => false,
+        }
     }
 
     pub fn account(&self) -> Option<String> {
@@ -356,21 +379,21 @@ impl Client {
     }
 
     /// Download an attachment (with auth: the URL may need the bearer token).
+    /// The token goes only to Plannr's own origin: a `download_url` elsewhere (a pre-signed
+    /// storage link, or any host the data names) is fetched without it.
     pub async fn download(&self, url: &str) -> Result<reqwest::Response, ApiError> {
         self.wait_turn().await;
-        let resp = self
-            .http
-            .get(url)
-            .bearer_auth(self.cfg.token.expose())
-            .send()
-            .await
-            .map_err(|e| {
-                if e.is_timeout() {
-                    ApiError::Timeout
-                } else {
-                    ApiError::Network(network_message(&e))
-                }
-            })?;
+        let mut req = self.http.get(url);
+        if self.is_own_origin(url) {
+            req = req.bearer_auth(self.cfg.token.expose());
+        }
+        let resp = req.send().await.map_err(|e| {
+            if e.is_timeout() {
+                ApiError::Timeout
+            } else {
+                ApiError::Network(network_message(&e))
+            }
+        })?;
         if !resp.status().is_success() {
             let status = resp.status().as_u16();
             let text = resp.text().await.unwrap_or_default();

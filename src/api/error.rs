@@ -64,11 +64,12 @@ impl ApiError {
         token: &str,
     ) -> ApiError {
         let json: Option<Value> = serde_json::from_str(body).ok();
+        let clean = |s: &str| scrub(s, token);
         let message = json
             .as_ref()
             .and_then(|v| v.get("message"))
             .and_then(|m| m.as_str())
-            .map(crate::render::sanitize::line)
+            .map(clean)
             .map(|m| m.trim().trim_end_matches('.').to_string())
             .filter(|m| !m.is_empty());
         let fallback = |default: &str| message.clone().unwrap_or_else(|| default.to_string());
@@ -87,13 +88,13 @@ impl ApiError {
                 let errors = json
                     .as_ref()
                     .and_then(|v| v.get("errors"))
-                    .map(parse_errors)
+                    .map(|v| parse_errors(v, &clean))
                     .unwrap_or_default();
                 let message = json
                     .as_ref()
                     .and_then(|v| v.get("message"))
                     .and_then(|m| m.as_str())
-                    .map(crate::render::sanitize::line)
+                    .map(clean)
                     .filter(|m| !m.trim().is_empty())
                     .or_else(|| errors.values().flatten().next().cloned())
                     .unwrap_or_else(|| "the server refused the change".into());
@@ -112,9 +113,26 @@ impl ApiError {
     }
 }
 
+/// Longest message copied out of an error body (a status bar line, not a page).
+const MAX_MESSAGE_CHARS: usize = 300;
+
+/// A message copied out of an error body: the token scrubbed (a server may echo it), cut to
+/// `MAX_MESSAGE_CHARS`, sanitised.
+fn scrub(s: &str, token: &str) -> String {
+    let scrubbed = if token.is_empty() {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.replace(token, "***"))
+    };
+    let mut cut: String = scrubbed.chars().take(MAX_MESSAGE_CHARS).collect();
+    if scrubbed.chars().nth(MAX_MESSAGE_CHARS).is_some() {
+        cut.push('…');
+    }
+    crate::render::sanitize::line(&cut)
+}
+
 /// `errors` may be `{field: [msgs]}`, `{field: "msg"}`, a bare string or a list.
-fn parse_errors(v: &Value) -> BTreeMap<String, Vec<String>> {
-    let clean = crate::render::sanitize::line;
+fn parse_errors(v: &Value, clean: &dyn Fn(&str) -> String) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     match v {
         Value::Object(map) => {
@@ -173,5 +191,21 @@ mod tests {
         assert!(!e.contains("tok-0123"), "token prefix leaked: {e}");
         assert!(e.ends_with('…'), "{e}");
         assert_eq!(excerpt(" \u{1b}[2J ", token), "(empty body)");
+    }
+
+    #[test]
+    fn messages_and_field_errors_from_the_body_never_carry_the_token() {
+        let token = "tok-0123456789abcdef";
+        for status in [403, 404, 409, 422, 500, 418] {
+            let body = format!(
+                r#"{{"message":"token {token} lacks a scope","errors":{{"name":["{token} is bad"],"{token}":"x"}}}}"#
+            );
+            let e = ApiError::from_status(status, None, &body, token);
+            assert!(!e.to_string().contains(token), "{status}: {e}");
+            assert!(!format!("{e:?}").contains(token), "{status}: {e:?}");
+        }
+        let long = format!(r#"{{"message":"{}"}}"#, "x".repeat(5000));
+        let e = ApiError::from_status(403, None, &long, token);
+        assert!(e.to_string().chars().count() < 400, "{e}");
     }
 }

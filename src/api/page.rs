@@ -93,7 +93,13 @@ impl<T: DeserializeOwned> Page<T> {
             match serde_json::from_value(item) {
                 Ok(t) => page.items.push(t),
                 Err(e) => {
-                    tracing::warn!("skipping an item that did not decode: {e}");
+                    // serde quotes the offending value: sanitise and cut it before it reaches
+                    // the log (a file the user may `cat` in a terminal).
+                    let why: String = crate::render::sanitize::line(&e.to_string())
+                        .chars()
+                        .take(200)
+                        .collect();
+                    tracing::warn!("skipping an item that did not decode: {why}");
                     page.skipped += 1;
                 }
             }

@@ -493,6 +493,7 @@ pub const GLOBAL_HELP: &[(&str, &str)] = &[
     ("Tab / Shift-Tab", "next / previous pane"),
     ("?", "this help (j/k scroll it, any other key closes it)"),
     ("q / Esc", "back out (q quits at the top)"),
+    ("R", "before an account is chosen: list your accounts again"),
     (
         "Ctrl-C",
         "quit from anywhere (asks again while unsaved text is open)",
@@ -597,9 +598,9 @@ fn on_logins(state: &mut State, result: Result<Reply, ApiError>) {
         Ok(_) => return,
         Err(e) => {
             if state.core.account_uuid.is_none() {
-                state
-                    .core
-                    .error(format!("Could not list your Plannr accounts: {e}"));
+                state.core.error(format!(
+                    "Could not list your Plannr accounts: {e}. Press R to try again."
+                ));
             }
             return;
         }
@@ -703,6 +704,18 @@ fn on_key(state: &mut State, key: KeyEvent) {
         }
         return;
     }
+    // No account yet and no picker: listing the accounts failed (or found none). R asks again;
+    // the panes have nothing to load until an account is chosen.
+    if state.core.account_uuid.is_none()
+        && key.code == KeyCode::Char('R')
+        && !state.captures_input()
+    {
+        if !state.core.pending.values().any(|r| *r == Route::Logins) {
+            state.core.request(Route::Logins, Call::Logins);
+            state.core.info("Asking Plannr for your accounts again…");
+        }
+        return;
+    }
     if !state.captures_input() {
         let tab = match key.code {
             KeyCode::Char('1') => Some(Tab::Mailboxes),
@@ -803,6 +816,40 @@ mod tests {
         );
         assert!(api_ids(&out).iter().any(|(_, c)| *c == Call::Mailboxes));
         assert_eq!(s.core.account_label, "Name b");
+    }
+
+    #[test]
+    fn a_failed_account_list_says_so_and_r_asks_again() {
+        let mut s = State::new(Settings::default(), None, (80, 24));
+        let id = api_ids(&s.init())[0].0;
+        update(
+            &mut s,
+            Msg::Api {
+                id,
+                result: Err(ApiError::Timeout),
+            },
+        );
+        let status = s
+            .core
+            .status
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        assert!(status.contains("R to try again"), "{status}");
+        let out = update(&mut s, key(KeyCode::Char('R')));
+        let calls = api_ids(&out);
+        assert_eq!(calls.len(), 1, "{out:?}");
+        assert_eq!(calls[0].1, Call::Logins);
+        // A second R while that one is on its way does not ask twice.
+        assert!(api_ids(&update(&mut s, key(KeyCode::Char('R')))).is_empty());
+        update(
+            &mut s,
+            Msg::Api {
+                id: calls[0].0,
+                result: Ok(Reply::Logins(logins(&["a", "b"], None))),
+            },
+        );
+        assert!(s.login_picker.is_some());
     }
 
     #[test]

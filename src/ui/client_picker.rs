@@ -85,9 +85,10 @@ pub fn draw(
     } else {
         // The Role column only when some client has one (it would be a blank strip otherwise).
         let roles = p.clients.items.iter().any(|a| !a.role.is_empty());
-        let rows: Vec<Row> = p
-            .clients
-            .items
+        // Only the rows on screen: the list grows as pages load.
+        let window = widgets::visible_rows(shown, p.nav.offset, p.nav.selected, body.height);
+        let first = window.start;
+        let rows: Vec<Row> = p.clients.items[window]
             .iter()
             .map(|a| {
                 let mut name = vec![Span::raw(a.display_name())];
@@ -119,13 +120,69 @@ pub fn draw(
             )
             .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
         let mut st = TableState::default()
-            .with_selected((!p.clients.items.is_empty()).then_some(p.nav.selected))
-            .with_offset(p.nav.offset);
+            .with_selected((!p.clients.items.is_empty()).then_some(p.nav.selected - first));
         frame.render_stateful_widget(table, body, &mut st);
     }
 
     match &p.search {
         Some(e) => widgets::labelled_editor(" Client name: ", e, footer, frame),
         None => widgets::hint(look.hint, footer, frame.buffer_mut()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::app::paged::Edge;
+    use crate::app::{Route, Tab};
+
+    #[test]
+    fn draws_only_the_rows_on_screen_of_a_long_list() {
+        let mut p = ClientPicker::new(
+            25,
+            Route::Mail(crate::app::mail::Route::Clients),
+            Tab::Mail,
+            "R",
+        );
+        p.clients.items = (0..5000)
+            .map(|i| Account {
+                uuid: format!("c{i}"),
+                name: format!("Client {i}"),
+                ..Account::default()
+            })
+            .collect();
+        p.clients.edge = Edge::End;
+        p.nav.selected = 2500;
+        p.nav.offset = 2490;
+        let asked = Cell::new(0usize);
+        let draft = |_: &Account| {
+            asked.set(asked.get() + 1);
+            false
+        };
+        let look = Look {
+            title: " Clients",
+            note: String::new(),
+            hint: "",
+            draft: &draft,
+        };
+        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        t.draw(|f| {
+            let [header, body, footer] = widgets::header_body_footer(f.area());
+            draw(&p, &look, header, body, footer, f);
+        })
+        .expect("draw");
+        assert!(
+            asked.get() <= 24,
+            "built {} rows for 22 on screen",
+            asked.get()
+        );
+        let screen = format!("{:?}", t.backend());
+        assert!(screen.contains("Client 2490"), "{screen}");
+        assert!(screen.contains("Client 2500"), "{screen}");
     }
 }

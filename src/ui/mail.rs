@@ -123,8 +123,11 @@ fn emails(pane: &MailPane, header: Rect, body: Rect, footer: Rect, frame: &mut F
         };
         widgets::hint(&msg, body, frame.buffer_mut());
     } else {
-        let rows: Vec<Row> = pane
-            .shown
+        // Only the rows on screen: the list grows as pages load.
+        let nav = &pane.emails_nav;
+        let window = widgets::visible_rows(pane.shown.len(), nav.offset, nav.selected, body.height);
+        let first = window.start;
+        let rows: Vec<Row> = pane.shown[window]
             .iter()
             .filter_map(|&i| pane.emails.items.get(i))
             .map(|m| {
@@ -173,8 +176,7 @@ fn emails(pane: &MailPane, header: Rect, body: Rect, footer: Rect, frame: &mut F
             )
             .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
         let mut st = TableState::default()
-            .with_selected((!pane.shown.is_empty()).then_some(pane.emails_nav.selected))
-            .with_offset(pane.emails_nav.offset);
+            .with_selected((!pane.shown.is_empty()).then_some(nav.selected - first));
         frame.render_stateful_widget(table, body, &mut st);
     }
 

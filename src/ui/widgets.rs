@@ -62,9 +62,12 @@ pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
         core.account_label.clone()
     };
     // The account label gives way to a message that needs the room.
-    let left_w = left.width() as u16;
-    let label_w = account.chars().count() as u16 + 2;
-    let right_w = if left_w + label_w <= area.width {
+    // Widths can exceed u16 (a message quoting a long name from the server): saturate, don't wrap.
+    let left_w = u16::try_from(left.width()).unwrap_or(u16::MAX);
+    let label_w = u16::try_from(account.chars().count())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let right_w = if left_w.saturating_add(label_w) <= area.width {
         label_w
     } else {
         0
@@ -140,7 +143,8 @@ pub fn help(title: &str, lines: &[(&str, &str)], scroll: u16, area: Rect, buf: &
 }
 
 pub fn login_picker(p: &LoginPicker, area: Rect, buf: &mut Buffer) {
-    let rect = centered(area, 70, p.choices.len() as u16 + 4);
+    let rows = u16::try_from(p.choices.len()).unwrap_or(u16::MAX);
+    let rect = centered(area, 70, rows.saturating_add(4));
     Clear.render(rect, buf);
     let items: Vec<ListItem> = p
         .choices
@@ -225,6 +229,20 @@ pub fn labelled_editor(label: &str, editor: &InlineEditor, area: Rect, frame: &m
     inline_editor(editor, field, frame);
 }
 
+/// The rows of a `len`-row list a table `height` rows tall can show, from the kept `offset`
+/// (the selection included even if it lies past the bottom), so drawing builds only those rows.
+/// Draw them with `TableState` offset 0 and the selection minus `range.start`.
+pub fn visible_rows(
+    len: usize,
+    offset: usize,
+    selected: usize,
+    height: u16,
+) -> std::ops::Range<usize> {
+    let start = offset.min(selected).min(len);
+    let end = (start + usize::from(height)).max(selected + 1).min(len);
+    start..end
+}
+
 /// A pane's areas: a one-line header, the body, a one-line footer.
 pub fn header_body_footer(area: Rect) -> [Rect; 3] {
     Layout::vertical([
@@ -233,4 +251,27 @@ pub fn header_body_footer(area: Rect) -> [Rect; 3] {
         Constraint::Length(1),
     ])
     .areas(area)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::StatusMessage;
+
+    #[test]
+    fn status_bar_survives_a_message_wider_than_u16() {
+        let mut core = Core::default();
+        core.account_label = "Ada".into();
+        // 65 534 columns: `as u16` keeps it, and adding the label's width overflowed.
+        for n in [65_534, 65_536 + 65_534, 200_000] {
+            core.status = Some(StatusMessage {
+                level: Level::Error,
+                text: "x".repeat(n),
+                seq: 1,
+            });
+            let area = Rect::new(0, 0, 40, 1);
+            let mut buf = Buffer::empty(area);
+            status_bar(&core, area, &mut buf);
+        }
+    }
 }
