@@ -129,7 +129,8 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
     }
     out.push(TLine::new(String::new(), LineKind::Blank));
     // While the full message is fetched or its HTML converted, the plain text stands in.
-    let pending = matches!(t.fetch, Fetch::Loading(_)) || matches!(t.body, BodyState::Converting(_));
+    let pending =
+        matches!(t.fetch, Fetch::Loading(_)) || matches!(t.body, BodyState::Converting(_));
     let note = match t.mode {
         BodyMode::Html => Some("loading formatted version…"),
         BodyMode::Raw => Some("loading the HTML source…"),

@@ -891,7 +891,11 @@ fn expanding_fetches_the_full_message_once_and_renders_its_html() {
     assert!(h.fulls.is_empty(), "the opened message already has html");
     h.press(ch('p'));
     h.press(key(KeyCode::Enter));
-    assert_eq!(h.fulls, vec![("m00009".to_string(), ONE)], "exactly one fetch");
+    assert_eq!(
+        h.fulls,
+        vec![("m00009".to_string(), ONE)],
+        "exactly one fetch"
+    );
     // Meanwhile: the plain text, with a dim loading line.
     let f = h.thread().focused().expect("focus");
     assert!(has_line(f, "Body of 9"), "{:?}", f.lines);
@@ -914,7 +918,10 @@ fn expanding_fetches_the_full_message_once_and_renders_its_html() {
     h.press(ch(' '));
     h.press(ch(' '));
     assert_eq!(h.fulls.len(), 1, "fetched at most once");
-    assert!(has_line(h.thread().focused().expect("focus"), "Formatted 9"));
+    assert!(has_line(
+        h.thread().focused().expect("focus"),
+        "Formatted 9"
+    ));
     h.press(ch('v'));
     assert!(has_line(h.thread().focused().expect("focus"), "Body of 9"));
     h.press(ch('v'));
@@ -935,8 +942,16 @@ fn a_failed_fetch_keeps_the_text_and_retries_on_the_next_expand() {
     h.press(key(KeyCode::Enter));
     h.settle();
     assert_eq!(h.fulls.len(), 1);
-    let err = h.core.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
-    assert!(err.contains("Could not load the formatted version"), "{err}");
+    let err = h
+        .core
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(
+        err.contains("Could not load the formatted version"),
+        "{err}"
+    );
     let f = h.thread().focused().expect("focus");
     assert_eq!(f.fetch, thread::Fetch::Failed);
     assert!(has_line(f, "Body of 9") && !has_line(f, "loading formatted"));
@@ -950,7 +965,10 @@ fn a_failed_fetch_keeps_the_text_and_retries_on_the_next_expand() {
     h.press(ch(' '));
     assert_eq!(h.fulls.len(), 2);
     h.settle();
-    assert!(has_line(h.thread().focused().expect("focus"), "Formatted 9"));
+    assert!(has_line(
+        h.thread().focused().expect("focus"),
+        "Formatted 9"
+    ));
     assert_eq!(h.fulls.len(), 2);
 }
 
@@ -970,9 +988,20 @@ fn expand_all_fetches_only_messages_on_screen() {
     seen.sort();
     seen.dedup();
     assert_eq!(seen.len(), first.len(), "no message fetched twice");
-    let fetched_off_screen = t.msgs.iter().filter(|m| m.fetch == thread::Fetch::Done).count();
-    assert!(fetched_off_screen <= first.len() + 1, "only what came into view");
-    assert!(h.fulls.len() < 30, "not hundreds at once: {}", h.fulls.len());
+    let fetched_off_screen = t
+        .msgs
+        .iter()
+        .filter(|m| m.fetch == thread::Fetch::Done)
+        .count();
+    assert!(
+        fetched_off_screen <= first.len() + 1,
+        "only what came into view"
+    );
+    assert!(
+        h.fulls.len() < 30,
+        "not hundreds at once: {}",
+        h.fulls.len()
+    );
     // Scrolling brings new messages into view: they are fetched as they come.
     h.press(key(KeyCode::PageDown));
     h.settle();
@@ -1004,7 +1033,10 @@ fn an_answer_for_a_closed_or_replaced_thread_is_dropped() {
     h.collect();
     let t = h.thread();
     let m = &t.msgs[t.index_of("m00009").expect("loaded")];
-    assert!(m.m.html.is_none() && m.fetch == thread::Fetch::NotYet, "stale answer dropped");
+    assert!(
+        m.m.html.is_none() && m.fetch == thread::Fetch::NotYet,
+        "stale answer dropped"
+    );
     assert!(!m.expanded);
     assert!(h.queue.is_empty(), "nothing converted or fetched for it");
 }
@@ -1030,7 +1062,12 @@ fn the_rendered_body_replacing_the_text_moves_nothing_on_screen() {
     let h9 = h.thread().msgs[9].height();
     h.settle();
     assert_ne!(h9, h.thread().msgs[9].height(), "the body changed height");
-    assert!(h.thread().msgs[9].lines.iter().any(|l| l.text.contains("Formatted 9")));
+    assert!(
+        h.thread().msgs[9]
+            .lines
+            .iter()
+            .any(|l| l.text.contains("Formatted 9"))
+    );
     assert_eq!(h.thread().top, anchor, "the anchor is kept");
     assert_eq!(screen(&h), before, "nothing on screen moved");
 }
