@@ -441,7 +441,8 @@ impl MailPane {
             self.send_thread_request(core, Some(req));
         }
         let Some(t) = &mut self.thread else { return };
-        for i in t.wanted_fetches() {
+        // One at a time: each "loading" line can push the next message off screen.
+        while let Some(i) = t.next_fetch() {
             let uuid = t.msgs[i].m.uuid.clone();
             // The smallest request the endpoint allows; its thread halves are ignored.
             let call = Call::Thread {

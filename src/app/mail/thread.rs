@@ -746,25 +746,17 @@ impl Thread {
         }
     }
 
-    /// Expanded messages on screen that still lack their full form (`html`): fetch these.
-    pub fn wanted_fetches(&self) -> Vec<usize> {
-        let mut out = Vec::new();
-        if self.msgs.is_empty() {
-            return out;
-        }
+    /// The first expanded message on screen that still lacks its full form (`html`): fetch it.
+    pub fn next_fetch(&self) -> Option<usize> {
         let top = self.top_line();
         let bottom = top + self.height;
         let first = self.msg_at(top).unwrap_or(0);
-        for i in first..self.msgs.len() {
-            if self.starts[i] >= bottom {
-                break;
-            }
-            let m = &self.msgs[i];
-            if m.expanded && m.fetch == Fetch::NotYet && self.starts[i] + m.height() > top {
-                out.push(i);
-            }
-        }
-        out
+        (first..self.msgs.len())
+            .take_while(|&i| self.starts[i] < bottom)
+            .find(|&i| {
+                let m = &self.msgs[i];
+                m.expanded && m.fetch == Fetch::NotYet && self.starts[i] + m.height() > top
+            })
     }
 
     /// Mark message `i` as being fetched (request `id`): it shows a "loading" line meanwhile.
