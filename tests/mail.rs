@@ -271,3 +271,96 @@ async fn client_list_to_emails_to_thread() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expanding_an_ancestor_fetches_it_once_and_renders_its_html() {
+    let (server, client, mut state) = setup(25).await;
+    settle(&client, &mut state, Vec::new()).await;
+    let uuid = server.fixtures().big_thread_middle_message_uuid.clone();
+    state.mail.open_thread(&uuid, &mut state.core);
+    settle(&client, &mut state, Vec::new()).await;
+    let (opened, ancestors): (usize, Vec<String>) = {
+        let t = state.mail.thread.as_ref().expect("thread");
+        let i = t.index_of(&uuid).expect("opened message loaded");
+        let anc = t.msgs[..i].iter().rev().map(|m| m.m.uuid.clone()).collect();
+        (i, anc)
+    };
+    assert!(!ancestors.is_empty(), "the middle message has ancestors");
+    // Pick the nearest ancestor whose html has a link (asking the server directly, as a reference).
+    let query = plannr_tui::api::models::ThreadQuery {
+        per_page: 1,
+        page_ancestors: 1,
+        page_descendants: 1,
+    };
+    let mut target = (ancestors[0].clone(), false);
+    for a in ancestors.iter().take(20) {
+        let full = client.message_thread(a, query).await.expect("full message");
+        if full.html.as_deref().is_some_and(|h| h.contains("<a ")) {
+            target = (a.clone(), true);
+            break;
+        }
+    }
+    let (target, has_link) = target;
+    {
+        let t = state.mail.thread.as_ref().expect("thread");
+        let m = &t.msgs[t.index_of(&target).expect("ancestor loaded")];
+        assert!(m.m.html.is_none(), "thread pages carry no html");
+    }
+    server.clear_requests();
+
+    let steps = opened
+        - state
+            .mail
+            .thread
+            .as_ref()
+            .and_then(|t| t.index_of(&target))
+            .expect("ancestor");
+    for _ in 0..steps {
+        press(&client, &mut state, KeyCode::Char('p')).await;
+    }
+    assert_eq!(
+        state.mail.thread.as_ref().map(|t| t.focus.clone()),
+        Some(target.clone())
+    );
+    press(&client, &mut state, KeyCode::Enter).await;
+
+    let path = format!("/api/v1/mailboxes/message/{target}");
+    let log = server.requests();
+    let fetches: Vec<&RecordedRequest> = log.iter().filter(|r| r.path == path).collect();
+    assert_eq!(fetches.len(), 1, "exactly one fetch: {log:?}");
+    let r = fetches[0];
+    assert_eq!(r.method, "GET");
+    assert_eq!(r.query_get("per_page"), Some("1"));
+    assert_eq!(r.query_get("page[ancestors]"), Some("1"));
+    assert_eq!(r.query_get("page[descendants]"), Some("1"));
+    let opened_path = format!("/api/v1/mailboxes/message/{uuid}");
+    assert!(
+        log.iter().all(|r| r.path == path || r.path == opened_path),
+        "no other message was fetched: {log:?}"
+    );
+
+    let t = state.mail.thread.as_ref().expect("thread");
+    let m = t.focused().expect("focused");
+    assert!(m.expanded && m.m.html.is_some(), "the full message arrived");
+    assert!(
+        !m.lines.iter().any(|l| l.text.contains("loading formatted")),
+        "{:?}",
+        m.lines
+    );
+    if has_link {
+        assert!(
+            m.lines.iter().any(|l| l.text.starts_with("[1] http")),
+            "numbered link reference: {:?}",
+            m.lines
+        );
+    }
+    // Collapsing and expanding again asks nothing more.
+    press(&client, &mut state, KeyCode::Char(' ')).await;
+    press(&client, &mut state, KeyCode::Char(' ')).await;
+    let again = server.requests();
+    assert_eq!(
+        again.iter().filter(|r| r.path == path).count(),
+        1,
+        "fetched once"
+    );
+}

@@ -115,6 +115,18 @@ fn answer(call: &Call) -> Reply {
                 json!({"data": data, "links": {"next": null}, "meta": {"current_page": 1, "last_page": 1, "total": 13}}),
             ))
         }
+        // A message of the thread fetched on its own (for its html) when it is expanded.
+        Call::Thread { uuid, .. } if uuid != "msg-013" => {
+            let i: u32 = uuid
+                .trim_start_matches("msg-")
+                .parse()
+                .expect("a thread message");
+            let mut m = message(i, &format!("Re: Annual review {i}"), "Earlier text");
+            m["html"] = json!(format!(
+                "<p>Earlier <b>text</b></p><p>See <a href=\"https://example.com/r{i}\">review {i}</a>.</p>"
+            ));
+            Reply::Email(Box::new(decode::<EmailMessage>(m)))
+        }
         Call::Thread { query, .. } => {
             let mut m = message(
                 13,

@@ -15,7 +15,7 @@ use super::list::ListNav;
 use super::paged::Paged;
 use super::{Call, Command, Core, Reply, RequestId, Route as AppRoute, Settings, Tab};
 use crate::api::ApiError;
-use crate::api::models::{Account, EmailMessage, EmailQuery};
+use crate::api::models::{Account, EmailMessage, EmailQuery, ThreadQuery};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Route {
@@ -29,6 +29,10 @@ pub enum Route {
     /// Saving an attachment.
     Download {
         name: String,
+    },
+    /// Fetching one message of the open thread on its own, for its `html`.
+    Full {
+        uuid: String,
     },
 }
 
@@ -429,11 +433,28 @@ impl MailPane {
         t.sent(req, id);
     }
 
-    /// After anything that moves the viewport: request pages the viewport now needs.
+    /// After anything that moves the viewport: request pages the viewport now needs, and the
+    /// full form (with `html`) of expanded messages on screen that thread pages left without it.
     fn thread_follow_up(&mut self, core: &mut Core) {
         let Some(t) = &self.thread else { return };
         for req in t.wanted() {
             self.send_thread_request(core, Some(req));
+        }
+        let Some(t) = &mut self.thread else { return };
+        // One at a time: each "loading" line can push the next message off screen.
+        while let Some(i) = t.next_fetch() {
+            let uuid = t.msgs[i].m.uuid.clone();
+            // The smallest request the endpoint allows; its thread halves are ignored.
+            let call = Call::Thread {
+                uuid: uuid.clone(),
+                query: ThreadQuery {
+                    per_page: 1,
+                    page_ancestors: 1,
+                    page_descendants: 1,
+                },
+            };
+            let id = core.request(AppRoute::Mail(Route::Full { uuid }), call);
+            t.fetching(i, id);
         }
     }
 
@@ -489,7 +510,9 @@ impl MailPane {
                     convert.push(i);
                     core.info(format!("Showing the {} body.", mode.label()));
                 } else if let Some(m) = t.focused() {
-                    let note = if m.mode == body::BodyMode::Html && m.m.html.is_none() {
+                    let note = if matches!(m.fetch, thread::Fetch::Loading(_)) {
+                        " (the full message is loading)"
+                    } else if m.mode == body::BodyMode::Html && m.m.html.is_none() {
                         " (this message has no HTML part: showing its text)"
                     } else {
                         ""
@@ -696,6 +719,34 @@ impl MailPane {
                     Err(e) => core.error(format!(
                         "Could not render the HTML body: {e}. Press v for the plain text."
                     )),
+                }
+            }
+            Route::Full { uuid } => {
+                let Some(t) = &mut self.thread else { return };
+                let subject = t
+                    .index_of(&uuid)
+                    .map(|i| t.msgs[i].m.subject.clone())
+                    .filter(|s| !s.trim().is_empty())
+                    .unwrap_or_else(|| "(no subject)".into());
+                let result = match result {
+                    Ok(Reply::Email(m)) if m.uuid == uuid => Ok(*m),
+                    Ok(_) => Err("Plannr answered with another message".to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                match result {
+                    Ok(m) => {
+                        if let Some(i) = t.on_fetched(&uuid, id, m) {
+                            self.convert(i, core);
+                        }
+                        self.thread_follow_up(core);
+                    }
+                    Err(e) => {
+                        if t.on_fetch_failed(&uuid, id) {
+                            core.error(format!(
+                                "Could not load the formatted version of “{subject}”: {e}. Showing its text; expand it again to retry."
+                            ));
+                        }
+                    }
                 }
             }
             Route::Download { name } => {

@@ -5,7 +5,7 @@ use crate::api::models::EmailMessage;
 use crate::render::html::{Body, raw_to_body, text_to_body};
 use crate::render::wrap::{truncate_to_width, wrap_body, wrap_line};
 
-use super::thread::{BodyState, TMsg};
+use super::thread::{BodyState, Fetch, TMsg};
 
 /// Columns every content line is indented by (quote bars are drawn there).
 pub const INDENT: u16 = 2;
@@ -128,12 +128,23 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
         ));
     }
     out.push(TLine::new(String::new(), LineKind::Blank));
+    // While the full message is fetched or its HTML converted, the plain text stands in.
+    let pending =
+        matches!(t.fetch, Fetch::Loading(_)) || matches!(t.body, BodyState::Converting(_));
+    let note = match t.mode {
+        BodyMode::Html => Some("loading formatted version…"),
+        BodyMode::Raw => Some("loading the HTML source…"),
+        BodyMode::Text => None,
+    };
+    if let Some(note) = note.filter(|_| pending) {
+        out.push(TLine::new(truncate_to_width(note, w), LineKind::Notice));
+    }
     match &t.body {
         BodyState::None => out.push(TLine::new("(no body)".into(), LineKind::Notice)),
-        BodyState::Converting(_) => out.push(TLine::new(
-            "converting the HTML body…".into(),
-            LineKind::Notice,
-        )),
+        BodyState::Converting(_) => {
+            let text = convert_inline(&t.m, BodyMode::Text);
+            body_lines(&mut out, &text, t.fold_quotes, w);
+        }
         BodyState::Ready(body) => body_lines(&mut out, body, t.fold_quotes, w),
     }
     out.push(TLine::new(String::new(), LineKind::Blank));

@@ -71,6 +71,22 @@ impl Fake {
         }
     }
 
+    /// The message fetched on its own: with html (one link, one quote) and a one-item thread.
+    fn full(&self, uuid: &str) -> EmailMessage {
+        let i = self
+            .msgs
+            .iter()
+            .position(|m| m.uuid == uuid)
+            .expect("known message");
+        let mut m = self.msgs[i].clone();
+        m.html = Some(format!(
+            "<p>Formatted {i}</p><p>See <a href=\"https://example.com/{i}\">the report</a>.</p><blockquote>quoted {i}</blockquote>"
+        ));
+        m.ancestors = Some(Fake::page(Vec::new(), 1, 1, 0));
+        m.descendants = Some(Fake::page(Vec::new(), 1, 1, 0));
+        m
+    }
+
     fn answer(&self, q: ThreadQuery) -> EmailMessage {
         let per = q.per_page as usize;
         let mut m = self.msgs[self.open].clone();
@@ -110,6 +126,10 @@ struct Harness {
     log: Vec<(Part, ThreadQuery)>,
     /// Fail the next answer for this (part, page).
     fail: Option<(Part, u32)>,
+    /// Single-message fetches (uuid, query), in the order sent.
+    fulls: Vec<(String, ThreadQuery)>,
+    /// Fail the next single-message fetch of this uuid.
+    fail_full: Option<String>,
 }
 
 impl Harness {
@@ -125,6 +145,8 @@ impl Harness {
             queue: VecDeque::new(),
             log: Vec::new(),
             fail: None,
+            fulls: Vec::new(),
+            fail_full: None,
         };
         hs.collect();
         hs
@@ -139,6 +161,11 @@ impl Harness {
                     };
                     if let (Route::Thread(part), Call::Thread { query, .. }) = (&r, &call) {
                         self.log.push((*part, *query));
+                    }
+                    if let Call::Thread { uuid, query } = &call
+                        && matches!(r, Route::Full { .. })
+                    {
+                        self.fulls.push((uuid.clone(), *query));
                     }
                     self.queue.push_back((id, r, call));
                 }
@@ -165,6 +192,16 @@ impl Harness {
                 .count();
             assert!(n <= 1, "{n} {part:?} requests in flight");
         }
+        for (_, r, _) in &self.queue {
+            if let Route::Full { uuid } = r {
+                let n = self
+                    .queue
+                    .iter()
+                    .filter(|(_, q, _)| matches!(q, Route::Full { uuid: u } if u == uuid))
+                    .count();
+                assert!(n <= 1, "{n} fetches of {uuid} in flight");
+            }
+        }
     }
 
     /// Answer the oldest outstanding request.
@@ -188,6 +225,18 @@ impl Harness {
                     })
                 } else {
                     Ok(Reply::Email(Box::new(self.fake.answer(query))))
+                }
+            }
+            (Route::Full { uuid }, Call::Thread { uuid: asked, .. }) => {
+                assert_eq!(uuid, &asked);
+                if self.fail_full.as_deref() == Some(uuid.as_str()) {
+                    self.fail_full = None;
+                    Err(ApiError::Server {
+                        status: 503,
+                        message: "try later".into(),
+                    })
+                } else {
+                    Ok(Reply::Email(Box::new(self.fake.full(uuid))))
                 }
             }
             _ => panic!("unexpected call"),
@@ -821,4 +870,218 @@ fn email_list_pages_ahead_filters_mailbox_client_side_and_cycles_direction() {
     pane.on_key(key(KeyCode::Esc), &mut core);
     assert_eq!(pane.view, View::Clients);
     assert!(!pane.on_key(ch('q'), &mut core));
+}
+
+// ---------------------------------------------------------------- full messages (html)
+
+const ONE: ThreadQuery = ThreadQuery {
+    per_page: 1,
+    page_ancestors: 1,
+    page_descendants: 1,
+};
+
+fn has_line(m: &thread::TMsg, needle: &str) -> bool {
+    m.lines.iter().any(|l| l.text.contains(needle))
+}
+
+#[test]
+fn expanding_fetches_the_full_message_once_and_renders_its_html() {
+    let mut h = Harness::new(30, 10, 10, 80, 24);
+    h.settle();
+    assert!(h.fulls.is_empty(), "the opened message already has html");
+    h.press(ch('p'));
+    h.press(key(KeyCode::Enter));
+    assert_eq!(
+        h.fulls,
+        vec![("m00009".to_string(), ONE)],
+        "exactly one fetch"
+    );
+    // Meanwhile: the plain text, with a dim loading line.
+    let f = h.thread().focused().expect("focus");
+    assert!(has_line(f, "Body of 9"), "{:?}", f.lines);
+    assert!(
+        f.lines
+            .iter()
+            .any(|l| l.kind == body::LineKind::Notice && l.text == "loading formatted version…")
+    );
+    // Pressing keys while it loads sends nothing more.
+    h.press(ch('j'));
+    h.press(ch('k'));
+    assert_eq!(h.fulls.len(), 1);
+    h.settle();
+    let f = h.thread().focused().expect("focus");
+    assert!(has_line(f, "Formatted 9"), "{:?}", f.lines);
+    assert!(has_line(f, "[1] https://example.com/9"), "numbered link");
+    assert!(f.lines.iter().any(|l| l.kind == body::LineKind::Quote(1)));
+    assert!(!has_line(f, "loading formatted version"));
+    // Collapse and expand again: no second fetch; v cycles to text and to the html source.
+    h.press(ch(' '));
+    h.press(ch(' '));
+    assert_eq!(h.fulls.len(), 1, "fetched at most once");
+    assert!(has_line(
+        h.thread().focused().expect("focus"),
+        "Formatted 9"
+    ));
+    h.press(ch('v'));
+    assert!(has_line(h.thread().focused().expect("focus"), "Body of 9"));
+    h.press(ch('v'));
+    assert!(has_line(
+        h.thread().focused().expect("focus"),
+        "<a href=\"https://example.com/9\">"
+    ));
+    h.settle();
+    assert_eq!(h.fulls.len(), 1);
+}
+
+#[test]
+fn a_failed_fetch_keeps_the_text_and_retries_on_the_next_expand() {
+    let mut h = Harness::new(30, 10, 10, 80, 24);
+    h.settle();
+    h.press(ch('p'));
+    h.fail_full = Some("m00009".into());
+    h.press(key(KeyCode::Enter));
+    h.settle();
+    assert_eq!(h.fulls.len(), 1);
+    let err = h
+        .core
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(
+        err.contains("Could not load the formatted version"),
+        "{err}"
+    );
+    let f = h.thread().focused().expect("focus");
+    assert_eq!(f.fetch, thread::Fetch::Failed);
+    assert!(has_line(f, "Body of 9") && !has_line(f, "loading formatted"));
+    // Scrolling does not retry on its own.
+    h.press(ch('j'));
+    h.press(ch('k'));
+    h.settle();
+    assert_eq!(h.fulls.len(), 1);
+    // Expanding again does, once.
+    h.press(ch(' '));
+    h.press(ch(' '));
+    assert_eq!(h.fulls.len(), 2);
+    h.settle();
+    assert!(has_line(
+        h.thread().focused().expect("focus"),
+        "Formatted 9"
+    ));
+    assert_eq!(h.fulls.len(), 2);
+}
+
+#[test]
+fn expand_all_fetches_only_messages_on_screen() {
+    let mut h = Harness::new(200, 100, 50, 80, 24);
+    h.settle();
+    h.press(ch('o'));
+    assert!(h.thread().msgs.len() > 100 && h.thread().msgs.iter().all(|m| m.expanded));
+    // Before any answer: one fetch per message that is (partly) on screen, and only those.
+    let on_screen = |h: &Harness| -> Vec<String> {
+        let t = h.thread();
+        let mut v: Vec<String> = t
+            .visible()
+            .iter()
+            .filter_map(|r| match r {
+                Row::Header(i) | Row::Line(i, _) => Some(t.msgs[*i].m.uuid.clone()),
+                _ => None,
+            })
+            .collect();
+        v.dedup();
+        v
+    };
+    let mut asked: Vec<String> = h.fulls.iter().map(|(u, _)| u.clone()).collect();
+    let mut want: Vec<String> = on_screen(&h)
+        .into_iter()
+        .filter(|u| *u != h.thread().uuid)
+        .collect();
+    asked.sort();
+    want.sort();
+    assert!(!asked.is_empty());
+    assert!(
+        asked.iter().all(|u| want.contains(u)),
+        "{asked:?} vs {want:?}"
+    );
+    h.settle();
+    let n = h.fulls.len();
+    assert!(n < 20, "not hundreds at once: {n}");
+    let mut seen: Vec<String> = h.fulls.iter().map(|(u, _)| u.clone()).collect();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), n, "no message fetched twice");
+    // Scrolling brings new messages into view: they are fetched as they come.
+    h.press(key(KeyCode::PageDown));
+    h.settle();
+    assert!(h.fulls.len() > n);
+    assert!(h.fulls.iter().all(|(_, q)| *q == ONE));
+    for u in on_screen(&h) {
+        let t = h.thread();
+        let m = &t.msgs[t.index_of(&u).expect("loaded")];
+        assert_eq!(m.fetch, thread::Fetch::Done, "{u} on screen is fetched");
+    }
+}
+
+#[test]
+fn an_answer_for_a_closed_or_replaced_thread_is_dropped() {
+    let mut h = Harness::new(30, 10, 10, 80, 24);
+    h.settle();
+    h.press(ch('p'));
+    h.press(key(KeyCode::Enter));
+    assert_eq!(h.fulls.len(), 1);
+    // Leave the thread with the fetch in flight, then open it again.
+    let (id, route, call) = h.queue.pop_front().expect("fetch in flight");
+    h.press(key(KeyCode::Esc));
+    assert!(h.pane.thread.is_none());
+    let uuid = h.fake.msgs[10].uuid.clone();
+    h.pane.open_thread(&uuid, &mut h.core);
+    h.collect();
+    h.settle();
+    let Call::Thread { uuid: asked, .. } = call else {
+        panic!("a thread call")
+    };
+    let full = h.fake.full(&asked);
+    h.pane
+        .on_result(route, id, Ok(Reply::Email(Box::new(full))), &mut h.core);
+    h.collect();
+    let t = h.thread();
+    let m = &t.msgs[t.index_of("m00009").expect("loaded")];
+    assert!(
+        m.m.html.is_none() && m.fetch == thread::Fetch::NotYet,
+        "stale answer dropped"
+    );
+    assert!(!m.expanded);
+    assert!(h.queue.is_empty(), "nothing converted or fetched for it");
+}
+
+#[test]
+fn the_rendered_body_replacing_the_text_moves_nothing_on_screen() {
+    let mut h = Harness::new(30, 10, 10, 80, 24);
+    h.settle();
+    // Expand the previous message, then scroll so its header is above the screen and the top
+    // row is two lines into the opened message.
+    h.press(ch('p'));
+    h.press(key(KeyCode::Enter));
+    assert_eq!(h.fulls.len(), 1);
+    let opened = h.fake.msgs[10].uuid.clone();
+    let row = h.header_row(&opened).expect("opened header visible");
+    for _ in 0..row + 2 {
+        h.press(ch('j'));
+    }
+    let screen = |h: &Harness| format!("{:?}", h.thread().visible());
+    let anchor = h.thread().top.clone();
+    assert_eq!(anchor.uuid, opened);
+    let before = screen(&h);
+    let h9 = h.thread().msgs[9].height();
+    h.settle();
+    assert_ne!(h9, h.thread().msgs[9].height(), "the body changed height");
+    assert!(
+        h.thread().msgs[9]
+            .lines
+            .iter()
+            .any(|l| l.text.contains("Formatted 9"))
+    );
+    assert_eq!(h.thread().top, anchor, "the anchor is kept");
+    assert_eq!(screen(&h), before, "nothing on screen moved");
 }

@@ -46,6 +46,18 @@ pub enum BodyState {
     Ready(crate::render::html::Body),
 }
 
+/// Fetching the message on its own, for the `html` that thread pages leave out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fetch {
+    /// Not asked for yet (fetched when it is expanded and on screen).
+    NotYet,
+    Loading(RequestId),
+    /// The last attempt failed; expanding it again retries.
+    Failed,
+    /// Have the full message (with `html`, if it has any).
+    Done,
+}
+
 #[derive(Debug, Clone)]
 pub struct TMsg {
     pub m: EmailMessage,
@@ -59,12 +71,12 @@ pub struct TMsg {
     pub wrapped_width: u16,
     /// Which attachment `s` saves.
     pub attachment: usize,
+    pub fetch: Fetch,
 }
 
 impl TMsg {
     fn new(m: EmailMessage) -> TMsg {
         TMsg {
-            m,
             expanded: false,
             mode: BodyMode::Html,
             fold_quotes: false,
@@ -72,6 +84,12 @@ impl TMsg {
             lines: Vec::new(),
             wrapped_width: 0,
             attachment: 0,
+            fetch: if m.html.is_some() {
+                Fetch::Done
+            } else {
+                Fetch::NotYet
+            },
+            m,
         }
     }
 
@@ -334,6 +352,8 @@ impl Thread {
             self.index.insert(m.uuid.clone(), usize::MAX);
             let mut t = TMsg::new(m);
             if t.m.uuid == self.uuid {
+                // Fetched directly: what it has is all there is.
+                t.fetch = Fetch::Done;
                 t.expanded = true;
                 t.rewrap(self.width);
             }
@@ -609,6 +629,9 @@ impl Thread {
     fn set_expanded(&mut self, i: usize, open: bool) {
         let w = self.width;
         let m = &mut self.msgs[i];
+        if open && m.fetch == Fetch::Failed {
+            m.fetch = Fetch::NotYet; // expanding again retries
+        }
         m.expanded = open;
         m.rewrap(w);
     }
@@ -656,6 +679,9 @@ impl Thread {
         m.body = BodyState::None;
         if !m.expanded {
             m.expanded = true;
+            if m.fetch == Fetch::Failed {
+                m.fetch = Fetch::NotYet;
+            }
         }
         m.rewrap(w);
         let mode = m.mode;
@@ -702,18 +728,84 @@ impl Thread {
         if self.msgs[i].body != BodyState::Converting(id) {
             return false;
         }
-        let keep = self.screen_anchor();
         let w = self.width;
         let m = &mut self.msgs[i];
         m.body = BodyState::Ready(body);
         m.rewrap(w);
-        self.relayout();
-        self.top = keep;
+        self.relayout_keeping_anchor();
         true
     }
 
-    fn screen_anchor(&self) -> Anchor {
-        self.top.clone()
+    /// Relayout after one message's height changed, keeping the top anchor (a message uuid and
+    /// a line offset into it) so nothing above or below the changed message moves on screen.
+    fn relayout_keeping_anchor(&mut self) {
+        self.relayout();
+        if let Some(i) = self.index_of(&self.top.uuid) {
+            let h = self.msgs[i].height() as isize;
+            self.top.offset = self.top.offset.min(h - 1);
+        }
+    }
+
+    /// The first expanded message on screen that still lacks its full form (`html`): fetch it.
+    pub fn next_fetch(&self) -> Option<usize> {
+        let top = self.top_line();
+        let bottom = top + self.height;
+        let first = self.msg_at(top).unwrap_or(0);
+        (first..self.msgs.len())
+            .take_while(|&i| self.starts[i] < bottom)
+            .find(|&i| {
+                let m = &self.msgs[i];
+                m.expanded && m.fetch == Fetch::NotYet && self.starts[i] + m.height() > top
+            })
+    }
+
+    /// Mark message `i` as being fetched (request `id`): it shows a "loading" line meanwhile.
+    pub fn fetching(&mut self, i: usize, id: RequestId) {
+        let w = self.width;
+        if let Some(m) = self.msgs.get_mut(i) {
+            m.fetch = Fetch::Loading(id);
+            m.rewrap(w);
+        }
+        self.relayout_keeping_anchor();
+    }
+
+    /// The full message `uuid` arrived (request `id`). Takes its `html` (and text, if the page
+    /// lacked it) and resets the body so it is converted again. Returns the message's index when
+    /// it is current, None for a stale answer (thread replaced, message unknown, another id).
+    pub fn on_fetched(&mut self, uuid: &str, id: RequestId, full: EmailMessage) -> Option<usize> {
+        let i = self.index_of(uuid)?;
+        if self.msgs[i].fetch != Fetch::Loading(id) {
+            return None;
+        }
+        let w = self.width;
+        let m = &mut self.msgs[i];
+        m.fetch = Fetch::Done;
+        m.m.html = full.html.filter(|h| !h.trim().is_empty());
+        if m.m.text.as_deref().is_none_or(|t| t.trim().is_empty()) && full.text.is_some() {
+            m.m.text = full.text;
+        }
+        if m.m.html.is_some() {
+            m.body = BodyState::None;
+        }
+        m.rewrap(w);
+        self.relayout_keeping_anchor();
+        Some(i)
+    }
+
+    /// Fetching message `uuid` failed: it keeps its text. Returns false for a stale answer.
+    pub fn on_fetch_failed(&mut self, uuid: &str, id: RequestId) -> bool {
+        let Some(i) = self.index_of(uuid) else {
+            return false;
+        };
+        if self.msgs[i].fetch != Fetch::Loading(id) {
+            return false;
+        }
+        let w = self.width;
+        let m = &mut self.msgs[i];
+        m.fetch = Fetch::Failed;
+        m.rewrap(w);
+        self.relayout_keeping_anchor();
+        true
     }
 
     /// Width or height changed: rewrap expanded messages (in update, not draw), keep the anchor.
