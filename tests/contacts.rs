@@ -84,6 +84,17 @@ impl App {
         assert!(self.state.contacts.details.is_complete());
     }
 
+    /// Start, open the demo's client with contact details and select its first phone; returns the
+    /// app and that phone's uuid.
+    async fn on_first_phone(server: &DemoServer, drafts: &Path) -> (App, String) {
+        let client_uuid = server.fixtures().client_with_contact_details_uuid.clone();
+        let mut app = App::start(server, drafts);
+        app.init().await;
+        app.open_client(&client_uuid).await;
+        let uuid = app.select_first_phone().await;
+        (app, uuid)
+    }
+
     /// Select the first phone detail; returns its uuid.
     async fn select_first_phone(&mut self) -> String {
         let idx = self
@@ -121,11 +132,7 @@ fn draft_files(dir: &Path) -> Vec<String> {
 async fn edit_a_phone_label_and_value_reload_and_see_it() {
     let server = DemoServer::start(DemoOptions::default()).await.unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let client_uuid = server.fixtures().client_with_contact_details_uuid.clone();
-    let mut app = App::start(&server, tmp.path());
-    app.init().await;
-    app.open_client(&client_uuid).await;
-    let uuid = app.select_first_phone().await;
+    let (mut app, uuid) = App::on_first_phone(&server, tmp.path()).await;
     let before = app.state.contacts.selected_detail().cloned().unwrap();
     app.press(KeyCode::Char('e')).await;
     assert!(app.state.captures_input());
@@ -191,11 +198,7 @@ async fn edit_a_phone_label_and_value_reload_and_see_it() {
 async fn scripted_422_lands_under_the_right_field() {
     let server = DemoServer::start(DemoOptions::default()).await.unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let client_uuid = server.fixtures().client_with_contact_details_uuid.clone();
-    let mut app = App::start(&server, tmp.path());
-    app.init().await;
-    app.open_client(&client_uuid).await;
-    app.select_first_phone().await;
+    let (mut app, _) = App::on_first_phone(&server, tmp.path()).await;
     app.press(KeyCode::Enter).await;
     app.press(KeyCode::Tab).await;
     app.retype("07700 900111").await;
@@ -321,10 +324,7 @@ async fn quit_flushes_the_draft_and_a_conflict_asks() {
     let server = DemoServer::start(DemoOptions::default()).await.unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let client_uuid = server.fixtures().client_with_contact_details_uuid.clone();
-    let mut app = App::start(&server, tmp.path());
-    app.init().await;
-    app.open_client(&client_uuid).await;
-    let uuid = app.select_first_phone().await;
+    let (mut app, uuid) = App::on_first_phone(&server, tmp.path()).await;
     app.press(KeyCode::Char('e')).await;
     // Someone else edits the record meanwhile.
     let other = app.state.contacts.selected_detail().cloned().unwrap();

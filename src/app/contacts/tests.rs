@@ -139,6 +139,13 @@ impl T {
     }
 }
 
+/// The server's copy of d1 when nobody else changed it (`updated_at` still "t1").
+fn unchanged_d1() -> Result<Reply, ApiError> {
+    Ok(Reply::ContactDetail(Some(Box::new(phone(
+        "d1", "Mobile", "t1",
+    )))))
+}
+
 #[test]
 fn search_is_debounced_and_filters_by_name() {
     let mut t = T::new();
@@ -195,14 +202,7 @@ fn edit_checks_then_saves_full_body_and_deletes_draft() {
         Call::ContactDetail { uuid: "d1".into() },
         "the record is re-fetched first"
     );
-    t.pane.on_result(
-        route,
-        id,
-        Ok(Reply::ContactDetail(Some(Box::new(phone(
-            "d1", "Mobile", "t1",
-        ))))),
-        &mut t.core,
-    );
+    t.pane.on_result(route, id, unchanged_d1(), &mut t.core);
     let (id, call, route) = t.last_call();
     let Call::UpdateContactDetail { uuid, body } = call else {
         panic!("{call:?}")
@@ -288,9 +288,7 @@ fn rejection_422_lands_under_fields_and_keeps_text() {
     t.key(k(KeyCode::Enter));
     t.type_str(" x");
     t.key(ctrl('s'));
-    t.answer(Ok(Reply::ContactDetail(Some(Box::new(phone(
-        "d1", "Mobile", "t1",
-    ))))));
+    t.answer(unchanged_d1());
     let errors: BTreeMap<String, Vec<String>> = [
         (
             "value".to_string(),
@@ -450,14 +448,7 @@ fn add_and_make_primary() {
     t.key(k(KeyCode::Char('p')));
     let (id, call, route) = t.last_call();
     assert_eq!(call, Call::ContactDetail { uuid: "d1".into() });
-    t.pane.on_result(
-        route,
-        id,
-        Ok(Reply::ContactDetail(Some(Box::new(phone(
-            "d1", "Mobile", "t1",
-        ))))),
-        &mut t.core,
-    );
+    t.pane.on_result(route, id, unchanged_d1(), &mut t.core);
     let (_, call, _) = t.last_call();
     let Call::UpdateContactDetail { body, .. } = call else {
         panic!()

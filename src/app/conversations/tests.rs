@@ -38,6 +38,13 @@ fn type_str(p: &mut ConversationsPane, s: &str, core: &mut Core) {
     }
 }
 
+/// Type `s` into the open rename editor, press Enter, and return the id of the save it sent.
+fn type_and_save(p: &mut ConversationsPane, s: &str, core: &mut Core) -> RequestId {
+    type_str(p, s, core);
+    p.on_key(k(KeyCode::Enter), core);
+    last_call(core).expect("a save was sent").0
+}
+
 fn conv(i: usize) -> Conversation {
     Conversation {
         uuid: format!("c{i}"),
@@ -497,9 +504,7 @@ fn rename_validation_in_editor_and_unchanged_sends_nothing() {
 fn rename_422_reopens_with_typed_text_and_server_message() {
     let (mut p, mut core) = loaded(3);
     p.on_key(k(KeyCode::Char('r')), &mut core);
-    type_str(&mut p, "!", &mut core);
-    p.on_key(k(KeyCode::Enter), &mut core);
-    let (id, _) = last_call(&core).unwrap();
+    let id = type_and_save(&mut p, "!", &mut core);
     answer(
         &mut p,
         &mut core,
@@ -529,9 +534,7 @@ fn rename_422_reopens_with_typed_text_and_server_message() {
 fn rename_network_failure_restores_old_name_keeps_text_and_retries() {
     let (mut p, mut core) = loaded(3);
     p.on_key(k(KeyCode::Char('r')), &mut core);
-    type_str(&mut p, " draft", &mut core);
-    p.on_key(k(KeyCode::Enter), &mut core);
-    let (id, _) = last_call(&core).unwrap();
+    let id = type_and_save(&mut p, " draft", &mut core);
     answer(
         &mut p,
         &mut core,
@@ -576,16 +579,12 @@ fn two_quick_renames_last_wins_whatever_order_answers_come() {
         let (mut p, mut core) = loaded(3);
         p.on_key(k(KeyCode::Char('r')), &mut core);
         p.on_key(ctrl('u'), &mut core);
-        type_str(&mut p, "First", &mut core);
-        p.on_key(k(KeyCode::Enter), &mut core);
-        let (id1, _) = last_call(&core).unwrap();
+        let id1 = type_and_save(&mut p, "First", &mut core);
         // Rename again while the first is saving: prefilled with the name being saved.
         p.on_key(k(KeyCode::Char('r')), &mut core);
         assert_eq!(p.editor_for("c0").map(|r| r.typed()), Some("First".into()));
         p.on_key(ctrl('u'), &mut core);
-        type_str(&mut p, "Second", &mut core);
-        p.on_key(k(KeyCode::Enter), &mut core);
-        let (id2, _) = last_call(&core).unwrap();
+        let id2 = type_and_save(&mut p, "Second", &mut core);
         assert_eq!(rename_calls(&core).len(), 2);
         assert_eq!(
             p.shown_name("c0", "Conversation 0"),
@@ -612,13 +611,9 @@ fn older_failure_is_ignored_newer_failure_keeps_its_text() {
     let (mut p, mut core) = loaded(3);
     p.on_key(k(KeyCode::Char('r')), &mut core);
     p.on_key(ctrl('u'), &mut core);
-    type_str(&mut p, "First", &mut core);
-    p.on_key(k(KeyCode::Enter), &mut core);
-    let (id1, _) = last_call(&core).unwrap();
+    let id1 = type_and_save(&mut p, "First", &mut core);
     p.on_key(k(KeyCode::Char('r')), &mut core);
-    type_str(&mut p, " and second", &mut core);
-    p.on_key(k(KeyCode::Enter), &mut core);
-    let (id2, _) = last_call(&core).unwrap();
+    let id2 = type_and_save(&mut p, " and second", &mut core);
     answer(&mut p, &mut core, id1, Err(ApiError::Timeout));
     assert_eq!(
         p.shown_name("c0", "Conversation 0"),
@@ -637,9 +632,7 @@ fn older_failure_is_ignored_newer_failure_keeps_its_text() {
 fn failure_after_the_editor_was_reopened_and_closed_still_keeps_the_text() {
     let (mut p, mut core) = loaded(3);
     p.on_key(k(KeyCode::Char('r')), &mut core);
-    type_str(&mut p, "!", &mut core);
-    p.on_key(k(KeyCode::Enter), &mut core);
-    let (id, _) = last_call(&core).unwrap();
+    let id = type_and_save(&mut p, "!", &mut core);
     p.on_key(k(KeyCode::Char('r')), &mut core);
     p.on_key(k(KeyCode::Enter), &mut core); // unchanged: closes, sends nothing
     assert_eq!(rename_calls(&core).len(), 1);
@@ -663,14 +656,10 @@ fn failure_after_the_editor_was_reopened_and_closed_still_keeps_the_text() {
 fn several_conversations_rename_in_flight_at_once() {
     let (mut p, mut core) = loaded(3);
     p.on_key(k(KeyCode::Char('r')), &mut core);
-    type_str(&mut p, " A", &mut core);
-    p.on_key(k(KeyCode::Enter), &mut core);
-    let (ida, _) = last_call(&core).unwrap();
+    let ida = type_and_save(&mut p, " A", &mut core);
     p.on_key(k(KeyCode::Char('j')), &mut core);
     p.on_key(k(KeyCode::Char('r')), &mut core);
-    type_str(&mut p, " B", &mut core);
-    p.on_key(k(KeyCode::Enter), &mut core);
-    let (idb, _) = last_call(&core).unwrap();
+    let idb = type_and_save(&mut p, " B", &mut core);
     // While B's editor is closed, A is refused: the editor reopens on A.
     answer(
         &mut p,
@@ -696,9 +685,7 @@ fn several_conversations_rename_in_flight_at_once() {
 fn a_422_never_steals_the_keyboard_from_another_editor() {
     let (mut p, mut core) = loaded(3);
     p.on_key(k(KeyCode::Char('r')), &mut core);
-    type_str(&mut p, " A", &mut core);
-    p.on_key(k(KeyCode::Enter), &mut core);
-    let (ida, _) = last_call(&core).unwrap();
+    let ida = type_and_save(&mut p, " A", &mut core);
     p.on_key(k(KeyCode::Char('j')), &mut core);
     p.on_key(k(KeyCode::Char('r')), &mut core);
     type_str(&mut p, " typing", &mut core);
@@ -734,9 +721,7 @@ fn rename_from_the_open_conversation() {
     p.on_key(k(KeyCode::Enter), &mut core);
     assert!(p.open.is_some());
     p.on_key(k(KeyCode::Char('r')), &mut core);
-    type_str(&mut p, "!", &mut core);
-    p.on_key(k(KeyCode::Enter), &mut core);
-    let (id, _) = last_call(&core).unwrap();
+    let id = type_and_save(&mut p, "!", &mut core);
     answer(&mut p, &mut core, id, renamed("c0", "Conversation 0!"));
     assert_eq!(
         p.open.as_ref().map(|v| v.conv.name.as_str()),
