@@ -134,16 +134,11 @@ pub fn help(
         .collect();
     let rect = centered(area, l.width, l.height);
     Clear.render(rect, buf);
-    let hint = if l.max_scroll > 0 {
-        " j/k scroll · any other key closes "
-    } else {
-        " any key closes "
-    };
     Paragraph::new(text)
         .block(
             Block::bordered()
                 .title(format!(" Keys: {title} "))
-                .title_bottom(hint),
+                .title_bottom(" j/k scroll · any other key closes "),
         )
         .render(rect, buf);
 }
