@@ -182,7 +182,7 @@ pub fn inline_editor(editor: &InlineEditor, area: Rect, frame: &mut Frame) {
         frame.render_widget(
             Paragraph::new(Span::styled(
                 format!(" ↑ “{previous}”"),
-                Style::new().fg(Color::DarkGray),
+                Style::new().fg(th().dim),
             )),
             Rect {
                 x: field.x + 1,
