@@ -2,7 +2,6 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
     #[error("not signed in: the token was refused (401). Check PLANNR_TOKEN or your config")]

@@ -143,7 +143,11 @@ impl Http {
         let http = reqwest::Client::builder()
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.request_timeout)
-            .user_agent(concat!("plannr-tui/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!(
+                env!("CARGO_PKG_NAME"),
+                "/",
+                env!("CARGO_PKG_VERSION")
+            ))
             .build()
             .map_err(|e| ApiError::Other(format!("cannot build the HTTP client: {e}")))?;
         let base = cfg.base_url.trim_end_matches('/').to_string();

@@ -371,4 +371,3 @@ fn decode<T: DeserializeOwned>(v: Value, token: &str) -> Result<T, ApiError> {
         excerpt: String::new(),
     })
 }
-
