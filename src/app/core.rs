@@ -32,6 +32,8 @@ pub struct Settings {
     pub osc52_copy: bool,
     /// Where contact-form drafts live. None: the platform data dir + `drafts/`. Tests set a tempdir.
     pub drafts_dir: Option<std::path::PathBuf>,
+    /// Where attachments are saved. None: the platform's download folder.
+    pub download_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -43,6 +45,7 @@ impl Default for Settings {
             search_debounce: Duration::from_millis(300),
             osc52_copy: false,
             drafts_dir: None,
+            download_dir: None,
         }
     }
 }
@@ -118,6 +121,11 @@ impl Core {
                 timer: Timer::Spinner,
             });
         }
+    }
+
+    /// The id of the newest request made so far (0 before any).
+    pub fn last_request_id(&self) -> RequestId {
+        self.next_id
     }
 
     pub fn in_flight(&self) -> usize {

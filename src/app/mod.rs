@@ -5,6 +5,7 @@ pub mod contacts;
 pub mod conversations;
 mod core;
 pub mod editor;
+pub mod help;
 pub mod list;
 mod login;
 pub mod mail;
