@@ -21,7 +21,9 @@ pub enum ApiError {
     RateLimited { retry_after: Option<Duration> },
     #[error("conflict: {message}")]
     Conflict { message: String },
-    #[error("Plannr server error {status}: {message}")]
+    /// A 5xx. `message` is empty when the body said nothing usable (an upstream proxy's HTML
+    /// page, an empty body): then the status alone is shown.
+    #[error("{}", server_text(*status, message))]
     Server { status: u16, message: String },
     #[error("request refused ({status}): {message}")]
     Http { status: u16, message: String },
@@ -33,6 +35,41 @@ pub enum ApiError {
     Decode { detail: String, excerpt: String },
     #[error("{0}")]
     Other(String),
+}
+
+/// "502 Bad Gateway": the status with its standard reason phrase, if it has one.
+pub fn status_text(status: u16) -> String {
+    match reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(reason) => format!("{status} {reason}"),
+        None => status.to_string(),
+    }
+}
+
+fn server_text(status: u16, message: &str) -> String {
+    if message.is_empty() {
+        format!("Plannr is unavailable ({})", status_text(status))
+    } else {
+        format!("Plannr server error ({}): {message}", status_text(status))
+    }
+}
+
+/// Whether a body is a web page (an upstream proxy's or gateway's error page) rather than data.
+pub fn is_html(body: &str) -> bool {
+    let head: String = body
+        .trim_start()
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype")
+        || head.starts_with("<html")
+        || head.starts_with("<head")
+        || head.starts_with("<body")
+        || head.contains("<html")
+        || (head.starts_with('<') && head.contains("</"))
 }
 
 impl ApiError {
@@ -73,6 +110,15 @@ impl ApiError {
             .map(|m| m.trim().trim_end_matches('.').to_string())
             .filter(|m| !m.is_empty());
         let fallback = |default: &str| message.clone().unwrap_or_else(|| default.to_string());
+        // A web page (nginx's 502, a WAF's 403) is not a message: say the status instead.
+        let html = json.is_none() && is_html(body);
+        let body_text = || {
+            if html || body.trim().is_empty() {
+                None
+            } else {
+                Some(excerpt(body, token))
+            }
+        };
         match status {
             401 => ApiError::Unauthenticated,
             403 => ApiError::Forbidden {
@@ -90,6 +136,8 @@ impl ApiError {
                     .and_then(|v| v.get("errors"))
                     .map(|v| parse_errors(v, &clean))
                     .unwrap_or_default();
+                // Callers end the sentence themselves: no trailing full stop (Laravel's
+                // messages have one, which made "…required.. Ctrl-S tries again").
                 let message = json
                     .as_ref()
                     .and_then(|v| v.get("message"))
@@ -97,17 +145,22 @@ impl ApiError {
                     .map(clean)
                     .filter(|m| !m.trim().is_empty())
                     .or_else(|| errors.values().flatten().next().cloned())
+                    .map(|m| m.trim().trim_end_matches('.').trim_end().to_string())
+                    .filter(|m| !m.is_empty())
                     .unwrap_or_else(|| "the server refused the change".into());
                 ApiError::Validation { message, errors }
             }
             429 => ApiError::RateLimited { retry_after },
             500..=599 => ApiError::Server {
                 status,
-                message: fallback(&excerpt(body, token)),
+                message: message.clone().or_else(body_text).unwrap_or_default(),
             },
             _ => ApiError::Http {
                 status,
-                message: fallback(&excerpt(body, token)),
+                message: message
+                    .clone()
+                    .or_else(body_text)
+                    .unwrap_or_else(|| status_text(status)),
             },
         }
     }
@@ -182,6 +235,44 @@ pub fn excerpt(body: &str, token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upstream_html_error_pages_are_summarised_by_status() {
+        let page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n";
+        let e = ApiError::from_status(502, None, page, "tok");
+        assert_eq!(e.to_string(), "Plannr is unavailable (502 Bad Gateway)");
+        assert!(e.is_retryable());
+        let e = ApiError::from_status(503, None, "", "tok");
+        assert_eq!(
+            e.to_string(),
+            "Plannr is unavailable (503 Service Unavailable)"
+        );
+        let e = ApiError::from_status(
+            418,
+            None,
+            "<!DOCTYPE html><html><body>teapot</body></html>",
+            "tok",
+        );
+        assert_eq!(e.to_string(), "request refused (418): 418 I'm a teapot");
+        // A JSON message still wins.
+        let e = ApiError::from_status(500, None, r#"{"message":"Server Error"}"#, "tok");
+        assert_eq!(
+            e.to_string(),
+            "Plannr server error (500 Internal Server Error): Server Error"
+        );
+    }
+
+    #[test]
+    fn validation_messages_do_not_end_in_a_full_stop() {
+        // Callers append ". Ctrl-S tries again": a message ending in "." made "..".
+        let body = r#"{"message":"The name field is required.","errors":{"name":["The name field is required."]}}"#;
+        let e = ApiError::from_status(422, None, body, "tok");
+        assert_eq!(e.to_string(), "The name field is required");
+        let body = r#"{"errors":{"value":["The value must be a valid email address."]}}"#;
+        let e = ApiError::from_status(422, None, body, "tok");
+        assert_eq!(e.to_string(), "The value must be a valid email address");
+        assert!(!format!("Not saved: {e}.").contains(".."));
+    }
 
     #[test]
     fn excerpt_scrubs_a_token_cut_by_the_length_limit() {
