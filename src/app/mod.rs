@@ -148,6 +148,9 @@ pub enum Msg {
     },
     /// The worker's answer about contact-form drafts on disk (loaded at start, or a failed write).
     Draft(contacts::drafts::DraftEvent),
+    /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT, SIGQUIT): flush what must survive
+    /// and quit now, without asking about unsaved text (there is nobody to answer).
+    Terminate,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -180,6 +183,12 @@ pub enum Command {
     },
     /// Write an OSC 52 clipboard sequence (already base64-encoded payload) to the terminal.
     Osc52(String),
+    /// Clear the terminal and draw every cell again (Ctrl-L), for a screen another program or an
+    /// unusual character left in disorder. Handled by the main loop, which owns the terminal.
+    Redraw,
+    /// Give the terminal back and stop the process (Ctrl-Z outside a text field); the main loop
+    /// restores the screen when the shell resumes it.
+    Suspend,
     /// Write a contact-form draft atomically in `dir` (None: the platform data dir). Runs off the
     /// UI thread, in order; the worker finishes pending draft writes before it exits.
     WriteDraft {
@@ -498,6 +507,11 @@ pub const GLOBAL_HELP: &[(&str, &str)] = &[
         "Ctrl-C",
         "quit from anywhere (asks again while unsaved text is open)",
     ),
+    ("Ctrl-L", "redraw the whole screen"),
+    (
+        "Ctrl-Z",
+        "suspend to the shell (fg resumes); in a text field: undo",
+    ),
 ];
 
 /// The pure update: apply one message, return what should be done.
@@ -505,6 +519,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Msg::Key(_) => {}
+        Msg::Terminate => quit(state),
         Msg::Paste(text) => match state.tab {
             Tab::Mailboxes => state.mailboxes.on_paste(&text, &mut state.core),
             Tab::Mail => state.mail.on_paste(&text, &mut state.core),
@@ -669,6 +684,14 @@ fn on_key(state: &mut State, key: KeyEvent) {
         return;
     }
     state.core.quit_armed = false;
+    if ctrl && key.code == KeyCode::Char('l') {
+        state.core.out.push(Command::Redraw);
+        return;
+    }
+    if ctrl && key.code == KeyCode::Char('z') && !state.captures_input() {
+        state.core.out.push(Command::Suspend);
+        return;
+    }
     if state.help {
         let last = state.help_lines().len().saturating_sub(1) as u16;
         match key.code {
@@ -786,6 +809,23 @@ mod tests {
                 .collect(),
             preferred_account_uuid: preferred.map(String::from),
         }
+    }
+
+    #[test]
+    fn ctrl_l_redraws_ctrl_z_suspends_outside_text_and_terminate_quits_at_once() {
+        let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        s.init();
+        assert_eq!(update(&mut s, ctrl('l')), vec![Command::Redraw]);
+        assert_eq!(update(&mut s, ctrl('z')), vec![Command::Suspend]);
+        // In a text field Ctrl-Z is the editor's undo.
+        s.tab = Tab::Conversations;
+        update(&mut s, key(KeyCode::Char('/')));
+        assert!(s.captures_input());
+        assert!(!update(&mut s, ctrl('z')).contains(&Command::Suspend));
+        // A signal quits even with unsaved text open (nobody is there to answer "quit anyway?").
+        let out = update(&mut s, Msg::Terminate);
+        assert!(s.quit && out.contains(&Command::Quit), "{out:?}");
     }
 
     #[test]
