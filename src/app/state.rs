@@ -235,7 +235,13 @@ fn on_result(state: &mut State, id: RequestId, result: Result<Reply, ApiError>) 
         Route::Conversations(r) => state
             .conversations
             .on_result(r, id, result, &mut state.core),
-        Route::Contacts(r) => state.contacts.on_result(r, id, result, &mut state.core),
+        Route::Contacts(r) => {
+            state.contacts.on_result(r, id, result, &mut state.core);
+            // The Mail pane lists the same clients: its email and phone columns follow too.
+            for (client, email, d) in std::mem::take(&mut state.contacts.primary_changes) {
+                state.mail.picker.set_primary(&client, email, d.as_ref());
+            }
+        }
     }
 }
 
