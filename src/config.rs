@@ -55,6 +55,12 @@ pub enum Sub {
         /// Fraction of requests (0–1) answered with a random 500/503.
         #[arg(long, default_value_t = 0.0)]
         fail_rate: f64,
+        /// Which end of a thread's ancestors page 1 holds (the docs leave it open).
+        #[arg(long, default_value = "newest-first")]
+        ancestor_pages: crate::demo::PageOrder,
+        /// Which end of a thread's descendants page 1 holds.
+        #[arg(long, default_value = "oldest-first")]
+        descendant_pages: crate::demo::PageOrder,
     },
 }
 
