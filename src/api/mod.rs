@@ -3,6 +3,7 @@ pub mod client;
 pub mod de;
 pub mod error;
 pub mod models;
+pub mod outreach;
 pub mod page;
 
 pub use client::{Client, ClientConfig, Secret};
