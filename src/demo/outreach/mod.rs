@@ -14,6 +14,9 @@
 //! ([`OutreachDemo::script`], `POST /__demo/script`, `GET /__demo/requests`).
 
 mod data;
+mod oauth;
+mod query;
+mod resources;
 mod routes;
 
 use std::collections::{HashMap, VecDeque};
