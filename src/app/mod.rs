@@ -4,6 +4,7 @@ pub mod client_picker;
 pub mod contacts;
 pub mod conversations;
 pub mod editor;
+pub mod help;
 pub mod list;
 pub mod mail;
 pub mod mailboxes;
@@ -346,6 +347,11 @@ impl Core {
         id
     }
 
+    /// The id of the newest request made so far (0 before any).
+    pub fn last_request_id(&self) -> RequestId {
+        self.next_id
+    }
+
     pub fn in_flight(&self) -> usize {
         self.pending.len()
     }
@@ -483,7 +489,18 @@ impl State {
             Tab::Conversations => conversations::HELP.to_vec(),
             Tab::Contacts => contacts::HELP.to_vec(),
         };
-        lines.extend_from_slice(GLOBAL_HELP);
+        // R is listed once: the global R (list the accounts again) only matters before an
+        // account is chosen; after that R is the pane's.
+        let chosen = self.core.account_uuid.is_some();
+        if !chosen {
+            lines.retain(|(k, _)| *k != "R");
+        }
+        lines.extend(
+            GLOBAL_HELP
+                .iter()
+                .filter(|(k, _)| !chosen || *k != "R")
+                .copied(),
+        );
         lines
     }
 }
@@ -670,14 +687,14 @@ fn on_key(state: &mut State, key: KeyEvent) {
     }
     state.core.quit_armed = false;
     if state.help {
-        let last = state.help_lines().len().saturating_sub(1) as u16;
+        let last = help::layout(&state.help_lines(), state.core.size).max_scroll;
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => {
-                state.help_scroll = (state.help_scroll + 1).min(last);
+                state.help_scroll = state.help_scroll.saturating_add(1).min(last);
                 return;
             }
             KeyCode::Up | KeyCode::Char('k') => {
-                state.help_scroll = state.help_scroll.saturating_sub(1);
+                state.help_scroll = state.help_scroll.min(last).saturating_sub(1);
                 return;
             }
             _ => {}
@@ -978,13 +995,35 @@ mod help_tests {
         for _ in 0..100 {
             update(&mut s, key(KeyCode::Char('j')));
         }
+        let max = help::layout(&s.help_lines(), s.core.size).max_scroll;
+        assert!(max > 0);
         assert_eq!(
-            s.help_scroll as usize,
-            s.help_lines().len() - 1,
-            "stops at the last line"
+            s.help_scroll, max,
+            "stops when the last line reaches the bottom of the box"
         );
+        update(&mut s, key(KeyCode::Char('k')));
+        assert_eq!(s.help_scroll, max - 1, "one k scrolls back at once");
         update(&mut s, key(KeyCode::Char('x')));
         assert!(!s.help);
         assert_eq!(s.help_scroll, 0, "reopens at the top");
+    }
+
+    /// Issue 17.6: every pane's help listed R twice (the pane's refresh and the global "list
+    /// your accounts again").
+    #[test]
+    fn help_lists_r_once() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        s.init();
+        for tab in Tab::ALL {
+            s.tab = tab;
+            let rs: Vec<_> = s.help_lines().into_iter().filter(|l| l.0 == "R").collect();
+            assert_eq!(rs.len(), 1, "{tab:?}: {rs:?}");
+            assert!(!rs[0].1.contains("accounts"), "{tab:?}: the pane's R");
+        }
+        let mut s = State::new(Settings::default(), None, (80, 24));
+        s.init();
+        let rs: Vec<_> = s.help_lines().into_iter().filter(|l| l.0 == "R").collect();
+        assert_eq!(rs.len(), 1);
+        assert!(rs[0].1.contains("accounts"), "before an account is chosen");
     }
 }

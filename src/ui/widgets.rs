@@ -5,10 +5,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, Borders, Clear, List, ListItem, ListState, Paragraph, StatefulWidget, Widget, Wrap,
+    Block, Borders, Clear, List, ListItem, ListState, Paragraph, StatefulWidget, Widget,
 };
 
 use crate::app::editor::InlineEditor;
+use crate::app::help::layout as help_layout;
 use crate::app::{Core, Level, LoginPicker, State, Tab};
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
@@ -105,14 +106,22 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-pub fn help(title: &str, lines: &[(&str, &str)], scroll: u16, area: Rect, buf: &mut Buffer) {
-    let key_w = lines
+pub fn help(
+    title: &str,
+    lines: &[(&'static str, &'static str)],
+    scroll: u16,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let l = help_layout(lines, (area.width, area.height));
+    let key_w = l.key_w;
+    // Past the end (the terminal grew since j was pressed): show the last screenful.
+    let first = usize::from(scroll.min(l.max_scroll));
+    let text: Vec<Line> = l
+        .rows
         .iter()
-        .map(|(k, _)| k.chars().count())
-        .max()
-        .unwrap_or(0);
-    let text: Vec<Line> = lines
-        .iter()
+        .skip(first)
+        .take(usize::from(l.height))
         .map(|(k, d)| {
             Line::from(vec![
                 Span::styled(
@@ -123,13 +132,7 @@ pub fn help(title: &str, lines: &[(&str, &str)], scroll: u16, area: Rect, buf: &
             ])
         })
         .collect();
-    let width = lines
-        .iter()
-        .map(|(_, d)| key_w + d.chars().count() + 5)
-        .max()
-        .unwrap_or(20) as u16
-        + 2;
-    let rect = centered(area, width.max(30), text.len() as u16 + 2);
+    let rect = centered(area, l.width, l.height);
     Clear.render(rect, buf);
     Paragraph::new(text)
         .block(
@@ -137,8 +140,6 @@ pub fn help(title: &str, lines: &[(&str, &str)], scroll: u16, area: Rect, buf: &
                 .title(format!(" Keys: {title} "))
                 .title_bottom(" j/k scroll · any other key closes "),
         )
-        .wrap(Wrap { trim: false })
-        .scroll((scroll, 0))
         .render(rect, buf);
 }
 
@@ -176,6 +177,22 @@ pub fn inline_editor(editor: &InlineEditor, area: Rect, frame: &mut Frame) {
     let field = Rect { height: 1, ..area };
     frame.render_widget(Clear, field);
     frame.render_widget(&editor.textarea, field);
+    if let Some(previous) = editor.recall_hint()
+        && field.width > 2
+    {
+        // After the cursor cell of the empty field: what ↑ brings back.
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!(" ↑ “{previous}”"),
+                Style::new().fg(Color::DarkGray),
+            )),
+            Rect {
+                x: field.x + 1,
+                width: field.width - 1,
+                ..field
+            },
+        );
+    }
     if let Some(err) = &editor.error
         && area.height > 1
     {
@@ -257,6 +274,37 @@ pub fn header_body_footer(area: Rect) -> [Rect; 3] {
 mod tests {
     use super::*;
     use crate::app::StatusMessage;
+
+    fn row_text(buf: &Buffer, y: u16) -> String {
+        (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect()
+    }
+
+    /// Issue 17.6: j scrolled on until only the last line was left at the top of an otherwise
+    /// empty box. At the furthest scroll the last line sits on the box's last row.
+    #[test]
+    fn help_scrolled_to_the_end_fills_the_box() {
+        let lines = crate::app::conversations::HELP;
+        let area = Rect::new(0, 0, 80, 10);
+        let max = help_layout(lines, (80, 10)).max_scroll;
+        assert!(max > 0, "the list is longer than 8 rows");
+        for scroll in [max, max + 1, u16::MAX] {
+            let mut buf = Buffer::empty(area);
+            help("Conversations", lines, scroll, area, &mut buf);
+            let inner_rows: Vec<String> = (1..9).map(|y| row_text(&buf, y)).collect();
+            assert!(
+                inner_rows
+                    .iter()
+                    .all(|r| r.trim().trim_matches('│').trim() != ""),
+                "no empty row inside the box at scroll {scroll}: {inner_rows:#?}"
+            );
+            assert!(
+                inner_rows[7].contains("Esc / q"),
+                "the last entry is on the last row: {inner_rows:#?}"
+            );
+        }
+    }
 
     #[test]
     fn status_bar_survives_a_message_wider_than_u16() {
