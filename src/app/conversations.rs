@@ -941,42 +941,9 @@ pub fn map_page<T, U>(p: Page<T>, f: impl FnMut(T) -> U) -> Page<U> {
     }
 }
 
-/// RFC 3339 to unix seconds.
+/// RFC 3339 (with its offset) to unix seconds.
 pub fn parse_time(s: &str) -> Option<i64> {
-    time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
-        .ok()
-        .map(|t| t.unix_timestamp())
-}
-
-/// "now", "5m", "3h", "2d", "12 Mar", "2023-03-12": short, for a table column. `now` 0 means the
-/// clock is unknown: the date is shown.
-pub fn relative_time(ts: i64, now: i64) -> String {
-    let d = now - ts;
-    if now > 0 && (-60..60).contains(&d) {
-        return "now".into();
-    }
-    if now > 0 && d > 0 {
-        if d < 3600 {
-            return format!("{}m", d / 60);
-        }
-        if d < 86_400 {
-            return format!("{}h", d / 3600);
-        }
-        if d < 7 * 86_400 {
-            return format!("{}d", d / 86_400);
-        }
-    }
-    let Ok(t) = time::OffsetDateTime::from_unix_timestamp(ts) else {
-        return String::new();
-    };
-    let same_year =
-        time::OffsetDateTime::from_unix_timestamp(now).is_ok_and(|n| n.year() == t.year());
-    if now > 0 && same_year {
-        format!("{} {}", t.day(), &format!("{:?}", t.month())[..3])
-    } else {
-        // Another year: year and month fit the column ("2025-07"); the day is noise by then.
-        format!("{}-{:02}", t.year(), u8::from(t.month()))
-    }
+    crate::clock::parse(s)
 }
 
 /// Remove HTML tags (cheaply, for one-line previews; bodies go through `render::html`).

@@ -144,7 +144,7 @@ impl MailPane {
             mailbox: None,
             thread: None,
             download: None,
-            download_dir: None,
+            download_dir: settings.download_dir.clone(),
             email_debounce: None,
         }
     }

@@ -261,6 +261,8 @@ pub struct Settings {
     pub osc52_copy: bool,
     /// Where contact-form drafts live. None: the platform data dir + `drafts/`. Tests set a tempdir.
     pub drafts_dir: Option<std::path::PathBuf>,
+    /// Where attachments are saved. None: the platform's download folder.
+    pub download_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -272,6 +274,7 @@ impl Default for Settings {
             search_debounce: Duration::from_millis(300),
             osc52_copy: false,
             drafts_dir: None,
+            download_dir: None,
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Shared widgets: tab bar, status bar, help overlay, inline editor, popups.
+use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, Borders, Clear, List, ListItem, ListState, Paragraph, StatefulWidget, Widget,
@@ -17,14 +18,17 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 pub fn tab_bar(state: &State, area: Rect, buf: &mut Buffer) {
     let mut spans = vec![Span::styled(
         " plannr ",
-        Style::new().bold().fg(Color::Cyan),
+        Style::new().bold().fg(th().accent),
     )];
     for (i, t) in Tab::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, t.title());
-        let style = if *t == state.tab {
-            Style::new().fg(Color::Black).bg(Color::Cyan).bold()
+        // The active tab is marked by a symbol as well as colour (NO_COLOR, colour-blind users).
+        let (label, style) = if *t == state.tab {
+            (format!("▸{} {} ", i + 1, t.title()), th().tab_active())
         } else {
-            Style::new().fg(Color::Gray)
+            (
+                format!(" {} {} ", i + 1, t.title()),
+                Style::new().fg(th().muted),
+            )
         };
         spans.push(Span::styled(label, style));
     }
@@ -40,21 +44,18 @@ pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
                 SPINNER[core.spinner % SPINNER.len()],
                 core.in_flight()
             ),
-            Style::new().fg(Color::Yellow),
+            Style::new().fg(th().highlight),
         ));
     }
     match &core.status {
         Some(s) => {
             let style = match s.level {
-                Level::Info => Style::new().fg(Color::Green),
-                Level::Error => Style::new().fg(Color::White).bg(Color::Red).bold(),
+                Level::Info => Style::new().fg(th().ok),
+                Level::Error => th().alert(),
             };
             spans.push(Span::styled(format!(" {} ", s.text), style));
         }
-        None => spans.push(Span::styled(
-            " ? help · q quit ",
-            Style::new().fg(Color::DarkGray),
-        )),
+        None => spans.push(Span::styled(" ? help · q quit ", Style::new().fg(th().dim))),
     }
     let left = Line::from(spans);
     let account = if core.account_label.is_empty() {
@@ -82,14 +83,11 @@ pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
         width: area.width - left_area.width,
         ..area
     };
-    Paragraph::new(left)
-        .style(Style::new().bg(Color::Rgb(30, 30, 30)))
-        .render(left_area, buf);
+    Paragraph::new(left).render(left_area, buf);
     Paragraph::new(Line::from(Span::styled(
         format!(" {account} "),
-        Style::new().fg(Color::Cyan),
+        Style::new().fg(th().accent),
     )))
-    .style(Style::new().bg(Color::Rgb(30, 30, 30)))
     .right_aligned()
     .render(right_area, buf);
 }
@@ -126,7 +124,7 @@ pub fn help(
             Line::from(vec![
                 Span::styled(
                     format!(" {k:<key_w$} "),
-                    Style::new().fg(Color::Yellow).bold(),
+                    Style::new().fg(th().highlight).bold(),
                 ),
                 Span::raw(format!(" {d}")),
             ])
@@ -184,7 +182,7 @@ pub fn inline_editor(editor: &InlineEditor, area: Rect, frame: &mut Frame) {
         frame.render_widget(
             Paragraph::new(Span::styled(
                 format!(" ↑ “{previous}”"),
-                Style::new().fg(Color::DarkGray),
+                Style::new().fg(th().dim),
             )),
             Rect {
                 x: field.x + 1,
@@ -205,7 +203,7 @@ pub fn inline_editor(editor: &InlineEditor, area: Rect, frame: &mut Frame) {
         frame.render_widget(
             Paragraph::new(Span::styled(
                 format!("⚠ {err}"),
-                Style::new().fg(Color::Red),
+                Style::new().fg(th().error),
             )),
             msg,
         );
@@ -214,11 +212,7 @@ pub fn inline_editor(editor: &InlineEditor, area: Rect, frame: &mut Frame) {
 
 /// A one-line hint/footer in dim text.
 pub fn hint(text: &str, area: Rect, buf: &mut Buffer) {
-    Paragraph::new(Span::styled(
-        text.to_string(),
-        Style::new().fg(Color::DarkGray),
-    ))
-    .render(area, buf);
+    Paragraph::new(Span::styled(text.to_string(), Style::new().fg(th().dim))).render(area, buf);
 }
 
 /// A bordered block titled for a pane.
@@ -234,7 +228,7 @@ pub fn labelled_editor(label: &str, editor: &InlineEditor, area: Rect, frame: &m
     frame.render_widget(
         Paragraph::new(Span::styled(
             label.to_string(),
-            Style::new().fg(Color::Yellow),
+            Style::new().fg(th().highlight),
         )),
         Rect { width: w, ..area },
     );

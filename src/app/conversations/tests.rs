@@ -190,19 +190,13 @@ fn row_columns_are_computed_once_on_arrival() {
 }
 
 #[test]
-fn relative_times() {
+fn list_times_use_the_shared_short_forms() {
+    // The list shows `clock::short` (zone: UTC in tests): today's as a time, older as a date.
     let now = parse_time("2025-06-15T15:00:00+00:00").unwrap_or_default();
-    assert_eq!(relative_time(now - 10, now), "now");
-    assert_eq!(relative_time(now - 300, now), "5m");
-    assert_eq!(relative_time(now - 3 * 3600, now), "3h");
-    assert_eq!(relative_time(now - 2 * 86_400, now), "2d");
-    assert_eq!(relative_time(now - 40 * 86_400, now), "6 May");
-    assert_eq!(relative_time(now - 400 * 86_400, now), "2024-05");
-    assert_eq!(
-        relative_time(now, 0),
-        "2025-06",
-        "unknown clock: year and month"
-    );
+    assert_eq!(crate::clock::short(now - 300, now), "14:55");
+    assert_eq!(crate::clock::short(now - 2 * 86_400, now), "Fri 15:00");
+    assert_eq!(crate::clock::short(now - 40 * 86_400, now), "6 May");
+    assert_eq!(crate::clock::short(now - 400 * 86_400, now), "11 May 2024");
 }
 
 // ---- list paging ------------------------------------------------------------------------------
