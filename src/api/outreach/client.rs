@@ -355,7 +355,7 @@ impl OutreachClient {
         if text.trim().is_empty() {
             return Ok(Value::Null);
         }
-        let fixed = crate::api::client::replace_lone_surrogates(&text);
+        let fixed = crate::api::http::replace_lone_surrogates(&text);
         serde_json::from_str(&fixed).map_err(|e| OutreachError::Decode {
             detail: format!("not JSON: {}", e.classify_words()),
             excerpt: excerpt(&text, &secrets),
