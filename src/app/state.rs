@@ -195,6 +195,11 @@ fn on_result(state: &mut State, id: RequestId, result: ApiResult) {
             pane.on_result(route, id, result, core);
         }
     }
+    // The Mail pane lists the same clients as Contacts: its email and phone columns follow the
+    // primaries a contacts answer changed.
+    for (client, email, d) in std::mem::take(&mut state.contacts.primary_changes) {
+        state.mail.picker.set_primary(&client, email, d.as_ref());
+    }
 }
 
 fn on_key(state: &mut State, key: KeyEvent) {
