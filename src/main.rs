@@ -56,6 +56,8 @@ fn main() -> ExitCode {
         port,
         latency_ms,
         fail_rate,
+        ancestor_pages,
+        descendant_pages,
         outreach_port,
     }) = cli.command
     {
@@ -63,6 +65,8 @@ fn main() -> ExitCode {
             port,
             latency_ms,
             fail_rate: fail_rate.clamp(0.0, 1.0),
+            ancestor_pages,
+            descendant_pages,
             ..DemoOptions::default()
         };
         let outreach = OutreachOptions {
