@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 pub mod config;
 pub mod demo;
+pub mod drafts_guard;
 pub mod render;
 pub mod ui;
 pub mod worker;
