@@ -230,14 +230,14 @@ async fn scripted_422_lands_under_the_right_field() {
     assert_eq!(f.owners_error.as_deref(), Some("Owner must be a client."));
     assert_eq!(f.value.error, None);
 
-    // The server's own validation (no script): the demo refuses dashes the client lets through.
+    // The server's own validation (no script): a country code the client cannot check.
     assert_eq!(
         app.state.contacts.form.as_ref().unwrap().focus,
         Focus::Owners,
         "focus on the problem"
     );
     app.press(KeyCode::BackTab).await; // back to the value
-    app.retype("07700-900123").await;
+    app.retype("ZZ 0123 456789").await;
     app.ctrl('s').await;
     let f = app.state.contacts.form.as_ref().unwrap();
     assert!(f.value.error.is_some(), "{:?}", f);
