@@ -21,6 +21,7 @@ mod faults;
 mod fixtures;
 mod identity;
 mod mailboxes;
+pub mod outreach;
 mod pipeline;
 mod query;
 mod routes;
@@ -48,6 +49,33 @@ pub struct DemoOptions {
     pub fail_rate: f64,
     /// Seed of the generated dataset (same seed ⇒ same data).
     pub seed: u64,
+    /// Which end of the ancestors page 1 of the message endpoint holds (the docs do not say):
+    /// `NewestFirst` (default) is the messages just before the opened one, `OldestFirst` the
+    /// thread's start.
+    pub ancestor_pages: PageOrder,
+    /// The same for descendants: `OldestFirst` (default) is the messages just after the opened
+    /// one, `NewestFirst` the thread's end.
+    pub descendant_pages: PageOrder,
+}
+
+/// The order of a thread half's pages (and of the messages in each page).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageOrder {
+    OldestFirst,
+    NewestFirst,
+}
+
+impl std::str::FromStr for PageOrder {
+    type Err = String;
+    fn from_str(s: &str) -> Result<PageOrder, String> {
+        match s {
+            "oldest-first" => Ok(PageOrder::OldestFirst),
+            "newest-first" => Ok(PageOrder::NewestFirst),
+            other => Err(format!(
+                "“{other}” is not a page order: say oldest-first or newest-first"
+            )),
+        }
+    }
 }
 
 impl Default for DemoOptions {
@@ -57,6 +85,8 @@ impl Default for DemoOptions {
             latency_ms: 0,
             fail_rate: 0.0,
             seed: 42,
+            ancestor_pages: PageOrder::NewestFirst,
+            descendant_pages: PageOrder::OldestFirst,
         }
     }
 }
@@ -445,10 +475,15 @@ impl Drop for DemoServer {
     }
 }
 
-/// Runs the demo server until Ctrl-C, printing how to reach it (for `plannr-tui demo-server`).
-pub async fn run_standalone(opts: DemoOptions) -> std::io::Result<()> {
+/// Runs the demo servers (Plannr and Outreach) until Ctrl-C, printing how to reach them (for
+/// `plannr-tui demo-server`).
+pub async fn run_standalone(
+    opts: DemoOptions,
+    outreach_opts: outreach::OutreachOptions,
+) -> std::io::Result<()> {
     let started = std::time::Instant::now();
     let server = DemoServer::start(opts).await?;
+    let outreach = outreach::OutreachDemo::start(outreach_opts).await?;
     let elapsed = started.elapsed();
     println!("PLANNR_BASE_URL={}", server.base_url);
     println!("PLANNR_TOKEN={}", server.token);
@@ -464,8 +499,11 @@ pub async fn run_standalone(opts: DemoOptions) -> std::io::Result<()> {
         "# faults: curl -s -X POST -d '{{\"status\":503,\"path_prefix\":\"/api/v1/mailboxes\"}}' '{}/__demo/script'; log: '{}/__demo/requests'",
         server.base_url, server.base_url
     );
+    println!("\n# Outreach demo (JSON:API, cursor paging, OAuth token endpoint):");
+    println!("{}", outreach::describe(&outreach));
     tokio::signal::ctrl_c().await?;
     server.shutdown();
+    outreach.shutdown();
     Ok(())
 }
 
