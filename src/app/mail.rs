@@ -436,6 +436,7 @@ impl MailPane {
     /// After anything that moves the viewport: request pages the viewport now needs, and the
     /// full form (with `html`) of expanded messages on screen that thread pages left without it.
     fn thread_follow_up(&mut self, core: &mut Core) {
+        self.relayout_on_screen(core);
         let Some(t) = &self.thread else { return };
         for req in t.wanted() {
             self.send_thread_request(core, Some(req));
@@ -470,8 +471,25 @@ impl MailPane {
         };
         let uuid = t.msgs[i].m.uuid.clone();
         let id = core.track(AppRoute::Mail(Route::Render { uuid }));
-        core.out.push(Command::RenderHtml { id, html });
+        let width = body::content_width(t.width);
+        core.out.push(Command::RenderHtml { id, html, width });
         t.converting(i, id);
+    }
+
+    /// Convert again, at the current width, the HTML bodies on screen laid out at another one
+    /// (after a resize, or when such a message scrolls into view).
+    fn relayout_on_screen(&mut self, core: &mut Core) {
+        let Some(t) = &mut self.thread else { return };
+        for i in t.relayouts() {
+            let Some(html) = t.msgs[i].wants_relayout().map(str::to_string) else {
+                continue;
+            };
+            let uuid = t.msgs[i].m.uuid.clone();
+            let id = core.track(AppRoute::Mail(Route::Render { uuid }));
+            let width = body::content_width(t.width);
+            core.out.push(Command::RenderHtml { id, html, width });
+            t.relayouting(i, id);
+        }
     }
 
     fn thread_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {

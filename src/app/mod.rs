@@ -163,11 +163,13 @@ pub enum Command {
     /// Act as this account from now on (`X-PLANNR-ACCOUNT-UUID`).
     SetAccount(String),
     Quit,
-    /// Convert an HTML body off the UI thread (worker: spawn_blocking); answered with
+    /// Convert an HTML body off the UI thread (worker: spawn_blocking, cached by content and
+    /// width), laid out at `width` columns; answered with
     /// `Msg::Api { id, result: Ok(Reply::Body(..)) }`.
     RenderHtml {
         id: RequestId,
         html: String,
+        width: u16,
     },
     /// Stream `url` (with auth) into a new file in `dir` (None: the user's download directory, else
     /// the data directory) named like `name`, never overwriting
@@ -337,12 +339,13 @@ impl Core {
         id
     }
 
-    /// Convert `html` off the UI thread; the `Reply::Body` comes back to `route` like an API answer.
-    pub fn render_html(&mut self, route: Route, html: String) -> RequestId {
+    /// Convert `html` off the UI thread, laid out at `width` columns; the `Reply::Body` comes
+    /// back to `route` like an API answer.
+    pub fn render_html(&mut self, route: Route, html: String, width: u16) -> RequestId {
         self.next_id += 1;
         let id = self.next_id;
         self.pending.insert(id, route);
-        self.out.push(Command::RenderHtml { id, html });
+        self.out.push(Command::RenderHtml { id, html, width });
         id
     }
 

@@ -65,6 +65,11 @@ impl TLine {
     }
 }
 
+/// The columns a body gets in a pane `width` wide (what HTML is laid out at).
+pub fn content_width(width: u16) -> u16 {
+    width.saturating_sub(INDENT).max(1)
+}
+
 /// The body for modes that are cheap to convert (everything but HTML rendering).
 pub fn convert_inline(m: &EmailMessage, mode: BodyMode) -> Body {
     let text = m.text.as_deref().unwrap_or("");
@@ -86,8 +91,7 @@ pub fn human_size(n: u64) -> String {
 
 /// Lay out an expanded message at `width` columns.
 pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
-    let inner = width.saturating_sub(INDENT).max(1);
-    let w = usize::from(inner);
+    let w = usize::from(content_width(width));
     let mut out = Vec::new();
     let m = &t.m;
     for (label, kind) in [

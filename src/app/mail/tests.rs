@@ -169,11 +169,11 @@ impl Harness {
                     }
                     self.queue.push_back((id, r, call));
                 }
-                Command::RenderHtml { id, html } => {
+                Command::RenderHtml { id, html, width } => {
                     let Some(AppRoute::Mail(r)) = self.core.pending.remove(&id) else {
                         panic!("unrouted")
                     };
-                    let body = crate::render::html::html_to_body(&html);
+                    let body = crate::render::html::html_to_body(&html, width);
                     self.pane
                         .on_result(r, id, Ok(Reply::Body(Box::new(body))), &mut self.core);
                 }

@@ -72,6 +72,9 @@ pub struct TMsg {
     /// Which attachment `s` saves.
     pub attachment: usize,
     pub fetch: Fetch,
+    /// A conversion at the current width is running (request id); the body laid out at the old
+    /// width is shown, re-wrapped, until it comes.
+    pub relayout: Option<RequestId>,
 }
 
 impl TMsg {
@@ -84,6 +87,7 @@ impl TMsg {
             lines: Vec::new(),
             wrapped_width: 0,
             attachment: 0,
+            relayout: None,
             fetch: if m.html.is_some() {
                 Fetch::Done
             } else {
@@ -101,6 +105,23 @@ impl TMsg {
     pub fn wants_conversion(&self) -> Option<&str> {
         match (&self.body, self.mode, self.m.html.as_deref()) {
             (BodyState::None, BodyMode::Html, Some(h)) if self.expanded && !h.trim().is_empty() => {
+                Some(h)
+            }
+            _ => None,
+        }
+    }
+
+    /// An expanded HTML body laid out at another width than the current one, not yet asked for
+    /// again: the HTML to convert at the current width.
+    pub fn wants_relayout(&self) -> Option<&str> {
+        match (&self.body, self.m.html.as_deref()) {
+            (BodyState::Ready(b), Some(h))
+                if self.expanded
+                    && self.mode == BodyMode::Html
+                    && self.relayout.is_none()
+                    && b.width != 0
+                    && b.width != body::content_width(self.wrapped_width) =>
+            {
                 Some(h)
             }
             _ => None,
@@ -715,6 +736,24 @@ impl Thread {
         self.relayout();
     }
 
+    /// Messages on screen whose HTML was laid out at another width (see `TMsg::wants_relayout`).
+    pub fn relayouts(&self) -> Vec<usize> {
+        let top = self.top_line();
+        let bottom = top + self.height;
+        let first = self.msg_at(top).unwrap_or(0);
+        (first..self.msgs.len())
+            .take_while(|&i| self.starts[i] < bottom)
+            .filter(|&i| self.msgs[i].wants_relayout().is_some())
+            .collect()
+    }
+
+    /// Mark message `i` as being converted again at the current width (request `id`).
+    pub fn relayouting(&mut self, i: usize, id: RequestId) {
+        if let Some(m) = self.msgs.get_mut(i) {
+            m.relayout = Some(id);
+        }
+    }
+
     /// A finished HTML conversion. Stale ones (mode changed, thread replaced) are dropped.
     pub fn on_converted(
         &mut self,
@@ -725,11 +764,13 @@ impl Thread {
         let Some(i) = self.index_of(uuid) else {
             return false;
         };
-        if self.msgs[i].body != BodyState::Converting(id) {
+        let m = &self.msgs[i];
+        if m.body != BodyState::Converting(id) && m.relayout != Some(id) {
             return false;
         }
         let w = self.width;
         let m = &mut self.msgs[i];
+        m.relayout = None;
         m.body = BodyState::Ready(body);
         m.rewrap(w);
         self.relayout_keeping_anchor();
