@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::api::{ClientConfig, Secret};
 use crate::app::Settings;
+use crate::ui::theme::{Theme, parse_color};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.plannrcrm.com";
 
@@ -14,48 +15,91 @@ pub const DEFAULT_BASE_URL: &str = "https://api.plannrcrm.com";
 #[command(
     name = "plannr-tui",
     version,
-    about = "A fast, safe terminal client for Plannr CRM"
+    about = "A fast, safe terminal client for Plannr CRM",
+    long_about = "A fast, safe terminal client for Plannr CRM: mailboxes, client emails and \
+threads, conversations and contact details, from the keyboard (or the mouse).\n\n\
+Try it without an account: plannr-tui --demo",
+    after_help = "Press ? in the app for the keys of the pane you are in.",
+    after_long_help = "Connection settings come from the flags, then the environment \
+(PLANNR_TOKEN, PLANNR_BASE_URL, PLANNR_ACCOUNT_UUID), then config.toml in your config folder \
+(see --config). Set NO_COLOR=1 for no colour.\n\n\
+Examples:\n  \
+plannr-tui --demo                      try the app against a built-in fake server\n  \
+PLANNR_TOKEN=… plannr-tui              use your Plannr account\n  \
+plannr-tui --theme light               colours for a light terminal\n  \
+plannr-tui completions zsh > _plannr-tui\n  \
+plannr-tui man | man -l -\n\n\
+Press ? in the app for the keys of the pane you are in."
 )]
 pub struct Cli {
-    /// Start the bundled fake Plannr server on 127.0.0.1 and use it (no account needed).
+    /// Try the app without an account: starts a built-in fake Plannr server on 127.0.0.1 with
+    /// made-up clients, emails and conversations.
     #[arg(long)]
     pub demo: bool,
-    /// Plannr API base URL [env: PLANNR_BASE_URL] (default https://api.plannrcrm.com).
+    /// Plannr API address [env: PLANNR_BASE_URL] (default https://api.plannrcrm.com).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Personal access token [env: PLANNR_TOKEN]. Prefer the environment or `token_command` in the
-    /// config file: a flag is visible to other users in the process list.
-    /// A `Secret`, so `Debug` of the parsed command line never shows it.
+    /// Your Plannr personal access token [env: PLANNR_TOKEN]. Better set in the environment or
+    /// with token_command in the config file: other users can see a flag in the process list.
+    // A `Secret`, so `Debug` of the parsed command line never shows it.
     #[arg(long, value_name = "TOKEN")]
     pub token: Option<Secret>,
-    /// Account uuid to act as (X-PLANNR-ACCOUNT-UUID) [env: PLANNR_ACCOUNT_UUID]. Without it the
-    /// app asks Plannr for your logins and lets you pick.
+    /// The account to act as (its uuid) [env: PLANNR_ACCOUNT_UUID]. Without it the app lists the
+    /// accounts your token can use and lets you pick.
     #[arg(long = "account", value_name = "UUID")]
     pub account: Option<String>,
-    /// Config file (default: config.toml in the platform config directory).
+    /// Config file (default: config.toml in your config folder, e.g.
+    /// ~/.config/plannr-tui/config.toml on Linux).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Log file (default: plannr-tui.log in the platform state/cache directory).
+    /// Where to write the log (default: plannr-tui.log in your state or cache folder).
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Colour theme: dark, light, or a theme file [env: PLANNR_THEME] (default: theme in the
+    /// config file, else dark).
+    #[arg(long, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
     #[command(subcommand)]
     pub command: Option<Sub>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Sub {
-    /// Run the fake Plannr server alone and print how to talk to it.
+    /// Run the fake Plannr server on its own and print how to point the app (or curl) at it.
     DemoServer {
         /// Port on 127.0.0.1 (0 picks a free one).
         #[arg(long, default_value_t = 0)]
         port: u16,
-        /// Added latency per request, in milliseconds.
+        /// Delay added to every answer, in milliseconds.
         #[arg(long, default_value_t = 0)]
         latency_ms: u64,
-        /// Fraction of requests (0–1) answered with a random 500/503.
+        /// Share of requests (0 to 1) answered with a random 500 or 503, to see how the app copes.
         #[arg(long, default_value_t = 0.0)]
         fail_rate: f64,
     },
+    /// Print a completion script for your shell to standard output.
+    #[command(after_help = "Install, for example:\n  \
+bash: plannr-tui completions bash > ~/.local/share/bash-completion/completions/plannr-tui\n  \
+zsh:  plannr-tui completions zsh > ~/.zfunc/_plannr-tui   (with fpath+=~/.zfunc)\n  \
+fish: plannr-tui completions fish > ~/.config/fish/completions/plannr-tui.fish")]
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output: plannr-tui man | man -l -
+    Man,
+}
+
+/// Write the completion script for `shell`.
+pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut cmd, "plannr-tui", out);
+}
+
+/// Write the manual page (roff).
+pub fn write_man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)
 }
 
 /// `config.toml`. Every key is optional.
@@ -75,6 +119,12 @@ pub struct FileConfig {
     pub osc52_copy: Option<bool>,
     pub connect_timeout_secs: Option<u64>,
     pub request_timeout_secs: Option<u64>,
+    /// Where `s` saves attachments (default: the platform's download folder).
+    pub download_dir: Option<PathBuf>,
+    /// "dark", "light", or the path of a theme file (relative to the config file's folder).
+    pub theme: Option<String>,
+    /// Colour overrides by role, on top of the theme (`accent = "#005f87"`).
+    pub colors: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for Resolved {
@@ -257,7 +307,109 @@ pub fn resolve(
         settings.list_page_size = n.clamp(1, 500);
     }
     settings.osc52_copy = file.osc52_copy.unwrap_or(false);
+    settings.download_dir = file.download_dir.clone().map(expand_home);
     Ok(Resolved { client, settings })
+}
+
+/// `~/x` → the home folder's `x` (config files are written by hand).
+fn expand_home(p: PathBuf) -> PathBuf {
+    match p.strip_prefix("~") {
+        Ok(rest) => directories::BaseDirs::new()
+            .map(|b| b.home_dir().join(rest))
+            .unwrap_or(p),
+        Err(_) => p,
+    }
+}
+
+/// A theme file: `base = "dark"|"light"` (default dark) and colours by role, as `[colors]` in
+/// config.toml takes them.
+#[derive(Debug, Default, Deserialize)]
+struct ThemeFile {
+    base: Option<String>,
+    #[serde(flatten)]
+    colors: std::collections::BTreeMap<String, String>,
+}
+
+/// The theme to draw with: `--theme`, else `PLANNR_THEME`, else `theme` in the file, else dark;
+/// then `[colors]`; and no colour at all when `NO_COLOR` is set (to anything but "").
+pub fn resolve_theme(
+    cli: &Cli,
+    env: &dyn Fn(&str) -> Option<String>,
+    file: &FileConfig,
+    config_path: Option<&Path>,
+) -> Result<Theme, ConfigError> {
+    let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+    let choice = nonempty(cli.theme.clone())
+        .or_else(|| nonempty(env("PLANNR_THEME")))
+        .or_else(|| nonempty(file.theme.clone()));
+    let mut theme = match choice {
+        None => Theme::dark(),
+        Some(name) => match Theme::preset(&name) {
+            Some(t) => t,
+            None => {
+                let mut path = expand_home(PathBuf::from(name.trim()));
+                if path.is_relative()
+                    && let Some(dir) = config_path.and_then(Path::parent)
+                {
+                    path = dir.join(path);
+                }
+                load_theme_file(&path)?
+            }
+        },
+    };
+    if let Some(colors) = &file.colors {
+        let where_ = config_path
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "config.toml".into());
+        apply_colors(&mut theme, colors, &format!("[colors] in {where_}"))?;
+    }
+    if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        theme = theme.without_color();
+    }
+    Ok(theme)
+}
+
+fn load_theme_file(path: &Path) -> Result<Theme, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigError(format!(
+            "theme {}: {e} (use \"dark\", \"light\" or the path of a theme file)",
+            path.display()
+        ))
+    })?;
+    let tf: ThemeFile = toml::from_str(&text)
+        .map_err(|e| ConfigError(format!("theme {} is not valid: {e}", path.display())))?;
+    let mut theme = match tf.base.as_deref() {
+        None => Theme::dark(),
+        Some(b) => Theme::preset(b).ok_or_else(|| {
+            ConfigError(format!(
+                "theme {}: base = {b:?} is not a preset (dark or light)",
+                path.display()
+            ))
+        })?,
+    };
+    apply_colors(&mut theme, &tf.colors, &format!("theme {}", path.display()))?;
+    Ok(theme)
+}
+
+fn apply_colors(
+    theme: &mut Theme,
+    colors: &std::collections::BTreeMap<String, String>,
+    where_: &str,
+) -> Result<(), ConfigError> {
+    for (k, v) in colors {
+        let c = parse_color(v).ok_or_else(|| {
+            ConfigError(format!(
+                "{where_}: {k} = {v:?} is not a colour (a name like \"cyan\", \"#rrggbb\", 0-255 or \"default\")"
+            ))
+        })?;
+        if !theme.set(k, c) {
+            return Err(ConfigError(format!(
+                "{where_}: no colour called {k:?}; the colours are {}",
+                Theme::KEYS.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -377,6 +529,98 @@ mod tests {
         );
         std::fs::write(&path, "bogus_key = 1\n").unwrap();
         assert!(load_file(&path).err().unwrap().0.contains("not valid"));
+    }
+
+    #[test]
+    fn theme_from_flag_env_file_and_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("config.toml");
+        let no_env = env_of(&[]);
+        let t = resolve_theme(&cli(&[]), &no_env, &FileConfig::default(), None).unwrap();
+        assert_eq!(t, Theme::dark());
+        let file = FileConfig {
+            theme: Some("light".into()),
+            ..FileConfig::default()
+        };
+        assert_eq!(
+            resolve_theme(&cli(&[]), &no_env, &file, None).unwrap(),
+            Theme::light()
+        );
+        assert_eq!(
+            resolve_theme(&cli(&["--theme", "dark"]), &no_env, &file, None).unwrap(),
+            Theme::dark()
+        );
+        // A theme file beside config.toml, overriding one colour of the light preset.
+        std::fs::write(
+            dir.path().join("mine.toml"),
+            "base = \"light\"\naccent = \"#005f87\"\n",
+        )
+        .unwrap();
+        let file: FileConfig =
+            toml::from_str("theme = \"mine.toml\"\n[colors]\nerror = \"magenta\"\n").unwrap();
+        let t = resolve_theme(&cli(&[]), &no_env, &file, Some(&cfg)).unwrap();
+        assert_eq!(t.accent, ratatui::style::Color::Rgb(0, 0x5f, 0x87));
+        assert_eq!(t.error, ratatui::style::Color::Magenta);
+        assert_eq!(t.ok, Theme::light().ok);
+        // NO_COLOR wins over everything.
+        let t = resolve_theme(&cli(&[]), &env_of(&[("NO_COLOR", "1")]), &file, Some(&cfg)).unwrap();
+        assert!(!t.color);
+        assert_eq!(t.accent, ratatui::style::Color::Reset);
+        // Mistakes are named.
+        let bad: FileConfig = toml::from_str("[colors]\naccnet = \"red\"\n").unwrap();
+        let e = resolve_theme(&cli(&[]), &no_env, &bad, None).unwrap_err();
+        assert!(e.0.contains("accnet") && e.0.contains("accent"), "{e}");
+        let bad: FileConfig = toml::from_str("[colors]\naccent = \"reddish\"\n").unwrap();
+        let e = resolve_theme(&cli(&[]), &no_env, &bad, None).unwrap_err();
+        assert!(e.0.contains("reddish"), "{e}");
+        let e =
+            resolve_theme(&cli(&["--theme", "solarised"]), &no_env, &file, Some(&cfg)).unwrap_err();
+        assert!(e.0.contains("solarised") && e.0.contains("light"), "{e}");
+    }
+
+    #[test]
+    fn completions_for_every_shell_and_a_man_page() {
+        use clap::ValueEnum;
+        for shell in clap_complete::Shell::value_variants() {
+            let mut out = Vec::new();
+            write_completions(*shell, &mut out);
+            let text = String::from_utf8(out).unwrap();
+            assert!(
+                text.contains("plannr-tui")
+                    && text.contains("demo-server")
+                    && text.contains("theme"),
+                "{shell}: {text}"
+            );
+        }
+        let mut out = Vec::new();
+        write_man(&mut out).unwrap();
+        let man = String::from_utf8(out).unwrap();
+        assert!(man.starts_with(".ie") || man.contains(".TH"), "{man}");
+        assert!(
+            man.contains("plannr\\-tui") && man.contains("PLANNR_TOKEN"),
+            "{man}"
+        );
+    }
+
+    #[test]
+    fn help_is_written_for_users() {
+        use clap::CommandFactory;
+        let help = Cli::command().render_long_help().to_string();
+        assert!(
+            !help.contains("Secret") && !help.contains("Debug"),
+            "{help}"
+        );
+        assert!(
+            help.contains("--demo") && help.contains("NO_COLOR"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn download_dir_from_the_file() {
+        let f: FileConfig = toml::from_str("download_dir = \"/srv/att\"\n").unwrap();
+        let r = resolve(&cli(&["--token", "t"]), &env_of(&[]), &f, None).unwrap();
+        assert_eq!(r.settings.download_dir, Some(PathBuf::from("/srv/att")));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! · `config` command line, environment and config file.
 pub mod api;
 pub mod app;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod render;

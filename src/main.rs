@@ -19,6 +19,24 @@ use plannr_tui::{ui, worker::Worker};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match cli.command {
+        Some(Sub::Completions { shell }) => {
+            config::write_completions(shell, &mut io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        Some(Sub::Man) => {
+            return match config::write_man(&mut io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("plannr-tui man: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        _ => {}
+    }
+    // Times are shown in the zone the user runs with (`TZ`, else the system's).
+    plannr_tui::clock::set_zone(jiff::tz::TimeZone::system());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .worker_threads(2)
@@ -57,6 +75,19 @@ fn main() -> ExitCode {
         .unwrap_or_else(config::default_log_path);
     init_logging(&log_path);
 
+    // The file's look and feel (theme, colours, download folder) applies to --demo too; its
+    // connection settings do not.
+    let config_path = cli.config.clone().or_else(config::default_config_path);
+    let file = match config_path.as_deref().map(config::load_file).transpose() {
+        Ok(f) => f.unwrap_or_default(),
+        Err(e) => return refuse(e),
+    };
+    let env = |k: &str| std::env::var(k).ok();
+    match config::resolve_theme(&cli, &env, &file, config_path.as_deref()) {
+        Ok(theme) => ui::theme::set(theme),
+        Err(e) => return refuse(e),
+    }
+
     // The demo server (if any) must live as long as the UI.
     let mut _demo: Option<DemoServer> = None;
     let (client_cfg, settings) = if cli.demo {
@@ -76,21 +107,12 @@ fn main() -> ExitCode {
             cfg,
             Settings {
                 drafts_dir,
+                download_dir: file.download_dir.clone(),
                 ..Settings::default()
             },
         )
     } else {
-        let config_path = cli.config.clone().or_else(config::default_config_path);
-        let file = match config_path.as_deref().map(config::load_file).transpose() {
-            Ok(f) => f.unwrap_or_default(),
-            Err(e) => return refuse(e),
-        };
-        match config::resolve(
-            &cli,
-            &|k| std::env::var(k).ok(),
-            &file,
-            config_path.as_deref(),
-        ) {
+        match config::resolve(&cli, &env, &file, config_path.as_deref()) {
             Ok(r) => (r.client, r.settings),
             Err(e) => return refuse(e),
         }
@@ -264,8 +286,17 @@ async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -
     // so the loop waits on one channel and can drain everything pending without polling.
     let input = tokio::spawn(forward_input(input_tx));
     terminal.draw(|f| ui::draw(&state, f))?;
-    while let Some(first) = msg_rx.recv().await {
-        let mut batch = vec![first];
+    loop {
+        // While a time that changes with the clock is on screen, wake when the minute turns.
+        let tick = ui::shows_time(&state).then(|| plannr_tui::clock::until_next_minute(unix_now()));
+        let first = tokio::select! {
+            m = msg_rx.recv() => match m {
+                Some(m) => Some(m),
+                None => break,
+            },
+            _ = tokio::time::sleep(std::time::Duration::from_secs(tick.unwrap_or(0))), if tick.is_some() => None,
+        };
+        let mut batch: Vec<Msg> = first.into_iter().collect();
         while let Ok(m) = msg_rx.try_recv() {
             batch.push(m);
         }

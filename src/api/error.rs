@@ -2,8 +2,6 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde_json::Value;
-
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
     #[error("not signed in: the token was refused (401). Check PLANNR_TOKEN or your config")]
@@ -54,63 +52,6 @@ impl ApiError {
             _ => None,
         }
     }
-
-    /// Build the error for a non-success status from its body. `token` is scrubbed from anything
-    /// copied out of the body.
-    pub fn from_status(
-        status: u16,
-        retry_after: Option<Duration>,
-        body: &str,
-        token: &str,
-    ) -> ApiError {
-        let json: Option<Value> = serde_json::from_str(body).ok();
-        let clean = |s: &str| scrub(s, token);
-        let message = json
-            .as_ref()
-            .and_then(|v| v.get("message"))
-            .and_then(|m| m.as_str())
-            .map(clean)
-            .map(|m| m.trim().trim_end_matches('.').to_string())
-            .filter(|m| !m.is_empty());
-        let fallback = |default: &str| message.clone().unwrap_or_else(|| default.to_string());
-        match status {
-            401 => ApiError::Unauthenticated,
-            403 => ApiError::Forbidden {
-                message: fallback("this action is unauthorized"),
-            },
-            404 => ApiError::NotFound {
-                message: fallback("no such record"),
-            },
-            409 => ApiError::Conflict {
-                message: fallback("the record changed on the server"),
-            },
-            422 => {
-                let errors = json
-                    .as_ref()
-                    .and_then(|v| v.get("errors"))
-                    .map(|v| parse_errors(v, &clean))
-                    .unwrap_or_default();
-                let message = json
-                    .as_ref()
-                    .and_then(|v| v.get("message"))
-                    .and_then(|m| m.as_str())
-                    .map(clean)
-                    .filter(|m| !m.trim().is_empty())
-                    .or_else(|| errors.values().flatten().next().cloned())
-                    .unwrap_or_else(|| "the server refused the change".into());
-                ApiError::Validation { message, errors }
-            }
-            429 => ApiError::RateLimited { retry_after },
-            500..=599 => ApiError::Server {
-                status,
-                message: fallback(&excerpt(body, token)),
-            },
-            _ => ApiError::Http {
-                status,
-                message: fallback(&excerpt(body, token)),
-            },
-        }
-    }
 }
 
 /// Longest message copied out of an error body (a status bar line, not a page).
@@ -118,7 +59,7 @@ const MAX_MESSAGE_CHARS: usize = 300;
 
 /// A message copied out of an error body: the token scrubbed (a server may echo it), cut to
 /// `MAX_MESSAGE_CHARS`, sanitised.
-fn scrub(s: &str, token: &str) -> String {
+pub(crate) fn scrub(s: &str, token: &str) -> String {
     let scrubbed = if token.is_empty() {
         std::borrow::Cow::Borrowed(s)
     } else {
@@ -129,34 +70,6 @@ fn scrub(s: &str, token: &str) -> String {
         cut.push('…');
     }
     crate::render::sanitize::line(&cut)
-}
-
-/// `errors` may be `{field: [msgs]}`, `{field: "msg"}`, a bare string or a list.
-fn parse_errors(v: &Value, clean: &dyn Fn(&str) -> String) -> BTreeMap<String, Vec<String>> {
-    let mut out = BTreeMap::new();
-    match v {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let msgs: Vec<String> = match v {
-                    Value::String(s) => vec![clean(s)],
-                    Value::Array(a) => a.iter().filter_map(|m| m.as_str()).map(clean).collect(),
-                    other => vec![clean(&other.to_string())],
-                };
-                out.insert(clean(k), msgs);
-            }
-        }
-        Value::String(s) => {
-            out.insert(String::new(), vec![clean(s)]);
-        }
-        Value::Array(a) => {
-            out.insert(
-                String::new(),
-                a.iter().filter_map(|m| m.as_str()).map(clean).collect(),
-            );
-        }
-        _ => {}
-    }
-    out
 }
 
 /// A short, sanitised excerpt of a response body for error messages, with the token scrubbed.
@@ -191,21 +104,5 @@ mod tests {
         assert!(!e.contains("tok-0123"), "token prefix leaked: {e}");
         assert!(e.ends_with('…'), "{e}");
         assert_eq!(excerpt(" \u{1b}[2J ", token), "(empty body)");
-    }
-
-    #[test]
-    fn messages_and_field_errors_from_the_body_never_carry_the_token() {
-        let token = "tok-0123456789abcdef";
-        for status in [403, 404, 409, 422, 500, 418] {
-            let body = format!(
-                r#"{{"message":"token {token} lacks a scope","errors":{{"name":["{token} is bad"],"{token}":"x"}}}}"#
-            );
-            let e = ApiError::from_status(status, None, &body, token);
-            assert!(!e.to_string().contains(token), "{status}: {e}");
-            assert!(!format!("{e:?}").contains(token), "{status}: {e:?}");
-        }
-        let long = format!(r#"{{"message":"{}"}}"#, "x".repeat(5000));
-        let e = ApiError::from_status(403, None, &long, token);
-        assert!(e.to_string().chars().count() < 400, "{e}");
     }
 }

@@ -1,10 +1,14 @@
-//! Typed Plannr API client: models, errors, paging. Knows HTTP and JSON, nothing of the UI.
-pub mod client;
+//! Typed API clients. `http` is the transport every backend shares (nothing vendor-specific);
+//! each backend (`plannr`) adds its calls, models, error decoding and paging. Knows HTTP and JSON,
+//! nothing of the UI.
 pub mod de;
 pub mod error;
-pub mod models;
+pub mod http;
 pub mod page;
+pub mod plannr;
 
-pub use client::{Client, ClientConfig, Secret};
 pub use error::ApiError;
+pub use http::Secret;
 pub use page::Page;
+pub use plannr::models;
+pub use plannr::{Client, ClientConfig};

@@ -3,7 +3,7 @@
 //! goes out and answers to superseded requests are dropped.
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::editor::{EditorEvent, InlineEditor};
+use super::editor::{EditorEvent, InlineEditor, remember_query};
 use super::list::ListNav;
 use super::paged::Paged;
 use super::{Call, Core, Reply, RequestId, Route, Tab};
@@ -29,6 +29,8 @@ pub struct ClientPicker {
     pub search: Option<InlineEditor>,
     /// The (trimmed) name filter of the list shown.
     pub filter: String,
+    /// The last query typed into the search box (↑ brings it back into a new one).
+    pub last_search: String,
     /// The debounce timer of the latest keystroke in the search box.
     debounce: Option<u64>,
     /// Where the answers go (the owning pane's clients route).
@@ -46,6 +48,7 @@ impl ClientPicker {
             nav: ListNav::default(),
             search: None,
             filter: String::new(),
+            last_search: String::new(),
             debounce: None,
             route,
             tab,
@@ -145,11 +148,13 @@ impl ClientPicker {
                 EditorEvent::Edited => self.debounce = Some(core.debounce(self.tab)),
                 EditorEvent::Submit => {
                     let text = e.text();
+                    remember_query(&mut self.last_search, &text);
                     self.search = None;
                     self.debounce = None;
                     self.set_filter(text, core);
                 }
                 EditorEvent::Cancel => {
+                    remember_query(&mut self.last_search, &e.text());
                     self.search = None;
                     self.debounce = None;
                     self.set_filter(String::new(), core);
@@ -164,7 +169,7 @@ impl ClientPicker {
             return PickerEvent::Handled;
         }
         match key.code {
-            KeyCode::Char('/') => self.search = Some(InlineEditor::new(&self.filter)),
+            KeyCode::Char('/') => self.search = Some(InlineEditor::search(&self.last_search)),
             KeyCode::Char('R') => {
                 if !self.retry(core) {
                     self.reload(core);

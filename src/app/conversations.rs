@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::editor::{EditorEvent, InlineEditor, SaveState};
+use super::editor::{EditorEvent, InlineEditor, SaveState, remember_query};
 use super::list::ListNav;
 use super::paged::Paged;
 use super::rename::{Rename, RenameOutcome};
@@ -59,8 +59,14 @@ pub const HELP: &[(&str, &str)] = &[
         "save / cancel (asks first if you changed it)",
     ),
     ("  Ctrl-A/E Alt-B/F", "start / end, word back / forward"),
-    ("  Ctrl-W/U Ctrl-Z/R", "delete word / to start, undo / redo"),
-    ("/", "filter the loaded conversations (Esc clears)"),
+    (
+        "  Ctrl-W/U Ctrl-Z/R",
+        "delete word (to a space) / to start, undo / redo",
+    ),
+    (
+        "/",
+        "filter the loaded conversations (↑ brings back the last, Esc clears)",
+    ),
     ("a", "show archived / active conversations"),
     ("P", "pin / unpin"),
     ("R", "refresh (or retry a page that failed)"),
@@ -161,6 +167,20 @@ pub struct RenameSlot {
     pub saving: Option<(RequestId, String)>,
     /// The newest save whose success was applied (older answers are not applied over it).
     pub applied: RequestId,
+    /// What that save left on the server, for list pages that were read before it.
+    pub saved: Option<SavedName>,
+}
+
+/// A name the server accepted, kept so that a list page read before the save cannot put the old
+/// name back (issue 17.1: `a a` or `R` right after Enter).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedName {
+    pub name: String,
+    /// The answer's `updated_at` (may be empty: then `seen_at` decides).
+    pub updated_at: String,
+    /// The last request id issued when the answer arrived: pages asked for up to then may
+    /// predate the save.
+    pub seen_at: RequestId,
 }
 
 /// The `/` filter over loaded rows.
@@ -179,6 +199,8 @@ pub struct ConversationsPane {
     pub nav: ListNav,
     pub archived: Archived,
     pub filter: Option<Filter>,
+    /// The last filter typed (↑ brings it back into a new one).
+    pub last_filter: String,
     pub renames: HashMap<String, RenameSlot>,
     /// Pin changes in flight: uuid → (value shown, request id).
     pub pins: HashMap<String, (bool, RequestId)>,
@@ -201,6 +223,7 @@ impl ConversationsPane {
             nav: ListNav::default(),
             archived: Archived::Active,
             filter: None,
+            last_filter: String::new(),
             renames: HashMap::new(),
             pins: HashMap::new(),
             open: None,
@@ -456,15 +479,12 @@ impl ConversationsPane {
                 true
             }
             KeyCode::Char('/') => {
-                match &mut self.filter {
-                    Some(f) => f.editing = true,
-                    None => {
-                        self.filter = Some(Filter {
-                            editor: InlineEditor::new(""),
-                            editing: true,
-                        })
-                    }
-                }
+                // A new filter starts empty; the last one is one ↑ away (as in less and vim).
+                self.filter = Some(Filter {
+                    editor: InlineEditor::search(&self.last_filter),
+                    editing: true,
+                });
+                self.apply_filter(core);
                 true
             }
             KeyCode::Char('a') => {
@@ -510,12 +530,16 @@ impl ConversationsPane {
         };
         match f.editor.on_key(key) {
             EditorEvent::Submit => {
+                remember_query(&mut self.last_filter, &f.editor.text());
                 f.editing = false;
                 if f.editor.text().trim().is_empty() {
                     self.filter = None;
                 }
             }
-            EditorEvent::Cancel => self.filter = None,
+            EditorEvent::Cancel => {
+                remember_query(&mut self.last_filter, &f.editor.text());
+                self.filter = None;
+            }
             EditorEvent::Edited => {}
             EditorEvent::Ignored => {
                 // ↑/↓ move through the matches without leaving the field.
@@ -659,18 +683,25 @@ impl ConversationsPane {
                     return;
                 }
                 slot.applied = id;
-                let name = match reply {
+                let (name, updated_at) = match reply {
                     Reply::Conversation(c) if !c.name.is_empty() => {
-                        let name = c.name.clone();
+                        let saved = (c.name.clone(), c.updated_at.clone());
                         self.replace(*c, core);
-                        name
+                        saved
                     }
                     // A server that answers without the record: the name sent is the name.
                     _ => {
                         self.set_name(&uuid, &sent);
-                        sent
+                        (sent, String::new())
                     }
                 };
+                if let Some(slot) = self.renames.get_mut(&uuid) {
+                    slot.saved = Some(SavedName {
+                        name: name.clone(),
+                        updated_at,
+                        seen_at: core.last_request_id(),
+                    });
+                }
                 if latest {
                     core.info(format!("Renamed to “{name}”."));
                 }
@@ -805,7 +836,13 @@ impl ConversationsPane {
                 match result {
                     Ok(Reply::Conversations(page)) => {
                         let me = core.account_uuid.clone();
-                        fresh.on_loaded(id, map_page(page, |c| Row::new(c, me.as_deref())));
+                        let renames = &self.renames;
+                        fresh.on_loaded(
+                            id,
+                            map_page(page, |c| {
+                                Row::new(keep_saved_name(renames, c, id), me.as_deref())
+                            }),
+                        );
                         dedup(&mut fresh.items);
                         self.restore = self.selected().map(|r| r.conv.uuid.clone());
                         self.list = fresh;
@@ -826,7 +863,10 @@ impl ConversationsPane {
                 match result {
                     Ok(Reply::Conversations(page)) => {
                         let me = core.account_uuid.clone();
-                        let page = map_page(page, |c| Row::new(c, me.as_deref()));
+                        let renames = &self.renames;
+                        let page = map_page(page, |c| {
+                            Row::new(keep_saved_name(renames, c, id), me.as_deref())
+                        });
                         self.list.on_loaded(id, page);
                         dedup(&mut self.list.items);
                         self.rebuild_view(core);
@@ -854,6 +894,33 @@ impl ConversationsPane {
     }
 }
 
+/// A conversation of list page `page_id` with the name a save of ours left on the server, when
+/// the page was read before that save: its `updated_at` is older, or (when either side has none)
+/// the page was asked for before the save's answer arrived.
+fn keep_saved_name(
+    renames: &HashMap<String, RenameSlot>,
+    mut c: Conversation,
+    page_id: RequestId,
+) -> Conversation {
+    let Some(saved) = renames.get(&c.uuid).and_then(|s| s.saved.as_ref()) else {
+        return c;
+    };
+    if c.name == saved.name {
+        return c;
+    }
+    let older = match (parse_time(&c.updated_at), parse_time(&saved.updated_at)) {
+        (Some(row), Some(ours)) => row < ours,
+        _ => page_id <= saved.seen_at,
+    };
+    if older {
+        c.name = saved.name.clone();
+        if !saved.updated_at.is_empty() {
+            c.updated_at = saved.updated_at.clone();
+        }
+    }
+    c
+}
+
 /// Drop rows whose conversation already appeared on an earlier page (activity moved it while
 /// paging).
 fn dedup(rows: &mut Vec<Row>) {
@@ -874,42 +941,9 @@ pub fn map_page<T, U>(p: Page<T>, f: impl FnMut(T) -> U) -> Page<U> {
     }
 }
 
-/// RFC 3339 to unix seconds.
+/// RFC 3339 (with its offset) to unix seconds.
 pub fn parse_time(s: &str) -> Option<i64> {
-    time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
-        .ok()
-        .map(|t| t.unix_timestamp())
-}
-
-/// "now", "5m", "3h", "2d", "12 Mar", "2023-03-12": short, for a table column. `now` 0 means the
-/// clock is unknown: the date is shown.
-pub fn relative_time(ts: i64, now: i64) -> String {
-    let d = now - ts;
-    if now > 0 && (-60..60).contains(&d) {
-        return "now".into();
-    }
-    if now > 0 && d > 0 {
-        if d < 3600 {
-            return format!("{}m", d / 60);
-        }
-        if d < 86_400 {
-            return format!("{}h", d / 3600);
-        }
-        if d < 7 * 86_400 {
-            return format!("{}d", d / 86_400);
-        }
-    }
-    let Ok(t) = time::OffsetDateTime::from_unix_timestamp(ts) else {
-        return String::new();
-    };
-    let same_year =
-        time::OffsetDateTime::from_unix_timestamp(now).is_ok_and(|n| n.year() == t.year());
-    if now > 0 && same_year {
-        format!("{} {}", t.day(), &format!("{:?}", t.month())[..3])
-    } else {
-        // Another year: year and month fit the column ("2025-07"); the day is noise by then.
-        format!("{}-{:02}", t.year(), u8::from(t.month()))
-    }
+    crate::clock::parse(s)
 }
 
 /// Remove HTML tags (cheaply, for one-line previews; bodies go through `render::html`).

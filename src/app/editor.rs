@@ -25,6 +25,8 @@ pub struct InlineEditor {
     pub original: String,
     /// Shown under the field: a validation problem or the server's message.
     pub error: Option<String>,
+    /// A search box's previous query: ↑ on the empty field brings it back (as in less and vim).
+    pub recall: Option<String>,
 }
 
 impl InlineEditor {
@@ -37,7 +39,20 @@ impl InlineEditor {
             textarea,
             original: text.to_string(),
             error: None,
+            recall: None,
         }
+    }
+
+    /// A new search box: empty, with the previous query (if any) one ↑ away.
+    pub fn search(previous: &str) -> InlineEditor {
+        let mut e = InlineEditor::new("");
+        e.recall = Some(previous.trim().to_string()).filter(|p| !p.is_empty());
+        e
+    }
+
+    /// The previous query ↑ would bring back now (the field is empty), for the hint.
+    pub fn recall_hint(&self) -> Option<&str> {
+        self.recall.as_deref().filter(|_| self.text().is_empty())
     }
 
     /// Reopen with text the user had typed (after a failed save), keeping the original value.
@@ -68,6 +83,10 @@ impl InlineEditor {
         match key.code {
             KeyCode::Enter => return EditorEvent::Submit,
             KeyCode::Esc => return EditorEvent::Cancel,
+            KeyCode::Up if self.recall_hint().is_some() => {
+                let previous = self.recall.clone().unwrap_or_default();
+                self.set_text(&previous);
+            }
             KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
                 return EditorEvent::Ignored;
             }
@@ -82,6 +101,7 @@ impl InlineEditor {
             KeyCode::Char('u') if ctrl => {
                 self.textarea.delete_line_by_head();
             }
+            KeyCode::Char('w') if ctrl => self.rubout_word(),
             _ => {
                 self.textarea.input(key);
             }
@@ -91,11 +111,42 @@ impl InlineEditor {
         EditorEvent::Edited
     }
 
+    /// Ctrl-W as readline's unix-word-rubout: delete back over spaces, then back to the previous
+    /// space, so punctuation belongs to the word ("(main)" goes whole). Alt-Backspace keeps the
+    /// finer backward-kill-word.
+    fn rubout_word(&mut self) {
+        let cursor = self.textarea.cursor();
+        let Some(line) = self.textarea.lines().get(cursor.0) else {
+            return;
+        };
+        let before: Vec<char> = line.chars().take(cursor.1).collect();
+        let mut start = before.len();
+        while start > 0 && before[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        while start > 0 && !before[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        let n = before.len() - start;
+        for _ in 0..n {
+            self.textarea.move_cursor(CursorMove::Back);
+        }
+        self.textarea.delete_str(n);
+    }
+
     /// Bracketed paste: inserted as one line.
     pub fn paste(&mut self, s: &str) {
         self.textarea
             .insert_str(one_line(&crate::render::sanitize::line(s)));
         self.error = None;
+    }
+}
+
+/// Keep `text` as the query a new search box recalls (an empty one keeps the older query).
+pub fn remember_query(last: &mut String, text: &str) {
+    let t = text.trim();
+    if !t.is_empty() {
+        *last = t.to_string();
     }
 }
 
@@ -167,6 +218,54 @@ mod tests {
             e.on_key(key(KeyCode::Esc, KeyModifiers::NONE)),
             EditorEvent::Cancel
         );
+    }
+
+    /// Ctrl-W is readline's unix-word-rubout: back to the previous whitespace, so punctuation
+    /// belongs to the word ("(main)" goes in one press, not ")" alone).
+    #[test]
+    fn ctrl_w_deletes_back_to_whitespace_like_readline() {
+        let ctrl_w = key(KeyCode::Char('w'), KeyModifiers::CONTROL);
+        let mut e = InlineEditor::new("git log (main)");
+        e.on_key(ctrl_w);
+        assert_eq!(e.text(), "git log ");
+        e.on_key(ctrl_w);
+        assert_eq!(e.text(), "git ");
+        let mut e = InlineEditor::new("a.b-c/d  ");
+        e.on_key(ctrl_w);
+        assert_eq!(e.text(), "", "trailing spaces go with the word before them");
+        // In the middle of the text: only what is before the cursor goes.
+        let mut e = InlineEditor::new("Ann (home) x");
+        e.on_key(key(KeyCode::Left, KeyModifiers::NONE));
+        e.on_key(key(KeyCode::Left, KeyModifiers::NONE));
+        e.on_key(ctrl_w);
+        assert_eq!(e.text(), "Ann  x");
+        e.on_key(key(KeyCode::Char('z'), KeyModifiers::CONTROL));
+        assert_eq!(e.text(), "Ann (home) x", "one undo brings it back");
+        let mut e = InlineEditor::new("");
+        assert_eq!(e.on_key(ctrl_w), EditorEvent::Edited);
+        assert_eq!(e.text(), "");
+        let mut e = InlineEditor::new("café «déjà»");
+        e.on_key(ctrl_w);
+        assert_eq!(e.text(), "café ");
+    }
+
+    #[test]
+    fn a_search_box_opens_empty_with_the_previous_query_one_up_away() {
+        let up = key(KeyCode::Up, KeyModifiers::NONE);
+        let mut e = InlineEditor::search(" thom ");
+        assert_eq!(e.text(), "");
+        assert_eq!(e.recall_hint(), Some("thom"));
+        assert_eq!(e.on_key(up), EditorEvent::Edited);
+        assert_eq!(e.text(), "thom");
+        assert_eq!(e.recall_hint(), None);
+        assert_eq!(
+            e.on_key(up),
+            EditorEvent::Ignored,
+            "with text, ↑ is the owner's (moves the list)"
+        );
+        let mut e = InlineEditor::search("");
+        assert_eq!(e.on_key(up), EditorEvent::Ignored, "nothing to recall");
+        assert_eq!(e.text(), "");
     }
 
     #[test]

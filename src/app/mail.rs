@@ -2,7 +2,10 @@
 //! searchable, incoming/outgoing filter, mailbox filter applied client-side), and read a thread
 //! (see `thread`).
 pub mod body;
+mod osc52;
 pub mod thread;
+
+pub use osc52::base64;
 
 use std::path::PathBuf;
 
@@ -10,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use self::thread::{Part, Thread};
 use super::client_picker::{ClientPicker, PickerEvent};
-use super::editor::{EditorEvent, InlineEditor};
+use super::editor::{EditorEvent, InlineEditor, remember_query};
 use super::list::ListNav;
 use super::paged::Paged;
 use super::{Call, Command, Core, Reply, RequestId, Route as AppRoute, Settings, Tab};
@@ -43,7 +46,7 @@ pub const HELP: &[(&str, &str)] = &[
     ),
     (
         "/",
-        "search (clients by name, emails by subject, text or people)",
+        "search (clients by name, emails by subject, text or people); ↑ brings back the last",
     ),
     (
         "Enter",
@@ -103,6 +106,8 @@ pub struct MailPane {
     pub emails_nav: ListNav,
     pub email_search: Option<InlineEditor>,
     pub search: String,
+    /// The last query typed into the email search box (↑ brings it back into a new one).
+    pub last_search: String,
     /// `filter[incoming]`: None = all.
     pub incoming: Option<bool>,
     /// (uuid, name) of the mailbox chosen in the Mailboxes pane.
@@ -134,11 +139,12 @@ impl MailPane {
             emails_nav: ListNav::default(),
             email_search: None,
             search: String::new(),
+            last_search: String::new(),
             incoming: None,
             mailbox: None,
             thread: None,
             download: None,
-            download_dir: None,
+            download_dir: settings.download_dir.clone(),
             email_debounce: None,
         }
     }
@@ -339,11 +345,13 @@ impl MailPane {
                 EditorEvent::Edited => self.email_debounce = Some(core.debounce(Tab::Mail)),
                 EditorEvent::Submit => {
                     let text = e.text();
+                    remember_query(&mut self.last_search, &text);
                     self.email_search = None;
                     self.email_debounce = None;
                     self.apply_email_search(text, core);
                 }
                 EditorEvent::Cancel => {
+                    remember_query(&mut self.last_search, &e.text());
                     self.email_search = None;
                     self.email_debounce = None;
                     self.apply_email_search(String::new(), core);
@@ -363,7 +371,7 @@ impl MailPane {
             return true;
         }
         match key.code {
-            KeyCode::Char('/') => self.email_search = Some(InlineEditor::new(&self.search)),
+            KeyCode::Char('/') => self.email_search = Some(InlineEditor::search(&self.last_search)),
             KeyCode::Char('i') => {
                 self.incoming = match self.incoming {
                     None => Some(true),
@@ -783,33 +791,6 @@ impl MailPane {
             }
         }
     }
-}
-
-/// Standard base64 (RFC 4648, with padding), for OSC 52.
-pub fn base64(data: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(ABC[(n >> 18) as usize & 63] as char);
-        out.push(ABC[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            ABC[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            ABC[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    out
 }
 
 #[cfg(test)]

@@ -30,7 +30,10 @@ pub const HELP: &[(&str, &str)] = &[
         "save / cancel (asks first if you changed it)",
     ),
     ("  Ctrl-A/E Alt-B/F", "start / end, word back / forward"),
-    ("  Ctrl-W/U Ctrl-Z/R", "delete word / to start, undo / redo"),
+    (
+        "  Ctrl-W/U Ctrl-Z/R",
+        "delete word (to a space) / to start, undo / redo",
+    ),
     ("Enter", "open Mail limited to this mailbox"),
     ("R", "refresh"),
 ];

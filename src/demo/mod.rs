@@ -10,9 +10,20 @@
 //! The dataset is generated deterministically from [`DemoOptions::seed`]; [`Fixtures`] names the
 //! interesting records (huge threads, hostile messages, joint clients…) for tests.
 
+mod accounts;
 mod contact;
+mod contact_details;
+mod control;
+mod conversations;
 mod dataset;
+mod emails;
+mod fixtures;
+mod identity;
+mod mailboxes;
+mod pipeline;
+mod query;
 mod routes;
+mod words;
 
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -310,7 +321,7 @@ impl DemoServer {
         let addr = listener.local_addr()?;
         let base_url = format!("http://127.0.0.1:{}", addr.port());
         let data = dataset::Dataset::generate(opts.seed);
-        let fixtures = routes::fixtures(&data);
+        let fixtures = fixtures::fixtures(&data);
         let shared = Arc::new(Shared {
             rng: Mutex::new(fastrand::Rng::with_seed(opts.seed ^ 0xFA11)),
             opts,
@@ -319,7 +330,7 @@ impl DemoServer {
             log: Mutex::new(Vec::new()),
             scripts: Mutex::new(VecDeque::new()),
         });
-        let app = routes::router(shared.clone());
+        let app = pipeline::router(shared.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app)

@@ -1,7 +1,8 @@
 //! Drawing of the client picker shared by the Mail and Contacts panes (`app::client_picker`).
+use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
@@ -93,7 +94,7 @@ pub fn draw(
             .map(|a| {
                 let mut name = vec![Span::raw(a.display_name())];
                 if (look.draft)(a) {
-                    name.push(Span::styled(" ✎ draft", Style::new().fg(Color::Yellow)));
+                    name.push(Span::styled(" ✎ draft", Style::new().fg(th().highlight)));
                 }
                 let mut cells = vec![
                     Cell::from(Line::from(name)),

@@ -1,8 +1,9 @@
 //! Contacts pane drawing: the client picker, one client's contact details, and the inline form
 //! (drawn in place of its row), with the conflict choice as a popup.
+use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
 
@@ -29,14 +30,11 @@ pub fn draw(pane: &ContactsPane, core: &Core, area: Rect, frame: &mut Frame) {
 }
 
 fn hint_line(text: &str) -> Line<'static> {
-    Line::from(text.to_string()).fg(Color::DarkGray)
+    Line::from(text.to_string()).fg(th().dim)
 }
 
 fn ask_line(text: &str) -> Line<'static> {
-    Line::from(Span::styled(
-        text.to_string(),
-        Style::new().fg(Color::Black).bg(Color::Yellow),
-    ))
+    Line::from(Span::styled(text.to_string(), th().prompt()))
 }
 
 fn edge_note(edge: &Edge, shown: usize, total: Option<u64>) -> String {
@@ -77,16 +75,16 @@ fn detail_row<'a>(pane: &ContactsPane, d: &'a ContactDetail, client: &str) -> Ro
     let kind = Kind::from_api(&d.kind).label();
     let mut label = vec![Span::raw(d.name.clone())];
     if pane.has_draft_for_detail(&d.uuid) {
-        label.push(Span::styled(" ✎", Style::new().fg(Color::Yellow)));
+        label.push(Span::styled(" ✎", Style::new().fg(th().highlight)));
     }
     let primary = if d.is_primary_for(client) {
-        Span::styled("★ yes", Style::new().fg(Color::Green))
+        Span::styled("★ yes", Style::new().fg(th().ok))
     } else if pane
         .making_primary
         .as_ref()
         .is_some_and(|(u, _)| *u == d.uuid)
     {
-        Span::styled("…", Style::new().fg(Color::Yellow))
+        Span::styled("…", Style::new().fg(th().highlight))
     } else {
         Span::raw("")
     };
@@ -103,7 +101,7 @@ fn detail_row<'a>(pane: &ContactsPane, d: &'a ContactDetail, client: &str) -> Ro
         Cell::from(primary),
         Cell::from(Span::styled(
             others.join(", "),
-            Style::new().fg(Color::Cyan),
+            Style::new().fg(th().accent),
         )),
     ])
 }
@@ -280,12 +278,12 @@ fn field_label(text: &str, focused: bool) -> Span<'static> {
     if focused {
         Span::styled(
             format!("›{text:<w$}", w = LABEL_W as usize - 1),
-            Style::new().fg(Color::Yellow).bold(),
+            Style::new().fg(th().highlight).bold(),
         )
     } else {
         Span::styled(
             format!(" {text:<w$}", w = LABEL_W as usize - 1),
-            Style::new().fg(Color::Gray),
+            Style::new().fg(th().muted),
         )
     }
 }
@@ -296,7 +294,7 @@ fn error_lines(msg: &str, width: u16) -> Vec<Line<'static>> {
         .map(|l| {
             Line::from(vec![
                 Span::raw(" ".repeat(LABEL_W as usize)),
-                Span::styled(l, Style::new().fg(Color::Red)),
+                Span::styled(l, Style::new().fg(th().error)),
             ])
         })
         .collect()
@@ -313,12 +311,12 @@ fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
         format!(" Edit {} · {} ", f.kind.label(), f.label.original)
     };
     let mut block = Block::bordered()
-        .border_style(Style::new().fg(Color::Yellow))
+        .border_style(Style::new().fg(th().highlight))
         .title(Span::styled(title, Style::new().bold()));
     if f.changed() {
         block = block.title_bottom(Span::styled(
             " unsaved — kept as a draft ",
-            Style::new().fg(Color::Yellow),
+            Style::new().fg(th().highlight),
         ));
     }
     let inner = block.inner(area);
@@ -344,7 +342,7 @@ fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
             field_label("Type", false),
             Span::styled(
                 format!("{} (cannot change)", f.kind.label()),
-                Style::new().fg(Color::DarkGray),
+                Style::new().fg(th().dim),
             ),
         ]),
         frame,
@@ -382,7 +380,7 @@ fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
             let ticked = list.contains(uuid);
             let mut style = Style::new();
             if focus == Focus::Primary && !f.owners.contains(uuid) && !ticked {
-                style = style.fg(Color::DarkGray);
+                style = style.fg(th().dim);
             }
             if focused && i == f.cursor {
                 style = style.add_modifier(Modifier::REVERSED);
@@ -414,10 +412,7 @@ fn draw_editor(ed: &InlineEditor, focused: bool, area: Rect, frame: &mut Frame) 
     if focused {
         frame.render_widget(&ed.textarea, area);
     } else {
-        frame.render_widget(
-            Paragraph::new(ed.text()).style(Style::new().fg(Color::White)),
-            area,
-        );
+        frame.render_widget(Paragraph::new(ed.text()), area);
     }
 }
 
@@ -428,7 +423,7 @@ fn draw_conflict(f: &Form, theirs: &ContactDetail, area: Rect, frame: &mut Frame
     }
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
-        .border_style(Style::new().fg(Color::Red))
+        .border_style(Style::new().fg(th().error))
         .title(Span::styled(
             " Changed on the server since you opened it ",
             Style::new().bold(),
@@ -484,7 +479,7 @@ fn draw_conflict(f: &Form, theirs: &ContactDetail, area: Rect, frame: &mut Frame
         Row::new(vec![
             "".to_string(),
             "Yours".to_string(),
-            format!("Theirs ({})", theirs.updated_at),
+            format!("Theirs ({})", crate::clock::full_of(&theirs.updated_at)),
         ])
         .style(Style::new().bold().underlined()),
     );

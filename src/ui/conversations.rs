@@ -1,8 +1,9 @@
 //! Conversations pane drawing: the list, or the open conversation. Reads state only; the columns
 //! and wrapped lines were computed when the data arrived, so this copies and cuts strings.
+use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
@@ -10,8 +11,9 @@ use super::widgets;
 use crate::api::models::Archived;
 use crate::app::Core;
 use crate::app::conversations::view::{ConvView, INDENT, LineKind, QUOTE};
-use crate::app::conversations::{ConversationsPane, NameMark, relative_time};
+use crate::app::conversations::{ConversationsPane, NameMark};
 use crate::app::paged::Edge;
+use crate::clock;
 use crate::render::wrap::truncate_to_width;
 
 const WIDTHS: [Constraint; 6] = [
@@ -19,7 +21,8 @@ const WIDTHS: [Constraint; 6] = [
     Constraint::Fill(3),
     Constraint::Fill(2),
     Constraint::Fill(4),
-    Constraint::Length(7),
+    // "12 Mar 2025", the longest short time.
+    Constraint::Length(11),
     Constraint::Length(5),
 ];
 
@@ -101,7 +104,7 @@ fn draw_list(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fram
         let [label, field] =
             Layout::horizontal([Constraint::Length(9), Constraint::Min(0)]).areas(footer);
         frame.render_widget(
-            Paragraph::new(Span::styled(" Filter: ", Style::new().fg(Color::Yellow))),
+            Paragraph::new(Span::styled(" Filter: ", Style::new().fg(th().highlight))),
             label,
         );
         widgets::inline_editor(&f.editor, field, frame);
@@ -138,7 +141,7 @@ fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fra
                     let room = w(1).saturating_sub(tag.len());
                     Line::from(vec![
                         Span::raw(truncate_to_width(&name, room)),
-                        Span::styled(tag, Style::new().fg(Color::Yellow)),
+                        Span::styled(tag, Style::new().fg(th().highlight)),
                     ])
                 }
                 NameMark::Unsaved => {
@@ -146,7 +149,7 @@ fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fra
                     let room = w(1).saturating_sub(16);
                     Line::from(vec![
                         Span::raw(truncate_to_width(&name, room)),
-                        Span::styled(tag, Style::new().fg(Color::Red)),
+                        Span::styled(tag, Style::new().fg(th().error)),
                     ])
                 }
             };
@@ -154,14 +157,14 @@ fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fra
                 pane.shown_pinned(row),
                 pane.pins.contains_key(&row.conv.uuid),
             ) {
-                (true, false) => Span::styled("★", Style::new().fg(Color::Yellow)),
-                (true, true) => Span::styled("☆", Style::new().fg(Color::Yellow)),
-                (false, true) => Span::styled("·", Style::new().fg(Color::DarkGray)),
+                (true, false) => Span::styled("★", Style::new().fg(th().highlight)),
+                (true, true) => Span::styled("☆", Style::new().fg(th().highlight)),
+                (false, true) => Span::styled("·", Style::new().fg(th().dim)),
                 (false, false) => Span::raw(" "),
             };
             let when = row
                 .activity
-                .map(|t| relative_time(t, core.now))
+                .map(|t| clock::short(t, core.now))
                 .unwrap_or_default();
             let count = row
                 .conv
@@ -173,11 +176,11 @@ fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fra
                 Cell::from(name_cell),
                 Cell::from(Span::styled(
                     truncate_to_width(&row.participants, w(2)),
-                    Style::new().fg(Color::Cyan),
+                    Style::new().fg(th().accent),
                 )),
                 Cell::from(Span::styled(
                     truncate_to_width(&row.preview, w(3)),
-                    Style::new().fg(Color::Gray),
+                    Style::new().fg(th().muted),
                 )),
                 Cell::from(Line::from(when).right_aligned()),
                 Cell::from(Line::from(count).right_aligned()),
@@ -236,10 +239,10 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
         Style::new().bold(),
     )];
     match mark {
-        NameMark::Saving => spans.push(Span::styled(" saving…", Style::new().fg(Color::Yellow))),
+        NameMark::Saving => spans.push(Span::styled(" saving…", Style::new().fg(th().highlight))),
         NameMark::Unsaved => spans.push(Span::styled(
             " ⚠ not saved (r)",
-            Style::new().fg(Color::Red),
+            Style::new().fg(th().error),
         )),
         NameMark::None => {}
     }
@@ -263,7 +266,7 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
     if !facts.is_empty() {
         spans.push(Span::styled(
             format!(" · {}", facts.join(" · ")),
-            Style::new().fg(Color::DarkGray),
+            Style::new().fg(th().dim),
         ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), header);
@@ -287,7 +290,7 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
                 match l.kind {
                     LineKind::Header => Line::from(Span::styled(
                         truncate_to_width(&l.text, body.width as usize),
-                        Style::new().fg(Color::Cyan).bold(),
+                        Style::new().fg(th().accent).bold(),
                     )),
                     LineKind::Body { quote_depth: 0 } => {
                         Line::from(format!("  {}", truncate_to_width(&l.text, room)))
@@ -297,11 +300,11 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
                             "  │ {}",
                             truncate_to_width(&l.text, room.saturating_sub(QUOTE as usize))
                         ),
-                        Style::new().fg(Color::DarkGray),
+                        Style::new().fg(th().dim),
                     )),
                     LineKind::Note => Line::from(Span::styled(
                         format!("  {}", truncate_to_width(&l.text, room)),
-                        Style::new().fg(Color::DarkGray).italic(),
+                        Style::new().fg(th().dim).italic(),
                     )),
                     LineKind::Blank => Line::from(""),
                 }

@@ -1,7 +1,8 @@
 //! Mail pane drawing: client picker, email list, thread view. Only slices what update prepared.
+use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
@@ -13,9 +14,8 @@ use crate::app::mail::body::{BodyMode, LineKind, TLine};
 use crate::app::mail::thread::{Row as TRow, Thread};
 use crate::app::mail::{MailPane, View};
 use crate::app::paged::Edge;
+use crate::clock;
 use crate::render::wrap::truncate_to_width;
-
-const DIM: Color = Color::DarkGray;
 
 pub fn draw(pane: &MailPane, core: &Core, area: Rect, frame: &mut Frame) {
     if area.width == 0 || area.height == 0 {
@@ -24,21 +24,12 @@ pub fn draw(pane: &MailPane, core: &Core, area: Rect, frame: &mut Frame) {
     let [header, body, footer] = widgets::header_body_footer(area);
     match pane.view {
         View::Clients => clients(pane, header, body, footer, frame),
-        View::Emails => emails(pane, header, body, footer, frame),
+        View::Emails => emails(pane, core.now, header, body, footer, frame),
         View::Thread => match &pane.thread {
-            Some(t) => thread(t, header, body, footer, frame),
+            Some(t) => thread(t, core.now, header, body, footer, frame),
             None => widgets::hint(" No thread open.", body, frame.buffer_mut()),
         },
     }
-    let _ = core;
-}
-
-/// "2025-01-17T11:15:02+00:00" → "2025-01-17 11:15".
-pub fn short_date(s: &str) -> String {
-    s.chars()
-        .take(16)
-        .map(|c| if c == 'T' { ' ' } else { c })
-        .collect()
 }
 
 fn title(text: String, width: u16) -> Paragraph<'static> {
@@ -67,8 +58,8 @@ fn clients(pane: &MailPane, header: Rect, body: Rect, footer: Rect, frame: &mut 
 
 fn direction(m: &EmailMessage) -> Span<'static> {
     match m.incoming {
-        Some(true) => Span::styled("in", Style::new().fg(Color::Cyan)),
-        Some(false) => Span::styled("out", Style::new().fg(Color::Magenta)),
+        Some(true) => Span::styled("in", Style::new().fg(th().incoming)),
+        Some(false) => Span::styled("out", Style::new().fg(th().outgoing)),
         None => Span::raw(""),
     }
 }
@@ -81,7 +72,7 @@ fn sender(m: &EmailMessage) -> String {
     }
 }
 
-fn emails(pane: &MailPane, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
+fn emails(pane: &MailPane, now: i64, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
     let who = pane
         .client
         .as_ref()
@@ -146,7 +137,7 @@ fn emails(pane: &MailPane, header: Rect, body: Rect, footer: Rect, frame: &mut F
                     _ => String::new(),
                 };
                 Row::new(vec![
-                    Cell::from(short_date(m.sort_key())),
+                    Cell::from(clock::short_of(m.sort_key(), now)),
                     Cell::from(direction(m)),
                     Cell::from(sender(m)),
                     Cell::from(if m.subject.is_empty() {
@@ -161,7 +152,8 @@ fn emails(pane: &MailPane, header: Rect, body: Rect, footer: Rect, frame: &mut F
             })
             .collect();
         let widths = [
-            Constraint::Length(16),
+            // "12 Mar 2025", the longest short form.
+            Constraint::Length(11),
             Constraint::Length(3),
             Constraint::Fill(2),
             Constraint::Fill(4),
@@ -191,7 +183,7 @@ fn emails(pane: &MailPane, header: Rect, body: Rect, footer: Rect, frame: &mut F
     }
 }
 
-fn thread(t: &Thread, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
+fn thread(t: &Thread, now: i64, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
     let subject = t
         .index_of(&t.uuid)
         .map(|i| t.msgs[i].m.subject.clone())
@@ -225,7 +217,7 @@ fn thread(t: &Thread, header: Rect, body: Rect, footer: Rect, frame: &mut Frame)
 
     if let Some(e) = &t.first_error {
         let msg = format!(" ⚠ {e}\n Press Enter to try again, Esc to go back.");
-        frame.render_widget(Paragraph::new(msg).fg(Color::Red), body);
+        frame.render_widget(Paragraph::new(msg).fg(th().error), body);
     } else if t.first_loading() {
         widgets::hint(" loading…", body, frame.buffer_mut());
     } else {
@@ -237,7 +229,7 @@ fn thread(t: &Thread, header: Rect, body: Rect, footer: Rect, frame: &mut Frame)
             .take(usize::from(body.height))
             .map(|row| match row {
                 TRow::Edge { top, edge } => edge_line(top, edge, width),
-                TRow::Header(i) => header_line(t, i, focus == Some(i), width),
+                TRow::Header(i) => header_line(t, i, focus == Some(i), now, width),
                 TRow::Line(i, l) => content_line(t, i, l, focus == Some(i), width),
                 TRow::Blank => Line::default(),
             })
@@ -258,22 +250,22 @@ fn edge_line(top: bool, edge: &Edge, width: usize) -> Line<'static> {
     let (text, style) = match edge {
         Edge::Idle => (
             format!("  {arrow} {which} messages load as you scroll"),
-            Style::new().fg(DIM),
+            Style::new().fg(th().dim),
         ),
         Edge::Loading { .. } => (
             format!("  {arrow} loading {which} messages…"),
-            Style::new().fg(Color::Yellow),
+            Style::new().fg(th().highlight),
         ),
         Edge::Failed { message, .. } => (
             format!("  ⚠ could not load {which} messages: {message} — Enter retries"),
-            Style::new().fg(Color::Red).bold(),
+            Style::new().fg(th().error).bold(),
         ),
         Edge::End => (String::new(), Style::new()),
     };
     Line::from(Span::styled(truncate_to_width(&text, width), style))
 }
 
-fn header_line(t: &Thread, i: usize, focused: bool, width: usize) -> Line<'static> {
+fn header_line(t: &Thread, i: usize, focused: bool, now: i64, width: usize) -> Line<'static> {
     let m = &t.msgs[i];
     let marker = if m.expanded { "▾ " } else { "▸ " };
     let att = if m.m.attachments.is_empty() {
@@ -294,7 +286,7 @@ fn header_line(t: &Thread, i: usize, focused: bool, width: usize) -> Line<'stati
     let from = sender(&m.m);
     let text = format!(
         "{marker}{}  {from:<20}  {subject}{att}{mode}",
-        short_date(m.m.sort_key())
+        clock::short_of(m.m.sort_key(), now)
     );
     let mut style = if m.m.uuid == t.uuid {
         Style::new().bold()
@@ -318,25 +310,25 @@ fn header_line(t: &Thread, i: usize, focused: bool, width: usize) -> Line<'stati
 fn content_line(t: &Thread, i: usize, l: &TLine, focused: bool, width: usize) -> Line<'static> {
     let m = &t.msgs[i];
     let (prefix, style) = match l.kind {
-        LineKind::Meta(_) => ("  ", Style::new().fg(Color::Gray)),
+        LineKind::Meta(_) => ("  ", Style::new().fg(th().muted)),
         LineKind::Attachment { index } if focused && index == m.attachment => {
-            ("› ", Style::new().fg(Color::Yellow))
+            ("› ", Style::new().fg(th().highlight))
         }
-        LineKind::Attachment { .. } => ("  ", Style::new().fg(Color::Yellow)),
+        LineKind::Attachment { .. } => ("  ", Style::new().fg(th().highlight)),
         LineKind::Body => ("  ", Style::new()),
         LineKind::Quote(d) => (
             "│ ",
             Style::new()
-                .fg(if d > 1 { DIM } else { Color::Gray })
+                .fg(if d > 1 { th().dim } else { th().muted })
                 .add_modifier(Modifier::DIM),
         ),
-        LineKind::Folded => ("  ", Style::new().fg(DIM).italic()),
-        LineKind::Link => ("  ", Style::new().fg(Color::Blue)),
-        LineKind::Notice => ("  ", Style::new().fg(DIM).italic()),
+        LineKind::Folded => ("  ", Style::new().fg(th().dim).italic()),
+        LineKind::Link => ("  ", Style::new().fg(th().link)),
+        LineKind::Notice => ("  ", Style::new().fg(th().dim).italic()),
         LineKind::Blank => ("", Style::new()),
     };
     let bar = if focused {
-        Span::styled(prefix.to_string(), style.fg(Color::Cyan))
+        Span::styled(prefix.to_string(), style.fg(th().accent))
     } else {
         Span::styled(prefix.to_string(), style)
     };

@@ -1,7 +1,8 @@
 //! Mailboxes pane drawing.
+use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
@@ -47,10 +48,10 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
             let m = &row.mailbox;
             let (words, tone) = describe_state(&m.state);
             let colour = match tone {
-                StateTone::Good => Color::Green,
-                StateTone::Busy => Color::Yellow,
-                StateTone::Bad => Color::Red,
-                StateTone::Muted => Color::DarkGray,
+                StateTone::Good => th().ok,
+                StateTone::Busy => th().highlight,
+                StateTone::Bad => th().error,
+                StateTone::Muted => th().dim,
             };
             let (name, saving) = pane.shown_name(row);
             let name = if saving {
@@ -59,10 +60,10 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
                 name
             };
             let enabled = match row.pending_enabled {
-                Some((true, _)) => Span::styled("enabling…", Style::new().fg(Color::Yellow)),
-                Some((false, _)) => Span::styled("disabling…", Style::new().fg(Color::Yellow)),
-                None if m.is_enabled() => Span::styled("yes", Style::new().fg(Color::Green)),
-                None => Span::styled("no", Style::new().fg(Color::DarkGray)),
+                Some((true, _)) => Span::styled("enabling…", Style::new().fg(th().highlight)),
+                Some((false, _)) => Span::styled("disabling…", Style::new().fg(th().highlight)),
+                None if m.is_enabled() => Span::styled("yes", Style::new().fg(th().ok)),
+                None => Span::styled("no", Style::new().fg(th().dim)),
             };
             let count = m
                 .messages_count
@@ -115,14 +116,13 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
             format!(
                 " Disable {name}? It stops syncing new mail. y/Enter disables, any other key keeps it. "
             ),
-            Style::new().fg(Color::Black).bg(Color::Yellow),
+            th().prompt(),
         ))
     } else if pane.rename.as_ref().is_some_and(|r| r.open) {
-        Line::from(" Enter save · Esc cancel · Ctrl-A/E/W/U, Alt-B/F, Ctrl-Z undo")
-            .fg(Color::DarkGray)
+        Line::from(" Enter save · Esc cancel · Ctrl-A/E/W/U, Alt-B/F, Ctrl-Z undo").fg(th().dim)
     } else {
         Line::from(" Space enable/disable · r rename · Enter open mail · R refresh · ? help")
-            .fg(Color::DarkGray)
+            .fg(th().dim)
     };
     frame.render_widget(Paragraph::new(hint), footer);
     let _ = core;

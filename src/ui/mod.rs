@@ -4,11 +4,13 @@ pub mod contacts;
 pub mod conversations;
 pub mod mail;
 pub mod mailboxes;
+pub mod theme;
 pub mod widgets;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use crate::app::mail::View as MailView;
 use crate::app::{State, Tab};
 
 pub fn draw(state: &State, frame: &mut Frame) {
@@ -39,11 +41,56 @@ pub fn draw(state: &State, frame: &mut Frame) {
     }
 }
 
+/// Whether the screen shows a time that reads differently as the clock moves on (today's `14:02`
+/// becomes `Tue 14:02` at midnight). The main loop wakes at each new minute only while this holds,
+/// so an idle app on any other screen has no timer at all.
+pub fn shows_time(state: &State) -> bool {
+    if state.help || state.login_picker.is_some() {
+        return false;
+    }
+    match state.tab {
+        Tab::Mail => match state.mail.view {
+            MailView::Emails => !state.mail.shown.is_empty(),
+            MailView::Thread => state.mail.thread.is_some(),
+            MailView::Clients => false,
+        },
+        Tab::Conversations => {
+            state.conversations.open.is_none() && !state.conversations.list.items.is_empty()
+        }
+        Tab::Mailboxes | Tab::Contacts => false,
+    }
+}
+
 fn draw_pane(state: &State, area: Rect, frame: &mut Frame) {
     match state.tab {
         Tab::Mailboxes => mailboxes::draw(&state.mailboxes, &state.core, area, frame),
         Tab::Mail => mail::draw(&state.mail, &state.core, area, frame),
         Tab::Conversations => conversations::draw(&state.conversations, &state.core, area, frame),
         Tab::Contacts => contacts::draw(&state.contacts, &state.core, area, frame),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::models::EmailMessage;
+    use crate::app::Settings;
+
+    #[test]
+    fn the_minute_timer_runs_only_while_a_time_is_on_screen() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        s.tab = Tab::Mailboxes;
+        assert!(!shows_time(&s), "mailboxes show no times: no timer");
+        s.tab = Tab::Mail;
+        s.mail.view = MailView::Emails;
+        assert!(!shows_time(&s), "an empty list shows no times");
+        s.mail.emails.items.push(EmailMessage::default());
+        s.mail.shown = vec![0];
+        assert!(shows_time(&s));
+        s.help = true;
+        assert!(!shows_time(&s), "help covers the list");
+        s.help = false;
+        s.tab = Tab::Contacts;
+        assert!(!shows_time(&s));
     }
 }

@@ -1,14 +1,16 @@
 //! Shared widgets: tab bar, status bar, help overlay, inline editor, popups.
+use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, Borders, Clear, List, ListItem, ListState, Paragraph, StatefulWidget, Widget, Wrap,
+    Block, Borders, Clear, List, ListItem, ListState, Paragraph, StatefulWidget, Widget,
 };
 
 use crate::app::editor::InlineEditor;
+use crate::app::help::layout as help_layout;
 use crate::app::{Core, Level, LoginPicker, State, Tab};
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
@@ -16,14 +18,17 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 pub fn tab_bar(state: &State, area: Rect, buf: &mut Buffer) {
     let mut spans = vec![Span::styled(
         " plannr ",
-        Style::new().bold().fg(Color::Cyan),
+        Style::new().bold().fg(th().accent),
     )];
     for (i, t) in Tab::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, t.title());
-        let style = if *t == state.tab {
-            Style::new().fg(Color::Black).bg(Color::Cyan).bold()
+        // The active tab is marked by a symbol as well as colour (NO_COLOR, colour-blind users).
+        let (label, style) = if *t == state.tab {
+            (format!("▸{} {} ", i + 1, t.title()), th().tab_active())
         } else {
-            Style::new().fg(Color::Gray)
+            (
+                format!(" {} {} ", i + 1, t.title()),
+                Style::new().fg(th().muted),
+            )
         };
         spans.push(Span::styled(label, style));
     }
@@ -39,21 +44,18 @@ pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
                 SPINNER[core.spinner % SPINNER.len()],
                 core.in_flight()
             ),
-            Style::new().fg(Color::Yellow),
+            Style::new().fg(th().highlight),
         ));
     }
     match &core.status {
         Some(s) => {
             let style = match s.level {
-                Level::Info => Style::new().fg(Color::Green),
-                Level::Error => Style::new().fg(Color::White).bg(Color::Red).bold(),
+                Level::Info => Style::new().fg(th().ok),
+                Level::Error => th().alert(),
             };
             spans.push(Span::styled(format!(" {} ", s.text), style));
         }
-        None => spans.push(Span::styled(
-            " ? help · q quit ",
-            Style::new().fg(Color::DarkGray),
-        )),
+        None => spans.push(Span::styled(" ? help · q quit ", Style::new().fg(th().dim))),
     }
     let left = Line::from(spans);
     let account = if core.account_label.is_empty() {
@@ -81,14 +83,11 @@ pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
         width: area.width - left_area.width,
         ..area
     };
-    Paragraph::new(left)
-        .style(Style::new().bg(Color::Rgb(30, 30, 30)))
-        .render(left_area, buf);
+    Paragraph::new(left).render(left_area, buf);
     Paragraph::new(Line::from(Span::styled(
         format!(" {account} "),
-        Style::new().fg(Color::Cyan),
+        Style::new().fg(th().accent),
     )))
-    .style(Style::new().bg(Color::Rgb(30, 30, 30)))
     .right_aligned()
     .render(right_area, buf);
 }
@@ -105,31 +104,33 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-pub fn help(title: &str, lines: &[(&str, &str)], scroll: u16, area: Rect, buf: &mut Buffer) {
-    let key_w = lines
+pub fn help(
+    title: &str,
+    lines: &[(&'static str, &'static str)],
+    scroll: u16,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let l = help_layout(lines, (area.width, area.height));
+    let key_w = l.key_w;
+    // Past the end (the terminal grew since j was pressed): show the last screenful.
+    let first = usize::from(scroll.min(l.max_scroll));
+    let text: Vec<Line> = l
+        .rows
         .iter()
-        .map(|(k, _)| k.chars().count())
-        .max()
-        .unwrap_or(0);
-    let text: Vec<Line> = lines
-        .iter()
+        .skip(first)
+        .take(usize::from(l.height))
         .map(|(k, d)| {
             Line::from(vec![
                 Span::styled(
                     format!(" {k:<key_w$} "),
-                    Style::new().fg(Color::Yellow).bold(),
+                    Style::new().fg(th().highlight).bold(),
                 ),
                 Span::raw(format!(" {d}")),
             ])
         })
         .collect();
-    let width = lines
-        .iter()
-        .map(|(_, d)| key_w + d.chars().count() + 5)
-        .max()
-        .unwrap_or(20) as u16
-        + 2;
-    let rect = centered(area, width.max(30), text.len() as u16 + 2);
+    let rect = centered(area, l.width, l.height);
     Clear.render(rect, buf);
     Paragraph::new(text)
         .block(
@@ -137,8 +138,6 @@ pub fn help(title: &str, lines: &[(&str, &str)], scroll: u16, area: Rect, buf: &
                 .title(format!(" Keys: {title} "))
                 .title_bottom(" j/k scroll · any other key closes "),
         )
-        .wrap(Wrap { trim: false })
-        .scroll((scroll, 0))
         .render(rect, buf);
 }
 
@@ -176,6 +175,22 @@ pub fn inline_editor(editor: &InlineEditor, area: Rect, frame: &mut Frame) {
     let field = Rect { height: 1, ..area };
     frame.render_widget(Clear, field);
     frame.render_widget(&editor.textarea, field);
+    if let Some(previous) = editor.recall_hint()
+        && field.width > 2
+    {
+        // After the cursor cell of the empty field: what ↑ brings back.
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!(" ↑ “{previous}”"),
+                Style::new().fg(th().dim),
+            )),
+            Rect {
+                x: field.x + 1,
+                width: field.width - 1,
+                ..field
+            },
+        );
+    }
     if let Some(err) = &editor.error
         && area.height > 1
     {
@@ -188,7 +203,7 @@ pub fn inline_editor(editor: &InlineEditor, area: Rect, frame: &mut Frame) {
         frame.render_widget(
             Paragraph::new(Span::styled(
                 format!("⚠ {err}"),
-                Style::new().fg(Color::Red),
+                Style::new().fg(th().error),
             )),
             msg,
         );
@@ -197,11 +212,7 @@ pub fn inline_editor(editor: &InlineEditor, area: Rect, frame: &mut Frame) {
 
 /// A one-line hint/footer in dim text.
 pub fn hint(text: &str, area: Rect, buf: &mut Buffer) {
-    Paragraph::new(Span::styled(
-        text.to_string(),
-        Style::new().fg(Color::DarkGray),
-    ))
-    .render(area, buf);
+    Paragraph::new(Span::styled(text.to_string(), Style::new().fg(th().dim))).render(area, buf);
 }
 
 /// A bordered block titled for a pane.
@@ -217,7 +228,7 @@ pub fn labelled_editor(label: &str, editor: &InlineEditor, area: Rect, frame: &m
     frame.render_widget(
         Paragraph::new(Span::styled(
             label.to_string(),
-            Style::new().fg(Color::Yellow),
+            Style::new().fg(th().highlight),
         )),
         Rect { width: w, ..area },
     );
@@ -257,6 +268,37 @@ pub fn header_body_footer(area: Rect) -> [Rect; 3] {
 mod tests {
     use super::*;
     use crate::app::StatusMessage;
+
+    fn row_text(buf: &Buffer, y: u16) -> String {
+        (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect()
+    }
+
+    /// Issue 17.6: j scrolled on until only the last line was left at the top of an otherwise
+    /// empty box. At the furthest scroll the last line sits on the box's last row.
+    #[test]
+    fn help_scrolled_to_the_end_fills_the_box() {
+        let lines = crate::app::conversations::HELP;
+        let area = Rect::new(0, 0, 80, 10);
+        let max = help_layout(lines, (80, 10)).max_scroll;
+        assert!(max > 0, "the list is longer than 8 rows");
+        for scroll in [max, max + 1, u16::MAX] {
+            let mut buf = Buffer::empty(area);
+            help("Conversations", lines, scroll, area, &mut buf);
+            let inner_rows: Vec<String> = (1..9).map(|y| row_text(&buf, y)).collect();
+            assert!(
+                inner_rows
+                    .iter()
+                    .all(|r| r.trim().trim_matches('│').trim() != ""),
+                "no empty row inside the box at scroll {scroll}: {inner_rows:#?}"
+            );
+            assert!(
+                inner_rows[7].contains("Esc / q"),
+                "the last entry is on the last row: {inner_rows:#?}"
+            );
+        }
+    }
 
     #[test]
     fn status_bar_survives_a_message_wider_than_u16() {

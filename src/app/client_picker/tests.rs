@@ -257,3 +257,42 @@ fn answers_of_other_kinds_or_stale_failures_change_nothing() {
     assert!(!p.on_result(s[0].0, Ok(Reply::Done), &mut core));
     assert!(p.clients.is_loading());
 }
+
+/// Issue 17.4: `/` again starts a new, empty search (typing replaced the old query before, it
+/// appended to it); the previous query is one ↑ away, as in less and vim.
+#[test]
+fn slash_starts_an_empty_search_with_the_previous_query_one_up_away() {
+    let mut core = core();
+    let mut p = picker(25);
+    p.on_key(ch('/'), &mut core);
+    for c in "thom".chars() {
+        p.on_key(ch(c), &mut core);
+    }
+    p.on_key(key(KeyCode::Enter), &mut core);
+    assert_eq!(p.filter, "thom");
+    sent(&mut core);
+    p.on_key(ch('/'), &mut core);
+    assert_eq!(p.search.as_ref().map(|e| e.text()), Some(String::new()));
+    p.on_key(ch('a'), &mut core);
+    p.on_key(key(KeyCode::Enter), &mut core);
+    assert_eq!(p.filter, "a", "a new query, not “thoma”");
+    let s = sent(&mut core);
+    assert_eq!(s.last().and_then(|c| c.1.clone()).as_deref(), Some("a"));
+    // ↑ on the empty field brings back the last query; Esc cleared filters are kept too.
+    p.on_key(ch('/'), &mut core);
+    p.on_key(key(KeyCode::Up), &mut core);
+    assert_eq!(p.search.as_ref().map(|e| e.text()), Some("a".into()));
+    p.on_key(key(KeyCode::Backspace), &mut core);
+    for c in "ann".chars() {
+        p.on_key(ch(c), &mut core);
+    }
+    p.on_key(key(KeyCode::Esc), &mut core);
+    assert!(p.filter.is_empty(), "Esc still clears the search");
+    p.on_key(ch('/'), &mut core);
+    p.on_key(key(KeyCode::Up), &mut core);
+    assert_eq!(
+        p.search.as_ref().map(|e| e.text()),
+        Some("ann".into()),
+        "what was typed before Esc is not lost"
+    );
+}

@@ -53,7 +53,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("j/k ↑/↓ PgUp/PgDn g/G", "move"),
     (
         "/",
-        "clients: search by name (Enter keeps it, Esc clears it)",
+        "clients: search by name (Enter keeps it, Esc clears it, ↑ the last one)",
     ),
     (
         "Enter",

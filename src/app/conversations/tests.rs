@@ -190,19 +190,13 @@ fn row_columns_are_computed_once_on_arrival() {
 }
 
 #[test]
-fn relative_times() {
+fn list_times_use_the_shared_short_forms() {
+    // The list shows `clock::short` (zone: UTC in tests): today's as a time, older as a date.
     let now = parse_time("2025-06-15T15:00:00+00:00").unwrap_or_default();
-    assert_eq!(relative_time(now - 10, now), "now");
-    assert_eq!(relative_time(now - 300, now), "5m");
-    assert_eq!(relative_time(now - 3 * 3600, now), "3h");
-    assert_eq!(relative_time(now - 2 * 86_400, now), "2d");
-    assert_eq!(relative_time(now - 40 * 86_400, now), "6 May");
-    assert_eq!(relative_time(now - 400 * 86_400, now), "2024-05");
-    assert_eq!(
-        relative_time(now, 0),
-        "2025-06",
-        "unknown clock: year and month"
-    );
+    assert_eq!(crate::clock::short(now - 300, now), "14:55");
+    assert_eq!(crate::clock::short(now - 2 * 86_400, now), "Fri 15:00");
+    assert_eq!(crate::clock::short(now - 40 * 86_400, now), "6 May");
+    assert_eq!(crate::clock::short(now - 400 * 86_400, now), "11 May 2024");
 }
 
 // ---- list paging ------------------------------------------------------------------------------
@@ -998,4 +992,117 @@ fn refresh_keeps_rows_until_the_fresh_page_and_survives_a_failure() {
         Some("Renamed elsewhere"),
         "same conversation selected"
     );
+}
+
+/// Issue 17.1: `r`, a new name, Enter, then `a a` quickly. The list page asked for before the
+/// save was answered carries the old name; it must not overwrite the name just saved.
+#[test]
+fn a_reload_in_flight_before_the_rename_answer_keeps_the_saved_name() {
+    let (mut p, mut core) = loaded(3);
+    p.on_key(k(KeyCode::Char('r')), &mut core);
+    p.on_key(ctrl('u'), &mut core);
+    let save = type_and_save(&mut p, "Office admin five", &mut core);
+    p.on_key(k(KeyCode::Char('a')), &mut core);
+    p.on_key(k(KeyCode::Char('a')), &mut core);
+    let (list, _) = last_call(&core).unwrap();
+    let saved = Conversation {
+        uuid: "c0".into(),
+        name: "Office admin five".into(),
+        updated_at: "2025-06-15T11:00:00+00:00".into(),
+        ..Conversation::default()
+    };
+    answer(
+        &mut p,
+        &mut core,
+        save,
+        Ok(Reply::Conversation(Box::new(saved))),
+    );
+    // The server read its rows before it wrote the name: old name, older updated_at.
+    answer(&mut p, &mut core, list, Ok(page(0..3, 3)));
+    let row = p.row("c0").expect("c0 is listed");
+    assert_eq!(row.conv.name, "Office admin five");
+    assert!(
+        row.haystack.contains("office admin five"),
+        "the filter finds it by its new name"
+    );
+    assert_eq!(
+        row.participants, "Ann 0, Bob 0 +3",
+        "the rest is the page's"
+    );
+
+    // A refresh asked for after the answer, whose row is newer (renamed elsewhere since): the
+    // server's name wins.
+    p.on_key(k(KeyCode::Char('R')), &mut core);
+    let (id, _) = last_call(&core).unwrap();
+    let mut fresh: Vec<Conversation> = (0..3).map(conv).collect();
+    fresh[0].name = "Renamed elsewhere".into();
+    fresh[0].updated_at = "2025-06-15T12:00:00+00:00".into();
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Ok(Reply::Conversations(Page {
+            items: fresh,
+            has_next: Some(false),
+            ..Page::default()
+        })),
+    );
+    assert_eq!(p.row("c0").unwrap().conv.name, "Renamed elsewhere");
+}
+
+/// The same race when the save's answer carries no `updated_at` (nothing to compare): a page
+/// asked for before the answer arrived keeps the saved name, one asked for after it is the
+/// server's word.
+#[test]
+fn without_updated_at_pages_asked_before_the_answer_keep_the_saved_name() {
+    let (mut p, mut core) = loaded(3);
+    p.on_key(k(KeyCode::Char('r')), &mut core);
+    p.on_key(ctrl('u'), &mut core);
+    let save = type_and_save(&mut p, "Office admin five", &mut core);
+    p.on_key(k(KeyCode::Char('R')), &mut core);
+    let (before, _) = last_call(&core).unwrap();
+    answer(&mut p, &mut core, save, renamed("c0", "Office admin five"));
+    answer(&mut p, &mut core, before, Ok(page(0..3, 3)));
+    assert_eq!(p.row("c0").unwrap().conv.name, "Office admin five");
+    p.on_key(k(KeyCode::Char('R')), &mut core);
+    let (after, _) = last_call(&core).unwrap();
+    let mut fresh: Vec<Conversation> = (0..3).map(conv).collect();
+    fresh[0].name = "Renamed elsewhere".into();
+    answer(
+        &mut p,
+        &mut core,
+        after,
+        Ok(Reply::Conversations(Page {
+            items: fresh,
+            has_next: Some(false),
+            ..Page::default()
+        })),
+    );
+    assert_eq!(p.row("c0").unwrap().conv.name, "Renamed elsewhere");
+}
+
+/// Issue 17.4 in Conversations: `/` with a kept filter starts a new, empty one (it reopened the
+/// old one, and typing appended); ↑ on the empty field brings the last filter back.
+#[test]
+fn slash_starts_an_empty_filter_with_the_last_one_one_up_away() {
+    let (mut p, mut core) = loaded(10);
+    p.on_key(k(KeyCode::Char('/')), &mut core);
+    type_str(&mut p, "ann 7", &mut core);
+    p.on_key(k(KeyCode::Enter), &mut core);
+    assert_eq!(p.view.len(), 1);
+    p.on_key(k(KeyCode::Char('/')), &mut core);
+    assert!(p.captures_input());
+    assert_eq!(p.filter_query(), None, "the new filter is empty");
+    assert_eq!(p.view.len(), 10, "so every loaded row shows");
+    type_str(&mut p, "bob 3", &mut core);
+    assert_eq!(p.filter_query().as_deref(), Some("bob 3"));
+    assert_eq!(p.selected().map(|r| r.conv.uuid.as_str()), Some("c3"));
+    p.on_key(k(KeyCode::Esc), &mut core);
+    assert!(p.filter.is_none());
+    p.on_key(k(KeyCode::Char('/')), &mut core);
+    p.on_key(k(KeyCode::Up), &mut core);
+    assert_eq!(p.filter_query().as_deref(), Some("bob 3"));
+    assert_eq!(p.view.len(), 1, "the recalled filter applies at once");
+    p.on_key(k(KeyCode::Up), &mut core);
+    assert_eq!(p.filter_query().as_deref(), Some("bob 3"), "↑ now moves");
 }

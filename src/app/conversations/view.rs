@@ -345,7 +345,7 @@ pub fn layout(msg: &ConversationMessage, body: Option<&Body>, width: u16) -> Vec
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "Someone".into());
     let when = parse_time(&msg.created_at)
-        .map(absolute_time)
+        .map(crate::clock::full)
         .unwrap_or_default();
     let mut header = if when.is_empty() {
         author
@@ -395,19 +395,4 @@ pub fn layout(msg: &ConversationMessage, body: Option<&Body>, width: u16) -> Vec
         kind: LineKind::Blank,
     });
     lines
-}
-
-/// "2025-04-22 13:44" (UTC; the API gives offsets, the terminal has no time zone to trust).
-pub fn absolute_time(ts: i64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(ts) {
-        Ok(t) => format!(
-            "{}-{:02}-{:02} {:02}:{:02}",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute()
-        ),
-        Err(_) => String::new(),
-    }
 }

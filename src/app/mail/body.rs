@@ -112,6 +112,11 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
             push_wrapped(&mut out, &text, w, LineKind::Meta(label.len() as u8 + 1));
         }
     }
+    // The full date, time and zone (the list shows only a short form).
+    if let Some(ts) = crate::clock::parse(m.sort_key()) {
+        let text = format!("Date: {}", crate::clock::full(ts));
+        out.push(TLine::new(truncate_to_width(&text, w), LineKind::Meta(5)));
+    }
     if let Some(mb) = &m.mailbox {
         let text = if mb.email.is_empty() {
             format!("Mailbox: {}", mb.name)

@@ -1085,3 +1085,40 @@ fn the_rendered_body_replacing_the_text_moves_nothing_on_screen() {
     assert_eq!(h.thread().top, anchor, "the anchor is kept");
     assert_eq!(screen(&h), before, "nothing on screen moved");
 }
+
+/// Issue 17.4 in the email list: `/` opens an empty search box (it reopened the last query and
+/// typing appended to it); ↑ on the empty field brings the last query back.
+#[test]
+fn email_search_starts_empty_with_the_last_query_one_up_away() {
+    let mut core = core(80, 24, 25);
+    let mut pane = MailPane::new(&core.settings);
+    pane.open_client(client(1), &mut core);
+    pane.on_key(ch('/'), &mut core);
+    for c in "invoice".chars() {
+        pane.on_key(ch(c), &mut core);
+    }
+    pane.on_key(key(KeyCode::Enter), &mut core);
+    assert_eq!(pane.search, "invoice");
+    pane.on_key(ch('/'), &mut core);
+    assert_eq!(
+        pane.email_search.as_ref().map(|e| e.text()),
+        Some(String::new())
+    );
+    pane.on_key(ch('q'), &mut core);
+    pane.on_key(key(KeyCode::Enter), &mut core);
+    assert_eq!(pane.search, "q", "a new query, not “invoiceq”");
+    let searched: Vec<Option<String>> = take_api(&mut core)
+        .into_iter()
+        .filter_map(|(_, c)| match c {
+            Call::ClientEmails { query, .. } => Some(query.search),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(searched.last(), Some(&Some("q".to_string())));
+    pane.on_key(ch('/'), &mut core);
+    pane.on_key(key(KeyCode::Up), &mut core);
+    assert_eq!(
+        pane.email_search.as_ref().map(|e| e.text()),
+        Some("q".into())
+    );
+}

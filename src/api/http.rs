@@ -1,18 +1,16 @@
-//! The typed Plannr client: one async method per call, following `shared/plannr-api.md`.
+//! The HTTP transport every backend shares: one reqwest client, a client-side rate limiter,
+//! retries (with `Retry-After`), timeouts, token scrubbing, and the origin rule for the token.
+//! It knows HTTP and JSON and nothing of any vendor: a backend hands it a [`Dialect`] (media type,
+//! error decoder) and adds its own per-request headers.
 use std::collections::VecDeque;
 use std::fmt;
-use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
 use super::error::{ApiError, excerpt};
-use super::models::*;
-use super::page::Page;
 
 /// A secret that never shows itself in `Debug` or `Display`.
 #[derive(Clone, PartialEq, Eq)]
@@ -54,27 +52,26 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Transport settings (from config and flags); the same for every backend.
 #[derive(Debug, Clone)]
-pub struct ClientConfig {
+pub struct HttpConfig {
     pub base_url: String,
     pub token: Secret,
-    pub account_uuid: Option<String>,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     /// Extra attempts for GET/PUT after a 429, 5xx, timeout or network error.
     pub max_retries: u32,
-    /// Client-side cap, kept under Plannr's 500 requests/minute.
+    /// Client-side cap on requests started per minute (kept under the service's own limit).
     pub requests_per_minute: usize,
     /// First backoff step; doubles each retry (capped at 60 s). Tests shrink it.
     pub backoff_base: Duration,
 }
 
-impl ClientConfig {
-    pub fn new(base_url: impl Into<String>, token: Secret) -> ClientConfig {
-        ClientConfig {
+impl HttpConfig {
+    pub fn new(base_url: impl Into<String>, token: Secret) -> HttpConfig {
+        HttpConfig {
             base_url: base_url.into(),
             token,
-            account_uuid: None,
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
             max_retries: 3,
@@ -82,6 +79,16 @@ impl ClientConfig {
             backoff_base: Duration::from_millis(500),
         }
     }
+}
+
+/// What a backend tells the transport about its wire format.
+#[derive(Debug, Clone, Copy)]
+pub struct Dialect {
+    /// Sent as `Accept`, and as `Content-Type` of request bodies.
+    pub media_type: &'static str,
+    /// The error for a non-success answer: `(status, retry_after, body, token)`. The token is
+    /// passed so the decoder can scrub it from anything it copies out of the body.
+    pub error: fn(u16, Option<Duration>, &str, &str) -> ApiError,
 }
 
 /// Sliding-window limiter: at most `max` requests started in any 60 s.
@@ -113,46 +120,56 @@ impl Limiter {
     }
 }
 
-pub struct Client {
+/// One backend's connection: base URL, token, limiter and dialect.
+pub struct Http {
     http: reqwest::Client,
-    cfg: ClientConfig,
+    cfg: HttpConfig,
     base: String,
-    account: RwLock<Option<String>>,
     limiter: Mutex<Limiter>,
+    dialect: Dialect,
 }
 
-impl fmt::Debug for Client {
+impl fmt::Debug for Http {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
+        f.debug_struct("Http")
             .field("base", &self.base)
             .field("token", &self.cfg.token)
             .finish()
     }
 }
 
-impl Client {
-    pub fn new(cfg: ClientConfig) -> Result<Arc<Client>, ApiError> {
+impl Http {
+    pub fn new(cfg: HttpConfig, dialect: Dialect) -> Result<Http, ApiError> {
         let http = reqwest::Client::builder()
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.request_timeout)
-            .user_agent(concat!("plannr-tui/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!(
+                env!("CARGO_PKG_NAME"),
+                "/",
+                env!("CARGO_PKG_VERSION")
+            ))
             .build()
             .map_err(|e| ApiError::Other(format!("cannot build the HTTP client: {e}")))?;
         let base = cfg.base_url.trim_end_matches('/').to_string();
-        Ok(Arc::new(Client {
+        Ok(Http {
             http,
-            account: RwLock::new(cfg.account_uuid.clone()),
             limiter: Mutex::new(Limiter {
                 max: cfg.requests_per_minute,
                 started: VecDeque::new(),
             }),
             base,
             cfg,
-        }))
+            dialect,
+        })
     }
 
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// The token, for scrubbing it out of text copied from answers. Never log it.
+    pub fn token(&self) -> &str {
+        self.cfg.token.expose()
     }
 
     /// Whether `url` has the scheme, host and port of the base URL.
@@ -160,16 +177,6 @@ impl Client {
         match (reqwest::Url::parse(url), reqwest::Url::parse(&self.base)) {
             (Ok(u), Ok(b)) => u.origin() == b.origin(),
             _ => false,
-        }
-    }
-
-    pub fn account(&self) -> Option<String> {
-        self.account.read().ok().and_then(|a| a.clone())
-    }
-
-    pub fn set_account(&self, uuid: impl Into<String>) {
-        if let Ok(mut a) = self.account.write() {
-            *a = Some(uuid.into());
         }
     }
 
@@ -190,17 +197,19 @@ impl Client {
         Duration::from_millis(ms + fastrand::u64(0..=ms / 4 + 1))
     }
 
-    /// Send one request with auth headers, retrying what is safe to retry, and decode the JSON.
-    async fn send(
+    /// Send one request with the bearer token and the backend's `headers`, retrying what is safe
+    /// to retry, and decode the JSON answer (`Value::Null` for an empty one).
+    pub async fn send(
         &self,
         method: Method,
         path: &str,
         query: &[(&str, String)],
         body: Option<&Value>,
-        tenant: bool,
+        headers: &[(&str, String)],
     ) -> Result<Value, ApiError> {
         let url = format!("{}{}", self.base, path);
         let idempotent = method == Method::GET || method == Method::PUT;
+        let media = self.dialect.media_type;
         let mut attempt = 0u32;
         loop {
             self.wait_turn().await;
@@ -208,15 +217,17 @@ impl Client {
                 .http
                 .request(method.clone(), &url)
                 .bearer_auth(self.cfg.token.expose())
-                .header("Accept", "application/json");
-            if tenant && let Some(acc) = self.account() {
-                req = req.header("X-PLANNR-ACCOUNT-UUID", acc);
+                .header("Accept", media);
+            for (name, value) in headers {
+                req = req.header(*name, value);
             }
             if !query.is_empty() {
                 req = req.query(query);
             }
             if let Some(b) = body {
-                req = req.json(b);
+                let bytes = serde_json::to_vec(b)
+                    .map_err(|e| ApiError::Other(format!("cannot encode the request: {e}")))?;
+                req = req.header("Content-Type", media).body(bytes);
             }
             tracing::debug!(%method, path, attempt, "request");
             let outcome = match req.send().await {
@@ -264,7 +275,7 @@ impl Client {
         };
         let text = String::from_utf8_lossy(&bytes);
         if !status.is_success() {
-            return Err(ApiError::from_status(
+            return Err((self.dialect.error)(
                 status.as_u16(),
                 retry_after,
                 &text,
@@ -281,106 +292,8 @@ impl Client {
         })
     }
 
-    async fn get<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(&str, String)],
-        tenant: bool,
-    ) -> Result<T, ApiError> {
-        let v = self.send(Method::GET, path, query, None, tenant).await?;
-        decode(v, self.cfg.token.expose())
-    }
-
-    async fn write<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: &impl Serialize,
-    ) -> Result<T, ApiError> {
-        let body = serde_json::to_value(body)
-            .map_err(|e| ApiError::Other(format!("cannot encode the request: {e}")))?;
-        let v = self.send(method, path, &[], Some(&body), true).await?;
-        decode(v, self.cfg.token.expose())
-    }
-
-    // ---- identity -------------------------------------------------------------------------
-
-    pub async fn logins(&self) -> Result<Logins, ApiError> {
-        self.get("/api/v1/logins", &[], false).await
-    }
-
-    pub async fn me(&self) -> Result<Me, ApiError> {
-        self.get("/api/v1/me", &[], false).await
-    }
-
-    // ---- mailboxes ------------------------------------------------------------------------
-
-    pub async fn mailboxes(&self) -> Result<Vec<Mailbox>, ApiError> {
-        let page: Page<Mailbox> = self.get("/api/v1/mailboxes", &[], true).await?;
-        Ok(page.items)
-    }
-
-    pub async fn update_mailbox(
-        &self,
-        uuid: &str,
-        update: &MailboxUpdate,
-    ) -> Result<Mailbox, ApiError> {
-        self.write(
-            Method::PUT,
-            &format!("/api/v1/mailboxes/{}", seg(uuid)?),
-            update,
-        )
-        .await
-    }
-
-    // ---- email ----------------------------------------------------------------------------
-
-    pub async fn message_thread(
-        &self,
-        uuid: &str,
-        q: ThreadQuery,
-    ) -> Result<EmailMessage, ApiError> {
-        let query = [
-            ("per_page", q.per_page.to_string()),
-            ("page[ancestors]", q.page_ancestors.to_string()),
-            ("page[descendants]", q.page_descendants.to_string()),
-        ];
-        self.get(
-            &format!("/api/v1/mailboxes/message/{}", seg(uuid)?),
-            &query,
-            true,
-        )
-        .await
-    }
-
-    pub async fn client_emails(
-        &self,
-        client_uuid: &str,
-        q: &EmailQuery,
-    ) -> Result<Page<EmailMessage>, ApiError> {
-        let mut query = vec![
-            ("include", "mailbox,participants,attachments".to_string()),
-            ("sort", "-message_created_at".to_string()),
-            ("page", q.page.to_string()),
-            ("per_page", q.per_page.to_string()),
-        ];
-        if let Some(s) = q.search.as_ref().filter(|s| !s.trim().is_empty()) {
-            query.push(("search", s.trim().to_string()));
-        }
-        if let Some(inc) = q.incoming {
-            query.push(("filter[incoming]", inc.to_string()));
-        }
-        self.get(
-            &format!("/api/v1/client/{}/emails", seg(client_uuid)?),
-            &query,
-            true,
-        )
-        .await
-    }
-
-    /// Download an attachment (with auth: the URL may need the bearer token).
-    /// The token goes only to Plannr's own origin: a `download_url` elsewhere (a pre-signed
-    /// storage link, or any host the data names) is fetched without it.
+    /// Stream a download. The token goes only to the base URL's own origin: a link elsewhere (a
+    /// pre-signed storage link, or any host the data names) is fetched without it.
     pub async fn download(&self, url: &str) -> Result<reqwest::Response, ApiError> {
         self.wait_turn().await;
         let mut req = self.http.get(url);
@@ -397,7 +310,7 @@ impl Client {
         if !resp.status().is_success() {
             let status = resp.status().as_u16();
             let text = resp.text().await.unwrap_or_default();
-            return Err(ApiError::from_status(
+            return Err((self.dialect.error)(
                 status,
                 None,
                 &text,
@@ -406,156 +319,11 @@ impl Client {
         }
         Ok(resp)
     }
-
-    // ---- conversations --------------------------------------------------------------------
-
-    pub async fn conversations(
-        &self,
-        archived: Archived,
-        page: u32,
-        per_page: u32,
-    ) -> Result<Page<Conversation>, ApiError> {
-        let query = [
-            (
-                "include",
-                "participants,participants_count,latest_message,messages_count,tags".to_string(),
-            ),
-            ("sort", "-latest_message".to_string()),
-            ("filter[archived]", archived.as_param().to_string()),
-            ("page", page.to_string()),
-            ("per_page", per_page.to_string()),
-        ];
-        self.get("/api/v1/conversation", &query, true).await
-    }
-
-    pub async fn conversation(&self, uuid: &str) -> Result<Conversation, ApiError> {
-        let query = [(
-            "include",
-            "participants,participants_count,latest_message,messages_count,tags".to_string(),
-        )];
-        self.get(
-            &format!("/api/v1/conversation/{}", seg(uuid)?),
-            &query,
-            true,
-        )
-        .await
-    }
-
-    pub async fn rename_conversation(
-        &self,
-        uuid: &str,
-        name: &str,
-    ) -> Result<Conversation, ApiError> {
-        self.write(
-            Method::PUT,
-            &format!("/api/v1/conversation/{}", seg(uuid)?),
-            &serde_json::json!({ "name": name }),
-        )
-        .await
-    }
-
-    pub async fn pin_conversation(&self, uuid: &str, pin: bool) -> Result<(), ApiError> {
-        let _: Value = self
-            .write(
-                Method::POST,
-                &format!("/api/v1/conversation/{}/pin", seg(uuid)?),
-                &serde_json::json!({ "pin": pin }),
-            )
-            .await?;
-        Ok(())
-    }
-
-    pub async fn conversation_messages(
-        &self,
-        uuid: &str,
-        page: u32,
-        per_page: u32,
-    ) -> Result<Page<ConversationMessage>, ApiError> {
-        let query = [
-            ("sort", "-created_at".to_string()),
-            ("page", page.to_string()),
-            ("per_page", per_page.to_string()),
-        ];
-        self.get(
-            &format!("/api/v1/conversation/{}/messages", seg(uuid)?),
-            &query,
-            true,
-        )
-        .await
-    }
-
-    // ---- clients and contact details ------------------------------------------------------
-
-    pub async fn clients(
-        &self,
-        name: Option<&str>,
-        page: u32,
-        per_page: u32,
-    ) -> Result<Page<Account>, ApiError> {
-        let mut query = vec![
-            ("filter[type]", "client".to_string()),
-            ("include", "primary_email,primary_phone_number".to_string()),
-            ("page", page.to_string()),
-            ("per_page", per_page.to_string()),
-        ];
-        if let Some(n) = name.map(str::trim).filter(|n| !n.is_empty()) {
-            query.push(("filter[name]", n.to_string()));
-        }
-        self.get("/api/v1/account", &query, true).await
-    }
-
-    pub async fn contact_details(
-        &self,
-        account_uuids: &[String],
-        page: u32,
-        per_page: u32,
-    ) -> Result<Page<ContactDetail>, ApiError> {
-        let query = [
-            ("filter[account_uuids]", account_uuids.join(",")),
-            ("include", "accounts,primary_accounts".to_string()),
-            ("page", page.to_string()),
-            ("per_page", per_page.to_string()),
-        ];
-        self.get("/api/v2/contact-details", &query, true).await
-    }
-
-    /// One contact detail (there is no show endpoint: `filter[uuid]`). `None` if it is gone.
-    pub async fn contact_detail(&self, uuid: &str) -> Result<Option<ContactDetail>, ApiError> {
-        let query = [
-            ("filter[uuid]", uuid.to_string()),
-            ("include", "accounts,primary_accounts".to_string()),
-        ];
-        let page: Page<ContactDetail> = self.get("/api/v2/contact-details", &query, true).await?;
-        Ok(page.items.into_iter().find(|d| d.uuid == uuid))
-    }
-
-    pub async fn create_contact_detail(
-        &self,
-        body: &ContactDetailWrite,
-    ) -> Result<ContactDetail, ApiError> {
-        self.write(Method::POST, "/api/v2/contact-details", body)
-            .await
-    }
-
-    pub async fn update_contact_detail(
-        &self,
-        uuid: &str,
-        body: &ContactDetailWrite,
-    ) -> Result<ContactDetail, ApiError> {
-        let mut body = body.clone();
-        body.kind = None; // the type cannot change on update
-        self.write(
-            Method::PUT,
-            &format!("/api/v2/contact-details/{}", seg(uuid)?),
-            &body,
-        )
-        .await
-    }
 }
 
 /// Percent-encode one path segment (uuids should never need it; hostile data might). An empty or
 /// dots-only id is refused: URL parsing would turn `..` (even as `%2E%2E`) into a step up the path.
-fn seg(s: &str) -> Result<String, ApiError> {
+pub fn seg(s: &str) -> Result<String, ApiError> {
     if s.is_empty() || s.chars().all(|c| c == '.') {
         return Err(ApiError::Other(format!("refusing an invalid id {s:?}")));
     }
@@ -577,21 +345,6 @@ fn network_message(e: &reqwest::Error) -> String {
         src = s.source();
     }
     crate::render::sanitize::line(&msg)
-}
-
-/// Unwrap `{data: {...}}` single-resource envelopes, then decode. serde's message quotes the
-/// offending value, so it is scrubbed of the token, sanitised and shortened like a body excerpt.
-fn decode<T: DeserializeOwned>(v: Value, token: &str) -> Result<T, ApiError> {
-    let v = match v {
-        Value::Object(mut o) if o.len() == 1 && o.get("data").is_some_and(Value::is_object) => {
-            o.remove("data").unwrap_or(Value::Null)
-        }
-        v => v,
-    };
-    serde_json::from_value(v).map_err(|e| ApiError::Decode {
-        detail: excerpt(&e.to_string(), token),
-        excerpt: String::new(),
-    })
 }
 
 /// JSON may carry lone UTF-16 surrogates as escapes (`\ud800`), which serde_json rejects. Replace
@@ -712,7 +465,7 @@ mod tests {
     fn secret_never_prints() {
         let s = Secret::new("tok-123");
         assert!(!format!("{s:?} {s}").contains("tok-123"));
-        let cfg = ClientConfig::new("http://127.0.0.1:1", s);
+        let cfg = HttpConfig::new("http://127.0.0.1:1", s);
         assert!(!format!("{cfg:?}").contains("tok-123"));
     }
 }

@@ -2,8 +2,8 @@
 //! optional, and every string is sanitised as it is decoded (see `de`).
 use serde::{Deserialize, Serialize};
 
-use super::de;
-use super::page::Page;
+use crate::api::de;
+use crate::api::page::Page;
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]

@@ -1,0 +1,69 @@
+//! Laravel paging envelopes, decoded tolerantly: a bare array, `{data}`, or `{data, links, meta}`.
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, Deserializer};
+use serde_json::Value;
+
+use crate::api::page::Page;
+
+fn get_u32(v: Option<&Value>) -> Option<u32> {
+    match v? {
+        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+impl<T: DeserializeOwned> Page<T> {
+    pub fn from_value(v: Value) -> Page<T> {
+        let mut page = Page::default();
+        let data = match v {
+            Value::Array(a) => a,
+            Value::Object(mut o) => {
+                if let Some(Value::Object(meta)) = o.get("meta") {
+                    page.current_page = get_u32(meta.get("current_page"));
+                    page.last_page = get_u32(meta.get("last_page"));
+                    page.per_page = get_u32(meta.get("per_page"));
+                    page.total = match meta.get("total") {
+                        Some(Value::Number(n)) => n.as_u64(),
+                        _ => None,
+                    };
+                }
+                if let Some(Value::Object(links)) = o.get("links")
+                    && let Some(next) = links.get("next")
+                {
+                    page.has_next = Some(!next.is_null());
+                }
+                match o.remove("data") {
+                    Some(Value::Array(a)) => a,
+                    _ => Vec::new(),
+                }
+            }
+            _ => Vec::new(),
+        };
+        for item in data.into_iter().flat_map(|v| match v {
+            Value::Array(inner) => inner,
+            v => vec![v],
+        }) {
+            match serde_json::from_value(item) {
+                Ok(t) => page.items.push(t),
+                Err(e) => {
+                    // serde quotes the offending value: sanitise and cut it before it reaches
+                    // the log (a file the user may `cat` in a terminal).
+                    let why: String = crate::render::sanitize::line(&e.to_string())
+                        .chars()
+                        .take(200)
+                        .collect();
+                    tracing::warn!("skipping an item that did not decode: {why}");
+                    page.skipped += 1;
+                }
+            }
+        }
+        page
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Page<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Page::from_value(Value::deserialize(d)?))
+    }
+}

@@ -1,0 +1,173 @@
+//! `Core`: what every pane may use while handling a message (request ids, the status bar,
+//! commands out, navigation), and the `Settings` the panes read.
+use std::collections::HashMap;
+use std::time::Duration;
+
+use super::{Call, Command, Nav, RequestId, Route, Tab, Timer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusMessage {
+    pub level: Level,
+    pub text: String,
+    pub seq: u64,
+}
+
+/// Settings the panes need (from config and flags).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Thread page size (`per_page` of the thread view), 1..=500.
+    pub thread_page_size: u32,
+    /// Page size of the other lists.
+    pub list_page_size: u32,
+    /// How long an info/error message stays in the status bar.
+    pub status_fade: Duration,
+    pub search_debounce: Duration,
+    /// `y` copies via OSC 52 only when this is on.
+    pub osc52_copy: bool,
+    /// Where contact-form drafts live. None: the platform data dir + `drafts/`. Tests set a tempdir.
+    pub drafts_dir: Option<std::path::PathBuf>,
+    /// Where attachments are saved. None: the platform's download folder.
+    pub download_dir: Option<std::path::PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            thread_page_size: 25,
+            list_page_size: 50,
+            status_fade: Duration::from_secs(8),
+            search_debounce: Duration::from_millis(300),
+            osc52_copy: false,
+            drafts_dir: None,
+            download_dir: None,
+        }
+    }
+}
+
+/// What every pane may use while handling a message: request ids, the status bar, commands out,
+/// and navigation to another pane.
+#[derive(Debug, Default)]
+pub struct Core {
+    pub(in crate::app) next_id: RequestId,
+    pub pending: HashMap<RequestId, Route>,
+    pub out: Vec<Command>,
+    pub nav: Vec<Nav>,
+    pub status: Option<StatusMessage>,
+    pub(in crate::app) status_seq: u64,
+    pub settings: Settings,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub spinner: usize,
+    pub(in crate::app) spinner_armed: bool,
+    /// "Account name · Firm" once known.
+    pub account_label: String,
+    pub account_uuid: Option<String>,
+    /// Ctrl-C was pressed once while something unsaved was open.
+    pub quit_armed: bool,
+    pub seq: u64,
+    /// Wall-clock time (unix seconds) as of the message being handled, set by the main loop before
+    /// each batch (0 = unknown). `update` reads it instead of the clock, so it stays pure and tests
+    /// pick their own "now" (relative times like "5m ago").
+    pub now: i64,
+}
+
+impl Core {
+    /// Ask the worker for `call`; its answer comes back to `route`.
+    pub fn request(&mut self, route: Route, call: Call) -> RequestId {
+        let id = self.track(route);
+        self.out.push(Command::Api { id, call });
+        id
+    }
+
+    /// A request id whose answer (a `Msg::Api` with that id) is routed to `route`, for commands
+    /// other than API calls (HTML conversion, downloads). The caller pushes the command.
+    pub fn track(&mut self, route: Route) -> RequestId {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.pending.insert(id, route);
+        if !self.spinner_armed {
+            self.spinner_armed = true;
+            self.out.push(Command::Timer {
+                after: Duration::from_millis(120),
+                timer: Timer::Spinner,
+            });
+        }
+        id
+    }
+
+    /// Convert `html` off the UI thread, laid out at `width` columns; the `Reply::Body` comes
+    /// back to `route` like an API answer.
+    pub fn render_html(&mut self, route: Route, html: String, width: u16) -> RequestId {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.pending.insert(id, route);
+        self.out.push(Command::RenderHtml { id, html, width });
+        id
+    }
+
+    /// The spinner timer fired: advance it and re-arm only while requests are in flight.
+    pub(super) fn on_spinner(&mut self) {
+        self.spinner_armed = false;
+        if self.in_flight() > 0 {
+            self.spinner = self.spinner.wrapping_add(1);
+            self.spinner_armed = true;
+            self.out.push(Command::Timer {
+                after: Duration::from_millis(120),
+                timer: Timer::Spinner,
+            });
+        }
+    }
+
+    /// The id of the newest request made so far (0 before any).
+    pub fn last_request_id(&self) -> RequestId {
+        self.next_id
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.pending.len()
+    }
+
+    fn set_status(&mut self, level: Level, text: String) {
+        self.status_seq += 1;
+        self.status = Some(StatusMessage {
+            level,
+            text,
+            seq: self.status_seq,
+        });
+        let after = self.settings.status_fade;
+        self.out.push(Command::Timer {
+            after,
+            timer: Timer::StatusFade(self.status_seq),
+        });
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.set_status(Level::Info, text.into());
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.set_status(Level::Error, text.into());
+    }
+
+    /// Start (or restart) a debounce timer for a pane's search box; returns its sequence number.
+    pub fn debounce(&mut self, tab: Tab) -> u64 {
+        self.seq += 1;
+        let after = self.settings.search_debounce;
+        self.out.push(Command::Timer {
+            after,
+            timer: Timer::Debounce { tab, seq: self.seq },
+        });
+        self.seq
+    }
+
+    /// Rows available to a pane's body (the screen less the tab bar and the status bar).
+    pub fn pane_rows(&self) -> usize {
+        self.size.1.saturating_sub(2) as usize
+    }
+}

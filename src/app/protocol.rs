@@ -1,0 +1,212 @@
+//! The messages between the pure app and the worker: what comes in (`Msg`), what goes out
+//! (`Command`), the API calls and their typed answers (`Call`/`Reply`), and where answers go (`Route`).
+use std::time::Duration;
+
+use crossterm::event::KeyEvent;
+
+use super::{Tab, contacts, conversations, mail, mailboxes};
+use crate::api::models::*;
+use crate::api::{ApiError, Page};
+
+pub type RequestId = u64;
+
+/// Every API call the app can ask for. The worker maps each to one `api::Client` method.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Call {
+    Logins,
+    Mailboxes,
+    UpdateMailbox {
+        uuid: String,
+        update: MailboxUpdate,
+    },
+    Thread {
+        uuid: String,
+        query: ThreadQuery,
+    },
+    ClientEmails {
+        client_uuid: String,
+        query: EmailQuery,
+    },
+    Conversations {
+        archived: Archived,
+        page: u32,
+        per_page: u32,
+    },
+    Conversation {
+        uuid: String,
+    },
+    RenameConversation {
+        uuid: String,
+        name: String,
+    },
+    PinConversation {
+        uuid: String,
+        pin: bool,
+    },
+    ConversationMessages {
+        uuid: String,
+        page: u32,
+        per_page: u32,
+    },
+    Clients {
+        name: Option<String>,
+        page: u32,
+        per_page: u32,
+    },
+    ContactDetails {
+        account_uuids: Vec<String>,
+        page: u32,
+        per_page: u32,
+    },
+    ContactDetail {
+        uuid: String,
+    },
+    CreateContactDetail {
+        body: ContactDetailWrite,
+    },
+    UpdateContactDetail {
+        uuid: String,
+        body: ContactDetailWrite,
+    },
+}
+
+impl Call {
+    /// Writes to the same resource are sent one after another, in the order asked, so the last
+    /// one asked is the last one the server applies.
+    pub fn write_key(&self) -> Option<String> {
+        match self {
+            Call::UpdateMailbox { uuid, .. } => Some(format!("mailbox/{uuid}")),
+            Call::RenameConversation { uuid, .. } | Call::PinConversation { uuid, .. } => {
+                Some(format!("conversation/{uuid}"))
+            }
+            Call::UpdateContactDetail { uuid, .. } => Some(format!("contact-detail/{uuid}")),
+            _ => None,
+        }
+    }
+}
+
+/// The typed answer to a `Call`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Logins(Logins),
+    Mailboxes(Vec<Mailbox>),
+    Mailbox(Mailbox),
+    Email(Box<EmailMessage>),
+    Emails(Page<EmailMessage>),
+    Conversations(Page<Conversation>),
+    Conversation(Box<Conversation>),
+    Done,
+    ConversationMessages(Page<ConversationMessage>),
+    Clients(Page<Account>),
+    ContactDetails(Page<ContactDetail>),
+    ContactDetail(Option<Box<ContactDetail>>),
+    /// A converted email body (answer to `Command::RenderHtml`).
+    Body(Box<crate::render::html::Body>),
+    /// A download finished (answer to `Command::Download`): where it was saved, bytes written.
+    Saved {
+        path: std::path::PathBuf,
+        bytes: u64,
+    },
+}
+
+/// Timers exist only while something needs them (no periodic tick when idle).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Timer {
+    /// Clear the status message if it is still message number `seq`.
+    StatusFade(u64),
+    /// Advance the spinner (armed only while requests are in flight).
+    Spinner,
+    /// A debounced search of a pane fires if `seq` is still the latest keystroke.
+    Debounce { tab: Tab, seq: u64 },
+}
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    Api {
+        id: RequestId,
+        result: Result<Reply, ApiError>,
+    },
+    Timer(Timer),
+    /// A long job (download) reports progress; routed like its request, which stays pending.
+    Progress {
+        id: RequestId,
+        done: u64,
+        total: Option<u64>,
+    },
+    /// The worker's answer about contact-form drafts on disk (loaded at start, or a failed write).
+    Draft(contacts::drafts::DraftEvent),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Api {
+        id: RequestId,
+        call: Call,
+    },
+    Timer {
+        after: Duration,
+        timer: Timer,
+    },
+    /// Act as this account from now on (`X-PLANNR-ACCOUNT-UUID`).
+    SetAccount(String),
+    Quit,
+    /// Convert an HTML body off the UI thread (worker: spawn_blocking, cached by content and
+    /// width), laid out at `width` columns; answered with
+    /// `Msg::Api { id, result: Ok(Reply::Body(..)) }`.
+    RenderHtml {
+        id: RequestId,
+        html: String,
+        width: u16,
+    },
+    /// Stream `url` (with auth) into a new file in `dir` (None: the user's download directory, else
+    /// the data directory) named like `name`, never overwriting
+    /// (`name (1).ext` …); `Msg::Progress` while it runs, then `Reply::Saved` or an error.
+    Download {
+        id: RequestId,
+        url: String,
+        dir: Option<std::path::PathBuf>,
+        name: String,
+    },
+    /// Write an OSC 52 clipboard sequence (already base64-encoded payload) to the terminal.
+    Osc52(String),
+    /// Write a contact-form draft atomically in `dir` (None: the platform data dir). Runs off the
+    /// UI thread, in order; the worker finishes pending draft writes before it exits.
+    WriteDraft {
+        dir: Option<std::path::PathBuf>,
+        key: String,
+        json: String,
+    },
+    /// Delete a draft (saved by the server or discarded by the user).
+    DeleteDraft {
+        dir: Option<std::path::PathBuf>,
+        key: String,
+    },
+    /// Read every draft in `dir`; answered with `Msg::Draft(DraftEvent::Loaded{..})`.
+    LoadDrafts {
+        dir: Option<std::path::PathBuf>,
+    },
+}
+
+/// Where an API answer goes. Each pane defines its own route type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route {
+    Logins,
+    Mailboxes(mailboxes::Route),
+    Mail(mail::Route),
+    Conversations(conversations::Route),
+    Contacts(contacts::Route),
+}
+
+/// Cross-pane navigation asked for by a pane.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Nav {
+    /// Open the Mail pane limited to this mailbox.
+    MailForMailbox {
+        uuid: String,
+        name: String,
+    },
+    Tab(Tab),
+}

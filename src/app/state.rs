@@ -1,0 +1,563 @@
+//! `State` (the panes, the active tab, help and the login picker) and the pure
+//! `update(state, msg) -> commands` that routes each message to its pane.
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::login::{self, LoginPicker};
+use super::{
+    Call, Command, Core, Msg, Nav, Reply, RequestId, Route, Settings, Timer, contacts,
+    conversations, help, mail, mailboxes,
+};
+use crate::api::ApiError;
+#[cfg(test)]
+use crate::api::models::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Mailboxes,
+    Mail,
+    Conversations,
+    Contacts,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Mailboxes, Tab::Mail, Tab::Conversations, Tab::Contacts];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Mailboxes => "Mailboxes",
+            Tab::Mail => "Mail",
+            Tab::Conversations => "Conversations",
+            Tab::Contacts => "Contacts",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub tab: Tab,
+    pub core: Core,
+    pub mailboxes: mailboxes::MailboxesPane,
+    pub mail: mail::MailPane,
+    pub conversations: conversations::ConversationsPane,
+    pub contacts: contacts::ContactsPane,
+    pub help: bool,
+    /// First help line shown (the overlay scrolls with j/k when the terminal is short).
+    pub help_scroll: u16,
+    pub login_picker: Option<LoginPicker>,
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(settings: Settings, account_uuid: Option<String>, size: (u16, u16)) -> State {
+        State {
+            tab: Tab::Mailboxes,
+            core: Core {
+                settings: settings.clone(),
+                size,
+                account_uuid,
+                ..Core::default()
+            },
+            mailboxes: mailboxes::MailboxesPane::default(),
+            mail: mail::MailPane::new(&settings),
+            conversations: conversations::ConversationsPane::new(&settings),
+            contacts: contacts::ContactsPane::new(&settings),
+            help: false,
+            help_scroll: 0,
+            login_picker: None,
+            quit: false,
+        }
+    }
+
+    /// The first commands: who am I (for the account label, and to pick an account), and the
+    /// first pane's data if the account is already known.
+    pub fn init(&mut self) -> Vec<Command> {
+        self.core.request(Route::Logins, Call::Logins);
+        self.core.out.push(Command::LoadDrafts {
+            dir: self.core.settings.drafts_dir.clone(),
+        });
+        if let Some(acc) = self.core.account_uuid.clone() {
+            self.core.out.push(Command::SetAccount(acc));
+            self.activate(self.tab);
+        }
+        std::mem::take(&mut self.core.out)
+    }
+
+    pub(super) fn activate(&mut self, tab: Tab) {
+        self.tab = tab;
+        if self.core.account_uuid.is_none() {
+            return;
+        }
+        match tab {
+            Tab::Mailboxes => self.mailboxes.on_show(&mut self.core),
+            Tab::Mail => self.mail.on_show(&mut self.core),
+            Tab::Conversations => self.conversations.on_show(&mut self.core),
+            Tab::Contacts => self.contacts.on_show(&mut self.core),
+        }
+    }
+
+    /// Whether the active pane is taking text input (so `q`, digits and `?` are typed, not keys).
+    pub fn captures_input(&self) -> bool {
+        match self.tab {
+            Tab::Mailboxes => self.mailboxes.captures_input(),
+            Tab::Mail => self.mail.captures_input(),
+            Tab::Conversations => self.conversations.captures_input(),
+            Tab::Contacts => self.contacts.captures_input(),
+        }
+    }
+
+    fn has_unsaved(&self) -> bool {
+        self.mailboxes.has_unsaved()
+            || self.conversations.has_unsaved()
+            || self.contacts.has_unsaved()
+    }
+
+    /// Help lines for the current pane: (keys, what they do).
+    pub fn help_lines(&self) -> Vec<(&'static str, &'static str)> {
+        let mut lines = match self.tab {
+            Tab::Mailboxes => mailboxes::HELP.to_vec(),
+            Tab::Mail => mail::HELP.to_vec(),
+            Tab::Conversations => conversations::HELP.to_vec(),
+            Tab::Contacts => contacts::HELP.to_vec(),
+        };
+        // R is listed once: the global R (list the accounts again) only matters before an
+        // account is chosen; after that R is the pane's.
+        let chosen = self.core.account_uuid.is_some();
+        if !chosen {
+            lines.retain(|(k, _)| *k != "R");
+        }
+        lines.extend(
+            GLOBAL_HELP
+                .iter()
+                .filter(|(k, _)| !chosen || *k != "R")
+                .copied(),
+        );
+        lines
+    }
+}
+
+pub const GLOBAL_HELP: &[(&str, &str)] = &[
+    ("1 2 3 4", "Mailboxes · Mail · Conversations · Contacts"),
+    ("Tab / Shift-Tab", "next / previous pane"),
+    ("?", "this help (j/k scroll it, any other key closes it)"),
+    ("q / Esc", "back out (q quits at the top)"),
+    ("R", "before an account is chosen: list your accounts again"),
+    (
+        "Ctrl-C",
+        "quit from anywhere (asks again while unsaved text is open)",
+    ),
+];
+
+/// The pure update: apply one message, return what should be done.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
+    match msg {
+        Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Msg::Key(_) => {}
+        Msg::Paste(text) => match state.tab {
+            Tab::Mailboxes => state.mailboxes.on_paste(&text, &mut state.core),
+            Tab::Mail => state.mail.on_paste(&text, &mut state.core),
+            Tab::Conversations => state.conversations.on_paste(&text, &mut state.core),
+            Tab::Contacts => state.contacts.on_paste(&text, &mut state.core),
+        },
+        Msg::Resize(w, h) => {
+            state.core.size = (w, h);
+            state.mailboxes.on_resize(&mut state.core);
+            state.mail.on_resize(&mut state.core);
+            state.conversations.on_resize(&mut state.core);
+            state.contacts.on_resize(&mut state.core);
+        }
+        Msg::Api { id, result } => on_result(state, id, result),
+        Msg::Timer(t) => on_timer(state, t),
+        Msg::Progress { id, done, total } => {
+            if let Some(Route::Mail(r)) = state.core.pending.get(&id).cloned() {
+                state.mail.on_progress(r, id, done, total, &mut state.core);
+            }
+        }
+        Msg::Draft(ev) => state.contacts.on_draft_event(ev, &mut state.core),
+    }
+    apply_nav(state);
+    std::mem::take(&mut state.core.out)
+}
+
+fn apply_nav(state: &mut State) {
+    while !state.core.nav.is_empty() {
+        for nav in std::mem::take(&mut state.core.nav) {
+            match nav {
+                Nav::Tab(t) => state.activate(t),
+                Nav::MailForMailbox { uuid, name } => {
+                    state
+                        .mail
+                        .set_mailbox_filter(Some((uuid, name)), &mut state.core);
+                    state.activate(Tab::Mail);
+                }
+            }
+        }
+    }
+}
+
+fn on_timer(state: &mut State, t: Timer) {
+    match t {
+        Timer::StatusFade(seq) => {
+            if state.core.status.as_ref().is_some_and(|s| s.seq == seq) {
+                state.core.status = None;
+            }
+        }
+        Timer::Spinner => state.core.on_spinner(),
+        Timer::Debounce { tab, seq } => match tab {
+            Tab::Mailboxes => {}
+            Tab::Mail => state.mail.on_debounce(seq, &mut state.core),
+            Tab::Conversations => state.conversations.on_debounce(seq, &mut state.core),
+            Tab::Contacts => state.contacts.on_debounce(seq, &mut state.core),
+        },
+    }
+}
+
+fn on_result(state: &mut State, id: RequestId, result: Result<Reply, ApiError>) {
+    let Some(route) = state.core.pending.remove(&id) else {
+        return; // nobody waits for it any more
+    };
+    if matches!(result, Err(ApiError::Unauthenticated)) {
+        state.core.error("Plannr refused the token (401). Get a new token and restart; nothing you typed was sent.");
+    }
+    match route {
+        Route::Logins => login::on_logins(state, result),
+        Route::Mailboxes(r) => state.mailboxes.on_result(r, id, result, &mut state.core),
+        Route::Mail(r) => state.mail.on_result(r, id, result, &mut state.core),
+        Route::Conversations(r) => state
+            .conversations
+            .on_result(r, id, result, &mut state.core),
+        Route::Contacts(r) => state.contacts.on_result(r, id, result, &mut state.core),
+    }
+}
+
+fn on_key(state: &mut State, key: KeyEvent) {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        if state.has_unsaved() && !state.core.quit_armed {
+            state.core.quit_armed = true;
+            state
+                .core
+                .error("You have unsaved text open. Press Ctrl-C again to quit anyway.");
+        } else {
+            quit(state);
+        }
+        return;
+    }
+    state.core.quit_armed = false;
+    if state.help {
+        let last = help::layout(&state.help_lines(), state.core.size).max_scroll;
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => {
+                state.help_scroll = state.help_scroll.saturating_add(1).min(last);
+                return;
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                state.help_scroll = state.help_scroll.min(last).saturating_sub(1);
+                return;
+            }
+            _ => {}
+        }
+        state.help = false;
+        state.help_scroll = 0;
+        return;
+    }
+    if login::on_key(state, &key) {
+        return;
+    }
+    if !state.captures_input() {
+        let tab = match key.code {
+            KeyCode::Char('1') => Some(Tab::Mailboxes),
+            KeyCode::Char('2') => Some(Tab::Mail),
+            KeyCode::Char('3') => Some(Tab::Conversations),
+            KeyCode::Char('4') => Some(Tab::Contacts),
+            KeyCode::Tab => Some(Tab::ALL[(state.tab.index() + 1) % 4]),
+            KeyCode::BackTab => Some(Tab::ALL[(state.tab.index() + 3) % 4]),
+            _ => None,
+        };
+        if let Some(t) = tab {
+            state.activate(t);
+            return;
+        }
+        if key.code == KeyCode::Char('?') {
+            state.help = true;
+            return;
+        }
+    }
+    let handled = match state.tab {
+        Tab::Mailboxes => state.mailboxes.on_key(key, &mut state.core),
+        Tab::Mail => state.mail.on_key(key, &mut state.core),
+        Tab::Conversations => state.conversations.on_key(key, &mut state.core),
+        Tab::Contacts => state.contacts.on_key(key, &mut state.core),
+    };
+    if !handled && key.code == KeyCode::Char('q') && !state.captures_input() {
+        quit(state);
+    }
+}
+
+/// Quit: first let panes flush what must survive (contact drafts), then stop the worker, which
+/// finishes those writes before it exits.
+pub(super) fn quit(state: &mut State) {
+    state.contacts.on_quit(&mut state.core);
+    state.quit = true;
+    state.core.out.push(Command::Quit);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode) -> Msg {
+        Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+    }
+
+    fn api_ids(cmds: &[Command]) -> Vec<(RequestId, Call)> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Command::Api { id, call } => Some((*id, call.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn logins(accounts: &[&str], preferred: Option<&str>) -> Logins {
+        Logins {
+            logins: accounts
+                .iter()
+                .map(|a| Login {
+                    account: Some(Account {
+                        uuid: a.to_string(),
+                        name: format!("Name {a}"),
+                        ..Account::default()
+                    }),
+                    ..Login::default()
+                })
+                .collect(),
+            preferred_account_uuid: preferred.map(String::from),
+        }
+    }
+
+    #[test]
+    fn several_logins_ask_which_account_then_load_mailboxes() {
+        let mut s = State::new(Settings::default(), None, (80, 24));
+        let cmds = s.init();
+        let calls = api_ids(&cmds);
+        assert_eq!(
+            calls.len(),
+            1,
+            "only logins until an account is chosen: {cmds:?}"
+        );
+        let out = update(
+            &mut s,
+            Msg::Api {
+                id: calls[0].0,
+                result: Ok(Reply::Logins(logins(&["a", "b"], None))),
+            },
+        );
+        assert!(s.login_picker.is_some());
+        assert!(api_ids(&out).is_empty());
+        update(&mut s, key(KeyCode::Down));
+        let out = update(&mut s, key(KeyCode::Enter));
+        assert_eq!(
+            out.first(),
+            Some(&Command::SetAccount("b".into())),
+            "account set before any tenant call"
+        );
+        assert!(api_ids(&out).iter().any(|(_, c)| *c == Call::Mailboxes));
+        assert_eq!(s.core.account_label, "Name b");
+    }
+
+    #[test]
+    fn a_failed_account_list_says_so_and_r_asks_again() {
+        let mut s = State::new(Settings::default(), None, (80, 24));
+        let id = api_ids(&s.init())[0].0;
+        update(
+            &mut s,
+            Msg::Api {
+                id,
+                result: Err(ApiError::Timeout),
+            },
+        );
+        let status = s
+            .core
+            .status
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        assert!(status.contains("R to try again"), "{status}");
+        let out = update(&mut s, key(KeyCode::Char('R')));
+        let calls = api_ids(&out);
+        assert_eq!(calls.len(), 1, "{out:?}");
+        assert_eq!(calls[0].1, Call::Logins);
+        // A second R while that one is on its way does not ask twice.
+        assert!(api_ids(&update(&mut s, key(KeyCode::Char('R')))).is_empty());
+        update(
+            &mut s,
+            Msg::Api {
+                id: calls[0].0,
+                result: Ok(Reply::Logins(logins(&["a", "b"], None))),
+            },
+        );
+        assert!(s.login_picker.is_some());
+    }
+
+    #[test]
+    fn preferred_account_is_used_without_asking() {
+        let mut s = State::new(Settings::default(), None, (80, 24));
+        let id = api_ids(&s.init())[0].0;
+        let out = update(
+            &mut s,
+            Msg::Api {
+                id,
+                result: Ok(Reply::Logins(logins(&["a", "b"], Some("a")))),
+            },
+        );
+        assert!(s.login_picker.is_none());
+        assert!(out.contains(&Command::SetAccount("a".into())));
+    }
+
+    #[test]
+    fn tabs_help_and_quit() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        s.init();
+        update(&mut s, key(KeyCode::Char('3')));
+        assert_eq!(s.tab, Tab::Conversations);
+        update(&mut s, key(KeyCode::Tab));
+        assert_eq!(s.tab, Tab::Contacts);
+        update(&mut s, key(KeyCode::BackTab));
+        update(&mut s, key(KeyCode::BackTab));
+        assert_eq!(s.tab, Tab::Mail);
+        update(&mut s, key(KeyCode::Char('?')));
+        assert!(s.help);
+        update(&mut s, key(KeyCode::Char('q')));
+        assert!(
+            !s.help && !s.quit,
+            "a key closes help and does nothing else"
+        );
+        let out = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        );
+        assert!(s.quit && out.contains(&Command::Quit));
+    }
+
+    #[test]
+    fn stale_and_unknown_results_are_dropped_and_status_fades() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        s.init();
+        assert!(
+            update(
+                &mut s,
+                Msg::Api {
+                    id: 999,
+                    result: Err(ApiError::Timeout)
+                }
+            )
+            .is_empty()
+        );
+        s.core.error("boom");
+        let seq = s.core.status.as_ref().unwrap().seq;
+        s.core.info("newer");
+        update(&mut s, Msg::Timer(Timer::StatusFade(seq)));
+        assert_eq!(
+            s.core.status.as_ref().map(|m| m.text.as_str()),
+            Some("newer"),
+            "an older fade leaves a newer message"
+        );
+        let seq = s.core.status.as_ref().unwrap().seq;
+        update(&mut s, Msg::Timer(Timer::StatusFade(seq)));
+        assert!(s.core.status.is_none());
+    }
+
+    #[test]
+    fn spinner_ticks_only_while_requests_are_in_flight() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        let cmds = s.init();
+        let spinners = cmds
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c,
+                    Command::Timer {
+                        timer: Timer::Spinner,
+                        ..
+                    }
+                )
+            })
+            .count();
+        assert_eq!(spinners, 1, "one spinner timer however many requests");
+        let out = update(&mut s, Msg::Timer(Timer::Spinner));
+        assert!(out.iter().any(|c| matches!(
+            c,
+            Command::Timer {
+                timer: Timer::Spinner,
+                ..
+            }
+        )));
+        for (id, _) in api_ids(&cmds) {
+            update(
+                &mut s,
+                Msg::Api {
+                    id,
+                    result: Err(ApiError::Timeout),
+                },
+            );
+        }
+        let out = update(&mut s, Msg::Timer(Timer::Spinner));
+        assert!(out.is_empty(), "idle: no timer re-armed: {out:?}");
+    }
+}
+
+#[cfg(test)]
+mod help_tests {
+    use super::*;
+
+    #[test]
+    fn help_scrolls_with_j_k_and_closes_on_any_other_key() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 10));
+        s.init();
+        let key = |c| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+        update(&mut s, key(KeyCode::Char('?')));
+        update(&mut s, key(KeyCode::Char('j')));
+        update(&mut s, key(KeyCode::Down));
+        assert!(s.help);
+        assert_eq!(s.help_scroll, 2);
+        update(&mut s, key(KeyCode::Char('k')));
+        assert_eq!(s.help_scroll, 1);
+        for _ in 0..100 {
+            update(&mut s, key(KeyCode::Char('j')));
+        }
+        let max = help::layout(&s.help_lines(), s.core.size).max_scroll;
+        assert!(max > 0);
+        assert_eq!(
+            s.help_scroll, max,
+            "stops when the last line reaches the bottom of the box"
+        );
+        update(&mut s, key(KeyCode::Char('k')));
+        assert_eq!(s.help_scroll, max - 1, "one k scrolls back at once");
+        update(&mut s, key(KeyCode::Char('x')));
+        assert!(!s.help);
+        assert_eq!(s.help_scroll, 0, "reopens at the top");
+    }
+
+    /// Issue 17.6: every pane's help listed R twice (the pane's refresh and the global "list
+    /// your accounts again").
+    #[test]
+    fn help_lists_r_once() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        s.init();
+        for tab in Tab::ALL {
+            s.tab = tab;
+            let rs: Vec<_> = s.help_lines().into_iter().filter(|l| l.0 == "R").collect();
+            assert_eq!(rs.len(), 1, "{tab:?}: {rs:?}");
+            assert!(!rs[0].1.contains("accounts"), "{tab:?}: the pane's R");
+        }
+        let mut s = State::new(Settings::default(), None, (80, 24));
+        s.init();
+        let rs: Vec<_> = s.help_lines().into_iter().filter(|l| l.0 == "R").collect();
+        assert_eq!(rs.len(), 1);
+        assert!(rs[0].1.contains("accounts"), "before an account is chosen");
+    }
+}

@@ -1,0 +1,69 @@
+//! `/__demo/...`: the test-control routes (scripted answers, the request log, fixtures) and the
+//! downloadable files attachments link to.
+
+use super::emails::mime_for;
+use super::fixtures::fixtures;
+use super::pipeline::*;
+use super::{RecordedRequest, Scripted, Shared};
+use serde_json::json;
+
+pub(super) fn demo_route(s: &Shared, r: &RecordedRequest, m: &str, rest: &[&str]) -> Out {
+    match (m, rest) {
+        ("POST", ["script"]) => match r.body.clone().map(serde_json::from_value::<Scripted>) {
+            Some(Ok(sc)) => {
+                let mut q = s.scripts.lock().unwrap_or_else(|e| e.into_inner());
+                q.push_back(sc);
+                Out::Json(201, json!({ "queued": q.len() }))
+            }
+            Some(Err(e)) => invalid(vec![("body".into(), e.to_string())]),
+            None => invalid(vec![(
+                "body".into(),
+                "A Scripted JSON body is required.".into(),
+            )]),
+        },
+        ("GET", ["fixtures"]) => Out::Json(
+            200,
+            serde_json::to_value(fixtures(&s.data.read().unwrap_or_else(|e| e.into_inner())))
+                .unwrap_or_default(),
+        ),
+        ("GET", ["requests"]) => {
+            let log = s.log.lock().unwrap_or_else(|e| e.into_inner());
+            Out::Json(200, serde_json::to_value(&*log).unwrap_or_default())
+        }
+        ("DELETE", ["requests"]) => {
+            s.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
+            Out::Json(200, json!({ "cleared": true }))
+        }
+        ("GET", ["files", u]) => {
+            if !authed(r) {
+                return msg(401, "Unauthenticated.");
+            }
+            let d = s.data.read().unwrap_or_else(|e| e.into_inner());
+            match d.find_file(u) {
+                Some((name, size)) => {
+                    let ext = name.rsplit('.').next().unwrap_or("");
+                    Out::Bytes(200, mime_for(ext), file_bytes(ext, size))
+                }
+                None => not_found(),
+            }
+        }
+        _ => not_found(),
+    }
+}
+
+pub(super) fn file_bytes(ext: &str, size: usize) -> Vec<u8> {
+    let head: &[u8] = match ext {
+        "pdf" => b"%PDF-1.4\n% demo file\n",
+        "jpg" => b"\xFF\xD8\xFF\xE0demo",
+        "docx" | "xlsx" => b"PK\x03\x04demo",
+        _ => b"demo",
+    };
+    let mut v = Vec::with_capacity(size);
+    v.extend_from_slice(&head[..head.len().min(size)]);
+    let filler = b"Harbour Wealth demo attachment. ";
+    while v.len() < size {
+        let n = (size - v.len()).min(filler.len());
+        v.extend_from_slice(&filler[..n]);
+    }
+    v
+}
