@@ -19,7 +19,9 @@ pub enum ApiError {
     RateLimited { retry_after: Option<Duration> },
     #[error("conflict: {message}")]
     Conflict { message: String },
-    #[error("Plannr server error {status}: {message}")]
+    /// A 5xx. `message` is empty when the body said nothing usable (an upstream proxy's HTML
+    /// page, an empty body): then the status alone is shown.
+    #[error("{}", server_text(*status, message))]
     Server { status: u16, message: String },
     #[error("request refused ({status}): {message}")]
     Http { status: u16, message: String },
@@ -31,6 +33,41 @@ pub enum ApiError {
     Decode { detail: String, excerpt: String },
     #[error("{0}")]
     Other(String),
+}
+
+/// "502 Bad Gateway": the status with its standard reason phrase, if it has one.
+pub fn status_text(status: u16) -> String {
+    match reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(reason) => format!("{status} {reason}"),
+        None => status.to_string(),
+    }
+}
+
+fn server_text(status: u16, message: &str) -> String {
+    if message.is_empty() {
+        format!("Plannr is unavailable ({})", status_text(status))
+    } else {
+        format!("Plannr server error ({}): {message}", status_text(status))
+    }
+}
+
+/// Whether a body is a web page (an upstream proxy's or gateway's error page) rather than data.
+pub fn is_html(body: &str) -> bool {
+    let head: String = body
+        .trim_start()
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype")
+        || head.starts_with("<html")
+        || head.starts_with("<head")
+        || head.starts_with("<body")
+        || head.contains("<html")
+        || (head.starts_with('<') && head.contains("</"))
 }
 
 impl ApiError {

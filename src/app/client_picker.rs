@@ -8,7 +8,7 @@ use super::list::ListNav;
 use super::paged::Paged;
 use super::{Call, Core, Reply, RequestId, Route, Tab};
 use crate::api::ApiError;
-use crate::api::models::Account;
+use crate::api::models::{Account, ContactDetail};
 
 /// What a key meant to the picker.
 #[derive(Debug, Clone, PartialEq)]
@@ -209,6 +209,19 @@ impl ClientPicker {
         e.paste(text);
         self.debounce = Some(core.debounce(self.tab));
         true
+    }
+
+    /// Show `d` (or nothing) as the primary email (`email`) or phone of `client`'s row, after a
+    /// contact detail was saved.
+    pub fn set_primary(&mut self, client: &str, email: bool, d: Option<&ContactDetail>) {
+        if let Some(row) = self.clients.items.iter_mut().find(|a| a.uuid == client) {
+            let slot = if email {
+                &mut row.primary_email
+            } else {
+                &mut row.primary_phone_number
+            };
+            *slot = d.map(|d| Box::new(d.clone()));
+        }
     }
 
     /// An answer to a clients request. True when it was the page awaited and it loaded.

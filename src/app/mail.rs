@@ -635,6 +635,11 @@ impl MailPane {
             return;
         }
         let mut text = body::copy_text(m);
+        if text.trim().is_empty() {
+            // An empty OSC 52 payload would clear the user's clipboard.
+            core.info("Nothing to copy: this message has no text.");
+            return;
+        }
         let mut note = "";
         if text.len() > OSC52_MAX {
             let mut cut = OSC52_MAX;

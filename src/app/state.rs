@@ -149,6 +149,11 @@ pub const GLOBAL_HELP: &[(&str, &str)] = &[
         "Ctrl-C",
         "quit from anywhere (asks again while unsaved text is open)",
     ),
+    ("Ctrl-L", "redraw the whole screen"),
+    (
+        "Ctrl-Z",
+        "suspend to the shell (fg resumes); in a text field: undo",
+    ),
 ];
 
 /// The pure update: apply one message, return what should be done.
@@ -156,6 +161,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Msg::Key(_) => {}
+        Msg::Terminate => quit(state),
         Msg::Paste(text) => match state.tab {
             Tab::Mailboxes => state.mailboxes.on_paste(&text, &mut state.core),
             Tab::Mail => state.mail.on_paste(&text, &mut state.core),
@@ -229,7 +235,13 @@ fn on_result(state: &mut State, id: RequestId, result: Result<Reply, ApiError>) 
         Route::Conversations(r) => state
             .conversations
             .on_result(r, id, result, &mut state.core),
-        Route::Contacts(r) => state.contacts.on_result(r, id, result, &mut state.core),
+        Route::Contacts(r) => {
+            state.contacts.on_result(r, id, result, &mut state.core);
+            // The Mail pane lists the same clients: its email and phone columns follow too.
+            for (client, email, d) in std::mem::take(&mut state.contacts.primary_changes) {
+                state.mail.picker.set_primary(&client, email, d.as_ref());
+            }
+        }
     }
 }
 
@@ -247,6 +259,14 @@ fn on_key(state: &mut State, key: KeyEvent) {
         return;
     }
     state.core.quit_armed = false;
+    if ctrl && key.code == KeyCode::Char('l') {
+        state.core.out.push(Command::Redraw);
+        return;
+    }
+    if ctrl && key.code == KeyCode::Char('z') && !state.captures_input() {
+        state.core.out.push(Command::Suspend);
+        return;
+    }
     if state.help {
         let last = help::layout(&state.help_lines(), state.core.size).max_scroll;
         match key.code {
@@ -337,6 +357,23 @@ mod tests {
                 .collect(),
             preferred_account_uuid: preferred.map(String::from),
         }
+    }
+
+    #[test]
+    fn ctrl_l_redraws_ctrl_z_suspends_outside_text_and_terminate_quits_at_once() {
+        let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        s.init();
+        assert_eq!(update(&mut s, ctrl('l')), vec![Command::Redraw]);
+        assert_eq!(update(&mut s, ctrl('z')), vec![Command::Suspend]);
+        // In a text field Ctrl-Z is the editor's undo.
+        s.tab = Tab::Conversations;
+        update(&mut s, key(KeyCode::Char('/')));
+        assert!(s.captures_input());
+        assert!(!update(&mut s, ctrl('z')).contains(&Command::Suspend));
+        // A signal quits even with unsaved text open (nobody is there to answer "quit anyway?").
+        let out = update(&mut s, Msg::Terminate);
+        assert!(s.quit && out.contains(&Command::Quit), "{out:?}");
     }
 
     #[test]

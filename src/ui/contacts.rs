@@ -117,10 +117,11 @@ fn draw_details(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, fra
         .as_ref()
         .map(Account::display_name)
         .unwrap_or_default();
-    let title = format!(
-        " {name} — contact details{}",
-        edge_note(&pane.details.edge, pane.details.items.len(), None)
-    );
+    let note = match &pane.refresh {
+        Some(_) => " — refreshing…".to_string(),
+        None => edge_note(&pane.details.edge, pane.details.items.len(), None),
+    };
+    let title = format!(" {name} — contact details{note}");
     frame.render_widget(
         Paragraph::new(Span::styled(title, Style::new().bold())),
         header,
@@ -313,11 +314,15 @@ fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
     let mut block = Block::bordered()
         .border_style(Style::new().fg(th().highlight))
         .title(Span::styled(title, Style::new().bold()));
-    if f.changed() {
-        block = block.title_bottom(Span::styled(
-            " unsaved — kept as a draft ",
-            Style::new().fg(th().highlight),
-        ));
+    // Where the eyes are: the save in progress shows on the form itself, not only in the footer.
+    let note = match f.phase {
+        Phase::Checking { .. } => Some(" checking the server copy… "),
+        Phase::Saving { .. } => Some(" saving… "),
+        _ if f.changed() => Some(" unsaved — kept as a draft "),
+        _ => None,
+    };
+    if let Some(note) = note {
+        block = block.title_bottom(Span::styled(note, Style::new().fg(th().highlight)));
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -579,6 +584,54 @@ mod tests {
         };
         s.contacts.form = Some(f);
         insta::assert_snapshot!(render(&s, 100, 30).backend());
+    }
+
+    fn screen_rows(t: &Terminal<TestBackend>) -> Vec<String> {
+        let buf = t.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Issue 17.2: the save in progress shows on the form itself (only the dim footer said
+    /// so), and a reload keeps the rows with "refreshing…" in the header.
+    #[test]
+    fn the_form_shows_its_save_and_a_reload_keeps_the_rows() {
+        let mut s = state(100, 30);
+        s.contacts = pane_with_details(&mut s.core);
+        let d = details()[2].clone();
+        let mut f = Form::edit("c1", "Gareth Thompson", &d, &[]);
+        f.label.set_text("Mobile (new)");
+        use crate::app::contacts::form::Phase;
+        for (phase, note) in [
+            (Phase::Checking { id: 7 }, "checking the server copy…"),
+            (Phase::Saving { id: 8 }, "saving…"),
+        ] {
+            f.phase = phase;
+            s.contacts.form = Some(f.clone());
+            let rows = screen_rows(&render(&s, 100, 30));
+            assert!(
+                rows.iter().any(|r| r.contains('└') && r.contains(note)),
+                "{note} on the form's border: {rows:#?}"
+            );
+        }
+        s.contacts.form = None;
+        let mut fresh = crate::app::paged::Paged::new(100);
+        fresh.mark_loading(1, 9);
+        s.contacts.refresh = Some(fresh);
+        let rows = screen_rows(&render(&s, 100, 30));
+        assert!(
+            rows.iter()
+                .any(|r| r.contains("contact details — refreshing…"))
+        );
+        assert!(
+            rows.iter().any(|r| r.contains("thompsons@example.co.uk")),
+            "the rows stay: {rows:#?}"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Contacts pane: pick a client (searchable, paged), see their contact details, and edit them
 //! inline — with a conflict check before each save and drafts on disk so nothing typed is lost.
+mod details;
 pub mod drafts;
 pub mod form;
 pub mod validate;
@@ -101,6 +102,10 @@ pub struct ContactsPane {
     /// The client whose details are shown.
     pub client: Option<Account>,
     pub details: Paged<ContactDetail>,
+    /// A reload in flight: the rows shown stay until it is complete (then it replaces them).
+    pub refresh: Option<Paged<ContactDetail>>,
+    /// Client rows whose primary email (true) or phone changed, for the Mail pane's list too.
+    pub primary_changes: Vec<(String, bool, Option<ContactDetail>)>,
     pub detail_nav: ListNav,
     /// The open form (at most one).
     pub form: Option<Form>,
@@ -128,6 +133,8 @@ impl ContactsPane {
             draft_seq: 0,
             client: None,
             details: Paged::new(DETAILS_PER_PAGE),
+            refresh: None,
+            primary_changes: Vec::new(),
             detail_nav: ListNav::default(),
             form: None,
             choosing_kind: false,
@@ -213,30 +220,8 @@ impl ContactsPane {
         self.client = Some(c);
         self.view = View::Details;
         self.details.reset();
+        self.refresh = None;
         self.detail_nav = ListNav::default();
-        self.load_details(core);
-    }
-
-    fn load_details(&mut self, core: &mut Core) {
-        let Some(c) = &self.client else { return };
-        if let Some(page) = self.details.want(usize::MAX) {
-            let uuid = c.uuid.clone();
-            let id = core.request(
-                AppRoute::Contacts(Route::Details {
-                    client: uuid.clone(),
-                }),
-                Call::ContactDetails {
-                    account_uuids: vec![uuid],
-                    page,
-                    per_page: DETAILS_PER_PAGE,
-                },
-            );
-            self.details.mark_loading(page, id);
-        }
-    }
-
-    fn reload_details(&mut self, core: &mut Core) {
-        self.details.reset();
         self.load_details(core);
     }
 
@@ -618,32 +603,7 @@ impl ContactsPane {
                     self.error = None;
                 }
             }
-            Route::Details { client } => {
-                if self.client.as_ref().is_none_or(|c| c.uuid != client) {
-                    return;
-                }
-                match result {
-                    Ok(Reply::ContactDetails(page)) => {
-                        if self.details.on_loaded(id, page) {
-                            self.detail_nav
-                                .clamp(self.details.items.len(), Self::rows_visible(core));
-                            if self.details.is_complete() {
-                                self.reopen_drafts(core);
-                            } else {
-                                self.load_details(core);
-                            }
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        if self.details.on_failed(id, e.to_string()) {
-                            core.error(format!(
-                                "Could not load contact details: {e}. Press R to try again."
-                            ));
-                        }
-                    }
-                }
-            }
+            Route::Details { client } => self.on_details(&client, id, result, core),
             Route::Check { key } => self.on_check(key, id, result, core),
             Route::Save { key } => self.on_saved(key, id, result, core),
             Route::PrimaryFetch { uuid } => {
@@ -688,6 +648,7 @@ impl ContactsPane {
                             d.name,
                             Kind::from_api(&d.kind).label()
                         ));
+                        self.on_detail_saved(&d, core);
                         // Other details of the same type stopped being primary: show the server's view.
                         self.reload_details(core);
                     }
@@ -794,6 +755,7 @@ impl ContactsPane {
                     d.name
                 ));
                 let primaries_changed = !d.primary_accounts.is_empty();
+                self.on_detail_saved(&d, core);
                 self.replace_detail(*d);
                 if primaries_changed {
                     // The server may have unset another detail's primary: show its view.

@@ -485,3 +485,195 @@ fn quitting_with_an_open_form_writes_the_draft_before_quit() {
     let init = State::new(Settings::default(), None, (80, 24)).init();
     assert!(init.iter().any(|c| matches!(c, Command::LoadDrafts { .. })));
 }
+
+/// Issue 17.2: a save that changes primaries reloads the client's details; the table blanked
+/// ("— loading…") until the answer came. The rows stay (with the saved copy) while it runs.
+#[test]
+fn saving_keeps_the_rows_while_the_details_reload() {
+    let mut t = T::opened(vec![email("d0"), phone("d1", "Mobile", "t1")]);
+    t.key(k(KeyCode::Down));
+    t.key(k(KeyCode::Char('e')));
+    t.type_str("!");
+    t.key(ctrl('s'));
+    let (id, _, route) = t.last_call();
+    t.pane.on_result(route, id, unchanged_d1(), &mut t.core);
+    let (id, _, route) = t.last_call();
+    let saved = phone("d1", "Mobile!", "t2");
+    t.pane.on_result(
+        route,
+        id,
+        Ok(Reply::ContactDetail(Some(Box::new(saved)))),
+        &mut t.core,
+    );
+    let (id, call, route) = t.last_call();
+    assert!(
+        matches!(call, Call::ContactDetails { page: 1, .. }),
+        "primaries changed: the details are read again ({call:?})"
+    );
+    assert_eq!(t.pane.details.items.len(), 2, "the rows stay meanwhile");
+    assert_eq!(
+        t.pane.details.items[1].name, "Mobile!",
+        "with the saved copy"
+    );
+    let fresh = vec![
+        phone("d5", "Home", "t2"),
+        email("d0"),
+        phone("d1", "Mobile!", "t2"),
+    ];
+    t.pane.on_result(
+        route,
+        id,
+        Ok(Reply::ContactDetails(Page {
+            items: fresh,
+            has_next: Some(false),
+            ..Page::default()
+        })),
+        &mut t.core,
+    );
+    assert!(t.pane.refresh.is_none());
+    assert_eq!(
+        t.pane.details.items.len(),
+        3,
+        "the fresh copy replaces them"
+    );
+    assert_eq!(
+        t.pane.selected_detail().map(|d| d.uuid.as_str()),
+        Some("d1"),
+        "the cursor stays on the detail it was on"
+    );
+    // R: a failed reload leaves the rows as they were.
+    t.key(k(KeyCode::Char('R')));
+    assert_eq!(t.pane.details.items.len(), 3);
+    t.answer(Err(ApiError::Timeout));
+    assert_eq!(t.pane.details.items.len(), 3);
+    assert!(
+        t.core
+            .status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("rows shown are from before"))
+    );
+}
+
+/// Issue 17.3: the client list's email and phone columns kept the old primary until R. They
+/// follow what was saved, and the complete details once they are read again.
+#[test]
+fn the_client_row_follows_the_saved_primary() {
+    let mut t = T::opened(vec![email("d0"), phone("d1", "Mobile", "t1")]);
+    let row = |t: &T| {
+        t.pane
+            .picker
+            .clients
+            .items
+            .iter()
+            .find(|a| a.uuid == "c1")
+            .cloned()
+            .expect("c1 listed")
+    };
+    assert_eq!(
+        row(&t).primary_email.map(|d| d.value),
+        Some("gareth@example.com".into()),
+        "read from the details when they load"
+    );
+    // Edit the primary email's value.
+    t.key(k(KeyCode::Char('e')));
+    t.key(k(KeyCode::Tab));
+    t.key(ctrl('u'));
+    t.type_str("g.thompson@example.com");
+    t.key(ctrl('s'));
+    let (id, _, route) = t.last_call();
+    t.pane.on_result(
+        route,
+        id,
+        Ok(Reply::ContactDetail(Some(Box::new(email("d0"))))),
+        &mut t.core,
+    );
+    let (id, _, route) = t.last_call();
+    let mut saved = email("d0");
+    saved.value = "g.thompson@example.com".into();
+    saved.updated_at = "t2".into();
+    t.pane.on_result(
+        route,
+        id,
+        Ok(Reply::ContactDetail(Some(Box::new(saved.clone())))),
+        &mut t.core,
+    );
+    assert_eq!(
+        row(&t).primary_email.map(|d| d.value),
+        Some("g.thompson@example.com".into()),
+        "the list row shows the saved value"
+    );
+    // Make the phone primary for Gareth (p): the row's phone column follows.
+    t.take();
+    t.key(k(KeyCode::Esc));
+    t.key(k(KeyCode::Enter));
+    let (id, _, route) = t.last_call();
+    let page = Page {
+        items: vec![saved, phone("d1", "Mobile", "t1")],
+        has_next: Some(false),
+        ..Page::default()
+    };
+    t.pane
+        .on_result(route, id, Ok(Reply::ContactDetails(page)), &mut t.core);
+    t.key(k(KeyCode::Down));
+    t.key(k(KeyCode::Char('p')));
+    t.answer(unchanged_d1());
+    let (id, _, route) = t.last_call();
+    let mut made = phone("d1", "Mobile", "t3");
+    made.primary_accounts.push(acc("c1", "Gareth Thompson"));
+    t.pane.on_result(
+        route,
+        id,
+        Ok(Reply::ContactDetail(Some(Box::new(made)))),
+        &mut t.core,
+    );
+    assert_eq!(
+        row(&t)
+            .primary_phone_number
+            .map(|d| d.display_value().to_string()),
+        Some("07700 900123".into())
+    );
+}
+
+/// Issue 17.3 across panes: the Mail pane's client list shows the same columns and follows too.
+#[test]
+fn the_mail_client_list_follows_the_contacts_primaries() {
+    let mut s = State::new(Settings::default(), Some("acc".into()), (100, 30));
+    s.mail.picker.clients.mark_loading(1, 900);
+    s.mail.picker.clients.on_loaded(
+        900,
+        Page {
+            items: vec![acc("c1", "Gareth Thompson")],
+            has_next: Some(false),
+            ..Page::default()
+        },
+    );
+    s.contacts.client = Some(acc("c1", "Gareth Thompson"));
+    s.contacts.view = View::Details;
+    let id = s.core.request(
+        AppRoute::Contacts(Route::Details {
+            client: "c1".into(),
+        }),
+        Call::ContactDetails {
+            account_uuids: vec!["c1".into()],
+            page: 1,
+            per_page: DETAILS_PER_PAGE,
+        },
+    );
+    s.contacts.details.mark_loading(1, id);
+    crate::app::update(
+        &mut s,
+        Msg::Api {
+            id,
+            result: Ok(Reply::ContactDetails(Page {
+                items: vec![email("d0")],
+                has_next: Some(false),
+                ..Page::default()
+            })),
+        },
+    );
+    let mail_row = &s.mail.picker.clients.items[0];
+    assert_eq!(
+        mail_row.primary_email.as_ref().map(|d| d.value.as_str()),
+        Some("gareth@example.com")
+    );
+}

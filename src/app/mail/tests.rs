@@ -604,6 +604,38 @@ fn copy_respects_the_setting() {
 }
 
 #[test]
+fn copy_of_an_empty_message_sends_nothing_and_says_so() {
+    // An empty OSC 52 payload clears the user's clipboard: never send one, never say "Copied".
+    let mut h = Harness::new(1, 0, 10, 80, 24);
+    h.settle();
+    h.core.settings.osc52_copy = true;
+    let m = h
+        .pane
+        .thread
+        .as_mut()
+        .and_then(|t| t.focused_mut())
+        .expect("focus");
+    m.m.text = Some(String::new());
+    m.m.html = None;
+    m.body = thread::BodyState::Ready(crate::render::html::text_to_body(" \n\n"));
+    h.core.out.clear();
+    h.pane.on_key(ch('y'), &mut h.core);
+    assert!(
+        !h.core.out.iter().any(|c| matches!(c, Command::Osc52(_))),
+        "{:?}",
+        h.core.out
+    );
+    let status = h
+        .core
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(!status.contains("Copied"), "{status}");
+    assert!(status.contains("Nothing to copy"), "{status}");
+}
+
+#[test]
 fn base64_matches_rfc4648() {
     for (i, o) in [
         ("", ""),
