@@ -52,12 +52,16 @@ fn main() -> ExitCode {
         port,
         latency_ms,
         fail_rate,
+        ancestor_pages,
+        descendant_pages,
     }) = cli.command
     {
         let opts = DemoOptions {
             port,
             latency_ms,
             fail_rate: fail_rate.clamp(0.0, 1.0),
+            ancestor_pages,
+            descendant_pages,
             ..DemoOptions::default()
         };
         return match runtime.block_on(plannr_tui::demo::run_standalone(opts)) {

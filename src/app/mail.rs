@@ -3,6 +3,7 @@
 //! (see `thread`).
 pub mod body;
 mod osc52;
+pub mod side;
 pub mod thread;
 
 pub use osc52::base64;
@@ -441,8 +442,9 @@ impl MailPane {
         t.sent(req, id);
     }
 
-    /// After anything that moves the viewport: request pages the viewport now needs, and the
-    /// full form (with `html`) of expanded messages on screen that thread pages left without it.
+    /// After anything that moves the viewport: request pages the viewport now needs, the full
+    /// form (with `html`) of expanded messages on screen that thread pages left without it, and
+    /// the HTML conversions of the expanded messages on screen.
     fn thread_follow_up(&mut self, core: &mut Core) {
         self.relayout_on_screen(core);
         let Some(t) = &self.thread else { return };
@@ -464,6 +466,13 @@ impl MailPane {
             };
             let id = core.request(AppRoute::Mail(Route::Full { uuid }), call);
             t.fetching(i, id);
+        }
+        while let Some(i) = self
+            .thread
+            .as_ref()
+            .and_then(|t| t.conversions_on_screen().first().copied())
+        {
+            self.convert(i, core);
         }
     }
 
@@ -489,7 +498,7 @@ impl MailPane {
     fn relayout_on_screen(&mut self, core: &mut Core) {
         let Some(t) = &mut self.thread else { return };
         for i in t.relayouts() {
-            let Some(html) = t.msgs[i].wants_relayout().map(str::to_string) else {
+            let Some(html) = body::wants_relayout(&t.msgs[i], t.width).map(str::to_string) else {
                 continue;
             };
             let uuid = t.msgs[i].m.uuid.clone();
@@ -505,7 +514,6 @@ impl MailPane {
             self.view = View::Emails;
             return true;
         };
-        let mut convert: Vec<usize> = Vec::new();
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => t.scroll(1),
             KeyCode::Up | KeyCode::Char('k') => t.scroll(-1),
@@ -523,17 +531,16 @@ impl MailPane {
                 };
                 match retry {
                     Some(req) => self.send_thread_request(core, Some(req)),
-                    None => convert.extend(t.toggle_focused()),
+                    None => t.toggle_focused(),
                 }
             }
             KeyCode::Char('r') => match t.retry_any() {
                 Some(req) => self.send_thread_request(core, Some(req)),
                 None => core.info("Nothing to retry."),
             },
-            KeyCode::Char('o') => convert = t.toggle_all(),
+            KeyCode::Char('o') => t.toggle_all(),
             KeyCode::Char('v') => {
-                if let Some((i, mode)) = t.cycle_mode() {
-                    convert.push(i);
+                if let Some((_, mode)) = t.cycle_mode() {
                     core.info(format!("Showing the {} body.", mode.label()));
                 } else if let Some(m) = t.focused() {
                     let note = if matches!(m.fetch, thread::Fetch::Loading(_)) {
@@ -567,9 +574,8 @@ impl MailPane {
                             m.attachment + 1,
                             a.display_name()
                         ));
-                        let w = t.width;
-                        if let Some(m) = t.focused_mut() {
-                            m.rewrap(w);
+                        if let Some(i) = t.focus_index() {
+                            t.rewrap_one(i);
                         }
                     }
                 }
@@ -582,9 +588,6 @@ impl MailPane {
                 return true;
             }
             _ => return false,
-        }
-        for i in convert {
-            self.convert(i, core);
         }
         self.thread_follow_up(core);
         true
@@ -719,10 +722,6 @@ impl MailPane {
                 match result {
                     Ok(Reply::Email(m)) => {
                         if t.on_loaded(part, id, *m) {
-                            let i = t.index_of(&t.uuid.clone());
-                            if let Some(i) = i {
-                                self.convert(i, core);
-                            }
                             self.thread_follow_up(core);
                         }
                     }

@@ -4,11 +4,15 @@ use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 
-use super::{Tab, contacts, conversations, mail, mailboxes};
+use super::Tab;
+use super::contacts;
 use crate::api::models::*;
 use crate::api::{ApiError, Page};
 
 pub type RequestId = u64;
+
+/// What a request comes back with.
+pub type ApiResult = Result<Reply, ApiError>;
 
 /// Every API call the app can ask for. The worker maps each to one `api::Client` method.
 #[derive(Debug, Clone, PartialEq)]
@@ -197,16 +201,6 @@ pub enum Command {
     LoadDrafts {
         dir: Option<std::path::PathBuf>,
     },
-}
-
-/// Where an API answer goes. Each pane defines its own route type.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Route {
-    Logins,
-    Mailboxes(mailboxes::Route),
-    Mail(mail::Route),
-    Conversations(conversations::Route),
-    Contacts(contacts::Route),
 }
 
 /// Cross-pane navigation asked for by a pane.

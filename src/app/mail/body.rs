@@ -70,6 +70,23 @@ pub fn content_width(width: u16) -> u16 {
     width.saturating_sub(INDENT).max(1)
 }
 
+/// An expanded HTML body laid out at another width than a pane `width` wide gives it, and not
+/// yet asked for again: the HTML to convert at that width.
+pub fn wants_relayout(t: &TMsg, width: u16) -> Option<&str> {
+    match (&t.body, t.m.html.as_deref()) {
+        (BodyState::Ready(b), Some(h))
+            if t.expanded
+                && t.mode == BodyMode::Html
+                && t.relayout.is_none()
+                && b.width != 0
+                && b.width != content_width(width) =>
+        {
+            Some(h)
+        }
+        _ => None,
+    }
+}
+
 /// The body for modes that are cheap to convert (everything but HTML rendering).
 pub fn convert_inline(m: &EmailMessage, mode: BodyMode) -> Body {
     let text = m.text.as_deref().unwrap_or("");
