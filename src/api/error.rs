@@ -19,9 +19,9 @@ pub enum ApiError {
     RateLimited { retry_after: Option<Duration> },
     #[error("conflict: {message}")]
     Conflict { message: String },
-    #[error("Plannr server error {status}: {message}")]
+    #[error("Plannr server error: {}", status_text(*status, message))]
     Server { status: u16, message: String },
-    #[error("request refused ({status}): {message}")]
+    #[error("request refused: {}", status_text(*status, message))]
     Http { status: u16, message: String },
     #[error("timed out waiting for Plannr")]
     Timeout,
@@ -51,6 +51,22 @@ impl ApiError {
             ApiError::Validation { errors, .. } => Some(errors),
             _ => None,
         }
+    }
+}
+
+/// "503 Service Unavailable", followed by the server's own words when they add something (an
+/// empty body, "null" or the reason phrase again add nothing).
+fn status_text(status: u16, message: &str) -> String {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    let head = format!("{status} {reason}").trim_end().to_string();
+    let m = message.trim();
+    if m.is_empty() || m == "null" || m.eq_ignore_ascii_case(reason) {
+        head
+    } else {
+        format!("{head} — {m}")
     }
 }
 

@@ -25,6 +25,19 @@ impl ApiError {
             .map(|m| m.trim().trim_end_matches('.').to_string())
             .filter(|m| !m.is_empty());
         let fallback = |default: &str| message.clone().unwrap_or_else(|| default.to_string());
+        // A body that says nothing ("", "null", "{}", "\"\""): the status says it all.
+        let says_nothing = match &json {
+            None => body.trim().is_empty(),
+            Some(Value::Null) => true,
+            Some(Value::Object(o)) => o.is_empty(),
+            Some(Value::String(s)) => s.trim().is_empty(),
+            Some(_) => false,
+        };
+        let body_excerpt = if says_nothing {
+            String::new()
+        } else {
+            excerpt(body, token)
+        };
         match status {
             401 => ApiError::Unauthenticated,
             403 => ApiError::Forbidden {
@@ -55,11 +68,11 @@ impl ApiError {
             429 => ApiError::RateLimited { retry_after },
             500..=599 => ApiError::Server {
                 status,
-                message: fallback(&excerpt(body, token)),
+                message: fallback(&body_excerpt),
             },
             _ => ApiError::Http {
                 status,
-                message: fallback(&excerpt(body, token)),
+                message: fallback(&body_excerpt),
             },
         }
     }
@@ -96,6 +109,33 @@ fn parse_errors(v: &Value, clean: &dyn Fn(&str) -> String) -> BTreeMap<String, V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 17.8: an empty 503 read "Plannr server error 503: null".
+    #[test]
+    fn a_body_that_says_nothing_gives_the_status_in_words() {
+        for body in ["", "null", "  ", "{}", "\"\""] {
+            let e = ApiError::from_status(503, None, body, "tok");
+            assert_eq!(
+                e.to_string(),
+                "Plannr server error: 503 Service Unavailable",
+                "body {body:?}"
+            );
+        }
+        let e = ApiError::from_status(503, None, r#"{"message":"Service Unavailable"}"#, "tok");
+        assert_eq!(
+            e.to_string(),
+            "Plannr server error: 503 Service Unavailable"
+        );
+        let e = ApiError::from_status(500, None, r#"{"message":"Database is down."}"#, "tok");
+        assert_eq!(
+            e.to_string(),
+            "Plannr server error: 500 Internal Server Error — Database is down"
+        );
+        let e = ApiError::from_status(418, None, "null", "tok");
+        assert_eq!(e.to_string(), "request refused: 418 I'm a teapot");
+        let e = ApiError::from_status(599, None, "", "tok");
+        assert_eq!(e.to_string(), "Plannr server error: 599");
+    }
 
     #[test]
     fn messages_and_field_errors_from_the_body_never_carry_the_token() {
