@@ -76,6 +76,12 @@ pub enum Sub {
         /// Share of requests (0 to 1) answered with a random 500 or 503, to see how the app copes.
         #[arg(long, default_value_t = 0.0)]
         fail_rate: f64,
+        /// Which end of a thread's ancestors page 1 holds (the docs leave it open).
+        #[arg(long, default_value = "newest-first")]
+        ancestor_pages: crate::demo::PageOrder,
+        /// Which end of a thread's descendants page 1 holds.
+        #[arg(long, default_value = "oldest-first")]
+        descendant_pages: crate::demo::PageOrder,
     },
     /// Print a completion script for your shell to standard output.
     #[command(after_help = "Install, for example:\n  \

@@ -52,12 +52,16 @@ fn main() -> ExitCode {
         port,
         latency_ms,
         fail_rate,
+        ancestor_pages,
+        descendant_pages,
     }) = cli.command
     {
         let opts = DemoOptions {
             port,
             latency_ms,
             fail_rate: fail_rate.clamp(0.0, 1.0),
+            ancestor_pages,
+            descendant_pages,
             ..DemoOptions::default()
         };
         return match runtime.block_on(plannr_tui::demo::run_standalone(opts)) {
@@ -133,7 +137,15 @@ fn main() -> ExitCode {
     drop(_demo);
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(None) => ExitCode::SUCCESS,
+        Ok(Some(signal)) => {
+            tracing::info!(
+                signal,
+                "stopped by a signal; drafts flushed, terminal restored"
+            );
+            // The shell's convention for "ended by signal N".
+            ExitCode::from(u8::try_from(128 + signal).unwrap_or(1))
+        }
         Err(e) => {
             tracing::error!("terminal error: {e}");
             eprintln!(
@@ -244,41 +256,138 @@ async fn forward_input(tx: mpsc::UnboundedSender<Msg>) {
     }
 }
 
-/// The event loop: wait for input or a worker answer, drain everything pending, update, then draw
-/// once. No periodic tick: timers exist only while something needs them.
-async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -> io::Result<()> {
-    // Set up by hand rather than with ratatui::try_init, whose panic hook would restore the
-    // terminal even for a contained panic (see `install_panic_hook`).
+/// What the process was told by a signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sig {
+    /// Stop for good (SIGTERM, SIGHUP, SIGINT, SIGQUIT): flush drafts, restore the terminal, exit
+    /// with 128 + the signal number.
+    Exit(i32),
+    /// SIGTSTP from outside (Ctrl-Z itself arrives as a key in raw mode).
+    Suspend,
+    /// SIGCONT: the shell resumed us; the terminal may be in any state.
+    Resumed,
+}
+
+/// Forward the signals the app handles into `tx`, one task per signal. Registered only while the
+/// UI owns the terminal: before and after, the default actions apply.
+#[cfg(unix)]
+fn watch_signals(tx: mpsc::UnboundedSender<Sig>) -> io::Result<Vec<tokio::task::JoinHandle<()>>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let kinds = [
+        (SignalKind::terminate(), Sig::Exit(libc::SIGTERM)),
+        (SignalKind::hangup(), Sig::Exit(libc::SIGHUP)),
+        (SignalKind::interrupt(), Sig::Exit(libc::SIGINT)),
+        (SignalKind::quit(), Sig::Exit(libc::SIGQUIT)),
+        (SignalKind::from_raw(libc::SIGTSTP), Sig::Suspend),
+        (SignalKind::from_raw(libc::SIGCONT), Sig::Resumed),
+    ];
+    let mut tasks = Vec::new();
+    for (kind, sig) in kinds {
+        let mut stream = signal(kind)?;
+        let tx = tx.clone();
+        tasks.push(tokio::spawn(async move {
+            while stream.recv().await.is_some() {
+                if tx.send(sig).is_err() {
+                    return;
+                }
+            }
+        }));
+    }
+    Ok(tasks)
+}
+
+#[cfg(not(unix))]
+fn watch_signals(_tx: mpsc::UnboundedSender<Sig>) -> io::Result<Vec<tokio::task::JoinHandle<()>>> {
+    Ok(Vec::new())
+}
+
+/// Take over the terminal: raw mode, alternate screen, bracketed paste.
+fn enter_terminal() -> io::Result<()> {
     crossterm::terminal::enable_raw_mode()?;
     execute!(
         io::stdout(),
         crossterm::terminal::EnterAlternateScreen,
         EnableBracketedPaste
+    )
+}
+
+/// Give the terminal back and stop like Ctrl-Z would (the whole process group, as the terminal
+/// does); when the shell resumes us, take the terminal again. The caller redraws every cell.
+fn suspend() -> io::Result<()> {
+    restore_terminal();
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        let _ = io::stdout().flush();
+        // SIGSTOP, not SIGTSTP: our own SIGTSTP handler would only bring us back here.
+        // SAFETY: kill(2) with pid 0 (our process group) and a valid signal number.
+        unsafe {
+            libc::kill(0, libc::SIGSTOP);
+        }
+    }
+    enter_terminal()
+}
+
+type Term = ratatui::Terminal<ratatui::backend::CrosstermBackend<io::Stdout>>;
+
+/// Clear the screen and draw every cell again (Ctrl-L, after a resume). Not `Terminal::clear`:
+/// it asks the terminal for the cursor position, whose answer the input task reads first.
+/// Instead: clear the screen, draw a blank frame (ratatui now believes the screen is blank,
+/// which it is), then the real one, which therefore writes every cell that is not blank.
+fn redraw_all(terminal: &mut Term, state: &State) -> io::Result<()> {
+    execute!(
+        terminal.backend_mut(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
     )?;
+    terminal.draw(|_| {})?;
+    terminal.draw(|f| ui::draw(state, f))?;
+    Ok(())
+}
+
+/// The event loop: wait for input or a worker answer, drain everything pending, update, then draw
+/// once. No periodic tick: timers exist only while something needs them. Returns the number of
+/// the signal that ended it, if one did.
+async fn run(
+    client: Arc<Client>,
+    settings: Settings,
+    account: Option<String>,
+) -> io::Result<Option<i32>> {
+    // Set up by hand rather than with ratatui::try_init, whose panic hook would restore the
+    // terminal even for a contained panic (see `install_panic_hook`).
+    enter_terminal()?;
     let mut terminal =
         ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout()))?;
     let (msg_tx, mut msg_rx) = mpsc::unbounded_channel::<Msg>();
     let input_tx = msg_tx.clone();
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel::<Command>();
+    let (sig_tx, mut sig_rx) = mpsc::unbounded_channel::<Sig>();
+    // Keep a sender: with no signal tasks (not unix) the channel must not read as closed.
+    let signals = watch_signals(sig_tx.clone())?;
     let worker = tokio::spawn(Worker::new(client, msg_tx).run(cmd_rx));
 
     let size = terminal.size()?;
     let mut state = State::new(settings, account, (size.width, size.height));
+    // Commands for the terminal itself are done here (it belongs to this loop); the rest go to
+    // the worker. Returns (redraw everything, suspend).
     let send = |cmds: Vec<Command>| {
+        let (mut redraw, mut stop) = (false, false);
         for c in cmds {
             match c {
-                // The terminal belongs to this loop: write the clipboard sequence here, between draws.
+                // Write the clipboard sequence between draws.
                 Command::Osc52(payload) => {
                     use std::io::Write;
                     let mut out = io::stdout();
                     let _ = write!(out, "\x1b]52;c;{payload}\x07");
                     let _ = out.flush();
                 }
+                Command::Redraw => redraw = true,
+                Command::Suspend => stop = true,
                 c => {
                     let _ = cmd_tx.send(c);
                 }
             }
         }
+        (redraw, stop)
     };
     send(state.init());
     state.core.now = unix_now();
@@ -286,13 +395,35 @@ async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -
     // so the loop waits on one channel and can drain everything pending without polling.
     let input = tokio::spawn(forward_input(input_tx));
     terminal.draw(|f| ui::draw(&state, f))?;
-    loop {
+    let mut ended_by = None;
+    // A terminal error ends the loop like a signal does: drafts are still flushed below.
+    let outcome: io::Result<()> = loop {
         // While a time that changes with the clock is on screen, wake when the minute turns.
         let tick = ui::shows_time(&state).then(|| plannr_tui::clock::until_next_minute(unix_now()));
         let first = tokio::select! {
+            biased;
+            sig = sig_rx.recv() => match sig {
+                Some(Sig::Exit(n)) => {
+                    ended_by = Some(n);
+                    break Ok(());
+                }
+                Some(Sig::Suspend) => {
+                    if let Err(e) = suspend().and_then(|()| redraw_all(&mut terminal, &state)) {
+                        break Err(e);
+                    }
+                    continue;
+                }
+                Some(Sig::Resumed) => {
+                    if let Err(e) = enter_terminal().and_then(|()| redraw_all(&mut terminal, &state)) {
+                        break Err(e);
+                    }
+                    continue;
+                }
+                None => continue,
+            },
             m = msg_rx.recv() => match m {
                 Some(m) => Some(m),
-                None => break,
+                None => break Ok(()),
             },
             _ = tokio::time::sleep(std::time::Duration::from_secs(tick.unwrap_or(0))), if tick.is_some() => None,
         };
@@ -301,15 +432,35 @@ async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -
             batch.push(m);
         }
         state.core.now = unix_now();
+        let (mut redraw, mut stop) = (false, false);
         for msg in batch {
-            send(app::update(&mut state, msg));
+            let (r, s) = send(app::update(&mut state, msg));
+            redraw |= r;
+            stop |= s;
         }
         if state.quit {
-            break;
+            break Ok(());
         }
-        terminal.draw(|f| ui::draw(&state, f))?;
+        let drawn = if stop {
+            suspend().and_then(|()| redraw_all(&mut terminal, &state))
+        } else if redraw {
+            redraw_all(&mut terminal, &state)
+        } else {
+            terminal.draw(|f| ui::draw(&state, f)).map(|_| ())
+        };
+        if let Err(e) = drawn {
+            break Err(e);
+        }
+    };
+    if !state.quit {
+        // Ended by a signal or a broken terminal: flush what must survive (drafts) through the
+        // normal quit path, and draw nothing more (after SIGHUP there is no terminal).
+        send(app::update(&mut state, Msg::Terminate));
     }
     input.abort();
+    for s in signals {
+        s.abort();
+    }
     // Let the worker drain what update asked for last (a quit flushes contact drafts) and finish
     // draft writes; API calls still in flight are abandoned.
     drop(cmd_tx);
@@ -321,5 +472,5 @@ async fn run(client: Arc<Client>, settings: Settings, account: Option<String>) -
         tracing::warn!("the worker did not finish in 3 s; some draft writes may be lost");
         worker.abort();
     }
-    Ok(())
+    outcome.map(|()| ended_by)
 }

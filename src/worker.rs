@@ -113,8 +113,8 @@ impl Worker {
                     let _ = tx.send(Msg::Api { id, result });
                 });
             }
-            // The main loop writes OSC 52 itself (it owns the terminal); nothing to do here.
-            Command::Osc52(_) => {}
+            // The main loop owns the terminal (clipboard sequence, redraw, suspend); nothing to do here.
+            Command::Osc52(_) | Command::Redraw | Command::Suspend => {}
             cmd @ (Command::WriteDraft { .. }
             | Command::DeleteDraft { .. }
             | Command::LoadDrafts { .. }) => {

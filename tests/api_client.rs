@@ -738,7 +738,11 @@ async fn http_statuses_become_typed_errors() {
         fields["account_uuids.0"],
         vec!["The selected account_uuids.0 is invalid.".to_string()]
     );
-    assert_eq!(err.to_string(), "The name field is required.");
+    assert_eq!(
+        err.to_string(),
+        "The name field is required",
+        "no full stop: callers add one"
+    );
     assert_eq!(one(&s).method, "POST", "422 is not retried");
     let err = c
         .rename_conversation(&f.busiest_conversation_uuid, "   ")

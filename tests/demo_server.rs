@@ -869,3 +869,60 @@ async fn latency_option_delays_responses() {
     assert_eq!(c.get("/api/v1/me").await.0, 200);
     assert!(t.elapsed() >= std::time::Duration::from_millis(80));
 }
+
+#[tokio::test]
+async fn thread_page_order_switches_put_the_thread_ends_on_page_one() {
+    let s = DemoServer::start(DemoOptions {
+        ancestor_pages: plannr_tui::demo::PageOrder::OldestFirst,
+        descendant_pages: plannr_tui::demo::PageOrder::NewestFirst,
+        ..DemoOptions::default()
+    })
+    .await
+    .expect("start demo server");
+    let c = C::new(&s);
+    let f = s.fixtures().clone();
+    let mid = &f.big_thread_middle_message_uuid;
+    let (st, v) = c
+        .get(&format!("/api/v1/mailboxes/message/{mid}?per_page=10"))
+        .await;
+    assert_eq!(st, 200);
+    let first = |key: &str| v[key]["data"][0]["uuid"].as_str().map(str::to_string);
+    assert_eq!(
+        first("ancestors"),
+        Some(f.big_thread_first_message_uuid.clone())
+    );
+    assert_eq!(
+        first("descendants"),
+        Some(f.big_thread_last_message_uuid.clone())
+    );
+    let times = |key: &str| -> Vec<String> {
+        v[key]["data"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|m| m["message_created_at"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let anc = times("ancestors");
+    assert!(anc.windows(2).all(|w| w[0] < w[1]), "oldest first");
+    let desc = times("descendants");
+    assert!(desc.windows(2).all(|w| w[0] > w[1]), "newest first");
+    // The last ancestors page ends just before the opened message.
+    let last = v["ancestors"]["meta"]["last_page"]
+        .as_u64()
+        .expect("last_page");
+    let (_, w) = c
+        .get(&format!(
+            "/api/v1/mailboxes/message/{mid}?per_page=10&page[ancestors]={last}"
+        ))
+        .await;
+    let data = w["ancestors"]["data"].as_array().expect("data");
+    let newest = data
+        .iter()
+        .filter_map(|m| m["message_created_at"].as_str())
+        .max()
+        .expect("a message");
+    assert!(newest < v["message_created_at"].as_str().expect("opened"));
+}

@@ -9,13 +9,16 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use common::{Drive, demo_client};
 use plannr_tui::api::Client;
+use plannr_tui::app::mail::thread::{Row, Thread};
 use plannr_tui::app::{self, Command, Msg, Settings, State, Tab};
-use plannr_tui::demo::{DemoOptions, DemoServer, RecordedRequest};
+use plannr_tui::demo::{DemoOptions, DemoServer, PageOrder, RecordedRequest};
 
 async fn setup(per_page: u32) -> (DemoServer, Arc<Client>, State) {
-    let server = DemoServer::start(DemoOptions::default())
-        .await
-        .expect("demo server");
+    setup_with(per_page, DemoOptions::default()).await
+}
+
+async fn setup_with(per_page: u32, opts: DemoOptions) -> (DemoServer, Arc<Client>, State) {
+    let server = DemoServer::start(opts).await.expect("demo server");
     let client = demo_client(&server, |_| {});
     let settings = Settings {
         thread_page_size: per_page,
@@ -58,41 +61,104 @@ fn thread_requests(log: &[RecordedRequest], uuid: &str) -> Vec<(u32, u32)> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn big_thread_pages_are_fetched_exactly_once_each() {
-    let (server, client, mut state) = setup(25).await;
+/// Every virtual line of the thread: messages in thread order, and wherever messages are
+/// missing between two shown ones (or at an end) a gap row saying how many.
+fn check_gaps(t: &Thread) {
+    let mut prev: Option<i64> = None;
+    let mut gap: usize = 0;
+    let mut counted = 0;
+    let first = -(t.ancestors.total.expect("ancestors total") as i64);
+    for line in 0..t.total_lines() {
+        match t.row_at(line) {
+            Row::Gap(g) => {
+                gap = g.count.expect("known count");
+                counted += gap;
+            }
+            Row::Header(i) => {
+                let slot = t.msgs[i].slot;
+                let expect = prev.map_or(first, |p| p + 1);
+                assert_eq!(
+                    gap as i64,
+                    slot - expect,
+                    "messages missing before slot {slot} without a gap row"
+                );
+                gap = 0;
+                prev = Some(slot);
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(counted + t.loaded(), t.size().expect("size") as usize);
+}
+
+/// The 1,500-message thread opened in the middle, read the way a user does; the number of
+/// thread requests after each step is the same whichever end of each half the server pages
+/// from first.
+async fn read_the_big_thread(opts: DemoOptions) -> Vec<usize> {
+    let (server, client, mut state) = setup_with(25, opts).await;
     settle(&client, &mut state, Vec::new()).await;
     let fx = server.fixtures().clone();
     assert_eq!(fx.big_thread_len, 1500);
     let uuid = fx.big_thread_middle_message_uuid.clone();
     server.clear_requests();
+    let count = |server: &DemoServer| thread_requests(&server.requests(), &uuid).len();
+    let mut steps = Vec::new();
 
     state.mail.open_thread(&uuid, &mut state.core);
     settle(&client, &mut state, Vec::new()).await;
     {
         let t = state.mail.thread.as_ref().expect("thread");
-        assert!(
-            t.first_error.is_none(),
-            "{:?} {:?}",
-            t.first_error,
-            server.requests().last()
-        );
+        assert!(t.first_error.is_none(), "{:?}", t.first_error);
         assert_eq!(t.thread_count, Some(1500));
         assert_eq!(t.focus, uuid, "the opened message is focused");
         assert!(t.focused().is_some_and(|m| m.expanded));
+        check_gaps(t);
     }
-    // Scroll up line by line for a while, then jump to the top (which keeps loading up to it).
+    steps.push(count(&server));
+    // Scroll up line by line for a while: gap rows fill as they come on screen.
     for _ in 0..100 {
         press(&client, &mut state, KeyCode::Char('k')).await;
+        check_gaps(state.mail.thread.as_ref().expect("thread"));
     }
+    steps.push(count(&server));
+    // g: the thread's first message at the top, focused.
     press(&client, &mut state, KeyCode::Char('g')).await;
-    press(&client, &mut state, KeyCode::End).await;
-    for _ in 0..20 {
-        press(&client, &mut state, KeyCode::PageUp).await;
+    {
+        let t = state.mail.thread.as_ref().expect("thread");
+        assert_eq!(t.msgs[0].m.uuid, fx.big_thread_first_message_uuid);
+        assert_eq!(t.visible()[0], Row::Header(0));
+        assert_eq!(t.focus, fx.big_thread_first_message_uuid);
+        check_gaps(t);
     }
-    press(&client, &mut state, KeyCode::Char('G')).await;
+    steps.push(count(&server));
+    // G (End): the last message at the bottom, focused.
+    press(&client, &mut state, KeyCode::End).await;
+    {
+        let t = state.mail.thread.as_ref().expect("thread");
+        let last = t.msgs.len() - 1;
+        assert_eq!(t.msgs[last].m.uuid, fx.big_thread_last_message_uuid);
+        assert_eq!(t.visible().last(), Some(&Row::Header(last)));
+        assert_eq!(t.focus, fx.big_thread_last_message_uuid);
+        check_gaps(t);
+    }
+    steps.push(count(&server));
+    // From the top, page down through the whole thread: every page loads, once.
+    press(&client, &mut state, KeyCode::Char('g')).await;
+    for _ in 0..2000 {
+        press(&client, &mut state, KeyCode::PageDown).await;
+        if state
+            .mail
+            .thread
+            .as_ref()
+            .is_some_and(|t| t.loaded() == 1500)
+        {
+            break;
+        }
+    }
+    steps.push(count(&server));
 
     let t = state.mail.thread.as_ref().expect("thread");
+    check_gaps(t);
     assert!(t.ancestors.is_complete() && t.descendants.is_complete());
     assert_eq!(t.msgs.len(), 1500, "every message once");
     let sorted = t
@@ -100,24 +166,13 @@ async fn big_thread_pages_are_fetched_exactly_once_each() {
         .windows(2)
         .all(|w| w[0].m.sort_key() <= w[1].m.sort_key());
     assert!(sorted, "ordered by message_created_at");
-    assert_eq!(
-        t.msgs.first().map(|m| m.m.uuid.clone()),
-        Some(fx.big_thread_first_message_uuid.clone())
-    );
-    assert_eq!(
-        t.msgs.last().map(|m| m.m.uuid.clone()),
-        Some(fx.big_thread_last_message_uuid.clone())
-    );
-
-    let anc_total = t.index_of(&uuid).expect("opened message loaded") as u32;
-    let desc_total = 1500 - 1 - anc_total;
     let reqs = thread_requests(&server.requests(), &uuid);
     assert_eq!(
         reqs[0],
         (1, 1),
         "the first call asks for page 1 of both halves"
     );
-    let anc: Vec<u32> = reqs[1..]
+    let mut anc: Vec<u32> = reqs[1..]
         .iter()
         .filter(|(a, _)| *a > 1)
         .map(|(a, d)| {
@@ -125,7 +180,7 @@ async fn big_thread_pages_are_fetched_exactly_once_each() {
             *a
         })
         .collect();
-    let desc: Vec<u32> = reqs[1..]
+    let mut desc: Vec<u32> = reqs[1..]
         .iter()
         .filter(|(_, d)| *d > 1)
         .map(|(a, d)| {
@@ -133,13 +188,44 @@ async fn big_thread_pages_are_fetched_exactly_once_each() {
             *d
         })
         .collect();
-    assert_eq!(anc, (2..=anc_total.div_ceil(25)).collect::<Vec<_>>());
-    assert_eq!(desc, (2..=desc_total.div_ceil(25)).collect::<Vec<_>>());
+    // The first two after the first call settle each half's order: its last page.
+    assert_eq!(&reqs[1..3], &[(30, 1), (1, 30)]);
+    anc.sort();
+    desc.sort();
+    assert_eq!(
+        anc,
+        (2..=30).collect::<Vec<_>>(),
+        "each ancestors page once"
+    );
+    assert_eq!(
+        desc,
+        (2..=30).collect::<Vec<_>>(),
+        "each descendants page once"
+    );
     assert_eq!(
         reqs.len(),
         1 + anc.len() + desc.len(),
         "no other thread requests: {reqs:?}"
     );
+    steps
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn big_thread_pages_are_fetched_exactly_once_each_in_either_order() {
+    // Thread requests after: opening (1 + one look-ahead per half: the last page, which
+    // settles the order), 100 × k (three gap rows came on screen), g (the start came with the
+    // look-ahead; the gap row under it on screen: 1), G (likewise: 1), reading everything
+    // (1 + 29 + 29).
+    let expected = vec![3, 6, 7, 8, 59];
+    let nearest = read_the_big_thread(DemoOptions::default()).await;
+    assert_eq!(nearest, expected, "pages nearest the opened message first");
+    let farthest = read_the_big_thread(DemoOptions {
+        ancestor_pages: PageOrder::OldestFirst,
+        descendant_pages: PageOrder::NewestFirst,
+        ..DemoOptions::default()
+    })
+    .await;
+    assert_eq!(farthest, expected, "page 1 at the thread's ends");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -169,25 +255,21 @@ async fn a_failed_page_is_shown_and_retried_from_the_edge() {
     );
     press(&client, &mut state, KeyCode::Char('g')).await;
     press(&client, &mut state, KeyCode::Enter).await;
-    press(&client, &mut state, KeyCode::Char('g')).await;
     let t = state.mail.thread.as_ref().expect("thread");
-    assert!(
-        t.ancestors.is_complete(),
-        "retried, then followed to the top"
-    );
+    assert!(t.ancestors.failed().is_none(), "retried and loaded");
     let reqs = thread_requests_pp(&server.requests(), &uuid);
-    let mut anc: Vec<u32> = reqs
+    let anc: Vec<u32> = reqs
         .iter()
         .filter(|(a, _)| *a > 1)
         .map(|(a, _)| *a)
         .collect();
-    let first = anc.remove(0);
-    assert_eq!(
-        anc[0], first,
-        "the failed page was asked again, once: {reqs:?}"
+    assert!(anc.len() >= 2, "the failed page, then its retry: {reqs:?}");
+    assert_eq!(anc[0], anc[1], "the failed page was asked again: {reqs:?}");
+    assert!(
+        !anc[2..].contains(&anc[0]),
+        "and only once: {reqs:?} (then the gap row below it, still on screen, loads on)"
     );
-    anc.remove(0);
-    assert!(anc.windows(2).all(|w| w[1] == w[0] + 1));
+    assert!(t.ancestors.is_loaded(anc[0]));
 }
 
 fn thread_requests_pp(log: &[RecordedRequest], uuid: &str) -> Vec<(u32, u32)> {

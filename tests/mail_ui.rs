@@ -143,7 +143,10 @@ fn answer(call: &Call) -> Reply {
                     .map(|i| message(i, &format!("Re: Annual review {i}"), "Earlier text"))
                     .collect()
             } else {
-                vec![]
+                (5..=7)
+                    .rev()
+                    .map(|i| message(i, &format!("Re: Annual review {i}"), "Earlier text"))
+                    .collect()
             };
             m["ancestors"] = json!({"data": anc, "links": {"next": if query.page_ancestors == 1 { json!("http://x?page[ancestors]=2") } else { Value::Null }}, "meta": {"current_page": query.page_ancestors, "last_page": 2, "total": 8}});
             m["descendants"] = json!({"data": [message(14, "Re: Pay now", "Thanks")], "links": {"next": null}, "meta": {"current_page": 1, "last_page": 1, "total": 1}});

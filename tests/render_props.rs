@@ -10,10 +10,45 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
+/// Characters a terminal may draw at another width than ratatui counts (soft hyphen,
+/// default-ignorables, skin-tone modifiers) and regional indicators (replaced by letters).
+fn is_ambiguous_width(c: char) -> bool {
+    matches!(
+        c as u32,
+        0xAD | 0x34F
+            | 0x115F
+            | 0x1160
+            | 0x17B4
+            | 0x17B5
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF0..=0xFFF8
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF
+            | 0x1F3FB..=0x1F3FF
+            | 0x1F1E6..=0x1F1FF
+    )
+}
+
 fn bad(c: char, newline_ok: bool) -> bool {
     (c < ' ' && !(newline_ok && c == '\n'))
         || ('\u{7f}'..='\u{9f}').contains(&c)
         || is_bidi_control(c)
+        || is_ambiguous_width(c)
+}
+
+/// A regional indicator as the letter the sanitiser puts in its place; anything else as is.
+fn as_letter(c: char) -> char {
+    match c as u32 {
+        n @ 0x1F1E6..=0x1F1FF => char::from_u32('A' as u32 + (n - 0x1F1E6)).unwrap_or(c),
+        _ => c,
+    }
 }
 
 /// Characters that matter to the sanitiser, HTML and the wrapper, mixed with anything at all.
@@ -23,7 +58,8 @@ fn nasty_char() -> impl Strategy<Value = char> {
             '\x1b', '[', ']', '\x07', '\\', '\n', '\r', '\t', '\u{9b}', '\u{9c}', '\u{9d}',
             '\u{90}', '\u{98}', '\u{9e}', '\u{9f}', '\x18', '\x7f', 'P', '0', '5', ';', 'm', '?',
             'a', 'b', ' ', ' ', '日', '😀', '\u{202e}', '\u{2066}', '\u{200d}', '\u{301}', '>',
-            '<', '/', '&', '#', '"', '\u{2028}', '\u{a0}', 'x',
+            '<', '/', '&', '#', '"', '\u{2028}', '\u{a0}', 'x', '\u{ad}', '\u{3164}',
+            '\u{fe0f}', '\u{1f1ec}', '\u{1f1e7}', '\u{1f3fd}', '\u{e0067}', '\u{2764}',
         ]),
         1 => any::<char>(),
     ]
@@ -102,12 +138,27 @@ proptest! {
     }
 
     #[test]
+    fn sanitised_graphemes_are_as_wide_as_their_characters(s in prop_oneof![nasty_string(), any::<String>()]) {
+        // A terminal adds up character widths; ratatui measures graphemes. They must agree.
+        use unicode_segmentation::UnicodeSegmentation;
+        use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+        let l = sanitize::line(&s);
+        for g in l.graphemes(true) {
+            let chars: usize = g.chars().map(|c| c.width().unwrap_or(0)).sum();
+            prop_assert_eq!(g.width(), chars, "{:?} in {:?}", g, l);
+        }
+    }
+
+    #[test]
     fn sanitize_keeps_ordinary_text(s in nasty_string()) {
         // Without sequence introducers, every visible character survives, in order.
         let introducer = |c: char| matches!(c, '\x1b' | '\u{90}' | '\u{98}' | '\u{9b}' | '\u{9d}' | '\u{9e}' | '\u{9f}');
         let s: String = s.chars().filter(|&c| !introducer(c)).collect();
         let visible = |t: &str| -> String {
-            t.chars().filter(|&c| !bad(c, false) && !c.is_whitespace()).collect()
+            t.chars()
+                .map(as_letter)
+                .filter(|&c| !bad(c, false) && !c.is_whitespace())
+                .collect()
         };
         prop_assert_eq!(visible(&sanitize::line(&s)), visible(&s));
         prop_assert_eq!(visible(&sanitize::block(&s)), visible(&s));

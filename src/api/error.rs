@@ -19,9 +19,11 @@ pub enum ApiError {
     RateLimited { retry_after: Option<Duration> },
     #[error("conflict: {message}")]
     Conflict { message: String },
-    #[error("Plannr server error: {}", status_text(*status, message))]
+    /// A 5xx. `message` is empty when the body said nothing usable (an upstream proxy's HTML
+    /// page, an empty body): then the status alone is shown.
+    #[error("{}", server_text(*status, message))]
     Server { status: u16, message: String },
-    #[error("request refused: {}", status_text(*status, message))]
+    #[error("request refused ({status}): {message}")]
     Http { status: u16, message: String },
     #[error("timed out waiting for Plannr")]
     Timeout,
@@ -31,6 +33,44 @@ pub enum ApiError {
     Decode { detail: String, excerpt: String },
     #[error("{0}")]
     Other(String),
+}
+
+/// "502 Bad Gateway": the status with its standard reason phrase, if it has one.
+pub fn status_text(status: u16) -> String {
+    match reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(reason) => format!("{status} {reason}"),
+        None => status.to_string(),
+    }
+}
+
+fn server_text(status: u16, message: &str) -> String {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason());
+    if message.is_empty() || reason.is_some_and(|r| message.eq_ignore_ascii_case(r)) {
+        format!("Plannr is unavailable ({})", status_text(status))
+    } else {
+        format!("Plannr server error ({}): {message}", status_text(status))
+    }
+}
+
+/// Whether a body is a web page (an upstream proxy's or gateway's error page) rather than data.
+pub fn is_html(body: &str) -> bool {
+    let head: String = body
+        .trim_start()
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype")
+        || head.starts_with("<html")
+        || head.starts_with("<head")
+        || head.starts_with("<body")
+        || head.contains("<html")
+        || (head.starts_with('<') && head.contains("</"))
 }
 
 impl ApiError {
@@ -51,22 +91,6 @@ impl ApiError {
             ApiError::Validation { errors, .. } => Some(errors),
             _ => None,
         }
-    }
-}
-
-/// "503 Service Unavailable", followed by the server's own words when they add something (an
-/// empty body, "null" or the reason phrase again add nothing).
-fn status_text(status: u16, message: &str) -> String {
-    let reason = reqwest::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("");
-    let head = format!("{status} {reason}").trim_end().to_string();
-    let m = message.trim();
-    if m.is_empty() || m == "null" || m.eq_ignore_ascii_case(reason) {
-        head
-    } else {
-        format!("{head} — {m}")
     }
 }
 

@@ -3,6 +3,7 @@
 //! (see `thread`).
 pub mod body;
 mod osc52;
+pub mod side;
 pub mod thread;
 
 pub use osc52::base64;
@@ -441,8 +442,9 @@ impl MailPane {
         t.sent(req, id);
     }
 
-    /// After anything that moves the viewport: request pages the viewport now needs, and the
-    /// full form (with `html`) of expanded messages on screen that thread pages left without it.
+    /// After anything that moves the viewport: request pages the viewport now needs, the full
+    /// form (with `html`) of expanded messages on screen that thread pages left without it, and
+    /// the HTML conversions of the expanded messages on screen.
     fn thread_follow_up(&mut self, core: &mut Core) {
         let Some(t) = &self.thread else { return };
         for req in t.wanted() {
@@ -463,6 +465,13 @@ impl MailPane {
             };
             let id = core.request(AppRoute::Mail(Route::Full { uuid }), call);
             t.fetching(i, id);
+        }
+        while let Some(i) = self
+            .thread
+            .as_ref()
+            .and_then(|t| t.conversions_on_screen().first().copied())
+        {
+            self.convert(i, core);
         }
     }
 
@@ -487,7 +496,6 @@ impl MailPane {
             self.view = View::Emails;
             return true;
         };
-        let mut convert: Vec<usize> = Vec::new();
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => t.scroll(1),
             KeyCode::Up | KeyCode::Char('k') => t.scroll(-1),
@@ -505,17 +513,16 @@ impl MailPane {
                 };
                 match retry {
                     Some(req) => self.send_thread_request(core, Some(req)),
-                    None => convert.extend(t.toggle_focused()),
+                    None => t.toggle_focused(),
                 }
             }
             KeyCode::Char('r') => match t.retry_any() {
                 Some(req) => self.send_thread_request(core, Some(req)),
                 None => core.info("Nothing to retry."),
             },
-            KeyCode::Char('o') => convert = t.toggle_all(),
+            KeyCode::Char('o') => t.toggle_all(),
             KeyCode::Char('v') => {
-                if let Some((i, mode)) = t.cycle_mode() {
-                    convert.push(i);
+                if let Some((_, mode)) = t.cycle_mode() {
                     core.info(format!("Showing the {} body.", mode.label()));
                 } else if let Some(m) = t.focused() {
                     let note = if matches!(m.fetch, thread::Fetch::Loading(_)) {
@@ -549,9 +556,8 @@ impl MailPane {
                             m.attachment + 1,
                             a.display_name()
                         ));
-                        let w = t.width;
-                        if let Some(m) = t.focused_mut() {
-                            m.rewrap(w);
+                        if let Some(i) = t.focus_index() {
+                            t.rewrap_one(i);
                         }
                     }
                 }
@@ -564,9 +570,6 @@ impl MailPane {
                 return true;
             }
             _ => return false,
-        }
-        for i in convert {
-            self.convert(i, core);
         }
         self.thread_follow_up(core);
         true
@@ -617,6 +620,11 @@ impl MailPane {
             return;
         }
         let mut text = body::copy_text(m);
+        if text.trim().is_empty() {
+            // An empty OSC 52 payload would clear the user's clipboard.
+            core.info("Nothing to copy: this message has no text.");
+            return;
+        }
         let mut note = "";
         if text.len() > OSC52_MAX {
             let mut cut = OSC52_MAX;
@@ -696,10 +704,6 @@ impl MailPane {
                 match result {
                     Ok(Reply::Email(m)) => {
                         if t.on_loaded(part, id, *m) {
-                            let i = t.index_of(&t.uuid.clone());
-                            if let Some(i) = i {
-                                self.convert(i, core);
-                            }
                             self.thread_follow_up(core);
                         }
                     }

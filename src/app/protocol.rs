@@ -4,11 +4,15 @@ use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 
-use super::{Tab, contacts, conversations, mail, mailboxes};
+use super::Tab;
+use super::contacts;
 use crate::api::models::*;
 use crate::api::{ApiError, Page};
 
 pub type RequestId = u64;
+
+/// What a request comes back with.
+pub type ApiResult = Result<Reply, ApiError>;
 
 /// Every API call the app can ask for. The worker maps each to one `api::Client` method.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,6 +142,9 @@ pub enum Msg {
     },
     /// The worker's answer about contact-form drafts on disk (loaded at start, or a failed write).
     Draft(contacts::drafts::DraftEvent),
+    /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT, SIGQUIT): flush what must survive
+    /// and quit now, without asking about unsaved text (there is nobody to answer).
+    Terminate,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -170,6 +177,12 @@ pub enum Command {
     },
     /// Write an OSC 52 clipboard sequence (already base64-encoded payload) to the terminal.
     Osc52(String),
+    /// Clear the terminal and draw every cell again (Ctrl-L), for a screen another program or an
+    /// unusual character left in disorder. Handled by the main loop, which owns the terminal.
+    Redraw,
+    /// Give the terminal back and stop the process (Ctrl-Z outside a text field); the main loop
+    /// restores the screen when the shell resumes it.
+    Suspend,
     /// Write a contact-form draft atomically in `dir` (None: the platform data dir). Runs off the
     /// UI thread, in order; the worker finishes pending draft writes before it exits.
     WriteDraft {
@@ -186,16 +199,6 @@ pub enum Command {
     LoadDrafts {
         dir: Option<std::path::PathBuf>,
     },
-}
-
-/// Where an API answer goes. Each pane defines its own route type.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Route {
-    Logins,
-    Mailboxes(mailboxes::Route),
-    Mail(mail::Route),
-    Conversations(conversations::Route),
-    Contacts(contacts::Route),
 }
 
 /// Cross-pane navigation asked for by a pane.

@@ -2,39 +2,16 @@
 //! `update(state, msg) -> commands` that routes each message to its pane.
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+#[cfg(test)]
+use super::Reply;
 use super::login::{self, LoginPicker};
 use super::{
-    Call, Command, Core, Msg, Nav, Reply, RequestId, Route, Settings, Timer, contacts,
-    conversations, help, mail, mailboxes,
+    ApiResult, Backend, Call, Command, Core, Msg, Nav, RequestId, Route, Settings, Tab, Timer,
+    contacts, conversations, help, mail, mailboxes,
 };
 use crate::api::ApiError;
 #[cfg(test)]
 use crate::api::models::*;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Tab {
-    Mailboxes,
-    Mail,
-    Conversations,
-    Contacts,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Mailboxes, Tab::Mail, Tab::Conversations, Tab::Contacts];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Mailboxes => "Mailboxes",
-            Tab::Mail => "Mail",
-            Tab::Conversations => "Conversations",
-            Tab::Contacts => "Contacts",
-        }
-    }
-
-    pub fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-}
 
 #[derive(Debug)]
 pub struct State {
@@ -88,41 +65,26 @@ impl State {
 
     pub(super) fn activate(&mut self, tab: Tab) {
         self.tab = tab;
-        if self.core.account_uuid.is_none() {
+        let (pane, core) = self.pane_mut(tab);
+        // The account gate: a Plannr pane has nothing to load until an account is chosen.
+        if pane.backend() == Backend::Plannr && core.account_uuid.is_none() {
             return;
         }
-        match tab {
-            Tab::Mailboxes => self.mailboxes.on_show(&mut self.core),
-            Tab::Mail => self.mail.on_show(&mut self.core),
-            Tab::Conversations => self.conversations.on_show(&mut self.core),
-            Tab::Contacts => self.contacts.on_show(&mut self.core),
-        }
+        pane.on_show(core);
     }
 
     /// Whether the active pane is taking text input (so `q`, digits and `?` are typed, not keys).
     pub fn captures_input(&self) -> bool {
-        match self.tab {
-            Tab::Mailboxes => self.mailboxes.captures_input(),
-            Tab::Mail => self.mail.captures_input(),
-            Tab::Conversations => self.conversations.captures_input(),
-            Tab::Contacts => self.contacts.captures_input(),
-        }
+        self.pane(self.tab).captures_input()
     }
 
     fn has_unsaved(&self) -> bool {
-        self.mailboxes.has_unsaved()
-            || self.conversations.has_unsaved()
-            || self.contacts.has_unsaved()
+        Tab::ALL.iter().any(|t| self.pane(*t).has_unsaved())
     }
 
     /// Help lines for the current pane: (keys, what they do).
     pub fn help_lines(&self) -> Vec<(&'static str, &'static str)> {
-        let mut lines = match self.tab {
-            Tab::Mailboxes => mailboxes::HELP.to_vec(),
-            Tab::Mail => mail::HELP.to_vec(),
-            Tab::Conversations => conversations::HELP.to_vec(),
-            Tab::Contacts => contacts::HELP.to_vec(),
-        };
+        let mut lines = self.pane(self.tab).help().to_vec();
         // R is listed once: the global R (list the accounts again) only matters before an
         // account is chosen; after that R is the pane's.
         let chosen = self.core.account_uuid.is_some();
@@ -130,17 +92,23 @@ impl State {
             lines.retain(|(k, _)| *k != "R");
         }
         lines.extend(
-            GLOBAL_HELP
-                .iter()
-                .filter(|(k, _)| !chosen || *k != "R")
-                .copied(),
+            global_help()
+                .into_iter()
+                .filter(|(k, _)| !chosen || *k != "R"),
         );
         lines
     }
 }
 
-pub const GLOBAL_HELP: &[(&str, &str)] = &[
-    ("1 2 3 4", "Mailboxes · Mail · Conversations · Contacts"),
+/// The keys that work in every pane: the tab digits (from the registry), then `GLOBAL_KEYS`.
+pub fn global_help() -> Vec<(&'static str, &'static str)> {
+    let mut lines = vec![Tab::help_row()];
+    lines.extend_from_slice(GLOBAL_KEYS);
+    lines
+}
+
+/// The global keys after the tab digits; `on_key` below handles each of them.
+pub const GLOBAL_KEYS: &[(&str, &str)] = &[
     ("Tab / Shift-Tab", "next / previous pane"),
     ("?", "this help (j/k scroll it, any other key closes it)"),
     ("q / Esc", "back out (q quits at the top)"),
@@ -149,6 +117,11 @@ pub const GLOBAL_HELP: &[(&str, &str)] = &[
         "Ctrl-C",
         "quit from anywhere (asks again while unsaved text is open)",
     ),
+    ("Ctrl-L", "redraw the whole screen"),
+    (
+        "Ctrl-Z",
+        "suspend to the shell (fg resumes); in a text field: undo",
+    ),
 ];
 
 /// The pure update: apply one message, return what should be done.
@@ -156,24 +129,25 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Msg::Key(_) => {}
-        Msg::Paste(text) => match state.tab {
-            Tab::Mailboxes => state.mailboxes.on_paste(&text, &mut state.core),
-            Tab::Mail => state.mail.on_paste(&text, &mut state.core),
-            Tab::Conversations => state.conversations.on_paste(&text, &mut state.core),
-            Tab::Contacts => state.contacts.on_paste(&text, &mut state.core),
-        },
+        Msg::Terminate => quit(state),
+        Msg::Paste(text) => {
+            let (pane, core) = state.pane_mut(state.tab);
+            pane.on_paste(&text, core);
+        }
         Msg::Resize(w, h) => {
             state.core.size = (w, h);
-            state.mailboxes.on_resize(&mut state.core);
-            state.mail.on_resize(&mut state.core);
-            state.conversations.on_resize(&mut state.core);
-            state.contacts.on_resize(&mut state.core);
+            for tab in Tab::ALL {
+                let (pane, core) = state.pane_mut(tab);
+                pane.on_resize(core);
+            }
         }
         Msg::Api { id, result } => on_result(state, id, result),
         Msg::Timer(t) => on_timer(state, t),
         Msg::Progress { id, done, total } => {
-            if let Some(Route::Mail(r)) = state.core.pending.get(&id).cloned() {
-                state.mail.on_progress(r, id, done, total, &mut state.core);
+            let route = state.core.pending.get(&id).cloned();
+            if let Some((tab, route)) = route.and_then(|r| Some((r.tab()?, r))) {
+                let (pane, core) = state.pane_mut(tab);
+                pane.on_progress(route, id, done, total, core);
             }
         }
         Msg::Draft(ev) => state.contacts.on_draft_event(ev, &mut state.core),
@@ -206,36 +180,31 @@ fn on_timer(state: &mut State, t: Timer) {
             }
         }
         Timer::Spinner => state.core.on_spinner(),
-        Timer::Debounce { tab, seq } => match tab {
-            Tab::Mailboxes => {}
-            Tab::Mail => state.mail.on_debounce(seq, &mut state.core),
-            Tab::Conversations => state.conversations.on_debounce(seq, &mut state.core),
-            Tab::Contacts => state.contacts.on_debounce(seq, &mut state.core),
-        },
+        Timer::Debounce { tab, seq } => {
+            let (pane, core) = state.pane_mut(tab);
+            pane.on_tick(seq, core);
+        }
     }
 }
 
-fn on_result(state: &mut State, id: RequestId, result: Result<Reply, ApiError>) {
+fn on_result(state: &mut State, id: RequestId, result: ApiResult) {
     let Some(route) = state.core.pending.remove(&id) else {
         return; // nobody waits for it any more
     };
     if matches!(result, Err(ApiError::Unauthenticated)) {
         state.core.error("Plannr refused the token (401). Get a new token and restart; nothing you typed was sent.");
     }
-    match route {
-        Route::Logins => login::on_logins(state, result),
-        Route::Mailboxes(r) => state.mailboxes.on_result(r, id, result, &mut state.core),
-        Route::Mail(r) => state.mail.on_result(r, id, result, &mut state.core),
-        Route::Conversations(r) => state
-            .conversations
-            .on_result(r, id, result, &mut state.core),
-        Route::Contacts(r) => {
-            state.contacts.on_result(r, id, result, &mut state.core);
-            // The Mail pane lists the same clients: its email and phone columns follow too.
-            for (client, email, d) in std::mem::take(&mut state.contacts.primary_changes) {
-                state.mail.picker.set_primary(&client, email, d.as_ref());
-            }
+    match route.tab() {
+        None => login::on_logins(state, result),
+        Some(tab) => {
+            let (pane, core) = state.pane_mut(tab);
+            pane.on_result(route, id, result, core);
         }
+    }
+    // The Mail pane lists the same clients as Contacts: its email and phone columns follow the
+    // primaries a contacts answer changed.
+    for (client, email, d) in std::mem::take(&mut state.contacts.primary_changes) {
+        state.mail.picker.set_primary(&client, email, d.as_ref());
     }
 }
 
@@ -253,6 +222,14 @@ fn on_key(state: &mut State, key: KeyEvent) {
         return;
     }
     state.core.quit_armed = false;
+    if ctrl && key.code == KeyCode::Char('l') {
+        state.core.out.push(Command::Redraw);
+        return;
+    }
+    if ctrl && key.code == KeyCode::Char('z') && !state.captures_input() {
+        state.core.out.push(Command::Suspend);
+        return;
+    }
     if state.help {
         let last = help::layout(&state.help_lines(), state.core.size).max_scroll;
         match key.code {
@@ -275,12 +252,9 @@ fn on_key(state: &mut State, key: KeyEvent) {
     }
     if !state.captures_input() {
         let tab = match key.code {
-            KeyCode::Char('1') => Some(Tab::Mailboxes),
-            KeyCode::Char('2') => Some(Tab::Mail),
-            KeyCode::Char('3') => Some(Tab::Conversations),
-            KeyCode::Char('4') => Some(Tab::Contacts),
-            KeyCode::Tab => Some(Tab::ALL[(state.tab.index() + 1) % 4]),
-            KeyCode::BackTab => Some(Tab::ALL[(state.tab.index() + 3) % 4]),
+            KeyCode::Char(c) => Tab::from_digit(c),
+            KeyCode::Tab => Some(state.tab.cycle(1)),
+            KeyCode::BackTab => Some(state.tab.cycle(-1)),
             _ => None,
         };
         if let Some(t) = tab {
@@ -292,12 +266,8 @@ fn on_key(state: &mut State, key: KeyEvent) {
             return;
         }
     }
-    let handled = match state.tab {
-        Tab::Mailboxes => state.mailboxes.on_key(key, &mut state.core),
-        Tab::Mail => state.mail.on_key(key, &mut state.core),
-        Tab::Conversations => state.conversations.on_key(key, &mut state.core),
-        Tab::Contacts => state.contacts.on_key(key, &mut state.core),
-    };
+    let (pane, core) = state.pane_mut(state.tab);
+    let handled = pane.on_key(key, core);
     if !handled && key.code == KeyCode::Char('q') && !state.captures_input() {
         quit(state);
     }
@@ -306,7 +276,10 @@ fn on_key(state: &mut State, key: KeyEvent) {
 /// Quit: first let panes flush what must survive (contact drafts), then stop the worker, which
 /// finishes those writes before it exits.
 pub(super) fn quit(state: &mut State) {
-    state.contacts.on_quit(&mut state.core);
+    for tab in Tab::ALL {
+        let (pane, core) = state.pane_mut(tab);
+        pane.on_quit(core);
+    }
     state.quit = true;
     state.core.out.push(Command::Quit);
 }
@@ -343,6 +316,23 @@ mod tests {
                 .collect(),
             preferred_account_uuid: preferred.map(String::from),
         }
+    }
+
+    #[test]
+    fn ctrl_l_redraws_ctrl_z_suspends_outside_text_and_terminate_quits_at_once() {
+        let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        s.init();
+        assert_eq!(update(&mut s, ctrl('l')), vec![Command::Redraw]);
+        assert_eq!(update(&mut s, ctrl('z')), vec![Command::Suspend]);
+        // In a text field Ctrl-Z is the editor's undo.
+        s.tab = Tab::Conversations;
+        update(&mut s, key(KeyCode::Char('/')));
+        assert!(s.captures_input());
+        assert!(!update(&mut s, ctrl('z')).contains(&Command::Suspend));
+        // A signal quits even with unsaved text open (nobody is there to answer "quit anyway?").
+        let out = update(&mut s, Msg::Terminate);
+        assert!(s.quit && out.contains(&Command::Quit), "{out:?}");
     }
 
     #[test]

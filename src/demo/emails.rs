@@ -10,12 +10,21 @@ use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-/// The opened message plus its thread. Ordering of the sub-lists: **closest to the opened
-/// message first**. `ancestors` page 1 holds the `per_page` messages immediately before it
-/// (newest→oldest), page 2 goes further back; `descendants` page 1 holds the ones immediately
-/// after it (oldest→newest), page 2 goes further forward. Clients should still sort by
-/// `message_created_at` (the docs do not promise an order).
-pub(super) fn show_message(d: &Dataset, r: &RecordedRequest, u: &str, base: &str) -> Res {
+/// The opened message plus its thread. The docs do not say which end of each sub-list page 1
+/// holds; by default it is the end **closest to the opened message**: `ancestors` page 1 holds
+/// the `per_page` messages immediately before it (newest→oldest), page 2 goes further back;
+/// `descendants` page 1 holds the ones immediately after it (oldest→newest). `--ancestor-pages
+/// oldest-first` makes ancestors page 1 the thread's start (oldest→newest), `--descendant-pages
+/// newest-first` makes descendants page 1 the thread's end (newest→oldest). Clients should
+/// still sort by `message_created_at` (the docs do not promise an order).
+pub(super) fn show_message(
+    d: &Dataset,
+    r: &RecordedRequest,
+    u: &str,
+    base: &str,
+    opts: &super::DemoOptions,
+) -> Res {
+    use super::PageOrder;
     let (t, i) = d.decode_message(u).ok_or_else(not_found)?;
     let th = &d.threads[t];
     let path = format!("/api/v1/mailboxes/message/{u}");
@@ -27,13 +36,22 @@ pub(super) fn show_message(d: &Dataset, r: &RecordedRequest, u: &str, base: &str
     };
     let (pa, pp) = page_args(r, "page[ancestors]", 25);
     let n_anc = i as usize;
+    // k-th ancestor in page order → message index.
+    let anc_at = |k: usize| match opts.ancestor_pages {
+        PageOrder::NewestFirst => i - 1 - k as u32,
+        PageOrder::OldestFirst => k as u32,
+    };
     let anc: Vec<Value> = page_range(pa, pp, n_anc)
-        .map(|k| d.render_message(t, i - 1 - k as u32, base, &sub))
+        .map(|k| d.render_message(t, anc_at(k), base, &sub))
         .collect();
     let (pd, _) = page_args(r, "page[descendants]", 25);
     let n_desc = (th.len - 1 - i) as usize;
+    let desc_at = |k: usize| match opts.descendant_pages {
+        PageOrder::OldestFirst => i + 1 + k as u32,
+        PageOrder::NewestFirst => th.len - 1 - k as u32,
+    };
     let desc: Vec<Value> = page_range(pd, pp, n_desc)
-        .map(|k| d.render_message(t, i + 1 + k as u32, base, &sub))
+        .map(|k| d.render_message(t, desc_at(k), base, &sub))
         .collect();
     v["ancestors"] = paginator(base, &path, "page[ancestors]", pa, pp, n_anc, anc);
     v["descendants"] = paginator(base, &path, "page[descendants]", pd, pp, n_desc, desc);

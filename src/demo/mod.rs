@@ -47,6 +47,33 @@ pub struct DemoOptions {
     pub fail_rate: f64,
     /// Seed of the generated dataset (same seed ⇒ same data).
     pub seed: u64,
+    /// Which end of the ancestors page 1 of the message endpoint holds (the docs do not say):
+    /// `NewestFirst` (default) is the messages just before the opened one, `OldestFirst` the
+    /// thread's start.
+    pub ancestor_pages: PageOrder,
+    /// The same for descendants: `OldestFirst` (default) is the messages just after the opened
+    /// one, `NewestFirst` the thread's end.
+    pub descendant_pages: PageOrder,
+}
+
+/// The order of a thread half's pages (and of the messages in each page).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageOrder {
+    OldestFirst,
+    NewestFirst,
+}
+
+impl std::str::FromStr for PageOrder {
+    type Err = String;
+    fn from_str(s: &str) -> Result<PageOrder, String> {
+        match s {
+            "oldest-first" => Ok(PageOrder::OldestFirst),
+            "newest-first" => Ok(PageOrder::NewestFirst),
+            other => Err(format!(
+                "“{other}” is not a page order: say oldest-first or newest-first"
+            )),
+        }
+    }
 }
 
 impl Default for DemoOptions {
@@ -56,6 +83,8 @@ impl Default for DemoOptions {
             latency_ms: 0,
             fail_rate: 0.0,
             seed: 42,
+            ancestor_pages: PageOrder::NewestFirst,
+            descendant_pages: PageOrder::OldestFirst,
         }
     }
 }

@@ -77,7 +77,7 @@ pub(super) fn route(s: &Shared, r: &RecordedRequest, body_unparsable: bool) -> O
             200,
             json!({ "data": (0..d.mailboxes.len()).map(|i| d.render_mailbox(i)).collect::<Vec<_>>() }),
         )),
-        ("GET", ["v1", "mailboxes", "message", u]) => show_message(&d, r, u, base),
+        ("GET", ["v1", "mailboxes", "message", u]) => show_message(&d, r, u, base, &s.opts),
         ("GET", ["v1", "client", u, "emails"]) => client_emails(&d, r, u, base),
         ("GET", ["v1", "conversation"]) => list_conversations(&d, r, base),
         ("GET", ["v1", "conversation", u]) => show_conversation(&d, r, u, base),

@@ -8,9 +8,14 @@
 //!   (0x9B CSI, 0x9D OSC, 0x90 DCS, 0x98 SOS, 0x9E PM, 0x9F APC), and every other `ESC` sequence
 //!   (`ESC` + intermediates 0x20–0x2F + one final 0x30–0x7E, e.g. `ESC c`, `ESC ( B`);
 //! - every other C0 control, DEL and C1 control (so also BS, VT, FF, SO/SI, NEL …);
-//! - bidi controls U+202A–202E, U+2066–2069, U+200E, U+200F, U+061C.
+//! - bidi controls U+202A–202E, U+2066–2069, U+200E, U+200F, U+061C;
+//! - characters a terminal may draw at another width than we count ([`is_invisible`]: soft hyphen,
+//!   default-ignorables such as zero-width joiners and variation selectors, Hangul fillers,
+//!   skin-tone modifiers); regional indicators become their ASCII letters (a flag 🇬🇧 → `GB`).
+//!   So for every grapheme we draw, its width is the sum of its characters' widths, which is
+//!   what a terminal counts.
 //!
-//! Kept: printable text including zero-width joiners, combining marks, wide CJK and emoji.
+//! Kept: printable text including combining marks, wide CJK and emoji.
 //! Tabs become spaces up to the next multiple of 8 *display columns* (unicode-width), so a tab after
 //! a CJK character lands where a terminal would put it. U+2028/U+2029 count as line breaks.
 //!
@@ -62,9 +67,60 @@ pub fn block_cow(s: &str) -> Cow<'_, str> {
     clean(s, true)
 }
 
+/// Characters whose width a terminal may count differently from us, or draw at all when we do
+/// not: removed at ingestion so every cell we draw is the width we think.
+/// - soft hyphen U+00AD (0 or 1 column depending on the terminal);
+/// - the rest of Unicode's Default_Ignorable_Code_Point set: combining grapheme joiner, Hangul
+///   fillers (U+115F/1160, U+3164, U+FFA0, which some fonts draw wide and some not at all),
+///   Khmer inherent vowels, Mongolian variation selectors, zero-width space/joiners (an emoji ZWJ
+///   sequence is one 2-column glyph to us and up to three to a terminal), word joiner and
+///   invisible operators, variation selectors (VS16 turns a 1-column symbol into a 2-column
+///   emoji on some terminals only), BOM, shorthand format controls, musical format controls,
+///   tags (U+E0000–E0FFF, incl. VS17–256);
+/// - emoji skin-tone modifiers (drawn joined or as a separate swatch).
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x034F
+            | 0x115F
+            | 0x1160
+            | 0x17B4
+            | 0x17B5
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF0..=0xFFF8
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF
+            | 0x1F3FB..=0x1F3FF
+    )
+}
+
+/// Regional indicator symbols (U+1F1E6–1F1FF): a pair is a flag that terminals draw 2, 3 or 4
+/// columns wide, a lone one anything from 1 to 2. Each becomes its ASCII letter (🇬🇧 → `GB`).
+fn regional_letter(c: char) -> Option<char> {
+    let n = (c as u32).checked_sub(0x1F1E6).filter(|n| *n < 26)?;
+    char::from_u32('A' as u32 + n)
+}
+
+/// Whether a non-ASCII character needs work (dropped, replaced, or a line break).
+fn needs_work(c: char) -> bool {
+    ('\u{80}'..='\u{9f}').contains(&c)
+        || matches!(c, '\u{2028}' | '\u{2029}')
+        || is_bidi_control(c)
+        || is_invisible(c)
+        || regional_letter(c).is_some()
+}
+
 /// Index of the first byte that may need work, or `None` if the text is clean. Byte-level scan:
-/// ASCII controls and DEL, and the lead bytes of C1 (U+0080–009F = C2 80–9F), U+061C (D8 9C) and
-/// the U+2000 block (E2 80/81 ..) are looked at closer.
+/// ASCII controls and DEL are found directly; a non-ASCII character is decoded and looked at
+/// only when its lead byte starts a block holding something `needs_work` catches.
 fn first_dirty(s: &str, keep_newlines: bool) -> Option<usize> {
     let b = s.as_bytes();
     let mut i = 0;
@@ -74,26 +130,16 @@ fn first_dirty(s: &str, keep_newlines: bool) -> Option<usize> {
             if !(keep_newlines && x == b'\n') {
                 return Some(i);
             }
-        } else if x == 0x7f {
+        } else if x == 0x7f
+            || (matches!(
+                x,
+                0xC2 | 0xCD | 0xD8 | 0xE1 | 0xE2 | 0xE3 | 0xEF | 0xF0 | 0xF3
+            ) && s
+                .get(i..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(needs_work))
+        {
             return Some(i);
-        } else if x >= 0xC2 {
-            let y = b.get(i + 1).copied().unwrap_or(0);
-            let z = b.get(i + 2).copied().unwrap_or(0);
-            let dirty = match x {
-                0xC2 => (0x80..=0x9F).contains(&y),
-                0xD8 => y == 0x9C,
-                0xE2 => match y {
-                    // U+200E/F, U+2028/9, U+202A–E
-                    0x80 => matches!(z, 0x8E | 0x8F | 0xA8..=0xAE),
-                    // U+2066–2069
-                    0x81 => (0xA6..=0xA9).contains(&z),
-                    _ => false,
-                },
-                _ => false,
-            };
-            if dirty {
-                return Some(i);
-            }
         }
         i += 1;
     }
@@ -143,7 +189,8 @@ fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
                 col += n;
                 counted = out.len();
             }
-            // Other controls and bidi marks are dropped.
+            c if regional_letter(c).is_some() => out.extend(regional_letter(c)),
+            // Other controls, bidi marks and invisible characters are dropped.
             _ => {}
         }
         i = s.len() - it.as_str().len() - pending.map_or(0, char::len_utf8);
@@ -216,7 +263,7 @@ mod tests {
 
     #[test]
     fn fast_path_borrows() {
-        for s in ["", "hello", "naïve café 日本語 👩‍👩‍👧", "a\nb"] {
+        for s in ["", "hello", "naïve café 日本語 👩👩👧", "a\nb"] {
             assert!(matches!(block_cow(s), Cow::Borrowed(_)), "{s:?}");
         }
         assert!(matches!(line_cow("plain"), Cow::Borrowed(_)));
@@ -321,15 +368,38 @@ mod tests {
             ),
             "x"
         );
-        let family = "👩\u{200d}👩\u{200d}👧";
-        assert_eq!(line(family), family);
-        assert_eq!(line("e\u{301}\u{200b}x"), "e\u{301}\u{200b}x");
+        // Joiners go: an emoji ZWJ sequence is drawn as its parts, the width every terminal agrees on.
+        assert_eq!(line("👩\u{200d}👩\u{200d}👧"), "👩👩👧");
+        assert_eq!(line("e\u{301}\u{200b}x"), "e\u{301}x");
         assert_eq!(line("日本語 😀"), "日本語 😀");
-        // Close neighbours of the bidi range stay.
+        // Close neighbours of the bidi and invisible ranges stay.
         assert_eq!(
-            line("\u{2010}\u{2030}\u{2065}\u{206a}"),
-            "\u{2010}\u{2030}\u{2065}\u{206a}"
+            line("\u{2010}\u{2030}\u{205f}\u{2070}"),
+            "\u{2010}\u{2030}\u{205f}\u{2070}"
         );
+    }
+
+    #[test]
+    fn invisible_and_ambiguous_width_characters() {
+        assert_eq!(line("co\u{ad}op\u{ad}"), "coop");
+        assert_eq!(line("\u{3164}\u{3164}x\u{115f}\u{1160}\u{ffa0}"), "x");
+        assert_eq!(
+            line("\u{2764}\u{fe0f} \u{231a}\u{fe0e}"),
+            "\u{2764} \u{231a}"
+        );
+        assert_eq!(line("\u{1f1ec}\u{1f1e7} \u{1f1fa}"), "GB U");
+        assert_eq!(line("\u{1f44d}\u{1f3fd}"), "\u{1f44d}");
+        assert_eq!(
+            line("a\u{feff}b\u{2060}c\u{34f}d\u{e0067}\u{e007f}"),
+            "abcd"
+        );
+        // Neighbours stay.
+        assert_eq!(
+            line("\u{ac}\u{ae}\u{3163}\u{3165}\u{fe10}"),
+            "\u{ac}\u{ae}\u{3163}\u{3165}\u{fe10}"
+        );
+        assert!(matches!(line_cow("日本語 é ü"), Cow::Borrowed(_)));
+        assert!(matches!(line_cow("x\u{ad}"), Cow::Owned(_)));
     }
 
     #[test]

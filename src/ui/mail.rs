@@ -11,9 +11,9 @@ use super::widgets;
 use crate::api::models::EmailMessage;
 use crate::app::Core;
 use crate::app::mail::body::{BodyMode, LineKind, TLine};
-use crate::app::mail::thread::{Row as TRow, Thread};
+use crate::app::mail::side::Half;
+use crate::app::mail::thread::{Gap, GapState, Row as TRow, Thread};
 use crate::app::mail::{MailPane, View};
-use crate::app::paged::Edge;
 use crate::clock;
 use crate::render::wrap::truncate_to_width;
 
@@ -212,8 +212,12 @@ fn thread(t: &Thread, now: i64, header: Rect, body: Rect, footer: Rect, frame: &
             (false, true) => " · loading later…",
             _ => "",
         };
+        let loaded = match count {
+            Some(c) if (t.loaded() as u64) < c => format!(" · loaded {} of {c}", t.loaded()),
+            _ => String::new(),
+        };
         format!(
-            " {}{of}{busy}",
+            " {}{of}{loaded}{busy}",
             if subject.is_empty() {
                 "(no subject)"
             } else {
@@ -236,7 +240,7 @@ fn thread(t: &Thread, now: i64, header: Rect, body: Rect, footer: Rect, frame: &
             .into_iter()
             .take(usize::from(body.height))
             .map(|row| match row {
-                TRow::Edge { top, edge } => edge_line(top, edge, width),
+                TRow::Gap(g) => gap_line(&g, width),
                 TRow::Header(i) => header_line(t, i, focus == Some(i), now, width),
                 TRow::Line(i, l) => content_line(t, i, l, focus == Some(i), width),
                 TRow::Blank => Line::default(),
@@ -252,25 +256,52 @@ fn thread(t: &Thread, now: i64, header: Rect, body: Rect, footer: Rect, frame: &
     );
 }
 
-fn edge_line(top: bool, edge: &Edge, width: usize) -> Line<'static> {
-    let which = if top { "earlier" } else { "later" };
-    let arrow = if top { "↑" } else { "↓" };
-    let (text, style) = match edge {
-        Edge::Idle => (
-            format!("  {arrow} {which} messages load as you scroll"),
+fn gap_line(g: &Gap, width: usize) -> Line<'static> {
+    let (which, arrow) = match g.half {
+        Half::Ancestors => ("earlier", "↑"),
+        Half::Descendants => ("later", "↓"),
+    };
+    let what = match g.count {
+        Some(1) => "1 message".to_string(),
+        Some(n) => format!("{n} messages"),
+        None => format!("{which} messages"),
+    };
+    let mark = if g.edge { arrow } else { "⋯" };
+    let (text, style) = match &g.state {
+        GapState::Idle => (
+            format!("  {mark} {what} not loaded yet (they load as they come on screen)"),
             Style::new().fg(th().dim),
         ),
-        Edge::Loading { .. } => (
-            format!("  {arrow} loading {which} messages…"),
+        GapState::Loading => (
+            format!("  {mark} {what} not loaded yet — loading…"),
             Style::new().fg(th().highlight),
         ),
-        Edge::Failed { message, .. } => (
-            format!("  ⚠ could not load {which} messages: {message} — Enter retries"),
+        GapState::Failed(message) => (
+            format!("  ⚠ could not load {what}: {message} — Enter retries"),
             Style::new().fg(th().error).bold(),
         ),
-        Edge::End => (String::new(), Style::new()),
+        GapState::Stopped(note) => (
+            format!("  {mark} {what} not shown: {note}"),
+            Style::new().fg(th().error),
+        ),
+        GapState::Unreadable => (
+            format!("  {mark} {what} missing from what Plannr sent"),
+            Style::new().fg(th().error),
+        ),
     };
     Line::from(Span::styled(truncate_to_width(&text, width), style))
+}
+
+/// Columns of the sender in a thread row: names are cut (with …) or padded to this, so subjects
+/// line up whatever the names' lengths.
+pub const SENDER_COLS: usize = 20;
+
+/// `s` cut to `cols` display columns (ending in … when cut) and padded to exactly `cols`.
+pub fn fixed_width(s: &str, cols: usize) -> String {
+    let mut out = truncate_to_width(s, cols);
+    let w = crate::render::wrap::display_width(&out);
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(w)));
+    out
 }
 
 fn header_line(t: &Thread, i: usize, focused: bool, now: i64, width: usize) -> Line<'static> {
@@ -291,9 +322,9 @@ fn header_line(t: &Thread, i: usize, focused: bool, now: i64, width: usize) -> L
     } else {
         m.m.subject.clone()
     };
-    let from = sender(&m.m);
+    let from = fixed_width(&sender(&m.m), SENDER_COLS);
     let text = format!(
-        "{marker}{}  {from:<20}  {subject}{att}{mode}",
+        "{marker}{}  {from}  {subject}{att}{mode}",
         clock::short_of(m.m.sort_key(), now)
     );
     let mut style = if m.m.uuid == t.uuid {
@@ -342,4 +373,66 @@ fn content_line(t: &Thread, i: usize, l: &TLine, focused: bool, width: usize) ->
     };
     let body = truncate_to_width(&l.text, width.saturating_sub(2));
     Line::from(vec![bar, Span::styled(body, style)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Page;
+    use crate::api::models::Participant;
+    use crate::render::wrap::display_width;
+
+    fn msg(i: usize, from: &str) -> EmailMessage {
+        EmailMessage {
+            uuid: format!("m{i}"),
+            message_created_at: format!("2025-01-01T09:0{i}:00+00:00"),
+            subject: "Quarterly review".into(),
+            participants: vec![Participant {
+                kind: "from".into(),
+                name: from.into(),
+                email: "x@example.com".into(),
+            }],
+            ..EmailMessage::default()
+        }
+    }
+
+    #[test]
+    fn thread_rows_line_up_whatever_the_senders_names() {
+        let names = [
+            "Al",
+            "Bartholomew Fitzgerald-Worthington III",
+            "张伟张伟张伟张伟张伟张伟",
+            "Zoë Ångström",
+        ];
+        let mut opened = msg(names.len(), "Opened Person");
+        opened.ancestors = Some(Page {
+            items: names.iter().enumerate().map(|(i, n)| msg(i, n)).collect(),
+            total: Some(names.len() as u64),
+            last_page: Some(1),
+            current_page: Some(1),
+            ..Page::default()
+        });
+        let mut t = Thread::new(&opened.uuid.clone(), 25, 100, 30);
+        t.first_sent(1);
+        assert!(t.on_loaded(crate::app::mail::thread::Part::First, 1, opened));
+        let mut columns = Vec::new();
+        for i in 0..t.msgs.len() {
+            let line = header_line(&t, i, false, 0, 100);
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            let at = text.find("Quarterly review").expect("subject shown");
+            columns.push(display_width(&text[..at]));
+            if names.iter().any(|n| display_width(n) > SENDER_COLS) {
+                assert!(!text.contains("Fitzgerald-Worthington III"), "cut: {text}");
+            }
+        }
+        assert!(
+            columns.windows(2).all(|w| w[0] == w[1]),
+            "subjects start in one column: {columns:?}"
+        );
+        assert_eq!(
+            fixed_width("Bartholomew Fitzgerald-Worthington III", 10),
+            "Bartholom…"
+        );
+        assert_eq!(display_width(&fixed_width("张伟张伟张伟", 7)), 7);
+    }
 }

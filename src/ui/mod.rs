@@ -57,7 +57,7 @@ pub fn shows_time(state: &State) -> bool {
         Tab::Conversations => {
             state.conversations.open.is_none() && !state.conversations.list.items.is_empty()
         }
-        Tab::Mailboxes | Tab::Contacts => false,
+        _ => false,
     }
 }
 

@@ -94,6 +94,33 @@ impl Tui {
             .expect("resize the pty");
     }
 
+    /// Whether the pty is in cooked mode (canonical input and echo on), as a shell expects it.
+    /// `None` where termios cannot be read.
+    #[cfg(unix)]
+    pub fn cooked(&self) -> Option<bool> {
+        let fd = self.master.as_raw_fd()?;
+        // SAFETY: `fd` is the open pty master; termios is plain data that tcgetattr fills.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        if unsafe { libc::tcgetattr(fd, &mut t) } != 0 {
+            return None;
+        }
+        let want = libc::ICANON | libc::ECHO | libc::ISIG;
+        Some(t.c_lflag & want == want)
+    }
+
+    /// Write `bytes` onto the emulated screen as if another program had drawn over the app.
+    pub fn scribble(&self, bytes: &[u8]) {
+        self.parser
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .process(bytes);
+    }
+
+    /// The child's process id.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.process_id()
+    }
+
     pub fn screen(&self) -> vt100::Screen {
         self.parser
             .lock()

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::api::error::{ApiError, excerpt, scrub};
+use crate::api::error::{ApiError, excerpt, is_html, scrub, status_text};
 
 impl ApiError {
     /// Build the error for a non-success status from its body. `token` is scrubbed from anything
@@ -25,18 +25,21 @@ impl ApiError {
             .map(|m| m.trim().trim_end_matches('.').to_string())
             .filter(|m| !m.is_empty());
         let fallback = |default: &str| message.clone().unwrap_or_else(|| default.to_string());
-        // A body that says nothing ("", "null", "{}", "\"\""): the status says it all.
+        // A web page (nginx's 502, a WAF's 403) is not a message: say the status instead.
+        let html = json.is_none() && is_html(body);
+        // Nor is a body that says nothing: "null", "{}", "\"\"" (issue 17.8: "503: null").
         let says_nothing = match &json {
-            None => body.trim().is_empty(),
             Some(Value::Null) => true,
             Some(Value::Object(o)) => o.is_empty(),
             Some(Value::String(s)) => s.trim().is_empty(),
-            Some(_) => false,
+            _ => false,
         };
-        let body_excerpt = if says_nothing {
-            String::new()
-        } else {
-            excerpt(body, token)
+        let body_text = || {
+            if html || says_nothing || body.trim().is_empty() {
+                None
+            } else {
+                Some(excerpt(body, token))
+            }
         };
         match status {
             401 => ApiError::Unauthenticated,
@@ -62,17 +65,24 @@ impl ApiError {
                     .map(clean)
                     .filter(|m| !m.trim().is_empty())
                     .or_else(|| errors.values().flatten().next().cloned())
+                    // Callers end the sentence themselves: no trailing full stop (Laravel's
+                    // messages have one, which made "…required.. Ctrl-S tries again").
+                    .map(|m| m.trim().trim_end_matches('.').trim_end().to_string())
+                    .filter(|m| !m.is_empty())
                     .unwrap_or_else(|| "the server refused the change".into());
                 ApiError::Validation { message, errors }
             }
             429 => ApiError::RateLimited { retry_after },
             500..=599 => ApiError::Server {
                 status,
-                message: fallback(&body_excerpt),
+                message: message.clone().or_else(body_text).unwrap_or_default(),
             },
             _ => ApiError::Http {
                 status,
-                message: fallback(&body_excerpt),
+                message: message
+                    .clone()
+                    .or_else(body_text)
+                    .unwrap_or_else(|| status_text(status)),
             },
         }
     }
@@ -117,24 +127,56 @@ mod tests {
             let e = ApiError::from_status(503, None, body, "tok");
             assert_eq!(
                 e.to_string(),
-                "Plannr server error: 503 Service Unavailable",
+                "Plannr is unavailable (503 Service Unavailable)",
                 "body {body:?}"
             );
         }
+        // The reason phrase again adds nothing.
         let e = ApiError::from_status(503, None, r#"{"message":"Service Unavailable"}"#, "tok");
         assert_eq!(
             e.to_string(),
-            "Plannr server error: 503 Service Unavailable"
-        );
-        let e = ApiError::from_status(500, None, r#"{"message":"Database is down."}"#, "tok");
-        assert_eq!(
-            e.to_string(),
-            "Plannr server error: 500 Internal Server Error — Database is down"
+            "Plannr is unavailable (503 Service Unavailable)"
         );
         let e = ApiError::from_status(418, None, "null", "tok");
-        assert_eq!(e.to_string(), "request refused: 418 I'm a teapot");
-        let e = ApiError::from_status(599, None, "", "tok");
-        assert_eq!(e.to_string(), "Plannr server error: 599");
+        assert_eq!(e.to_string(), "request refused (418): 418 I'm a teapot");
+    }
+
+    #[test]
+    fn upstream_html_error_pages_are_summarised_by_status() {
+        let page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n";
+        let e = ApiError::from_status(502, None, page, "tok");
+        assert_eq!(e.to_string(), "Plannr is unavailable (502 Bad Gateway)");
+        assert!(e.is_retryable());
+        let e = ApiError::from_status(503, None, "", "tok");
+        assert_eq!(
+            e.to_string(),
+            "Plannr is unavailable (503 Service Unavailable)"
+        );
+        let e = ApiError::from_status(
+            418,
+            None,
+            "<!DOCTYPE html><html><body>teapot</body></html>",
+            "tok",
+        );
+        assert_eq!(e.to_string(), "request refused (418): 418 I'm a teapot");
+        // A JSON message still wins.
+        let e = ApiError::from_status(500, None, r#"{"message":"Server Error"}"#, "tok");
+        assert_eq!(
+            e.to_string(),
+            "Plannr server error (500 Internal Server Error): Server Error"
+        );
+    }
+
+    #[test]
+    fn validation_messages_do_not_end_in_a_full_stop() {
+        // Callers append ". Ctrl-S tries again": a message ending in "." made "..".
+        let body = r#"{"message":"The name field is required.","errors":{"name":["The name field is required."]}}"#;
+        let e = ApiError::from_status(422, None, body, "tok");
+        assert_eq!(e.to_string(), "The name field is required");
+        let body = r#"{"errors":{"value":["The value must be a valid email address."]}}"#;
+        let e = ApiError::from_status(422, None, body, "tok");
+        assert_eq!(e.to_string(), "The value must be a valid email address");
+        assert!(!format!("Not saved: {e}.").contains(".."));
     }
 
     #[test]

@@ -1,17 +1,28 @@
-//! The thread view: one continuous, scrollable list of a thread's messages ordered by
-//! `message_created_at`, ancestors above the opened message and descendants below, each half
-//! paged independently (`Paged`) as the viewport nears its loaded edge.
+//! The thread view: one continuous, scrollable list of a thread's messages in thread order,
+//! ancestors above the opened message and descendants below. Each half is a `Side`, paged in
+//! whichever order the server uses (decided from what it sends), so any page can be asked for
+//! on its own: `g`/`G` bring the thread's ends in at most two requests and the pages between
+//! load as their "N messages not loaded yet" row comes on screen. Every message carries its
+//! *slot* (its place relative to the opened message), so a missing run of messages is always
+//! shown as a gap row, never silently skipped.
 //!
 //! The scroll position is an anchor (message uuid + signed line offset from that message's
-//! header), so prepending a page of ancestors never moves what the user is reading. Every
-//! expanded message's lines are wrapped here, in update, once per width; drawing slices them.
+//! header), so a page arriving above never moves what the user is reading. Layout is lazy: only
+//! messages on or near the screen are wrapped (in update, once per width); the others carry an
+//! estimated height until they come near, so whole-thread keys and resizes cost the same on a
+//! 10,000-message thread as on a short one.
+mod gaps;
+mod layout;
+
 use std::collections::HashMap;
 
 use super::body::{self, BodyMode, TLine};
+use super::side::{Half, Order, Side};
 use crate::api::Page;
 use crate::api::models::{EmailMessage, ThreadQuery};
 use crate::app::RequestId;
-use crate::app::paged::{Edge, Paged};
+
+pub use gaps::{Gap, GapState};
 
 /// Which half of the thread a request is for. `First` loads the message and page 1 of both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +33,7 @@ pub enum Part {
 }
 
 /// The line at the top of the viewport: `offset` lines below the header of message `uuid`
-/// (negative: above it, i.e. the edge line or the previous message's tail).
+/// (negative: above it, i.e. a gap row or the previous message's tail).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Anchor {
     pub uuid: String,
@@ -61,28 +72,45 @@ pub enum Fetch {
 #[derive(Debug, Clone)]
 pub struct TMsg {
     pub m: EmailMessage,
+    /// Place in the thread relative to the opened message (0; ancestors negative).
+    pub slot: i64,
     pub expanded: bool,
     pub mode: BodyMode,
     /// Quoted lines folded into one line.
     pub fold_quotes: bool,
     pub body: BodyState,
-    /// Expanded content (everything under the header), wrapped at `wrapped_width`.
+    /// Expanded content (everything under the header), wrapped at `wrapped_width`; valid only
+    /// while `laid` (otherwise `est` stands in for its length).
     pub lines: Vec<TLine>,
     pub wrapped_width: u16,
+    pub laid: bool,
+    /// Estimated content lines while not laid out.
+    pub est: usize,
+    /// Line breaks in the text, counted once (for estimates).
+    breaks: usize,
     /// Which attachment `s` saves.
     pub attachment: usize,
     pub fetch: Fetch,
 }
 
 impl TMsg {
-    fn new(m: EmailMessage) -> TMsg {
+    fn new(m: EmailMessage, slot: i64) -> TMsg {
+        let breaks = m
+            .text
+            .as_deref()
+            .map(|t| t.bytes().filter(|&b| b == b'\n').count())
+            .unwrap_or(0);
         TMsg {
+            slot,
             expanded: false,
             mode: BodyMode::Html,
             fold_quotes: false,
             body: BodyState::None,
             lines: Vec::new(),
             wrapped_width: 0,
+            laid: true,
+            est: 0,
+            breaks,
             attachment: 0,
             fetch: if m.html.is_some() {
                 Fetch::Done
@@ -94,7 +122,11 @@ impl TMsg {
     }
 
     pub fn height(&self) -> usize {
-        1 + if self.expanded { self.lines.len() } else { 0 }
+        1 + match (self.expanded, self.laid) {
+            (false, _) => 0,
+            (true, true) => self.lines.len(),
+            (true, false) => self.est,
+        }
     }
 
     /// The HTML to convert off the UI thread, when the current mode needs it.
@@ -109,8 +141,9 @@ impl TMsg {
 
     /// Rebuild the wrapped lines for `width` (cheap bodies are converted inline).
     pub fn rewrap(&mut self, width: u16) {
+        self.laid = true;
         if !self.expanded {
-            self.lines.clear();
+            self.lines = Vec::new();
             self.wrapped_width = 0;
             return;
         }
@@ -119,6 +152,24 @@ impl TMsg {
         }
         self.lines = body::layout(self, width);
         self.wrapped_width = width;
+    }
+
+    /// Leave the lines to be laid out when the message comes near the screen; until then its
+    /// height is estimated (from the last layout, or from the text's size).
+    fn defer(&mut self, width: u16) {
+        if !self.expanded {
+            self.rewrap(width);
+            return;
+        }
+        let w = usize::from(width.saturating_sub(body::INDENT).max(1));
+        self.est = if self.laid && self.wrapped_width > 0 && !self.lines.is_empty() {
+            let old = usize::from(self.wrapped_width.saturating_sub(body::INDENT).max(1));
+            (self.lines.len() * old).div_ceil(w).max(1)
+        } else {
+            let text = self.m.text.as_deref().map(str::len).unwrap_or(0);
+            4 + self.breaks + text / w + self.m.attachments.len()
+        };
+        self.laid = false;
     }
 }
 
@@ -136,14 +187,17 @@ pub struct Thread {
     pub per_page: u32,
     /// Failure of the first call (nothing to show yet).
     pub first_error: Option<String>,
-    pub ancestors: Paged<EmailMessage>,
-    pub descendants: Paged<EmailMessage>,
-    /// All loaded messages, oldest first, unique by uuid.
+    pub ancestors: Side,
+    pub descendants: Side,
+    /// All placed messages, in thread order (by slot), unique by uuid.
     pub msgs: Vec<TMsg>,
     index: HashMap<String, usize>,
-    /// `starts[i]`: the virtual line of message i's header (line 0 is the top edge line, if any).
+    /// `starts[i]`: the virtual line of message i's header.
     starts: Vec<usize>,
     total: usize,
+    /// Missing messages before the first placed one / after the last (a gap row each).
+    lead: Option<Option<usize>>,
+    trail: Option<Option<usize>>,
     pub top: Anchor,
     /// The focused message's uuid.
     pub focus: String,
@@ -151,6 +205,8 @@ pub struct Thread {
     pub height: usize,
     pub thread_count: Option<u64>,
     pub follow: Option<Follow>,
+    /// The reader's last direction: gaps on screen fill from the side being read from.
+    heading_up: bool,
 }
 
 impl Thread {
@@ -161,12 +217,14 @@ impl Thread {
             uuid: uuid.to_string(),
             per_page,
             first_error: None,
-            ancestors: Paged::new(per_page),
-            descendants: Paged::new(per_page),
+            ancestors: Side::new(Half::Ancestors, per_page, uuid),
+            descendants: Side::new(Half::Descendants, per_page, uuid),
             msgs: Vec::new(),
             index: HashMap::new(),
             starts: Vec::new(),
             total: 0,
+            lead: None,
+            trail: None,
             top: Anchor {
                 uuid: uuid.to_string(),
                 offset: 0,
@@ -176,6 +234,7 @@ impl Thread {
             height: height.max(1),
             thread_count: None,
             follow: None,
+            heading_up: false,
         }
     }
 
@@ -197,8 +256,8 @@ impl Thread {
 
     pub fn first_sent(&mut self, id: RequestId) {
         self.first_error = None;
-        self.ancestors.reset();
-        self.descendants.reset();
+        self.ancestors = Side::new(Half::Ancestors, self.per_page, &self.uuid);
+        self.descendants = Side::new(Half::Descendants, self.per_page, &self.uuid);
         self.ancestors.mark_loading(1, id);
         self.descendants.mark_loading(1, id);
     }
@@ -215,62 +274,17 @@ impl Thread {
         self.total
     }
 
-    fn has_top_edge(&self) -> bool {
-        !self.ancestors.is_complete()
-    }
-
-    fn has_bottom_edge(&self) -> bool {
-        !self.descendants.is_complete()
-    }
-
-    /// The highest valid top line.
-    fn max_top(&self) -> usize {
-        self.total.saturating_sub(self.height)
-    }
-
-    /// The virtual line at the top of the viewport.
-    pub fn top_line(&self) -> usize {
-        let Some(&i) = self.index.get(&self.top.uuid) else {
-            return 0;
-        };
-        let abs = self.starts[i] as isize + self.top.offset;
-        (abs.max(0) as usize).min(self.max_top())
-    }
-
-    /// The anchor for virtual line `line`.
-    fn anchor_at(&self, line: usize) -> Anchor {
-        if self.msgs.is_empty() {
-            return Anchor {
-                uuid: self.uuid.clone(),
-                offset: 0,
-            };
-        }
-        let i = self
-            .starts
-            .partition_point(|&s| s <= line)
-            .saturating_sub(1);
-        Anchor {
-            uuid: self.msgs[i].m.uuid.clone(),
-            offset: line as isize - self.starts[i] as isize,
+    pub fn side(&self, half: Half) -> &Side {
+        match half {
+            Half::Ancestors => &self.ancestors,
+            Half::Descendants => &self.descendants,
         }
     }
 
-    /// The message shown on virtual line `line` (None for edge lines).
-    pub fn msg_at(&self, line: usize) -> Option<usize> {
-        if self.msgs.is_empty() || line < self.starts[0] || line >= self.content_end() {
-            return None;
-        }
-        Some(
-            self.starts
-                .partition_point(|&s| s <= line)
-                .saturating_sub(1),
-        )
-    }
-
-    fn content_end(&self) -> usize {
-        match (self.starts.last(), self.msgs.last()) {
-            (Some(s), Some(m)) => s + m.height(),
-            _ => 0,
+    fn side_mut(&mut self, half: Half) -> &mut Side {
+        match half {
+            Half::Ancestors => &mut self.ancestors,
+            Half::Descendants => &mut self.descendants,
         }
     }
 
@@ -286,55 +300,6 @@ impl Thread {
         self.index.get(uuid).copied()
     }
 
-    /// What stands on each visible row, for drawing: a slice of the virtual lines.
-    pub fn visible(&self) -> Vec<Row<'_>> {
-        let top = self.top_line();
-        let end = (top + self.height).min(self.total);
-        let mut rows = Vec::with_capacity(end.saturating_sub(top));
-        for line in top..end {
-            rows.push(self.row(line));
-        }
-        rows
-    }
-
-    fn row(&self, line: usize) -> Row<'_> {
-        if self.has_top_edge() && line == 0 {
-            return Row::Edge {
-                top: true,
-                edge: &self.ancestors.edge,
-            };
-        }
-        match self.msg_at(line) {
-            Some(i) => {
-                let off = line - self.starts[i];
-                if off == 0 {
-                    Row::Header(i)
-                } else {
-                    match self.msgs[i].lines.get(off - 1) {
-                        Some(l) => Row::Line(i, l),
-                        None => Row::Blank,
-                    }
-                }
-            }
-            None if self.has_bottom_edge() && line + 1 == self.total => Row::Edge {
-                top: false,
-                edge: &self.descendants.edge,
-            },
-            None => Row::Blank,
-        }
-    }
-
-    /// Recompute line starts after heights change. O(n), run in update only.
-    fn relayout(&mut self) {
-        self.starts.clear();
-        let mut line = usize::from(self.has_top_edge());
-        for m in &self.msgs {
-            self.starts.push(line);
-            line += m.height();
-        }
-        self.total = line + usize::from(self.has_bottom_edge());
-    }
-
     fn reindex(&mut self) {
         self.index.clear();
         for (i, m) in self.msgs.iter().enumerate() {
@@ -342,29 +307,42 @@ impl Thread {
         }
     }
 
-    /// Add messages, keeping the list sorted by send time and unique by uuid.
-    fn merge(&mut self, new: Vec<EmailMessage>) {
-        let mut added = false;
-        for m in new {
-            if m.uuid.is_empty() || self.index.contains_key(&m.uuid) {
-                continue;
-            }
-            self.index.insert(m.uuid.clone(), usize::MAX);
-            let mut t = TMsg::new(m);
-            if t.m.uuid == self.uuid {
-                // Fetched directly: what it has is all there is.
-                t.fetch = Fetch::Done;
-                t.expanded = true;
-                t.rewrap(self.width);
-            }
-            self.msgs.push(t);
-            added = true;
+    /// Put messages in their places: `placed` is (uuid, rank) on `half`; `fresh` the messages
+    /// not in the thread yet. Known messages move only when the order was re-decided (`moving`);
+    /// otherwise a message repeated by a later page keeps its place.
+    fn place(
+        &mut self,
+        half: Half,
+        placed: Vec<(String, usize)>,
+        fresh: Vec<EmailMessage>,
+        moving: bool,
+    ) {
+        if placed.is_empty() {
+            return;
         }
-        if added {
-            // Stable, and nearly sorted runs make this close to linear.
-            self.msgs.sort_by(|a, b| a.m.sort_key().cmp(b.m.sort_key()));
-            self.reindex();
+        let slot = |rank: usize| {
+            let r = i64::try_from(rank).unwrap_or(i64::MAX - 1) + 1;
+            match half {
+                Half::Ancestors => -r,
+                Half::Descendants => r,
+            }
+        };
+        let mut fresh: HashMap<String, EmailMessage> =
+            fresh.into_iter().map(|m| (m.uuid.clone(), m)).collect();
+        for (uuid, rank) in placed {
+            if let Some(&i) = self.index.get(&uuid) {
+                if moving && uuid != self.uuid {
+                    self.msgs[i].slot = slot(rank);
+                }
+            } else if let Some(m) = fresh.remove(&uuid) {
+                self.index.insert(uuid, usize::MAX);
+                let t = TMsg::new(m, slot(rank));
+                self.msgs.push(t);
+            }
         }
+        // Stable, and nearly sorted runs make this close to linear.
+        self.msgs.sort_by_key(|m| m.slot);
+        self.reindex();
     }
 
     /// Accept the answer to a request routed as `part`. Returns false for a stale answer.
@@ -375,22 +353,48 @@ impl Thread {
         let page = |p: Option<Page<EmailMessage>>| {
             p.unwrap_or(Page {
                 has_next: Some(false),
+                total: Some(0),
                 ..Page::default()
             })
         };
         let mut took = false;
-        if matches!(part, Part::First | Part::Ancestors) && self.ancestors.on_loaded(id, page(anc))
-        {
-            let items = std::mem::take(&mut self.ancestors.items);
-            self.merge(items);
-            took = true;
+        let first = part == Part::First && self.ancestors.expects(id).is_some();
+        if first {
+            msg.ancestors = None;
+            msg.descendants = None;
+            self.msgs.clear();
+            self.index.clear();
+            let mut opened = TMsg::new(msg.clone(), 0);
+            // Fetched directly: what it has is all there is.
+            opened.fetch = Fetch::Done;
+            opened.expanded = true;
+            opened.rewrap(self.width);
+            self.index.insert(opened.m.uuid.clone(), 0);
+            if opened.m.uuid != self.uuid {
+                tracing::warn!("thread: asked for one message, Plannr answered with another");
+                self.uuid = opened.m.uuid.clone();
+            }
+            self.msgs.push(opened);
         }
-        if matches!(part, Part::First | Part::Descendants)
-            && self.descendants.on_loaded(id, page(desc))
-        {
-            let items = std::mem::take(&mut self.descendants.items);
-            self.merge(items);
-            took = true;
+        for (half, p) in [(Half::Ancestors, anc), (Half::Descendants, desc)] {
+            let wanted = match half {
+                Half::Ancestors => matches!(part, Part::First | Part::Ancestors),
+                Half::Descendants => matches!(part, Part::First | Part::Descendants),
+            };
+            if !wanted || self.side(half).expects(id).is_none() {
+                continue;
+            }
+            let index = &self.index;
+            let known = |u: &str| index.contains_key(u);
+            let side = match half {
+                Half::Ancestors => &mut self.ancestors,
+                Half::Descendants => &mut self.descendants,
+            };
+            if let Some((placed, moving)) = side.on_loaded(id, page(p), &known) {
+                let fresh = side.take_held();
+                self.place(half, placed, fresh, moving);
+                took = true;
+            }
         }
         if !took {
             return false;
@@ -398,19 +402,15 @@ impl Thread {
         if msg.thread_count.is_some() {
             self.thread_count = msg.thread_count;
         }
-        if part == Part::First {
-            msg.ancestors = None;
-            msg.descendants = None;
-            self.merge(vec![msg]);
-            // The opened message's header at the top, with one line of context above if there is any.
+        if first {
+            // The opened message's header at the top.
             self.top = Anchor {
                 uuid: self.uuid.clone(),
                 offset: 0,
             };
             self.focus = self.uuid.clone();
         }
-        self.relayout();
-        self.after_change();
+        self.settle();
         true
     }
 
@@ -427,39 +427,67 @@ impl Thread {
             self.first_error = Some(message);
         }
         if took {
-            self.relayout();
+            self.settle();
         }
         took
     }
 
-    /// Pages to request now, given the viewport: the next ancestors page when the top is within
-    /// one screen of the loaded top, the next descendants page likewise at the bottom. Never a page
-    /// in flight, loaded, or failed (failures wait for `retry`).
+    fn request(&self, half: Half, page: u32) -> PageRequest {
+        match half {
+            Half::Ancestors => PageRequest {
+                part: Part::Ancestors,
+                query: self.query(page, 1),
+            },
+            Half::Descendants => PageRequest {
+                part: Part::Descendants,
+                query: self.query(1, page),
+            },
+        }
+    }
+
+    /// Pages to request now: the last page of a half whose order is not known yet (it settles
+    /// the order), the far end a `g`/`G` is waiting for, and the page bordering each gap row on
+    /// screen. Never a page in flight, loaded, or failed (failures wait for `retry`).
     pub fn wanted(&self) -> Vec<PageRequest> {
-        let mut out = Vec::new();
+        let mut out: Vec<PageRequest> = Vec::new();
         if self.msgs.is_empty() {
             return out;
         }
-        let top = self.top_line();
-        let content_top = self.starts[0];
-        if top <= content_top + self.height
-            && let Some(p) = self.ancestors.want(usize::MAX)
-        {
-            out.push(PageRequest {
-                part: Part::Ancestors,
-                query: self.query(p, 1),
-            });
+        let mut push = |r: PageRequest| {
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        };
+        for half in [Half::Ancestors, Half::Descendants] {
+            if let Some(p) = self.side(half).probe() {
+                push(self.request(half, p));
+            }
         }
-        let bottom = top + self.height;
-        if self.content_end() <= bottom + self.height
-            && let Some(p) = self.descendants.want(usize::MAX)
+        let end = match self.follow {
+            Some(Follow::Top) => Some(Half::Ancestors),
+            Some(Follow::Bottom) => Some(Half::Descendants),
+            None => None,
+        };
+        if let Some(half) = end
+            && let Some(p) = self.far_page(half)
         {
-            out.push(PageRequest {
-                part: Part::Descendants,
-                query: self.query(1, p),
-            });
+            push(self.request(half, p))
+        }
+        for (half, p) in self.gap_pages_on_screen() {
+            push(self.request(half, p));
         }
         out
+    }
+
+    /// The page holding the far end of `half`, when it can be asked for now.
+    fn far_page(&self, half: Half) -> Option<u32> {
+        let s = self.side(half);
+        if s.order == Order::Unknown {
+            return None; // the probe brings it
+        }
+        let n = s.total?;
+        let p = s.page_of(n.checked_sub(1)?);
+        s.can_ask(p).then_some(p)
     }
 
     /// Mark a page request as sent.
@@ -471,372 +499,54 @@ impl Thread {
                 .descendants
                 .mark_loading(req.query.page_descendants, id),
         }
+        self.relayout();
     }
 
-    /// The request that retries a failed page at the visible edge (top first), if any.
-    pub fn retry(&self) -> Option<PageRequest> {
+    /// The request that retries a failed page whose gap row is on screen, if any (Enter).
+    pub fn retry(&mut self) -> Option<PageRequest> {
         if self.first_error.is_some() {
             return Some(self.first_request());
         }
-        let top = self.top_line();
-        let edge_top_visible = self.has_top_edge() && top == 0;
-        let edge_bottom_visible = self.has_bottom_edge() && top + self.height >= self.total;
-        if edge_top_visible && let Some(p) = self.ancestors.retry() {
-            return Some(PageRequest {
-                part: Part::Ancestors,
-                query: self.query(p, 1),
-            });
+        let (half, p) = self.failed_on_screen()?;
+        self.side_mut(half).clear_failure(p);
+        Some(self.request(half, p))
+    }
+
+    /// Any failed page, on screen or not (the `r` key).
+    pub fn retry_any(&mut self) -> Option<PageRequest> {
+        if let Some(r) = self.retry() {
+            return Some(r);
         }
-        if edge_bottom_visible && let Some(p) = self.descendants.retry() {
-            return Some(PageRequest {
-                part: Part::Descendants,
-                query: self.query(1, p),
-            });
+        for half in [Half::Ancestors, Half::Descendants] {
+            if let Some((p, _)) = self.side(half).failed() {
+                self.side_mut(half).clear_failure(p);
+                return Some(self.request(half, p));
+            }
         }
         None
     }
 
-    /// Any failed page, visible or not (the `r` key).
-    pub fn retry_any(&self) -> Option<PageRequest> {
-        self.retry()
-            .or_else(|| {
-                self.ancestors.retry().map(|p| PageRequest {
-                    part: Part::Ancestors,
-                    query: self.query(p, 1),
-                })
-            })
-            .or_else(|| {
-                self.descendants.retry().map(|p| PageRequest {
-                    part: Part::Descendants,
-                    query: self.query(1, p),
-                })
-            })
-    }
-
-    /// Keep the view pinned when following an end, and the focus visible.
-    fn after_change(&mut self) {
-        match self.follow {
-            Some(Follow::Top) => {
-                self.top = self.anchor_at(0);
-                if self.ancestors.is_complete() {
-                    self.follow = None;
-                }
-            }
-            Some(Follow::Bottom) => {
-                self.top = self.anchor_at(self.max_top());
-                if self.descendants.is_complete() {
-                    self.follow = None;
-                }
-            }
-            None => {}
-        }
-        // Normalise the anchor so it names the message actually at the top.
-        let line = self.top_line();
-        if self.msg_at(line).is_some() {
-            self.top = self.anchor_at(line);
-        }
-    }
-
-    /// Scroll by `delta` lines (negative: up).
-    pub fn scroll(&mut self, delta: isize) {
-        self.follow = None;
-        let line = (self.top_line() as isize + delta).clamp(0, self.max_top() as isize) as usize;
-        self.top = self.anchor_at(line);
-        self.focus_visible(delta < 0);
-    }
-
-    pub fn page(&mut self, down: bool) {
-        let step = self.height.saturating_sub(1).max(1) as isize;
-        self.scroll(if down { step } else { -step });
-    }
-
-    pub fn to_top(&mut self) {
-        self.follow = (!self.ancestors.is_complete()).then_some(Follow::Top);
-        self.top = self.anchor_at(0);
-        if let Some(m) = self.msgs.first() {
-            self.focus = m.m.uuid.clone();
-        }
-    }
-
-    pub fn to_bottom(&mut self) {
-        self.follow = (!self.descendants.is_complete()).then_some(Follow::Bottom);
-        self.top = self.anchor_at(self.max_top());
-        if let Some(m) = self.msgs.last() {
-            self.focus = m.m.uuid.clone();
-        }
-    }
-
-    /// If the focused message is off screen, focus the one at the top (or bottom, scrolling up).
-    fn focus_visible(&mut self, up: bool) {
-        let top = self.top_line();
-        let bottom = top + self.height; // exclusive
-        if let Some(i) = self.focus_index() {
-            let (s, e) = (self.starts[i], self.starts[i] + self.msgs[i].height());
-            if s < bottom && e > top {
-                return;
-            }
-        }
-        let line = if up {
-            bottom
-                .saturating_sub(1)
-                .min(self.content_end().saturating_sub(1))
-        } else {
-            top
-        };
-        let i = self
-            .msg_at(line)
-            .or_else(|| self.msg_at(self.starts.first().copied().unwrap_or(0)));
-        if let Some(i) = i {
-            self.focus = self.msgs[i].m.uuid.clone();
-        }
-    }
-
-    /// Focus the next (`+1`) or previous (`-1`) message and bring its header to the top.
-    pub fn jump(&mut self, dir: isize) {
-        self.follow = None;
-        let Some(i) = self.focus_index() else { return };
-        let j = i as isize + dir;
-        if j < 0 || j as usize >= self.msgs.len() {
-            return;
-        }
-        self.focus = self.msgs[j as usize].m.uuid.clone();
-        self.reveal(j as usize);
-    }
-
-    /// Scroll so message `i`'s header is on screen (at the top when it has to move).
-    fn reveal(&mut self, i: usize) {
-        let s = self.starts[i];
-        let top = self.top_line();
-        if s < top || s >= top + self.height {
-            self.top = Anchor {
-                uuid: self.msgs[i].m.uuid.clone(),
-                offset: 0,
-            };
-        }
-    }
-
-    /// Expand or collapse the focused message. Returns its index when it now needs an HTML
-    /// conversion.
-    pub fn toggle_focused(&mut self) -> Option<usize> {
-        let i = self.focus_index()?;
-        let open = !self.msgs[i].expanded;
-        self.set_expanded(i, open);
-        self.relayout();
-        self.reveal(i);
-        self.msgs[i].wants_conversion().map(|_| i)
-    }
-
-    fn set_expanded(&mut self, i: usize, open: bool) {
-        let w = self.width;
-        let m = &mut self.msgs[i];
-        if open && m.fetch == Fetch::Failed {
-            m.fetch = Fetch::NotYet; // expanding again retries
-        }
-        m.expanded = open;
-        m.rewrap(w);
-    }
-
-    /// `o`: expand all if any is collapsed, else collapse all. Returns the indexes needing HTML
-    /// conversion (only the opened message and others fetched with HTML have any).
-    pub fn toggle_all(&mut self) -> Vec<usize> {
-        let open = self.msgs.iter().any(|m| !m.expanded);
-        let keep = self.anchor_line_for_focus();
-        for i in 0..self.msgs.len() {
-            self.set_expanded(i, open);
-        }
-        self.relayout();
-        self.restore_focus_line(keep);
-        (0..self.msgs.len())
-            .filter(|&i| self.msgs[i].wants_conversion().is_some())
-            .collect()
-    }
-
-    /// The focused message's header row on screen, to keep it there across a relayout.
-    fn anchor_line_for_focus(&self) -> Option<(String, isize)> {
-        let i = self.focus_index()?;
-        Some((
-            self.focus.clone(),
-            self.starts[i] as isize - self.top_line() as isize,
-        ))
-    }
-
-    fn restore_focus_line(&mut self, keep: Option<(String, isize)>) {
-        if let Some((uuid, row)) = keep
-            && let Some(i) = self.index_of(&uuid)
-        {
-            let row = row.clamp(0, self.height as isize - 1);
-            let line = (self.starts[i] as isize - row).max(0) as usize;
-            self.top = self.anchor_at(line.min(self.max_top()));
-        }
-    }
-
-    /// `v`: cycle the focused message's body mode. Returns its index when it needs conversion.
-    pub fn cycle_mode(&mut self) -> Option<(usize, BodyMode)> {
-        let i = self.focus_index()?;
-        let w = self.width;
-        let m = &mut self.msgs[i];
-        m.mode = m.mode.next(m.m.html.is_some());
-        m.body = BodyState::None;
-        if !m.expanded {
-            m.expanded = true;
-            if m.fetch == Fetch::Failed {
-                m.fetch = Fetch::NotYet;
-            }
-        }
-        m.rewrap(w);
-        let mode = m.mode;
-        let needs = m.wants_conversion().is_some();
-        self.relayout();
-        self.reveal(i);
-        needs.then_some((i, mode))
-    }
-
-    /// `z`: fold or unfold the focused message's quoted lines.
-    pub fn toggle_quotes(&mut self) -> bool {
-        let Some(i) = self.focus_index() else {
-            return false;
-        };
-        let w = self.width;
-        let m = &mut self.msgs[i];
-        m.fold_quotes = !m.fold_quotes;
-        let folded = m.fold_quotes;
-        m.rewrap(w);
-        self.relayout();
-        folded
-    }
-
-    /// Mark message `i` as converting (request `id`).
-    pub fn converting(&mut self, i: usize, id: RequestId) {
-        if let Some(m) = self.msgs.get_mut(i) {
-            m.body = BodyState::Converting(id);
-            let w = self.width;
-            m.rewrap(w);
-        }
-        self.relayout();
-    }
-
-    /// A finished HTML conversion. Stale ones (mode changed, thread replaced) are dropped.
-    pub fn on_converted(
-        &mut self,
-        uuid: &str,
-        id: RequestId,
-        body: crate::render::html::Body,
-    ) -> bool {
-        let Some(i) = self.index_of(uuid) else {
-            return false;
-        };
-        if self.msgs[i].body != BodyState::Converting(id) {
-            return false;
-        }
-        let w = self.width;
-        let m = &mut self.msgs[i];
-        m.body = BodyState::Ready(body);
-        m.rewrap(w);
-        self.relayout_keeping_anchor();
-        true
-    }
-
-    /// Relayout after one message's height changed, keeping the top anchor (a message uuid and
-    /// a line offset into it) so nothing above or below the changed message moves on screen.
-    fn relayout_keeping_anchor(&mut self) {
-        self.relayout();
-        if let Some(i) = self.index_of(&self.top.uuid) {
-            let h = self.msgs[i].height() as isize;
-            self.top.offset = self.top.offset.min(h - 1);
-        }
-    }
-
-    /// The first expanded message on screen that still lacks its full form (`html`): fetch it.
-    pub fn next_fetch(&self) -> Option<usize> {
-        let top = self.top_line();
-        let bottom = top + self.height;
-        let first = self.msg_at(top).unwrap_or(0);
-        (first..self.msgs.len())
-            .take_while(|&i| self.starts[i] < bottom)
-            .find(|&i| {
-                let m = &self.msgs[i];
-                m.expanded && m.fetch == Fetch::NotYet && self.starts[i] + m.height() > top
-            })
-    }
-
-    /// Mark message `i` as being fetched (request `id`): it shows a "loading" line meanwhile.
-    pub fn fetching(&mut self, i: usize, id: RequestId) {
-        let w = self.width;
-        if let Some(m) = self.msgs.get_mut(i) {
-            m.fetch = Fetch::Loading(id);
-            m.rewrap(w);
-        }
-        self.relayout_keeping_anchor();
-    }
-
-    /// The full message `uuid` arrived (request `id`). Takes its `html` (and text, if the page
-    /// lacked it) and resets the body so it is converted again. Returns the message's index when
-    /// it is current, None for a stale answer (thread replaced, message unknown, another id).
-    pub fn on_fetched(&mut self, uuid: &str, id: RequestId, full: EmailMessage) -> Option<usize> {
-        let i = self.index_of(uuid)?;
-        if self.msgs[i].fetch != Fetch::Loading(id) {
-            return None;
-        }
-        let w = self.width;
-        let m = &mut self.msgs[i];
-        m.fetch = Fetch::Done;
-        m.m.html = full.html.filter(|h| !h.trim().is_empty());
-        if m.m.text.as_deref().is_none_or(|t| t.trim().is_empty()) && full.text.is_some() {
-            m.m.text = full.text;
-        }
-        if m.m.html.is_some() {
-            m.body = BodyState::None;
-        }
-        m.rewrap(w);
-        self.relayout_keeping_anchor();
-        Some(i)
-    }
-
-    /// Fetching message `uuid` failed: it keeps its text. Returns false for a stale answer.
-    pub fn on_fetch_failed(&mut self, uuid: &str, id: RequestId) -> bool {
-        let Some(i) = self.index_of(uuid) else {
-            return false;
-        };
-        if self.msgs[i].fetch != Fetch::Loading(id) {
-            return false;
-        }
-        let w = self.width;
-        let m = &mut self.msgs[i];
-        m.fetch = Fetch::Failed;
-        m.rewrap(w);
-        self.relayout_keeping_anchor();
-        true
-    }
-
-    /// Width or height changed: rewrap expanded messages (in update, not draw), keep the anchor.
-    pub fn resize(&mut self, width: u16, height: usize) {
-        self.height = height.max(1);
-        if width != self.width {
-            self.width = width;
-            for m in self.msgs.iter_mut().filter(|m| m.expanded) {
-                m.rewrap(width);
-            }
-            self.relayout();
-            // The anchor's line offset may now point past a shorter message.
-            if let Some(i) = self.index_of(&self.top.uuid) {
-                let h = self.msgs[i].height() as isize;
-                self.top.offset = self.top.offset.min(h - 1);
-            }
-        }
-        self.after_change();
-    }
-
     /// The focused message's place in the whole thread, and the thread's size: ("n of N").
     pub fn position(&self) -> (usize, Option<u64>) {
-        let i = self.focus_index().unwrap_or(0);
-        // Ancestors not loaded yet come before every loaded message.
-        let unloaded_before = if self.ancestors.is_complete() {
-            0
-        } else {
-            let loaded_anc = self.index_of(&self.uuid).unwrap_or(0);
-            (self.ancestors.total.unwrap_or(0) as usize).saturating_sub(loaded_anc)
+        let slot = self.focused().map(|m| m.slot).unwrap_or(0);
+        let before = match self.ancestors.total {
+            Some(n) => n as i64,
+            None => -self.msgs.first().map(|m| m.slot).unwrap_or(0),
         };
-        (unloaded_before + i + 1, self.thread_count)
+        ((before + slot + 1).max(1) as usize, self.size())
+    }
+
+    /// Messages in the thread: both halves and the opened one, else what Plannr counted.
+    pub fn size(&self) -> Option<u64> {
+        match (self.ancestors.total, self.descendants.total) {
+            (Some(a), Some(d)) => Some(a as u64 + d as u64 + 1),
+            _ => self.thread_count,
+        }
+    }
+
+    /// Messages placed so far (for "loaded N of M").
+    pub fn loaded(&self) -> usize {
+        self.msgs.len()
     }
 
     pub fn focused(&self) -> Option<&TMsg> {
@@ -848,19 +558,17 @@ impl Thread {
         self.msgs.get_mut(i)
     }
 
-    /// Pending edge state (for the header).
+    /// Pending loads (for the header): earlier, later.
     pub fn loading_edges(&self) -> (bool, bool) {
-        (
-            matches!(self.ancestors.edge, Edge::Loading { .. }),
-            matches!(self.descendants.edge, Edge::Loading { .. }),
-        )
+        (self.ancestors.loading(), self.descendants.loading())
     }
 }
 
 /// One visible row of the thread view.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Row<'a> {
-    Edge { top: bool, edge: &'a Edge },
+    /// Messages not loaded yet (or that cannot be), between two loaded ones or at an end.
+    Gap(Gap),
     Header(usize),
     Line(usize, &'a TLine),
     Blank,

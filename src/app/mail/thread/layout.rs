@@ -1,0 +1,517 @@
+//! Where everything stands: line starts, the viewport anchor, lazy layout of the messages near
+//! the screen, scrolling, focus, and the per-message actions that change heights.
+use super::super::body::BodyMode;
+use super::{Anchor, BodyState, Fetch, Follow, Row, TMsg, Thread};
+use crate::app::RequestId;
+
+/// Messages within this many screens above and below the viewport are laid out exactly.
+const NEAR: usize = 1;
+
+impl Thread {
+    /// Recompute line starts (gap rows included) after heights or places changed. O(n) integer
+    /// work: no wrapping happens here.
+    pub(super) fn relayout(&mut self) {
+        self.edge_gaps();
+        self.starts.clear();
+        self.starts.reserve(self.msgs.len());
+        let mut line = 0;
+        for i in 0..self.msgs.len() {
+            if self.gap_before(i) {
+                line += 1;
+            }
+            self.starts.push(line);
+            line += self.msgs[i].height();
+        }
+        self.total = line + usize::from(self.trail.is_some() && !self.msgs.is_empty());
+    }
+
+    /// Lay out the messages on or near the screen, keep a followed end pinned and the anchor
+    /// normalised. Run after every change.
+    pub(super) fn settle(&mut self) {
+        let pin = self.follow;
+        for _ in 0..6 {
+            self.relayout();
+            self.pin(pin);
+            let top = self.top_line();
+            let lo = top.saturating_sub(NEAR * self.height);
+            let hi = top + (NEAR + 1) * self.height;
+            let first = self.starts.partition_point(|&s| s <= lo).saturating_sub(1);
+            let w = self.width;
+            let mut changed = false;
+            for i in first..self.msgs.len() {
+                if self.starts[i] >= hi {
+                    break;
+                }
+                let m = &mut self.msgs[i];
+                if m.expanded && !m.laid {
+                    m.rewrap(w);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        // The followed end stays pinned (pages filling gaps near it arrive after the end did)
+        // until the reader moves.
+        self.relayout();
+        self.pin(pin);
+        // Normalise the anchor so it names the message actually at the top (unless the view is
+        // held at the bottom because there is too little below: it still wants that line).
+        let line = self.top_line();
+        if self.msg_at(line).is_some() && !self.clamped() {
+            self.top = self.anchor_at(line);
+        }
+        self.keep_anchor_inside();
+    }
+
+    /// Keep the view at the followed end, the focus on the end message.
+    fn pin(&mut self, pin: Option<Follow>) {
+        match pin {
+            Some(Follow::Top) => {
+                self.top = self.anchor_at(0);
+                if let Some(m) = self.msgs.first() {
+                    self.focus = m.m.uuid.clone();
+                }
+            }
+            Some(Follow::Bottom) => {
+                self.top = self.anchor_at(self.max_top());
+                if let Some(m) = self.msgs.last() {
+                    self.focus = m.m.uuid.clone();
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn keep_anchor_inside(&mut self) {
+        if let Some(i) = self.index_of(&self.top.uuid) {
+            let h = self.msgs[i].height() as isize;
+            self.top.offset = self.top.offset.min(h - 1);
+        }
+    }
+
+    /// Whether the anchor's line is below the highest valid top line.
+    fn clamped(&self) -> bool {
+        let Some(&i) = self.index.get(&self.top.uuid) else {
+            return false;
+        };
+        let abs = self.starts.get(i).copied().unwrap_or(0) as isize + self.top.offset;
+        abs > self.max_top() as isize
+    }
+
+    /// The highest valid top line.
+    fn max_top(&self) -> usize {
+        self.total.saturating_sub(self.height)
+    }
+
+    /// The virtual line at the top of the viewport.
+    pub fn top_line(&self) -> usize {
+        let Some(&i) = self.index.get(&self.top.uuid) else {
+            return 0;
+        };
+        let abs = self.starts.get(i).copied().unwrap_or(0) as isize + self.top.offset;
+        (abs.max(0) as usize).min(self.max_top())
+    }
+
+    /// The anchor for virtual line `line`: the message on it, or the next one for a gap row.
+    fn anchor_at(&self, line: usize) -> Anchor {
+        if self.msgs.is_empty() {
+            return Anchor {
+                uuid: self.uuid.clone(),
+                offset: 0,
+            };
+        }
+        let mut i = self
+            .starts
+            .partition_point(|&s| s <= line)
+            .saturating_sub(1);
+        // A gap row belongs to the message below it (so it stays put when the gap fills from above).
+        if line >= self.starts[i] + self.msgs[i].height() && i + 1 < self.msgs.len() {
+            i += 1;
+        }
+        Anchor {
+            uuid: self.msgs[i].m.uuid.clone(),
+            offset: line as isize - self.starts[i] as isize,
+        }
+    }
+
+    /// The message shown on virtual line `line` (None for gap rows).
+    pub fn msg_at(&self, line: usize) -> Option<usize> {
+        if self.msgs.is_empty() || line < self.starts[0] {
+            return None;
+        }
+        let i = self
+            .starts
+            .partition_point(|&s| s <= line)
+            .saturating_sub(1);
+        (line < self.starts[i] + self.msgs[i].height()).then_some(i)
+    }
+
+    fn content_end(&self) -> usize {
+        match (self.starts.last(), self.msgs.last()) {
+            (Some(s), Some(m)) => s + m.height(),
+            _ => 0,
+        }
+    }
+
+    /// What stands on each visible row, for drawing: a slice of the virtual lines.
+    pub fn visible(&self) -> Vec<Row<'_>> {
+        let top = self.top_line();
+        let end = (top + self.height).min(self.total);
+        (top..end).map(|line| self.row_at(line)).collect()
+    }
+
+    /// What stands on virtual line `line`.
+    pub fn row_at(&self, line: usize) -> Row<'_> {
+        if self.msgs.is_empty() {
+            return Row::Blank;
+        }
+        if line < self.starts[0] {
+            return if self.lead.is_some() && line + 1 == self.starts[0] {
+                Row::Gap(self.gap(0))
+            } else {
+                Row::Blank
+            };
+        }
+        let i = self
+            .starts
+            .partition_point(|&s| s <= line)
+            .saturating_sub(1);
+        let off = line - self.starts[i];
+        if off < self.msgs[i].height() {
+            if off == 0 {
+                return Row::Header(i);
+            }
+            return match self.msgs[i].lines.get(off - 1) {
+                Some(l) if self.msgs[i].laid => Row::Line(i, l),
+                _ => Row::Blank,
+            };
+        }
+        let n = self.msgs.len();
+        if i + 1 < n && line + 1 == self.starts[i + 1] {
+            return Row::Gap(self.gap(i + 1));
+        }
+        if i + 1 == n && self.trail.is_some() && line == self.content_end() {
+            return Row::Gap(self.gap(n));
+        }
+        Row::Blank
+    }
+
+    /// Scroll by `delta` lines (negative: up).
+    pub fn scroll(&mut self, delta: isize) {
+        self.follow = None;
+        if delta != 0 {
+            self.heading_up = delta < 0;
+        }
+        let line = (self.top_line() as isize + delta).clamp(0, self.max_top() as isize) as usize;
+        self.top = self.anchor_at(line);
+        self.settle();
+        self.focus_visible(delta < 0);
+    }
+
+    pub fn page(&mut self, down: bool) {
+        let step = self.height.saturating_sub(1).max(1) as isize;
+        self.scroll(if down { step } else { -step });
+    }
+
+    /// `g`: the thread's first message at the top, focused (its page is asked for if needed;
+    /// the view follows the top until it is there).
+    pub fn to_top(&mut self) {
+        self.follow = Some(Follow::Top);
+        // Read down from the start: gaps fill from above.
+        self.heading_up = false;
+        self.settle();
+    }
+
+    /// `G`: the thread's last message at the bottom, focused.
+    pub fn to_bottom(&mut self) {
+        self.follow = Some(Follow::Bottom);
+        self.heading_up = true;
+        self.settle();
+    }
+
+    /// If the focused message is off screen, focus the one at the top (or bottom, scrolling up).
+    fn focus_visible(&mut self, up: bool) {
+        let top = self.top_line();
+        let bottom = top + self.height; // exclusive
+        if let Some(i) = self.focus_index() {
+            let (s, e) = (self.starts[i], self.starts[i] + self.msgs[i].height());
+            if s < bottom && e > top {
+                return;
+            }
+        }
+        let lines: Vec<usize> = if up {
+            (top..bottom.min(self.total)).rev().collect()
+        } else {
+            (top..bottom.min(self.total)).collect()
+        };
+        if let Some(i) = lines.into_iter().find_map(|l| self.msg_at(l)) {
+            self.focus = self.msgs[i].m.uuid.clone();
+        }
+    }
+
+    /// Focus the next (`+1`) or previous (`-1`) message and bring its header to the top.
+    pub fn jump(&mut self, dir: isize) {
+        self.follow = None;
+        let Some(i) = self.focus_index() else { return };
+        let j = i as isize + dir;
+        if j < 0 || j as usize >= self.msgs.len() {
+            return;
+        }
+        self.heading_up = dir < 0;
+        self.focus = self.msgs[j as usize].m.uuid.clone();
+        self.reveal(j as usize);
+        self.settle();
+    }
+
+    /// Scroll so message `i`'s header is on screen (at the top when it has to move).
+    fn reveal(&mut self, i: usize) {
+        let s = self.starts[i];
+        let top = self.top_line();
+        if s < top || s >= top + self.height {
+            self.top = Anchor {
+                uuid: self.msgs[i].m.uuid.clone(),
+                offset: 0,
+            };
+        }
+    }
+
+    /// Scroll so as much of message `i` as fits is on screen, its header first.
+    fn reveal_whole(&mut self, i: usize) {
+        self.reveal(i);
+        let top = self.top_line();
+        let (s, e) = (self.starts[i], self.starts[i] + self.msgs[i].height());
+        if e > top + self.height {
+            let line = s.max(e.saturating_sub(self.height));
+            self.top = Anchor {
+                uuid: self.msgs[i].m.uuid.clone(),
+                offset: line as isize - s as isize,
+            };
+        }
+    }
+
+    /// Expand or collapse the focused message (expanding brings its body on screen).
+    pub fn toggle_focused(&mut self) {
+        let Some(i) = self.focus_index() else { return };
+        self.follow = None;
+        let open = !self.msgs[i].expanded;
+        self.set_expanded(i, open);
+        self.msgs[i].rewrap(self.width);
+        self.relayout();
+        if open {
+            self.reveal_whole(i);
+        } else {
+            self.reveal(i);
+        }
+        self.settle();
+    }
+
+    fn set_expanded(&mut self, i: usize, open: bool) {
+        let w = self.width;
+        let m = &mut self.msgs[i];
+        if open && m.fetch == Fetch::Failed {
+            m.fetch = Fetch::NotYet; // expanding again retries
+        }
+        if m.expanded != open {
+            m.expanded = open;
+            m.defer(w);
+        }
+    }
+
+    /// `o`: expand all if any is collapsed, else collapse all. Only the messages near the
+    /// screen are laid out now; the others when they come near.
+    pub fn toggle_all(&mut self) {
+        let open = self.msgs.iter().any(|m| !m.expanded);
+        let keep = self.anchor_line_for_focus();
+        for i in 0..self.msgs.len() {
+            self.set_expanded(i, open);
+        }
+        self.relayout();
+        self.restore_focus_line(keep);
+        self.settle();
+    }
+
+    /// The focused message's header row on screen, to keep it there across a relayout.
+    fn anchor_line_for_focus(&self) -> Option<(String, isize)> {
+        let i = self.focus_index()?;
+        Some((
+            self.focus.clone(),
+            self.starts[i] as isize - self.top_line() as isize,
+        ))
+    }
+
+    /// Anchor the view on the focused message's header at screen row `row`, so laying out the
+    /// messages above it (estimates becoming exact) does not move it.
+    fn restore_focus_line(&mut self, keep: Option<(String, isize)>) {
+        if let Some((uuid, row)) = keep
+            && self.index_of(&uuid).is_some()
+        {
+            let row = row.clamp(0, self.height as isize - 1);
+            self.top = Anchor { uuid, offset: -row };
+        }
+    }
+
+    /// Messages on screen that are expanded and need their HTML converted.
+    pub fn conversions_on_screen(&self) -> Vec<usize> {
+        self.on_screen()
+            .filter(|&i| self.msgs[i].wants_conversion().is_some())
+            .collect()
+    }
+
+    /// Indexes of the messages with a line on screen.
+    fn on_screen(&self) -> impl Iterator<Item = usize> + '_ {
+        let top = self.top_line();
+        let bottom = top + self.height;
+        let first = self.starts.partition_point(|&s| s <= top).saturating_sub(1);
+        (first..self.msgs.len())
+            .take_while(move |&i| self.starts[i] < bottom)
+            .filter(move |&i| self.starts[i] + self.msgs[i].height() > top)
+    }
+
+    /// `v`: cycle the focused message's body mode. Returns its mode when it needs conversion.
+    pub fn cycle_mode(&mut self) -> Option<(usize, BodyMode)> {
+        let i = self.focus_index()?;
+        let w = self.width;
+        let m = &mut self.msgs[i];
+        m.mode = m.mode.next(m.m.html.is_some());
+        m.body = BodyState::None;
+        if !m.expanded {
+            m.expanded = true;
+            if m.fetch == Fetch::Failed {
+                m.fetch = Fetch::NotYet;
+            }
+        }
+        m.rewrap(w);
+        let mode = m.mode;
+        let needs = m.wants_conversion().is_some();
+        self.relayout();
+        self.reveal(i);
+        self.settle();
+        needs.then_some((i, mode))
+    }
+
+    /// `z`: fold or unfold the focused message's quoted lines.
+    pub fn toggle_quotes(&mut self) -> bool {
+        let Some(i) = self.focus_index() else {
+            return false;
+        };
+        let w = self.width;
+        let m = &mut self.msgs[i];
+        m.fold_quotes = !m.fold_quotes;
+        let folded = m.fold_quotes;
+        m.rewrap(w);
+        self.settle();
+        folded
+    }
+
+    /// Re-lay out one message after its content changed, keeping the top anchor.
+    pub fn rewrap_one(&mut self, i: usize) {
+        let w = self.width;
+        if let Some(m) = self.msgs.get_mut(i) {
+            m.rewrap(w);
+        }
+        self.settle();
+    }
+
+    /// Mark message `i` as converting (request `id`).
+    pub fn converting(&mut self, i: usize, id: RequestId) {
+        if let Some(m) = self.msgs.get_mut(i) {
+            m.body = BodyState::Converting(id);
+        }
+        self.rewrap_one(i);
+    }
+
+    /// A finished HTML conversion. Stale ones (mode changed, thread replaced) are dropped.
+    pub fn on_converted(
+        &mut self,
+        uuid: &str,
+        id: RequestId,
+        body: crate::render::html::Body,
+    ) -> bool {
+        let Some(i) = self.index_of(uuid) else {
+            return false;
+        };
+        if self.msgs[i].body != BodyState::Converting(id) {
+            return false;
+        }
+        self.msgs[i].body = BodyState::Ready(body);
+        self.rewrap_one(i);
+        true
+    }
+
+    /// The first expanded message on screen that still lacks its full form (`html`): fetch it.
+    pub fn next_fetch(&self) -> Option<usize> {
+        self.on_screen().find(|&i| {
+            let m = &self.msgs[i];
+            m.expanded && m.fetch == Fetch::NotYet
+        })
+    }
+
+    /// Mark message `i` as being fetched (request `id`): it shows a "loading" line meanwhile.
+    pub fn fetching(&mut self, i: usize, id: RequestId) {
+        if let Some(m) = self.msgs.get_mut(i) {
+            m.fetch = Fetch::Loading(id);
+        }
+        self.rewrap_one(i);
+    }
+
+    /// The full message `uuid` arrived (request `id`). Takes its `html` (and text, if the page
+    /// lacked it) and resets the body so it is converted again. Returns the message's index when
+    /// it is current, None for a stale answer (thread replaced, message unknown, another id).
+    pub fn on_fetched(
+        &mut self,
+        uuid: &str,
+        id: RequestId,
+        full: crate::api::models::EmailMessage,
+    ) -> Option<usize> {
+        let i = self.index_of(uuid)?;
+        if self.msgs[i].fetch != Fetch::Loading(id) {
+            return None;
+        }
+        let m = &mut self.msgs[i];
+        m.fetch = Fetch::Done;
+        m.m.html = full.html.filter(|h| !h.trim().is_empty());
+        if m.m.text.as_deref().is_none_or(|t| t.trim().is_empty()) && full.text.is_some() {
+            m.m.text = full.text;
+        }
+        if m.m.html.is_some() {
+            m.body = BodyState::None;
+        }
+        self.rewrap_one(i);
+        Some(i)
+    }
+
+    /// Fetching message `uuid` failed: it keeps its text. Returns false for a stale answer.
+    pub fn on_fetch_failed(&mut self, uuid: &str, id: RequestId) -> bool {
+        let Some(i) = self.index_of(uuid) else {
+            return false;
+        };
+        if self.msgs[i].fetch != Fetch::Loading(id) {
+            return false;
+        }
+        self.msgs[i].fetch = Fetch::Failed;
+        self.rewrap_one(i);
+        true
+    }
+
+    /// Width or height changed: messages near the screen are re-wrapped now, the others get an
+    /// estimated height until they come near; the anchor keeps the reading position.
+    pub fn resize(&mut self, width: u16, height: usize) {
+        self.height = height.max(1);
+        if width != self.width {
+            self.width = width;
+            for m in self.msgs.iter_mut().filter(|m| m.expanded) {
+                m.defer(width);
+            }
+        }
+        self.settle();
+    }
+}
+
+impl TMsg {
+    /// For tests and benches: whether its lines are laid out at the current width.
+    pub fn is_laid(&self) -> bool {
+        self.laid || !self.expanded
+    }
+}
