@@ -4,6 +4,7 @@
 pub mod de;
 pub mod error;
 pub mod http;
+pub mod outreach;
 pub mod page;
 pub mod plannr;
 

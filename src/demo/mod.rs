@@ -20,6 +20,7 @@ mod emails;
 mod fixtures;
 mod identity;
 mod mailboxes;
+pub mod outreach;
 mod pipeline;
 mod query;
 mod routes;
@@ -438,10 +439,15 @@ impl Drop for DemoServer {
     }
 }
 
-/// Runs the demo server until Ctrl-C, printing how to reach it (for `plannr-tui demo-server`).
-pub async fn run_standalone(opts: DemoOptions) -> std::io::Result<()> {
+/// Runs the demo servers (Plannr and Outreach) until Ctrl-C, printing how to reach them (for
+/// `plannr-tui demo-server`).
+pub async fn run_standalone(
+    opts: DemoOptions,
+    outreach_opts: outreach::OutreachOptions,
+) -> std::io::Result<()> {
     let started = std::time::Instant::now();
     let server = DemoServer::start(opts).await?;
+    let outreach = outreach::OutreachDemo::start(outreach_opts).await?;
     let elapsed = started.elapsed();
     println!("PLANNR_BASE_URL={}", server.base_url);
     println!("PLANNR_TOKEN={}", server.token);
@@ -457,8 +463,11 @@ pub async fn run_standalone(opts: DemoOptions) -> std::io::Result<()> {
         "# faults: curl -s -X POST -d '{{\"status\":503,\"path_prefix\":\"/api/v1/mailboxes\"}}' '{}/__demo/script'; log: '{}/__demo/requests'",
         server.base_url, server.base_url
     );
+    println!("\n# Outreach demo (JSON:API, cursor paging, OAuth token endpoint):");
+    println!("{}", outreach::describe(&outreach));
     tokio::signal::ctrl_c().await?;
     server.shutdown();
+    outreach.shutdown();
     Ok(())
 }
 
