@@ -289,11 +289,15 @@ pub fn run_draft_command(cmd: Command) -> Option<Msg> {
             None
         }
         Command::LoadDrafts { dir } => {
-            let (drafts, problems) = match drafts::resolve_dir(dir.as_deref()) {
-                Some(d) => drafts::load_all(&d),
-                None => (Vec::new(), Vec::new()),
+            let (drafts, renames, problems) = match drafts::resolve_dir(dir.as_deref()) {
+                Some(d) => drafts::load_everything(&d),
+                None => (Vec::new(), Vec::new(), Vec::new()),
             };
-            Some(Msg::Draft(DraftEvent::Loaded { drafts, problems }))
+            Some(Msg::Draft(DraftEvent::Loaded {
+                drafts,
+                renames,
+                problems,
+            }))
         }
         _ => None,
     }

@@ -84,3 +84,16 @@ pub fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(
         v => serde_json::from_value(v).ok(),
     })
 }
+
+/// Like `one_or_many`, but keeps "present" apart from "absent": a present field (object, array,
+/// even `[]`) is `Some`; `null` is `None` (unknown). Use with `#[serde(default)]` so an absent
+/// field is `None` too.
+pub fn opt_many<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    let v = Value::deserialize(d)?;
+    if v.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(one_or_many(v).unwrap_or_default()))
+}

@@ -70,6 +70,7 @@ impl Fake {
             per_page: Some(per),
             total: Some(total as u64),
             has_next: Some(page < last),
+            next: None,
             skipped: 0,
         }
     }
