@@ -29,8 +29,11 @@ pub enum ApiError {
     Timeout,
     #[error("network error: {0}")]
     Network(String),
-    #[error("unexpected response from Plannr ({detail}): {excerpt}")]
+    #[error("unexpected response from Plannr ({detail}){}", if excerpt.is_empty() { String::new() } else { format!(": {excerpt}") })]
     Decode { detail: String, excerpt: String },
+    /// The answer (after decompression) was over the call's cap and was not read further.
+    #[error("Plannr's answer was larger than {} MB, so it was cut off there and nothing of it is shown", limit.div_ceil(1024 * 1024))]
+    TooLarge { limit: usize },
     #[error("{0}")]
     Other(String),
 }

@@ -65,6 +65,28 @@ impl TLine {
     }
 }
 
+/// The columns a body gets in a pane `width` wide (what HTML is laid out at).
+pub fn content_width(width: u16) -> u16 {
+    width.saturating_sub(INDENT).max(1)
+}
+
+/// An expanded HTML body laid out at another width than a pane `width` wide gives it, and not
+/// yet asked for again: the HTML to convert at that width.
+pub fn wants_relayout(t: &TMsg, width: u16) -> Option<&str> {
+    match (&t.body, t.m.html.as_deref()) {
+        (BodyState::Ready(b), Some(h))
+            if t.expanded
+                && t.mode == BodyMode::Html
+                && t.relayout.is_none()
+                && b.width != 0
+                && b.width != content_width(width) =>
+        {
+            Some(h)
+        }
+        _ => None,
+    }
+}
+
 /// The body for modes that are cheap to convert (everything but HTML rendering).
 pub fn convert_inline(m: &EmailMessage, mode: BodyMode) -> Body {
     let text = m.text.as_deref().unwrap_or("");
@@ -86,8 +108,7 @@ pub fn human_size(n: u64) -> String {
 
 /// Lay out an expanded message at `width` columns.
 pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
-    let inner = width.saturating_sub(INDENT).max(1);
-    let w = usize::from(inner);
+    let w = usize::from(content_width(width));
     let mut out = Vec::new();
     let m = &t.m;
     for (label, kind) in [
