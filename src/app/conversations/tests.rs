@@ -4,7 +4,7 @@ use crossterm::event::KeyModifiers;
 
 use super::view::Anchor;
 use super::*;
-use crate::api::models::{Account, ConversationMessage};
+use crate::api::models::{Account, Conversation, ConversationMessage};
 use crate::app::Command;
 
 fn core() -> Core {
