@@ -277,11 +277,31 @@ async fn renames_are_visible_and_bump_updated_at() {
     assert_eq!(st, 200);
     assert_eq!(v["name"], "Renamed box");
     assert_eq!(v["enabled"], false);
-    assert_eq!(v["state"], before["data"][0]["state"]);
+    // Never "disabled" and connected at once: disabling closes the connection (seed 000).
+    assert_eq!(v["state"], "disconnected");
+    let (_, v) = c
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/mailboxes/{mb}"),
+            json!({"enabled": true}),
+        )
+        .await;
+    assert_eq!(
+        (v["enabled"].as_bool(), v["state"].as_str()),
+        (Some(true), Some("connected"))
+    );
+    let (_, v) = c
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/mailboxes/{mb}"),
+            json!({"enabled": false}),
+        )
+        .await;
+    assert_eq!(v["state"], "disconnected");
     let (_, after) = c.get("/api/v1/mailboxes").await;
     assert_eq!(after["data"][0]["name"], "Renamed box");
     assert!(after["data"][0]["updated_at"].as_str() > before["data"][0]["updated_at"].as_str());
-    assert!(after["data"][0]["messages_count"].as_u64().unwrap() > 0);
+    assert!(after["data"][0]["message_count"].as_u64().unwrap() > 0);
 
     let conv = f.conversation_uuids[5].clone();
     let (st, v) = c

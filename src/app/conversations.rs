@@ -18,6 +18,7 @@ use super::{Call, Core, Reply, RequestId, Route as AppRoute, Settings};
 use crate::api::models::{Archived, Conversation};
 use crate::api::{ApiError, Page};
 
+pub mod facts;
 pub mod view;
 pub use view::ConvView;
 
@@ -617,6 +618,10 @@ impl ConversationsPane {
     /// shown (which is the name being saved, if one is in flight: renaming again is allowed and the
     /// last one wins).
     pub fn start_rename(&mut self, uuid: &str, core: &mut Core) {
+        if let Some(why) = self.rename_not_allowed(uuid) {
+            core.info(why);
+            return;
+        }
         let confirmed = self.confirmed_name(uuid);
         let (shown, _) = self.shown_name(uuid, &confirmed);
         let slot = self.renames.entry(uuid.to_string()).or_default();

@@ -149,16 +149,28 @@ pub struct Mailbox {
     pub state: String,
     #[serde(deserialize_with = "de::opt_bool")]
     pub enabled: Option<bool>,
-    /// Not in the documented schema; shown when a server sends it.
-    #[serde(deserialize_with = "de::opt_u64")]
-    pub messages_count: Option<u64>,
+    /// The number of messages synced by this mailbox (`message_count`, singular, in seed 000;
+    /// `messages_count` is accepted too).
+    #[serde(alias = "messages_count", deserialize_with = "de::opt_u64")]
+    pub message_count: Option<u64>,
     #[serde(deserialize_with = "de::line")]
     pub updated_at: String,
+    /// The account that created the mailbox (firm owners see every mailbox: this says whose).
+    /// `None` when absent, or when it carries no name or uuid (the docs print a schema blob).
+    #[serde(deserialize_with = "de::lenient")]
+    pub created_by: Option<Account>,
 }
 
 impl Mailbox {
     pub fn is_enabled(&self) -> bool {
         self.enabled.unwrap_or(true)
+    }
+    /// Who created it, as a person reads it; `None` when the answer did not say.
+    pub fn owner_name(&self) -> Option<String> {
+        self.created_by
+            .as_ref()
+            .map(Account::display_name)
+            .filter(|n| !n.trim().is_empty())
     }
 }
 
@@ -325,6 +337,22 @@ pub struct Conversation {
     pub messages_count: Option<u64>,
     #[serde(deserialize_with = "de::one_or_many")]
     pub tags: Vec<Tag>,
+    /// Whether the conversation belongs to a case (seed 002).
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub belongs_to_case: Option<bool>,
+    /// The case, when included (seed 002 prints one).
+    #[serde(deserialize_with = "de::lenient")]
+    pub case: Option<Case>,
+}
+
+/// A case a conversation belongs to (only what the client shows).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Case {
+    #[serde(deserialize_with = "de::line")]
+    pub uuid: String,
+    #[serde(deserialize_with = "de::line")]
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

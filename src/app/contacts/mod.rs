@@ -828,6 +828,17 @@ impl ContactsPane {
                 self.write_draft(core);
                 core.error(format!("Plannr refused the change: {message}"));
             }
+            Err(e @ ApiError::Forbidden { .. }) => {
+                // Never offered as retryable: trying again cannot help.
+                form.phase = Phase::Editing;
+                form.general_error = Some(format!(
+                    "Not saved: Plannr does not let this account change it ({e}). Esc discards."
+                ));
+                self.write_draft(core);
+                core.error(format!(
+                    "Plannr refused ({e}): ask someone who may edit this client's details. Your text is kept as a draft."
+                ));
+            }
             Err(e) => {
                 form.phase = Phase::Editing;
                 form.general_error = Some(format!("Not saved: {e}. Ctrl-S tries again."));
