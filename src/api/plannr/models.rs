@@ -158,7 +158,7 @@ pub struct Mailbox {
     /// The account that created the mailbox (firm owners see every mailbox: this says whose).
     /// `None` when absent, or when it carries no name or uuid (the docs print a schema blob).
     #[serde(deserialize_with = "de::lenient")]
-    pub created_by: Option<Account>,
+    pub created_by: Option<Box<Account>>,
 }
 
 impl Mailbox {
@@ -169,7 +169,7 @@ impl Mailbox {
     pub fn owner_name(&self) -> Option<String> {
         self.created_by
             .as_ref()
-            .map(Account::display_name)
+            .map(|a| a.display_name())
             .filter(|n| !n.trim().is_empty())
     }
 }
