@@ -875,7 +875,7 @@ async fn decode_errors_are_typed_and_never_show_the_token() {
     let err = c.me().await.expect_err("not JSON");
     assert!(matches!(err, ApiError::Decode { .. }), "{err:?}");
     let text = err.to_string();
-    assert!(text.contains("not JSON"), "{text}");
+    assert!(text.contains("a web page instead of data"), "{text}");
     assert!(text.contains("Proxy error"), "an excerpt helps: {text}");
     assert!(!text.contains("demo-token"), "token leaked: {text}");
     assert!(!text.contains('\u{1b}'), "control chars leaked: {text}");

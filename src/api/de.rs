@@ -32,6 +32,12 @@ pub fn opt_block<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
     Ok(value_to_string(Value::deserialize(d)?).map(|s| sanitize::block(&s)))
 }
 
+/// An optional field that may hold HTML (a body): as [`opt_block`], but an escape sequence never
+/// swallows markup (a lone ESC before `</p>` loses only the ESC; see `sanitize::markup`).
+pub fn opt_markup<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(value_to_string(Value::deserialize(d)?).map(|s| sanitize::markup(&s)))
+}
+
 /// A boolean that may arrive as a bool, 0/1, "true"/"false", or null.
 pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     Ok(match Value::deserialize(d)? {

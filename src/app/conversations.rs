@@ -976,15 +976,7 @@ fn dedup(rows: &mut Vec<Row>) {
 
 /// A page of one type as a page of another (same paging facts).
 pub fn map_page<T, U>(p: Page<T>, f: impl FnMut(T) -> U) -> Page<U> {
-    Page {
-        items: p.items.into_iter().map(f).collect(),
-        current_page: p.current_page,
-        last_page: p.last_page,
-        per_page: p.per_page,
-        total: p.total,
-        has_next: p.has_next,
-        skipped: p.skipped,
-    }
+    p.map(f)
 }
 
 /// RFC 3339 (with its offset) to unix seconds.

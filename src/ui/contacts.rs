@@ -42,10 +42,8 @@ fn edge_note(edge: &Edge, shown: usize, total: Option<u64>) -> String {
         Edge::Loading { .. } if shown == 0 => " — loading…".into(),
         Edge::Loading { .. } => " — loading more…".into(),
         Edge::Failed { message, .. } => format!(" — could not load: {message} (R retries)"),
-        _ => match total {
-            Some(t) if (t as usize) > shown => format!(" ({shown} of {t})"),
-            _ => format!(" ({shown})"),
-        },
+        Edge::End => format!(" ({})", widgets::count_text(None, shown, total, true)),
+        Edge::Idle => format!(" ({})", widgets::count_text(None, shown, total, false)),
     }
 }
 

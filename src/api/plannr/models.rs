@@ -251,7 +251,7 @@ pub struct EmailMessage {
     #[serde(deserialize_with = "de::opt_block")]
     pub text: Option<String>,
     /// Sanitised of controls like every string; still HTML, converted by `render::html`.
-    #[serde(deserialize_with = "de::opt_block")]
+    #[serde(deserialize_with = "de::opt_markup")]
     pub html: Option<String>,
     #[serde(deserialize_with = "de::opt_u64")]
     pub thread_count: Option<u64>,
@@ -300,7 +300,8 @@ pub struct Tag {
 pub struct ConversationMessage {
     #[serde(deserialize_with = "de::line")]
     pub uuid: String,
-    #[serde(deserialize_with = "de::opt_block")]
+    /// Plain text or HTML (converted by `render::html` when it looks like HTML).
+    #[serde(deserialize_with = "de::opt_markup")]
     pub contents: Option<String>,
     #[serde(deserialize_with = "de::line")]
     pub created_at: String,
