@@ -221,9 +221,32 @@ pub struct Attachment {
     pub size: Option<u64>,
     #[serde(deserialize_with = "de::opt_line")]
     pub download_url: Option<String>,
+    /// The MIME type (`application/pdf` in seed 001).
+    #[serde(rename = "type", deserialize_with = "de::line")]
+    pub kind: String,
+    /// Where the file stands on Plannr's side (`uploaded` in seed 001). `None`: not said.
+    #[serde(deserialize_with = "de::opt_line")]
+    pub status: Option<String>,
 }
 
 impl Attachment {
+    /// Whether the file can be downloaded: no status said, or one that means it is stored.
+    /// Anything else (`pending`, `uploading`, `failed`, …) is not fetched.
+    pub fn is_ready(&self) -> bool {
+        match self.status.as_deref().map(str::trim) {
+            None | Some("") => true,
+            Some(s) => [
+                "uploaded",
+                "ready",
+                "complete",
+                "completed",
+                "available",
+                "stored",
+            ]
+            .iter()
+            .any(|ok| s.eq_ignore_ascii_case(ok)),
+        }
+    }
     pub fn display_name(&self) -> &str {
         if !self.name.is_empty() {
             &self.name

@@ -129,6 +129,36 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
             push_wrapped(&mut out, &text, w, LineKind::Meta(label.len() as u8 + 1));
         }
     }
+    // Participant types the docs do not list are shown under their own name, never hidden.
+    let known = ["from", "to", "cc", "bcc", "reply_to"];
+    let mut others: Vec<&str> = Vec::new();
+    for p in &m.participants {
+        let k = p.kind.as_str();
+        if !known.iter().any(|x| k.eq_ignore_ascii_case(x)) && !others.contains(&k) {
+            others.push(k);
+        }
+    }
+    for kind in others {
+        let who: Vec<String> = m
+            .participants
+            .iter()
+            .filter(|p| p.kind == kind)
+            .map(|p| p.display())
+            .collect();
+        let label = if kind.is_empty() { "(no type)" } else { kind };
+        let text = format!("{label}: {}", who.join(", "));
+        let indent = u8::try_from(label.chars().count() + 1).unwrap_or(u8::MAX);
+        push_wrapped(&mut out, &text, w, LineKind::Meta(indent));
+    }
+    // In or out (seed 001's `incoming`).
+    if let Some(incoming) = m.incoming {
+        let text = if incoming {
+            "Direction: incoming (received)"
+        } else {
+            "Direction: outgoing (sent)"
+        };
+        out.push(TLine::new(truncate_to_width(text, w), LineKind::Meta(10)));
+    }
     // The full date, time and zone (the list shows only a short form).
     if let Some(ts) = crate::clock::parse(m.sort_key()) {
         let text = format!("Date: {}", crate::clock::full(ts));
@@ -147,7 +177,17 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
             .size
             .map(|s| format!(" ({})", human_size(s)))
             .unwrap_or_default();
-        let text = format!("Attachment: {}{size}", a.display_name());
+        let kind = if a.kind.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", a.kind)
+        };
+        let ready = if a.is_ready() {
+            String::new()
+        } else {
+            format!(" — not ready ({})", a.status.as_deref().unwrap_or(""))
+        };
+        let text = format!("Attachment: {}{size}{kind}{ready}", a.display_name());
         out.push(TLine::new(
             truncate_to_width(&text, w),
             LineKind::Attachment { index },
