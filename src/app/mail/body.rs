@@ -322,6 +322,46 @@ mod tests {
         );
     }
 
+    /// Seed 001: the direction, every participant type (an unknown one shown, not hidden), and an
+    /// attachment's type, size and a status that is not ready.
+    #[test]
+    fn header_shows_direction_participant_types_and_attachment_facts() {
+        let m: EmailMessage =
+            serde_json::from_str(crate::demo::seeds::MESSAGE_SHOW).expect("seed 001 decodes");
+        let mut m2 = m.clone();
+        m2.participants.push(crate::api::models::Participant {
+            kind: "delivered_to".into(),
+            name: "Archive".into(),
+            email: "archive@example.org".into(),
+        });
+        m2.attachments[0].status = Some("pending".into());
+        let t = TMsg::new(m2, 0);
+        let text: Vec<String> = layout(&t, 100).into_iter().map(|l| l.text).collect();
+        let all = text.join("\n");
+        assert!(all.contains("Cc: John Doe <john.doe@example.com>"), "{all}");
+        assert!(
+            all.contains("delivered_to: Archive <archive@example.org>"),
+            "{all}"
+        );
+        assert!(all.contains("Direction: incoming"), "{all}");
+        assert!(
+            all.contains(
+                "Attachment: example.pdf (123.5 KB) application/pdf — not ready (pending)"
+            ),
+            "{all}"
+        );
+        let t = TMsg::new(m, 0);
+        let all = layout(&t, 100)
+            .into_iter()
+            .map(|l| l.text)
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            all.contains("Attachment: example.pdf (123.5 KB) application/pdf\n"),
+            "{all}"
+        );
+    }
+
     #[test]
     fn sizes_read_well() {
         assert_eq!(human_size(980), "980 B");
