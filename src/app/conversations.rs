@@ -222,7 +222,7 @@ pub struct ConversationsPane {
 impl ConversationsPane {
     pub fn new(settings: &Settings) -> ConversationsPane {
         ConversationsPane {
-            list: Paged::new(settings.list_page_size),
+            list: Paged::new(settings.list_page_size).with_identity(|r: &Row| r.conv.uuid.clone()),
             view: Vec::new(),
             nav: ListNav::default(),
             archived: Archived::Active,
@@ -465,7 +465,7 @@ impl ConversationsPane {
         }
         // The rows stay on screen until the fresh first page replaces them; if the refresh fails
         // they are still there.
-        let mut fresh = Paged::new(self.list.per_page);
+        let mut fresh = Paged::new(self.list.per_page).with_identity(|r: &Row| r.conv.uuid.clone());
         let id = core.request(
             AppRoute::Conversations(Route::List),
             Call::Conversations {

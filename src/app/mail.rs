@@ -135,7 +135,8 @@ impl MailPane {
                 "Press r (or Enter at the end) to retry.",
             ),
             client: None,
-            emails: Paged::new(settings.list_page_size.clamp(1, 500)),
+            emails: Paged::new(settings.list_page_size.clamp(1, 500))
+                .with_identity(|m: &EmailMessage| m.uuid.clone()),
             shown: Vec::new(),
             emails_nav: ListNav::default(),
             email_search: None,

@@ -62,6 +62,11 @@ fn list_title(pane: &ConversationsPane) -> String {
         Edge::Failed { page, .. } if *page > 1 => {
             t.push_str(" · a page failed to load (R retries)")
         }
+        Edge::End => {
+            if let Some(n) = &pane.list.note {
+                t.push_str(&format!(" · {n}"));
+            }
+        }
         _ => {}
     }
     t

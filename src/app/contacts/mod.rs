@@ -132,7 +132,7 @@ impl ContactsPane {
             ),
             draft_seq: 0,
             client: None,
-            details: Paged::new(DETAILS_PER_PAGE),
+            details: Paged::new(DETAILS_PER_PAGE).with_identity(|d: &ContactDetail| d.uuid.clone()),
             refresh: None,
             primary_changes: Vec::new(),
             detail_nav: ListNav::default(),
