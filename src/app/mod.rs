@@ -7,6 +7,7 @@ mod core;
 pub mod editor;
 pub mod help;
 pub mod list;
+pub mod log_view;
 mod login;
 pub mod mail;
 pub mod mailboxes;
