@@ -5,6 +5,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use serde::Deserialize;
 
+use crate::api::outreach::{DEFAULT_OUTREACH_URL, OAuthApp, OutreachConfig};
 use crate::api::{ClientConfig, Secret};
 use crate::app::Settings;
 use crate::ui::theme::{Theme, parse_color};
@@ -48,6 +49,13 @@ pub struct Cli {
     /// accounts your token can use and lets you pick.
     #[arg(long = "account", value_name = "UUID")]
     pub account: Option<String>,
+    /// Outreach API base URL [env: OUTREACH_BASE_URL] (default https://api.outreach.io/api/v2).
+    #[arg(long, value_name = "URL")]
+    pub outreach_url: Option<String>,
+    /// Outreach access token [env: OUTREACH_TOKEN]. Prefer `outreach-login` (refreshed tokens in
+    /// the state directory) or `token_command` under `[outreach]` in the config file.
+    #[arg(long, value_name = "TOKEN")]
+    pub outreach_token: Option<Secret>,
     /// Config file (default: config.toml in your config folder, e.g.
     /// ~/.config/plannr-tui/config.toml on Linux).
     #[arg(long, value_name = "PATH")]
@@ -82,6 +90,9 @@ pub enum Sub {
         /// Which end of a thread's descendants page 1 holds.
         #[arg(long, default_value = "oldest-first")]
         descendant_pages: crate::demo::PageOrder,
+        /// Port of the Outreach demo on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 0)]
+        outreach_port: u16,
     },
     /// Print a completion script for your shell to standard output.
     #[command(after_help = "Install, for example:\n  \
@@ -95,6 +106,17 @@ fish: plannr-tui completions fish > ~/.config/fish/completions/plannr-tui.fish")
     },
     /// Print the manual page (roff) to standard output: plannr-tui man | man -l -
     Man,
+    /// Sign in to Outreach in the browser (OAuth authorization code, loopback redirect) and keep
+    /// the tokens in the state directory. Needs `client_id` and `client_secret` under
+    /// `[outreach]` in the config file.
+    OutreachLogin {
+        /// Loopback port of the redirect; register `http://127.0.0.1:PORT/callback` with the app.
+        #[arg(long, default_value_t = DEFAULT_LOGIN_PORT)]
+        port: u16,
+        /// Scopes to ask for (space-separated).
+        #[arg(long, default_value = crate::api::outreach::LOGIN_SCOPES)]
+        scope: String,
+    },
 }
 
 /// Write the completion script for `shell`.
@@ -106,6 +128,25 @@ pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Wri
 /// Write the manual page (roff).
 pub fn write_man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
     clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)
+}
+
+/// Default loopback port of `outreach-login`'s redirect.
+pub const DEFAULT_LOGIN_PORT: u16 = 8719;
+
+/// The `[outreach]` section of `config.toml`.
+#[derive(Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OutreachFile {
+    pub base_url: Option<String>,
+    /// An access token (lives two hours; prefer `outreach-login`).
+    pub token: Option<Secret>,
+    pub token_command: Option<String>,
+    /// The Outreach app, for refreshing tokens and for `outreach-login`.
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub client_secret_command: Option<String>,
+    /// Where the refresh token is kept (default: outreach-tokens.json in the state directory).
+    pub token_file: Option<PathBuf>,
 }
 
 /// `config.toml`. Every key is optional.
@@ -131,12 +172,25 @@ pub struct FileConfig {
     pub theme: Option<String>,
     /// Colour overrides by role, on top of the theme (`accent = "#005f87"`).
     pub colors: Option<std::collections::BTreeMap<String, String>>,
+    pub outreach: Option<OutreachFile>,
+}
+
+impl FileConfig {
+    /// Whether the file holds a secret (then it must be private).
+    fn has_secret(&self) -> bool {
+        self.token.is_some()
+            || self
+                .outreach
+                .as_ref()
+                .is_some_and(|o| o.token.is_some() || o.client_secret.is_some())
+    }
 }
 
 impl std::fmt::Debug for Resolved {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Resolved")
             .field("client", &self.client)
+            .field("outreach", &self.outreach)
             .field("settings", &self.settings)
             .finish()
     }
@@ -144,7 +198,9 @@ impl std::fmt::Debug for Resolved {
 
 /// Everything the app needs to start.
 pub struct Resolved {
-    pub client: ClientConfig,
+    /// None when only Outreach is configured.
+    pub client: Option<ClientConfig>,
+    pub outreach: Option<OutreachConfig>,
     pub settings: Settings,
 }
 
@@ -185,7 +241,7 @@ pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
     };
     let cfg: FileConfig = toml::from_str(&text)
         .map_err(|e| ConfigError(format!("{} is not valid: {}", path.display(), e.message())))?;
-    if cfg.token.is_some() {
+    if cfg.has_secret() {
         check_private(path)?;
     }
     Ok(cfg)
@@ -200,7 +256,7 @@ fn check_private(path: &Path) -> Result<(), ConfigError> {
         .mode();
     if mode & 0o077 != 0 {
         return Err(ConfigError(format!(
-            "{} holds a token but other users can read it (mode {:o}); run: chmod 600 {}",
+            "{} holds a token or other credentials but other users can read it (mode {:o}); run: chmod 600 {}",
             path.display(),
             mode & 0o777,
             path.display()
@@ -244,23 +300,121 @@ pub fn check_base_url(url: &str) -> Result<(), ConfigError> {
 
 /// Run `token_command` through the shell and take its trimmed standard output.
 pub fn run_token_command(cmd: &str) -> Result<String, ConfigError> {
+    run_secret_command("token_command", cmd)
+}
+
+/// Run a `*_command` setting (named `what` in messages) and take its trimmed standard output.
+pub fn run_secret_command(what: &str, cmd: &str) -> Result<String, ConfigError> {
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg(cmd)
         .stdin(std::process::Stdio::null())
         .output()
-        .map_err(|e| ConfigError(format!("token_command could not start: {e}")))?;
+        .map_err(|e| ConfigError(format!("{what} could not start: {e}")))?;
     if !out.status.success() {
-        return Err(ConfigError(format!(
-            "token_command failed ({})",
-            out.status
-        )));
+        return Err(ConfigError(format!("{what} failed ({})", out.status)));
     }
     let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
     if token.is_empty() {
-        return Err(ConfigError("token_command printed nothing".into()));
+        return Err(ConfigError(format!("{what} printed nothing")));
     }
     Ok(token)
+}
+
+/// The `[outreach]` app (client id and secret) with its token file, if configured.
+pub fn outreach_app(file: &FileConfig) -> Result<Option<OAuthApp>, ConfigError> {
+    let Some(o) = &file.outreach else {
+        return Ok(None);
+    };
+    let Some(client_id) = o.client_id.clone().filter(|c| !c.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let secret = match (&o.client_secret, &o.client_secret_command) {
+        (Some(s), _) if !s.expose().trim().is_empty() => s.expose().trim().to_string(),
+        (_, Some(cmd)) => run_secret_command("[outreach] client_secret_command", cmd)?,
+        _ => {
+            return Err(ConfigError(
+                "[outreach] has client_id but no client_secret or client_secret_command".into(),
+            ));
+        }
+    };
+    let token_file = o
+        .token_file
+        .clone()
+        .or_else(crate::api::outreach::token::default_token_path)
+        .ok_or_else(|| {
+            ConfigError(
+                "no state directory for the Outreach token file; set [outreach] token_file".into(),
+            )
+        })?;
+    Ok(Some(OAuthApp {
+        client_id: client_id.trim().to_string(),
+        client_secret: Secret::new(secret),
+        token_file,
+    }))
+}
+
+/// The Outreach base URL: flag > `OUTREACH_BASE_URL` > `[outreach] base_url` > Outreach's.
+pub fn outreach_base_url(
+    cli: &Cli,
+    env: &dyn Fn(&str) -> Option<String>,
+    file: &FileConfig,
+) -> Result<String, ConfigError> {
+    let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+    let url = nonempty(cli.outreach_url.clone())
+        .or_else(|| nonempty(env("OUTREACH_BASE_URL")))
+        .or_else(|| nonempty(file.outreach.as_ref().and_then(|o| o.base_url.clone())))
+        .unwrap_or_else(|| DEFAULT_OUTREACH_URL.to_string());
+    check_base_url(&url)?;
+    Ok(url)
+}
+
+/// Outreach's settings, or None when nothing says to use Outreach. Configured means an access
+/// token (flag, environment, `[outreach] token`/`token_command`) or an app whose token file
+/// exists (from `outreach-login`).
+pub fn resolve_outreach(
+    cli: &Cli,
+    env: &dyn Fn(&str) -> Option<String>,
+    file: &FileConfig,
+) -> Result<Option<OutreachConfig>, ConfigError> {
+    let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+    let section = file.outreach.as_ref();
+    let token = match nonempty(cli.outreach_token.as_ref().map(|s| s.expose().to_string()))
+        .or_else(|| nonempty(env("OUTREACH_TOKEN")))
+        .or_else(|| {
+            nonempty(
+                section
+                    .and_then(|o| o.token.as_ref())
+                    .map(|s| s.expose().to_string()),
+            )
+        }) {
+        Some(t) => Some(t.trim().to_string()),
+        None => match section.and_then(|o| o.token_command.as_deref()) {
+            Some(cmd) => Some(run_secret_command("[outreach] token_command", cmd)?),
+            None => None,
+        },
+    };
+    let app = outreach_app(file)?;
+    let logged_in = app.as_ref().is_some_and(|a| a.token_file.exists());
+    if token.is_none() && !logged_in {
+        if app.is_some() {
+            return Err(ConfigError(
+                "[outreach] has an app but no tokens yet: run `plannr-tui outreach-login` first"
+                    .into(),
+            ));
+        }
+        return Ok(None);
+    }
+    let base_url = outreach_base_url(cli, env, file)?;
+    let mut cfg = OutreachConfig::new(base_url, token.map(Secret::new));
+    cfg.app = app;
+    if let Some(s) = file.connect_timeout_secs {
+        cfg.connect_timeout = Duration::from_secs(s.max(1));
+    }
+    if let Some(s) = file.request_timeout_secs {
+        cfg.request_timeout = Duration::from_secs(s.max(1));
+    }
+    Ok(Some(cfg))
 }
 
 /// Combine flags, environment (`env` looks a variable up) and file. Pure but for `token_command`.
@@ -276,23 +430,42 @@ pub fn resolve(
         .or_else(|| nonempty(file.base_url.clone()))
         .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
     check_base_url(&base_url)?;
+    let outreach = resolve_outreach(cli, env, file)?;
     let expose = |s: &Option<Secret>| s.as_ref().map(|s| s.expose().to_string());
     let token = match nonempty(expose(&cli.token))
         .or_else(|| nonempty(env("PLANNR_TOKEN")))
         .or_else(|| nonempty(expose(&file.token)))
     {
-        Some(t) => t.trim().to_string(),
+        Some(t) => Some(t.trim().to_string()),
         None => match &file.token_command {
-            Some(cmd) => run_token_command(cmd)?,
-            None => {
-                let where_ = config_path
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| "config.toml".into());
-                return Err(ConfigError(format!(
-                    "no Plannr token: pass --token, set PLANNR_TOKEN, or put token/token_command in {where_} — or try the app with --demo"
-                )));
-            }
+            Some(cmd) => Some(run_token_command(cmd)?),
+            None => None,
         },
+    };
+    let mut settings = Settings::default();
+    if let Some(n) = file.thread_page_size {
+        settings.thread_page_size = n.clamp(1, 500);
+    }
+    if let Some(n) = file.list_page_size {
+        settings.list_page_size = n.clamp(1, 500);
+    }
+    settings.osc52_copy = file.osc52_copy.unwrap_or(false);
+    settings.download_dir = file.download_dir.clone().map(expand_home);
+    let Some(token) = token else {
+        if outreach.is_some() {
+            // Only Outreach: the app starts on its pane.
+            return Ok(Resolved {
+                client: None,
+                outreach,
+                settings,
+            });
+        }
+        let where_ = config_path
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "config.toml".into());
+        return Err(ConfigError(format!(
+            "no Plannr token: pass --token, set PLANNR_TOKEN, or put token/token_command in {where_} (or configure [outreach]) — or try the app with --demo"
+        )));
     };
     let account = nonempty(cli.account.clone())
         .or_else(|| nonempty(env("PLANNR_ACCOUNT_UUID")))
@@ -305,16 +478,11 @@ pub fn resolve(
     if let Some(s) = file.request_timeout_secs {
         client.request_timeout = Duration::from_secs(s.max(1));
     }
-    let mut settings = Settings::default();
-    if let Some(n) = file.thread_page_size {
-        settings.thread_page_size = n.clamp(1, 500);
-    }
-    if let Some(n) = file.list_page_size {
-        settings.list_page_size = n.clamp(1, 500);
-    }
-    settings.osc52_copy = file.osc52_copy.unwrap_or(false);
-    settings.download_dir = file.download_dir.clone().map(expand_home);
-    Ok(Resolved { client, settings })
+    Ok(Resolved {
+        client: Some(client),
+        outreach,
+        settings,
+    })
 }
 
 /// `~/x` → the home folder's `x` (config files are written by hand).
@@ -422,6 +590,10 @@ fn apply_colors(
 mod tests {
     use super::*;
 
+    fn plannr(r: &Resolved) -> &ClientConfig {
+        r.client.as_ref().expect("Plannr configured")
+    }
+
     fn cli(args: &[&str]) -> Cli {
         Cli::parse_from(std::iter::once("plannr-tui").chain(args.iter().copied()))
     }
@@ -448,15 +620,15 @@ mod tests {
             ("PLANNR_BASE_URL", "https://env.example"),
         ]);
         let r = resolve(&cli(&["--account", "flag-acc"]), &env, &file, None).unwrap();
-        assert_eq!(r.client.base_url, "https://env.example");
-        assert_eq!(r.client.token.expose(), "env-token");
-        assert_eq!(r.client.account_uuid.as_deref(), Some("flag-acc"));
+        assert_eq!(plannr(&r).base_url, "https://env.example");
+        assert_eq!(plannr(&r).token.expose(), "env-token");
+        assert_eq!(plannr(&r).account_uuid.as_deref(), Some("flag-acc"));
         let r = resolve(&cli(&["--token", "flag-token"]), &env, &file, None).unwrap();
-        assert_eq!(r.client.token.expose(), "flag-token");
-        assert_eq!(r.client.account_uuid.as_deref(), Some("file-acc"));
+        assert_eq!(plannr(&r).token.expose(), "flag-token");
+        assert_eq!(plannr(&r).account_uuid.as_deref(), Some("file-acc"));
         let r = resolve(&cli(&[]), &env_of(&[]), &file, None).unwrap();
-        assert_eq!(r.client.token.expose(), "file-token");
-        assert_eq!(r.client.base_url, "https://file.example");
+        assert_eq!(plannr(&r).token.expose(), "file-token");
+        assert_eq!(plannr(&r).base_url, "https://file.example");
     }
 
     #[test]
@@ -475,7 +647,7 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(r.client.base_url, DEFAULT_BASE_URL);
+        assert_eq!(plannr(&r).base_url, DEFAULT_BASE_URL);
     }
 
     #[test]
@@ -497,7 +669,7 @@ mod tests {
             ..FileConfig::default()
         };
         let r = resolve(&cli(&[]), &env_of(&[]), &file, None).unwrap();
-        assert_eq!(r.client.token.expose(), "cmd-token");
+        assert_eq!(plannr(&r).token.expose(), "cmd-token");
         let bad = FileConfig {
             token_command: Some("exit 3".into()),
             ..FileConfig::default()
@@ -535,6 +707,133 @@ mod tests {
         );
         std::fs::write(&path, "bogus_key = 1\n").unwrap();
         assert!(load_file(&path).err().unwrap().0.contains("not valid"));
+    }
+
+    #[test]
+    fn outreach_precedence_and_only_outreach_configured() {
+        let file: FileConfig = toml::from_str(
+            "[outreach]\nbase_url = \"https://file.outreach.example/api/v2\"\ntoken = \"file-o\"\n",
+        )
+        .unwrap();
+        let env = env_of(&[("OUTREACH_TOKEN", "env-o")]);
+        let r = resolve(&cli(&[]), &env, &file, None).unwrap();
+        assert!(r.client.is_none(), "no Plannr token: Outreach alone");
+        let o = r.outreach.as_ref().expect("outreach");
+        assert_eq!(o.token.as_ref().map(Secret::expose), Some("env-o"));
+        assert_eq!(o.base_url, "https://file.outreach.example/api/v2");
+        let r = resolve(
+            &cli(&[
+                "--outreach-token",
+                "flag-o",
+                "--outreach-url",
+                "http://127.0.0.1:9/api/v2",
+                "--token",
+                "p",
+            ]),
+            &env,
+            &file,
+            None,
+        )
+        .unwrap();
+        let o = r.outreach.as_ref().expect("outreach");
+        assert_eq!(o.token.as_ref().map(Secret::expose), Some("flag-o"));
+        assert_eq!(o.base_url, "http://127.0.0.1:9/api/v2");
+        assert!(r.client.is_some());
+        assert!(!format!("{r:?}").contains("flag-o"));
+        // Default URL, and plain http refused off this machine.
+        let r = resolve(
+            &cli(&["--outreach-token", "t"]),
+            &env_of(&[]),
+            &FileConfig::default(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            r.outreach.map(|o| o.base_url),
+            Some(DEFAULT_OUTREACH_URL.to_string())
+        );
+        let e = resolve(
+            &cli(&[
+                "--outreach-token",
+                "t",
+                "--outreach-url",
+                "http://outreach.example/api/v2",
+            ]),
+            &env_of(&[]),
+            &FileConfig::default(),
+            None,
+        )
+        .err()
+        .unwrap();
+        assert!(e.0.contains("plain http"), "{e}");
+        // Neither: refused as before.
+        let e = resolve(&cli(&[]), &env_of(&[]), &FileConfig::default(), None)
+            .err()
+            .unwrap();
+        assert!(e.0.contains("no Plannr token"), "{e}");
+    }
+
+    #[test]
+    fn outreach_app_secret_commands_and_missing_login() {
+        let dir = tempfile::tempdir().unwrap();
+        let token_file = dir.path().join("tokens.json");
+        let text = format!(
+            "[outreach]\nclient_id = \"cid\"\nclient_secret_command = \"printf sec\"\ntoken_file = {:?}\n",
+            token_file.display().to_string()
+        );
+        let file: FileConfig = toml::from_str(&text).unwrap();
+        let app = outreach_app(&file).unwrap().expect("app");
+        assert_eq!(app.client_secret.expose(), "sec");
+        assert!(!format!("{app:?}").contains("sec\""));
+        let e = resolve(&cli(&["--token", "p"]), &env_of(&[]), &file, None)
+            .err()
+            .unwrap();
+        assert!(e.0.contains("outreach-login"), "{e}");
+        crate::api::outreach::token::store(
+            &token_file,
+            &crate::api::outreach::token::StoredTokens {
+                refresh_token: Some("rt".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let r = resolve(&cli(&[]), &env_of(&[]), &file, None).unwrap();
+        let o = r.outreach.expect("configured by the login");
+        assert!(o.token.is_none() && o.app.is_some());
+        let bad: FileConfig = toml::from_str("[outreach]\nclient_id = \"cid\"\n").unwrap();
+        assert!(
+            outreach_app(&bad)
+                .err()
+                .unwrap()
+                .0
+                .contains("client_secret")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_readable_config_with_an_outreach_secret_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        for text in [
+            "[outreach]\ntoken = \"o-value\"\n",
+            "[outreach]\nclient_id = \"c\"\nclient_secret = \"o-value\"\n",
+        ] {
+            std::fs::write(&path, text).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+            let err = load_file(&path).err().unwrap();
+            assert!(
+                err.0.contains("chmod 600") && !err.0.contains("o-value"),
+                "{err}"
+            );
+        }
+        std::fs::write(
+            &path,
+            "[outreach]\nclient_id = \"c\"\nclient_secret_command = \"pass x\"\n",
+        )
+        .unwrap();
+        assert!(load_file(&path).is_ok(), "a command is not a secret");
     }
 
     #[test]

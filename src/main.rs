@@ -13,7 +13,8 @@ use tokio::sync::mpsc;
 
 use plannr_tui::api::{Client, ClientConfig, Secret};
 use plannr_tui::app::{self, Command, Msg, Settings, State};
-use plannr_tui::config::{self, Cli, Sub};
+use plannr_tui::config::{self, Cli, Resolved, Sub};
+use plannr_tui::demo::outreach::OutreachOptions;
 use plannr_tui::demo::{DemoOptions, DemoServer};
 use plannr_tui::{ui, worker::Worker};
 
@@ -48,12 +49,16 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(Sub::OutreachLogin { port, scope }) = &cli.command {
+        return outreach_login(&cli, &runtime, *port, scope);
+    }
     if let Some(Sub::DemoServer {
         port,
         latency_ms,
         fail_rate,
         ancestor_pages,
         descendant_pages,
+        outreach_port,
     }) = cli.command
     {
         let opts = DemoOptions {
@@ -64,7 +69,13 @@ fn main() -> ExitCode {
             descendant_pages,
             ..DemoOptions::default()
         };
-        return match runtime.block_on(plannr_tui::demo::run_standalone(opts)) {
+        let outreach = OutreachOptions {
+            port: outreach_port,
+            latency_ms,
+            fail_rate: fail_rate.clamp(0.0, 1.0),
+            ..OutreachOptions::default()
+        };
+        return match runtime.block_on(plannr_tui::demo::run_standalone(opts, outreach)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("plannr-tui demo-server: {e}");
@@ -117,7 +128,16 @@ fn main() -> ExitCode {
         )
     } else {
         match config::resolve(&cli, &env, &file, config_path.as_deref()) {
-            Ok(r) => (r.client, r.settings),
+            Ok(Resolved {
+                client: Some(client),
+                settings,
+                ..
+            }) => (client, settings),
+            Ok(_) => {
+                return refuse(config::ConfigError(
+                    "only Outreach is configured, and this build still needs a Plannr token (PLANNR_TOKEN)".into(),
+                ));
+            }
             Err(e) => return refuse(e),
         }
     };
@@ -152,6 +172,70 @@ fn main() -> ExitCode {
                 "plannr-tui: terminal error: {e} (log: {})",
                 log_path.display()
             );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `plannr-tui outreach-login`: the browser sign-in; prints the URL and where the tokens went.
+fn outreach_login(
+    cli: &Cli,
+    runtime: &tokio::runtime::Runtime,
+    port: u16,
+    scope: &str,
+) -> ExitCode {
+    use plannr_tui::api::outreach::login::{LoginOptions, login};
+    let config_path = cli.config.clone().or_else(config::default_config_path);
+    let file = match config_path.as_deref().map(config::load_file).transpose() {
+        Ok(f) => f.unwrap_or_default(),
+        Err(e) => return refuse(e),
+    };
+    let env = |k: &str| std::env::var(k).ok();
+    let base_url = match config::outreach_base_url(cli, &env, &file) {
+        Ok(u) => u,
+        Err(e) => return refuse(e),
+    };
+    let app = match config::outreach_app(&file) {
+        Ok(Some(app)) => app,
+        Ok(None) => {
+            return refuse(config::ConfigError(format!(
+                "outreach-login needs client_id and client_secret (or client_secret_command) under [outreach] in {}",
+                config_path
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "config.toml".into())
+            )));
+        }
+        Err(e) => return refuse(e),
+    };
+    let opts = LoginOptions {
+        base_url,
+        app,
+        port,
+        scope: scope.to_string(),
+        timeout: std::time::Duration::from_secs(300),
+    };
+    let result = runtime.block_on(login(&opts, |url| {
+        println!("Open this URL in your browser to let plannr-tui use Outreach:\n\n  {url}\n");
+        println!(
+            "Waiting for the redirect to http://127.0.0.1:{}/callback (5 minutes)…",
+            if port == 0 {
+                "PORT".to_string()
+            } else {
+                port.to_string()
+            }
+        );
+    }));
+    match result {
+        Ok(done) => {
+            println!(
+                "Signed in to Outreach (scopes: {}). Tokens saved to {} (mode 600).",
+                done.scope.as_deref().unwrap_or("as granted"),
+                done.token_file.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("plannr-tui outreach-login: {e}");
             ExitCode::FAILURE
         }
     }
@@ -194,6 +278,8 @@ fn install_panic_hook(log_path: PathBuf) {
             tracing::error!("contained panic: {info}");
             return;
         }
+        // Unsaved texts first: the terminal can wait, the user's words cannot.
+        plannr_tui::drafts_guard::flush_all_drafts();
         restore_terminal();
         previous(info);
         tracing::error!("panic: {info}");
@@ -223,13 +309,7 @@ fn to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
-/// Seconds since the Unix epoch (0 if the clock is before it).
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
+use plannr_tui::api::http::unix_now;
 
 /// Read terminal events and forward them as messages until the app hangs up.
 async fn forward_input(tx: mpsc::UnboundedSender<Msg>) {
@@ -438,6 +518,11 @@ async fn run(
             redraw |= r;
             stop |= s;
         }
+        // What a crash or a signal must still save (see `drafts_guard`).
+        plannr_tui::drafts_guard::remember(
+            state.core.settings.drafts_dir.clone(),
+            state.unsaved_drafts(),
+        );
         if state.quit {
             break Ok(());
         }

@@ -4,11 +4,12 @@
 pub mod de;
 pub mod error;
 pub mod http;
+pub mod outreach;
 pub mod page;
 pub mod plannr;
 
 pub use error::ApiError;
 pub use http::Secret;
-pub use page::Page;
+pub use page::{Page, PageKey};
 pub use plannr::models;
 pub use plannr::{Client, ClientConfig};

@@ -11,11 +11,13 @@ mod login;
 pub mod mail;
 pub mod mailboxes;
 pub mod paged;
+mod pane;
 mod protocol;
 pub mod rename;
 mod state;
 
 pub use core::{Core, Level, Settings, StatusMessage};
 pub use login::LoginPicker;
-pub use protocol::{Call, Command, Msg, Nav, Reply, RequestId, Route, Timer};
-pub use state::{GLOBAL_HELP, State, Tab, update};
+pub use pane::{Backend, Pane, Route, Tab};
+pub use protocol::{ApiResult, Call, Command, Msg, Nav, Reply, RequestId, Timer};
+pub use state::{GLOBAL_KEYS, State, global_help, update};

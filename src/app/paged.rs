@@ -2,7 +2,7 @@
 //! is requested at most once unless it failed, and the end is known from `links`/`meta` or a short
 //! page. Used by email lists, client lists, conversation lists, conversation messages and both
 //! halves of a thread.
-use crate::api::Page;
+use crate::api::{Page, PageKey};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edge {
@@ -26,9 +26,18 @@ pub struct Paged<T> {
     pub per_page: u32,
     /// Pages loaded so far (1..=loaded).
     pub loaded: u32,
+    /// Where the next page starts, as the last page said (a number or a cursor); None at the end.
+    pub next: Option<PageKey>,
     pub edge: Edge,
     /// The total the server reported, if any.
     pub total: Option<u64>,
+    /// Why paging stopped before the server said it was the end (it ignored the page asked for,
+    /// sent a bare array, or a page with nothing new): shown in the view. No request loop,
+    /// whatever the server does.
+    pub note: Option<String>,
+    /// How two items are told apart, when the list knows (a uuid): a page adding no new item
+    /// ends paging.
+    pub identity: Option<fn(&T) -> String>,
 }
 
 impl<T> Paged<T> {
@@ -37,14 +46,55 @@ impl<T> Paged<T> {
             items: Vec::new(),
             per_page: per_page.max(1),
             loaded: 0,
+            next: Some(PageKey::Number(1)),
             edge: Edge::Idle,
             total: None,
+            note: None,
+            identity: None,
         }
+    }
+
+    /// Tell items apart by `f` (their uuid): a page that adds nothing new ends paging.
+    pub fn with_identity(mut self, f: fn(&T) -> String) -> Paged<T> {
+        self.identity = Some(f);
+        self
     }
 
     /// Forget everything (new search, refresh). In-flight results are recognised as stale by id.
     pub fn reset(&mut self) {
+        let identity = self.identity;
         *self = Paged::new(self.per_page);
+        self.identity = identity;
+    }
+
+    /// Why this page must end paging although the server did not say it is the last, if it must.
+    fn runaway(&self, n: u32, page: &Page<T>) -> Option<String> {
+        if let Some(c) = page.current_page.filter(|&c| c != n) {
+            return Some(format!(
+                "the server answered page {c} when asked for page {n} (it ignores paging); stopped asking"
+            ));
+        }
+        if page.bare && page.items.len() + page.skipped >= self.per_page as usize {
+            return Some(
+                "the server sent a plain list, not pages: showing what it sent; more may exist"
+                    .into(),
+            );
+        }
+        if n > 1 && page.items.is_empty() && page.skipped == 0 {
+            return Some(format!("page {n} came back empty; stopped asking"));
+        }
+        if let Some(id) = self.identity
+            && n > 1
+            && page
+                .items
+                .iter()
+                .all(|x| self.items.iter().any(|y| id(y) == id(x)))
+        {
+            return Some(format!(
+                "page {n} held nothing new (the server may ignore paging); stopped asking"
+            ));
+        }
+        None
     }
 
     pub fn is_loading(&self) -> bool {
@@ -64,9 +114,23 @@ impl<T> Paged<T> {
 
     /// The page to request so that `needed` items exist, or None (enough loaded, one in flight,
     /// the end reached, or the last attempt failed: failures wait for an explicit `retry`).
+    /// For numbered lists (a cursor list uses `want_key`).
     pub fn want(&self, needed: usize) -> Option<u32> {
+        self.want_key(needed).and_then(|k| k.number())
+    }
+
+    /// The key of the page to request so that `needed` items exist (see `want`).
+    pub fn want_key(&self, needed: usize) -> Option<PageKey> {
         match self.edge {
-            Edge::Idle if self.loaded == 0 || self.items.len() < needed => Some(self.loaded + 1),
+            Edge::Idle if self.loaded == 0 || self.items.len() < needed => self.next.clone(),
+            _ => None,
+        }
+    }
+
+    /// The key a failed page is asked again with (the key of the page after those loaded).
+    pub fn retry_key(&self) -> Option<PageKey> {
+        match self.edge {
+            Edge::Failed { .. } => self.next.clone(),
             _ => None,
         }
     }
@@ -79,8 +143,14 @@ impl<T> Paged<T> {
         }
     }
 
+    /// `page` is the ordinal of the page asked for (its number, for a numbered list).
     pub fn mark_loading(&mut self, page: u32, id: u64) {
         self.edge = Edge::Loading { page, id };
+    }
+
+    /// The next page (by key) was asked for with request `id`.
+    pub fn mark_loading_next(&mut self, id: u64) {
+        self.mark_loading(self.loaded.saturating_add(1), id);
     }
 
     /// Whether `id` is the request this list is waiting for.
@@ -96,13 +166,39 @@ impl<T> Paged<T> {
         if want != id {
             return false;
         }
-        let last = page.is_last(n, self.per_page);
+        self.next = page.next_key(n, self.per_page);
         if page.total.is_some() {
             self.total = page.total;
         }
-        self.items.extend(page.items);
+        let stop = if self.next.is_some() {
+            self.runaway(n, &page)
+        } else {
+            None
+        };
+        let repeated = stop.is_some() && n > 1 && page.current_page.is_some_and(|c| c != n);
+        if stop.is_some() {
+            self.next = None;
+            self.note = stop;
+        }
+        match self.identity {
+            // Never the same item twice (a server that repeats pages).
+            Some(id) => {
+                let fresh: Vec<T> = page
+                    .items
+                    .into_iter()
+                    .filter(|x| !self.items.iter().any(|y| id(y) == id(x)))
+                    .collect();
+                self.items.extend(fresh);
+            }
+            None if repeated => {} // the same page again: nothing to add
+            None => self.items.extend(page.items),
+        }
         self.loaded = n;
-        self.edge = if last { Edge::End } else { Edge::Idle };
+        self.edge = if self.next.is_none() {
+            Edge::End
+        } else {
+            Edge::Idle
+        };
         true
     }
 
@@ -148,6 +244,69 @@ mod tests {
         assert_eq!(p.items.len(), 13);
     }
 
+    /// Issue 10: paging that cannot run away. Each way a server can keep "more" coming without
+    /// adding anything ends paging for that list with a note, and no further request.
+    #[test]
+    fn a_server_that_ignores_paging_cannot_make_a_request_loop() {
+        // The page parameter ignored: page 2 says it is page 1.
+        let mut p: Paged<u32> = Paged::new(10);
+        p.mark_loading(1, 1);
+        assert!(p.on_loaded(1, page(10, true)));
+        p.mark_loading(2, 2);
+        let again = Page {
+            current_page: Some(1),
+            ..page(10, true)
+        };
+        assert!(p.on_loaded(2, again));
+        assert!(p.is_complete() && p.want(1000).is_none());
+        assert!(p.note.as_deref().unwrap_or("").contains("ignores paging"));
+        assert_eq!(p.items.len(), 10, "the repeated page is not added again");
+        // A bare array where a paginator was expected (full: it would be asked again forever).
+        let mut p: Paged<u32> = Paged::new(10);
+        p.mark_loading(1, 1);
+        let bare = Page {
+            items: (0..10).collect(),
+            bare: true,
+            ..Page::default()
+        };
+        assert!(p.on_loaded(1, bare));
+        assert!(p.is_complete() && p.want(1000).is_none());
+        assert!(p.note.as_deref().unwrap_or("").contains("plain list"));
+        // A page adding nothing new (identity known), and an empty page claiming more.
+        let mut p: Paged<u32> = Paged::new(10).with_identity(|x| x.to_string());
+        p.mark_loading(1, 1);
+        assert!(p.on_loaded(1, page(10, true)));
+        p.mark_loading(2, 2);
+        assert!(p.on_loaded(2, page(10, true)));
+        assert!(p.is_complete() && p.want(1000).is_none());
+        assert!(p.note.as_deref().unwrap_or("").contains("nothing new"));
+        p.reset();
+        assert!(
+            p.identity.is_some() && p.note.is_none(),
+            "reset keeps the identity"
+        );
+        let mut p: Paged<u32> = Paged::new(10);
+        p.mark_loading(1, 1);
+        assert!(p.on_loaded(1, page(10, true)));
+        p.mark_loading(2, 2);
+        assert!(p.on_loaded(2, page(0, true)));
+        assert!(p.is_complete());
+        assert!(p.note.is_some());
+        // A well-behaved server is unaffected.
+        let mut p: Paged<u32> = Paged::new(10).with_identity(|x| x.to_string());
+        p.mark_loading(1, 1);
+        assert!(p.on_loaded(1, page(10, true)));
+        p.mark_loading(2, 2);
+        let second = Page {
+            items: (10..20).collect(),
+            current_page: Some(2),
+            has_next: Some(false),
+            ..Page::default()
+        };
+        assert!(p.on_loaded(2, second));
+        assert_eq!((p.items.len(), p.note.clone()), (20, None));
+    }
+
     #[test]
     fn failure_waits_for_retry() {
         let mut p: Paged<u32> = Paged::new(10);
@@ -168,5 +327,31 @@ mod tests {
             }
         ));
         assert!(p.is_complete(), "a short page is the end");
+    }
+
+    /// A cursor list: the next key is what the page said (`links.next`), never loaded + 1.
+    #[test]
+    fn follows_the_cursor_the_page_hands_out() {
+        let mut p: Paged<u32> = Paged::new(10);
+        assert_eq!(p.want_key(0), Some(PageKey::Number(1)), "the first page");
+        p.mark_loading_next(1);
+        let first = Page {
+            next: Some(PageKey::Cursor("after=abc".into())),
+            ..page(10, true)
+        };
+        assert!(p.on_loaded(1, first));
+        assert_eq!(p.want(100), None, "no page number to compute");
+        assert_eq!(p.want_key(100), Some(PageKey::Cursor("after=abc".into())));
+        p.mark_loading_next(2);
+        assert!(p.on_failed(2, "boom".into()));
+        assert_eq!(
+            p.retry_key(),
+            Some(PageKey::Cursor("after=abc".into())),
+            "a retry asks for the same cursor"
+        );
+        p.mark_loading_next(3);
+        assert!(p.on_loaded(3, page(4, false)));
+        assert!(p.is_complete());
+        assert_eq!(p.items.len(), 14);
     }
 }

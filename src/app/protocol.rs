@@ -4,11 +4,15 @@ use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 
-use super::{Tab, contacts, conversations, mail, mailboxes};
+use super::Tab;
+use super::contacts;
 use crate::api::models::*;
 use crate::api::{ApiError, Page};
 
 pub type RequestId = u64;
+
+/// What a request comes back with.
+pub type ApiResult = Result<Reply, ApiError>;
 
 /// Every API call the app can ask for. The worker maps each to one `api::Client` method.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +72,20 @@ pub enum Call {
         uuid: String,
         body: ContactDetailWrite,
     },
+}
+
+impl Call {
+    /// Whether the call changes something on the server (a save, a pin, a switch).
+    pub fn is_write(&self) -> bool {
+        matches!(
+            self,
+            Call::UpdateMailbox { .. }
+                | Call::RenameConversation { .. }
+                | Call::PinConversation { .. }
+                | Call::CreateContactDetail { .. }
+                | Call::UpdateContactDetail { .. }
+        )
+    }
 }
 
 impl Call {
@@ -156,11 +174,13 @@ pub enum Command {
     /// Act as this account from now on (`X-PLANNR-ACCOUNT-UUID`).
     SetAccount(String),
     Quit,
-    /// Convert an HTML body off the UI thread (worker: spawn_blocking); answered with
+    /// Convert an HTML body off the UI thread (worker: spawn_blocking, cached by content and
+    /// width), laid out at `width` columns; answered with
     /// `Msg::Api { id, result: Ok(Reply::Body(..)) }`.
     RenderHtml {
         id: RequestId,
         html: String,
+        width: u16,
     },
     /// Stream `url` (with auth) into a new file in `dir` (None: the user's download directory, else
     /// the data directory) named like `name`, never overwriting
@@ -195,16 +215,6 @@ pub enum Command {
     LoadDrafts {
         dir: Option<std::path::PathBuf>,
     },
-}
-
-/// Where an API answer goes. Each pane defines its own route type.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Route {
-    Logins,
-    Mailboxes(mailboxes::Route),
-    Mail(mail::Route),
-    Conversations(conversations::Route),
-    Contacts(contacts::Route),
 }
 
 /// Cross-pane navigation asked for by a pane.

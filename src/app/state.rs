@@ -2,39 +2,16 @@
 //! `update(state, msg) -> commands` that routes each message to its pane.
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+#[cfg(test)]
+use super::Reply;
 use super::login::{self, LoginPicker};
 use super::{
-    Call, Command, Core, Msg, Nav, Reply, RequestId, Route, Settings, Timer, contacts,
-    conversations, help, mail, mailboxes,
+    ApiResult, Backend, Call, Command, Core, Msg, Nav, RequestId, Route, Settings, Tab, Timer,
+    contacts, conversations, help, mail, mailboxes,
 };
 use crate::api::ApiError;
 #[cfg(test)]
 use crate::api::models::*;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Tab {
-    Mailboxes,
-    Mail,
-    Conversations,
-    Contacts,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Mailboxes, Tab::Mail, Tab::Conversations, Tab::Contacts];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Mailboxes => "Mailboxes",
-            Tab::Mail => "Mail",
-            Tab::Conversations => "Conversations",
-            Tab::Contacts => "Contacts",
-        }
-    }
-
-    pub fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-}
 
 #[derive(Debug)]
 pub struct State {
@@ -47,6 +24,8 @@ pub struct State {
     pub help: bool,
     /// First help line shown (the overlay scrolls with j/k when the terminal is short).
     pub help_scroll: u16,
+    /// The message log (`L`) is open; the number of lines scrolled up from its end.
+    pub log: Option<u16>,
     pub login_picker: Option<LoginPicker>,
     pub quit: bool,
 }
@@ -67,6 +46,7 @@ impl State {
             contacts: contacts::ContactsPane::new(&settings),
             help: false,
             help_scroll: 0,
+            log: None,
             login_picker: None,
             quit: false,
         }
@@ -88,41 +68,35 @@ impl State {
 
     pub(super) fn activate(&mut self, tab: Tab) {
         self.tab = tab;
-        if self.core.account_uuid.is_none() {
+        let (pane, core) = self.pane_mut(tab);
+        // The account gate: a Plannr pane has nothing to load until an account is chosen.
+        if pane.backend() == Backend::Plannr && core.account_uuid.is_none() {
             return;
         }
-        match tab {
-            Tab::Mailboxes => self.mailboxes.on_show(&mut self.core),
-            Tab::Mail => self.mail.on_show(&mut self.core),
-            Tab::Conversations => self.conversations.on_show(&mut self.core),
-            Tab::Contacts => self.contacts.on_show(&mut self.core),
-        }
+        pane.on_show(core);
     }
 
     /// Whether the active pane is taking text input (so `q`, digits and `?` are typed, not keys).
     pub fn captures_input(&self) -> bool {
-        match self.tab {
-            Tab::Mailboxes => self.mailboxes.captures_input(),
-            Tab::Mail => self.mail.captures_input(),
-            Tab::Conversations => self.conversations.captures_input(),
-            Tab::Contacts => self.contacts.captures_input(),
-        }
+        self.pane(self.tab).captures_input()
+    }
+
+    /// Every unsaved text as (draft key, json): what must reach the drafts directory if the
+    /// process dies now. The binary hands it to `drafts_guard` after each batch of messages.
+    pub fn unsaved_drafts(&self) -> Vec<(String, String)> {
+        let mut out = self.contacts.unsaved_drafts();
+        out.extend(self.mailboxes.unsaved_drafts());
+        out.extend(self.conversations.unsaved_drafts());
+        out
     }
 
     fn has_unsaved(&self) -> bool {
-        self.mailboxes.has_unsaved()
-            || self.conversations.has_unsaved()
-            || self.contacts.has_unsaved()
+        Tab::ALL.iter().any(|t| self.pane(*t).has_unsaved())
     }
 
     /// Help lines for the current pane: (keys, what they do).
     pub fn help_lines(&self) -> Vec<(&'static str, &'static str)> {
-        let mut lines = match self.tab {
-            Tab::Mailboxes => mailboxes::HELP.to_vec(),
-            Tab::Mail => mail::HELP.to_vec(),
-            Tab::Conversations => conversations::HELP.to_vec(),
-            Tab::Contacts => contacts::HELP.to_vec(),
-        };
+        let mut lines = self.pane(self.tab).help().to_vec();
         // R is listed once: the global R (list the accounts again) only matters before an
         // account is chosen; after that R is the pane's.
         let chosen = self.core.account_uuid.is_some();
@@ -130,20 +104,30 @@ impl State {
             lines.retain(|(k, _)| *k != "R");
         }
         lines.extend(
-            GLOBAL_HELP
-                .iter()
-                .filter(|(k, _)| !chosen || *k != "R")
-                .copied(),
+            global_help()
+                .into_iter()
+                .filter(|(k, _)| !chosen || *k != "R"),
         );
         lines
     }
 }
 
-pub const GLOBAL_HELP: &[(&str, &str)] = &[
-    ("1 2 3 4", "Mailboxes · Mail · Conversations · Contacts"),
+/// The keys that work in every pane: the tab digits (from the registry), then `GLOBAL_KEYS`.
+pub fn global_help() -> Vec<(&'static str, &'static str)> {
+    let mut lines = vec![Tab::help_row()];
+    lines.extend_from_slice(GLOBAL_KEYS);
+    lines
+}
+
+/// The global keys after the tab digits; `on_key` below handles each of them.
+pub const GLOBAL_KEYS: &[(&str, &str)] = &[
     ("Tab / Shift-Tab", "next / previous pane"),
     ("?", "this help (j/k scroll it, any other key closes it)"),
     ("q / Esc", "back out (q quits at the top)"),
+    (
+        "L",
+        "message log: every status message with its time (j/k scroll, any other key closes)",
+    ),
     ("R", "before an account is chosen: list your accounts again"),
     (
         "Ctrl-C",
@@ -158,31 +142,40 @@ pub const GLOBAL_HELP: &[(&str, &str)] = &[
 
 /// The pure update: apply one message, return what should be done.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
+    state.core.owner = None;
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Msg::Key(_) => {}
         Msg::Terminate => quit(state),
-        Msg::Paste(text) => match state.tab {
-            Tab::Mailboxes => state.mailboxes.on_paste(&text, &mut state.core),
-            Tab::Mail => state.mail.on_paste(&text, &mut state.core),
-            Tab::Conversations => state.conversations.on_paste(&text, &mut state.core),
-            Tab::Contacts => state.contacts.on_paste(&text, &mut state.core),
-        },
+        Msg::Paste(text) => {
+            let (pane, core) = state.pane_mut(state.tab);
+            pane.on_paste(&text, core);
+        }
         Msg::Resize(w, h) => {
             state.core.size = (w, h);
-            state.mailboxes.on_resize(&mut state.core);
-            state.mail.on_resize(&mut state.core);
-            state.conversations.on_resize(&mut state.core);
-            state.contacts.on_resize(&mut state.core);
+            for tab in Tab::ALL {
+                let (pane, core) = state.pane_mut(tab);
+                pane.on_resize(core);
+            }
         }
         Msg::Api { id, result } => on_result(state, id, result),
         Msg::Timer(t) => on_timer(state, t),
         Msg::Progress { id, done, total } => {
-            if let Some(Route::Mail(r)) = state.core.pending.get(&id).cloned() {
-                state.mail.on_progress(r, id, done, total, &mut state.core);
+            let route = state.core.pending.get(&id).cloned();
+            if let Some((tab, route)) = route.and_then(|r| Some((r.tab()?, r))) {
+                let (pane, core) = state.pane_mut(tab);
+                pane.on_progress(route, id, done, total, core);
             }
         }
-        Msg::Draft(ev) => state.contacts.on_draft_event(ev, &mut state.core),
+        Msg::Draft(ev) => {
+            if let contacts::drafts::DraftEvent::Loaded { renames, .. } = &ev {
+                state.mailboxes.on_drafts_loaded(renames, &mut state.core);
+                state
+                    .conversations
+                    .on_drafts_loaded(renames, &mut state.core);
+            }
+            state.contacts.on_draft_event(ev, &mut state.core)
+        }
     }
     apply_nav(state);
     std::mem::take(&mut state.core.out)
@@ -212,53 +205,41 @@ fn on_timer(state: &mut State, t: Timer) {
             }
         }
         Timer::Spinner => state.core.on_spinner(),
-        Timer::Debounce { tab, seq } => match tab {
-            Tab::Mailboxes => {}
-            Tab::Mail => state.mail.on_debounce(seq, &mut state.core),
-            Tab::Conversations => state.conversations.on_debounce(seq, &mut state.core),
-            Tab::Contacts => state.contacts.on_debounce(seq, &mut state.core),
-        },
+        Timer::Debounce { tab, seq } => {
+            let (pane, core) = state.pane_mut(tab);
+            pane.on_tick(seq, core);
+        }
     }
 }
 
-fn on_result(state: &mut State, id: RequestId, result: Result<Reply, ApiError>) {
+fn on_result(state: &mut State, id: RequestId, result: ApiResult) {
     let Some(route) = state.core.pending.remove(&id) else {
         return; // nobody waits for it any more
     };
     if matches!(result, Err(ApiError::Unauthenticated)) {
         state.core.error("Plannr refused the token (401). Get a new token and restart; nothing you typed was sent.");
     }
-    match route {
-        Route::Logins => login::on_logins(state, result),
-        Route::Mailboxes(r) => state.mailboxes.on_result(r, id, result, &mut state.core),
-        Route::Mail(r) => state.mail.on_result(r, id, result, &mut state.core),
-        Route::Conversations(r) => state
-            .conversations
-            .on_result(r, id, result, &mut state.core),
-        Route::Contacts(r) => {
-            state.contacts.on_result(r, id, result, &mut state.core);
-            // The Mail pane lists the same clients: its email and phone columns follow too.
-            for (client, email, d) in std::mem::take(&mut state.contacts.primary_changes) {
-                state.mail.picker.set_primary(&client, email, d.as_ref());
-            }
+    match route.tab() {
+        None => login::on_logins(state, result),
+        Some(tab) => {
+            let (pane, core) = state.pane_mut(tab);
+            pane.on_result(route, id, result, core);
         }
+    }
+    // The Mail pane lists the same clients as Contacts: its email and phone columns follow the
+    // primaries a contacts answer changed.
+    for (client, email, d) in std::mem::take(&mut state.contacts.primary_changes) {
+        state.mail.picker.set_primary(&client, email, d.as_ref());
     }
 }
 
 fn on_key(state: &mut State, key: KeyEvent) {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let armed = std::mem::take(&mut state.core.quit_armed);
     if ctrl && key.code == KeyCode::Char('c') {
-        if state.has_unsaved() && !state.core.quit_armed {
-            state.core.quit_armed = true;
-            state
-                .core
-                .error("You have unsaved text open. Press Ctrl-C again to quit anyway.");
-        } else {
-            quit(state);
-        }
+        ask_then_quit(state, armed, "Ctrl-C");
         return;
     }
-    state.core.quit_armed = false;
     if ctrl && key.code == KeyCode::Char('l') {
         state.core.out.push(Command::Redraw);
         return;
@@ -284,17 +265,23 @@ fn on_key(state: &mut State, key: KeyEvent) {
         state.help_scroll = 0;
         return;
     }
+    if let Some(up) = state.log {
+        let last = u16::try_from(state.core.log.len()).unwrap_or(u16::MAX);
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => state.log = Some(up.saturating_add(1).min(last)),
+            KeyCode::Down | KeyCode::Char('j') => state.log = Some(up.saturating_sub(1)),
+            _ => state.log = None,
+        }
+        return;
+    }
     if login::on_key(state, &key) {
         return;
     }
     if !state.captures_input() {
         let tab = match key.code {
-            KeyCode::Char('1') => Some(Tab::Mailboxes),
-            KeyCode::Char('2') => Some(Tab::Mail),
-            KeyCode::Char('3') => Some(Tab::Conversations),
-            KeyCode::Char('4') => Some(Tab::Contacts),
-            KeyCode::Tab => Some(Tab::ALL[(state.tab.index() + 1) % 4]),
-            KeyCode::BackTab => Some(Tab::ALL[(state.tab.index() + 3) % 4]),
+            KeyCode::Char(c) => Tab::from_digit(c),
+            KeyCode::Tab => Some(state.tab.cycle(1)),
+            KeyCode::BackTab => Some(state.tab.cycle(-1)),
             _ => None,
         };
         if let Some(t) = tab {
@@ -305,14 +292,27 @@ fn on_key(state: &mut State, key: KeyEvent) {
             state.help = true;
             return;
         }
+        if key.code == KeyCode::Char('L') {
+            state.log = Some(0);
+            return;
+        }
     }
-    let handled = match state.tab {
-        Tab::Mailboxes => state.mailboxes.on_key(key, &mut state.core),
-        Tab::Mail => state.mail.on_key(key, &mut state.core),
-        Tab::Conversations => state.conversations.on_key(key, &mut state.core),
-        Tab::Contacts => state.contacts.on_key(key, &mut state.core),
-    };
+    let (pane, core) = state.pane_mut(state.tab);
+    let handled = pane.on_key(key, core);
     if !handled && key.code == KeyCode::Char('q') && !state.captures_input() {
+        ask_then_quit(state, armed, "q");
+    }
+}
+
+/// Quit, but with unsaved text (an open edit, a failed rename, a draft) ask first: the same key
+/// again quits (everything unsaved is kept as a draft and offered back next time).
+fn ask_then_quit(state: &mut State, armed: bool, key: &str) {
+    if state.has_unsaved() && !armed {
+        state.core.quit_armed = true;
+        state.core.error(format!(
+            "You have unsaved text. Press {key} again to quit (it is kept as a draft and offered back next time); any other key stays."
+        ));
+    } else {
         quit(state);
     }
 }
@@ -320,7 +320,10 @@ fn on_key(state: &mut State, key: KeyEvent) {
 /// Quit: first let panes flush what must survive (contact drafts), then stop the worker, which
 /// finishes those writes before it exits.
 pub(super) fn quit(state: &mut State) {
-    state.contacts.on_quit(&mut state.core);
+    for tab in Tab::ALL {
+        let (pane, core) = state.pane_mut(tab);
+        pane.on_quit(core);
+    }
     state.quit = true;
     state.core.out.push(Command::Quit);
 }
@@ -357,6 +360,65 @@ mod tests {
                 .collect(),
             preferred_account_uuid: preferred.map(String::from),
         }
+    }
+
+    #[test]
+    fn status_messages_belong_to_their_pane_and_all_go_to_the_log() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        s.core.now = 1_780_000_000;
+        // A Conversations answer reports while the user is in Contacts.
+        s.tab = Tab::Contacts;
+        let (_, core) = s.pane_mut(Tab::Conversations);
+        core.error("Could not rename “Pension”: offline");
+        assert!(
+            s.core.status_for(Tab::Contacts).is_none(),
+            "not shown in Contacts"
+        );
+        assert!(s.core.status_for(Tab::Conversations).is_some());
+        // The app's own messages show everywhere.
+        update(&mut s, key(KeyCode::Char('4')));
+        s.core.owner = None;
+        s.core.info("Signed in");
+        assert!(s.core.status_for(Tab::Mail).is_some());
+        // Both are in the log, with their time and pane.
+        assert_eq!(s.core.log.len(), 2);
+        assert_eq!(s.core.log[0].tab, Some(Tab::Conversations));
+        assert_eq!(s.core.log[0].time, 1_780_000_000);
+        assert_eq!(s.core.log[1].tab, None);
+        // L opens the log, j/k scroll it, any other key closes it (and does nothing else).
+        update(&mut s, key(KeyCode::Char('L')));
+        assert_eq!(s.log, Some(0));
+        update(&mut s, key(KeyCode::Char('k')));
+        assert_eq!(s.log, Some(1));
+        update(&mut s, key(KeyCode::Char('2')));
+        assert_eq!((s.log, s.tab), (None, Tab::Contacts));
+    }
+
+    #[test]
+    fn a_new_save_takes_down_the_last_success_message() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        s.core.info("Saved “Pension”");
+        // Paging does not (the message is about the last change, still true).
+        s.core.request(Route::Logins, Call::Mailboxes);
+        assert!(s.core.status.is_some());
+        s.core.request(
+            Route::Logins,
+            Call::PinConversation {
+                uuid: "c1".into(),
+                pin: true,
+            },
+        );
+        assert!(s.core.status.is_none(), "the next save replaces “Saved …”");
+        // An error stays until something replaces it.
+        s.core.error("Could not pin: offline");
+        s.core.request(
+            Route::Logins,
+            Call::PinConversation {
+                uuid: "c1".into(),
+                pin: false,
+            },
+        );
+        assert!(s.core.status.is_some());
     }
 
     #[test]

@@ -17,12 +17,15 @@ mod control;
 mod conversations;
 mod dataset;
 mod emails;
+mod faults;
 mod fixtures;
 mod identity;
 mod mailboxes;
+pub mod outreach;
 mod pipeline;
 mod query;
 mod routes;
+pub mod seeds;
 mod words;
 
 use serde::{Deserialize, Serialize};
@@ -139,6 +142,25 @@ pub struct Scripted {
     /// Extra response headers, e.g. `("Retry-After", "2")`.
     #[serde(default)]
     pub headers: Vec<(String, String)>,
+    /// Wait this long before answering (a hung server: longer than the client's deadline).
+    #[serde(default)]
+    pub delay_ms: u64,
+    /// A transport-level fault instead of `status`/`body` (see [`Fault`]).
+    #[serde(default)]
+    pub fault: Option<Fault>,
+}
+
+/// What a misbehaving server or proxy does to a connection.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    /// Start a 200 JSON answer, then drop the connection mid-body.
+    Reset,
+    /// A 200 whose gzip-encoded body (`Content-Encoding: gzip`, about 1/1000 of the size on the
+    /// wire) expands to `megabytes` of zeros.
+    GzipBomb { megabytes: u32 },
+    /// A 200 JSON answer of `megabytes` (a list of `megabytes` × 1 MB strings).
+    Oversized { megabytes: u32 },
 }
 
 impl Scripted {
@@ -161,6 +183,8 @@ impl Scripted {
             status,
             body: serde_json::json!({ "message": message }),
             headers: Vec::new(),
+            delay_ms: 0,
+            fault: None,
         }
     }
 
@@ -210,6 +234,20 @@ impl Scripted {
             422,
             serde_json::json!({ "message": msg, "errors": { field: [msg] } }),
         )
+    }
+
+    /// A transport fault for requests matching `method` and `path_prefix`.
+    pub fn fault(method: Option<&str>, path_prefix: Option<&str>, fault: Fault) -> Scripted {
+        Scripted {
+            fault: Some(fault),
+            ..Scripted::status(method, path_prefix, 200)
+        }
+    }
+
+    /// Answer only after `ms` milliseconds.
+    pub fn with_delay_ms(mut self, ms: u64) -> Scripted {
+        self.delay_ms = ms;
+        self
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Scripted {
@@ -438,10 +476,15 @@ impl Drop for DemoServer {
     }
 }
 
-/// Runs the demo server until Ctrl-C, printing how to reach it (for `plannr-tui demo-server`).
-pub async fn run_standalone(opts: DemoOptions) -> std::io::Result<()> {
+/// Runs the demo servers (Plannr and Outreach) until Ctrl-C, printing how to reach them (for
+/// `plannr-tui demo-server`).
+pub async fn run_standalone(
+    opts: DemoOptions,
+    outreach_opts: outreach::OutreachOptions,
+) -> std::io::Result<()> {
     let started = std::time::Instant::now();
     let server = DemoServer::start(opts).await?;
+    let outreach = outreach::OutreachDemo::start(outreach_opts).await?;
     let elapsed = started.elapsed();
     println!("PLANNR_BASE_URL={}", server.base_url);
     println!("PLANNR_TOKEN={}", server.token);
@@ -457,8 +500,11 @@ pub async fn run_standalone(opts: DemoOptions) -> std::io::Result<()> {
         "# faults: curl -s -X POST -d '{{\"status\":503,\"path_prefix\":\"/api/v1/mailboxes\"}}' '{}/__demo/script'; log: '{}/__demo/requests'",
         server.base_url, server.base_url
     );
+    println!("\n# Outreach demo (JSON:API, cursor paging, OAuth token endpoint):");
+    println!("{}", outreach::describe(&outreach));
     tokio::signal::ctrl_c().await?;
     server.shutdown();
+    outreach.shutdown();
     Ok(())
 }
 

@@ -5,6 +5,13 @@ use serde_json::Value;
 
 use crate::api::page::Page;
 
+/// Plannr pages by number: the page after `page` (of `per_page`) is `page + 1` unless `links`,
+/// `meta` or a short page say this was the last.
+pub fn numbered<T>(mut p: Page<T>, page: u32, per_page: u32) -> Page<T> {
+    p.next = p.next_key(page, per_page);
+    p
+}
+
 fn get_u32(v: Option<&Value>) -> Option<u32> {
     match v? {
         Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
@@ -17,7 +24,10 @@ impl<T: DeserializeOwned> Page<T> {
     pub fn from_value(v: Value) -> Page<T> {
         let mut page = Page::default();
         let data = match v {
-            Value::Array(a) => a,
+            Value::Array(a) => {
+                page.bare = true;
+                a
+            }
             Value::Object(mut o) => {
                 if let Some(Value::Object(meta)) = o.get("meta") {
                     page.current_page = get_u32(meta.get("current_page"));

@@ -65,6 +65,28 @@ impl TLine {
     }
 }
 
+/// The columns a body gets in a pane `width` wide (what HTML is laid out at).
+pub fn content_width(width: u16) -> u16 {
+    width.saturating_sub(INDENT).max(1)
+}
+
+/// An expanded HTML body laid out at another width than a pane `width` wide gives it, and not
+/// yet asked for again: the HTML to convert at that width.
+pub fn wants_relayout(t: &TMsg, width: u16) -> Option<&str> {
+    match (&t.body, t.m.html.as_deref()) {
+        (BodyState::Ready(b), Some(h))
+            if t.expanded
+                && t.mode == BodyMode::Html
+                && t.relayout.is_none()
+                && b.width != 0
+                && b.width != content_width(width) =>
+        {
+            Some(h)
+        }
+        _ => None,
+    }
+}
+
 /// The body for modes that are cheap to convert (everything but HTML rendering).
 pub fn convert_inline(m: &EmailMessage, mode: BodyMode) -> Body {
     let text = m.text.as_deref().unwrap_or("");
@@ -86,8 +108,7 @@ pub fn human_size(n: u64) -> String {
 
 /// Lay out an expanded message at `width` columns.
 pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
-    let inner = width.saturating_sub(INDENT).max(1);
-    let w = usize::from(inner);
+    let w = usize::from(content_width(width));
     let mut out = Vec::new();
     let m = &t.m;
     for (label, kind) in [
@@ -108,6 +129,36 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
             push_wrapped(&mut out, &text, w, LineKind::Meta(label.len() as u8 + 1));
         }
     }
+    // Participant types the docs do not list are shown under their own name, never hidden.
+    let known = ["from", "to", "cc", "bcc", "reply_to"];
+    let mut others: Vec<&str> = Vec::new();
+    for p in &m.participants {
+        let k = p.kind.as_str();
+        if !known.iter().any(|x| k.eq_ignore_ascii_case(x)) && !others.contains(&k) {
+            others.push(k);
+        }
+    }
+    for kind in others {
+        let who: Vec<String> = m
+            .participants
+            .iter()
+            .filter(|p| p.kind == kind)
+            .map(|p| p.display())
+            .collect();
+        let label = if kind.is_empty() { "(no type)" } else { kind };
+        let text = format!("{label}: {}", who.join(", "));
+        let indent = u8::try_from(label.chars().count() + 1).unwrap_or(u8::MAX);
+        push_wrapped(&mut out, &text, w, LineKind::Meta(indent));
+    }
+    // In or out (seed 001's `incoming`).
+    if let Some(incoming) = m.incoming {
+        let text = if incoming {
+            "Direction: incoming (received)"
+        } else {
+            "Direction: outgoing (sent)"
+        };
+        out.push(TLine::new(truncate_to_width(text, w), LineKind::Meta(10)));
+    }
     // The full date, time and zone (the list shows only a short form).
     if let Some(ts) = crate::clock::parse(m.sort_key()) {
         let text = format!("Date: {}", crate::clock::full(ts));
@@ -126,7 +177,17 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
             .size
             .map(|s| format!(" ({})", human_size(s)))
             .unwrap_or_default();
-        let text = format!("Attachment: {}{size}", a.display_name());
+        let kind = if a.kind.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", a.kind)
+        };
+        let ready = if a.is_ready() {
+            String::new()
+        } else {
+            format!(" — not ready ({})", a.status.as_deref().unwrap_or(""))
+        };
+        let text = format!("Attachment: {}{size}{kind}{ready}", a.display_name());
         out.push(TLine::new(
             truncate_to_width(&text, w),
             LineKind::Attachment { index },
@@ -177,10 +238,7 @@ fn body_lines(out: &mut Vec<TLine>, body: &Body, fold: bool, w: usize) {
             continue;
         }
         if folded > 0 {
-            out.push(TLine::new(
-                format!("┄ {folded} quoted lines (z shows them)"),
-                LineKind::Folded,
-            ));
+            out.push(folded_line(folded));
             folded = 0;
         }
         let kind = if l.quote_depth > 0 {
@@ -191,10 +249,7 @@ fn body_lines(out: &mut Vec<TLine>, body: &Body, fold: bool, w: usize) {
         out.push(TLine::new(l.text, kind));
     }
     if folded > 0 {
-        out.push(TLine::new(
-            format!("┄ {folded} quoted lines (z shows them)"),
-            LineKind::Folded,
-        ));
+        out.push(folded_line(folded));
     }
     if !body.links.is_empty() {
         out.push(TLine::new(String::new(), LineKind::Blank));
@@ -202,6 +257,16 @@ fn body_lines(out: &mut Vec<TLine>, body: &Body, fold: bool, w: usize) {
             push_wrapped(out, &format!("[{}] {link}", n + 1), w, LineKind::Link);
         }
     }
+}
+
+/// "┄ 1 quoted line (z shows it)", "┄ 12 quoted lines (z shows them)".
+fn folded_line(n: usize) -> TLine {
+    let text = if n == 1 {
+        "┄ 1 quoted line (z shows it)".to_string()
+    } else {
+        format!("┄ {n} quoted lines (z shows them)")
+    };
+    TLine::new(text, LineKind::Folded)
 }
 
 /// The text `y` copies: the body as shown (quotes with `>` markers), links listed.
@@ -230,6 +295,72 @@ pub fn copy_text(t: &TMsg) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn folded(text: &str) -> Vec<String> {
+        let m = EmailMessage {
+            text: Some(text.into()),
+            ..EmailMessage::default()
+        };
+        let mut out = Vec::new();
+        body_lines(&mut out, &convert_inline(&m, BodyMode::Text), true, 60);
+        out.into_iter()
+            .filter(|l| l.kind == LineKind::Folded)
+            .map(|l| l.text)
+            .collect()
+    }
+
+    /// Issue 17.8: "┄ 1 quoted lines".
+    #[test]
+    fn folded_quotes_count_in_the_singular_and_plural() {
+        assert_eq!(
+            folded("Thanks\n> one line\nBye"),
+            ["┄ 1 quoted line (z shows it)"]
+        );
+        assert_eq!(
+            folded("Thanks\n> one\n> two\n> three"),
+            ["┄ 3 quoted lines (z shows them)"]
+        );
+    }
+
+    /// Seed 001: the direction, every participant type (an unknown one shown, not hidden), and an
+    /// attachment's type, size and a status that is not ready.
+    #[test]
+    fn header_shows_direction_participant_types_and_attachment_facts() {
+        let m: EmailMessage =
+            serde_json::from_str(crate::demo::seeds::MESSAGE_SHOW).expect("seed 001 decodes");
+        let mut m2 = m.clone();
+        m2.participants.push(crate::api::models::Participant {
+            kind: "delivered_to".into(),
+            name: "Archive".into(),
+            email: "archive@example.org".into(),
+        });
+        m2.attachments[0].status = Some("pending".into());
+        let t = TMsg::new(m2, 0);
+        let text: Vec<String> = layout(&t, 100).into_iter().map(|l| l.text).collect();
+        let all = text.join("\n");
+        assert!(all.contains("Cc: John Doe <john.doe@example.com>"), "{all}");
+        assert!(
+            all.contains("delivered_to: Archive <archive@example.org>"),
+            "{all}"
+        );
+        assert!(all.contains("Direction: incoming"), "{all}");
+        assert!(
+            all.contains(
+                "Attachment: example.pdf (123.5 KB) application/pdf — not ready (pending)"
+            ),
+            "{all}"
+        );
+        let t = TMsg::new(m, 0);
+        let all = layout(&t, 100)
+            .into_iter()
+            .map(|l| l.text)
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            all.contains("Attachment: example.pdf (123.5 KB) application/pdf\n"),
+            "{all}"
+        );
+    }
 
     #[test]
     fn sizes_read_well() {

@@ -91,10 +91,13 @@ pub struct TMsg {
     /// Which attachment `s` saves.
     pub attachment: usize,
     pub fetch: Fetch,
+    /// A conversion at the current width is running (request id); the body laid out at the old
+    /// width is shown, re-wrapped, until it comes.
+    pub relayout: Option<RequestId>,
 }
 
 impl TMsg {
-    fn new(m: EmailMessage, slot: i64) -> TMsg {
+    pub(crate) fn new(m: EmailMessage, slot: i64) -> TMsg {
         let breaks = m
             .text
             .as_deref()
@@ -112,6 +115,7 @@ impl TMsg {
             est: 0,
             breaks,
             attachment: 0,
+            relayout: None,
             fetch: if m.html.is_some() {
                 Fetch::Done
             } else {
