@@ -4,7 +4,7 @@ use crossterm::event::KeyModifiers;
 
 use super::view::Anchor;
 use super::*;
-use crate::api::models::{Account, ConversationMessage};
+use crate::api::models::{Account, Conversation, ConversationMessage};
 use crate::app::Command;
 
 fn core() -> Core {
@@ -829,6 +829,41 @@ fn open_conversation_newest_at_bottom_older_pages_above_without_a_jump() {
 }
 
 #[test]
+fn g_in_an_open_conversation_reaches_the_oldest_message_in_one_press() {
+    let (mut p, mut core) = loaded(3);
+    core.size = (60, 22);
+    p.on_key(k(KeyCode::Enter), &mut core);
+    let (id, _) = last_call(&core).unwrap();
+    answer(&mut p, &mut core, id, Ok(messages(99, 5, true)));
+    let (id2, _) = last_call(&core).unwrap();
+    // One g, while older pages are still to come.
+    p.on_key(k(KeyCode::Char('g')), &mut core);
+    answer(&mut p, &mut core, id2, Ok(messages(94, 5, true)));
+    let (id3, call) = last_call(&core).unwrap();
+    assert_eq!(
+        call,
+        Call::ConversationMessages {
+            uuid: "c0".into(),
+            page: 3,
+            per_page: 5
+        },
+        "the view follows the top: the next older page is asked for"
+    );
+    answer(&mut p, &mut core, id3, Ok(messages(89, 5, false)));
+    let v = p.open.as_ref().unwrap();
+    let h = ConvView::rows(&core);
+    assert_eq!(v.top(h), 0);
+    assert!(
+        v.slice(0, 2)[1].text.contains("message 85"),
+        "the oldest message at the top: {:?}",
+        v.slice(0, 2)
+    );
+    // Moving stops following.
+    p.on_key(k(KeyCode::Char('j')), &mut core);
+    assert_eq!(p.open.as_ref().unwrap().top(h), 1);
+}
+
+#[test]
 fn html_bodies_are_converted_off_the_ui_thread() {
     let (mut p, mut core) = loaded(1);
     p.on_key(k(KeyCode::Enter), &mut core);
@@ -1119,4 +1154,92 @@ fn slash_starts_an_empty_filter_with_the_last_one_one_up_away() {
     assert_eq!(p.view.len(), 1, "the recalled filter applies at once");
     p.on_key(k(KeyCode::Up), &mut core);
     assert_eq!(p.filter_query().as_deref(), Some("bob 3"), "↑ now moves");
+}
+
+/// Seed 002: `is_admin: false` means this account may not rename it. `r` is not offered (it says
+/// who can) instead of a PUT that ends in a 403 and "press r to retry".
+#[test]
+fn not_an_admin_is_told_who_can_rename_and_nothing_is_sent() {
+    let mut core = core();
+    let mut p = ConversationsPane::new(&settings());
+    p.on_show(&mut core);
+    let (id, _) = last_call(&core).unwrap();
+    let mut c = conv(0);
+    c.is_admin = Some(false);
+    let mut items = vec![c];
+    items.push(conv(1));
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Ok(Reply::Conversations(Page {
+            items,
+            total: Some(2),
+            ..Page::default()
+        })),
+    );
+    core.out.clear();
+    p.on_key(k(KeyCode::Char('r')), &mut core);
+    assert!(!p.captures_input(), "no editor");
+    assert!(rename_calls(&core).is_empty());
+    let msg = core.status.clone().map(|s| s.text).unwrap_or_default();
+    assert!(msg.contains("Only an admin"), "{msg}");
+    // A conversation whose is_admin is not known (or true) is renamed as before.
+    p.on_key(k(KeyCode::Char('j')), &mut core);
+    p.on_key(k(KeyCode::Char('r')), &mut core);
+    assert!(p.captures_input());
+}
+
+/// A 403 on a rename is never offered as retryable; the text is kept as a draft.
+#[test]
+fn forbidden_rename_is_not_offered_as_retry() {
+    let (mut p, mut core) = loaded(3);
+    p.on_key(k(KeyCode::Char('r')), &mut core);
+    let id = type_and_save(&mut p, " x", &mut core);
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Err(ApiError::Forbidden {
+            message: "This action is unauthorized.".into(),
+        }),
+    );
+    let msg = core.status.clone().map(|s| s.text).unwrap_or_default();
+    assert!(!msg.contains("retry"), "{msg}");
+    assert!(p.has_unsaved());
+    assert!(
+        core.out.iter().any(
+            |c| matches!(c, Command::WriteDraft { key, .. } if key == "rename-conversation-c0")
+        )
+    );
+}
+
+/// A failed rename is written as a draft; after a restart it is offered back (r reopens).
+#[test]
+fn failed_rename_comes_back_after_a_restart() {
+    let (mut p, mut core) = loaded(3);
+    p.on_key(k(KeyCode::Char('r')), &mut core);
+    let id = type_and_save(&mut p, " later", &mut core);
+    answer(&mut p, &mut core, id, Err(ApiError::Timeout));
+    let json = core
+        .out
+        .iter()
+        .find_map(|c| match c {
+            Command::WriteDraft { json, .. } => Some(json.clone()),
+            _ => None,
+        })
+        .expect("draft written");
+    let draft = crate::app::rename::RenameDraft::from_json(&json).unwrap();
+    let (mut p, mut core) = loaded(3);
+    p.on_drafts_loaded(&[draft], &mut core);
+    assert_eq!(
+        p.shown_name("c0", "Conversation 0").1,
+        NameMark::Unsaved,
+        "marked"
+    );
+    p.on_key(k(KeyCode::Char('r')), &mut core);
+    assert_eq!(
+        p.editor_for("c0").map(|r| r.typed()),
+        Some("Conversation 0 later".into())
+    );
 }
