@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
+use crate::api::outreach::OutreachClient;
 use crate::api::{ApiError, Client};
+use crate::app::outreach::{OutreachCall, OutreachReply};
 use crate::app::{Call, Command, Msg, Reply};
 
 /// How many API calls may be in flight at once.
@@ -14,6 +16,7 @@ pub const MAX_CONCURRENT: usize = 6;
 
 pub struct Worker {
     client: Arc<Client>,
+    outreach: Option<Arc<OutreachClient>>,
     tx: mpsc::UnboundedSender<Msg>,
     limit: Arc<Semaphore>,
     /// Per written resource, the signal that its latest write finished: the next write to the same
@@ -29,12 +32,19 @@ impl Worker {
     pub fn new(client: Arc<Client>, tx: mpsc::UnboundedSender<Msg>) -> Worker {
         Worker {
             client,
+            outreach: None,
             tx,
             limit: Arc::new(Semaphore::new(MAX_CONCURRENT)),
             write_chain: HashMap::new(),
             draft_tx: None,
             draft_task: None,
         }
+    }
+
+    /// Answer Outreach calls with this client (without one they fail with an explanation).
+    pub fn with_outreach(mut self, outreach: Option<Arc<OutreachClient>>) -> Worker {
+        self.outreach = outreach;
+        self
     }
 
     /// Run until `Command::Quit` or the app side hangs up.
@@ -75,13 +85,17 @@ impl Worker {
                 });
                 let (client, tx, limit) =
                     (self.client.clone(), self.tx.clone(), self.limit.clone());
+                let outreach = self.outreach.clone();
                 tokio::spawn(async move {
                     if let Some(prev) = before {
                         let _ = prev.await; // finished or dropped: either way our turn
                     }
                     let result = {
                         let _permit = limit.acquire_owned().await;
-                        call_api(&client, call).await
+                        match call {
+                            Call::Outreach(c) => call_outreach(outreach.as_deref(), c).await,
+                            call => call_api(&client, call).await,
+                        }
                     };
                     if let Some(d) = done {
                         let _ = d.send(());
@@ -300,8 +314,56 @@ pub fn run_draft_command(cmd: Command) -> Option<Msg> {
 }
 
 /// Map one `Call` to its client method.
+/// One Outreach call, answered as a `Reply::Outreach` (errors as `ApiError::Outreach`).
+pub async fn call_outreach(
+    c: Option<&OutreachClient>,
+    call: OutreachCall,
+) -> Result<Reply, ApiError> {
+    let Some(c) = c else {
+        return Err(ApiError::Other(
+            "Outreach is not set up (OUTREACH_TOKEN, or plannr-tui outreach-login)".into(),
+        ));
+    };
+    let reply = match call {
+        OutreachCall::Mailboxes { next, page_size } => OutreachReply::Mailboxes(
+            c.mailboxes(next.as_deref(), page_size)
+                .await
+                .map_err(ApiError::Outreach)?,
+        ),
+        OutreachCall::Toggle { id, toggle } => OutreachReply::Mailbox(Box::new(
+            c.update_mailbox(id, toggle)
+                .await
+                .map_err(ApiError::Outreach)?,
+        )),
+        OutreachCall::TestSend { id } => {
+            OutreachReply::Mailbox(Box::new(c.test_send(id).await.map_err(ApiError::Outreach)?))
+        }
+        OutreachCall::TestSync { id } => {
+            OutreachReply::Mailbox(Box::new(c.test_sync(id).await.map_err(ApiError::Outreach)?))
+        }
+        OutreachCall::Mailings {
+            mailbox_id,
+            next,
+            page_size,
+        } => OutreachReply::Mailings(
+            c.mailings(mailbox_id, next.as_deref(), page_size)
+                .await
+                .map_err(ApiError::Outreach)?,
+        ),
+        OutreachCall::Mailing { id } => {
+            OutreachReply::Mailing(Box::new(c.mailing(id).await.map_err(ApiError::Outreach)?))
+        }
+    };
+    Ok(Reply::Outreach(reply))
+}
+
 pub async fn call_api(c: &Client, call: Call) -> Result<Reply, ApiError> {
     Ok(match call {
+        Call::Outreach(_) => {
+            return Err(ApiError::Other(
+                "an Outreach call reached the Plannr client".into(),
+            ));
+        }
         Call::Logins => Reply::Logins(c.logins().await?),
         Call::Mailboxes => Reply::Mailboxes(c.mailboxes().await?),
         Call::UpdateMailbox { uuid, update } => {

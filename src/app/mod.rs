@@ -10,6 +10,7 @@ pub mod list;
 mod login;
 pub mod mail;
 pub mod mailboxes;
+pub mod outreach;
 pub mod paged;
 mod pane;
 mod protocol;

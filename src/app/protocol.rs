@@ -72,6 +72,8 @@ pub enum Call {
         uuid: String,
         body: ContactDetailWrite,
     },
+    /// A call to Outreach (the worker's `OutreachClient`).
+    Outreach(super::outreach::OutreachCall),
 }
 
 impl Call {
@@ -84,6 +86,7 @@ impl Call {
                 Some(format!("conversation/{uuid}"))
             }
             Call::UpdateContactDetail { uuid, .. } => Some(format!("contact-detail/{uuid}")),
+            Call::Outreach(c) => c.write_key(),
             _ => None,
         }
     }
@@ -111,6 +114,8 @@ pub enum Reply {
         path: std::path::PathBuf,
         bytes: u64,
     },
+    /// An answer from Outreach.
+    Outreach(super::outreach::OutreachReply),
 }
 
 /// Timers exist only while something needs them (no periodic tick when idle).
