@@ -76,8 +76,8 @@ fn main() {
     );
 
     let e = email(20 * 1024);
-    let t = median(n, || html_to_body(&e));
-    let b = html_to_body(&e);
+    let t = median(n, || html_to_body(&e, 100));
+    let b = html_to_body(&e, 100);
     println!(
         "html_to_body, {:2} KB email:        {:8.2} ms  ({} lines, {} links)",
         e.len() / 1024,
@@ -86,8 +86,8 @@ fn main() {
         b.links.len()
     );
     let big = email(two_mb);
-    let t = median(n.min(5), || html_to_body(&big));
-    let b = html_to_body(&big);
+    let t = median(n.min(5), || html_to_body(&big, 100));
+    let b = html_to_body(&big, 100);
     println!(
         "html_to_body, {:.1} MB email:      {:8.2} ms  ({} lines, capped at 1 MiB)",
         big.len() as f64 / 1e6,

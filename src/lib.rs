@@ -9,6 +9,7 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod drafts_guard;
 pub mod render;
 pub mod ui;
 pub mod worker;

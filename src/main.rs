@@ -298,6 +298,8 @@ fn install_panic_hook(log_path: PathBuf) {
             tracing::error!("contained panic: {info}");
             return;
         }
+        // Unsaved texts first: the terminal can wait, the user's words cannot.
+        plannr_tui::drafts_guard::flush_all_drafts();
         restore_terminal();
         previous(info);
         tracing::error!("panic: {info}");
@@ -547,6 +549,11 @@ async fn run(
             redraw |= r;
             stop |= s;
         }
+        // What a crash or a signal must still save (see `drafts_guard`).
+        plannr_tui::drafts_guard::remember(
+            state.core.settings.drafts_dir.clone(),
+            state.unsaved_drafts(),
+        );
         if state.quit {
             break Ok(());
         }

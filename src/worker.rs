@@ -2,7 +2,7 @@
 //! concurrently (bounded), and answers with `Msg`s tagged with the request id.
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
@@ -10,6 +10,7 @@ use crate::api::outreach::OutreachClient;
 use crate::api::{ApiError, Client};
 use crate::app::outreach::{OutreachCall, OutreachReply};
 use crate::app::{Call, Command, Msg, Reply};
+use crate::render::html::{Body, HtmlCache, html_to_body};
 
 /// How many API calls may be in flight at once.
 pub const MAX_CONCURRENT: usize = 6;
@@ -26,6 +27,9 @@ pub struct Worker {
     /// Draft file commands, run one after another (so the last write wins) by `draft_task`.
     draft_tx: Option<mpsc::UnboundedSender<Command>>,
     draft_task: Option<tokio::task::JoinHandle<()>>,
+    /// Converted HTML bodies by content and width (a resize back, or reopening a message, is a
+    /// lookup).
+    html_cache: Arc<Mutex<HtmlCache>>,
 }
 
 impl Worker {
@@ -38,6 +42,7 @@ impl Worker {
             write_chain: HashMap::new(),
             draft_tx: None,
             draft_task: None,
+            html_cache: Arc::new(Mutex::new(HtmlCache::default())),
         }
     }
 
@@ -103,15 +108,16 @@ impl Worker {
                     let _ = tx.send(Msg::Api { id, result });
                 });
             }
-            Command::RenderHtml { id, html } => {
-                let tx = self.tx.clone();
+            Command::RenderHtml { id, html, width } => {
+                let (tx, cache) = (self.tx.clone(), self.html_cache.clone());
                 tokio::spawn(async move {
-                    let result = tokio::task::spawn_blocking(move || {
-                        contain(|| crate::render::html::html_to_body(&html))
-                    })
-                    .await
-                    .map(|b| Reply::Body(Box::new(b)))
-                    .map_err(|e| ApiError::Other(format!("the HTML conversion failed: {e}")));
+                    let result =
+                        tokio::task::spawn_blocking(move || convert_cached(&cache, &html, width))
+                            .await
+                            .map(|b| Reply::Body(Box::new(b)))
+                            .map_err(|e| {
+                                ApiError::Other(format!("the HTML conversion failed: {e}"))
+                            });
                     let _ = tx.send(Msg::Api { id, result });
                 });
             }
@@ -154,6 +160,20 @@ impl Worker {
         }
         true
     }
+}
+
+/// Convert through the cache; the lock is not held while converting (two conversions may run at
+/// once), and a poisoned lock only costs the cache.
+fn convert_cached(cache: &Mutex<HtmlCache>, html: &str, width: u16) -> Body {
+    let key = HtmlCache::key(html, width);
+    if let Some(b) = cache.lock().ok().and_then(|mut c| c.get(key)) {
+        return b;
+    }
+    let body = contain(|| html_to_body(html, width));
+    if let Ok(mut c) = cache.lock() {
+        c.put(key, body.clone());
+    }
+    body
 }
 
 /// The user's download directory, else the app's data directory.
@@ -303,11 +323,15 @@ pub fn run_draft_command(cmd: Command) -> Option<Msg> {
             None
         }
         Command::LoadDrafts { dir } => {
-            let (drafts, problems) = match drafts::resolve_dir(dir.as_deref()) {
-                Some(d) => drafts::load_all(&d),
-                None => (Vec::new(), Vec::new()),
+            let (drafts, renames, problems) = match drafts::resolve_dir(dir.as_deref()) {
+                Some(d) => drafts::load_everything(&d),
+                None => (Vec::new(), Vec::new(), Vec::new()),
             };
-            Some(Msg::Draft(DraftEvent::Loaded { drafts, problems }))
+            Some(Msg::Draft(DraftEvent::Loaded {
+                drafts,
+                renames,
+                problems,
+            }))
         }
         _ => None,
     }

@@ -519,7 +519,7 @@ async fn clients_and_contact_details_round_trip() {
         .iter()
         .find(|d| d.uuid == f.shared_contact_detail_uuid)
         .expect("shared detail listed");
-    let owner_ids: Vec<&str> = shared.accounts.iter().map(|x| x.uuid.as_str()).collect();
+    let owner_ids: Vec<&str> = shared.owners().iter().map(|x| x.uuid.as_str()).collect();
     assert!(owner_ids.contains(&a.as_str()) && owner_ids.contains(&b.as_str()));
 
     let one_detail = c
@@ -552,7 +552,7 @@ async fn clients_and_contact_details_round_trip() {
         value: ContactValue::Text("07700 900123".into()),
         is_primary: None,
         account_uuids: vec![owner.clone()],
-        primary_account_uuids: vec![],
+        primary_account_uuids: Some(vec![]),
     };
     let created = c
         .create_contact_detail(&create)
@@ -583,7 +583,7 @@ async fn clients_and_contact_details_round_trip() {
         },
         is_primary: None,
         account_uuids: vec![owner.clone()],
-        primary_account_uuids: vec![owner.clone()],
+        primary_account_uuids: Some(vec![owner.clone()]),
     };
     let updated = c
         .update_contact_detail(&created.uuid, &update)
@@ -605,7 +605,9 @@ async fn clients_and_contact_details_round_trip() {
     );
     assert_eq!(updated.kind, "phone_number", "type unchanged");
     assert_eq!(updated.value, "+61234567890");
-    assert!(updated.is_primary_for(&owner));
+    // The PUT answer is seed 004's shape: `accounts` (one owner: an object), no primaries.
+    assert_eq!(updated.primary_accounts, None);
+    assert_eq!(updated.owners().len(), 1);
     let reread = c
         .contact_detail(&created.uuid)
         .await
@@ -728,7 +730,7 @@ async fn http_statuses_become_typed_errors() {
             "not-a-client".into(),
             f.client_with_contact_details_uuid.clone(),
         ],
-        primary_account_uuids: vec![],
+        primary_account_uuids: Some(vec![]),
     };
     let err = c.create_contact_detail(&bad).await.expect_err("422");
     let fields = err.field_errors().expect("validation error").clone();
@@ -873,7 +875,7 @@ async fn decode_errors_are_typed_and_never_show_the_token() {
     let err = c.me().await.expect_err("not JSON");
     assert!(matches!(err, ApiError::Decode { .. }), "{err:?}");
     let text = err.to_string();
-    assert!(text.contains("not JSON"), "{text}");
+    assert!(text.contains("a web page instead of data"), "{text}");
     assert!(text.contains("Proxy error"), "an excerpt helps: {text}");
     assert!(!text.contains("demo-token"), "token leaked: {text}");
     assert!(!text.contains('\u{1b}'), "control chars leaked: {text}");

@@ -169,12 +169,8 @@ async fn edit_a_phone_label_and_value_reload_and_see_it() {
     let body = put.body.clone().unwrap();
     assert_eq!(body["name"], "Work mobile (edited)");
     assert_eq!(body["value"], "07700 900999");
-    let owners: Vec<String> = before.accounts.iter().map(|a| a.uuid.clone()).collect();
-    let primaries: Vec<String> = before
-        .primary_accounts
-        .iter()
-        .map(|a| a.uuid.clone())
-        .collect();
+    let owners: Vec<String> = before.owners().iter().map(|a| a.uuid.clone()).collect();
+    let primaries: Vec<String> = before.primaries().iter().map(|a| a.uuid.clone()).collect();
     assert_eq!(body["account_uuids"], serde_json::json!(owners));
     assert_eq!(body["primary_account_uuids"], serde_json::json!(primaries));
     assert!(body.get("type").is_none());
@@ -234,14 +230,14 @@ async fn scripted_422_lands_under_the_right_field() {
     assert_eq!(f.owners_error.as_deref(), Some("Owner must be a client."));
     assert_eq!(f.value.error, None);
 
-    // The server's own validation (no script): the demo refuses dashes the client lets through.
+    // The server's own validation (no script): a country code the client cannot check.
     assert_eq!(
         app.state.contacts.form.as_ref().unwrap().focus,
         Focus::Owners,
         "focus on the problem"
     );
     app.press(KeyCode::BackTab).await; // back to the value
-    app.retype("07700-900123").await;
+    app.retype("ZZ 0123 456789").await;
     app.ctrl('s').await;
     let f = app.state.contacts.form.as_ref().unwrap();
     assert!(f.value.error.is_some(), "{:?}", f);
@@ -328,7 +324,8 @@ async fn quit_flushes_the_draft_and_a_conflict_asks() {
     app.press(KeyCode::Char('e')).await;
     // Someone else edits the record meanwhile.
     let other = app.state.contacts.selected_detail().cloned().unwrap();
-    let body = plannr_tui::app::contacts::validate::make_primary_body(&other, &client_uuid);
+    let body = plannr_tui::app::contacts::validate::make_primary_body(&other, &client_uuid)
+        .expect("the list includes owners and primaries");
     let mut theirs = body.clone();
     theirs.name = "Changed by a colleague".into();
     app.client
@@ -339,7 +336,7 @@ async fn quit_flushes_the_draft_and_a_conflict_asks() {
     app.ctrl('s').await;
     let f = app.state.contacts.form.as_ref().unwrap();
     assert!(
-        matches!(&f.phase, Phase::Conflict { theirs } if theirs.name == "Changed by a colleague")
+        matches!(&f.phase, Phase::Conflict { theirs, .. } if theirs.name == "Changed by a colleague")
     );
     // Quit with the form open: the draft is written before Quit.
     let cmds = app::update(

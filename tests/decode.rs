@@ -138,7 +138,7 @@ fn contact_details_single_object_relations_and_nested_array_bug() {
     }]]}"#).unwrap();
     let d = &p.items[0];
     assert_eq!(d.display_value(), "0333 090 3630");
-    assert_eq!(d.accounts.len(), 1);
+    assert_eq!(d.owners().len(), 1);
     assert!(d.is_primary_for("148a390a-x"));
 }
 

@@ -475,8 +475,36 @@ async fn contact_details_create_update_and_primaries() {
     assert_eq!(st, 200, "{v}");
     assert_eq!(v["value"], "+61234567890");
     assert_eq!(v["phone_number_meta"]["country"], "AU");
-    assert_eq!(v["primary_accounts"], json!([]));
+    // Seed 004's PUT answer: `accounts` (one owner: an object), no `primary_accounts`.
+    assert!(v.get("primary_accounts").is_none(), "{v}");
+    assert_eq!(v["accounts"]["uuid"], client.as_str());
     assert_eq!(v["type"], "phone_number");
+    // A PUT leaving primary_account_uuids out keeps the primaries (the field is optional).
+    let (st, _) = c
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v2/contact-details/{new_uuid}"),
+            json!({"name": "Sydney", "value": "+61 2 3456 7890", "account_uuids": [client], "primary_account_uuids": [client]}),
+        )
+        .await;
+    assert_eq!(st, 200);
+    let (st, _) = c
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v2/contact-details/{new_uuid}"),
+            json!({"name": "Sydney 2", "value": "+61 2 3456 7890", "account_uuids": [client]}),
+        )
+        .await;
+    assert_eq!(st, 200);
+    let (_, one) = c
+        .get(&format!(
+            "/api/v2/contact-details?filter[uuid]={new_uuid}&include=primary_accounts"
+        ))
+        .await;
+    assert_eq!(
+        one["data"][0]["primary_accounts"][0]["uuid"],
+        client.as_str()
+    );
     let (st, _) = c
         .send(
             reqwest::Method::PUT,

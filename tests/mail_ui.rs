@@ -46,8 +46,8 @@ fn run(state: &mut State, mut cmds: Vec<Command>, answer: &dyn Fn(&Call) -> Repl
                         },
                     ));
                 }
-                Command::RenderHtml { id, html } => {
-                    let body = plannr_tui::render::html::html_to_body(&html);
+                Command::RenderHtml { id, html, width } => {
+                    let body = plannr_tui::render::html::html_to_body(&html, width);
                     next.extend(app::update(
                         state,
                         Msg::Api {

@@ -166,7 +166,7 @@ proptest! {
 
     #[test]
     fn bodies_are_clean(s in prop_oneof![html_string(), nasty_string(), any::<String>()]) {
-        assert_body_clean(&html_to_body(&s));
+        assert_body_clean(&html_to_body(&s, 80));
         assert_body_clean(&text_to_body(&s));
         assert_body_clean(&raw_to_body(&s));
     }
@@ -187,7 +187,7 @@ proptest! {
 
     #[test]
     fn wrap_keeps_quote_depth(words in prop::collection::vec("[a-z]{1,12}", 1..40), depth in 0u8..5, width in 2u16..40) {
-        let body = Body { lines: vec![BodyLine { text: words.join(" "), quote_depth: depth }], links: vec![] };
+        let body = Body { lines: vec![BodyLine { text: words.join(" "), quote_depth: depth }], links: vec![], width: 0 };
         let wrapped = wrap_body(&body, width);
         prop_assert!(wrapped.iter().all(|l| l.quote_depth == depth));
         // Words shorter than the width are never split.

@@ -196,6 +196,7 @@ fn unsanitised_text_is_caught() {
 fn sanitised_html_is_inert() {
     let body = plannr_tui::render::html::html_to_body(
         "<p>a&#27;[2J&#27;]0;pwned&#7;b&#x9b;7mc&#x202e;d</p>",
+        80,
     );
     let text: Vec<_> = body.lines.iter().map(|l| l.text.as_str()).collect();
     let text = text.join("\n");

@@ -32,6 +32,12 @@ pub fn opt_block<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
     Ok(value_to_string(Value::deserialize(d)?).map(|s| sanitize::block(&s)))
 }
 
+/// An optional field that may hold HTML (a body): as [`opt_block`], but an escape sequence never
+/// swallows markup (a lone ESC before `</p>` loses only the ESC; see `sanitize::markup`).
+pub fn opt_markup<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(value_to_string(Value::deserialize(d)?).map(|s| sanitize::markup(&s)))
+}
+
 /// A boolean that may arrive as a bool, 0/1, "true"/"false", or null.
 pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     Ok(match Value::deserialize(d)? {
@@ -83,4 +89,17 @@ pub fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(
         Value::Null => None,
         v => serde_json::from_value(v).ok(),
     })
+}
+
+/// Like `one_or_many`, but keeps "present" apart from "absent": a present field (object, array,
+/// even `[]`) is `Some`; `null` is `None` (unknown). Use with `#[serde(default)]` so an absent
+/// field is `None` too.
+pub fn opt_many<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    let v = Value::deserialize(d)?;
+    if v.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(one_or_many(v).unwrap_or_default()))
 }

@@ -29,8 +29,11 @@ pub enum ApiError {
     Timeout,
     #[error("network error: {0}")]
     Network(String),
-    #[error("unexpected response from Plannr ({detail}): {excerpt}")]
+    #[error("unexpected response from Plannr ({detail}){}", if excerpt.is_empty() { String::new() } else { format!(": {excerpt}") })]
     Decode { detail: String, excerpt: String },
+    /// The answer (after decompression) was over the call's cap and was not read further.
+    #[error("Plannr's answer was larger than {} MB, so it was cut off there and nothing of it is shown", limit.div_ceil(1024 * 1024))]
+    TooLarge { limit: usize },
     #[error("{0}")]
     Other(String),
     /// An Outreach call's error (its own explanations).
@@ -50,7 +53,10 @@ pub fn status_text(status: u16) -> String {
 }
 
 fn server_text(status: u16, message: &str) -> String {
-    if message.is_empty() {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason());
+    if message.is_empty() || reason.is_some_and(|r| message.eq_ignore_ascii_case(r)) {
         format!("Plannr is unavailable ({})", status_text(status))
     } else {
         format!("Plannr server error ({}): {message}", status_text(status))

@@ -65,7 +65,19 @@ pub struct HttpConfig {
     pub requests_per_minute: usize,
     /// First backoff step; doubles each retry (capped at 60 s). Tests shrink it.
     pub backoff_base: Duration,
+    /// One call's whole budget, retries and rate-limit waits included: a hung server costs the
+    /// user this long at most, then the call fails with a clear sentence.
+    pub call_deadline: Duration,
+    /// Largest answer read (after decompression) for a call that does not say otherwise.
+    pub max_body: usize,
 }
+
+/// Answers larger than this are cut off unread: a page of a list or of a thread is far smaller
+/// (a 500-item page of emails with bodies is about 2 MB).
+pub const DEFAULT_MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// How many redirects one request may follow (all on the API's own origin, or reads only).
+const MAX_REDIRECTS: usize = 5;
 
 impl HttpConfig {
     pub fn new(base_url: impl Into<String>, token: Secret) -> HttpConfig {
@@ -77,6 +89,8 @@ impl HttpConfig {
             max_retries: 3,
             requests_per_minute: 480,
             backoff_base: Duration::from_millis(500),
+            call_deadline: Duration::from_secs(30),
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 }
@@ -122,7 +136,10 @@ impl Limiter {
 
 /// One backend's connection: base URL, token, limiter and dialect.
 pub struct Http {
+    /// API calls: redirects are followed by hand (`send`), so the origin rule can be applied.
     http: reqwest::Client,
+    /// Downloads: reqwest's own redirect policy (it drops the token on a change of host).
+    download_http: reqwest::Client,
     cfg: HttpConfig,
     base: String,
     limiter: Mutex<Limiter>,
@@ -140,19 +157,26 @@ impl fmt::Debug for Http {
 
 impl Http {
     pub fn new(cfg: HttpConfig, dialect: Dialect) -> Result<Http, ApiError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(cfg.connect_timeout)
-            .timeout(cfg.request_timeout)
-            .user_agent(concat!(
-                env!("CARGO_PKG_NAME"),
-                "/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .build()
-            .map_err(|e| ApiError::Other(format!("cannot build the HTTP client: {e}")))?;
+        let builder = || {
+            reqwest::Client::builder()
+                .connect_timeout(cfg.connect_timeout)
+                .timeout(cfg.request_timeout)
+                .user_agent(concat!(
+                    env!("CARGO_PKG_NAME"),
+                    "/",
+                    env!("CARGO_PKG_VERSION")
+                ))
+        };
+        let built = |b: reqwest::ClientBuilder| {
+            b.build()
+                .map_err(|e| ApiError::Other(format!("cannot build the HTTP client: {e}")))
+        };
+        let http = built(builder().redirect(reqwest::redirect::Policy::none()))?;
+        let download_http = built(builder())?;
         let base = cfg.base_url.trim_end_matches('/').to_string();
         Ok(Http {
             http,
+            download_http,
             limiter: Mutex::new(Limiter {
                 max: cfg.requests_per_minute,
                 started: VecDeque::new(),
@@ -198,7 +222,8 @@ impl Http {
     }
 
     /// Send one request with the bearer token and the backend's `headers`, retrying what is safe
-    /// to retry, and decode the JSON answer (`Value::Null` for an empty one).
+    /// to retry, and decode the JSON answer (`Value::Null` for an empty one). The answer is read
+    /// up to `HttpConfig::max_body`.
     pub async fn send(
         &self,
         method: Method,
@@ -207,37 +232,48 @@ impl Http {
         body: Option<&Value>,
         headers: &[(&str, String)],
     ) -> Result<Value, ApiError> {
-        let url = format!("{}{}", self.base, path);
+        self.send_capped(method, path, query, body, headers, self.cfg.max_body)
+            .await
+    }
+
+    /// [`Http::send`] with its own cap on the answer's size (after decompression).
+    pub async fn send_capped(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+        headers: &[(&str, String)],
+        max_body: usize,
+    ) -> Result<Value, ApiError> {
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.base, path))
+            .map_err(|e| ApiError::Other(format!("cannot build the request URL: {e}")))?;
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        let body = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|e| ApiError::Other(format!("cannot encode the request: {e}")))?;
         let idempotent = method == Method::GET || method == Method::PUT;
-        let media = self.dialect.media_type;
+        let deadline = tokio::time::Instant::now() + self.cfg.call_deadline;
+        let out_of_time = || {
+            tracing::info!(%method, path, "no answer within the call's deadline");
+            ApiError::Timeout
+        };
         let mut attempt = 0u32;
         loop {
-            self.wait_turn().await;
-            let mut req = self
-                .http
-                .request(method.clone(), &url)
-                .bearer_auth(self.cfg.token.expose())
-                .header("Accept", media);
-            for (name, value) in headers {
-                req = req.header(*name, value);
-            }
-            if !query.is_empty() {
-                req = req.query(query);
-            }
-            if let Some(b) = body {
-                let bytes = serde_json::to_vec(b)
-                    .map_err(|e| ApiError::Other(format!("cannot encode the request: {e}")))?;
-                req = req.header("Content-Type", media).body(bytes);
-            }
-            tracing::debug!(%method, path, attempt, "request");
-            let outcome = match req.send().await {
-                Ok(resp) => self.read(resp).await,
-                Err(e) if e.is_timeout() => Err(ApiError::Timeout),
-                Err(e) => Err(ApiError::Network(network_message(&e))),
+            let once = async {
+                self.wait_turn().await;
+                tracing::debug!(%method, path, attempt, "request");
+                self.exchange(&method, url.clone(), body.as_deref(), headers, max_body)
+                    .await
             };
-            let err = match outcome {
-                Ok(v) => return Ok(v),
-                Err(e) => e,
+            let err = match tokio::time::timeout_at(deadline, once).await {
+                Ok(Ok(v)) => return Ok(v),
+                Ok(Err(e)) => e,
+                Err(_) => return Err(out_of_time()),
             };
             let retry = match &err {
                 ApiError::RateLimited { .. } => true,
@@ -254,13 +290,108 @@ impl Http {
                 } => (*d).min(Duration::from_secs(60)),
                 _ => self.backoff(attempt),
             };
+            if tokio::time::Instant::now() + wait >= deadline {
+                // No time left for another try: the last failure is the answer.
+                tracing::info!(%method, path, "request failed (no time to retry): {err}");
+                return Err(err);
+            }
             tracing::info!(%method, path, "retrying in {wait:?} after: {err}");
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
     }
 
-    async fn read(&self, resp: reqwest::Response) -> Result<Value, ApiError> {
+    /// One request and the redirects it is answered with. The token and the backend's headers
+    /// (the tenant) go only to the API's own origin. A write is never sent anywhere else, and is
+    /// only repeated on its own origin for a 307/308 (which keep method and body); a read may
+    /// follow a redirect elsewhere, without the token, and says so if it is then refused.
+    async fn exchange(
+        &self,
+        method: &Method,
+        mut url: reqwest::Url,
+        body: Option<&[u8]>,
+        headers: &[(&str, String)],
+        max_body: usize,
+    ) -> Result<Value, ApiError> {
+        let media = self.dialect.media_type;
+        let is_read = *method == Method::GET;
+        let mut method = method.clone();
+        let mut left_origin: Option<String> = None;
+        for _ in 0..=MAX_REDIRECTS {
+            let own = self.is_own_origin(url.as_str());
+            let mut req = self
+                .http
+                .request(method.clone(), url.clone())
+                .header("Accept", media);
+            if own {
+                req = req.bearer_auth(self.cfg.token.expose());
+                for (name, value) in headers {
+                    req = req.header(*name, value);
+                }
+            }
+            if let Some(b) = body.filter(|_| method != Method::GET) {
+                req = req.header("Content-Type", media).body(b.to_vec());
+            }
+            let resp = match req.send().await {
+                Ok(r) => r,
+                Err(e) if e.is_timeout() => return Err(ApiError::Timeout),
+                Err(e) => return Err(ApiError::Network(network_message(e, self.token()))),
+            };
+            let status = resp.status();
+            if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
+                let result = self.read(resp, max_body).await;
+                return match (result, &left_origin) {
+                    (Err(ApiError::Unauthenticated | ApiError::Forbidden { .. }), Some(host)) => {
+                        Err(ApiError::Other(format!(
+                            "Plannr redirected the request to another site ({host}), which refused it without your token ({}); the token was not sent there",
+                            status.as_u16()
+                        )))
+                    }
+                    (r, _) => r,
+                };
+            }
+            let next = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|loc| url.join(loc).ok());
+            let Some(next) = next else {
+                return Err(ApiError::Other(format!(
+                    "Plannr answered with a redirect ({}) to nowhere",
+                    super::error::status_text(status.as_u16())
+                )));
+            };
+            let host = next.host_str().unwrap_or("an unknown host").to_string();
+            let next_own = self.is_own_origin(next.as_str());
+            if !is_read {
+                let keeps_body = matches!(status.as_u16(), 307 | 308);
+                if !next_own {
+                    tracing::warn!(%host, "refused to follow a write's redirect to another origin");
+                    return Err(ApiError::Other(format!(
+                        "Plannr redirected the change to another site ({host}); it was not sent there, so nothing is saved"
+                    )));
+                }
+                if !keeps_body {
+                    return Err(ApiError::Other(format!(
+                        "Plannr redirected the change ({}) instead of applying it; nothing is confirmed saved",
+                        super::error::status_text(status.as_u16())
+                    )));
+                }
+            } else if !next_own && left_origin.is_none() {
+                tracing::warn!(%host, "following a read's redirect to another origin without the token");
+                left_origin = Some(host);
+            }
+            if status == StatusCode::SEE_OTHER {
+                method = Method::GET;
+            }
+            url = next;
+        }
+        Err(ApiError::Other(format!(
+            "Plannr redirected the request more than {MAX_REDIRECTS} times; it was given up"
+        )))
+    }
+
+    async fn read(&self, resp: reqwest::Response, max_body: usize) -> Result<Value, ApiError> {
         let status = resp.status();
         let retry_after = resp
             .headers()
@@ -268,11 +399,17 @@ impl Http {
             .and_then(|v| v.to_str().ok())
             .and_then(|s| s.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let bytes = match resp.bytes().await {
-            Ok(b) => b,
-            Err(e) if e.is_timeout() => return Err(ApiError::Timeout),
-            Err(e) => return Err(ApiError::Network(network_message(&e))),
+        // An error page is read only as far as a message can matter.
+        let cap = if status.is_success() {
+            max_body
+        } else {
+            64 * 1024
         };
+        let (bytes, cut) = read_capped(resp, cap, self.token()).await?;
+        if cut && status.is_success() {
+            tracing::warn!(max_body, "answer over the size cap, not read further");
+            return Err(ApiError::TooLarge { limit: max_body });
+        }
         let text = String::from_utf8_lossy(&bytes);
         if !status.is_success() {
             return Err((self.dialect.error)(
@@ -286,9 +423,21 @@ impl Http {
             return Ok(Value::Null);
         }
         let fixed = replace_lone_surrogates(&text);
-        serde_json::from_str(&fixed).map_err(|e| ApiError::Decode {
-            detail: format!("not JSON: {e}"),
-            excerpt: excerpt(&text, self.cfg.token.expose()),
+        serde_json::from_str(&fixed).map_err(|e| {
+            if super::error::is_html(&text) {
+                ApiError::Decode {
+                    detail: format!(
+                        "a web page instead of data, {}",
+                        super::error::status_text(status.as_u16())
+                    ),
+                    excerpt: excerpt(&text, self.cfg.token.expose()),
+                }
+            } else {
+                ApiError::Decode {
+                    detail: format!("not JSON: {e}"),
+                    excerpt: excerpt(&text, self.cfg.token.expose()),
+                }
+            }
         })
     }
 
@@ -296,7 +445,7 @@ impl Http {
     /// pre-signed storage link, or any host the data names) is fetched without it.
     pub async fn download(&self, url: &str) -> Result<reqwest::Response, ApiError> {
         self.wait_turn().await;
-        let mut req = self.http.get(url);
+        let mut req = self.download_http.get(url);
         if self.is_own_origin(url) {
             req = req.bearer_auth(self.cfg.token.expose());
         }
@@ -304,7 +453,7 @@ impl Http {
             if e.is_timeout() {
                 ApiError::Timeout
             } else {
-                ApiError::Network(network_message(&e))
+                ApiError::Network(network_message(e, self.token()))
             }
         })?;
         if !resp.status().is_success() {
@@ -336,15 +485,77 @@ pub fn seg(s: &str) -> Result<String, ApiError> {
     Ok(percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
 }
 
-fn network_message(e: &reqwest::Error) -> String {
-    // reqwest's Display includes the URL (never the token, which travels in a header).
+/// Read a body (decompressed, as reqwest streams it) up to `cap` bytes. Returns the bytes and
+/// whether there was more: the rest is never read, so a gzip bomb costs `cap` of memory at most.
+async fn read_capped(
+    mut resp: reqwest::Response,
+    cap: usize,
+    token: &str,
+) -> Result<(Vec<u8>, bool), ApiError> {
+    let mut out = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                if out.len() + chunk.len() > cap {
+                    let room = cap - out.len();
+                    out.extend_from_slice(&chunk[..room]);
+                    return Ok((out, true));
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok((out, false)),
+            Err(e) if e.is_timeout() => return Err(ApiError::Timeout),
+            Err(e) => return Err(ApiError::Network(network_message(e, token))),
+        }
+    }
+}
+
+/// A network error as one line: reqwest's message without its URL (a redirect can put anything
+/// in a URL's query, the token included), then only the host and path, then the causes; the
+/// token, in any encoding, and any `Bearer` value scrubbed.
+fn network_message(e: reqwest::Error, token: &str) -> String {
+    let place = e
+        .url()
+        .map(|u| format!(" ({}{})", u.host_str().unwrap_or(""), u.path()));
+    let e = e.without_url();
     let mut msg = e.to_string();
-    let mut src = std::error::Error::source(e);
+    if let Some(p) = place {
+        msg.push_str(&p);
+    }
+    let mut src = std::error::Error::source(&e);
     while let Some(s) = src {
         msg = format!("{msg}: {s}");
         src = s.source();
     }
-    crate::render::sanitize::line(&msg)
+    crate::render::sanitize::line(&scrub_secrets(&msg, token))
+}
+
+/// `text` with the token (as is, percent-encoded, or form-encoded) and any `Bearer …` value
+/// replaced by `***`.
+pub fn scrub_secrets(text: &str, token: &str) -> String {
+    let mut out = text.to_string();
+    if !token.is_empty() {
+        let encoded =
+            percent_encoding::utf8_percent_encode(token, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
+        let form: String = url::form_urlencoded::byte_serialize(token.as_bytes()).collect();
+        for t in [token, encoded.as_str(), form.as_str()] {
+            out = out.replace(t, "***");
+        }
+    }
+    let mut scrubbed = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(i) = rest.to_ascii_lowercase().find("bearer ") {
+        scrubbed.push_str(&rest[..i + 7]);
+        let after = &rest[i + 7..];
+        let end = after
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ')'))
+            .unwrap_or(after.len());
+        scrubbed.push_str("***");
+        rest = &after[end..];
+    }
+    scrubbed.push_str(rest);
+    scrubbed
 }
 
 /// JSON may carry lone UTF-16 surrogates as escapes (`\ud800`), which serde_json rejects. Replace

@@ -10,6 +10,6 @@ pub mod plannr;
 
 pub use error::ApiError;
 pub use http::Secret;
-pub use page::Page;
+pub use page::{Page, PageKey};
 pub use plannr::models;
 pub use plannr::{Client, ClientConfig};

@@ -1,5 +1,23 @@
 //! One page of a list, as every backend hands it to the app.
 
+/// Where the next page of a list starts: a page number (Plannr's `page=N`, and the thread view's
+/// random access), or an opaque cursor a backend handed out (`links.next`). `Number(1)` is the
+/// first page of every list, whatever the backend.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PageKey {
+    Number(u32),
+    Cursor(String),
+}
+
+impl PageKey {
+    pub fn number(&self) -> Option<u32> {
+        match self {
+            PageKey::Number(n) => Some(*n),
+            PageKey::Cursor(_) => None,
+        }
+    }
+}
+
 /// One page of a list, with whatever the server said about where the end is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
@@ -10,6 +28,9 @@ pub struct Page<T> {
     pub total: Option<u64>,
     /// `links.next` was present: `Some(true)` if it was a URL, `Some(false)` if null.
     pub has_next: Option<bool>,
+    /// The key of the next page, when the backend said (None: unknown or no next page; lists
+    /// then judge the end with `is_last`).
+    pub next: Option<PageKey>,
     /// Items that were present but did not decode (skipped rather than failing the page).
     pub skipped: usize,
 }
@@ -23,12 +44,36 @@ impl<T> Default for Page<T> {
             per_page: None,
             total: None,
             has_next: None,
+            next: None,
             skipped: 0,
         }
     }
 }
 
 impl<T> Page<T> {
+    /// The same page with every item converted (the paging facts unchanged).
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            current_page: self.current_page,
+            last_page: self.last_page,
+            per_page: self.per_page,
+            total: self.total,
+            has_next: self.has_next,
+            next: self.next,
+            skipped: self.skipped,
+        }
+    }
+
+    /// The key of the page after this one, requested as page number `requested` of
+    /// `per_page`: what the backend said, else the next number unless this is the last page.
+    pub fn next_key(&self, requested: u32, per_page: u32) -> Option<PageKey> {
+        if self.next.is_some() {
+            return self.next.clone();
+        }
+        (!self.is_last(requested, per_page)).then(|| PageKey::Number(requested.saturating_add(1)))
+    }
+
     /// Whether this is the last page, judged from `links.next`, then `meta`, then a short page.
     pub fn is_last(&self, requested_page: u32, requested_per_page: u32) -> bool {
         if let Some(next) = self.has_next {

@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::editor::{EditorEvent, InlineEditor, SaveState, remember_query};
 use super::list::ListNav;
 use super::paged::Paged;
-use super::rename::{Rename, RenameOutcome};
+use super::rename::{Rename, RenameDraft, RenameOutcome};
 use super::{Call, Core, Reply, RequestId, Route as AppRoute, Settings};
 use crate::api::models::{Archived, Conversation};
 use crate::api::{ApiError, Page};
@@ -158,6 +158,9 @@ pub enum NameMark {
     Unsaved,
 }
 
+/// The draft-file kind of a conversation rename.
+const RENAME_WHAT: &str = "conversation";
+
 /// Everything about renaming one conversation.
 #[derive(Debug, Clone, Default)]
 pub struct RenameSlot {
@@ -262,6 +265,35 @@ impl ConversationsPane {
                         )
                 })
         })
+    }
+
+    /// Every unsaved rename as (draft key, json): written at quit, or by the crash handler.
+    pub fn unsaved_drafts(&self) -> Vec<(String, String)> {
+        let renames = self.renames.values().filter_map(|s| s.rename.as_ref());
+        super::rename::unsaved_drafts(renames, RENAME_WHAT)
+    }
+
+    pub fn on_quit(&mut self, core: &mut Core) {
+        let renames = self.renames.values().filter_map(|s| s.rename.as_ref());
+        super::rename::quit_drafts(renames, RENAME_WHAT, core);
+    }
+
+    /// Rename drafts from last time: kept like a failed save (`r` on the conversation reopens).
+    pub fn on_drafts_loaded(&mut self, drafts: &[RenameDraft], core: &mut Core) {
+        let mut n = 0;
+        for d in drafts.iter().filter(|d| d.what == RENAME_WHAT) {
+            let slot = self.renames.entry(d.target.clone()).or_default();
+            if slot.rename.is_none() {
+                slot.rename = Some(Rename::from_draft(d));
+                n += 1;
+            }
+        }
+        if n > 0 {
+            core.info(format!(
+                "{n} unsaved conversation rename{} from last time (marked): r on the conversation reopens it.",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
     }
 
     pub fn on_resize(&mut self, core: &mut Core) {
@@ -621,7 +653,13 @@ impl ConversationsPane {
         };
         match r.on_key(key) {
             RenameOutcome::Continue => {}
-            RenameOutcome::Close => slot.rename = None,
+            RenameOutcome::Close => {
+                let was_kept = !matches!(r.state, SaveState::Editing) || r.editor.changed();
+                slot.rename = None;
+                if was_kept {
+                    super::rename::delete_draft(RENAME_WHAT, uuid, core);
+                }
+            }
             RenameOutcome::Save(name) => {
                 let id = core.request(
                     AppRoute::Conversations(Route::Rename {
@@ -676,6 +714,7 @@ impl ConversationsPane {
                     .is_some_and(|r| r.state == (SaveState::Saving { id }))
                 {
                     slot.rename = None;
+                    super::rename::delete_draft(RENAME_WHAT, &uuid, core);
                 }
                 // Answers to one conversation's writes come in the order sent; never apply an
                 // older one over a newer.
@@ -733,6 +772,8 @@ impl ConversationsPane {
                     return;
                 };
                 let msg = r.failed(id, &e).unwrap_or_else(|| e.to_string());
+                // Kept on disk too: it survives a quit or a crash.
+                super::rename::write_draft(r, RENAME_WHAT, core);
                 if r.open && !can_show {
                     r.open = false;
                     core.error(format!("{msg} Press r on “{confirmed}” to fix it."));
@@ -930,15 +971,7 @@ fn dedup(rows: &mut Vec<Row>) {
 
 /// A page of one type as a page of another (same paging facts).
 pub fn map_page<T, U>(p: Page<T>, f: impl FnMut(T) -> U) -> Page<U> {
-    Page {
-        items: p.items.into_iter().map(f).collect(),
-        current_page: p.current_page,
-        last_page: p.last_page,
-        per_page: p.per_page,
-        total: p.total,
-        has_next: p.has_next,
-        skipped: p.skipped,
-    }
+    p.map(f)
 }
 
 /// RFC 3339 (with its offset) to unix seconds.

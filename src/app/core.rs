@@ -106,12 +106,13 @@ impl Core {
         id
     }
 
-    /// Convert `html` off the UI thread; the `Reply::Body` comes back to `route` like an API answer.
-    pub fn render_html(&mut self, route: Route, html: String) -> RequestId {
+    /// Convert `html` off the UI thread, laid out at `width` columns; the `Reply::Body` comes
+    /// back to `route` like an API answer.
+    pub fn render_html(&mut self, route: Route, html: String, width: u16) -> RequestId {
         self.next_id += 1;
         let id = self.next_id;
         self.pending.insert(id, route);
-        self.out.push(Command::RenderHtml { id, html });
+        self.out.push(Command::RenderHtml { id, html, width });
         id
     }
 

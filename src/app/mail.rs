@@ -446,6 +446,7 @@ impl MailPane {
     /// form (with `html`) of expanded messages on screen that thread pages left without it, and
     /// the HTML conversions of the expanded messages on screen.
     fn thread_follow_up(&mut self, core: &mut Core) {
+        self.relayout_on_screen(core);
         let Some(t) = &self.thread else { return };
         for req in t.wanted() {
             self.send_thread_request(core, Some(req));
@@ -487,8 +488,25 @@ impl MailPane {
         };
         let uuid = t.msgs[i].m.uuid.clone();
         let id = core.track(AppRoute::Mail(Route::Render { uuid }));
-        core.out.push(Command::RenderHtml { id, html });
+        let width = body::content_width(t.width);
+        core.out.push(Command::RenderHtml { id, html, width });
         t.converting(i, id);
+    }
+
+    /// Convert again, at the current width, the HTML bodies on screen laid out at another one
+    /// (after a resize, or when such a message scrolls into view).
+    fn relayout_on_screen(&mut self, core: &mut Core) {
+        let Some(t) = &mut self.thread else { return };
+        for i in t.relayouts() {
+            let Some(html) = body::wants_relayout(&t.msgs[i], t.width).map(str::to_string) else {
+                continue;
+            };
+            let uuid = t.msgs[i].m.uuid.clone();
+            let id = core.track(AppRoute::Mail(Route::Render { uuid }));
+            let width = body::content_width(t.width);
+            core.out.push(Command::RenderHtml { id, html, width });
+            t.relayouting(i, id);
+        }
     }
 
     fn thread_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {

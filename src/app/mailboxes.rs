@@ -3,7 +3,9 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::list::ListNav;
-use super::rename::{Rename, RenameOutcome};
+use std::collections::BTreeMap;
+
+use super::rename::{Rename, RenameDraft, RenameOutcome};
 use super::{Call, Core, Nav, Reply, RequestId, Route as AppRoute};
 use crate::api::ApiError;
 use crate::api::models::{Mailbox, MailboxUpdate};
@@ -65,7 +67,13 @@ pub struct MailboxesPane {
     pub confirm_disable: Option<String>,
     /// A rename in progress (editing, saving, or failed with the text kept).
     pub rename: Option<Rename>,
+    /// Unsaved renames of other mailboxes (a failed save, or a draft from last time), by uuid:
+    /// `r` on that mailbox reopens the text; opening another rename never overwrites them.
+    pub held: BTreeMap<String, Rename>,
 }
+
+/// The draft-file kind of a mailbox rename.
+const WHAT: &str = "mailbox";
 
 /// A person's words for a mailbox state, and whether it is healthy.
 pub fn describe_state(state: &str) -> (&'static str, StateTone) {
@@ -111,7 +119,43 @@ impl MailboxesPane {
     }
 
     pub fn has_unsaved(&self) -> bool {
-        self.rename.as_ref().is_some_and(|r| r.editor.changed())
+        self.rename.as_ref().is_some_and(Rename::is_unsaved) || !self.held.is_empty()
+    }
+
+    /// Whether a mailbox has unsaved rename text (the ✎ mark).
+    pub fn has_draft(&self, uuid: &str) -> bool {
+        self.held.contains_key(uuid)
+            || self
+                .rename
+                .as_ref()
+                .is_some_and(|r| r.target == uuid && !r.open && r.is_unsaved())
+    }
+
+    /// Every unsaved rename as (draft key, json): written at quit, or by the crash handler.
+    pub fn unsaved_drafts(&self) -> Vec<(String, String)> {
+        super::rename::unsaved_drafts(self.rename.iter().chain(self.held.values()), WHAT)
+    }
+
+    pub fn on_quit(&mut self, core: &mut Core) {
+        super::rename::quit_drafts(self.rename.iter().chain(self.held.values()), WHAT, core);
+    }
+
+    /// Rename drafts from last time: held until `r` on their mailbox.
+    pub fn on_drafts_loaded(&mut self, drafts: &[RenameDraft], core: &mut Core) {
+        let mut n = 0;
+        for d in drafts.iter().filter(|d| d.what == WHAT) {
+            if self.rename.as_ref().is_some_and(|r| r.target == d.target) {
+                continue; // what is open now is newer
+            }
+            self.held.insert(d.target.clone(), Rename::from_draft(d));
+            n += 1;
+        }
+        if n > 0 {
+            core.info(format!(
+                "{n} unsaved mailbox rename{} from last time (marked ✎): r on the mailbox reopens it.",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
     }
 
     pub fn on_resize(&mut self, core: &mut Core) {
@@ -134,7 +178,15 @@ impl MailboxesPane {
         if let Some(r) = self.rename.as_mut().filter(|r| r.open) {
             match r.on_key(key) {
                 RenameOutcome::Continue => {}
-                RenameOutcome::Close => self.rename = None,
+                RenameOutcome::Close => {
+                    let uuid = r.target.clone();
+                    let was_kept =
+                        !matches!(r.state, super::editor::SaveState::Editing) || r.editor.changed();
+                    self.rename = None;
+                    if was_kept {
+                        super::rename::delete_draft(WHAT, &uuid, core);
+                    }
+                }
                 RenameOutcome::Save(name) => {
                     let uuid = r.target.clone();
                     let id = core.request(
@@ -193,7 +245,23 @@ impl MailboxesPane {
                     // Reopen a failed rename of this mailbox with the text that was typed.
                     Some(r) if r.target == uuid && !r.is_saving() => r.reopen(),
                     Some(r) if r.is_saving() => core.info("A rename is still being saved."),
-                    _ => self.rename = Some(Rename::open(&uuid, &name)),
+                    _ => {
+                        // Another mailbox's unsaved text is held, never overwritten.
+                        if let Some(old) = self.rename.take().filter(Rename::is_unsaved) {
+                            super::rename::write_draft(&old, WHAT, core);
+                            self.held.insert(old.target.clone(), old);
+                        }
+                        self.rename = Some(match self.held.remove(&uuid) {
+                            Some(mut r) => {
+                                core.info(
+                                    "Your text is back: Enter saves it again, Esc discards it.",
+                                );
+                                r.reopen();
+                                r
+                            }
+                            None => Rename::open(&uuid, &name),
+                        });
+                    }
                 }
                 true
             }
@@ -316,18 +384,18 @@ impl MailboxesPane {
                         r.target == uuid && r.state == (super::editor::SaveState::Saving { id })
                     }) {
                         self.rename = None;
+                        super::rename::delete_draft(WHAT, &uuid, core);
                         core.info(format!("Renamed to “{}”.", m.name));
                     }
                     self.replace(m);
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    if let Some(msg) = self
-                        .rename
-                        .as_mut()
-                        .filter(|r| r.target == uuid)
-                        .and_then(|r| r.failed(id, &e))
+                    if let Some(r) = self.rename.as_mut().filter(|r| r.target == uuid)
+                        && let Some(msg) = r.failed(id, &e)
                     {
+                        // Kept on disk too: it survives a quit or a crash.
+                        super::rename::write_draft(r, WHAT, core);
                         core.error(msg);
                     }
                 }
@@ -394,6 +462,99 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    fn drafts_written(cmds: &[Command]) -> Vec<(String, String)> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Command::WriteDraft { key, json, .. } => Some((key.clone(), json.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A failed rename is kept on disk; `r` on another mailbox never overwrites it; quitting asks
+    /// first and keeps it; after a restart it is offered back.
+    #[test]
+    fn failed_rename_survives_other_renames_quit_and_restart() {
+        let mut s = loaded_state();
+        update(&mut s, key(KeyCode::Char('r')));
+        update(&mut s, key(KeyCode::Char('!')));
+        let (id, _) = sent(&update(&mut s, key(KeyCode::Enter))).pop().unwrap();
+        let out = update(
+            &mut s,
+            Msg::Api {
+                id,
+                result: Err(ApiError::Timeout),
+            },
+        );
+        let written = drafts_written(&out);
+        assert_eq!(written.len(), 1, "the failed text goes to disk");
+        assert_eq!(written[0].0, "rename-mailbox-m1");
+        // r on m2: its own editor; m1's text is held, not overwritten.
+        update(&mut s, key(KeyCode::Down));
+        update(&mut s, key(KeyCode::Char('r')));
+        assert_eq!(s.mailboxes.rename.as_ref().unwrap().target, "m2");
+        assert!(s.mailboxes.has_draft("m1"));
+        update(&mut s, key(KeyCode::Esc));
+        update(&mut s, key(KeyCode::Up));
+        update(&mut s, key(KeyCode::Char('r')));
+        assert_eq!(s.mailboxes.rename.as_ref().unwrap().typed(), "Box m1!");
+        // Discarding it (Esc asks, Esc again discards) drops the draft file.
+        update(&mut s, key(KeyCode::Esc));
+        let out = update(&mut s, key(KeyCode::Esc));
+        assert!(
+            out.iter().any(
+                |c| matches!(c, Command::DeleteDraft { key, .. } if key == "rename-mailbox-m1")
+            )
+        );
+        assert!(!s.mailboxes.has_draft("m1"));
+        // Quit asks first, then keeps the text as a draft.
+        let mut s = loaded_state();
+        update(&mut s, key(KeyCode::Char('r')));
+        update(&mut s, key(KeyCode::Char('!')));
+        let (id, _) = sent(&update(&mut s, key(KeyCode::Enter))).pop().unwrap();
+        update(
+            &mut s,
+            Msg::Api {
+                id,
+                result: Err(ApiError::Timeout),
+            },
+        );
+        let out = update(&mut s, key(KeyCode::Char('q')));
+        assert!(!s.quit && !out.contains(&Command::Quit), "q asks first");
+        let out = update(&mut s, key(KeyCode::Char('q')));
+        assert!(s.quit && out.contains(&Command::Quit));
+        let written = drafts_written(&out);
+        assert_eq!(written.len(), 1);
+        let q = out.iter().position(|c| *c == Command::Quit).unwrap();
+        assert!(
+            out.iter()
+                .position(|c| matches!(c, Command::WriteDraft { .. }))
+                .unwrap()
+                < q
+        );
+        // Restart: the draft is offered back.
+        let draft = RenameDraft::from_json(&written[0].1).unwrap();
+        let mut s = loaded_state();
+        update(
+            &mut s,
+            Msg::Draft(crate::app::contacts::drafts::DraftEvent::Loaded {
+                drafts: vec![],
+                renames: vec![draft],
+                problems: vec![],
+            }),
+        );
+        assert!(s.mailboxes.has_draft("m1"));
+        assert!(
+            s.core
+                .status
+                .as_ref()
+                .is_some_and(|st| st.text.contains("from last time"))
+        );
+        update(&mut s, key(KeyCode::Char('r')));
+        assert_eq!(s.mailboxes.rename.as_ref().unwrap().typed(), "Box m1!");
+        assert!(s.captures_input());
     }
 
     #[test]

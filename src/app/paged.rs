@@ -2,7 +2,7 @@
 //! is requested at most once unless it failed, and the end is known from `links`/`meta` or a short
 //! page. Used by email lists, client lists, conversation lists, conversation messages and both
 //! halves of a thread.
-use crate::api::Page;
+use crate::api::{Page, PageKey};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edge {
@@ -26,6 +26,8 @@ pub struct Paged<T> {
     pub per_page: u32,
     /// Pages loaded so far (1..=loaded).
     pub loaded: u32,
+    /// Where the next page starts, as the last page said (a number or a cursor); None at the end.
+    pub next: Option<PageKey>,
     pub edge: Edge,
     /// The total the server reported, if any.
     pub total: Option<u64>,
@@ -37,6 +39,7 @@ impl<T> Paged<T> {
             items: Vec::new(),
             per_page: per_page.max(1),
             loaded: 0,
+            next: Some(PageKey::Number(1)),
             edge: Edge::Idle,
             total: None,
         }
@@ -64,9 +67,23 @@ impl<T> Paged<T> {
 
     /// The page to request so that `needed` items exist, or None (enough loaded, one in flight,
     /// the end reached, or the last attempt failed: failures wait for an explicit `retry`).
+    /// For numbered lists (a cursor list uses `want_key`).
     pub fn want(&self, needed: usize) -> Option<u32> {
+        self.want_key(needed).and_then(|k| k.number())
+    }
+
+    /// The key of the page to request so that `needed` items exist (see `want`).
+    pub fn want_key(&self, needed: usize) -> Option<PageKey> {
         match self.edge {
-            Edge::Idle if self.loaded == 0 || self.items.len() < needed => Some(self.loaded + 1),
+            Edge::Idle if self.loaded == 0 || self.items.len() < needed => self.next.clone(),
+            _ => None,
+        }
+    }
+
+    /// The key a failed page is asked again with (the key of the page after those loaded).
+    pub fn retry_key(&self) -> Option<PageKey> {
+        match self.edge {
+            Edge::Failed { .. } => self.next.clone(),
             _ => None,
         }
     }
@@ -79,8 +96,14 @@ impl<T> Paged<T> {
         }
     }
 
+    /// `page` is the ordinal of the page asked for (its number, for a numbered list).
     pub fn mark_loading(&mut self, page: u32, id: u64) {
         self.edge = Edge::Loading { page, id };
+    }
+
+    /// The next page (by key) was asked for with request `id`.
+    pub fn mark_loading_next(&mut self, id: u64) {
+        self.mark_loading(self.loaded.saturating_add(1), id);
     }
 
     /// Whether `id` is the request this list is waiting for.
@@ -96,13 +119,17 @@ impl<T> Paged<T> {
         if want != id {
             return false;
         }
-        let last = page.is_last(n, self.per_page);
+        self.next = page.next_key(n, self.per_page);
         if page.total.is_some() {
             self.total = page.total;
         }
         self.items.extend(page.items);
         self.loaded = n;
-        self.edge = if last { Edge::End } else { Edge::Idle };
+        self.edge = if self.next.is_none() {
+            Edge::End
+        } else {
+            Edge::Idle
+        };
         true
     }
 
@@ -168,5 +195,31 @@ mod tests {
             }
         ));
         assert!(p.is_complete(), "a short page is the end");
+    }
+
+    /// A cursor list: the next key is what the page said (`links.next`), never loaded + 1.
+    #[test]
+    fn follows_the_cursor_the_page_hands_out() {
+        let mut p: Paged<u32> = Paged::new(10);
+        assert_eq!(p.want_key(0), Some(PageKey::Number(1)), "the first page");
+        p.mark_loading_next(1);
+        let first = Page {
+            next: Some(PageKey::Cursor("after=abc".into())),
+            ..page(10, true)
+        };
+        assert!(p.on_loaded(1, first));
+        assert_eq!(p.want(100), None, "no page number to compute");
+        assert_eq!(p.want_key(100), Some(PageKey::Cursor("after=abc".into())));
+        p.mark_loading_next(2);
+        assert!(p.on_failed(2, "boom".into()));
+        assert_eq!(
+            p.retry_key(),
+            Some(PageKey::Cursor("after=abc".into())),
+            "a retry asks for the same cursor"
+        );
+        p.mark_loading_next(3);
+        assert!(p.on_loaded(3, page(4, false)));
+        assert!(p.is_complete());
+        assert_eq!(p.items.len(), 14);
     }
 }

@@ -235,6 +235,16 @@ macro_rules! delegate {
             contacts::ContactsPane::on_quit(self, core)
         }
     };
+    (@extra mailboxes::MailboxesPane, Mailboxes) => {
+        fn on_quit(&mut self, core: &mut Core) {
+            mailboxes::MailboxesPane::on_quit(self, core)
+        }
+    };
+    (@extra conversations::ConversationsPane, Conversations) => {
+        fn on_quit(&mut self, core: &mut Core) {
+            conversations::ConversationsPane::on_quit(self, core)
+        }
+    };
     (@extra $module:ident :: $ty:ident, $tab:ident) => {};
 }
 

@@ -165,11 +165,13 @@ pub enum Command {
     /// Act as this account from now on (`X-PLANNR-ACCOUNT-UUID`).
     SetAccount(String),
     Quit,
-    /// Convert an HTML body off the UI thread (worker: spawn_blocking); answered with
+    /// Convert an HTML body off the UI thread (worker: spawn_blocking, cached by content and
+    /// width), laid out at `width` columns; answered with
     /// `Msg::Api { id, result: Ok(Reply::Body(..)) }`.
     RenderHtml {
         id: RequestId,
         html: String,
+        width: u16,
     },
     /// Stream `url` (with auth) into a new file in `dir` (None: the user's download directory, else
     /// the data directory) named like `name`, never overwriting

@@ -17,6 +17,94 @@ pub struct Rename {
     pub confirm_discard: bool,
 }
 
+/// A rename's typed text kept on disk (a failed save, or any unsaved text at quit or crash), so it
+/// is offered back after a restart. One file per renamed thing: `rename-<what>-<uuid>`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RenameDraft {
+    pub version: u32,
+    pub key: String,
+    /// `mailbox` or `conversation`.
+    pub what: String,
+    pub target: String,
+    /// The name when the editor opened.
+    pub original: String,
+    pub typed: String,
+}
+
+pub const RENAME_DRAFT_VERSION: u32 = 1;
+
+/// The draft key of a rename of `what` (`mailbox`, `conversation`) `uuid`.
+pub fn draft_key(what: &str, uuid: &str) -> String {
+    format!("rename-{what}-{uuid}")
+}
+
+impl RenameDraft {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+    /// Decode a rename draft file (strings sanitised like anything read from outside).
+    pub fn from_json(s: &str) -> Result<RenameDraft, String> {
+        let mut d: RenameDraft = serde_json::from_str(s).map_err(|e| e.to_string())?;
+        if d.version != RENAME_DRAFT_VERSION {
+            return Err(format!("unknown draft version {}", d.version));
+        }
+        let clean = crate::render::sanitize::line;
+        d.original = clean(&d.original);
+        d.typed = clean(&d.typed);
+        d.target = clean(&d.target);
+        Ok(d)
+    }
+}
+
+/// Ask the worker to keep `r` (a rename of `what`) on disk.
+pub fn write_draft(r: &Rename, what: &str, core: &mut super::Core) {
+    let d = r.to_draft(what);
+    core.out.push(super::Command::WriteDraft {
+        dir: core.settings.drafts_dir.clone(),
+        key: d.key.clone(),
+        json: d.to_json(),
+    });
+}
+
+/// Ask the worker to drop the draft of a rename of `what` `uuid` (saved, or discarded).
+pub fn delete_draft(what: &str, uuid: &str, core: &mut super::Core) {
+    core.out.push(super::Command::DeleteDraft {
+        dir: core.settings.drafts_dir.clone(),
+        key: draft_key(what, uuid),
+    });
+}
+
+/// The unsaved ones of `renames` as (draft key, json), sorted by key.
+pub fn unsaved_drafts<'a>(
+    renames: impl Iterator<Item = &'a Rename>,
+    what: &str,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = renames
+        .filter(|r| r.is_unsaved())
+        .map(|r| {
+            let d = r.to_draft(what);
+            (d.key.clone(), d.to_json())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Quitting: the unsaved ones of `renames` go to disk.
+pub fn quit_drafts<'a>(
+    renames: impl Iterator<Item = &'a Rename>,
+    what: &str,
+    core: &mut super::Core,
+) {
+    for (key, json) in unsaved_drafts(renames, what) {
+        core.out.push(super::Command::WriteDraft {
+            dir: core.settings.drafts_dir.clone(),
+            key,
+            json,
+        });
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum RenameOutcome {
     /// Keep going (the key edited text, or asked for confirmation).
@@ -36,6 +124,43 @@ impl Rename {
             open: true,
             confirm_discard: false,
         }
+    }
+
+    /// This rename as a draft file of `what` (`mailbox`, `conversation`).
+    pub fn to_draft(&self, what: &str) -> RenameDraft {
+        RenameDraft {
+            version: RENAME_DRAFT_VERSION,
+            key: draft_key(what, &self.target),
+            what: what.to_string(),
+            target: self.target.clone(),
+            original: self.editor.original.clone(),
+            typed: self.typed(),
+        }
+    }
+
+    /// A draft from last time, held like a failed save: `r` on its row reopens the text.
+    pub fn from_draft(d: &RenameDraft) -> Rename {
+        let mut editor = InlineEditor::with_text(&d.original, &d.typed);
+        editor.error = None;
+        Rename {
+            target: d.target.clone(),
+            editor,
+            state: SaveState::Failed {
+                message: "not saved last time".into(),
+            },
+            open: false,
+            confirm_discard: false,
+        }
+    }
+
+    /// Whether this holds text the user would lose: changed in an open editor, or kept after a
+    /// failed or refused save.
+    pub fn is_unsaved(&self) -> bool {
+        self.editor.changed()
+            || matches!(
+                self.state,
+                SaveState::Failed { .. } | SaveState::Rejected { .. }
+            )
     }
 
     /// The text the user typed (kept across failures until saved or discarded).

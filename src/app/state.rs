@@ -95,6 +95,15 @@ impl State {
         self.pane(self.tab).captures_input()
     }
 
+    /// Every unsaved text as (draft key, json): what must reach the drafts directory if the
+    /// process dies now. The binary hands it to `drafts_guard` after each batch of messages.
+    pub fn unsaved_drafts(&self) -> Vec<(String, String)> {
+        let mut out = self.contacts.unsaved_drafts();
+        out.extend(self.mailboxes.unsaved_drafts());
+        out.extend(self.conversations.unsaved_drafts());
+        out
+    }
+
     fn has_unsaved(&self) -> bool {
         Tab::ALL.iter().any(|t| self.pane(*t).has_unsaved())
     }
@@ -177,7 +186,15 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
                 pane.on_progress(route, id, done, total, core);
             }
         }
-        Msg::Draft(ev) => state.contacts.on_draft_event(ev, &mut state.core),
+        Msg::Draft(ev) => {
+            if let contacts::drafts::DraftEvent::Loaded { renames, .. } = &ev {
+                state.mailboxes.on_drafts_loaded(renames, &mut state.core);
+                state
+                    .conversations
+                    .on_drafts_loaded(renames, &mut state.core);
+            }
+            state.contacts.on_draft_event(ev, &mut state.core)
+        }
     }
     apply_nav(state);
     std::mem::take(&mut state.core.out)
@@ -237,18 +254,11 @@ fn on_result(state: &mut State, id: RequestId, result: ApiResult) {
 
 fn on_key(state: &mut State, key: KeyEvent) {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let armed = std::mem::take(&mut state.core.quit_armed);
     if ctrl && key.code == KeyCode::Char('c') {
-        if state.has_unsaved() && !state.core.quit_armed {
-            state.core.quit_armed = true;
-            state
-                .core
-                .error("You have unsaved text open. Press Ctrl-C again to quit anyway.");
-        } else {
-            quit(state);
-        }
+        ask_then_quit(state, armed, "Ctrl-C");
         return;
     }
-    state.core.quit_armed = false;
     if ctrl && key.code == KeyCode::Char('l') {
         state.core.out.push(Command::Redraw);
         return;
@@ -296,6 +306,19 @@ fn on_key(state: &mut State, key: KeyEvent) {
     let (pane, core) = state.pane_mut(state.tab);
     let handled = pane.on_key(key, core);
     if !handled && key.code == KeyCode::Char('q') && !state.captures_input() {
+        ask_then_quit(state, armed, "q");
+    }
+}
+
+/// Quit, but with unsaved text (an open edit, a failed rename, a draft) ask first: the same key
+/// again quits (everything unsaved is kept as a draft and offered back next time).
+fn ask_then_quit(state: &mut State, armed: bool, key: &str) {
+    if state.has_unsaved() && !armed {
+        state.core.quit_armed = true;
+        state.core.error(format!(
+            "You have unsaved text. Press {key} again to quit (it is kept as a draft and offered back next time); any other key stays."
+        ));
+    } else {
         quit(state);
     }
 }

@@ -31,12 +31,15 @@ pub(crate) fn valid_email(s: &str) -> bool {
         && !domain.contains("..")
 }
 
+/// The digits of a number written with the separators people use (spaces, `-`, `.`, brackets);
+/// `None` for anything else. A trunk prefix written `(0)` ("+44 (0)20 …") is dropped.
 fn digits_only(s: &str) -> Option<String> {
+    let s = s.replace("(0)", "");
     let mut out = String::new();
     for c in s.chars() {
         match c {
             '0'..='9' => out.push(c),
-            ' ' => {}
+            ' ' | '-' | '.' | '(' | ')' => {}
             _ => return None,
         }
     }
@@ -55,7 +58,8 @@ pub(crate) fn normalise_phone(raw: &str, country: Option<&str>) -> Option<String
     let country = country.unwrap_or("GB").to_ascii_uppercase();
     let code = COUNTRIES.iter().find(|(c, _)| *c == country)?.1;
     if country == "GB" {
-        return (d.len() == 11 && d.starts_with('0')).then(|| format!("+44{}", &d[1..]));
+        return ((10..=11).contains(&d.len()) && d.starts_with('0'))
+            .then(|| format!("+44{}", &d[1..]));
     }
     let national = d.strip_prefix('0').unwrap_or(&d);
     let total = code.len() + national.len();
@@ -110,9 +114,9 @@ mod tests {
             normalise_phone("+44 333 090 3630", None).as_deref(),
             Some("+443330903630")
         );
-        assert_eq!(normalise_phone("0770090012", None), None);
+        assert_eq!(normalise_phone("077009001", None), None);
         assert_eq!(normalise_phone("+12345", None), None);
-        assert_eq!(normalise_phone("07700-900123", None), None);
+        assert_eq!(normalise_phone("07700 90012x", None), None);
         assert_eq!(
             normalise_phone("02 3456 7890", Some("AU")).as_deref(),
             Some("+61234567890")
@@ -131,6 +135,42 @@ mod tests {
             "020 7946 0123"
         );
         assert_eq!(phone_meta("+61234567890").unwrap().country, "AU");
+    }
+
+    /// App and demo follow the same documented rules: every phone example of the seeds and the
+    /// digest is accepted by both, and what the app refuses the demo refuses too.
+    #[test]
+    fn app_and_demo_agree_on_documented_phones() {
+        use crate::api::models::ContactValue;
+        use crate::app::contacts::validate::parse_phone;
+        let demo = |v: &ContactValue| match v {
+            ContactValue::Text(t) => normalise_phone(t, None),
+            ContactValue::Intl { country, number } => normalise_phone(number, Some(country)),
+        };
+        for ok in [
+            "+44751488454",       // seed 004's request example
+            "+443330903630",      // seed 004's answer, digest §8.1
+            "07700 900123",       // digest §8.4
+            "+61 2 3456 7890",    // digest §8.3: international format is accepted
+            "AU +61 2 3456 7890", // digest §8.3's object form
+            "AU 02 3456 7890",    // a national number of another country
+            "+44 (0)20 7946 0018",
+            "07700-900123",
+            "0333 090 3630",
+        ] {
+            let v = parse_phone(ok).unwrap_or_else(|e| panic!("app refused {ok}: {e}"));
+            assert!(demo(&v).is_some(), "demo refused {ok} sent as {v:?}");
+        }
+        for bad in [
+            "0770",
+            "+44 7700",
+            "call me",
+            "+0 123 4567",
+            "07700 9001234567",
+        ] {
+            assert!(parse_phone(bad).is_err(), "app took {bad}");
+            assert_eq!(normalise_phone(bad, None), None, "demo took {bad}");
+        }
     }
 
     #[test]

@@ -203,7 +203,17 @@ pub(super) fn save_detail(
     }
     let mut primaries: Vec<String> = Vec::new();
     match b.get("primary_account_uuids") {
-        None | Some(Value::Null) => {}
+        // Optional: left out of a PUT, the primaries stay as they are (those still owners).
+        None | Some(Value::Null) => {
+            if let Some(p) = pos {
+                primaries = d.details[p]
+                    .primaries
+                    .iter()
+                    .filter(|u| owners.contains(u))
+                    .cloned()
+                    .collect();
+            }
+        }
         Some(Value::Array(a)) => {
             for (k, x) in a.iter().enumerate() {
                 match x.as_str() {
@@ -282,8 +292,19 @@ pub(super) fn save_detail(
             other.primaries.retain(|p| !primaries.contains(p));
         }
     }
-    let status = if pos.is_none() { 201 } else { 200 };
-    Out::Json(status, d.render_detail(&d.details[idx], true, true))
+    if pos.is_none() {
+        return Out::Json(201, d.render_detail(&d.details[idx], true, true));
+    }
+    // The PUT answer as seed 004 prints it: `accounts` (an object for a single owner) and no
+    // `primary_accounts`.
+    let mut o = d.render_detail(&d.details[idx], true, false);
+    if let Some(Value::Array(a)) = o.get_mut("accounts")
+        && a.len() == 1
+    {
+        let one = a.remove(0);
+        o["accounts"] = one;
+    }
+    Out::Json(200, o)
 }
 
 impl Dataset {

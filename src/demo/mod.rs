@@ -17,6 +17,7 @@ mod control;
 mod conversations;
 mod dataset;
 mod emails;
+mod faults;
 mod fixtures;
 mod identity;
 mod mailboxes;
@@ -140,6 +141,25 @@ pub struct Scripted {
     /// Extra response headers, e.g. `("Retry-After", "2")`.
     #[serde(default)]
     pub headers: Vec<(String, String)>,
+    /// Wait this long before answering (a hung server: longer than the client's deadline).
+    #[serde(default)]
+    pub delay_ms: u64,
+    /// A transport-level fault instead of `status`/`body` (see [`Fault`]).
+    #[serde(default)]
+    pub fault: Option<Fault>,
+}
+
+/// What a misbehaving server or proxy does to a connection.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    /// Start a 200 JSON answer, then drop the connection mid-body.
+    Reset,
+    /// A 200 whose gzip-encoded body (`Content-Encoding: gzip`, about 1/1000 of the size on the
+    /// wire) expands to `megabytes` of zeros.
+    GzipBomb { megabytes: u32 },
+    /// A 200 JSON answer of `megabytes` (a list of `megabytes` × 1 MB strings).
+    Oversized { megabytes: u32 },
 }
 
 impl Scripted {
@@ -162,6 +182,8 @@ impl Scripted {
             status,
             body: serde_json::json!({ "message": message }),
             headers: Vec::new(),
+            delay_ms: 0,
+            fault: None,
         }
     }
 
@@ -211,6 +233,20 @@ impl Scripted {
             422,
             serde_json::json!({ "message": msg, "errors": { field: [msg] } }),
         )
+    }
+
+    /// A transport fault for requests matching `method` and `path_prefix`.
+    pub fn fault(method: Option<&str>, path_prefix: Option<&str>, fault: Fault) -> Scripted {
+        Scripted {
+            fault: Some(fault),
+            ..Scripted::status(method, path_prefix, 200)
+        }
+    }
+
+    /// Answer only after `ms` milliseconds.
+    pub fn with_delay_ms(mut self, ms: u64) -> Scripted {
+        self.delay_ms = ms;
+        self
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Scripted {

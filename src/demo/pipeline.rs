@@ -130,6 +130,12 @@ pub(super) async fn handle(State(s): State<Arc<Shared>>, req: Request) -> Respon
     }
     if !rec.path.starts_with("/__demo/") {
         if let Some(sc) = s.take_script(&rec.method, &rec.path) {
+            if sc.delay_ms > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(sc.delay_ms)).await;
+            }
+            if let Some(f) = &sc.fault {
+                return super::faults::respond(f);
+            }
             if let Some(raw) = sc.raw_body() {
                 let out = Out::Bytes(sc.status, "text/plain", raw.as_bytes().to_vec());
                 return respond(out, &sc.headers);

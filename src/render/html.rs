@@ -1,40 +1,52 @@
-//! Email bodies to lines of clean text: HTML (via html2text), plain text, and raw source.
+//! Email bodies to lines of clean text: HTML, plain text, and raw source. One family of
+//! functions: [`html_to_body`] (laid out at a width), [`text_to_body`], [`raw_to_body`], and
+//! [`HtmlCache`] for the worker, which converts off the UI thread.
 //!
-//! Every string that leaves this module has been through [`sanitize`](super::sanitize): html2text
-//! decodes entities, so `&#27;[2J` in a mail would otherwise become a real escape sequence.
+//! HTML goes: cap the size → [`sanitize::markup`](super::sanitize::markup) (controls removed
+//! *before* the parser, and an ESC can never swallow the `<` of a tag) → limit the nesting →
+//! html5ever into a small arena DOM ([`dom`]) → layout at the pane's width ([`layout`], with
+//! [`table`]). Text that html5ever decodes from entities (`&#27;`) is sanitised again as each
+//! line is made, so nothing that leaves this module can drive the terminal.
+//!
+//! Layout, like a good terminal mail reader: paragraphs wrapped to the width, blank line between
+//! them; `<blockquote>` as quote depth; links numbered `[n]` after their text with the targets
+//! listed; `[image: alt]`; lists with hanging indents; layout tables (the columns of a
+//! newsletter) read as blocks top to bottom; data tables as aligned grids.
 //!
 //! Bounds: inputs over [`MAX_INPUT`] bytes are cut (at a char boundary, before a partial tag) and
-//! end with a "… (message truncated, N KB)" line; HTML element nesting is limited to
-//! [`MAX_NESTING`] before html2text sees it: parsing cost grows with depth (10,000 nested `<div>`s
-//! took 7 s, nested lists 20 s, in a debug build; 15–40 ms with the limit) and parts of html2text's
-//! layout recurse, and this runs on a 2 MiB `spawn_blocking` stack.
-//!
-//! Layout: html2text renders at [`RENDER_WIDTH`] columns, i.e. paragraphs stay one line each and
-//! [`wrap`](super::wrap) does the wrapping at the pane's width. Tables are laid out at their
-//! natural width; rows wider than the pane get wrapped like any other line.
-use std::collections::HashMap;
-
-use html2text::render::{RichAnnotation, TaggedLine, TaggedLineElement};
+//! end with a "… (message truncated, N KB)" line; element nesting is limited to [`MAX_NESTING`]
+//! before the parser sees it: parsing cost grows with depth (10,000 nested `<div>`s took 7 s,
+//! nested lists 20 s, in a debug build; 15–40 ms with the limit), and the layout recurses, on a
+//! 2 MiB `spawn_blocking` stack.
+use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
 
 use super::sanitize;
+
+mod dom;
+mod layout;
+mod scan;
+mod table;
+
+use scan::{limit_nesting, strip_tags};
 
 /// Inputs longer than this (bytes) are truncated.
 pub const MAX_INPUT: usize = 1 << 20;
 /// Element nesting deeper than this is flattened (the extra tags are dropped, their text kept).
 pub const MAX_NESTING: usize = 128;
-/// Width html2text lays out at; wrapping to the screen happens later.
-pub const RENDER_WIDTH: usize = 10_000;
-/// Horizontal rules are rendered at most this wide (the wrapper cuts them to the pane).
-const RULE_WIDTH: usize = 200;
 
 /// A rendered body: lines plus the targets of the numbered link references (`[1]` is `links[0]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Body {
     pub lines: Vec<BodyLine>,
     pub links: Vec<String>,
+    /// The width (columns) the lines were laid out at; 0 when the layout does not depend on it
+    /// (plain text: lines are logical, the wrapper wraps them).
+    pub width: u16,
 }
 
-/// One logical line (a paragraph, a table row …), not yet wrapped.
+/// One line: for HTML, a line laid out at [`Body::width`]; for plain text, a logical line
+/// (a paragraph), not yet wrapped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BodyLine {
     pub text: String,
@@ -42,19 +54,94 @@ pub struct BodyLine {
     pub quote_depth: u8,
 }
 
-/// HTML email body to text. Links become numbered references `[n]` after their text, with targets
-/// in `links` (the same target keeps its number); images with alt text show as `[image: alt]`;
-/// `<blockquote>` and lines starting with `>` are quoted, depth = nesting.
-pub fn html_to_body(html: &str) -> Body {
+/// HTML email body to text laid out at `width` columns (quote depth takes no columns: the UI
+/// draws it outside). Links become numbered references `[n]` after their text, with targets in
+/// `links` (the same target keeps its number; a link whose text is its address gets none);
+/// images with alt text show as `[image: alt]`; `<blockquote>` and lines starting with `>` are
+/// quoted, depth = nesting.
+pub fn html_to_body(html: &str, width: u16) -> Body {
+    let width = width.max(1);
     let (html, truncated) = cap(html, true);
-    let flat = limit_nesting(html, MAX_NESTING);
-    let mut body = match render_html(&flat) {
-        Some(body) => body,
-        // html2text found nothing to render (or failed): show the text between the tags.
-        None => text_to_body(&strip_tags(&flat)),
+    let clean = sanitize::markup_cow(html);
+    let flat = limit_nesting(&clean, MAX_NESTING);
+    let dom = dom::parse(&flat);
+    let (lines, links) = layout::render(&dom, usize::from(width));
+    let mut body = if lines.is_empty() {
+        // Nothing the layout could show: show the text between the tags.
+        let mut b = text_to_body(&strip_tags(&flat));
+        b.links.clear();
+        b
+    } else {
+        Body {
+            lines,
+            links,
+            width,
+        }
     };
     finish(&mut body, truncated);
     body
+}
+
+/// Converted HTML bodies by (content, width), least recently used dropped first: going back to
+/// a width (or a message) seen before costs a lookup, not a conversion.
+pub struct HtmlCache {
+    entries: VecDeque<((u64, usize, u16), Body)>,
+    max: usize,
+}
+
+impl Default for HtmlCache {
+    fn default() -> Self {
+        HtmlCache::new(64)
+    }
+}
+
+impl HtmlCache {
+    pub fn new(max: usize) -> Self {
+        HtmlCache {
+            entries: VecDeque::new(),
+            max: max.max(1),
+        }
+    }
+
+    /// The key of `html` at `width` (a hash of the content, its length, the width).
+    pub fn key(html: &str, width: u16) -> (u64, usize, u16) {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        html.hash(&mut h);
+        (h.finish(), html.len(), width.max(1))
+    }
+
+    pub fn get(&mut self, key: (u64, usize, u16)) -> Option<Body> {
+        let i = self.entries.iter().position(|(k, _)| *k == key)?;
+        let e = self.entries.remove(i)?;
+        let body = e.1.clone();
+        self.entries.push_front(e);
+        Some(body)
+    }
+
+    pub fn put(&mut self, key: (u64, usize, u16), body: Body) {
+        self.entries.retain(|(k, _)| *k != key);
+        self.entries.push_front((key, body));
+        self.entries.truncate(self.max);
+    }
+
+    /// [`html_to_body`] through the cache.
+    pub fn convert(&mut self, html: &str, width: u16) -> Body {
+        let key = Self::key(html, width);
+        if let Some(b) = self.get(key) {
+            return b;
+        }
+        let b = html_to_body(html, width);
+        self.put(key, b.clone());
+        b
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
 }
 
 /// Plain-text body: lines kept, quote depth from leading `>` (`>>`, `> >` …), markers removed.
@@ -88,6 +175,7 @@ fn split_to_body(text: &str, line: impl Fn(&str) -> BodyLine) -> Body {
     let mut body = Body {
         lines,
         links: Vec::new(),
+        width: 0,
     };
     finish(&mut body, truncated);
     body
@@ -127,7 +215,7 @@ fn cap(s: &str, html: bool) -> (&str, Option<usize>) {
 
 /// Leading quote markers: `>`, `>>`, `> > ` … Returns (depth, text after the markers and one
 /// following space).
-fn split_quote(line: &str) -> (u8, &str) {
+pub(crate) fn split_quote(line: &str) -> (u8, &str) {
     let mut depth = 0u8;
     let mut rest = line;
     loop {
@@ -144,328 +232,6 @@ fn split_quote(line: &str) -> (u8, &str) {
         rest = rest.strip_prefix(' ').unwrap_or(rest);
     }
     (depth, rest)
-}
-
-fn render_html(html: &str) -> Option<Body> {
-    if html.trim().is_empty() {
-        return None;
-    }
-    let lines = html2text::config::rich()
-        .allow_width_overflow()
-        .lines_from_read(html.as_bytes(), RENDER_WIDTH)
-        .ok()?;
-    Some(lines_to_body(&lines))
-}
-
-/// Tagged lines to body lines: link references and image markers added, text sanitised, quote
-/// prefixes turned into depth, horizontal rules shortened, trailing blank lines dropped.
-fn lines_to_body(lines: &[TaggedLine<Vec<RichAnnotation>>]) -> Body {
-    let mut links: Vec<String> = Vec::new();
-    let mut numbers: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<BodyLine> = Vec::with_capacity(lines.len());
-
-    // The link currently open (its number), carried across lines for links that wrap.
-    let mut open_link: Option<(&str, usize)> = None;
-    for (i, line) in lines.iter().enumerate() {
-        let mut text = String::new();
-        let mut open_image: Option<&str> = None;
-        for ts in line.tagged_strings() {
-            let link = ts.tag.iter().find_map(|a| match a {
-                RichAnnotation::Link(u) => Some(u.as_str()),
-                _ => None,
-            });
-            let image = ts.tag.iter().find_map(|a| match a {
-                RichAnnotation::Image(src) => Some(src.as_str()),
-                _ => None,
-            });
-            if open_image.is_some() && image != open_image {
-                text.push(']');
-                open_image = None;
-            }
-            if let Some((url, n)) = open_link
-                && link != Some(url)
-            {
-                text.push_str(&format!("[{n}]"));
-                open_link = None;
-            }
-            if let Some(url) = link
-                && open_link.is_none()
-            {
-                let n = *numbers.entry(url.to_string()).or_insert_with(|| {
-                    links.push(sanitize::line(url));
-                    links.len()
-                });
-                open_link = Some((url, n));
-            }
-            if image.is_some() && open_image.is_none() {
-                text.push_str("[image: ");
-                open_image = image;
-            }
-            text.push_str(&ts.s);
-        }
-        if open_image.is_some() {
-            text.push(']');
-        }
-        // A link still open at the end of the line continues only if the next line starts in it.
-        if let Some((url, n)) = open_link {
-            let continues = lines.get(i + 1).is_some_and(|next| {
-                next.iter()
-                    .find_map(|e| match e {
-                        TaggedLineElement::Str(ts) if !ts.s.is_empty() => Some(ts),
-                        _ => None,
-                    })
-                    .is_some_and(|ts| {
-                        ts.tag
-                            .iter()
-                            .any(|a| matches!(a, RichAnnotation::Link(u) if u == url))
-                    })
-            });
-            if !continues {
-                text.push_str(&format!("[{n}]"));
-                open_link = None;
-            }
-        }
-
-        let clean = sanitize::line_cow(&text);
-        let (quote_depth, rest) = split_quote(&clean);
-        let rest = rest.trim_end();
-        let text = if is_long_rule(rest) {
-            rest.chars().take(RULE_WIDTH).collect()
-        } else {
-            rest.to_string()
-        };
-        out.push(BodyLine { text, quote_depth });
-    }
-    while out.last().is_some_and(|l| l.text.is_empty()) {
-        out.pop();
-    }
-    Body { lines: out, links }
-}
-
-fn is_long_rule(s: &str) -> bool {
-    s.len() > RULE_WIDTH && s.chars().all(|c| c == '─')
-}
-
-/// Elements that never have content or an end tag.
-fn is_void(name: &str) -> bool {
-    matches!(
-        name,
-        "area"
-            | "base"
-            | "br"
-            | "col"
-            | "embed"
-            | "hr"
-            | "img"
-            | "input"
-            | "link"
-            | "meta"
-            | "param"
-            | "source"
-            | "track"
-            | "wbr"
-            | "keygen"
-            | "frame"
-            | "basefont"
-            | "image"
-    )
-}
-
-/// Elements whose content is text up to their own end tag.
-fn is_raw_text(name: &str) -> bool {
-    matches!(
-        name,
-        "script" | "style" | "textarea" | "title" | "xmp" | "iframe" | "noembed" | "noframes"
-    )
-}
-
-/// Elements whose end tag is optional: a new one closes the open one of the same kind.
-fn closes_same(name: &str) -> bool {
-    matches!(
-        name,
-        "p" | "li" | "dt" | "dd" | "tr" | "td" | "th" | "option" | "optgroup" | "rt" | "rp"
-    )
-}
-
-/// One token of the lightweight HTML scanner.
-enum Tok<'a> {
-    Text(&'a str),
-    /// Comment, doctype, processing instruction: passed through untouched.
-    Other(&'a str),
-    /// A start tag: (raw source, lower-case name, self-closing).
-    Start(&'a str, String, bool),
-    End(&'a str, String),
-}
-
-/// A forgiving tokenizer, just enough to count nesting: quoted attribute values may contain `>`,
-/// comments and raw-text elements (`<script>`, `<style>` …) are skipped whole.
-struct Scanner<'a> {
-    s: &'a str,
-    pos: usize,
-    /// Inside a raw-text element: its name; the next token is its text up to `</name`.
-    raw: Option<String>,
-}
-
-impl<'a> Scanner<'a> {
-    fn new(s: &'a str) -> Self {
-        Self {
-            s,
-            pos: 0,
-            raw: None,
-        }
-    }
-}
-
-fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    if n.is_empty() || h.len() < n.len() {
-        return None;
-    }
-    (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
-}
-
-impl<'a> Iterator for Scanner<'a> {
-    type Item = Tok<'a>;
-
-    fn next(&mut self) -> Option<Tok<'a>> {
-        let rest = &self.s[self.pos..];
-        if rest.is_empty() {
-            return None;
-        }
-        if let Some(name) = self.raw.take() {
-            let end = find_ci(rest, &format!("</{name}")).unwrap_or(rest.len());
-            self.pos += end;
-            if end > 0 {
-                return Some(Tok::Text(&rest[..end]));
-            }
-            return self.next();
-        }
-        let b = rest.as_bytes();
-        if b[0] != b'<' {
-            let end = rest.find('<').unwrap_or(rest.len());
-            // `find` gives at least 1 here unless `<` is first, which it is not.
-            self.pos += end;
-            return Some(Tok::Text(&rest[..end]));
-        }
-        let next = b.get(1).copied().unwrap_or(0);
-        if let Some(body) = rest.strip_prefix("<!--") {
-            let end = body.find("-->").map_or(rest.len(), |i| i + 4 + 3);
-            self.pos += end;
-            return Some(Tok::Other(&rest[..end]));
-        }
-        if next == b'!' || next == b'?' {
-            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
-            self.pos += end;
-            return Some(Tok::Other(&rest[..end]));
-        }
-        let is_end = next == b'/';
-        let name_start = if is_end { 2 } else { 1 };
-        if !b.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
-            // A lone `<` is text.
-            self.pos += 1;
-            return Some(Tok::Text(&rest[..1]));
-        }
-        let name_end = b[name_start..]
-            .iter()
-            .position(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>'))
-            .map_or(b.len(), |i| i + name_start);
-        let name = rest[name_start..name_end].to_ascii_lowercase();
-        // Find the closing `>`, skipping quoted attribute values.
-        let mut i = name_end;
-        let mut quote = 0u8;
-        while i < b.len() {
-            let c = b[i];
-            if quote != 0 {
-                if c == quote {
-                    quote = 0;
-                }
-            } else if c == b'"' || c == b'\'' {
-                quote = c;
-            } else if c == b'>' {
-                break;
-            }
-            i += 1;
-        }
-        let end = (i + 1).min(b.len());
-        let raw = &rest[..end];
-        self.pos += end;
-        if is_end {
-            Some(Tok::End(raw, name))
-        } else {
-            let self_closing = raw.ends_with("/>");
-            if is_raw_text(&name) && !self_closing {
-                self.raw = Some(name.clone());
-            }
-            Some(Tok::Start(raw, name, self_closing))
-        }
-    }
-}
-
-/// Drop start/end tags nested deeper than `max` (replaced by a space so words stay apart); text,
-/// comments and shallower tags pass through unchanged; `<hr>` becomes a line of `─`. Cheap and
-/// linear in the input.
-fn limit_nesting(html: &str, max: usize) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut stack: Vec<String> = Vec::new();
-    let mut overflow = 0usize; // start tags dropped and not yet closed
-    for tok in Scanner::new(html) {
-        match tok {
-            Tok::Text(t) | Tok::Other(t) => out.push_str(t),
-            Tok::Start(raw, name, self_closing) => {
-                if name == "hr" {
-                    // html2text's rich mode drops <hr>; draw a rule (cut to the pane by wrap).
-                    out.push_str("<div>");
-                    out.extend(std::iter::repeat_n('─', RULE_WIDTH));
-                    out.push_str("</div>");
-                    continue;
-                }
-                if self_closing || is_void(&name) {
-                    out.push_str(raw);
-                    continue;
-                }
-                if overflow == 0 && closes_same(&name) && stack.last() == Some(&name) {
-                    stack.pop();
-                }
-                if overflow > 0 || stack.len() >= max {
-                    overflow += 1;
-                    out.push(' ');
-                } else {
-                    stack.push(name);
-                    out.push_str(raw);
-                }
-            }
-            Tok::End(raw, name) => {
-                if overflow > 0 {
-                    overflow -= 1;
-                    out.push(' ');
-                    continue;
-                }
-                // Pop up to the matching element (look only a little way down: a stray end tag
-                // must not unwind the whole stack).
-                if let Some(pos) = stack.iter().rev().take(16).position(|n| *n == name) {
-                    let keep = stack.len() - pos - 1;
-                    stack.truncate(keep);
-                }
-                out.push_str(raw);
-            }
-        }
-    }
-    out
-}
-
-/// The text between tags, for when html2text gives up.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_raw = false;
-    for tok in Scanner::new(html) {
-        match tok {
-            Tok::Text(t) if !in_raw => out.push_str(t),
-            Tok::Start(_, name, sc) => in_raw = is_raw_text(&name) && !sc,
-            Tok::End(..) => in_raw = false,
-            _ => {}
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -491,6 +257,7 @@ mod tests {
         let b = html_to_body(
             r#"<p>Hello <a href="https://a.example/x">there</a>, see
             <a href="https://b.example">docs</a> and <a href="https://a.example/x">again</a>.</p>"#,
+            100,
         );
         let all = texts(&b).join("\n");
         assert!(
@@ -502,7 +269,7 @@ mod tests {
 
     #[test]
     fn horizontal_rule() {
-        let b = html_to_body("<p>a</p><hr><p>b</p>");
+        let b = html_to_body("<p>a</p><hr><p>b</p>", 100);
         let rule = b
             .lines
             .iter()
@@ -518,9 +285,12 @@ mod tests {
 
     #[test]
     fn images() {
-        let b = html_to_body(r#"<p>Logo: <img src="cid:1" alt="ACME logo"> end</p>"#);
+        let b = html_to_body(r#"<p>Logo: <img src="cid:1" alt="ACME logo"> end</p>"#, 100);
         assert!(texts(&b).join("\n").contains("[image: ACME logo]"), "{b:?}");
-        let b = html_to_body(r#"<a href="https://x.example"><img src="a.png" alt="Banner"></a>"#);
+        let b = html_to_body(
+            r#"<a href="https://x.example"><img src="a.png" alt="Banner"></a>"#,
+            100,
+        );
         assert!(texts(&b).join("\n").contains("[image: Banner][1]"), "{b:?}");
     }
 
@@ -528,6 +298,7 @@ mod tests {
     fn tables_render() {
         let b = html_to_body(
             "<table><tr><th>Name</th><th>Qty</th></tr><tr><td>Apples</td><td>3</td></tr></table>",
+            100,
         );
         let all = texts(&b).join("\n");
         assert!(all.contains("Name"), "{all}");
@@ -544,13 +315,14 @@ mod tests {
     fn blockquote_depth() {
         let b = html_to_body(
             "<p>top</p><blockquote><p>one</p><blockquote><p>two</p></blockquote></blockquote>",
+            100,
         );
         let depth = |t: &str| b.lines.iter().find(|l| l.text == t).map(|l| l.quote_depth);
         assert_eq!(depth("top"), Some(0), "{b:?}");
         assert_eq!(depth("one"), Some(1), "{b:?}");
         assert_eq!(depth("two"), Some(2), "{b:?}");
         // Literal `>` lines in HTML count too.
-        let b = html_to_body("<p>&gt; quoted<br>&gt;&gt; deeper<br>mine</p>");
+        let b = html_to_body("<p>&gt; quoted<br>&gt;&gt; deeper<br>mine</p>", 100);
         let d: Vec<_> = b
             .lines
             .iter()
@@ -563,6 +335,7 @@ mod tests {
     fn entity_encoded_escapes_removed() {
         let b = html_to_body(
             "<p>a&#27;[2J&#x1b;]0;pwned&#7;b&#155;31mc&#x202e;d</p><a href=\"x&#27;[31m\">l</a>",
+            100,
         );
         // html5ever decodes these references (&#x9b; to '›' per the HTML spec's C1 remapping);
         // whatever they decode to, nothing that reaches the screen may be a control.
@@ -631,7 +404,7 @@ mod tests {
             let t = std::time::Instant::now();
             let body = std::thread::Builder::new()
                 .stack_size(2 << 20) // tokio's spawn_blocking default
-                .spawn(move || html_to_body(&html))
+                .spawn(move || html_to_body(&html, 100))
                 .unwrap()
                 .join()
                 .expect("no stack overflow");
@@ -649,7 +422,7 @@ mod tests {
         let para = "<p>Lorem ipsum dolor sit amet, <b>consectetur</b> adipiscing elit.</p>\n";
         let html = para.repeat(2_000_000 / para.len() + 1);
         let size = html.len();
-        let b = html_to_body(&html);
+        let b = html_to_body(&html, 100);
         let last = &b.lines.last().unwrap().text;
         assert_eq!(
             *last,
@@ -682,8 +455,183 @@ mod tests {
 
     #[test]
     fn empty_and_garbage() {
-        assert!(html_to_body("").lines.is_empty());
-        let b = html_to_body("<<>><</</a \x1b]0;x\x07 <p");
+        assert!(html_to_body("", 100).lines.is_empty());
+        let b = html_to_body("<<>><</</a \x1b]0;x\x07 <p", 100);
         assert_clean(&b);
+    }
+
+    fn width_of(s: &str) -> usize {
+        crate::render::wrap::display_width(s)
+    }
+
+    /// An HTML body as the API delivers it: through the ingestion sanitiser.
+    fn ingested(html: &str) -> String {
+        let json = serde_json::json!({ "uuid": "m1", "html": html });
+        let m: crate::api::models::EmailMessage = serde_json::from_value(json).expect("decodes");
+        m.html.unwrap_or_default()
+    }
+
+    #[test]
+    fn lone_escape_never_swallows_a_tag() {
+        // Through ingestion (where the old block sanitiser took `ESC <` for a two-character
+        // escape sequence and ate the `<`), then conversion.
+        let b = html_to_body(&ingested("<p>hello \x1b</p><p>next</p>"), 80);
+        assert_eq!(texts(&b), ["hello", "", "next"], "{b:?}");
+        let b = html_to_body(&ingested("<title>T\x1b</title><p>body text</p>"), 80);
+        assert_eq!(texts(&b), ["body text"], "{b:?}");
+        // `>` and `&` are markup too.
+        let b = html_to_body(&ingested("<p class=\"x\x1b\">a \x1b&amp; b</p>"), 80);
+        assert_eq!(texts(&b), ["a & b"], "{b:?}");
+        // And straight into the converter, unsanitised.
+        let b = html_to_body(
+            "<title>T\x1b</title><p>hello \x1b</p><p>\x1b[31mred</p>",
+            80,
+        );
+        assert_eq!(texts(&b), ["hello", "", "red"], "{b:?}");
+        assert_clean(&b);
+    }
+
+    #[test]
+    fn laid_out_at_the_width() {
+        let para = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod. ";
+        let html = format!(
+            "<p>{}</p><ul><li>{}</li></ul><blockquote>{}</blockquote><hr>",
+            para.repeat(5),
+            para.repeat(3),
+            para.repeat(2)
+        );
+        for w in [1u16, 2, 5, 20, 37, 80] {
+            let b = html_to_body(&html, w);
+            assert_eq!(b.width, w);
+            for l in &b.lines {
+                assert!(width_of(&l.text) <= usize::from(w), "{w}: {:?}", l.text);
+            }
+        }
+        // List items wrap with a hanging indent.
+        let b = html_to_body(&html, 30);
+        let item = b
+            .lines
+            .iter()
+            .position(|l| l.text.starts_with("• "))
+            .expect("bullet");
+        assert!(
+            b.lines[item + 1].text.starts_with("  ") && !b.lines[item + 1].text.starts_with("   ")
+        );
+    }
+
+    #[test]
+    fn layout_tables_read_top_to_bottom() {
+        // A newsletter's two columns (role=presentation, nested, no <th>): blocks, no borders.
+        let html = r#"<table role="presentation" width="600"><tr><td>
+            <table width="100%"><tr>
+              <td width="50%"><h3>Left title</h3><p>Left text.</p></td>
+              <td width="50%"><h3>Right title</h3><p>Right text.</p></td>
+            </tr></table></td></tr></table>
+            <table><tr><td>single</td></tr><tr><td>column</td></tr></table>
+            <table><tr><td>no</td><td>header</td></tr></table>"#;
+        let b = html_to_body(html, 80);
+        let t = texts(&b);
+        let pos = |s: &str| {
+            t.iter()
+                .position(|l| *l == s)
+                .unwrap_or_else(|| panic!("{s}: {t:?}"))
+        };
+        assert!(pos("Left title") < pos("Left text."));
+        assert!(pos("Left text.") < pos("Right title"));
+        assert!(pos("Right title") < pos("Right text."));
+        assert!(pos("single") < pos("column"));
+        assert!(pos("no") < pos("header"));
+        let all = t.join("\n");
+        assert!(!all.contains(['│', '┌', '─', '+', '|']), "{all}");
+        // A hidden preheader is not shown.
+        let b = html_to_body(
+            r#"<div style="display: none; max-height:0">preview</div><p>x</p>"#,
+            80,
+        );
+        assert_eq!(texts(&b), ["x"]);
+    }
+
+    #[test]
+    fn data_tables_are_aligned_grids() {
+        let html = r#"<table><thead><tr><th align="left">Item</th><th align="right">Qty</th>
+            <th align="right">Price</th></tr></thead>
+            <tr><td>Widget Pro</td><td align="right">2</td><td align="right">£9.99</td></tr>
+            <tr><td>Cable</td><td align="right">10</td><td align="right">£120.00</td></tr>
+            <tfoot><tr><th colspan="2" align="right">Total</th><th align="right">£1,219.98</th></tr></tfoot>
+            </table>"#;
+        let b = html_to_body(html, 80);
+        let t = texts(&b);
+        assert_eq!(t.len(), 5, "{t:?}");
+        // Header, rule under it, rows; right-aligned columns end in the same column.
+        assert!(t[0].starts_with("Item") && t[1].starts_with('─'), "{t:?}");
+        let ends: Vec<usize> = t
+            .iter()
+            .filter(|l| !l.starts_with('─'))
+            .map(|l| width_of(l))
+            .collect();
+        assert!(ends.iter().all(|&e| e == ends[0]), "{t:?}");
+        let qty = |l: &str| l.find(" 2 ").or_else(|| l.find("10 "));
+        assert!(qty(t[2]).is_some() && qty(t[3]).is_some(), "{t:?}");
+        assert!(t[4].ends_with("Total  £1,219.98"), "{t:?}");
+        // Too narrow for a grid: one "header: value" line per cell.
+        let b = html_to_body(html, 14);
+        let t = texts(&b);
+        assert!(t.contains(&"Item: Cable"), "{t:?}");
+        assert!(b.lines.iter().all(|l| width_of(&l.text) <= 14), "{t:?}");
+    }
+
+    #[test]
+    fn links_numbered_once_and_not_when_the_text_is_the_address() {
+        let b = html_to_body(
+            r##"<p><a href="https://x.example/a">one</a> <a href="https://x.example/a">again</a>
+            <a href="https://y.example/">https://y.example/</a> <a href="mailto:a@b.example">a@b.example</a>
+            <a href="https://z.example"><img src="t.gif"></a> <a href="#top">top</a></p>"##,
+            80,
+        );
+        assert_eq!(
+            texts(&b),
+            ["one[1] again[1] https://y.example/ a@b.example top"]
+        );
+        assert_eq!(b.links, ["https://x.example/a"]);
+    }
+
+    #[test]
+    fn gmail_reply_chain_nests() {
+        let html = r#"<div dir="ltr">Mine<br><div class="gmail_quote"><div class="gmail_attr">On Mon, A wrote:<br></div>
+            <blockquote class="gmail_quote"><div>Theirs</div><div><br></div>
+            <div class="gmail_quote">On Sun, B wrote:<blockquote><div>Oldest</div></blockquote></div>
+            </blockquote></div></div>"#;
+        let b = html_to_body(html, 80);
+        let d: Vec<(&str, u8)> = b
+            .lines
+            .iter()
+            .filter(|l| !l.text.is_empty())
+            .map(|l| (l.text.as_str(), l.quote_depth))
+            .collect();
+        assert_eq!(
+            d,
+            [
+                ("Mine", 0),
+                ("On Mon, A wrote:", 0),
+                ("Theirs", 1),
+                ("On Sun, B wrote:", 1),
+                ("Oldest", 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn cache_by_content_and_width() {
+        let mut c = HtmlCache::new(2);
+        let a = c.convert("<p>one two three four</p>", 8);
+        assert_eq!(texts(&a), ["one two", "three", "four"]);
+        assert_eq!(c.convert("<p>one two three four</p>", 8), a);
+        let wide = c.convert("<p>one two three four</p>", 80);
+        assert_eq!(texts(&wide), ["one two three four"]);
+        assert_eq!(c.len(), 2);
+        c.convert("<p>other</p>", 80);
+        assert_eq!(c.len(), 2, "bounded");
+        let key = HtmlCache::key("<p>one two three four</p>", 8);
+        assert!(c.get(key).is_none(), "least recently used went first");
     }
 }

@@ -59,12 +59,24 @@ pub fn block(s: &str) -> String {
 
 /// [`line`] without a copy when the input is already clean.
 pub fn line_cow(s: &str) -> Cow<'_, str> {
-    clean(s, false)
+    clean(s, false, false)
 }
 
 /// [`block`] without a copy when the input is already clean.
 pub fn block_cow(s: &str) -> Cow<'_, str> {
-    clean(s, true)
+    clean(s, true, false)
+}
+
+/// HTML source, before a parser sees it: as [`block`], except that an escape sequence never
+/// swallows markup. `<`, `>`, `&` and quotes end any sequence and are kept, so a lone ESC before a tag
+/// (`hello \x1b</p>`) loses only the ESC, and the tag still closes its element.
+pub fn markup(s: &str) -> String {
+    markup_cow(s).into_owned()
+}
+
+/// [`markup`] without a copy when the input is already clean.
+pub fn markup_cow(s: &str) -> Cow<'_, str> {
+    clean(s, true, true)
 }
 
 /// Characters whose width a terminal may count differently from us, or draw at all when we do
@@ -147,8 +159,9 @@ fn first_dirty(s: &str, keep_newlines: bool) -> Option<usize> {
 }
 
 /// Remove escape sequences and controls. `keep_newlines` keeps `\n` (bodies); otherwise line breaks
-/// become spaces (one-line fields such as names and subjects).
-fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+/// become spaces (one-line fields such as names and subjects). `markup`: `<`, `>`, `&` are never
+/// part of a sequence.
+fn clean(s: &str, keep_newlines: bool, markup: bool) -> Cow<'_, str> {
     let Some(start) = first_dirty(s, keep_newlines) else {
         return Cow::Borrowed(s);
     };
@@ -170,9 +183,11 @@ fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
         // A character that ends a sequence without belonging to it is looked at again.
         let mut pending = None;
         match c {
-            ESC => pending = skip_esc(&mut it),
-            '\u{9b}' => pending = skip_csi(&mut it),
-            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => pending = skip_string(&mut it),
+            ESC => pending = skip_esc(&mut it, markup),
+            '\u{9b}' => pending = skip_csi(&mut it, markup),
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => {
+                pending = skip_string(&mut it, markup)
+            }
             '\u{2028}' | '\u{2029}' if keep_newlines => out.push('\n'),
             // `\r\n` → `\n` and a lone `\r` disappears: dropping every `\r` does both.
             '\r' if keep_newlines => {}
@@ -198,17 +213,24 @@ fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Characters that give HTML its structure: in markup mode they end any escape sequence.
+fn is_markup(c: char) -> bool {
+    matches!(c, '<' | '>' | '&' | '"' | '\'')
+}
+
 /// After `ESC`: swallow the rest of the sequence. Returns a character that turned out not to belong
 /// to the sequence and must be processed as ordinary input.
-fn skip_esc(it: &mut std::str::Chars<'_>) -> Option<char> {
+fn skip_esc(it: &mut std::str::Chars<'_>, markup: bool) -> Option<char> {
     match it.next()? {
-        '[' => skip_csi(it),
-        ']' | 'P' | 'X' | '^' | '_' => skip_string(it),
+        d if markup && is_markup(d) => Some(d),
+        '[' => skip_csi(it, markup),
+        ']' | 'P' | 'X' | '^' | '_' => skip_string(it, markup),
         // nF: intermediates then a final byte (`ESC ( B`, `ESC # 8`, …).
         c @ ' '..='/' => {
             let _ = c;
             for d in it.by_ref() {
                 match d {
+                    d if markup && is_markup(d) => return Some(d),
                     ' '..='/' => {}
                     '0'..='~' => return None,
                     d => return Some(d),
@@ -225,9 +247,10 @@ fn skip_esc(it: &mut std::str::Chars<'_>) -> Option<char> {
 
 /// After a CSI introducer: parameters and intermediates (0x20–0x3F) up to a final byte
 /// (0x40–0x7E). Any other character aborts the sequence and is handed back.
-fn skip_csi(it: &mut std::str::Chars<'_>) -> Option<char> {
+fn skip_csi(it: &mut std::str::Chars<'_>, markup: bool) -> Option<char> {
     for d in it.by_ref() {
         match d {
+            d if markup && is_markup(d) => return Some(d),
             ' '..='?' => {}
             '@'..='~' => return None,
             d => return Some(d),
@@ -238,9 +261,10 @@ fn skip_csi(it: &mut std::str::Chars<'_>) -> Option<char> {
 
 /// Skip an OSC/DCS/SOS/PM/APC string up to its terminator: BEL, ST (`ESC \` or 0x9C), CAN, SUB.
 /// A new `ESC` (not followed by `\`) or a line break ends it too and is handed back.
-fn skip_string(it: &mut std::str::Chars<'_>) -> Option<char> {
+fn skip_string(it: &mut std::str::Chars<'_>, markup: bool) -> Option<char> {
     while let Some(d) = it.next() {
         match d {
+            d if markup && is_markup(d) => return Some(d),
             '\u{7}' | '\u{9c}' | '\u{18}' | '\u{1a}' => return None,
             ESC => {
                 let mut peek = it.clone();

@@ -293,6 +293,7 @@ mod tests {
                 })
                 .collect(),
             links: vec![],
+            width: 0,
         }
     }
 

@@ -11,7 +11,7 @@ use super::client_picker;
 use super::widgets;
 use crate::api::models::{Account, ContactDetail};
 use crate::app::Core;
-use crate::app::contacts::form::{Focus, Form, Phase};
+use crate::app::contacts::form::{Field, Focus, Form, Phase};
 use crate::app::contacts::validate::Kind;
 use crate::app::contacts::{ContactsPane, View};
 use crate::app::editor::InlineEditor;
@@ -42,10 +42,8 @@ fn edge_note(edge: &Edge, shown: usize, total: Option<u64>) -> String {
         Edge::Loading { .. } if shown == 0 => " — loading…".into(),
         Edge::Loading { .. } => " — loading more…".into(),
         Edge::Failed { message, .. } => format!(" — could not load: {message} (R retries)"),
-        _ => match total {
-            Some(t) if (t as usize) > shown => format!(" ({shown} of {t})"),
-            _ => format!(" ({shown})"),
-        },
+        Edge::End => format!(" ({})", widgets::count_text(None, shown, total, true)),
+        Edge::Idle => format!(" ({})", widgets::count_text(None, shown, total, false)),
     }
 }
 
@@ -79,6 +77,9 @@ fn detail_row<'a>(pane: &ContactsPane, d: &'a ContactDetail, client: &str) -> Ro
     }
     let primary = if d.is_primary_for(client) {
         Span::styled("★ yes", Style::new().fg(th().ok))
+    } else if d.primary_accounts.is_none() {
+        // Plannr's answer did not say: unknown, not "no".
+        Span::styled("?", Style::new().fg(th().dim))
     } else if pane
         .making_primary
         .as_ref()
@@ -89,7 +90,7 @@ fn detail_row<'a>(pane: &ContactsPane, d: &'a ContactDetail, client: &str) -> Ro
         Span::raw("")
     };
     let others: Vec<String> = d
-        .accounts
+        .owners()
         .iter()
         .filter(|a| a.uuid != client)
         .map(Account::display_name)
@@ -210,8 +211,8 @@ fn draw_details(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, fra
                 Table::new(rows_of(after..items.len()), DETAIL_WIDTHS),
                 below,
             );
-            if let Phase::Conflict { theirs } = &form.phase {
-                draw_conflict(form, theirs, body, frame);
+            if let Phase::Conflict { theirs, fields } = &form.phase {
+                draw_conflict(form, theirs, fields, body, frame);
             }
         }
     }
@@ -421,8 +422,16 @@ fn draw_editor(ed: &InlineEditor, focused: bool, area: Rect, frame: &mut Frame) 
     }
 }
 
-fn draw_conflict(f: &Form, theirs: &ContactDetail, area: Rect, frame: &mut Frame) {
-    let rect = widgets::centered(area, 90, 9);
+/// Only the fields changed both here and on the server, side by side: what it was when the form
+/// opened, yours, theirs (marked ≠). Everything changed on one side only is already merged.
+fn draw_conflict(
+    f: &Form,
+    theirs: &ContactDetail,
+    fields: &[Field],
+    area: Rect,
+    frame: &mut Frame,
+) {
+    let rect = widgets::centered(area, 100, (fields.len() as u16).saturating_add(3));
     if rect.width < 4 || rect.height < 3 {
         return;
     }
@@ -430,10 +439,10 @@ fn draw_conflict(f: &Form, theirs: &ContactDetail, area: Rect, frame: &mut Frame
     let block = Block::bordered()
         .border_style(Style::new().fg(th().error))
         .title(Span::styled(
-            " Changed on the server since you opened it ",
+            " Changed both here and on the server ",
             Style::new().bold(),
         ))
-        .title_bottom(" m keep mine · t keep theirs · Esc back ");
+        .title_bottom(" m keep mine · t keep theirs · Esc back (the rest is merged) ");
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let names = |uuids: &[String]| {
@@ -448,34 +457,29 @@ fn draw_conflict(f: &Form, theirs: &ContactDetail, area: Rect, frame: &mut Frame
         }
     };
     let mine = f.fields();
-    let t_owners: Vec<String> = theirs.accounts.iter().map(|a| a.uuid.clone()).collect();
-    let t_primary: Vec<String> = theirs
-        .primary_accounts
+    // After the conflict check the form's base is the server copy just read.
+    let t = &f.initial;
+    let cell = |x: Field, v: &crate::app::contacts::drafts::Fields| match x {
+        Field::Label => v.label.clone(),
+        Field::Value => v.value.clone(),
+        Field::Owners => names(&v.owners),
+        Field::Primaries => names(&v.primaries),
+    };
+    let mark = Style::new().fg(th().highlight).bold();
+    let rows: Vec<Row> = fields
         .iter()
-        .map(|a| a.uuid.clone())
+        .map(|&x| {
+            Row::new(vec![
+                Cell::from(Span::styled(format!("≠ {}", x.label()), mark)),
+                Cell::from(Span::styled(cell(x, &mine), mark)),
+                Cell::from(Span::styled(cell(x, t), mark)),
+            ])
+        })
         .collect();
-    let rows = vec![
-        Row::new(vec!["Label".to_string(), mine.label, theirs.name.clone()]),
-        Row::new(vec![
-            "Value".to_string(),
-            mine.value,
-            crate::app::contacts::validate::value_for_editing(theirs),
-        ]),
-        Row::new(vec![
-            "Owners".to_string(),
-            names(&mine.owners),
-            names(&t_owners),
-        ]),
-        Row::new(vec![
-            "Primary for".to_string(),
-            names(&mine.primaries),
-            names(&t_primary),
-        ]),
-    ];
     let table = Table::new(
         rows,
         [
-            Constraint::Length(12),
+            Constraint::Length(14),
             Constraint::Fill(1),
             Constraint::Fill(1),
         ],
@@ -549,7 +553,7 @@ mod tests {
             let linked = vec![("c2".to_string(), "Jo Thompson".to_string())];
             let mut f = Form::edit("c1", "Gareth Thompson", &d, &linked);
             f.label.set_text("");
-            f.value.set_text("+61 2 3456 7890");
+            f.value.set_text("+61 2");
             f.owners.clear();
             f.validate();
             // And what the server said about the owners field.
@@ -579,8 +583,10 @@ mod tests {
         let mut theirs = d.clone();
         theirs.name = "Jo's old mobile".into();
         theirs.updated_at = "2025-08-01T09:00:00+01:00".into();
+        let fields = f.rebase(&theirs);
         f.phase = crate::app::contacts::form::Phase::Conflict {
             theirs: Box::new(theirs),
+            fields,
         };
         s.contacts.form = Some(f);
         insta::assert_snapshot!(render(&s, 100, 30).backend());

@@ -43,19 +43,17 @@ fn list_title(pane: &ConversationsPane) -> String {
         "Archived conversations"
     };
     let loaded = pane.list.items.len();
-    let of = match pane.list.total {
-        Some(t) => t.to_string(),
-        None if pane.list.is_complete() => loaded.to_string(),
-        None => format!("{loaded}+"),
-    };
+    let (total, complete) = (pane.list.total, pane.list.is_complete());
     let mut t = match pane.filter_query() {
         Some(q) => format!(
-            " {which} — “{q}”: {} match{} · filtering {loaded} loaded of {of} (no server search)",
-            pane.view.len(),
-            if pane.view.len() == 1 { "" } else { "es" }
+            " {which} — “{q}” ({}; no server search)",
+            widgets::count_text(Some(pane.view.len()), loaded, total, complete)
         ),
         None if pane.list.loaded == 0 => format!(" {which}"),
-        None => format!(" {which} ({of})"),
+        None => format!(
+            " {which} ({})",
+            widgets::count_text(None, loaded, total, complete)
+        ),
     };
     match &pane.list.edge {
         _ if pane.refreshing.is_some() => t.push_str(" · refreshing…"),

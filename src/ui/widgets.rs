@@ -260,6 +260,23 @@ pub fn visible_rows(
     start..end
 }
 
+/// The one way list headers count (issue 17.8: "(5 of 17 loaded)" and "(17/17)" side by side):
+/// "40" when everything is here, "12 of 40" with more on the server, "12+" with more of an
+/// unknown number; with a filter over what is loaded (`matches`), "3 of the 40 loaded".
+pub fn count_text(
+    matches: Option<usize>,
+    loaded: usize,
+    total: Option<u64>,
+    complete: bool,
+) -> String {
+    match (matches, total) {
+        (Some(m), _) => format!("{m} of the {loaded} loaded"),
+        (None, Some(t)) if t > loaded as u64 => format!("{loaded} of {t}"),
+        (None, None) if !complete && loaded > 0 => format!("{loaded}+"),
+        _ => loaded.to_string(),
+    }
+}
+
 /// A pane's areas: a one-line header, the body, a one-line footer.
 pub fn header_body_footer(area: Rect) -> [Rect; 3] {
     Layout::vertical([
@@ -304,6 +321,19 @@ mod tests {
                 "the last entry is on the last row: {inner_rows:#?}"
             );
         }
+    }
+
+    #[test]
+    fn one_count_form_everywhere() {
+        assert_eq!(count_text(None, 17, Some(17), true), "17");
+        assert_eq!(count_text(None, 17, Some(40), false), "17 of 40");
+        assert_eq!(count_text(None, 17, None, false), "17+");
+        assert_eq!(count_text(None, 17, None, true), "17");
+        assert_eq!(count_text(None, 0, None, false), "0");
+        assert_eq!(
+            count_text(Some(5), 17, Some(40), false),
+            "5 of the 17 loaded"
+        );
     }
 
     #[test]

@@ -62,11 +62,12 @@ async fn run(client: &Client, cmd: Command, how: Drive) -> Option<Msg> {
             id,
             result: call_api(client, call).await,
         }),
-        Command::RenderHtml { id, html } => {
-            let body =
-                tokio::task::spawn_blocking(move || plannr_tui::render::html::html_to_body(&html))
-                    .await
-                    .expect("conversion");
+        Command::RenderHtml { id, html, width } => {
+            let body = tokio::task::spawn_blocking(move || {
+                plannr_tui::render::html::html_to_body(&html, width)
+            })
+            .await
+            .expect("conversion");
             Some(Msg::Api {
                 id,
                 result: Ok(Reply::Body(Box::new(body))),

@@ -18,6 +18,7 @@ use super::error::{ApiError, excerpt};
 use super::http::{Dialect, Http, HttpConfig, Secret, seg};
 use super::page::Page;
 use models::*;
+use page::numbered;
 
 /// The tenant header: which account the token acts as.
 const ACCOUNT_HEADER: &str = "X-PLANNR-ACCOUNT-UUID";
@@ -196,12 +197,14 @@ impl Client {
         if let Some(inc) = q.incoming {
             query.push(("filter[incoming]", inc.to_string()));
         }
-        self.get(
-            &format!("/api/v1/client/{}/emails", seg(client_uuid)?),
-            &query,
-            true,
-        )
-        .await
+        let p = self
+            .get(
+                &format!("/api/v1/client/{}/emails", seg(client_uuid)?),
+                &query,
+                true,
+            )
+            .await?;
+        Ok(numbered(p, q.page, q.per_page))
     }
 
     /// Download an attachment (with auth: the URL may need the bearer token).
@@ -229,7 +232,8 @@ impl Client {
             ("page", page.to_string()),
             ("per_page", per_page.to_string()),
         ];
-        self.get("/api/v1/conversation", &query, true).await
+        let p = self.get("/api/v1/conversation", &query, true).await?;
+        Ok(numbered(p, page, per_page))
     }
 
     pub async fn conversation(&self, uuid: &str) -> Result<Conversation, ApiError> {
@@ -280,12 +284,14 @@ impl Client {
             ("page", page.to_string()),
             ("per_page", per_page.to_string()),
         ];
-        self.get(
-            &format!("/api/v1/conversation/{}/messages", seg(uuid)?),
-            &query,
-            true,
-        )
-        .await
+        let p = self
+            .get(
+                &format!("/api/v1/conversation/{}/messages", seg(uuid)?),
+                &query,
+                true,
+            )
+            .await?;
+        Ok(numbered(p, page, per_page))
     }
 
     // ---- clients and contact details ------------------------------------------------------
@@ -305,7 +311,8 @@ impl Client {
         if let Some(n) = name.map(str::trim).filter(|n| !n.is_empty()) {
             query.push(("filter[name]", n.to_string()));
         }
-        self.get("/api/v1/account", &query, true).await
+        let p = self.get("/api/v1/account", &query, true).await?;
+        Ok(numbered(p, page, per_page))
     }
 
     pub async fn contact_details(
@@ -320,7 +327,8 @@ impl Client {
             ("page", page.to_string()),
             ("per_page", per_page.to_string()),
         ];
-        self.get("/api/v2/contact-details", &query, true).await
+        let p = self.get("/api/v2/contact-details", &query, true).await?;
+        Ok(numbered(p, page, per_page))
     }
 
     /// One contact detail (there is no show endpoint: `filter[uuid]`). `None` if it is gone.

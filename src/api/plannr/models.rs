@@ -239,7 +239,7 @@ pub struct EmailMessage {
     #[serde(deserialize_with = "de::opt_block")]
     pub text: Option<String>,
     /// Sanitised of controls like every string; still HTML, converted by `render::html`.
-    #[serde(deserialize_with = "de::opt_block")]
+    #[serde(deserialize_with = "de::opt_markup")]
     pub html: Option<String>,
     #[serde(deserialize_with = "de::opt_u64")]
     pub thread_count: Option<u64>,
@@ -288,7 +288,8 @@ pub struct Tag {
 pub struct ConversationMessage {
     #[serde(deserialize_with = "de::line")]
     pub uuid: String,
-    #[serde(deserialize_with = "de::opt_block")]
+    /// Plain text or HTML (converted by `render::html` when it looks like HTML).
+    #[serde(deserialize_with = "de::opt_markup")]
     pub contents: Option<String>,
     #[serde(deserialize_with = "de::line")]
     pub created_at: String,
@@ -351,10 +352,14 @@ pub struct ContactDetail {
     pub value: String,
     #[serde(deserialize_with = "de::lenient")]
     pub phone_number_meta: Option<PhoneMeta>,
-    #[serde(deserialize_with = "de::one_or_many")]
-    pub accounts: Vec<Account>,
-    #[serde(deserialize_with = "de::one_or_many")]
-    pub primary_accounts: Vec<Account>,
+    /// Owners. `None`: the answer did not carry them (not `include`d) — unknown, never "none".
+    /// Plannr prints an object for a single owner (seed 004) or an array.
+    #[serde(deserialize_with = "de::opt_many")]
+    pub accounts: Option<Vec<Account>>,
+    /// Accounts that have this as their primary. `None`: unknown (absent from the answer, as in
+    /// seed 004's PUT answer) — must never be read as "no primaries".
+    #[serde(deserialize_with = "de::opt_many")]
+    pub primary_accounts: Option<Vec<Account>>,
     #[serde(deserialize_with = "de::line")]
     pub created_at: String,
     #[serde(deserialize_with = "de::line")]
@@ -373,7 +378,40 @@ impl ContactDetail {
         }
     }
     pub fn is_primary_for(&self, account_uuid: &str) -> bool {
-        self.primary_accounts.iter().any(|a| a.uuid == account_uuid)
+        self.primaries().iter().any(|a| a.uuid == account_uuid)
+    }
+    /// The owners as far as known (empty when unknown: check `accounts.is_some()` first).
+    pub fn owners(&self) -> &[Account] {
+        self.accounts.as_deref().unwrap_or(&[])
+    }
+    /// The primaries as far as known (empty when unknown: check `primary_accounts.is_some()`).
+    pub fn primaries(&self) -> &[Account] {
+        self.primary_accounts.as_deref().unwrap_or(&[])
+    }
+    /// This answer laid over the copy held before: every field the answer left out (unknown)
+    /// keeps the held value. A field missing from an answer never blanks what the user has.
+    pub fn over(mut self, held: &ContactDetail) -> ContactDetail {
+        if self.accounts.is_none() {
+            self.accounts = held.accounts.clone();
+        }
+        if self.primary_accounts.is_none() {
+            self.primary_accounts = held.primary_accounts.clone();
+        }
+        if self.phone_number_meta.is_none() && self.value == held.value {
+            self.phone_number_meta = held.phone_number_meta.clone();
+        }
+        for (mine, old) in [
+            (&mut self.kind, &held.kind),
+            (&mut self.name, &held.name),
+            (&mut self.value, &held.value),
+            (&mut self.created_at, &held.created_at),
+            (&mut self.updated_at, &held.updated_at),
+        ] {
+            if mine.is_empty() {
+                *mine = old.clone();
+            }
+        }
+        self
     }
 }
 
@@ -386,7 +424,9 @@ pub enum ContactValue {
 }
 
 /// Body of `POST /api/v2/contact-details` (with `kind`) and `PUT /api/v2/contact-details/{uuid}`
-/// (without: the type cannot change). Owners and primaries are always sent in full.
+/// (without: the type cannot change). Owners are always sent in full; primaries in full whenever
+/// they are known — `None` (field left out, Plannr keeps what it has) only when the client never
+/// learnt them, so an unknown list is never sent as "no primaries".
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContactDetailWrite {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -396,7 +436,8 @@ pub struct ContactDetailWrite {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_primary: Option<bool>,
     pub account_uuids: Vec<String>,
-    pub primary_account_uuids: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_account_uuids: Option<Vec<String>>,
 }
 
 /// Query of `GET /api/v1/client/{uuid}/emails`.

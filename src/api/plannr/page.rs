@@ -5,6 +5,13 @@ use serde_json::Value;
 
 use crate::api::page::Page;
 
+/// Plannr pages by number: the page after `page` (of `per_page`) is `page + 1` unless `links`,
+/// `meta` or a short page say this was the last.
+pub fn numbered<T>(mut p: Page<T>, page: u32, per_page: u32) -> Page<T> {
+    p.next = p.next_key(page, per_page);
+    p
+}
+
 fn get_u32(v: Option<&Value>) -> Option<u32> {
     match v? {
         Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),

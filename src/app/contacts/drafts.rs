@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::validate::Kind;
+use crate::app::rename::RenameDraft;
 
 pub const DRAFT_VERSION: u32 = 1;
 
@@ -20,6 +21,38 @@ pub struct Fields {
     pub value: String,
     pub owners: Vec<String>,
     pub primaries: Vec<String>,
+    /// The server never said who has it as primary (the answer left `primary_accounts` out) and
+    /// the user has not ticked any: `primaries` is "unknown", not "none".
+    pub primaries_unknown: bool,
+}
+
+impl Fields {
+    /// The fields of a server copy. What the copy leaves out (owners, primaries not included) is
+    /// taken from `fallback`: a field missing from an answer is unknown, never empty.
+    pub fn of_detail(d: &crate::api::models::ContactDetail, fallback: Option<&Fields>) -> Fields {
+        let uuids = |l: &[crate::api::models::Account]| -> Vec<String> {
+            l.iter().map(|a| a.uuid.clone()).collect()
+        };
+        let (owners, (primaries, primaries_unknown)) = (
+            match (&d.accounts, fallback) {
+                (Some(a), _) => uuids(a),
+                (None, Some(f)) => f.owners.clone(),
+                (None, None) => Vec::new(),
+            },
+            match (&d.primary_accounts, fallback) {
+                (Some(p), _) => (uuids(p), false),
+                (None, Some(f)) => (f.primaries.clone(), f.primaries_unknown),
+                (None, None) => (Vec::new(), true),
+            },
+        );
+        Fields {
+            label: d.name.clone(),
+            value: super::validate::value_for_editing(d),
+            owners,
+            primaries,
+            primaries_unknown,
+        }
+    }
 }
 
 /// Everything needed to reopen a form exactly where it was.
@@ -150,23 +183,41 @@ pub fn delete(dir: &Path, key: &str) -> std::io::Result<()> {
     }
 }
 
-/// Every readable draft in `dir` (sorted by key), and a line per file that could not be read.
-/// A missing directory is simply no drafts.
+/// Every readable draft in `dir`: contact drafts (sorted by key), rename drafts (`rename-…`),
+/// and a line per file that could not be read. A missing directory is simply no drafts.
 pub fn load_all(dir: &Path) -> (Vec<Draft>, Vec<String>) {
+    let (drafts, _, problems) = load_everything(dir);
+    (drafts, problems)
+}
+
+/// `load_all` with the rename drafts too.
+pub fn load_everything(dir: &Path) -> (Vec<Draft>, Vec<RenameDraft>, Vec<String>) {
     let mut drafts = Vec::new();
+    let mut renames = Vec::new();
     let mut problems = Vec::new();
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (drafts, problems),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (drafts, renames, problems),
         Err(e) => {
             problems.push(format!("cannot read {}: {e}", dir.display()));
-            return (drafts, problems);
+            return (drafts, renames, problems);
         }
     };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().to_string();
         if name.starts_with('.') || !name.ends_with(".json") {
+            continue;
+        }
+        if name.starts_with("rename-") {
+            match std::fs::read_to_string(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|s| RenameDraft::from_json(&s))
+            {
+                Ok(d) if file_name(&d.key) == name => renames.push(d),
+                Ok(_) => problems.push(format!("{name}: its key does not match its file name")),
+                Err(e) => problems.push(format!("{name}: {e}")),
+            }
             continue;
         }
         match std::fs::read_to_string(&path)
@@ -179,7 +230,8 @@ pub fn load_all(dir: &Path) -> (Vec<Draft>, Vec<String>) {
         }
     }
     drafts.sort_by(|a, b| a.key.cmp(&b.key));
-    (drafts, problems)
+    renames.sort_by(|a, b| a.key.cmp(&b.key));
+    (drafts, renames, problems)
 }
 
 /// What the worker reports back about drafts.
@@ -188,6 +240,9 @@ pub enum DraftEvent {
     /// The drafts found at start.
     Loaded {
         drafts: Vec<Draft>,
+        /// Rename drafts (failed or unsaved renames from last time), for the mailbox and
+        /// conversation panes.
+        renames: Vec<RenameDraft>,
         problems: Vec<String>,
     },
     /// A write or delete failed: the draft is only in memory.
@@ -211,6 +266,7 @@ mod tests {
                 value: "07700 900123".into(),
                 owners: vec!["c1".into(), "c2".into()],
                 primaries: vec!["c2".into()],
+                primaries_unknown: false,
             },
             base: Some(Fields {
                 label: "Mobile".into(),

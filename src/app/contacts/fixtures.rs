@@ -37,8 +37,8 @@ pub fn detail(
         name: label.into(),
         value: value.into(),
         phone_number_meta,
-        accounts: owners.iter().map(|a| (*a).clone()).collect(),
-        primary_accounts: primary.iter().map(|a| (*a).clone()).collect(),
+        accounts: Some(owners.iter().map(|a| (*a).clone()).collect()),
+        primary_accounts: Some(primary.iter().map(|a| (*a).clone()).collect()),
         created_at: "2025-07-17T16:23:26+01:00".into(),
         updated_at: "2025-07-17T16:23:26+01:00".into(),
     }

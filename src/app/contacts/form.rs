@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::drafts::{DRAFT_VERSION, Draft, Fields, key_for_detail, key_for_new};
-use super::validate::{FieldErrors, Kind, build_body, value_for_editing};
+use super::validate::{FieldErrors, Kind, build_body};
 use crate::api::models::{ContactDetail, ContactDetailWrite};
 use crate::app::editor::{EditorEvent, InlineEditor};
 
@@ -40,14 +40,80 @@ pub enum Phase {
     Checking {
         id: u64,
     },
-    /// The server's copy moved since the form opened: keep mine (m) or theirs (t)?
+    /// The server's copy moved since the form opened and these fields were changed both there and
+    /// here (everything changed on one side only is already merged): keep mine (m) or theirs (t)?
     Conflict {
         theirs: Box<ContactDetail>,
+        fields: Vec<Field>,
     },
     /// The PUT/POST is in flight.
     Saving {
         id: u64,
     },
+}
+
+/// A field of the form, as the three-way merge names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Label,
+    Value,
+    Owners,
+    Primaries,
+}
+
+impl Field {
+    pub const ALL: [Field; 4] = [Field::Label, Field::Value, Field::Owners, Field::Primaries];
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Label => "Label",
+            Field::Value => "Value",
+            Field::Owners => "Owners",
+            Field::Primaries => "Primary for",
+        }
+    }
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().all(|x| b.contains(x))
+}
+
+/// Whether `a` and `b` hold the same value of field `f`.
+fn same(f: Field, a: &Fields, b: &Fields) -> bool {
+    match f {
+        Field::Label => a.label == b.label,
+        Field::Value => a.value == b.value,
+        Field::Owners => same_set(&a.owners, &b.owners),
+        Field::Primaries => same_set(&a.primaries, &b.primaries),
+    }
+}
+
+/// Copy field `f` from `from` into `to`.
+fn take(f: Field, to: &mut Fields, from: &Fields) {
+    match f {
+        Field::Label => to.label = from.label.clone(),
+        Field::Value => to.value = from.value.clone(),
+        Field::Owners => to.owners = from.owners.clone(),
+        Field::Primaries => {
+            to.primaries = from.primaries.clone();
+            to.primaries_unknown = from.primaries_unknown;
+        }
+    }
+}
+
+/// Three-way merge per field: what only they changed is theirs, what only I changed is mine;
+/// the fields both changed (to different values) are returned for the user to decide (`merged`
+/// keeps mine there).
+pub fn merge3(base: &Fields, mine: &Fields, theirs: &Fields) -> (Fields, Vec<Field>) {
+    let mut merged = mine.clone();
+    let mut both = Vec::new();
+    for f in Field::ALL {
+        if same(f, mine, base) {
+            take(f, &mut merged, theirs);
+        } else if !same(f, theirs, base) && !same(f, mine, theirs) {
+            both.push(f);
+        }
+    }
+    (merged, both)
 }
 
 /// What a key asks the pane to do.
@@ -125,19 +191,14 @@ impl Form {
         d: &ContactDetail,
         others: &[(String, String)],
     ) -> Form {
-        let initial = Fields {
-            label: d.name.clone(),
-            value: value_for_editing(d),
-            owners: d.accounts.iter().map(|a| a.uuid.clone()).collect(),
-            primaries: d.primary_accounts.iter().map(|a| a.uuid.clone()).collect(),
-        };
+        let initial = Fields::of_detail(d, None);
         let mut names: Vec<(String, String)> = d
-            .accounts
+            .owners()
             .iter()
             .map(|a| (a.uuid.clone(), a.display_name()))
             .collect();
         names.extend(
-            d.primary_accounts
+            d.primaries()
                 .iter()
                 .map(|a| (a.uuid.clone(), a.display_name())),
         );
@@ -255,18 +316,56 @@ impl Form {
             value: self.value.text(),
             owners: self.owners.clone(),
             primaries: self.primaries.clone(),
+            primaries_unknown: self.initial.primaries_unknown
+                && same_set(&self.primaries, &self.initial.primaries),
         }
     }
 
     /// Whether anything differs from how the form opened (owner order does not count).
     pub fn changed(&self) -> bool {
         let f = self.fields();
-        let same_set =
-            |a: &[String], b: &[String]| a.len() == b.len() && a.iter().all(|x| b.contains(x));
-        f.label != self.initial.label
-            || f.value != self.initial.value
-            || !same_set(&f.owners, &self.initial.owners)
-            || !same_set(&f.primaries, &self.initial.primaries)
+        Field::ALL.iter().any(|&x| !same(x, &f, &self.initial))
+    }
+
+    /// Put `f` into the form (editors keep their undo history).
+    fn set_fields(&mut self, f: &Fields) {
+        if self.label.text() != f.label {
+            self.label.set_text(&f.label);
+        }
+        if self.value.text() != f.value {
+            self.value.set_text(&f.value);
+        }
+        self.owners = f.owners.clone();
+        self.primaries = f.primaries.clone();
+    }
+
+    /// The conflict check read `theirs`, the freshest server copy: it becomes the form's starting
+    /// point (base and `updated_at`), everything only they changed is taken, everything only I
+    /// changed is kept, and the fields both changed are returned (the form keeps mine there).
+    pub fn rebase(&mut self, theirs: &ContactDetail) -> Vec<Field> {
+        let base = self.initial.clone();
+        let theirs_f = Fields::of_detail(theirs, Some(&base));
+        let (merged, both) = merge3(&base, &self.fields(), &theirs_f);
+        for a in theirs.owners().iter().chain(theirs.primaries()) {
+            if !self.accounts.iter().any(|(u, _)| *u == a.uuid) {
+                self.accounts.push((a.uuid.clone(), a.display_name()));
+            }
+        }
+        self.set_fields(&merged);
+        self.label.original = theirs_f.label.clone();
+        self.value.original = theirs_f.value.clone();
+        self.initial = theirs_f;
+        self.base_updated_at = theirs.updated_at.clone();
+        both
+    }
+
+    /// Conflict answered "theirs": the asked fields take the server's values.
+    pub fn take_theirs(&mut self, fields: &[Field]) {
+        let mut f = self.fields();
+        for &x in fields {
+            take(x, &mut f, &self.initial.clone());
+        }
+        self.set_fields(&f);
     }
 
     pub fn is_busy(&self) -> bool {
@@ -325,6 +424,7 @@ impl Form {
             &self.value.text(),
             &self.owners,
             &self.primaries,
+            !self.fields().primaries_unknown,
         ) {
             Ok(b) => {
                 self.show_errors(&FieldErrors::default());
@@ -355,7 +455,7 @@ impl Form {
                     FormOutcome::Continue
                 };
             }
-            Phase::Conflict { theirs } => {
+            Phase::Conflict { theirs, fields } => {
                 return match key.code {
                     KeyCode::Char('m') | KeyCode::Char('M') => match self.validate() {
                         Some(body) => FormOutcome::KeepMine(body),
@@ -365,7 +465,21 @@ impl Form {
                         }
                     },
                     KeyCode::Char('t') | KeyCode::Char('T') => {
-                        FormOutcome::KeepTheirs(theirs.clone())
+                        let theirs = theirs.clone();
+                        let fields = fields.clone();
+                        self.take_theirs(&fields);
+                        if self.changed() {
+                            // My changes to the fields they did not touch still go through.
+                            match self.validate() {
+                                Some(body) => FormOutcome::KeepMine(body),
+                                None => {
+                                    self.phase = Phase::Editing;
+                                    FormOutcome::Continue
+                                }
+                            }
+                        } else {
+                            FormOutcome::KeepTheirs(theirs)
+                        }
                     }
                     KeyCode::Esc => {
                         self.phase = Phase::Editing;
@@ -515,8 +629,8 @@ mod tests {
                 country: "GB".into(),
                 formatted: "07700 900123".into(),
             }),
-            accounts: vec![acc("c1", "Gareth"), acc("c2", "Jo")],
-            primary_accounts: vec![acc("c2", "Jo")],
+            accounts: Some(vec![acc("c1", "Gareth"), acc("c2", "Jo")]),
+            primary_accounts: Some(vec![acc("c2", "Jo")]),
             updated_at: "t1".into(),
             ..ContactDetail::default()
         }
@@ -535,7 +649,7 @@ mod tests {
         };
         assert_eq!(body.name, "Work");
         assert_eq!(body.account_uuids, vec!["c1".to_string(), "c2".to_string()]);
-        assert_eq!(body.primary_account_uuids, vec!["c2".to_string()]);
+        assert_eq!(body.primary_account_uuids, Some(vec!["c2".to_string()]));
         assert_eq!(body.kind, None);
     }
 
@@ -571,7 +685,7 @@ mod tests {
             panic!()
         };
         assert_eq!(body.account_uuids, vec!["c3".to_string()]);
-        assert!(body.primary_account_uuids.is_empty());
+        assert_eq!(body.primary_account_uuids, Some(vec![]));
     }
 
     #[test]
@@ -607,8 +721,11 @@ mod tests {
         assert_eq!(f.on_key(k(KeyCode::Esc)), FormOutcome::StopWaiting);
         let mut theirs = phone();
         theirs.updated_at = "t2".into();
+        theirs.name = "Jo's".into();
+        assert_eq!(f.rebase(&theirs), vec![Field::Label]);
         f.phase = Phase::Conflict {
             theirs: Box::new(theirs.clone()),
+            fields: vec![Field::Label],
         };
         assert!(
             matches!(f.on_key(k(KeyCode::Char('m'))), FormOutcome::KeepMine(b) if b.name == "Mobile!")
@@ -617,6 +734,35 @@ mod tests {
             f.on_key(k(KeyCode::Char('t'))),
             FormOutcome::KeepTheirs(Box::new(theirs))
         );
+        assert_eq!(f.label.text(), "Jo's");
+    }
+
+    #[test]
+    fn merge3_per_field() {
+        let f = |l: &str, v: &str, o: &[&str], p: &[&str]| Fields {
+            label: l.into(),
+            value: v.into(),
+            owners: o.iter().map(|s| s.to_string()).collect(),
+            primaries: p.iter().map(|s| s.to_string()).collect(),
+            primaries_unknown: false,
+        };
+        let base = f("A", "1", &["c1", "c2"], &["c2"]);
+        // Only mine changed label; only theirs changed value; owners reordered is no change.
+        let mine = f("B", "1", &["c2", "c1"], &["c2"]);
+        let theirs = f("A", "2", &["c1", "c2"], &["c1"]);
+        let (m, both) = merge3(&base, &mine, &theirs);
+        assert!(both.is_empty());
+        assert_eq!(
+            (m.label.as_str(), m.value.as_str(), m.primaries.clone()),
+            ("B", "2", vec!["c1".to_string()])
+        );
+        // Both changed label differently, and both changed value to the same: only label asked.
+        let mine = f("B", "2", &["c1", "c2"], &["c2"]);
+        let theirs = f("C", "2", &["c1"], &["c2"]);
+        let (m, both) = merge3(&base, &mine, &theirs);
+        assert_eq!(both, vec![Field::Label]);
+        assert_eq!(m.label, "B");
+        assert_eq!(m.owners, vec!["c1".to_string()]);
     }
 
     #[test]

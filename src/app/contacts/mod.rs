@@ -83,7 +83,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("Conflict: m / t", "keep mine / keep theirs"),
     (
         "Phones",
-        "+44…, 07…, or a country code first: AU +61 2 3456 7890",
+        "+44…, 07…, any +country number; another country's national number: AU 02 3456 7890",
     ),
 ];
 
@@ -239,7 +239,7 @@ impl ContactsPane {
     fn linked_accounts(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
         for d in &self.details.items {
-            for a in d.accounts.iter().chain(d.primary_accounts.iter()) {
+            for a in d.owners().iter().chain(d.primaries()) {
                 if !out.iter().any(|(u, _)| *u == a.uuid) {
                     out.push((a.uuid.clone(), a.display_name()));
                 }
@@ -429,10 +429,7 @@ impl ContactsPane {
             }
             FormOutcome::Save(body) => self.start_save(body, core),
             FormOutcome::KeepMine(body) => {
-                // Mine wins over the copy just seen: it becomes the base of this save.
-                if let Phase::Conflict { theirs } = &form.phase {
-                    form.base_updated_at = theirs.updated_at.clone();
-                }
+                // The copy just seen is already the form's base (`Form::rebase`).
                 self.send_save(body, core);
             }
             FormOutcome::KeepTheirs(theirs) => {
@@ -508,14 +505,26 @@ impl ContactsPane {
         self.form_on_disk = true;
     }
 
+    /// The open form as (draft key, json) if it holds anything to keep (for the crash handler).
+    pub fn unsaved_drafts(&self) -> Vec<(String, String)> {
+        self.form
+            .as_ref()
+            .filter(|f| f.changed() || self.form_on_disk)
+            .map(|f| (f.key.clone(), f.to_draft().to_json()))
+            .into_iter()
+            .collect()
+    }
+
     /// Quitting: flush the open form's draft (the worker finishes writes before exiting).
     pub fn on_quit(&mut self, core: &mut Core) {
         self.write_draft(core);
     }
 
+    /// Put a server answer in place of the held copy. What the answer left out (owners or
+    /// primaries not included) keeps the held value: absent is unknown, never empty.
     fn replace_detail(&mut self, d: ContactDetail) {
         match self.details.items.iter_mut().find(|x| x.uuid == d.uuid) {
-            Some(x) => *x = d,
+            Some(x) => *x = d.over(x),
             None => {
                 self.details.items.push(d);
                 self.detail_nav.selected = self.details.items.len() - 1;
@@ -525,7 +534,9 @@ impl ContactsPane {
 
     pub fn on_draft_event(&mut self, ev: DraftEvent, core: &mut Core) {
         match ev {
-            DraftEvent::Loaded { drafts, problems } => {
+            DraftEvent::Loaded {
+                drafts, problems, ..
+            } => {
                 let open_key = self.form.as_ref().map(|f| f.key.clone());
                 let n = drafts.len();
                 let mut clients: Vec<String> = Vec::new();
@@ -617,7 +628,10 @@ impl ContactsPane {
                     .unwrap_or_default();
                 match result {
                     Ok(Reply::ContactDetail(Some(d))) if !client.is_empty() => {
-                        let body = make_primary_body(&d, &client);
+                        let Some(body) = make_primary_body(&d, &client) else {
+                            core.error("Plannr did not say who owns this detail or has it as primary, so making it primary could drop the others. Nothing changed.");
+                            return;
+                        };
                         let id = core.request(
                             AppRoute::Contacts(Route::Primary { uuid: uuid.clone() }),
                             Call::UpdateContactDetail {
@@ -693,11 +707,38 @@ impl ContactsPane {
         };
         match result {
             Ok(Reply::ContactDetail(Some(theirs))) => {
-                if theirs.updated_at != form.base_updated_at {
-                    form.phase = Phase::Conflict { theirs };
+                // The freshest server copy becomes the base; per-field three-way merge.
+                let moved = theirs.updated_at != form.base_updated_at;
+                let both = form.rebase(&theirs);
+                if !both.is_empty() {
+                    let names: Vec<&str> = both.iter().map(|f| f.label()).collect();
+                    form.phase = Phase::Conflict {
+                        theirs,
+                        fields: both,
+                    };
                     self.write_draft(core);
-                    core.error("Someone changed this detail since you opened it: m keeps yours, t keeps theirs.");
+                    core.error(format!(
+                        "Someone else changed {} too since you opened it: m keeps yours, t keeps theirs (the rest is merged).",
+                        names.join(", ")
+                    ));
+                } else if !form.changed() {
+                    // Nothing of mine differs from the server copy any more.
+                    let key = form.key.clone();
+                    let label = theirs.name.clone();
+                    self.form = None;
+                    self.form_on_disk = false;
+                    core.out.push(Command::DeleteDraft {
+                        dir: core.settings.drafts_dir.clone(),
+                        key,
+                    });
+                    self.replace_detail(*theirs);
+                    core.info(format!("“{label}” on the server already has your changes."));
                 } else {
+                    if moved {
+                        core.info(
+                            "Someone else changed other fields meanwhile: merged with yours.",
+                        );
+                    }
                     match form.validate() {
                         Some(body) => self.send_save(body, core),
                         None => form.phase = Phase::Editing,
@@ -731,18 +772,34 @@ impl ContactsPane {
         let Some(form) = self.form_awaiting(&key, Phase::Saving { id }) else {
             // Not waited for any more (the user stopped waiting). Still show what the server has.
             if let Ok(Reply::ContactDetail(Some(d))) = result
-                && self
-                    .client
-                    .as_ref()
-                    .is_some_and(|c| d.accounts.iter().any(|a| a.uuid == c.uuid))
+                && self.details.items.iter().any(|x| x.uuid == d.uuid)
             {
                 self.replace_detail(*d);
             }
             return;
         };
         match result {
-            Ok(Reply::ContactDetail(Some(d))) => {
+            Ok(Reply::ContactDetail(Some(mut d))) => {
                 let created = form.is_new();
+                // What the answer left out is what was just sent (Plannr took it): the PUT answer
+                // of seed 004 carries `accounts` and no `primary_accounts`.
+                let sent = form.fields();
+                let named = |uuids: &[String]| -> Vec<Account> {
+                    uuids
+                        .iter()
+                        .map(|u| Account {
+                            uuid: u.clone(),
+                            name: form.name_of(u),
+                            ..Account::default()
+                        })
+                        .collect()
+                };
+                if d.accounts.is_none() {
+                    d.accounts = Some(named(&sent.owners));
+                }
+                if d.primary_accounts.is_none() && !sent.primaries_unknown {
+                    d.primary_accounts = Some(named(&sent.primaries));
+                }
                 self.form = None;
                 self.form_on_disk = false;
                 core.out.push(Command::DeleteDraft {
@@ -754,11 +811,12 @@ impl ContactsPane {
                     if created { "Added" } else { "Saved" },
                     d.name
                 ));
-                let primaries_changed = !d.primary_accounts.is_empty();
+                let reread = !d.primaries().is_empty() || d.primary_accounts.is_none();
                 self.on_detail_saved(&d, core);
                 self.replace_detail(*d);
-                if primaries_changed {
-                    // The server may have unset another detail's primary: show its view.
+                if reread {
+                    // The server may have unset another detail's primary, or not said: show its
+                    // view (the list asks with include=accounts,primary_accounts).
                     self.reload_details(core);
                 }
             }

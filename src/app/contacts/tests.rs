@@ -20,8 +20,8 @@ pub fn phone(uuid: &str, label: &str, updated: &str) -> ContactDetail {
             country: "GB".into(),
             formatted: "07700 900123".into(),
         }),
-        accounts: vec![acc("c1", "Gareth Thompson"), acc("c2", "Jo Thompson")],
-        primary_accounts: vec![acc("c2", "Jo Thompson")],
+        accounts: Some(vec![acc("c1", "Gareth Thompson"), acc("c2", "Jo Thompson")]),
+        primary_accounts: Some(vec![acc("c2", "Jo Thompson")]),
         updated_at: updated.into(),
         ..ContactDetail::default()
     }
@@ -33,8 +33,8 @@ pub fn email(uuid: &str) -> ContactDetail {
         kind: "email".into(),
         name: "Personal".into(),
         value: "gareth@example.com".into(),
-        accounts: vec![acc("c1", "Gareth Thompson")],
-        primary_accounts: vec![acc("c1", "Gareth Thompson")],
+        accounts: Some(vec![acc("c1", "Gareth Thompson")]),
+        primary_accounts: Some(vec![acc("c1", "Gareth Thompson")]),
         updated_at: "t0".into(),
         ..ContactDetail::default()
     }
@@ -220,11 +220,12 @@ fn edit_checks_then_saves_full_body_and_deletes_draft() {
     );
     assert_eq!(
         body.primary_account_uuids,
-        vec!["c2".to_string()],
+        Some(vec!["c2".to_string()]),
         "primaries resent"
     );
+    // Plannr's documented PUT answer (seed 004) carries `accounts` and no `primary_accounts`.
     let mut saved = phone("d1", "Work mobile", "t2");
-    saved.primary_accounts.clear();
+    saved.primary_accounts = None;
     t.pane.on_result(
         route,
         id,
@@ -232,13 +233,23 @@ fn edit_checks_then_saves_full_body_and_deletes_draft() {
         &mut t.core,
     );
     assert!(t.pane.form.is_none());
+    // Plannr did not say who has it as primary: the list is read again (with include).
+    assert!(
+        t.core.out.iter().any(|c| matches!(
+            c,
+            Command::Api {
+                call: Call::ContactDetails { .. },
+                ..
+            }
+        )),
+        "re-read after an answer without primaries"
+    );
     assert!(
         t.core
             .out
             .iter()
             .any(|c| matches!(c, Command::DeleteDraft { key, .. } if key == "detail-d1"))
     );
-    assert_eq!(t.pane.details.items[1].name, "Work mobile");
 }
 
 #[test]
@@ -251,7 +262,7 @@ fn conflict_shows_both_and_lets_the_user_choose() {
         let theirs = phone("d1", "Mobile (Jo's)", "t5");
         t.answer(Ok(Reply::ContactDetail(Some(Box::new(theirs.clone())))));
         assert!(
-            matches!(&t.pane.form.as_ref().unwrap().phase, Phase::Conflict { theirs } if theirs.name == "Mobile (Jo's)")
+            matches!(&t.pane.form.as_ref().unwrap().phase, Phase::Conflict { theirs, fields } if theirs.name == "Mobile (Jo's)" && fields == &[form::Field::Label])
         );
         assert!(
             t.core
@@ -401,6 +412,7 @@ fn drafts_from_last_time_reopen_when_the_client_opens() {
     t.pane.on_draft_event(
         DraftEvent::Loaded {
             drafts: vec![draft],
+            renames: vec![],
             problems: vec![],
         },
         &mut t.core,
@@ -456,7 +468,7 @@ fn add_and_make_primary() {
     assert_eq!(body.account_uuids, vec!["c1".to_string(), "c2".to_string()]);
     assert_eq!(
         body.primary_account_uuids,
-        vec!["c2".to_string(), "c1".to_string()]
+        Some(vec!["c2".to_string(), "c1".to_string()])
     );
 }
 
@@ -484,6 +496,165 @@ fn quitting_with_an_open_form_writes_the_draft_before_quit() {
     assert!(w < q);
     let init = State::new(Settings::default(), None, (80, 24)).init();
     assert!(init.iter().any(|c| matches!(c, Command::LoadDrafts { .. })));
+}
+
+/// The PUT answer of seed 004 (no `primary_accounts`) must not blank the primaries, and the next
+/// edit of that detail must not send `primary_account_uuids: []` (Plannr would drop every primary).
+#[test]
+fn put_answer_without_primaries_never_clears_them() {
+    let mut t = T::opened(vec![phone("d1", "Mobile", "t1")]);
+    t.key(k(KeyCode::Enter));
+    t.type_str(" 1");
+    t.key(ctrl('s'));
+    t.answer(unchanged_d1());
+    let mut answer = phone("d1", "Mobile 1", "t2");
+    answer.primary_accounts = None;
+    answer.accounts = None;
+    t.answer(Ok(Reply::ContactDetail(Some(Box::new(answer)))));
+    // The list is read again; this server never includes primaries (nor does its list).
+    let mut listed = phone("d1", "Mobile 1", "t2");
+    listed.primary_accounts = None;
+    t.answer(Ok(Reply::ContactDetails(Page {
+        items: vec![listed.clone()],
+        has_next: Some(false),
+        ..Page::default()
+    })));
+    let held = &t.pane.details.items[0];
+    assert_eq!(held.name, "Mobile 1");
+    assert_eq!(held.primary_accounts, None, "unknown, not empty");
+    // Edit again: the conflict check's copy also lacks primaries. The PUT leaves them out.
+    t.key(k(KeyCode::Enter));
+    t.type_str("2");
+    t.key(ctrl('s'));
+    t.answer(Ok(Reply::ContactDetail(Some(Box::new(listed)))));
+    let (_, call, _) = t.last_call();
+    let Call::UpdateContactDetail { body, .. } = call else {
+        panic!("{call:?}")
+    };
+    assert_eq!(body.name, "Mobile 12");
+    assert_eq!(body.primary_account_uuids, None, "never [] for unknown");
+}
+
+/// The held copy after a save keeps the primaries that were sent when the answer leaves them
+/// out (seen before the re-read answers).
+#[test]
+fn held_copy_keeps_sent_primaries_until_the_reread() {
+    let mut t = T::opened(vec![phone("d1", "Mobile", "t1")]);
+    t.key(k(KeyCode::Enter));
+    t.type_str(" 1");
+    t.key(ctrl('s'));
+    t.answer(unchanged_d1());
+    let (id, _, route) = t.last_call();
+    // Stop waiting, so the answer is applied to the held copy without a re-read clearing it.
+    t.key(k(KeyCode::Esc));
+    let mut answer = phone("d1", "Mobile 1", "t2");
+    answer.primary_accounts = None;
+    answer.accounts = None;
+    t.pane.on_result(
+        route,
+        id,
+        Ok(Reply::ContactDetail(Some(Box::new(answer)))),
+        &mut t.core,
+    );
+    let held = &t.pane.details.items[0];
+    assert_eq!(held.name, "Mobile 1");
+    assert!(held.is_primary_for("c2"), "★ kept");
+    assert_eq!(held.owners().len(), 2, "owners kept");
+}
+
+/// A detail whose primaries were never learnt: an edit leaves the field out of the PUT rather
+/// than sending `[]`; the ★ column says "?" (unknown), not "no".
+#[test]
+fn unknown_primaries_are_left_out_of_the_body() {
+    let mut d = phone("d1", "Mobile", "t1");
+    d.primary_accounts = None;
+    let mut t = T::opened(vec![d.clone()]);
+    t.key(k(KeyCode::Enter));
+    t.type_str("!");
+    t.key(ctrl('s'));
+    t.answer(Ok(Reply::ContactDetail(Some(Box::new(d)))));
+    let (_, call, _) = t.last_call();
+    let Call::UpdateContactDetail { body, .. } = call else {
+        panic!("{call:?}")
+    };
+    assert_eq!(body.primary_account_uuids, None);
+    assert!(
+        serde_json::to_value(&body)
+            .unwrap()
+            .get("primary_account_uuids")
+            .is_none()
+    );
+}
+
+/// The conflict check's fresh copy is the base: what only they changed is taken, what only I
+/// changed is kept, and only a field both changed is asked about.
+#[test]
+fn conflict_merges_per_field_and_asks_only_both_changed() {
+    // They changed the value and the primaries; I changed the label: no question at all.
+    let mut t = T::opened(vec![phone("d1", "Mobile", "t1")]);
+    t.key(k(KeyCode::Enter));
+    t.key(ctrl('u'));
+    t.type_str("Work");
+    t.key(ctrl('s'));
+    let mut theirs = phone("d1", "Mobile", "t5");
+    theirs.value = "+447700900999".into();
+    theirs.phone_number_meta = None;
+    theirs.primary_accounts = Some(vec![acc("c1", "Gareth Thompson")]);
+    t.answer(Ok(Reply::ContactDetail(Some(Box::new(theirs.clone())))));
+    let (_, call, _) = t.last_call();
+    let Call::UpdateContactDetail { body, .. } = call else {
+        panic!("expected the merged save, got {call:?}")
+    };
+    assert_eq!(body.name, "Work", "mine");
+    assert_eq!(
+        body.value,
+        crate::api::models::ContactValue::Text("+447700900999".into()),
+        "theirs, not my stale copy"
+    );
+    assert_eq!(body.primary_account_uuids, Some(vec!["c1".to_string()]));
+    assert_eq!(body.account_uuids, vec!["c1".to_string(), "c2".to_string()]);
+
+    // Both changed the label, they also changed the value: only the label is asked; t takes
+    // theirs for it, and as nothing of mine is left the draft goes and their copy shows.
+    let mut t = T::opened(vec![phone("d1", "Mobile", "t1")]);
+    t.key(k(KeyCode::Enter));
+    t.key(ctrl('u'));
+    t.type_str("Work");
+    t.key(ctrl('s'));
+    let mut theirs = phone("d1", "Home", "t5");
+    theirs.value = "+447700900999".into();
+    t.answer(Ok(Reply::ContactDetail(Some(Box::new(theirs)))));
+    let f = t.pane.form.as_ref().expect("asking");
+    assert!(
+        matches!(&f.phase, Phase::Conflict { fields, .. } if fields == &[form::Field::Label]),
+        "{:?}",
+        f.phase
+    );
+    assert_eq!(f.value.text(), "+447700900999", "their value merged in");
+    assert_eq!(f.label.text(), "Work", "mine shown until decided");
+    t.key(k(KeyCode::Char('t')));
+    assert!(t.pane.form.is_none());
+    assert_eq!(t.pane.details.items[0].name, "Home");
+
+    // Same, but m: mine for the label, theirs for the value.
+    let mut t = T::opened(vec![phone("d1", "Mobile", "t1")]);
+    t.key(k(KeyCode::Enter));
+    t.key(ctrl('u'));
+    t.type_str("Work");
+    t.key(ctrl('s'));
+    let mut theirs = phone("d1", "Home", "t5");
+    theirs.value = "+447700900999".into();
+    t.answer(Ok(Reply::ContactDetail(Some(Box::new(theirs)))));
+    t.key(k(KeyCode::Char('m')));
+    let (_, call, _) = t.last_call();
+    let Call::UpdateContactDetail { body, .. } = call else {
+        panic!("{call:?}")
+    };
+    assert_eq!(body.name, "Work");
+    assert_eq!(
+        body.value,
+        crate::api::models::ContactValue::Text("+447700900999".into())
+    );
 }
 
 /// Issue 17.2: a save that changes primaries reloads the client's details; the table blanked
@@ -619,7 +790,9 @@ fn the_client_row_follows_the_saved_primary() {
     t.answer(unchanged_d1());
     let (id, _, route) = t.last_call();
     let mut made = phone("d1", "Mobile", "t3");
-    made.primary_accounts.push(acc("c1", "Gareth Thompson"));
+    made.primary_accounts
+        .get_or_insert_with(Vec::new)
+        .push(acc("c1", "Gareth Thompson"));
     t.pane.on_result(
         route,
         id,

@@ -4,8 +4,9 @@
 //! Phones: a UK number is typed as-is, international (`+44 7700 900123`) or national
 //! (`07700 900123`), and sent as a string (the server assumes GB). A number from another country is
 //! typed with its two-letter ISO country code first — `AU +61 2 3456 7890` — and sent as the
-//! `{country, number}` object the API asks for. A bare `+61…` is refused with that hint, because the
-//! server would read it as a UK number.
+//! `{country, number}` object the API asks for. A number in international format from any country
+//! (`+61 2 3456 7890`) is accepted as typed and sent as a string, as the docs say; the
+//! `{country, number}` form is what a national number of another country (`AU 02 3456 7890`) needs.
 use std::collections::BTreeMap;
 
 use crate::api::models::{ContactDetail, ContactDetailWrite, ContactValue};
@@ -171,7 +172,7 @@ pub fn parse_phone(text: &str) -> Result<ContactValue, String> {
     }
     if !phone_chars_ok(t) {
         return Err(format!(
-            "“{t}” is not a phone number. Type +44…, 07…, or a country code first for other countries (AU +61 2 3456 7890)."
+            "“{t}” is not a phone number. Type +44…, 07…, any number in international format (+61 2 3456 7890), or a country code before a national number (AU 02 3456 7890)."
         ));
     }
     parse_uk(t)
@@ -190,9 +191,14 @@ fn parse_uk(t: &str) -> Result<ContactValue, String> {
                 rest.len()
             ));
         }
-        return Err(format!(
-            "“{t}” is not a UK number. For another country put its code first, e.g. AU {t} (the server assumes UK otherwise)."
-        ));
+        // Another country's international format: the country code says where it is.
+        let n = d.len();
+        if d.starts_with('0') || !(7..=15).contains(&n) {
+            return Err(format!(
+                "“{t}” is not an international number: + then the country code and 7 to 15 digits in all (it has {n})."
+            ));
+        }
+        return Ok(ContactValue::Text(t.to_string()));
     }
     if d.starts_with('0') && (10..=11).contains(&d.len()) {
         return Ok(ContactValue::Text(t.to_string()));
@@ -230,6 +236,7 @@ pub fn build_body(
     value: &str,
     owners: &[String],
     primaries: &[String],
+    primaries_known: bool,
 ) -> Result<ContactDetailWrite, FieldErrors> {
     let mut errs = FieldErrors::default();
     let name = validate_label(label).map_err(|e| errs.label = Some(e)).ok();
@@ -253,7 +260,9 @@ pub fn build_body(
             value,
             is_primary: None,
             account_uuids: dedup(owners),
-            primary_account_uuids: dedup(primaries),
+            // Unknown and untouched: leave the field out so Plannr keeps what it has.
+            primary_account_uuids: (primaries_known || !primaries.is_empty())
+                .then(|| dedup(primaries)),
         }),
         _ => Err(errs),
     }
@@ -271,9 +280,21 @@ fn dedup(v: &[String]) -> Vec<String> {
 
 /// The body that makes `client` a primary of `d` while keeping everything else as the server has
 /// it (owners and other primaries resent; the client is added as an owner if it was not one).
-pub fn make_primary_body(d: &ContactDetail, client: &str) -> ContactDetailWrite {
-    let mut owners: Vec<String> = d.accounts.iter().map(|a| a.uuid.clone()).collect();
-    let mut primaries: Vec<String> = d.primary_accounts.iter().map(|a| a.uuid.clone()).collect();
+/// `None` when the server's copy did not say who owns it or has it as primary: sending only the
+/// client would drop the others.
+pub fn make_primary_body(d: &ContactDetail, client: &str) -> Option<ContactDetailWrite> {
+    let mut owners: Vec<String> = d
+        .accounts
+        .as_ref()?
+        .iter()
+        .map(|a| a.uuid.clone())
+        .collect();
+    let mut primaries: Vec<String> = d
+        .primary_accounts
+        .as_ref()?
+        .iter()
+        .map(|a| a.uuid.clone())
+        .collect();
     for list in [&mut owners, &mut primaries] {
         if !list.iter().any(|u| u == client) {
             list.push(client.to_string());
@@ -283,14 +304,14 @@ pub fn make_primary_body(d: &ContactDetail, client: &str) -> ContactDetailWrite 
         Ok(ContactValue::Intl { country, number }) => ContactValue::Intl { country, number },
         _ => ContactValue::Text(d.value.clone()),
     };
-    ContactDetailWrite {
+    Some(ContactDetailWrite {
         kind: None,
         name: d.name.clone(),
         value,
         is_primary: None,
         account_uuids: dedup(&owners),
-        primary_account_uuids: dedup(&primaries),
-    }
+        primary_account_uuids: Some(dedup(&primaries)),
+    })
 }
 
 /// Put each entry of a 422's `errors` under its field. Dotted keys (`account_uuids.0`,
@@ -395,8 +416,19 @@ mod tests {
             })
         );
         assert_eq!(parse_phone("GB 07700 900123"), Ok(text("07700 900123")));
-        let e = parse_phone("+61 2 3456 7890").unwrap_err();
-        assert!(e.contains("AU +61"), "{e}");
+        // International format from any country is accepted as typed (the docs' own example).
+        assert_eq!(parse_phone("+61 2 3456 7890"), Ok(text("+61 2 3456 7890")));
+        assert_eq!(parse_phone("+1 212 555 0100"), Ok(text("+1 212 555 0100")));
+        assert!(parse_phone("+0 123 4567").is_err());
+        assert!(parse_phone("+61 2").is_err());
+        // A national number of another country needs its country code first.
+        assert_eq!(
+            parse_phone("AU 02 3456 7890"),
+            Ok(ContactValue::Intl {
+                country: "AU".into(),
+                number: "02 3456 7890".into()
+            })
+        );
         assert!(parse_phone("").is_err());
         assert!(parse_phone("0770").is_err());
         assert!(parse_phone("+44 7700").is_err());
@@ -417,21 +449,36 @@ mod tests {
             "07700 900123",
             &owners,
             &primaries,
+            true,
         )
         .unwrap();
         assert_eq!(b.kind, None);
         assert_eq!(b.name, "Home");
         assert_eq!(b.account_uuids, s(&["c1", "c2"]));
-        assert_eq!(b.primary_account_uuids, s(&["c2"]));
+        assert_eq!(b.primary_account_uuids, Some(s(&["c2"])));
         let json = serde_json::to_value(&b).unwrap();
         assert_eq!(
             json,
             serde_json::json!({"name":"Home","value":"07700 900123","account_uuids":["c1","c2"],"primary_account_uuids":["c2"]})
         );
-        let c = build_body(Kind::Email, true, "Work", "a@b.com", &s(&["c1"]), &[]).unwrap();
+        let c = build_body(Kind::Email, true, "Work", "a@b.com", &s(&["c1"]), &[], true).unwrap();
         let json = serde_json::to_value(&c).unwrap();
         assert_eq!(json["type"], "email");
         assert_eq!(json["primary_account_uuids"], serde_json::json!([]));
+        // Primaries never learnt (the answer left them out) and untouched: not sent at all, so
+        // Plannr keeps them — never `[]`, which would drop every primary.
+        let u = build_body(
+            Kind::Email,
+            false,
+            "Work",
+            "a@b.com",
+            &s(&["c1"]),
+            &[],
+            false,
+        )
+        .unwrap();
+        let json = serde_json::to_value(&u).unwrap();
+        assert!(json.get("primary_account_uuids").is_none(), "{json}");
         let intl = build_body(
             Kind::Phone,
             false,
@@ -439,6 +486,7 @@ mod tests {
             "AU +61 2 3456 7890",
             &s(&["c1"]),
             &[],
+            true,
         )
         .unwrap();
         assert_eq!(
@@ -449,7 +497,7 @@ mod tests {
 
     #[test]
     fn body_errors_per_field() {
-        let e = build_body(Kind::Email, false, "", "nope", &[], &s(&["c9"])).unwrap_err();
+        let e = build_body(Kind::Email, false, "", "nope", &[], &s(&["c9"]), true).unwrap_err();
         assert!(
             e.label.is_some() && e.value.is_some() && e.owners.is_some() && e.primary.is_some()
         );
@@ -461,6 +509,7 @@ mod tests {
             "a@b.com",
             &s(&["c1"]),
             &s(&["c2"]),
+            true,
         )
         .unwrap_err();
         assert_eq!(e.count(), 1);
@@ -482,13 +531,13 @@ mod tests {
                 country: "AU".into(),
                 formatted: "02 3456 7890".into(),
             }),
-            accounts: vec![acc("c1"), acc("c2")],
-            primary_accounts: vec![acc("c2")],
+            accounts: Some(vec![acc("c1"), acc("c2")]),
+            primary_accounts: Some(vec![acc("c2")]),
             ..ContactDetail::default()
         };
-        let b = make_primary_body(&d, "c1");
+        let b = make_primary_body(&d, "c1").unwrap();
         assert_eq!(b.account_uuids, s(&["c1", "c2"]));
-        assert_eq!(b.primary_account_uuids, s(&["c2", "c1"]));
+        assert_eq!(b.primary_account_uuids, Some(s(&["c2", "c1"])));
         assert_eq!(
             b.value,
             ContactValue::Intl {
@@ -497,8 +546,14 @@ mod tests {
             }
         );
         assert_eq!(value_for_editing(&d), "AU +61234567890");
-        let b = make_primary_body(&d, "c3");
+        let b = make_primary_body(&d, "c3").unwrap();
         assert_eq!(b.account_uuids, s(&["c1", "c2", "c3"]));
+        // Who has it as primary unknown: no body (sending only the client would drop the rest).
+        let unknown = ContactDetail {
+            primary_accounts: None,
+            ..d
+        };
+        assert_eq!(make_primary_body(&unknown, "c1"), None);
     }
 
     #[test]

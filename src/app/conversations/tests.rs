@@ -845,11 +845,11 @@ fn html_bodies_are_converted_off_the_ui_thread() {
             ..Page::default()
         })),
     );
-    let (rid, html) = core
+    let (rid, html, width) = core
         .out
         .iter()
         .find_map(|c| match c {
-            Command::RenderHtml { id, html } => Some((*id, html.clone())),
+            Command::RenderHtml { id, html, width } => Some((*id, html.clone(), *width)),
             _ => None,
         })
         .expect("conversion asked of the worker");
@@ -862,7 +862,7 @@ fn html_bodies_are_converted_off_the_ui_thread() {
             .iter()
             .any(|l| l.text == "(formatting…)")
     );
-    let body = crate::render::html::html_to_body(&html);
+    let body = crate::render::html::html_to_body(&html, width);
     answer(&mut p, &mut core, rid, Ok(Reply::Body(Box::new(body))));
     let v = p.open.as_ref().unwrap();
     assert_eq!(v.slice(0, 3)[1].text, "Hello there");

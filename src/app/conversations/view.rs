@@ -220,12 +220,38 @@ impl ConvView {
         let w = text_width(core);
         if w != self.width {
             self.width = w;
+            let mut again = Vec::new();
             for e in &mut self.pages.items {
                 e.lines = layout(&e.msg, e.body.as_ref(), w);
+                // HTML laid out at the old width: shown re-wrapped until the new layout comes.
+                if let Some(b) = &e.body
+                    && b.width != 0
+                    && b.width != w
+                {
+                    again.push((
+                        e.msg.uuid.clone(),
+                        e.msg.contents.clone().unwrap_or_default(),
+                    ));
+                }
             }
             self.restart();
+            for (msg, html) in again {
+                self.convert(msg, html, core);
+            }
         }
         self.ensure_loaded(core);
+    }
+
+    /// Convert message `msg`'s HTML at the current width, off the UI thread.
+    fn convert(&mut self, msg: String, html: String, core: &mut Core) {
+        // A conversion of the same message at an older width is superseded.
+        self.html.retain(|_, m| *m != msg);
+        let route = AppRoute::Conversations(Route::Html {
+            conv: self.conv.uuid.clone(),
+            msg: msg.clone(),
+        });
+        let rid = core.render_html(route, html, self.width);
+        self.html.insert(rid, msg);
     }
 
     /// Recompute the index and the line starts after entries were added or re-laid-out.
@@ -286,16 +312,8 @@ impl ConvView {
                 self.pages.items.retain(|e| seen.insert(e.msg.uuid.clone()));
                 self.restart();
                 self.error = None;
-                let conv = self.conv.uuid.clone();
                 for (msg, html) in to_convert {
-                    let rid = core.render_html(
-                        AppRoute::Conversations(Route::Html {
-                            conv: conv.clone(),
-                            msg: msg.clone(),
-                        }),
-                        html,
-                    );
-                    self.html.insert(rid, msg);
+                    self.convert(msg, html, core);
                 }
                 self.ensure_loaded(core);
             }

@@ -65,6 +65,28 @@ impl TLine {
     }
 }
 
+/// The columns a body gets in a pane `width` wide (what HTML is laid out at).
+pub fn content_width(width: u16) -> u16 {
+    width.saturating_sub(INDENT).max(1)
+}
+
+/// An expanded HTML body laid out at another width than a pane `width` wide gives it, and not
+/// yet asked for again: the HTML to convert at that width.
+pub fn wants_relayout(t: &TMsg, width: u16) -> Option<&str> {
+    match (&t.body, t.m.html.as_deref()) {
+        (BodyState::Ready(b), Some(h))
+            if t.expanded
+                && t.mode == BodyMode::Html
+                && t.relayout.is_none()
+                && b.width != 0
+                && b.width != content_width(width) =>
+        {
+            Some(h)
+        }
+        _ => None,
+    }
+}
+
 /// The body for modes that are cheap to convert (everything but HTML rendering).
 pub fn convert_inline(m: &EmailMessage, mode: BodyMode) -> Body {
     let text = m.text.as_deref().unwrap_or("");
@@ -86,8 +108,7 @@ pub fn human_size(n: u64) -> String {
 
 /// Lay out an expanded message at `width` columns.
 pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
-    let inner = width.saturating_sub(INDENT).max(1);
-    let w = usize::from(inner);
+    let w = usize::from(content_width(width));
     let mut out = Vec::new();
     let m = &t.m;
     for (label, kind) in [
@@ -177,10 +198,7 @@ fn body_lines(out: &mut Vec<TLine>, body: &Body, fold: bool, w: usize) {
             continue;
         }
         if folded > 0 {
-            out.push(TLine::new(
-                format!("┄ {folded} quoted lines (z shows them)"),
-                LineKind::Folded,
-            ));
+            out.push(folded_line(folded));
             folded = 0;
         }
         let kind = if l.quote_depth > 0 {
@@ -191,10 +209,7 @@ fn body_lines(out: &mut Vec<TLine>, body: &Body, fold: bool, w: usize) {
         out.push(TLine::new(l.text, kind));
     }
     if folded > 0 {
-        out.push(TLine::new(
-            format!("┄ {folded} quoted lines (z shows them)"),
-            LineKind::Folded,
-        ));
+        out.push(folded_line(folded));
     }
     if !body.links.is_empty() {
         out.push(TLine::new(String::new(), LineKind::Blank));
@@ -202,6 +217,16 @@ fn body_lines(out: &mut Vec<TLine>, body: &Body, fold: bool, w: usize) {
             push_wrapped(out, &format!("[{}] {link}", n + 1), w, LineKind::Link);
         }
     }
+}
+
+/// "┄ 1 quoted line (z shows it)", "┄ 12 quoted lines (z shows them)".
+fn folded_line(n: usize) -> TLine {
+    let text = if n == 1 {
+        "┄ 1 quoted line (z shows it)".to_string()
+    } else {
+        format!("┄ {n} quoted lines (z shows them)")
+    };
+    TLine::new(text, LineKind::Folded)
 }
 
 /// The text `y` copies: the body as shown (quotes with `>` markers), links listed.
@@ -230,6 +255,32 @@ pub fn copy_text(t: &TMsg) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn folded(text: &str) -> Vec<String> {
+        let m = EmailMessage {
+            text: Some(text.into()),
+            ..EmailMessage::default()
+        };
+        let mut out = Vec::new();
+        body_lines(&mut out, &convert_inline(&m, BodyMode::Text), true, 60);
+        out.into_iter()
+            .filter(|l| l.kind == LineKind::Folded)
+            .map(|l| l.text)
+            .collect()
+    }
+
+    /// Issue 17.8: "┄ 1 quoted lines".
+    #[test]
+    fn folded_quotes_count_in_the_singular_and_plural() {
+        assert_eq!(
+            folded("Thanks\n> one line\nBye"),
+            ["┄ 1 quoted line (z shows it)"]
+        );
+        assert_eq!(
+            folded("Thanks\n> one\n> two\n> three"),
+            ["┄ 3 quoted lines (z shows them)"]
+        );
+    }
 
     #[test]
     fn sizes_read_well() {

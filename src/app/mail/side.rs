@@ -487,6 +487,7 @@ mod tests {
             per_page: Some(per as u32),
             total: Some(open as u64),
             has_next: None,
+            next: None,
             skipped: 0,
         }
     }

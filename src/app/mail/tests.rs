@@ -70,6 +70,7 @@ impl Fake {
             per_page: Some(per),
             total: Some(total as u64),
             has_next: Some(page < last),
+            next: None,
             skipped: 0,
         }
     }
@@ -185,11 +186,11 @@ impl Harness {
                     }
                     self.queue.push_back((id, r, call));
                 }
-                Command::RenderHtml { id, html } => {
+                Command::RenderHtml { id, html, width } => {
                     let Some(AppRoute::Mail(r)) = self.core.pending.remove(&id) else {
                         panic!("unrouted")
                     };
-                    let body = crate::render::html::html_to_body(&html);
+                    let body = crate::render::html::html_to_body(&html, width);
                     self.pane
                         .on_result(r, id, Ok(Reply::Body(Box::new(body))), &mut self.core);
                 }
@@ -1415,5 +1416,42 @@ fn email_search_starts_empty_with_the_last_query_one_up_away() {
     assert_eq!(
         pane.email_search.as_ref().map(|e| e.text()),
         Some("q".into())
+    );
+}
+
+#[test]
+fn a_resize_lays_the_html_out_again_at_the_new_width() {
+    let mut h = Harness::new(30, 10, 10, 80, 24);
+    h.settle();
+    let body_width = |h: &Harness| match &h.thread().focused().expect("focus").body {
+        thread::BodyState::Ready(b) => b.width,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(body_width(&h), body::content_width(80));
+    h.core.size = (50, 24);
+    h.pane.on_resize(&mut h.core);
+    let asked: Vec<u16> = h
+        .core
+        .out
+        .iter()
+        .filter_map(|c| match c {
+            Command::RenderHtml { width, .. } => Some(*width),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, [body::content_width(50)], "once, at the new width");
+    // Meanwhile the old layout is shown re-wrapped to the pane (no plain-text flash).
+    let f = h.thread().focused().expect("focus");
+    assert!(has_line(f, "Opened message 10"), "{:?}", f.lines);
+    assert!(f.lines.iter().all(|l| l.text.chars().count() <= 48));
+    h.collect();
+    assert_eq!(body_width(&h), body::content_width(50));
+    // Nothing changed, nothing asked.
+    h.pane.on_resize(&mut h.core);
+    assert!(
+        !h.core
+            .out
+            .iter()
+            .any(|c| matches!(c, Command::RenderHtml { .. }))
     );
 }

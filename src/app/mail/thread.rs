@@ -91,6 +91,9 @@ pub struct TMsg {
     /// Which attachment `s` saves.
     pub attachment: usize,
     pub fetch: Fetch,
+    /// A conversion at the current width is running (request id); the body laid out at the old
+    /// width is shown, re-wrapped, until it comes.
+    pub relayout: Option<RequestId>,
 }
 
 impl TMsg {
@@ -112,6 +115,7 @@ impl TMsg {
             est: 0,
             breaks,
             attachment: 0,
+            relayout: None,
             fetch: if m.html.is_some() {
                 Fetch::Done
             } else {

@@ -422,6 +422,20 @@ impl Thread {
         self.rewrap_one(i);
     }
 
+    /// Messages on screen whose HTML was laid out at another width (`body::wants_relayout`).
+    pub fn relayouts(&self) -> Vec<usize> {
+        self.on_screen()
+            .filter(|&i| super::body::wants_relayout(&self.msgs[i], self.width).is_some())
+            .collect()
+    }
+
+    /// Mark message `i` as being converted again at the current width (request `id`).
+    pub fn relayouting(&mut self, i: usize, id: RequestId) {
+        if let Some(m) = self.msgs.get_mut(i) {
+            m.relayout = Some(id);
+        }
+    }
+
     /// A finished HTML conversion. Stale ones (mode changed, thread replaced) are dropped.
     pub fn on_converted(
         &mut self,
@@ -432,10 +446,18 @@ impl Thread {
         let Some(i) = self.index_of(uuid) else {
             return false;
         };
-        if self.msgs[i].body != BodyState::Converting(id) {
+        let m = &mut self.msgs[i];
+        // A new layout of the body shown, unless the mode changed meanwhile.
+        let relaid = m.relayout == Some(id)
+            && matches!(m.body, BodyState::Ready(_))
+            && m.mode == BodyMode::Html;
+        if m.relayout == Some(id) {
+            m.relayout = None;
+        }
+        if m.body != BodyState::Converting(id) && !relaid {
             return false;
         }
-        self.msgs[i].body = BodyState::Ready(body);
+        m.body = BodyState::Ready(body);
         self.rewrap_one(i);
         true
     }

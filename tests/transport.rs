@@ -1,0 +1,202 @@
+//! The transport against a misbehaving server (the demo's scripted faults): a hung server costs
+//! one deadline, retries included; an answer over the size cap (a gzip bomb expands to 64 MB) is
+//! cut off and said so; redirects never take a write or the token elsewhere; no error carries the
+//! token, even when a redirect puts it in a URL.
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::demo_client;
+use plannr_tui::api::models::MailboxUpdate;
+use plannr_tui::api::{ApiError, Client};
+use plannr_tui::demo::{DemoOptions, DemoServer, Fault, Scripted};
+
+async fn setup(
+    tweak: impl FnOnce(&mut plannr_tui::api::ClientConfig),
+) -> (DemoServer, Arc<Client>) {
+    let s = DemoServer::start(DemoOptions::default())
+        .await
+        .expect("demo server");
+    let c = demo_client(&s, |cfg| {
+        cfg.http.backoff_base = Duration::from_millis(5);
+        tweak(cfg)
+    });
+    (s, c)
+}
+
+#[tokio::test]
+async fn a_hung_server_costs_one_deadline_for_the_whole_call_retries_included() {
+    let (s, c) = setup(|cfg| {
+        cfg.http.call_deadline = Duration::from_millis(400);
+        cfg.http.request_timeout = Duration::from_secs(60);
+    })
+    .await;
+    for _ in 0..4 {
+        s.script(
+            Scripted::status(Some("GET"), Some("/api/v1/mailboxes"), 503).with_delay_ms(3_000),
+        );
+    }
+    let err = c.mailboxes().await.expect_err("hung");
+    assert_eq!(err, ApiError::Timeout, "{err}");
+    assert_eq!(s.requests().len(), 1, "no retry after the deadline");
+}
+
+#[tokio::test]
+async fn a_gzip_bomb_is_cut_at_the_cap_and_said_so() {
+    let (s, c) = setup(|_| {}).await;
+    s.script(Scripted::fault(
+        Some("GET"),
+        Some("/api/v1/mailboxes"),
+        Fault::GzipBomb { megabytes: 64 },
+    ));
+    let err = c.mailboxes().await.expect_err("too large");
+    assert!(matches!(err, ApiError::TooLarge { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("larger than 8 MB") && text.contains("cut off"),
+        "{text}"
+    );
+    assert_eq!(s.requests().len(), 1, "not retried");
+
+    s.script(Scripted::fault(
+        Some("GET"),
+        Some("/api/v1/mailboxes"),
+        Fault::Oversized { megabytes: 12 },
+    ));
+    let err = c.mailboxes().await.expect_err("too large");
+    assert!(matches!(err, ApiError::TooLarge { .. }), "{err:?}");
+    // The next call is fine.
+    assert!(c.mailboxes().await.is_ok());
+}
+
+#[tokio::test]
+async fn a_reset_mid_answer_is_a_network_error_and_retried() {
+    let (s, c) = setup(|_| {}).await;
+    s.script(Scripted::fault(
+        Some("GET"),
+        Some("/api/v1/mailboxes"),
+        Fault::Reset,
+    ));
+    let boxes = c.mailboxes().await.expect("the retry succeeds");
+    assert!(!boxes.is_empty());
+    assert_eq!(s.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_write_is_never_redirected_to_another_origin() {
+    let (s, c) = setup(|_| {}).await;
+    let other = DemoServer::start(DemoOptions::default())
+        .await
+        .expect("second server");
+    let uuid = s.fixtures().first_mailbox_uuid.clone();
+    let path = format!("/api/v1/mailboxes/{uuid}");
+    for status in [301, 302, 307, 308] {
+        s.script(
+            Scripted::status(Some("PUT"), Some(&path), status)
+                .with_header("Location", &format!("{}{path}", other.base_url)),
+        );
+        let update = MailboxUpdate {
+            name: Some("Renamed".into()),
+            ..MailboxUpdate::default()
+        };
+        let err = c.update_mailbox(&uuid, &update).await.expect_err("refused");
+        let text = err.to_string();
+        assert!(
+            text.contains("another site") && text.contains("not sent there"),
+            "{status}: {text}"
+        );
+        assert!(!text.contains("401"), "{text}");
+    }
+    assert!(
+        other.requests().is_empty(),
+        "nothing reached the other origin: {:?}",
+        other.requests()
+    );
+    // A same-origin 307 keeps method and body.
+    s.clear_requests();
+    s.script(
+        Scripted::status(Some("PUT"), Some(&path), 307)
+            .with_header("Location", &format!("{}{path}", s.base_url)),
+    );
+    let update = MailboxUpdate {
+        name: Some("Renamed here".into()),
+        ..MailboxUpdate::default()
+    };
+    let m = c.update_mailbox(&uuid, &update).await.expect("followed");
+    assert_eq!(m.name, "Renamed here");
+    let log = s.requests();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[1].method, "PUT");
+    assert!(log[1].body.is_some());
+}
+
+#[tokio::test]
+async fn a_read_redirected_elsewhere_goes_without_token_or_tenant_and_says_why_it_failed() {
+    let (s, c) = setup(|_| {}).await;
+    let other = DemoServer::start(DemoOptions::default())
+        .await
+        .expect("second server");
+    s.script(
+        Scripted::status(Some("GET"), Some("/api/v1/mailboxes"), 302)
+            .with_header("Location", &format!("{}/api/v1/mailboxes", other.base_url)),
+    );
+    let err = c.mailboxes().await.expect_err("the other site refuses");
+    let text = err.to_string();
+    assert!(
+        text.contains("another site") && text.contains("127.0.0.1") && text.contains("401"),
+        "{text}"
+    );
+    let there = other.requests();
+    assert_eq!(there.len(), 1);
+    assert_eq!(there[0].header("authorization"), None, "token stripped");
+    assert_eq!(
+        there[0].header("x-plannr-account-uuid"),
+        None,
+        "tenant stripped"
+    );
+}
+
+#[tokio::test]
+async fn no_error_carries_the_token_even_in_a_redirected_url() {
+    let (s, c) = setup(|_| {}).await;
+    let token = s.token.clone();
+    // A redirect loop whose URL carries the token.
+    for _ in 0..8 {
+        s.script(
+            Scripted::status(Some("GET"), Some("/api/v1/mailboxes"), 302)
+                .with_header("Location", &format!("/api/v1/mailboxes?t={token}")),
+        );
+    }
+    let err = c.mailboxes().await.expect_err("loop");
+    let text = format!("{err} {err:?}");
+    assert!(text.contains("redirected"), "{text}");
+    assert!(!text.contains(&token), "{text}");
+    // A redirect elsewhere, to a closed port, with the token in the query: a network error.
+    s.clear_requests();
+    for _ in 0..4 {
+        s.script(
+            Scripted::status(Some("GET"), Some("/api/v1/mailboxes"), 302).with_header(
+                "Location",
+                &format!("http://127.0.0.1:9/x?t={token}&auth=Bearer%20{token}"),
+            ),
+        );
+    }
+    let err = c.mailboxes().await.expect_err("refused");
+    let text = format!("{err} {err:?}");
+    assert!(matches!(err, ApiError::Network(_)), "{text}");
+    assert!(!text.contains(&token), "{text}");
+}
+
+#[test]
+fn scrubbing_covers_encodings_and_bearer_values() {
+    use plannr_tui::api::http::scrub_secrets;
+    let t = "tok/en+1=";
+    let s = scrub_secrets(
+        "a tok/en+1= b tok%2Fen%2B1%3D c tok%2Fen%2B1%3D d Authorization: Bearer xyz.abc e",
+        t,
+    );
+    assert!(!s.contains("tok"), "{s}");
+    assert!(!s.contains("xyz"), "{s}");
+    assert!(s.contains("Bearer ***"), "{s}");
+}
