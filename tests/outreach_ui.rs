@@ -53,10 +53,10 @@ async fn drive(client: &OutreachClient, state: &mut State, cmds: Vec<Command>) {
                 id,
                 result: call_outreach(Some(client), c).await,
             },
-            Command::RenderHtml { id, html } => Msg::Api {
+            Command::RenderHtml { id, html, width } => Msg::Api {
                 id,
                 result: Ok(Reply::Body(Box::new(
-                    plannr_tui::render::html::html_to_body(&html),
+                    plannr_tui::render::html::html_to_body(&html, width),
                 ))),
             },
             _ => continue,

@@ -165,6 +165,8 @@ pub struct OpenMailing {
     pub id: i64,
     pub mailing: Option<Mailing>,
     pub body: Option<Body>,
+    /// The HTML body, kept to lay it out again when the width changes.
+    pub html: Option<String>,
     pub loading: bool,
     pub error: Option<String>,
     /// Wrapped body lines at `width` (rebuilt on body arrival and resize).
@@ -227,6 +229,16 @@ impl OutreachPane {
         let width = core.size.0;
         let rows = Self::body_rows(core);
         if let Some(o) = &mut self.open {
+            if o.width != width
+                && let Some(html) = o.html.clone()
+            {
+                // Laid out again at the new width; the old layout shows meanwhile.
+                core.render_html(
+                    AppRoute::Outreach(Route::Body { id: o.id }),
+                    html,
+                    body_width(width),
+                );
+            }
             o.rewrap(width, rows);
         }
     }
@@ -356,6 +368,7 @@ impl OutreachPane {
                     id,
                     mailing: Some(m.clone()),
                     body: None,
+                    html: None,
                     loading: true,
                     error: None,
                     lines: Vec::new(),
@@ -663,7 +676,13 @@ impl OutreachPane {
                         o.mailing = Some(*m);
                         match html {
                             Some(html) => {
-                                core.render_html(AppRoute::Outreach(Route::Body { id: mid }), html);
+                                o.html = Some(html.clone());
+                                o.width = core.size.0;
+                                core.render_html(
+                                    AppRoute::Outreach(Route::Body { id: mid }),
+                                    html,
+                                    body_width(core.size.0),
+                                );
                             }
                             None => {
                                 o.loading = false;
@@ -726,11 +745,16 @@ impl Pane for OutreachPane {
     }
 }
 
+/// Columns an open mailing's body is laid out at (the pane less its one-column margins).
+fn body_width(pane: u16) -> u16 {
+    pane.saturating_sub(2).max(1)
+}
+
 impl OpenMailing {
     /// Wrap the body to the pane's width, links listed as `[n] url` after it (as in Mail).
     pub fn rewrap(&mut self, width: u16, rows: usize) {
         self.width = width;
-        let w = usize::from(width.saturating_sub(2).max(1));
+        let w = usize::from(body_width(width));
         let mut lines = Vec::new();
         if let Some(body) = &self.body {
             for l in &body.lines {

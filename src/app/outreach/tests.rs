@@ -326,14 +326,15 @@ fn an_open_mailing_goes_through_the_html_renderer_with_numbered_links() {
         calls[0].0,
         Ok(Reply::Outreach(OutreachReply::Mailing(Box::new(full)))),
     );
-    let (rid, html) = out
+    let (rid, html, width) = out
         .iter()
         .find_map(|c| match c {
-            Command::RenderHtml { id, html } => Some((*id, html.clone())),
+            Command::RenderHtml { id, html, width } => Some((*id, html.clone(), *width)),
             _ => None,
         })
         .expect("the HTML goes to the renderer");
-    let body = crate::render::html::html_to_body(&html);
+    assert_eq!(width, 118, "the pane's width less its margins");
+    let body = crate::render::html::html_to_body(&html, width);
     answer(&mut s, rid, Ok(Reply::Body(Box::new(body))));
     let open = s.outreach.open.as_ref().expect("open");
     assert!(!open.loading);
