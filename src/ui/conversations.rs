@@ -10,6 +10,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use super::widgets;
 use crate::api::models::Archived;
 use crate::app::Core;
+use crate::app::conversations::facts::{case_line, tags_line};
 use crate::app::conversations::view::{ConvView, INDENT, LineKind, QUOTE};
 use crate::app::conversations::{ConversationsPane, NameMark};
 use crate::app::paged::Edge;
@@ -60,6 +61,11 @@ fn list_title(pane: &ConversationsPane) -> String {
         Edge::Loading { page, .. } if *page > 1 => t.push_str(" · loading more…"),
         Edge::Failed { page, .. } if *page > 1 => {
             t.push_str(" · a page failed to load (R retries)")
+        }
+        Edge::End => {
+            if let Some(n) = &pane.list.note {
+                t.push_str(&format!(" · {n}"));
+            }
         }
         _ => {}
     }
@@ -120,6 +126,20 @@ fn draw_list(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fram
     }
 }
 
+/// " #Mortgage #Pension ⚑finance": a list row's tags and case, or "".
+fn conv_facts(c: &crate::api::models::Conversation) -> String {
+    let mut out = String::new();
+    for t in c.tags.iter().filter(|t| !t.name.is_empty()) {
+        out.push_str(" #");
+        out.push_str(&t.name);
+    }
+    if let Some(case) = case_line(c) {
+        out.push_str(" ⚑");
+        out.push_str(&case);
+    }
+    out
+}
+
 fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Frame) {
     let cols = Layout::horizontal(WIDTHS).spacing(1).split(area);
     let w = |i: usize| cols.get(i).map(|r| r.width as usize).unwrap_or(0);
@@ -133,7 +153,17 @@ fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fra
         .map(|row| {
             let (name, mark) = pane.shown_name(&row.conv.uuid, &row.conv.name);
             let name_cell = match mark {
-                NameMark::None => Line::from(truncate_to_width(&name, w(1))),
+                NameMark::None => {
+                    // Tags and the case after the name, dimmed (seed 002).
+                    let extra = conv_facts(&row.conv);
+                    let room = w(1).saturating_sub(extra.chars().count().min(w(1) / 2));
+                    let name = truncate_to_width(&name, room);
+                    let left = w(1).saturating_sub(name.chars().count());
+                    Line::from(vec![
+                        Span::raw(name),
+                        Span::styled(truncate_to_width(&extra, left), Style::new().fg(th().dim)),
+                    ])
+                }
                 NameMark::Saving => {
                     let tag = " saving…";
                     let room = w(1).saturating_sub(tag.len());
@@ -245,6 +275,16 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
         NameMark::None => {}
     }
     let mut facts = Vec::new();
+    let tags = tags_line(&v.conv);
+    if !tags.is_empty() {
+        facts.push(format!("tags: {tags}"));
+    }
+    if let Some(case) = case_line(&v.conv) {
+        facts.push(format!("case: {case}"));
+    }
+    if v.conv.is_admin == Some(false) {
+        facts.push("only its admins can rename it".into());
+    }
     if let Some(p) = row
         .map(|r| r.participants.clone())
         .filter(|p| !p.is_empty())
@@ -529,33 +569,38 @@ mod tests {
         }
     }
 
+    fn rename_422_state(w: u16, h: u16) -> State {
+        let mut s = list_state(w, h);
+        key(&mut s, KeyCode::Char('j'));
+        key(&mut s, KeyCode::Char('r'));
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+        );
+        for c in "Pension — do not use".chars() {
+            key(&mut s, KeyCode::Char(c));
+        }
+        let cmds = key(&mut s, KeyCode::Enter);
+        let mut errors = BTreeMap::new();
+        errors.insert(
+            "name".to_string(),
+            vec!["The name has already been taken.".to_string()],
+        );
+        answer_last(
+            &mut s,
+            &cmds,
+            Err(ApiError::Validation {
+                message: "The given data was invalid.".into(),
+                errors,
+            }),
+        );
+        s
+    }
+
     #[test]
     fn editor_with_validation_error_snapshots() {
         for (w, h) in [(80, 24), (120, 40)] {
-            let mut s = list_state(w, h);
-            key(&mut s, KeyCode::Char('j'));
-            key(&mut s, KeyCode::Char('r'));
-            update(
-                &mut s,
-                Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-            );
-            for c in "Pension — do not use".chars() {
-                key(&mut s, KeyCode::Char(c));
-            }
-            let cmds = key(&mut s, KeyCode::Enter);
-            let mut errors = BTreeMap::new();
-            errors.insert(
-                "name".to_string(),
-                vec!["The name has already been taken.".to_string()],
-            );
-            answer_last(
-                &mut s,
-                &cmds,
-                Err(ApiError::Validation {
-                    message: "The given data was invalid.".into(),
-                    errors,
-                }),
-            );
+            let mut s = rename_422_state(w, h);
             insta::assert_snapshot!(format!("rename_422_{w}x{h}"), render(&s).backend());
             // The same error in the open conversation's title.
             key(&mut s, KeyCode::Esc);
@@ -569,6 +614,36 @@ mod tests {
             let cmds = key(&mut s2, KeyCode::Enter);
             assert!(api_ids(&cmds).is_empty(), "blank is refused in the editor");
             insta::assert_snapshot!(format!("rename_blank_open_{w}x{h}"), render(&s2).backend());
+        }
+    }
+
+    /// Every Conversations screen in the dark and light presets and without colour.
+    #[test]
+    fn every_screen_in_every_look() {
+        use crate::ui::theme;
+        let mut filter = list_state(80, 24);
+        key(&mut filter, KeyCode::Char('/'));
+        for c in "pension".chars() {
+            key(&mut filter, KeyCode::Char(c));
+        }
+        let screens = [
+            ("list", list_state(80, 24)),
+            ("filter", filter),
+            ("open", open_state(80, 24)),
+            ("rename_error", rename_422_state(80, 24)),
+        ];
+        for (look, t) in theme::looks() {
+            let _g = theme::scoped(t);
+            for (name, s) in &screens {
+                let term = render(s);
+                let buf = term.backend().buffer();
+                let bad = theme::lint(buf, &t);
+                assert!(bad.is_empty(), "{name} in {look}: {bad:?}");
+                insta::assert_snapshot!(
+                    format!("look_{look}_conversations_{name}"),
+                    theme::styled_screen(buf)
+                );
+            }
         }
     }
 

@@ -38,7 +38,8 @@ pub fn tab_bar(state: &State, area: Rect, buf: &mut Buffer) {
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
 
-pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
+/// The status bar while `tab` is on screen: another pane's message waits in the log (`L`).
+pub fn status_bar(core: &Core, tab: Tab, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     if core.in_flight() > 0 {
         spans.push(Span::styled(
@@ -50,7 +51,7 @@ pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
             Style::new().fg(th().highlight),
         ));
     }
-    match &core.status {
+    match core.status_for(tab) {
         Some(s) => {
             let style = match s.level {
                 Level::Info => Style::new().fg(th().ok),
@@ -96,6 +97,54 @@ pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
     )))
     .right_aligned()
     .render(right_area, buf);
+}
+
+/// The message log (`L`): every status message with when it was shown and which pane it came
+/// from, newest at the bottom, long ones wrapped; `up` lines scrolled back from the end.
+pub fn message_log(core: &Core, up: u16, area: Rect, buf: &mut Buffer) {
+    let rect = centered(area, 100, area.height.saturating_sub(2).max(3));
+    if rect.width < 4 || rect.height < 3 {
+        return;
+    }
+    Clear.render(rect, buf);
+    let block = Block::bordered()
+        .title(" Messages ")
+        .title_bottom(" j/k scroll · any other key closes ");
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let width = usize::from(inner.width);
+    let mut lines: Vec<Line> = Vec::new();
+    if core.log.is_empty() {
+        lines.push(Line::from(Span::styled(
+            " No messages yet.",
+            Style::new().fg(th().dim),
+        )));
+    }
+    for e in &core.log {
+        let when = crate::clock::log_time(e.time, core.now);
+        let from = e.tab.map(Tab::title).unwrap_or("app");
+        let head = format!("{when} {from}: ");
+        let style = match e.level {
+            Level::Info => Style::new(),
+            Level::Error => Style::new().fg(th().error),
+        };
+        let indent = head.chars().count().min(width / 2);
+        let mut first = true;
+        crate::render::wrap::wrap_line(&e.text, width.saturating_sub(indent).max(1), &mut |l| {
+            let lead = if first {
+                Span::styled(head.clone(), Style::new().fg(th().dim))
+            } else {
+                Span::raw(" ".repeat(indent))
+            };
+            first = false;
+            lines.push(Line::from(vec![lead, Span::styled(l, style)]));
+        });
+    }
+    let height = usize::from(inner.height);
+    let end = lines.len().saturating_sub(usize::from(up));
+    let start = end.saturating_sub(height);
+    let shown: Vec<Line> = lines.drain(start..end.max(start)).collect();
+    Paragraph::new(shown).render(inner, buf);
 }
 
 /// A rectangle of at most `w`×`h` centred in `area` (never larger than `area`).
@@ -346,10 +395,11 @@ mod tests {
                 level: Level::Error,
                 text: "x".repeat(n),
                 seq: 1,
+                tab: None,
             });
             let area = Rect::new(0, 0, 40, 1);
             let mut buf = Buffer::empty(area);
-            status_bar(&core, area, &mut buf);
+            status_bar(&core, Tab::Mail, area, &mut buf);
         }
     }
 }

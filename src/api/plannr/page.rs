@@ -24,7 +24,10 @@ impl<T: DeserializeOwned> Page<T> {
     pub fn from_value(v: Value) -> Page<T> {
         let mut page = Page::default();
         let data = match v {
-            Value::Array(a) => a,
+            Value::Array(a) => {
+                page.bare = true;
+                a
+            }
             Value::Object(mut o) => {
                 if let Some(Value::Object(meta)) = o.get("meta") {
                     page.current_page = get_u32(meta.get("current_page"));
