@@ -7,6 +7,7 @@ mod core;
 pub mod editor;
 pub mod help;
 pub mod list;
+pub mod log_view;
 mod login;
 pub mod mail;
 pub mod mailboxes;
@@ -17,7 +18,8 @@ mod protocol;
 pub mod rename;
 mod state;
 
-pub use core::{Core, Level, Settings, StatusMessage};
+pub use crate::settings::Settings;
+pub use core::{Core, Level, StatusMessage};
 pub use login::LoginPicker;
 pub use pane::{Backend, Pane, Route, Tab};
 pub use protocol::{ApiResult, Call, Command, Msg, Nav, Reply, RequestId, Timer};

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 
-use super::Tab;
 use super::contacts;
+use super::{Backend, Tab};
 use crate::api::models::*;
 use crate::api::{ApiError, Page};
 
@@ -77,6 +77,14 @@ pub enum Call {
 }
 
 impl Call {
+    /// The backend that answers this call (the worker sends it to that backend's client).
+    pub fn backend(&self) -> Backend {
+        match self {
+            Call::Outreach(_) => Backend::Outreach,
+            _ => Backend::Plannr,
+        }
+    }
+
     /// Whether the call changes something on the server (a save, a pin, a switch).
     pub fn is_write(&self) -> bool {
         matches!(

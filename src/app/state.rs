@@ -293,7 +293,8 @@ fn on_key(state: &mut State, key: KeyEvent) {
         return;
     }
     if let Some(up) = state.log {
-        let last = u16::try_from(state.core.log.len()).unwrap_or(u16::MAX);
+        let last = super::log_view::max_scroll(&state.core, state.core.size);
+        let up = up.min(last);
         match key.code {
             KeyCode::Up | KeyCode::Char('k') => state.log = Some(up.saturating_add(1).min(last)),
             KeyCode::Down | KeyCode::Char('j') => state.log = Some(up.saturating_sub(1)),
@@ -416,7 +417,7 @@ mod tests {
         update(&mut s, key(KeyCode::Char('L')));
         assert_eq!(s.log, Some(0));
         update(&mut s, key(KeyCode::Char('k')));
-        assert_eq!(s.log, Some(1));
+        assert_eq!(s.log, Some(0), "both fit: k has nothing to scroll back to");
         update(&mut s, key(KeyCode::Char('2')));
         assert_eq!((s.log, s.tab), (None, Tab::Contacts));
     }

@@ -9,15 +9,35 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 use crate::api::outreach::OutreachClient;
 use crate::api::{ApiError, Client};
 use crate::app::outreach::{OutreachCall, OutreachReply};
-use crate::app::{Call, Command, Msg, Reply};
+use crate::app::{Backend, Call, Command, Msg, Reply};
 use crate::render::html::{Body, HtmlCache, html_to_body};
+
+pub mod drafts;
 
 /// How many API calls may be in flight at once.
 pub const MAX_CONCURRENT: usize = 6;
 
+/// One client per configured backend; `Command::Api` goes to the one its call names
+/// (`Call::backend`). Plannr is always configured; a second backend adds an optional field here
+/// and an arm in `Worker::handle`.
+#[derive(Debug, Clone)]
+pub struct Backends {
+    pub plannr: Arc<Client>,
+    /// Set when Outreach is configured; its calls fail with an explanation otherwise.
+    pub outreach: Option<Arc<OutreachClient>>,
+}
+
+impl From<Arc<Client>> for Backends {
+    fn from(plannr: Arc<Client>) -> Backends {
+        Backends {
+            plannr,
+            outreach: None,
+        }
+    }
+}
+
 pub struct Worker {
-    client: Arc<Client>,
-    outreach: Option<Arc<OutreachClient>>,
+    backends: Backends,
     tx: mpsc::UnboundedSender<Msg>,
     limit: Arc<Semaphore>,
     /// Per written resource, the signal that its latest write finished: the next write to the same
@@ -33,10 +53,9 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(client: Arc<Client>, tx: mpsc::UnboundedSender<Msg>) -> Worker {
+    pub fn new(backends: impl Into<Backends>, tx: mpsc::UnboundedSender<Msg>) -> Worker {
         Worker {
-            client,
-            outreach: None,
+            backends: backends.into(),
             tx,
             limit: Arc::new(Semaphore::new(MAX_CONCURRENT)),
             write_chain: HashMap::new(),
@@ -48,7 +67,7 @@ impl Worker {
 
     /// Answer Outreach calls with this client (without one they fail with an explanation).
     pub fn with_outreach(mut self, outreach: Option<Arc<OutreachClient>>) -> Worker {
-        self.outreach = outreach;
+        self.backends.outreach = outreach;
         self
     }
 
@@ -70,7 +89,7 @@ impl Worker {
     pub fn handle(&mut self, cmd: Command) -> bool {
         match cmd {
             Command::Quit => return false,
-            Command::SetAccount(uuid) => self.client.set_account(uuid),
+            Command::SetAccount(uuid) => self.backends.plannr.set_account(uuid),
             Command::Timer { after, timer } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
@@ -88,18 +107,24 @@ impl Worker {
                 self.write_chain.retain(|_, rx| {
                     matches!(rx.try_recv(), Err(oneshot::error::TryRecvError::Empty))
                 });
-                let (client, tx, limit) =
-                    (self.client.clone(), self.tx.clone(), self.limit.clone());
-                let outreach = self.outreach.clone();
+                let (backends, tx, limit) =
+                    (self.backends.clone(), self.tx.clone(), self.limit.clone());
                 tokio::spawn(async move {
                     if let Some(prev) = before {
                         let _ = prev.await; // finished or dropped: either way our turn
                     }
                     let result = {
                         let _permit = limit.acquire_owned().await;
-                        match call {
-                            Call::Outreach(c) => call_outreach(outreach.as_deref(), c).await,
-                            call => call_api(&client, call).await,
+                        match call.backend() {
+                            Backend::Plannr => call_api(&backends.plannr, call).await,
+                            Backend::Outreach => match call {
+                                Call::Outreach(c) => {
+                                    call_outreach(backends.outreach.as_deref(), c).await
+                                }
+                                _ => Err(ApiError::Other(
+                                    "a Plannr call was routed to Outreach".into(),
+                                )),
+                            },
                         }
                     };
                     if let Some(d) = done {
@@ -122,7 +147,7 @@ impl Worker {
                 });
             }
             Command::Download { id, url, dir, name } => {
-                let (client, tx) = (self.client.clone(), self.tx.clone());
+                let (client, tx) = (self.backends.plannr.clone(), self.tx.clone());
                 tokio::spawn(async move {
                     let progress = tx.clone();
                     let result = download(&client, &url, dir, &name, &mut |done, total| {
@@ -180,9 +205,7 @@ fn convert_cached(cache: &Mutex<HtmlCache>, html: &str, width: u16) -> Body {
 pub fn default_download_dir() -> Option<PathBuf> {
     directories::UserDirs::new()
         .and_then(|u| u.download_dir().map(Path::to_path_buf))
-        .or_else(|| {
-            directories::ProjectDirs::from("", "", "plannr-tui").map(|p| p.data_dir().to_path_buf())
-        })
+        .or_else(|| crate::config::project_dirs().map(|p| p.data_dir().to_path_buf()))
 }
 
 /// A file name that cannot leave `dir` or upset a terminal: separators and controls replaced,
@@ -301,7 +324,7 @@ pub async fn download(
 /// Run one draft command (blocking file I/O: call from `spawn_blocking` or a test). Returns the
 /// message to send back: the drafts loaded, or a failure.
 pub fn run_draft_command(cmd: Command) -> Option<Msg> {
-    use crate::app::contacts::drafts::{self, DraftEvent};
+    use crate::app::contacts::drafts::DraftEvent;
     let no_dir = || "no data directory on this system".to_string();
     match cmd {
         Command::WriteDraft { dir, key, json } => {
