@@ -27,6 +27,8 @@ pub struct State {
     pub help_scroll: u16,
     /// The message log (`L`) is open; the number of lines scrolled up from its end.
     pub log: Option<u16>,
+    /// The last left click (column, row, milliseconds), to tell a double-click.
+    pub last_click: Option<(u16, u16, u64)>,
     pub login_picker: Option<LoginPicker>,
     pub quit: bool,
 }
@@ -54,6 +56,7 @@ impl State {
             help: false,
             help_scroll: 0,
             log: None,
+            last_click: None,
             login_picker: None,
             quit: false,
         }
@@ -174,6 +177,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Msg::Key(_) => {}
         Msg::Terminate => quit(state),
+        Msg::Mouse { event, at_ms } => super::mouse::on_mouse(state, event, at_ms),
         Msg::Paste(text) => {
             let (pane, core) = state.pane_mut(state.tab);
             pane.on_paste(&text, core);
@@ -260,7 +264,7 @@ fn on_result(state: &mut State, id: RequestId, result: ApiResult) {
     }
 }
 
-fn on_key(state: &mut State, key: KeyEvent) {
+pub(super) fn on_key(state: &mut State, key: KeyEvent) {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let armed = std::mem::take(&mut state.core.quit_armed);
     if ctrl && key.code == KeyCode::Char('c') {
