@@ -1,4 +1,5 @@
 //! Outreach pane drawing: the mailbox table, a mailbox's mailings, an open mailing.
+use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
@@ -14,10 +15,10 @@ use crate::render::wrap::truncate_to_width;
 
 fn tone_colour(t: Tone) -> Color {
     match t {
-        Tone::Good => Color::Green,
-        Tone::Stale => Color::Yellow,
-        Tone::Bad => Color::Red,
-        Tone::Muted => Color::DarkGray,
+        Tone::Good => th().ok,
+        Tone::Stale => th().highlight,
+        Tone::Bad => th().error,
+        Tone::Muted => th().dim,
     }
 }
 
@@ -60,7 +61,7 @@ pub fn draw(pane: &OutreachPane, core: &Core, area: Rect, frame: &mut Frame) {
     if let Some(why) = &pane.unavailable {
         let p = Paragraph::new(vec![
             Line::from(Span::styled(" Outreach", Style::new().bold())),
-            Line::from(format!(" {why}")).fg(Color::DarkGray),
+            Line::from(format!(" {why}")).fg(th().dim),
         ]);
         frame.render_widget(p, area);
         return;
@@ -137,13 +138,12 @@ fn draw_boxes(pane: &OutreachPane, core: &Core, area: Rect, frame: &mut Frame) {
             };
             let email = text(&m.email);
             let (note, colour) = match &row.note {
-                Some(Note::Busy(t)) => (t.clone(), Color::Yellow),
-                Some(Note::Done(t)) => (t.clone(), Color::Green),
-                Some(Note::Failed(t)) => (t.clone(), Color::Red),
-                None if m.editable.get() == Some(&false) => (
-                    "read-only: you may not edit it".to_string(),
-                    Color::DarkGray,
-                ),
+                Some(Note::Busy(t)) => (t.clone(), th().highlight),
+                Some(Note::Done(t)) => (t.clone(), th().ok),
+                Some(Note::Failed(t)) => (t.clone(), th().error),
+                None if m.editable.get() == Some(&false) => {
+                    ("read-only: you may not edit it".to_string(), th().dim)
+                }
                 None => (String::new(), Color::Reset),
             };
             Row::new(vec![
@@ -232,10 +232,10 @@ fn draw_mailings(v: &MailingsView, core: &Core, area: Rect, frame: &mut Frame) {
         .map(|m: &Mailing| {
             let state = text(&m.state);
             let colour = match state.as_str() {
-                "bounced" | "failed" => Color::Red,
-                "replied" | "opened" => Color::Green,
+                "bounced" | "failed" => th().error,
+                "replied" | "opened" => th().ok,
                 "delivered" => Color::Reset,
-                _ => Color::Yellow,
+                _ => th().highlight,
             };
             Row::new(vec![
                 Cell::from(fit(&when(&m.created_at, now), 0)),
@@ -286,7 +286,7 @@ fn draw_open(o: &OpenMailing, core: &Core, area: Rect, frame: &mut Frame) {
         )),
         header,
     );
-    let label = Style::new().fg(Color::DarkGray);
+    let label = Style::new().fg(th().dim);
     let mut lines: Vec<Line> = Vec::new();
     if let Some(m) = m {
         let meta = [
@@ -315,7 +315,7 @@ fn draw_open(o: &OpenMailing, core: &Core, area: Rect, frame: &mut Frame) {
         if let Some(e) = m.error_reason.get() {
             lines.push(Line::from(Span::styled(
                 truncate_to_width(&format!(" Error   {e}"), usize::from(body.width)),
-                Style::new().fg(Color::Red),
+                Style::new().fg(th().error),
             )));
         }
         lines.push(Line::from(""));
@@ -323,18 +323,18 @@ fn draw_open(o: &OpenMailing, core: &Core, area: Rect, frame: &mut Frame) {
     if let Some(e) = &o.error {
         lines.push(Line::from(Span::styled(
             format!(" Could not load the mailing: {e}"),
-            Style::new().fg(Color::Red),
+            Style::new().fg(th().error),
         )));
     } else if o.loading {
-        lines.push(Line::from(" loading…").fg(Color::DarkGray));
+        lines.push(Line::from(" loading…").fg(th().dim));
     }
     let head = lines.len();
     let room = usize::from(body.height).saturating_sub(head);
     for l in o.lines.iter().skip(o.scroll).take(room) {
         let style = if l.starts_with('[') {
-            Style::new().fg(Color::Cyan)
+            Style::new().fg(th().accent)
         } else if l.starts_with('│') {
-            Style::new().fg(Color::DarkGray)
+            Style::new().fg(th().dim)
         } else {
             Style::new()
         };
