@@ -430,7 +430,10 @@ impl Http {
                         "a web page instead of data, {}",
                         super::error::status_text(status.as_u16())
                     ),
-                    excerpt: excerpt(&text, self.cfg.token.expose()),
+                    excerpt: excerpt(
+                        &super::error::page_text(&text, 120),
+                        self.cfg.token.expose(),
+                    ),
                 }
             } else {
                 ApiError::Decode {

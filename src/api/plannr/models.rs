@@ -88,7 +88,7 @@ impl<'de> Deserialize<'de> for Logins {
             .get("preferred_account_uuid")
             .and_then(|p| p.as_str())
             .map(crate::render::sanitize::line);
-        let page: Page<Login> = Page::from_value(v);
+        let page: Page<Login> = Page::try_from_value(v).map_err(serde::de::Error::custom)?;
         let preferred_account_uuid = top_pref.or_else(|| {
             page.items
                 .iter()
