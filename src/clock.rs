@@ -94,6 +94,29 @@ pub fn short_of(s: &str, now: i64) -> String {
     }
 }
 
+/// When a logged message was shown: `14:02:33` today, `12 Mar 14:02:33` before.
+pub fn log_time(ts: i64, now: i64) -> String {
+    log_time_in(ts, now, zone())
+}
+
+pub fn log_time_in(ts: i64, now: i64, tz: &TimeZone) -> String {
+    if ts <= 0 {
+        return "--:--:--".into();
+    }
+    let Ok(t) = Timestamp::from_second(ts) else {
+        return String::new();
+    };
+    let t = t.to_zoned_datetime(tz.clone());
+    let today = Timestamp::from_second(now)
+        .ok()
+        .is_some_and(|n| n.to_zoned_datetime(tz.clone()).date() == t.date());
+    if today {
+        t.strftime("%H:%M:%S").to_string()
+    } else {
+        t.strftime("%-d %b %H:%M:%S").to_string()
+    }
+}
+
 /// Seconds until the minute shown changes (1..=60), for a redraw timer while times are on screen.
 pub fn until_next_minute(now: i64) -> u64 {
     // Zones' offsets are whole minutes, so a minute turns at the same instant everywhere.
@@ -167,6 +190,20 @@ mod tests {
         // Not a time: shown as the server sent it.
         assert_eq!(full_of("t1"), "t1");
         assert_eq!(short_of("2025-01-01T00000001", 0), "2025-01-01T00000");
+    }
+
+    #[test]
+    fn log_times() {
+        let now = at("2026-07-01T15:00:00Z");
+        assert_eq!(
+            log_time_in(at("2026-07-01T13:02:33Z"), now, &london()),
+            "14:02:33"
+        );
+        assert_eq!(
+            log_time_in(at("2026-06-30T13:02:33Z"), now, &london()),
+            "30 Jun 14:02:33"
+        );
+        assert_eq!(log_time_in(0, now, &london()), "--:--:--");
     }
 
     #[test]

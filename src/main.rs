@@ -309,13 +309,7 @@ fn to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
-/// Seconds since the Unix epoch (0 if the clock is before it).
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
+use plannr_tui::api::http::unix_now;
 
 /// Read terminal events and forward them as messages until the app hangs up.
 async fn forward_input(tx: mpsc::UnboundedSender<Msg>) {

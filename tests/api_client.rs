@@ -1091,3 +1091,34 @@ async fn worker_sends_writes_to_one_resource_in_order() {
     );
     assert!(!worker.handle(Command::Quit));
 }
+
+/// `Retry-After` may be an HTTP date (RFC 9110 §10.2.3), not only seconds: a date already past
+/// is "no wait", a future one a wait until then (it was dropped as unreadable before).
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_understood() {
+    let (s, _) = setup().await;
+    let mut cfg = config(&s, &s.token);
+    cfg.max_retries = 0;
+    let c = Client::new(cfg).expect("client");
+    c.set_account(s.account_uuid.clone());
+    s.script(
+        Scripted::status(None, Some("/api/v1/mailboxes"), 429)
+            .with_header("Retry-After", "Sun, 06 Nov 1994 08:49:37 GMT"),
+    );
+    let err = c.mailboxes().await.expect_err("429");
+    assert_eq!(
+        err,
+        ApiError::RateLimited {
+            retry_after: Some(Duration::ZERO)
+        }
+    );
+    s.script(
+        Scripted::status(None, Some("/api/v1/mailboxes"), 429)
+            .with_header("Retry-After", "Fri, 01 Jan 2100 00:00:00 GMT"),
+    );
+    let err = c.mailboxes().await.expect_err("429");
+    assert!(
+        matches!(err, ApiError::RateLimited { retry_after: Some(d) } if d > Duration::from_secs(86_400)),
+        "{err:?}"
+    );
+}

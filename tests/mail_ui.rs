@@ -277,6 +277,41 @@ fn thread_view_with_hostile_message() {
     }
 }
 
+/// Every screen of the Mailboxes and Mail panes in the dark and light presets and without colour:
+/// the styles are part of the snapshot, and no look paints RGB backgrounds or pale text.
+#[test]
+fn every_screen_in_every_look() {
+    use plannr_tui::ui::theme;
+    let (w, h) = (80, 24);
+    let mut confirm = mailboxes_state(w, h);
+    key(&mut confirm, KeyCode::Char(' '));
+    let mut emails = mail_state(w, h);
+    let cmds = key(&mut emails, KeyCode::Enter);
+    run(&mut emails, cmds, &answer);
+    let mut thread = mail_state(w, h);
+    for _ in 0..2 {
+        let cmds = key(&mut thread, KeyCode::Enter);
+        run(&mut thread, cmds, &answer);
+    }
+    let screens = [
+        ("mailboxes", mailboxes_state(w, h)),
+        ("mailboxes_confirm", confirm),
+        ("mail_clients", mail_state(w, h)),
+        ("mail_emails", emails),
+        ("mail_thread", thread),
+    ];
+    for (look, t) in theme::looks() {
+        let _g = theme::scoped(t);
+        for (name, state) in &screens {
+            let term = screen(state, w, h);
+            let buf = term.backend().buffer();
+            let bad = theme::lint(buf, &t);
+            assert!(bad.is_empty(), "{name} in {look}: {bad:?}");
+            insta::assert_snapshot!(format!("look_{look}_{name}"), theme::styled_screen(buf));
+        }
+    }
+}
+
 #[test]
 fn tiny_terminals_never_panic() {
     let mut s = mail_state(80, 24);

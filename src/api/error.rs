@@ -54,7 +54,10 @@ pub fn status_text(status: u16) -> String {
 }
 
 fn server_text(status: u16, message: &str) -> String {
-    if message.is_empty() {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason());
+    if message.is_empty() || reason.is_some_and(|r| message.eq_ignore_ascii_case(r)) {
         format!("Plannr is unavailable ({})", status_text(status))
     } else {
         format!("Plannr server error ({}): {message}", status_text(status))

@@ -397,8 +397,7 @@ impl Http {
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(|s| s.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| parse_retry_after(v, unix_now()));
         // An error page is read only as far as a message can matter.
         let cap = if status.is_success() {
             max_body
@@ -471,6 +470,50 @@ impl Http {
         }
         Ok(resp)
     }
+}
+
+/// Seconds since the epoch (0 if the clock is before it).
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// `Retry-After` as a wait from unix time `now`: delta seconds, epoch seconds (a number too large
+/// to be a delta), an RFC 3339 time, or an HTTP date. A time in the past is no wait.
+pub fn parse_retry_after(v: &str, now: i64) -> Option<Duration> {
+    let v = v.trim();
+    if let Ok(n) = v.parse::<i64>() {
+        let secs = if n > 1_000_000_000 { n - now } else { n };
+        return Some(Duration::from_secs(secs.max(0) as u64));
+    }
+    let at = parse_instant(v).or_else(|| {
+        // IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"): RFC 2822 with a numeric zone.
+        let fixed = v.strip_suffix("GMT").map(|p| format!("{p}+0000"));
+        time::OffsetDateTime::parse(
+            fixed.as_deref().unwrap_or(v),
+            &time::format_description::well_known::Rfc2822,
+        )
+        .ok()
+        .map(|t| t.unix_timestamp())
+    })?;
+    Some(Duration::from_secs((at - now).max(0) as u64))
+}
+
+/// An RFC 3339 time, or one without an offset (taken as UTC), as unix seconds.
+pub fn parse_instant(s: &str) -> Option<i64> {
+    use time::format_description::well_known::Rfc3339;
+    let s = s.trim();
+    if let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) {
+        return Some(t.unix_timestamp());
+    }
+    let fmt = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
+    );
+    time::PrimitiveDateTime::parse(s, &fmt)
+        .ok()
+        .map(|t| t.assume_utc().unix_timestamp())
 }
 
 /// Percent-encode one path segment (uuids should never need it; hostile data might). An empty or

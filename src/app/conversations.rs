@@ -13,12 +13,18 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::editor::{EditorEvent, InlineEditor, SaveState, remember_query};
 use super::list::ListNav;
 use super::paged::Paged;
-use super::rename::{Rename, RenameDraft, RenameOutcome};
+use super::rename::{Rename, RenameDraft};
 use super::{Call, Core, Reply, RequestId, Route as AppRoute, Settings};
-use crate::api::models::{Archived, Conversation};
+use crate::api::models::Archived;
 use crate::api::{ApiError, Page};
 
+mod renaming;
+mod row;
 pub mod view;
+use renaming::{RENAME_WHAT, keep_saved_name};
+pub use renaming::{RenameSlot, SavedName};
+use row::dedup;
+pub use row::{Row, looks_like_html, parse_time, strip_tags};
 pub use view::ConvView;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,78 +82,6 @@ pub const HELP: &[(&str, &str)] = &[
 /// Rows of the list body that are not conversations: pane header, table header, footer hint.
 const LIST_CHROME: usize = 3;
 
-/// One conversation as the list shows it. Everything the table needs is computed once here, when
-/// the page arrives, so drawing only copies strings.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    pub conv: Conversation,
-    /// Latest activity (last message, else last update), unix seconds.
-    pub activity: Option<i64>,
-    /// "Ann Lee, Bob Ray +3" (the caller left out).
-    pub participants: String,
-    /// Last message on one line: "Ann: See you then".
-    pub preview: String,
-    /// Lower-cased name, participants and preview, for the filter.
-    haystack: String,
-}
-
-impl Row {
-    pub fn new(conv: Conversation, me: Option<&str>) -> Row {
-        let others: Vec<String> = conv
-            .participants
-            .iter()
-            .filter(|a| me.is_none_or(|m| a.uuid != m))
-            .map(|a| a.display_name())
-            .collect();
-        let total = conv
-            .participants_count
-            .map(|n| n as usize)
-            .unwrap_or(conv.participants.len());
-        let total_others = total
-            .saturating_sub(conv.participants.len() - others.len())
-            .max(others.len());
-        let shown: Vec<&str> = others.iter().take(2).map(String::as_str).collect();
-        let mut participants = shown.join(", ");
-        if total_others > shown.len() {
-            participants.push_str(&format!(" +{}", total_others - shown.len()));
-        }
-        let (preview, activity) = match &conv.latest_message {
-            Some(m) => {
-                let text = one_line(&strip_tags(m.contents.as_deref().unwrap_or("")));
-                let who = m
-                    .author
-                    .as_ref()
-                    .map(|a| a.display_name())
-                    .unwrap_or_default();
-                let who = who.split_whitespace().next().unwrap_or("").to_string();
-                let preview = match (who.is_empty(), text.is_empty()) {
-                    (_, true) if !m.files.is_empty() => {
-                        format!("{who}: [{} file(s)]", m.files.len())
-                    }
-                    (true, _) => text,
-                    (false, _) => format!("{who}: {text}"),
-                };
-                (
-                    preview,
-                    parse_time(&m.created_at).or_else(|| parse_time(&conv.updated_at)),
-                )
-            }
-            None => (
-                String::new(),
-                parse_time(&conv.updated_at).or_else(|| parse_time(&conv.created_at)),
-            ),
-        };
-        let haystack = format!("{}\n{}\n{}", conv.name, participants, preview).to_lowercase();
-        Row {
-            conv,
-            activity,
-            participants,
-            preview,
-            haystack,
-        }
-    }
-}
-
 /// What the list shows next to a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameMark {
@@ -156,34 +90,6 @@ pub enum NameMark {
     Saving,
     /// The last save failed; the typed text is kept (r reopens it).
     Unsaved,
-}
-
-/// The draft-file kind of a conversation rename.
-const RENAME_WHAT: &str = "conversation";
-
-/// Everything about renaming one conversation.
-#[derive(Debug, Clone, Default)]
-pub struct RenameSlot {
-    /// The editor (open), or the text of a failed save waiting for `r`.
-    pub rename: Option<Rename>,
-    /// The latest save sent and its name: shown in the list until the server answers it.
-    pub saving: Option<(RequestId, String)>,
-    /// The newest save whose success was applied (older answers are not applied over it).
-    pub applied: RequestId,
-    /// What that save left on the server, for list pages that were read before it.
-    pub saved: Option<SavedName>,
-}
-
-/// A name the server accepted, kept so that a list page read before the save cannot put the old
-/// name back (issue 17.1: `a a` or `R` right after Enter).
-#[derive(Debug, Clone, PartialEq)]
-pub struct SavedName {
-    pub name: String,
-    /// The answer's `updated_at` (may be empty: then `seen_at` decides).
-    pub updated_at: String,
-    /// The last request id issued when the answer arrived: pages asked for up to then may
-    /// predate the save.
-    pub seen_at: RequestId,
 }
 
 /// The `/` filter over loaded rows.
@@ -644,175 +550,6 @@ impl ConversationsPane {
             .unwrap_or_default()
     }
 
-    fn rename_key(&mut self, uuid: &str, key: KeyEvent, core: &mut Core) {
-        let Some(slot) = self.renames.get_mut(uuid) else {
-            return;
-        };
-        let Some(r) = slot.rename.as_mut() else {
-            return;
-        };
-        match r.on_key(key) {
-            RenameOutcome::Continue => {}
-            RenameOutcome::Close => {
-                let was_kept = !matches!(r.state, SaveState::Editing) || r.editor.changed();
-                slot.rename = None;
-                if was_kept {
-                    super::rename::delete_draft(RENAME_WHAT, uuid, core);
-                }
-            }
-            RenameOutcome::Save(name) => {
-                let id = core.request(
-                    AppRoute::Conversations(Route::Rename {
-                        uuid: uuid.to_string(),
-                        name: name.clone(),
-                    }),
-                    Call::RenameConversation {
-                        uuid: uuid.to_string(),
-                        name: name.clone(),
-                    },
-                );
-                r.saving(id);
-                slot.saving = Some((id, name));
-            }
-        }
-    }
-
-    /// Whether a rename editor for `uuid` could be drawn now (so a 422 may reopen it by itself).
-    fn can_show_editor(&self, uuid: &str) -> bool {
-        if self.editing_uuid().is_some() {
-            return false;
-        }
-        match &self.open {
-            Some(v) => v.conv.uuid == uuid,
-            None => self
-                .view
-                .iter()
-                .any(|&i| self.list.items[i].conv.uuid == uuid),
-        }
-    }
-
-    fn on_rename_result(
-        &mut self,
-        uuid: String,
-        sent: String,
-        id: RequestId,
-        result: Result<Reply, ApiError>,
-        core: &mut Core,
-    ) {
-        let confirmed = self.confirmed_name(&uuid);
-        let can_show = self.can_show_editor(&uuid);
-        let slot = self.renames.entry(uuid.clone()).or_default();
-        let latest = slot.saving.as_ref().is_some_and(|(sid, _)| *sid == id);
-        match result {
-            Ok(reply) => {
-                if latest {
-                    slot.saving = None;
-                }
-                if slot
-                    .rename
-                    .as_ref()
-                    .is_some_and(|r| r.state == (SaveState::Saving { id }))
-                {
-                    slot.rename = None;
-                    super::rename::delete_draft(RENAME_WHAT, &uuid, core);
-                }
-                // Answers to one conversation's writes come in the order sent; never apply an
-                // older one over a newer.
-                if id < slot.applied {
-                    return;
-                }
-                slot.applied = id;
-                let (name, updated_at) = match reply {
-                    Reply::Conversation(c) if !c.name.is_empty() => {
-                        let saved = (c.name.clone(), c.updated_at.clone());
-                        self.replace(*c, core);
-                        saved
-                    }
-                    // A server that answers without the record: the name sent is the name.
-                    _ => {
-                        self.set_name(&uuid, &sent);
-                        (sent, String::new())
-                    }
-                };
-                if let Some(slot) = self.renames.get_mut(&uuid) {
-                    slot.saved = Some(SavedName {
-                        name: name.clone(),
-                        updated_at,
-                        seen_at: core.last_request_id(),
-                    });
-                }
-                if latest {
-                    core.info(format!("Renamed to “{name}”."));
-                }
-            }
-            Err(e) => {
-                if !latest {
-                    // A newer save of this conversation was sent after this one; its answer decides.
-                    return;
-                }
-                slot.saving = None;
-                let tracked = slot
-                    .rename
-                    .as_ref()
-                    .is_some_and(|r| r.state == (SaveState::Saving { id }));
-                if slot.rename.is_none() {
-                    // The editor was closed since (e.g. reopened and left unchanged): keep the text.
-                    let mut r = Rename::open(&uuid, &confirmed);
-                    r.editor.set_text(&sent);
-                    r.saving(id);
-                    slot.rename = Some(r);
-                } else if !tracked {
-                    // Another edit of this name is open with newer text; it is what the user has.
-                    core.error(format!(
-                        "Could not save “{sent}” ({e}). Your newer text is still open."
-                    ));
-                    return;
-                }
-                let Some(r) = slot.rename.as_mut() else {
-                    return;
-                };
-                let msg = r.failed(id, &e).unwrap_or_else(|| e.to_string());
-                // Kept on disk too: it survives a quit or a crash.
-                super::rename::write_draft(r, RENAME_WHAT, core);
-                if r.open && !can_show {
-                    r.open = false;
-                    core.error(format!("{msg} Press r on “{confirmed}” to fix it."));
-                } else {
-                    core.error(msg);
-                }
-            }
-        }
-    }
-
-    fn replace(&mut self, conv: Conversation, core: &Core) {
-        if let Some(v) = self.open.as_mut().filter(|v| v.conv.uuid == conv.uuid) {
-            v.conv.name = conv.name.clone();
-            v.conv.updated_at = conv.updated_at.clone();
-        }
-        let me = core.account_uuid.clone();
-        if let Some(row) = self
-            .list
-            .items
-            .iter_mut()
-            .find(|r| r.conv.uuid == conv.uuid)
-        {
-            // The PUT answer may carry fewer includes than the list: keep what it lacks.
-            let mut merged = row.conv.clone();
-            merged.name = conv.name;
-            merged.updated_at = conv.updated_at;
-            *row = Row::new(merged, me.as_deref());
-        }
-    }
-
-    fn set_name(&mut self, uuid: &str, name: &str) {
-        if let Some(v) = self.open.as_mut().filter(|v| v.conv.uuid == uuid) {
-            v.conv.name = name.to_string();
-        }
-        if let Some(row) = self.list.items.iter_mut().find(|r| r.conv.uuid == uuid) {
-            row.conv.name = name.to_string();
-        }
-    }
-
     // ---- pin -------------------------------------------------------------------------------
 
     fn send_pin(&mut self, uuid: &str, pin: bool, core: &mut Core) {
@@ -935,90 +672,9 @@ impl ConversationsPane {
     }
 }
 
-/// A conversation of list page `page_id` with the name a save of ours left on the server, when
-/// the page was read before that save: its `updated_at` is older, or (when either side has none)
-/// the page was asked for before the save's answer arrived.
-fn keep_saved_name(
-    renames: &HashMap<String, RenameSlot>,
-    mut c: Conversation,
-    page_id: RequestId,
-) -> Conversation {
-    let Some(saved) = renames.get(&c.uuid).and_then(|s| s.saved.as_ref()) else {
-        return c;
-    };
-    if c.name == saved.name {
-        return c;
-    }
-    let older = match (parse_time(&c.updated_at), parse_time(&saved.updated_at)) {
-        (Some(row), Some(ours)) => row < ours,
-        _ => page_id <= saved.seen_at,
-    };
-    if older {
-        c.name = saved.name.clone();
-        if !saved.updated_at.is_empty() {
-            c.updated_at = saved.updated_at.clone();
-        }
-    }
-    c
-}
-
-/// Drop rows whose conversation already appeared on an earlier page (activity moved it while
-/// paging).
-fn dedup(rows: &mut Vec<Row>) {
-    let mut seen = std::collections::HashSet::new();
-    rows.retain(|r| seen.insert(r.conv.uuid.clone()));
-}
-
 /// A page of one type as a page of another (same paging facts).
 pub fn map_page<T, U>(p: Page<T>, f: impl FnMut(T) -> U) -> Page<U> {
     p.map(f)
-}
-
-/// RFC 3339 (with its offset) to unix seconds.
-pub fn parse_time(s: &str) -> Option<i64> {
-    crate::clock::parse(s)
-}
-
-/// Remove HTML tags (cheaply, for one-line previews; bodies go through `render::html`).
-pub fn strip_tags(s: &str) -> String {
-    if !looks_like_html(s) {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
-            }
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&nbsp;", " ")
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-}
-
-/// Whether a message body is HTML (Plannr's editor sends `<p>…</p>`; plain text rarely has tags).
-pub fn looks_like_html(s: &str) -> bool {
-    let l = s.to_ascii_lowercase();
-    [
-        "</", "<br", "<p>", "<p ", "<div", "<img", "<a ", "<ul", "<ol", "<span", "<b>", "<i>",
-        "<strong", "<em>",
-    ]
-    .iter()
-    .any(|t| l.contains(t))
-}
-
-/// Whitespace (newlines included) collapsed to single spaces.
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

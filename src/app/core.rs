@@ -1,6 +1,6 @@
 //! `Core`: what every pane may use while handling a message (request ids, the status bar,
 //! commands out, navigation), and the `Settings` the panes read.
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use super::{Call, Command, Nav, RequestId, Route, Tab, Timer};
@@ -16,7 +16,22 @@ pub struct StatusMessage {
     pub level: Level,
     pub text: String,
     pub seq: u64,
+    /// The pane whose action it reports (shown only there); None for the whole app.
+    pub tab: Option<Tab>,
 }
+
+/// One status message as the message log (`L`) keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    /// Unix seconds when it was shown (0 = clock unknown).
+    pub time: i64,
+    pub level: Level,
+    pub text: String,
+    pub tab: Option<Tab>,
+}
+
+/// How many status messages the log keeps (the oldest go first).
+pub const LOG_LIMIT: usize = 500;
 
 /// Settings the panes need (from config and flags).
 #[derive(Debug, Clone, PartialEq)]
@@ -75,11 +90,21 @@ pub struct Core {
     /// each batch (0 = unknown). `update` reads it instead of the clock, so it stays pure and tests
     /// pick their own "now" (relative times like "5m ago").
     pub now: i64,
+    /// The pane whose message is being handled (`State::pane_mut` sets it): status messages set
+    /// meanwhile belong to it. None while the app itself speaks.
+    pub owner: Option<Tab>,
+    /// Every status message shown, oldest first (at most `LOG_LIMIT`).
+    pub log: VecDeque<LogEntry>,
 }
 
 impl Core {
     /// Ask the worker for `call`; its answer comes back to `route`.
     pub fn request(&mut self, route: Route, call: Call) -> RequestId {
+        // A new change replaces the last one's success message: "Saved …" must not stay up
+        // while the next save runs (and perhaps fails where the status bar does not show it).
+        if call.is_write() && self.status.as_ref().is_some_and(|s| s.level == Level::Info) {
+            self.status = None;
+        }
         let id = self.track(route);
         self.out.push(Command::Api { id, call });
         id
@@ -135,16 +160,33 @@ impl Core {
 
     fn set_status(&mut self, level: Level, text: String) {
         self.status_seq += 1;
+        if self.log.len() >= LOG_LIMIT {
+            self.log.pop_front();
+        }
+        self.log.push_back(LogEntry {
+            time: self.now,
+            level,
+            text: text.clone(),
+            tab: self.owner,
+        });
         self.status = Some(StatusMessage {
             level,
             text,
             seq: self.status_seq,
+            tab: self.owner,
         });
         let after = self.settings.status_fade;
         self.out.push(Command::Timer {
             after,
             timer: Timer::StatusFade(self.status_seq),
         });
+    }
+
+    /// The status message to show while `tab` is on screen: its own or the app's.
+    pub fn status_for(&self, tab: Tab) -> Option<&StatusMessage> {
+        self.status
+            .as_ref()
+            .filter(|s| s.tab.is_none() || s.tab == Some(tab))
     }
 
     pub fn info(&mut self, text: impl Into<String>) {

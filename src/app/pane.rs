@@ -117,7 +117,9 @@ macro_rules! panes {
             }
 
             /// The pane and the core, borrowed together (a pane handles a message with both).
+            /// Status messages set meanwhile belong to `tab` (`Core::owner`).
             pub fn pane_mut(&mut self, tab: Tab) -> (&mut dyn Pane, &mut Core) {
+                self.core.owner = Some(tab);
                 match tab {
                     $(Tab::$tab => (&mut self.$field, &mut self.core)),+
                 }

@@ -75,6 +75,20 @@ pub enum Call {
 }
 
 impl Call {
+    /// Whether the call changes something on the server (a save, a pin, a switch).
+    pub fn is_write(&self) -> bool {
+        matches!(
+            self,
+            Call::UpdateMailbox { .. }
+                | Call::RenameConversation { .. }
+                | Call::PinConversation { .. }
+                | Call::CreateContactDetail { .. }
+                | Call::UpdateContactDetail { .. }
+        )
+    }
+}
+
+impl Call {
     /// Writes to the same resource are sent one after another, in the order asked, so the last
     /// one asked is the last one the server applies.
     pub fn write_key(&self) -> Option<String> {

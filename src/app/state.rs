@@ -24,6 +24,8 @@ pub struct State {
     pub help: bool,
     /// First help line shown (the overlay scrolls with j/k when the terminal is short).
     pub help_scroll: u16,
+    /// The message log (`L`) is open; the number of lines scrolled up from its end.
+    pub log: Option<u16>,
     pub login_picker: Option<LoginPicker>,
     pub quit: bool,
 }
@@ -44,6 +46,7 @@ impl State {
             contacts: contacts::ContactsPane::new(&settings),
             help: false,
             help_scroll: 0,
+            log: None,
             login_picker: None,
             quit: false,
         }
@@ -121,6 +124,10 @@ pub const GLOBAL_KEYS: &[(&str, &str)] = &[
     ("Tab / Shift-Tab", "next / previous pane"),
     ("?", "this help (j/k scroll it, any other key closes it)"),
     ("q / Esc", "back out (q quits at the top)"),
+    (
+        "L",
+        "message log: every status message with its time (j/k scroll, any other key closes)",
+    ),
     ("R", "before an account is chosen: list your accounts again"),
     (
         "Ctrl-C",
@@ -135,6 +142,7 @@ pub const GLOBAL_KEYS: &[(&str, &str)] = &[
 
 /// The pure update: apply one message, return what should be done.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
+    state.core.owner = None;
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Msg::Key(_) => {}
@@ -257,6 +265,15 @@ fn on_key(state: &mut State, key: KeyEvent) {
         state.help_scroll = 0;
         return;
     }
+    if let Some(up) = state.log {
+        let last = u16::try_from(state.core.log.len()).unwrap_or(u16::MAX);
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => state.log = Some(up.saturating_add(1).min(last)),
+            KeyCode::Down | KeyCode::Char('j') => state.log = Some(up.saturating_sub(1)),
+            _ => state.log = None,
+        }
+        return;
+    }
     if login::on_key(state, &key) {
         return;
     }
@@ -273,6 +290,10 @@ fn on_key(state: &mut State, key: KeyEvent) {
         }
         if key.code == KeyCode::Char('?') {
             state.help = true;
+            return;
+        }
+        if key.code == KeyCode::Char('L') {
+            state.log = Some(0);
             return;
         }
     }
@@ -339,6 +360,65 @@ mod tests {
                 .collect(),
             preferred_account_uuid: preferred.map(String::from),
         }
+    }
+
+    #[test]
+    fn status_messages_belong_to_their_pane_and_all_go_to_the_log() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        s.core.now = 1_780_000_000;
+        // A Conversations answer reports while the user is in Contacts.
+        s.tab = Tab::Contacts;
+        let (_, core) = s.pane_mut(Tab::Conversations);
+        core.error("Could not rename “Pension”: offline");
+        assert!(
+            s.core.status_for(Tab::Contacts).is_none(),
+            "not shown in Contacts"
+        );
+        assert!(s.core.status_for(Tab::Conversations).is_some());
+        // The app's own messages show everywhere.
+        update(&mut s, key(KeyCode::Char('4')));
+        s.core.owner = None;
+        s.core.info("Signed in");
+        assert!(s.core.status_for(Tab::Mail).is_some());
+        // Both are in the log, with their time and pane.
+        assert_eq!(s.core.log.len(), 2);
+        assert_eq!(s.core.log[0].tab, Some(Tab::Conversations));
+        assert_eq!(s.core.log[0].time, 1_780_000_000);
+        assert_eq!(s.core.log[1].tab, None);
+        // L opens the log, j/k scroll it, any other key closes it (and does nothing else).
+        update(&mut s, key(KeyCode::Char('L')));
+        assert_eq!(s.log, Some(0));
+        update(&mut s, key(KeyCode::Char('k')));
+        assert_eq!(s.log, Some(1));
+        update(&mut s, key(KeyCode::Char('2')));
+        assert_eq!((s.log, s.tab), (None, Tab::Contacts));
+    }
+
+    #[test]
+    fn a_new_save_takes_down_the_last_success_message() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        s.core.info("Saved “Pension”");
+        // Paging does not (the message is about the last change, still true).
+        s.core.request(Route::Logins, Call::Mailboxes);
+        assert!(s.core.status.is_some());
+        s.core.request(
+            Route::Logins,
+            Call::PinConversation {
+                uuid: "c1".into(),
+                pin: true,
+            },
+        );
+        assert!(s.core.status.is_none(), "the next save replaces “Saved …”");
+        // An error stays until something replaces it.
+        s.core.error("Could not pin: offline");
+        s.core.request(
+            Route::Logins,
+            Call::PinConversation {
+                uuid: "c1".into(),
+                pin: false,
+            },
+        );
+        assert!(s.core.status.is_some());
     }
 
     #[test]

@@ -55,10 +55,10 @@ pub fn draw(
         format!(" · name contains “{}”", p.filter)
     };
     let shown = p.clients.items.len();
-    let count = match p.clients.total {
-        Some(t) if t > shown as u64 => format!(" ({shown} of {t})"),
-        _ => format!(" ({shown})"),
-    };
+    let count = format!(
+        " ({})",
+        widgets::count_text(None, shown, p.clients.total, p.clients.is_complete())
+    );
     let text = format!(
         "{}{count}{search}{}{}",
         look.title,

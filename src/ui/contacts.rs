@@ -42,10 +42,8 @@ fn edge_note(edge: &Edge, shown: usize, total: Option<u64>) -> String {
         Edge::Loading { .. } if shown == 0 => " — loading…".into(),
         Edge::Loading { .. } => " — loading more…".into(),
         Edge::Failed { message, .. } => format!(" — could not load: {message} (R retries)"),
-        _ => match total {
-            Some(t) if (t as usize) > shown => format!(" ({shown} of {t})"),
-            _ => format!(" ({shown})"),
-        },
+        Edge::End => format!(" ({})", widgets::count_text(None, shown, total, true)),
+        Edge::Idle => format!(" ({})", widgets::count_text(None, shown, total, false)),
     }
 }
 
@@ -546,37 +544,41 @@ mod tests {
         }
     }
 
+    fn form_errors_state(w: u16, h: u16) -> State {
+        let mut s = state(w, h);
+        s.contacts = pane_with_details(&mut s.core);
+        let d = details()[2].clone();
+        let linked = vec![("c2".to_string(), "Jo Thompson".to_string())];
+        let mut f = Form::edit("c1", "Gareth Thompson", &d, &linked);
+        f.label.set_text("");
+        f.value.set_text("+61 2");
+        f.owners.clear();
+        f.validate();
+        // And what the server said about the owners field.
+        let errors: BTreeMap<String, Vec<String>> = [(
+            "account_uuids.0".to_string(),
+            vec!["The selected account is not a client.".to_string()],
+        )]
+        .into();
+        let mut e = map_server_errors(&errors, "");
+        e.label = f.label.error.clone();
+        e.value = f.value.error.clone();
+        e.primary = f.primary_error.clone();
+        f.show_errors(&e);
+        s.contacts.form = Some(f);
+        s.contacts.detail_nav.selected = 2;
+        s
+    }
+
     #[test]
     fn form_with_field_errors() {
         for (w, h) in SIZES {
-            let mut s = state(w, h);
-            s.contacts = pane_with_details(&mut s.core);
-            let d = details()[2].clone();
-            let linked = vec![("c2".to_string(), "Jo Thompson".to_string())];
-            let mut f = Form::edit("c1", "Gareth Thompson", &d, &linked);
-            f.label.set_text("");
-            f.value.set_text("+61 2");
-            f.owners.clear();
-            f.validate();
-            // And what the server said about the owners field.
-            let errors: BTreeMap<String, Vec<String>> = [(
-                "account_uuids.0".to_string(),
-                vec!["The selected account is not a client.".to_string()],
-            )]
-            .into();
-            let mut e = map_server_errors(&errors, "");
-            e.label = f.label.error.clone();
-            e.value = f.value.error.clone();
-            e.primary = f.primary_error.clone();
-            f.show_errors(&e);
-            s.contacts.form = Some(f);
-            s.contacts.detail_nav.selected = 2;
+            let s = form_errors_state(w, h);
             insta::assert_snapshot!(format!("form_errors_{w}x{h}"), render(&s, w, h).backend());
         }
     }
 
-    #[test]
-    fn conflict_popup() {
+    fn conflict_state() -> State {
         let mut s = state(100, 30);
         s.contacts = pane_with_details(&mut s.core);
         let d = details()[2].clone();
@@ -591,7 +593,45 @@ mod tests {
             fields,
         };
         s.contacts.form = Some(f);
+        s
+    }
+
+    #[test]
+    fn conflict_popup() {
+        let s = conflict_state();
         insta::assert_snapshot!(render(&s, 100, 30).backend());
+    }
+
+    /// Every Contacts screen in the dark and light presets and without colour.
+    #[test]
+    fn every_screen_in_every_look() {
+        use crate::ui::theme;
+        let (w, h) = (80, 24);
+        let mut clients = state(w, h);
+        clients.contacts = pane_with_clients(&mut clients.core);
+        clients.contacts.picker.nav.selected = 1;
+        let mut detail = state(w, h);
+        detail.contacts = pane_with_details(&mut detail.core);
+        detail.contacts.detail_nav.selected = 1;
+        let screens = [
+            ("clients", clients, (w, h)),
+            ("details", detail, (w, h)),
+            ("form_errors", form_errors_state(w, h), (w, h)),
+            ("conflict", conflict_state(), (100, 30)),
+        ];
+        for (look, t) in theme::looks() {
+            let _g = theme::scoped(t);
+            for (name, s, (w, h)) in &screens {
+                let term = render(s, *w, *h);
+                let buf = term.backend().buffer();
+                let bad = theme::lint(buf, &t);
+                assert!(bad.is_empty(), "{name} in {look}: {bad:?}");
+                insta::assert_snapshot!(
+                    format!("look_{look}_contacts_{name}"),
+                    theme::styled_screen(buf)
+                );
+            }
+        }
     }
 
     fn screen_rows(t: &Terminal<TestBackend>) -> Vec<String> {

@@ -43,19 +43,17 @@ fn list_title(pane: &ConversationsPane) -> String {
         "Archived conversations"
     };
     let loaded = pane.list.items.len();
-    let of = match pane.list.total {
-        Some(t) => t.to_string(),
-        None if pane.list.is_complete() => loaded.to_string(),
-        None => format!("{loaded}+"),
-    };
+    let (total, complete) = (pane.list.total, pane.list.is_complete());
     let mut t = match pane.filter_query() {
         Some(q) => format!(
-            " {which} — “{q}”: {} match{} · filtering {loaded} loaded of {of} (no server search)",
-            pane.view.len(),
-            if pane.view.len() == 1 { "" } else { "es" }
+            " {which} — “{q}” ({}; no server search)",
+            widgets::count_text(Some(pane.view.len()), loaded, total, complete)
         ),
         None if pane.list.loaded == 0 => format!(" {which}"),
-        None => format!(" {which} ({of})"),
+        None => format!(
+            " {which} ({})",
+            widgets::count_text(None, loaded, total, complete)
+        ),
     };
     match &pane.list.edge {
         _ if pane.refreshing.is_some() => t.push_str(" · refreshing…"),
@@ -531,33 +529,38 @@ mod tests {
         }
     }
 
+    fn rename_422_state(w: u16, h: u16) -> State {
+        let mut s = list_state(w, h);
+        key(&mut s, KeyCode::Char('j'));
+        key(&mut s, KeyCode::Char('r'));
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+        );
+        for c in "Pension — do not use".chars() {
+            key(&mut s, KeyCode::Char(c));
+        }
+        let cmds = key(&mut s, KeyCode::Enter);
+        let mut errors = BTreeMap::new();
+        errors.insert(
+            "name".to_string(),
+            vec!["The name has already been taken.".to_string()],
+        );
+        answer_last(
+            &mut s,
+            &cmds,
+            Err(ApiError::Validation {
+                message: "The given data was invalid.".into(),
+                errors,
+            }),
+        );
+        s
+    }
+
     #[test]
     fn editor_with_validation_error_snapshots() {
         for (w, h) in [(80, 24), (120, 40)] {
-            let mut s = list_state(w, h);
-            key(&mut s, KeyCode::Char('j'));
-            key(&mut s, KeyCode::Char('r'));
-            update(
-                &mut s,
-                Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
-            );
-            for c in "Pension — do not use".chars() {
-                key(&mut s, KeyCode::Char(c));
-            }
-            let cmds = key(&mut s, KeyCode::Enter);
-            let mut errors = BTreeMap::new();
-            errors.insert(
-                "name".to_string(),
-                vec!["The name has already been taken.".to_string()],
-            );
-            answer_last(
-                &mut s,
-                &cmds,
-                Err(ApiError::Validation {
-                    message: "The given data was invalid.".into(),
-                    errors,
-                }),
-            );
+            let mut s = rename_422_state(w, h);
             insta::assert_snapshot!(format!("rename_422_{w}x{h}"), render(&s).backend());
             // The same error in the open conversation's title.
             key(&mut s, KeyCode::Esc);
@@ -571,6 +574,36 @@ mod tests {
             let cmds = key(&mut s2, KeyCode::Enter);
             assert!(api_ids(&cmds).is_empty(), "blank is refused in the editor");
             insta::assert_snapshot!(format!("rename_blank_open_{w}x{h}"), render(&s2).backend());
+        }
+    }
+
+    /// Every Conversations screen in the dark and light presets and without colour.
+    #[test]
+    fn every_screen_in_every_look() {
+        use crate::ui::theme;
+        let mut filter = list_state(80, 24);
+        key(&mut filter, KeyCode::Char('/'));
+        for c in "pension".chars() {
+            key(&mut filter, KeyCode::Char(c));
+        }
+        let screens = [
+            ("list", list_state(80, 24)),
+            ("filter", filter),
+            ("open", open_state(80, 24)),
+            ("rename_error", rename_422_state(80, 24)),
+        ];
+        for (look, t) in theme::looks() {
+            let _g = theme::scoped(t);
+            for (name, s) in &screens {
+                let term = render(s);
+                let buf = term.backend().buffer();
+                let bad = theme::lint(buf, &t);
+                assert!(bad.is_empty(), "{name} in {look}: {bad:?}");
+                insta::assert_snapshot!(
+                    format!("look_{look}_conversations_{name}"),
+                    theme::styled_screen(buf)
+                );
+            }
         }
     }
 

@@ -88,15 +88,15 @@ fn emails(pane: &MailPane, now: i64, header: Rect, body: Rect, footer: Rect, fra
         Some(true) => " · incoming only",
         Some(false) => " · outgoing only",
     };
-    let count = match (pane.mailbox.is_some(), pane.emails.total) {
-        (true, _) => format!(
-            " ({} of {} loaded)",
-            pane.shown.len(),
-            pane.emails.items.len()
-        ),
-        (false, Some(t)) => format!(" ({}/{t})", pane.shown.len()),
-        (false, None) => format!(" ({})", pane.shown.len()),
-    };
+    let count = format!(
+        " ({})",
+        widgets::count_text(
+            pane.mailbox.is_some().then_some(pane.shown.len()),
+            pane.emails.items.len(),
+            pane.emails.total,
+            pane.emails.is_complete(),
+        )
+    );
     let text = format!(
         " {who} — emails{count}{search}{dir}{}{}",
         mailbox_note(pane),
@@ -130,7 +130,7 @@ fn emails(pane: &MailPane, now: i64, header: Rect, body: Rect, footer: Rect, fra
                 let att = if m.attachments.is_empty() {
                     String::new()
                 } else {
-                    format!("+{}", m.attachments.len())
+                    m.attachments.len().to_string()
                 };
                 let thr = match m.thread_count {
                     Some(n) if n > 1 => n.to_string(),
@@ -158,13 +158,21 @@ fn emails(pane: &MailPane, now: i64, header: Rect, body: Rect, footer: Rect, fra
             Constraint::Fill(2),
             Constraint::Fill(4),
             Constraint::Fill(1),
-            Constraint::Length(3),
             Constraint::Length(5),
+            Constraint::Length(9),
         ];
         let table = Table::new(rows, widths)
             .header(
-                Row::new(["Date", "Dir", "From", "Subject", "Mailbox", "Att", "Thrd"])
-                    .style(Style::new().bold().underlined()),
+                Row::new(vec![
+                    Cell::from("Date"),
+                    Cell::from("Dir"),
+                    Cell::from("From"),
+                    Cell::from("Subject"),
+                    Cell::from("Mailbox"),
+                    Cell::from(Line::from("Files").right_aligned()),
+                    Cell::from(Line::from("In thread").right_aligned()),
+                ])
+                .style(Style::new().bold().underlined()),
             )
             .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
         let mut st = TableState::default()

@@ -26,7 +26,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
     .areas(area);
     widgets::tab_bar(state, tabs, frame.buffer_mut());
     draw_pane(state, body, frame);
-    widgets::status_bar(&state.core, status, frame.buffer_mut());
+    widgets::status_bar(&state.core, state.tab, status, frame.buffer_mut());
     if let Some(picker) = &state.login_picker {
         widgets::login_picker(picker, area, frame.buffer_mut());
     }
@@ -39,13 +39,16 @@ pub fn draw(state: &State, frame: &mut Frame) {
             frame.buffer_mut(),
         );
     }
+    if let Some(up) = state.log {
+        widgets::message_log(&state.core, up, area, frame.buffer_mut());
+    }
 }
 
 /// Whether the screen shows a time that reads differently as the clock moves on (today's `14:02`
 /// becomes `Tue 14:02` at midnight). The main loop wakes at each new minute only while this holds,
 /// so an idle app on any other screen has no timer at all.
 pub fn shows_time(state: &State) -> bool {
-    if state.help || state.login_picker.is_some() {
+    if state.help || state.log.is_some() || state.login_picker.is_some() {
         return false;
     }
     match state.tab {
@@ -92,5 +95,35 @@ mod tests {
         s.help = false;
         s.tab = Tab::Contacts;
         assert!(!shows_time(&s));
+    }
+}
+
+#[cfg(test)]
+mod log_tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::app::Settings;
+
+    #[test]
+    fn the_message_log_shows_every_message_with_its_time_and_pane() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (60, 12));
+        s.core.now = 1_780_000_000; // 2026-05-28 20:26:40 UTC
+        s.core.owner = Some(Tab::Conversations);
+        s.core.error("Could not rename “Pension transfer — Hughes”: the server did not answer in 30 s. Press r to try again.");
+        s.core.now += 75;
+        s.core.owner = Some(Tab::Mailboxes);
+        s.core.info("Saved “Advice”");
+        s.tab = Tab::Contacts;
+        s.log = Some(0);
+        let mut t = Terminal::new(TestBackend::new(60, 12)).unwrap();
+        t.draw(|f| draw(&s, f)).unwrap();
+        insta::assert_snapshot!(t.backend());
+        // Tiny terminals draw nothing rather than panic.
+        for (w, h) in [(1, 1), (3, 2), (10, 4)] {
+            let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+            t.draw(|f| draw(&s, f)).unwrap();
+        }
     }
 }

@@ -159,6 +159,115 @@ pub fn set(theme: Theme) {
     CURRENT.with(|c| c.set(theme));
 }
 
+/// Draw with `theme` until the guard is dropped (tests that compare themes).
+pub fn scoped(theme: Theme) -> Scoped {
+    let previous = th();
+    set(theme);
+    Scoped(previous)
+}
+
+/// Puts the previous theme back when dropped.
+pub struct Scoped(Theme);
+
+impl Drop for Scoped {
+    fn drop(&mut self) {
+        set(self.0);
+    }
+}
+
+/// A screen as text with its styles, for snapshot tests of the themes: each row, then the runs
+/// of cells that are not plain (`3-9 fg=Cyan bg=Reset +BOLD`).
+pub fn styled_screen(buf: &ratatui::buffer::Buffer) -> String {
+    use std::fmt::Write;
+    let area = buf.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut text = String::new();
+        let mut runs: Vec<(u16, u16, String)> = Vec::new();
+        let mut skip = 0;
+        for x in area.left()..area.right() {
+            let cell = &buf[(x, y)];
+            if skip == 0 {
+                text.push_str(cell.symbol());
+                skip = unicode_width::UnicodeWidthStr::width(cell.symbol()).max(1);
+            }
+            skip -= 1;
+            let mut d = String::new();
+            if cell.fg != Color::Reset {
+                let _ = write!(d, " fg={:?}", cell.fg);
+            }
+            if cell.bg != Color::Reset {
+                let _ = write!(d, " bg={:?}", cell.bg);
+            }
+            if !cell.modifier.is_empty() {
+                let _ = write!(d, " +{:?}", cell.modifier);
+            }
+            match runs.last_mut() {
+                Some((_, end, last)) if *last == d && *end + 1 == x => *end = x,
+                _ => runs.push((x, x, d)),
+            }
+        }
+        let _ = writeln!(out, "{:?}", text.trim_end());
+        let styled: Vec<String> = runs
+            .into_iter()
+            .filter(|(_, _, d)| !d.is_empty())
+            .map(|(a, b, d)| format!("{a}-{b}{d}"))
+            .collect();
+        if !styled.is_empty() {
+            let _ = writeln!(out, "    {}", styled.join(";"));
+        }
+    }
+    out
+}
+
+/// What a screen drawn with `theme` must not do, as a list of complaints (empty when fine): paint
+/// an RGB background, put white or pale grey text on the terminal's background, or (without
+/// colour) use any colour at all.
+pub fn lint(buf: &ratatui::buffer::Buffer, theme: &Theme) -> Vec<String> {
+    let mut bad = Vec::new();
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            let c = &buf[(x, y)];
+            if c.symbol().trim().is_empty() {
+                continue;
+            }
+            if !theme.color && (c.fg != Color::Reset || c.bg != Color::Reset) {
+                bad.push(format!(
+                    "({x},{y}) {:?} has colour {:?}/{:?}",
+                    c.symbol(),
+                    c.fg,
+                    c.bg
+                ));
+            }
+            if matches!(c.bg, Color::Rgb(..)) {
+                bad.push(format!("({x},{y}) RGB background {:?}", c.bg));
+            }
+            let pale = matches!(
+                c.fg,
+                Color::White | Color::Gray | Color::Indexed(7 | 15 | 231 | 248..=255)
+            );
+            if c.bg == Color::Reset && pale {
+                bad.push(format!(
+                    "({x},{y}) {:?} is pale {:?} text",
+                    c.symbol(),
+                    c.fg
+                ));
+            }
+        }
+    }
+    bad
+}
+
+/// The three looks every pane is snapshot-tested in.
+pub fn looks() -> [(&'static str, Theme); 3] {
+    [
+        ("dark", Theme::dark()),
+        ("light", Theme::light()),
+        ("no_color", Theme::dark().without_color()),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

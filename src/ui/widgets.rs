@@ -35,7 +35,8 @@ pub fn tab_bar(state: &State, area: Rect, buf: &mut Buffer) {
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
 
-pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
+/// The status bar while `tab` is on screen: another pane's message waits in the log (`L`).
+pub fn status_bar(core: &Core, tab: Tab, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     if core.in_flight() > 0 {
         spans.push(Span::styled(
@@ -47,7 +48,7 @@ pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
             Style::new().fg(th().highlight),
         ));
     }
-    match &core.status {
+    match core.status_for(tab) {
         Some(s) => {
             let style = match s.level {
                 Level::Info => Style::new().fg(th().ok),
@@ -90,6 +91,54 @@ pub fn status_bar(core: &Core, area: Rect, buf: &mut Buffer) {
     )))
     .right_aligned()
     .render(right_area, buf);
+}
+
+/// The message log (`L`): every status message with when it was shown and which pane it came
+/// from, newest at the bottom, long ones wrapped; `up` lines scrolled back from the end.
+pub fn message_log(core: &Core, up: u16, area: Rect, buf: &mut Buffer) {
+    let rect = centered(area, 100, area.height.saturating_sub(2).max(3));
+    if rect.width < 4 || rect.height < 3 {
+        return;
+    }
+    Clear.render(rect, buf);
+    let block = Block::bordered()
+        .title(" Messages ")
+        .title_bottom(" j/k scroll · any other key closes ");
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let width = usize::from(inner.width);
+    let mut lines: Vec<Line> = Vec::new();
+    if core.log.is_empty() {
+        lines.push(Line::from(Span::styled(
+            " No messages yet.",
+            Style::new().fg(th().dim),
+        )));
+    }
+    for e in &core.log {
+        let when = crate::clock::log_time(e.time, core.now);
+        let from = e.tab.map(Tab::title).unwrap_or("app");
+        let head = format!("{when} {from}: ");
+        let style = match e.level {
+            Level::Info => Style::new(),
+            Level::Error => Style::new().fg(th().error),
+        };
+        let indent = head.chars().count().min(width / 2);
+        let mut first = true;
+        crate::render::wrap::wrap_line(&e.text, width.saturating_sub(indent).max(1), &mut |l| {
+            let lead = if first {
+                Span::styled(head.clone(), Style::new().fg(th().dim))
+            } else {
+                Span::raw(" ".repeat(indent))
+            };
+            first = false;
+            lines.push(Line::from(vec![lead, Span::styled(l, style)]));
+        });
+    }
+    let height = usize::from(inner.height);
+    let end = lines.len().saturating_sub(usize::from(up));
+    let start = end.saturating_sub(height);
+    let shown: Vec<Line> = lines.drain(start..end.max(start)).collect();
+    Paragraph::new(shown).render(inner, buf);
 }
 
 /// A rectangle of at most `w`×`h` centred in `area` (never larger than `area`).
@@ -254,6 +303,23 @@ pub fn visible_rows(
     start..end
 }
 
+/// The one way list headers count (issue 17.8: "(5 of 17 loaded)" and "(17/17)" side by side):
+/// "40" when everything is here, "12 of 40" with more on the server, "12+" with more of an
+/// unknown number; with a filter over what is loaded (`matches`), "3 of the 40 loaded".
+pub fn count_text(
+    matches: Option<usize>,
+    loaded: usize,
+    total: Option<u64>,
+    complete: bool,
+) -> String {
+    match (matches, total) {
+        (Some(m), _) => format!("{m} of the {loaded} loaded"),
+        (None, Some(t)) if t > loaded as u64 => format!("{loaded} of {t}"),
+        (None, None) if !complete && loaded > 0 => format!("{loaded}+"),
+        _ => loaded.to_string(),
+    }
+}
+
 /// A pane's areas: a one-line header, the body, a one-line footer.
 pub fn header_body_footer(area: Rect) -> [Rect; 3] {
     Layout::vertical([
@@ -301,6 +367,19 @@ mod tests {
     }
 
     #[test]
+    fn one_count_form_everywhere() {
+        assert_eq!(count_text(None, 17, Some(17), true), "17");
+        assert_eq!(count_text(None, 17, Some(40), false), "17 of 40");
+        assert_eq!(count_text(None, 17, None, false), "17+");
+        assert_eq!(count_text(None, 17, None, true), "17");
+        assert_eq!(count_text(None, 0, None, false), "0");
+        assert_eq!(
+            count_text(Some(5), 17, Some(40), false),
+            "5 of the 17 loaded"
+        );
+    }
+
+    #[test]
     fn status_bar_survives_a_message_wider_than_u16() {
         let mut core = Core::default();
         core.account_label = "Ada".into();
@@ -310,10 +389,11 @@ mod tests {
                 level: Level::Error,
                 text: "x".repeat(n),
                 seq: 1,
+                tab: None,
             });
             let area = Rect::new(0, 0, 40, 1);
             let mut buf = Buffer::empty(area);
-            status_bar(&core, area, &mut buf);
+            status_bar(&core, Tab::Mail, area, &mut buf);
         }
     }
 }

@@ -84,12 +84,7 @@ impl fmt::Debug for OutreachClient {
     }
 }
 
-pub(crate) fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
+pub(crate) use crate::api::http::unix_now;
 
 /// The fields the mailbox list shows (and `user`, so the owner relationship comes back).
 const MAILBOX_FIELDS: &str = "email,emailProvider,editable,sendDisabled,syncDisabled,sendSuccessAt,sendErroredAt,syncSuccessAt,syncErroredAt,syncFinishedAt,maxMailingsPerDay,userId,user";

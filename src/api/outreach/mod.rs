@@ -31,26 +31,7 @@ pub fn human_wait(d: Duration) -> String {
     }
 }
 
-/// `Retry-After` as a wait from unix time `now`: delta seconds, epoch seconds (a number too large
-/// to be a delta), an RFC 3339 time, or an HTTP date. A time in the past is no wait.
-pub fn parse_retry_after(v: &str, now: i64) -> Option<Duration> {
-    let v = v.trim();
-    if let Ok(n) = v.parse::<i64>() {
-        let secs = if n > 1_000_000_000 { n - now } else { n };
-        return Some(Duration::from_secs(secs.max(0) as u64));
-    }
-    let at = models::parse_time(v).or_else(|| {
-        // IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"): RFC 2822 with a numeric zone.
-        let fixed = v.strip_suffix("GMT").map(|p| format!("{p}+0000"));
-        time::OffsetDateTime::parse(
-            fixed.as_deref().unwrap_or(v),
-            &time::format_description::well_known::Rfc2822,
-        )
-        .ok()
-        .map(|t| t.unix_timestamp())
-    })?;
-    Some(Duration::from_secs((at - now).max(0) as u64))
-}
+pub use crate::api::http::parse_retry_after;
 
 #[cfg(test)]
 mod tests {

@@ -72,18 +72,7 @@ fn int(v: &Value) -> Option<i64> {
 
 /// An ISO 8601 date-time as unix seconds.
 pub fn parse_time(s: &str) -> Option<i64> {
-    use time::format_description::well_known::Rfc3339;
-    let s = s.trim();
-    if let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) {
-        return Some(t.unix_timestamp());
-    }
-    // No offset ("2017-01-01T00:00:00", as in Outreach's rate-limit text): UTC.
-    let fmt = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
-    );
-    time::PrimitiveDateTime::parse(s, &fmt)
-        .ok()
-        .map(|t| t.assume_utc().unix_timestamp())
+    crate::api::http::parse_instant(s)
 }
 
 fn when(v: &Value) -> Option<i64> {

@@ -27,8 +27,15 @@ impl ApiError {
         let fallback = |default: &str| message.clone().unwrap_or_else(|| default.to_string());
         // A web page (nginx's 502, a WAF's 403) is not a message: say the status instead.
         let html = json.is_none() && is_html(body);
+        // Nor is a body that says nothing: "null", "{}", "\"\"" (issue 17.8: "503: null").
+        let says_nothing = match &json {
+            Some(Value::Null) => true,
+            Some(Value::Object(o)) => o.is_empty(),
+            Some(Value::String(s)) => s.trim().is_empty(),
+            _ => false,
+        };
         let body_text = || {
-            if html || body.trim().is_empty() {
+            if html || says_nothing || body.trim().is_empty() {
                 None
             } else {
                 Some(excerpt(body, token))
@@ -112,6 +119,27 @@ fn parse_errors(v: &Value, clean: &dyn Fn(&str) -> String) -> BTreeMap<String, V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 17.8: an empty 503 read "Plannr server error 503: null".
+    #[test]
+    fn a_body_that_says_nothing_gives_the_status_in_words() {
+        for body in ["", "null", "  ", "{}", "\"\""] {
+            let e = ApiError::from_status(503, None, body, "tok");
+            assert_eq!(
+                e.to_string(),
+                "Plannr is unavailable (503 Service Unavailable)",
+                "body {body:?}"
+            );
+        }
+        // The reason phrase again adds nothing.
+        let e = ApiError::from_status(503, None, r#"{"message":"Service Unavailable"}"#, "tok");
+        assert_eq!(
+            e.to_string(),
+            "Plannr is unavailable (503 Service Unavailable)"
+        );
+        let e = ApiError::from_status(418, None, "null", "tok");
+        assert_eq!(e.to_string(), "request refused (418): 418 I'm a teapot");
+    }
 
     #[test]
     fn upstream_html_error_pages_are_summarised_by_status() {

@@ -4,7 +4,7 @@ use crossterm::event::KeyModifiers;
 
 use super::view::Anchor;
 use super::*;
-use crate::api::models::{Account, ConversationMessage};
+use crate::api::models::{Account, Conversation, ConversationMessage};
 use crate::app::Command;
 
 fn core() -> Core {
@@ -866,6 +866,20 @@ fn html_bodies_are_converted_off_the_ui_thread() {
     answer(&mut p, &mut core, rid, Ok(Reply::Body(Box::new(body))));
     let v = p.open.as_ref().unwrap();
     assert_eq!(v.slice(0, 3)[1].text, "Hello there");
+    // A new width: converted again at that width (the old layout shows meanwhile).
+    core.out.clear();
+    core.size = (core.size.0 - 10, core.size.1);
+    p.on_resize(&mut core);
+    let again: Vec<u16> = core
+        .out
+        .iter()
+        .filter_map(|c| match c {
+            Command::RenderHtml { width, .. } => Some(*width),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(again, [width - 10]);
+    assert_eq!(p.open.as_ref().unwrap().slice(0, 3)[1].text, "Hello there");
 }
 
 #[test]

@@ -198,10 +198,7 @@ fn body_lines(out: &mut Vec<TLine>, body: &Body, fold: bool, w: usize) {
             continue;
         }
         if folded > 0 {
-            out.push(TLine::new(
-                format!("┄ {folded} quoted lines (z shows them)"),
-                LineKind::Folded,
-            ));
+            out.push(folded_line(folded));
             folded = 0;
         }
         let kind = if l.quote_depth > 0 {
@@ -212,10 +209,7 @@ fn body_lines(out: &mut Vec<TLine>, body: &Body, fold: bool, w: usize) {
         out.push(TLine::new(l.text, kind));
     }
     if folded > 0 {
-        out.push(TLine::new(
-            format!("┄ {folded} quoted lines (z shows them)"),
-            LineKind::Folded,
-        ));
+        out.push(folded_line(folded));
     }
     if !body.links.is_empty() {
         out.push(TLine::new(String::new(), LineKind::Blank));
@@ -223,6 +217,16 @@ fn body_lines(out: &mut Vec<TLine>, body: &Body, fold: bool, w: usize) {
             push_wrapped(out, &format!("[{}] {link}", n + 1), w, LineKind::Link);
         }
     }
+}
+
+/// "┄ 1 quoted line (z shows it)", "┄ 12 quoted lines (z shows them)".
+fn folded_line(n: usize) -> TLine {
+    let text = if n == 1 {
+        "┄ 1 quoted line (z shows it)".to_string()
+    } else {
+        format!("┄ {n} quoted lines (z shows them)")
+    };
+    TLine::new(text, LineKind::Folded)
 }
 
 /// The text `y` copies: the body as shown (quotes with `>` markers), links listed.
@@ -251,6 +255,32 @@ pub fn copy_text(t: &TMsg) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn folded(text: &str) -> Vec<String> {
+        let m = EmailMessage {
+            text: Some(text.into()),
+            ..EmailMessage::default()
+        };
+        let mut out = Vec::new();
+        body_lines(&mut out, &convert_inline(&m, BodyMode::Text), true, 60);
+        out.into_iter()
+            .filter(|l| l.kind == LineKind::Folded)
+            .map(|l| l.text)
+            .collect()
+    }
+
+    /// Issue 17.8: "┄ 1 quoted lines".
+    #[test]
+    fn folded_quotes_count_in_the_singular_and_plural() {
+        assert_eq!(
+            folded("Thanks\n> one line\nBye"),
+            ["┄ 1 quoted line (z shows it)"]
+        );
+        assert_eq!(
+            folded("Thanks\n> one\n> two\n> three"),
+            ["┄ 3 quoted lines (z shows them)"]
+        );
+    }
 
     #[test]
     fn sizes_read_well() {

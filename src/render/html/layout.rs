@@ -250,10 +250,17 @@ impl<'a> Builder<'a> {
                     self.space = false;
                 }
             }
+            // Cells of layout tables (data tables lay out their own): blocks a blank line apart,
+            // so a newsletter's columns and a receipt's address boxes read as paragraphs.
+            "td" | "th" => {
+                self.para();
+                self.children(id);
+                self.para();
+            }
             "div" | "section" | "article" | "header" | "footer" | "main" | "nav" | "aside"
             | "center" | "form" | "fieldset" | "legend" | "details" | "summary" | "caption"
-            | "tr" | "td" | "th" | "tbody" | "thead" | "tfoot" | "dt" | "body" | "html"
-            | "figcaption" | "hgroup" | "option" => {
+            | "tr" | "tbody" | "thead" | "tfoot" | "dt" | "body" | "html" | "figcaption"
+            | "hgroup" | "option" => {
                 self.flush();
                 self.children(id);
                 self.flush();

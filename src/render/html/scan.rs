@@ -1,5 +1,6 @@
 //! A forgiving, linear HTML scanner used before the real parser: it limits element nesting
 //! (html5ever's cost grows with depth) and strips tags when there is nothing else to show.
+use std::borrow::Cow;
 /// Elements that never have content or an end tag.
 fn is_void(name: &str) -> bool {
     matches!(
@@ -47,8 +48,8 @@ enum Tok<'a> {
     /// Comment, doctype, processing instruction: passed through untouched.
     Other(&'a str),
     /// A start tag: (raw source, lower-case name, self-closing).
-    Start(&'a str, String, bool),
-    End(&'a str, String),
+    Start(&'a str, Cow<'a, str>, bool),
+    End(&'a str, Cow<'a, str>),
 }
 
 /// A forgiving tokenizer, just enough to count nesting: quoted attribute values may contain `>`,
@@ -123,7 +124,13 @@ impl<'a> Iterator for Scanner<'a> {
             .iter()
             .position(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>'))
             .map_or(b.len(), |i| i + name_start);
-        let name = rest[name_start..name_end].to_ascii_lowercase();
+        // Lower case without a copy for the usual all-lower-case tag.
+        let raw_name = &rest[name_start..name_end];
+        let name: Cow<'a, str> = if raw_name.bytes().any(|c| c.is_ascii_uppercase()) {
+            Cow::Owned(raw_name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(raw_name)
+        };
         // Find the closing `>`, skipping quoted attribute values.
         let mut i = name_end;
         let mut quote = 0u8;
@@ -148,7 +155,7 @@ impl<'a> Iterator for Scanner<'a> {
         } else {
             let self_closing = raw.ends_with("/>");
             if is_raw_text(&name) && !self_closing {
-                self.raw = Some(name.clone());
+                self.raw = Some(name.to_string());
             }
             Some(Tok::Start(raw, name, self_closing))
         }
@@ -160,7 +167,7 @@ impl<'a> Iterator for Scanner<'a> {
 /// linear in the input.
 pub fn limit_nesting(html: &str, max: usize) -> String {
     let mut out = String::with_capacity(html.len());
-    let mut stack: Vec<String> = Vec::new();
+    let mut stack: Vec<Cow<'_, str>> = Vec::new();
     let mut overflow = 0usize; // start tags dropped and not yet closed
     for tok in Scanner::new(html) {
         match tok {
