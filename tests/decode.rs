@@ -234,3 +234,110 @@ fn error_bodies_map_to_typed_errors() {
         }
     );
 }
+
+// ---- the vendors' own example answers (../shared/seeds), as the demo serves them byte for byte
+
+use plannr_tui::api::models::{Conversation, EmailMessage, Mailbox};
+use plannr_tui::demo::seeds;
+
+/// Seed 000: `message_count` (singular) is read; `created_by` printed as a schema blob gives no
+/// owner rather than a garbage one.
+#[test]
+fn seed_000_mailbox_put_answer() {
+    let m: Mailbox = serde_json::from_str(seeds::MAILBOX_PUT).unwrap();
+    assert_eq!(m.uuid, seeds::MAILBOX_UUID);
+    assert_eq!(m.message_count, Some(1));
+    assert_eq!((m.state.as_str(), m.enabled), ("connected", Some(true)));
+    assert_eq!((m.kind.as_str(), m.name.as_str()), ("imap", "Test Mailbox"));
+    assert_eq!(m.owner_name(), None);
+    // A real owner object names the owner.
+    let m: Mailbox = serde_json::from_str(
+        r#"{"uuid":"m","state":"init","created_by":{"uuid":"a","name":"Gareth Thompson"}}"#,
+    )
+    .unwrap();
+    assert_eq!(m.owner_name().as_deref(), Some("Gareth Thompson"));
+}
+
+/// Seed 001: direction, a `cc` participant, an attachment with type, size and status; the
+/// ancestors/descendants printed as strings decode to empty pages that say they are the last.
+#[test]
+fn seed_001_message_show_answer() {
+    let m: EmailMessage = serde_json::from_str(seeds::MESSAGE_SHOW).unwrap();
+    assert_eq!(m.uuid, seeds::MESSAGE_UUID);
+    assert_eq!(m.incoming, Some(true));
+    assert_eq!(m.thread_count, Some(0));
+    assert_eq!(m.participants.len(), 1);
+    assert_eq!(m.participants[0].kind, "cc");
+    let a = &m.attachments[0];
+    assert_eq!(
+        (
+            a.name.as_str(),
+            a.kind.as_str(),
+            a.size,
+            a.status.as_deref()
+        ),
+        (
+            "example.pdf",
+            "application/pdf",
+            Some(123456),
+            Some("uploaded")
+        )
+    );
+    assert!(a.is_ready());
+    assert_eq!(m.mailbox.as_ref().unwrap().message_count, Some(1));
+    for side in [&m.ancestors, &m.descendants] {
+        let p = side.as_ref().expect("an object, decoded leniently");
+        assert!(p.items.is_empty());
+        assert!(p.is_last(1, 25), "no page loop on a non-paginator");
+    }
+    assert_eq!(m.html.as_deref(), Some("<p>Message body here in HTML</p>"));
+}
+
+/// Seed 002: tags, the case, `is_admin: false`, counts.
+#[test]
+fn seed_002_conversation_put_answer() {
+    let c: Conversation = serde_json::from_str(seeds::CONVERSATION_PUT).unwrap();
+    assert_eq!(c.uuid, seeds::CONVERSATION_UUID);
+    assert_eq!(c.name, "Welcome to Plannr");
+    assert_eq!(c.is_admin, Some(false));
+    assert_eq!(c.pinned, Some(true));
+    assert_eq!(c.tags.len(), 1);
+    assert_eq!(
+        (c.tags[0].name.as_str(), c.tags[0].colour.as_str()),
+        ("Mortgage", "#ef4582")
+    );
+    assert_eq!(c.belongs_to_case, Some(true));
+    assert_eq!(c.case.as_ref().map(|k| k.name.as_str()), Some("finance"));
+    assert_eq!(c.messages_count, Some(30));
+    assert_eq!(c.participants_count, Some(3));
+    assert_eq!(c.participants[0].name, "Gareth Thompson");
+    assert_eq!(
+        c.latest_message.as_ref().unwrap().contents.as_deref(),
+        Some("Welcome to Plannr!")
+    );
+}
+
+/// Seed 004: `accounts` is an object (one owner), `primary_accounts` is absent: unknown, not
+/// empty — laid over the held copy it keeps the primaries.
+#[test]
+fn seed_004_contact_detail_put_answer() {
+    let d: ContactDetail = serde_json::from_str(seeds::CONTACT_DETAIL_PUT).unwrap();
+    assert_eq!(d.uuid, seeds::CONTACT_DETAIL_UUID);
+    assert_eq!(d.display_value(), "0333 090 3630");
+    assert_eq!(d.owners().len(), 1);
+    assert_eq!(d.owners()[0].name, "Gareth Thompson");
+    assert_eq!(d.primary_accounts, None);
+    let held: ContactDetail = serde_json::from_str(
+        r#"{"uuid":"dba3e759-bab7-4ce4-8370-d661a492992b","type":"phone_number","name":"Old",
+            "value":"+443330903630","accounts":[{"uuid":"73b5cb71-6779-40a9-9ddc-33b16ada4da6"}],
+            "primary_accounts":[{"uuid":"73b5cb71-6779-40a9-9ddc-33b16ada4da6"}]}"#,
+    )
+    .unwrap();
+    let merged = d.over(&held);
+    assert_eq!(merged.name, "Work number");
+    assert!(merged.is_primary_for("73b5cb71-6779-40a9-9ddc-33b16ada4da6"));
+    // An explicit empty list is an answer ("none"), not unknown.
+    let none: ContactDetail =
+        serde_json::from_str(r#"{"uuid":"x","primary_accounts":[]}"#).unwrap();
+    assert_eq!(none.primary_accounts, Some(vec![]));
+}

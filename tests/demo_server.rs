@@ -277,11 +277,31 @@ async fn renames_are_visible_and_bump_updated_at() {
     assert_eq!(st, 200);
     assert_eq!(v["name"], "Renamed box");
     assert_eq!(v["enabled"], false);
-    assert_eq!(v["state"], before["data"][0]["state"]);
+    // Never "disabled" and connected at once: disabling closes the connection (seed 000).
+    assert_eq!(v["state"], "disconnected");
+    let (_, v) = c
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/mailboxes/{mb}"),
+            json!({"enabled": true}),
+        )
+        .await;
+    assert_eq!(
+        (v["enabled"].as_bool(), v["state"].as_str()),
+        (Some(true), Some("connected"))
+    );
+    let (_, v) = c
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/mailboxes/{mb}"),
+            json!({"enabled": false}),
+        )
+        .await;
+    assert_eq!(v["state"], "disconnected");
     let (_, after) = c.get("/api/v1/mailboxes").await;
     assert_eq!(after["data"][0]["name"], "Renamed box");
     assert!(after["data"][0]["updated_at"].as_str() > before["data"][0]["updated_at"].as_str());
-    assert!(after["data"][0]["messages_count"].as_u64().unwrap() > 0);
+    assert!(after["data"][0]["message_count"].as_u64().unwrap() > 0);
 
     let conv = f.conversation_uuids[5].clone();
     let (st, v) = c
@@ -953,4 +973,72 @@ async fn thread_page_order_switches_put_the_thread_ends_on_page_one() {
         .max()
         .expect("a message");
     assert!(newest < v["message_created_at"].as_str().expect("opened"));
+}
+
+/// Every example answer of the vendors' pages (`../shared/seeds/`) is served byte for byte for the
+/// request the page documents, on the record uuid the example carries.
+#[tokio::test]
+async fn seed_examples_are_served_byte_for_byte() {
+    use plannr_tui::demo::seeds;
+    let s = server().await;
+    let c = C::new(&s);
+    for (method, path, body, want) in [
+        (
+            reqwest::Method::PUT,
+            format!("/api/v1/mailboxes/{}", seeds::MAILBOX_UUID),
+            json!({"enabled": true}),
+            seeds::MAILBOX_PUT,
+        ),
+        (
+            reqwest::Method::GET,
+            format!("/api/v1/mailboxes/message/{}", seeds::MESSAGE_UUID),
+            Value::Null,
+            seeds::MESSAGE_SHOW,
+        ),
+        (
+            reqwest::Method::PUT,
+            format!("/api/v1/conversation/{}", seeds::CONVERSATION_UUID),
+            json!({"name": "Annual Review"}),
+            seeds::CONVERSATION_PUT,
+        ),
+        (
+            reqwest::Method::PUT,
+            format!("/api/v2/contact-details/{}", seeds::CONTACT_DETAIL_UUID),
+            json!({"name": "Work phone number", "value": "+44751488454", "account_uuids": ["ca4c0830-f7f6-4377-ad59-166dd85ae95d"]}),
+            seeds::CONTACT_DETAIL_PUT,
+        ),
+    ] {
+        let mut rb = c.req(method.clone(), &path);
+        if !body.is_null() {
+            rb = rb.json(&body);
+        }
+        let r = rb.send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{method} {path}");
+        let bytes = r.bytes().await.unwrap();
+        assert_eq!(
+            std::str::from_utf8(&bytes).unwrap(),
+            want,
+            "{method} {path}"
+        );
+    }
+    // And each file is exactly the example printed on its page.
+    for (file, served) in [
+        ("000_ae934f84632b8dfd.txt", seeds::MAILBOX_PUT),
+        ("001_7b028fc098583772.txt", seeds::MESSAGE_SHOW),
+        ("002_5a1a275516eafe77.txt", seeds::CONVERSATION_PUT),
+        ("004_06cceeb03b9be54c.txt", seeds::CONTACT_DETAIL_PUT),
+    ] {
+        // The seed pages live beside the project (main checkout or a worktree under wt/).
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let Some(page) = ["../shared/seeds", "../../shared/seeds"]
+            .iter()
+            .find_map(|d| std::fs::read_to_string(root.join(d).join(file)).ok())
+        else {
+            continue;
+        };
+        assert!(
+            page.contains(served),
+            "{file}: the served bytes are on the page"
+        );
+    }
 }

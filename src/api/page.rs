@@ -33,6 +33,9 @@ pub struct Page<T> {
     pub next: Option<PageKey>,
     /// Items that were present but did not decode (skipped rather than failing the page).
     pub skipped: usize,
+    /// The answer was a bare array where a paginator was expected: nothing says where the end is,
+    /// and asking for "the next page" of it may return the same array forever.
+    pub bare: bool,
 }
 
 impl<T> Default for Page<T> {
@@ -46,6 +49,7 @@ impl<T> Default for Page<T> {
             has_next: None,
             next: None,
             skipped: 0,
+            bare: false,
         }
     }
 }
@@ -62,6 +66,7 @@ impl<T> Page<T> {
             has_next: self.has_next,
             next: self.next,
             skipped: self.skipped,
+            bare: self.bare,
         }
     }
 

@@ -44,7 +44,7 @@ pub struct ClientPicker {
 impl ClientPicker {
     pub fn new(per_page: u32, route: Route, tab: Tab, retry_hint: &'static str) -> ClientPicker {
         ClientPicker {
-            clients: Paged::new(per_page),
+            clients: Paged::new(per_page).with_identity(|a: &Account| a.uuid.clone()),
             nav: ListNav::default(),
             search: None,
             filter: String::new(),

@@ -18,6 +18,7 @@ use super::{Call, Core, Reply, RequestId, Route as AppRoute, Settings};
 use crate::api::models::Archived;
 use crate::api::{ApiError, Page};
 
+pub mod facts;
 mod renaming;
 mod row;
 pub mod view;
@@ -127,7 +128,7 @@ pub struct ConversationsPane {
 impl ConversationsPane {
     pub fn new(settings: &Settings) -> ConversationsPane {
         ConversationsPane {
-            list: Paged::new(settings.list_page_size),
+            list: Paged::new(settings.list_page_size).with_identity(|r: &Row| r.conv.uuid.clone()),
             view: Vec::new(),
             nav: ListNav::default(),
             archived: Archived::Active,
@@ -370,7 +371,7 @@ impl ConversationsPane {
         }
         // The rows stay on screen until the fresh first page replaces them; if the refresh fails
         // they are still there.
-        let mut fresh = Paged::new(self.list.per_page);
+        let mut fresh = Paged::new(self.list.per_page).with_identity(|r: &Row| r.conv.uuid.clone());
         let id = core.request(
             AppRoute::Conversations(Route::List),
             Call::Conversations {
@@ -523,6 +524,10 @@ impl ConversationsPane {
     /// shown (which is the name being saved, if one is in flight: renaming again is allowed and the
     /// last one wins).
     pub fn start_rename(&mut self, uuid: &str, core: &mut Core) {
+        if let Some(why) = self.rename_not_allowed(uuid) {
+            core.info(why);
+            return;
+        }
         let confirmed = self.confirmed_name(uuid);
         let (shown, _) = self.shown_name(uuid, &confirmed);
         let slot = self.renames.entry(uuid.to_string()).or_default();

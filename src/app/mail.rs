@@ -135,7 +135,8 @@ impl MailPane {
                 "Press r (or Enter at the end) to retry.",
             ),
             client: None,
-            emails: Paged::new(settings.list_page_size.clamp(1, 500)),
+            emails: Paged::new(settings.list_page_size.clamp(1, 500))
+                .with_identity(|m: &EmailMessage| m.uuid.clone()),
             shown: Vec::new(),
             emails_nav: ListNav::default(),
             email_search: None,
@@ -601,6 +602,14 @@ impl MailPane {
             core.info("This message has no attachments.");
             return;
         };
+        if !a.is_ready() {
+            core.error(format!(
+                "{} is not ready on Plannr yet (status “{}”), so it is not downloaded; try again later.",
+                a.display_name(),
+                a.status.as_deref().unwrap_or("")
+            ));
+            return;
+        }
         let Some(url) = a.download_url.clone().filter(|u| !u.trim().is_empty()) else {
             core.error(format!(
                 "{} has no download link from Plannr, so it cannot be saved.",

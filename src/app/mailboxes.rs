@@ -75,20 +75,23 @@ pub struct MailboxesPane {
 /// The draft-file kind of a mailbox rename.
 const WHAT: &str = "mailbox";
 
-/// A person's words for a mailbox state, and whether it is healthy.
-pub fn describe_state(state: &str) -> (&'static str, StateTone) {
-    match state {
+/// A person's words for a mailbox state (all nine of seed 000), and whether it is healthy. A value
+/// the docs do not list is shown as itself, never hidden.
+pub fn describe_state(state: &str) -> (std::borrow::Cow<'_, str>, StateTone) {
+    let (words, tone) = match state {
+        "init" => ("starting up…", StateTone::Busy),
         "connected" => ("connected", StateTone::Good),
         "syncing" => ("syncing…", StateTone::Busy),
         "connecting" => ("connecting…", StateTone::Busy),
         "authenticationError" => ("sign-in failed — reconnect in Plannr", StateTone::Bad),
         "connectError" => ("cannot reach the mail server", StateTone::Bad),
         "disconnected" => ("disconnected", StateTone::Muted),
-        "disabled" => ("disabled", StateTone::Muted),
         "deleting" => ("being deleted", StateTone::Muted),
-        "" | "unset" => ("not set up", StateTone::Muted),
-        _ => ("unknown state", StateTone::Muted),
-    }
+        "unset" => ("not set up", StateTone::Muted),
+        "" => ("—", StateTone::Muted),
+        other => return (std::borrow::Cow::Borrowed(other), StateTone::Muted),
+    };
+    (std::borrow::Cow::Borrowed(words), tone)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -555,6 +558,28 @@ mod tests {
         update(&mut s, key(KeyCode::Char('r')));
         assert_eq!(s.mailboxes.rename.as_ref().unwrap().typed(), "Box m1!");
         assert!(s.captures_input());
+    }
+
+    /// All nine states of seed 000 in plain words; anything else shown as itself.
+    #[test]
+    fn every_documented_state_has_words() {
+        for st in [
+            "init",
+            "syncing",
+            "connecting",
+            "connected",
+            "authenticationError",
+            "connectError",
+            "unset",
+            "disconnected",
+            "deleting",
+        ] {
+            let (words, _) = describe_state(st);
+            assert!(!words.is_empty() && words != "unknown state", "{st}");
+        }
+        assert_eq!(describe_state("init").0, "starting up…");
+        assert_eq!(describe_state("unset").0, "not set up");
+        assert_eq!(describe_state("quarantined").0, "quarantined");
     }
 
     #[test]

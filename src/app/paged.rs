@@ -31,6 +31,13 @@ pub struct Paged<T> {
     pub edge: Edge,
     /// The total the server reported, if any.
     pub total: Option<u64>,
+    /// Why paging stopped before the server said it was the end (it ignored the page asked for,
+    /// sent a bare array, or a page with nothing new): shown in the view. No request loop,
+    /// whatever the server does.
+    pub note: Option<String>,
+    /// How two items are told apart, when the list knows (a uuid): a page adding no new item
+    /// ends paging.
+    pub identity: Option<fn(&T) -> String>,
 }
 
 impl<T> Paged<T> {
@@ -42,12 +49,52 @@ impl<T> Paged<T> {
             next: Some(PageKey::Number(1)),
             edge: Edge::Idle,
             total: None,
+            note: None,
+            identity: None,
         }
+    }
+
+    /// Tell items apart by `f` (their uuid): a page that adds nothing new ends paging.
+    pub fn with_identity(mut self, f: fn(&T) -> String) -> Paged<T> {
+        self.identity = Some(f);
+        self
     }
 
     /// Forget everything (new search, refresh). In-flight results are recognised as stale by id.
     pub fn reset(&mut self) {
+        let identity = self.identity;
         *self = Paged::new(self.per_page);
+        self.identity = identity;
+    }
+
+    /// Why this page must end paging although the server did not say it is the last, if it must.
+    fn runaway(&self, n: u32, page: &Page<T>) -> Option<String> {
+        if let Some(c) = page.current_page.filter(|&c| c != n) {
+            return Some(format!(
+                "the server answered page {c} when asked for page {n} (it ignores paging); stopped asking"
+            ));
+        }
+        if page.bare && page.items.len() + page.skipped >= self.per_page as usize {
+            return Some(
+                "the server sent a plain list, not pages: showing what it sent; more may exist"
+                    .into(),
+            );
+        }
+        if n > 1 && page.items.is_empty() && page.skipped == 0 {
+            return Some(format!("page {n} came back empty; stopped asking"));
+        }
+        if let Some(id) = self.identity
+            && n > 1
+            && page
+                .items
+                .iter()
+                .all(|x| self.items.iter().any(|y| id(y) == id(x)))
+        {
+            return Some(format!(
+                "page {n} held nothing new (the server may ignore paging); stopped asking"
+            ));
+        }
+        None
     }
 
     pub fn is_loading(&self) -> bool {
@@ -123,7 +170,29 @@ impl<T> Paged<T> {
         if page.total.is_some() {
             self.total = page.total;
         }
-        self.items.extend(page.items);
+        let stop = if self.next.is_some() {
+            self.runaway(n, &page)
+        } else {
+            None
+        };
+        let repeated = stop.is_some() && n > 1 && page.current_page.is_some_and(|c| c != n);
+        if stop.is_some() {
+            self.next = None;
+            self.note = stop;
+        }
+        match self.identity {
+            // Never the same item twice (a server that repeats pages).
+            Some(id) => {
+                let fresh: Vec<T> = page
+                    .items
+                    .into_iter()
+                    .filter(|x| !self.items.iter().any(|y| id(y) == id(x)))
+                    .collect();
+                self.items.extend(fresh);
+            }
+            None if repeated => {} // the same page again: nothing to add
+            None => self.items.extend(page.items),
+        }
         self.loaded = n;
         self.edge = if self.next.is_none() {
             Edge::End
@@ -173,6 +242,69 @@ mod tests {
         assert!(p.is_complete());
         assert_eq!(p.want(1000), None);
         assert_eq!(p.items.len(), 13);
+    }
+
+    /// Issue 10: paging that cannot run away. Each way a server can keep "more" coming without
+    /// adding anything ends paging for that list with a note, and no further request.
+    #[test]
+    fn a_server_that_ignores_paging_cannot_make_a_request_loop() {
+        // The page parameter ignored: page 2 says it is page 1.
+        let mut p: Paged<u32> = Paged::new(10);
+        p.mark_loading(1, 1);
+        assert!(p.on_loaded(1, page(10, true)));
+        p.mark_loading(2, 2);
+        let again = Page {
+            current_page: Some(1),
+            ..page(10, true)
+        };
+        assert!(p.on_loaded(2, again));
+        assert!(p.is_complete() && p.want(1000).is_none());
+        assert!(p.note.as_deref().unwrap_or("").contains("ignores paging"));
+        assert_eq!(p.items.len(), 10, "the repeated page is not added again");
+        // A bare array where a paginator was expected (full: it would be asked again forever).
+        let mut p: Paged<u32> = Paged::new(10);
+        p.mark_loading(1, 1);
+        let bare = Page {
+            items: (0..10).collect(),
+            bare: true,
+            ..Page::default()
+        };
+        assert!(p.on_loaded(1, bare));
+        assert!(p.is_complete() && p.want(1000).is_none());
+        assert!(p.note.as_deref().unwrap_or("").contains("plain list"));
+        // A page adding nothing new (identity known), and an empty page claiming more.
+        let mut p: Paged<u32> = Paged::new(10).with_identity(|x| x.to_string());
+        p.mark_loading(1, 1);
+        assert!(p.on_loaded(1, page(10, true)));
+        p.mark_loading(2, 2);
+        assert!(p.on_loaded(2, page(10, true)));
+        assert!(p.is_complete() && p.want(1000).is_none());
+        assert!(p.note.as_deref().unwrap_or("").contains("nothing new"));
+        p.reset();
+        assert!(
+            p.identity.is_some() && p.note.is_none(),
+            "reset keeps the identity"
+        );
+        let mut p: Paged<u32> = Paged::new(10);
+        p.mark_loading(1, 1);
+        assert!(p.on_loaded(1, page(10, true)));
+        p.mark_loading(2, 2);
+        assert!(p.on_loaded(2, page(0, true)));
+        assert!(p.is_complete());
+        assert!(p.note.is_some());
+        // A well-behaved server is unaffected.
+        let mut p: Paged<u32> = Paged::new(10).with_identity(|x| x.to_string());
+        p.mark_loading(1, 1);
+        assert!(p.on_loaded(1, page(10, true)));
+        p.mark_loading(2, 2);
+        let second = Page {
+            items: (10..20).collect(),
+            current_page: Some(2),
+            has_next: Some(false),
+            ..Page::default()
+        };
+        assert!(p.on_loaded(2, second));
+        assert_eq!((p.items.len(), p.note.clone()), (20, None));
     }
 
     #[test]

@@ -237,6 +237,17 @@ impl Rename {
                 self.open = true;
                 Some(format!("Plannr refused the name: {msg}"))
             }
+            ApiError::Forbidden { message } => {
+                // Trying again cannot help: never offered as retryable.
+                let msg = format!(
+                    "Plannr does not let this account rename it ({message}). Only the owner or an admin of it can; your text is kept until you discard it (r, then Esc)."
+                );
+                self.state = SaveState::Rejected {
+                    message: msg.clone(),
+                };
+                self.editor.error = Some(msg.clone());
+                Some(msg)
+            }
             other => {
                 let msg = other.to_string();
                 self.state = SaveState::Failed {
@@ -324,6 +335,28 @@ mod tests {
         assert_eq!(r.typed(), "Old name ", "text kept after a network failure");
         r.reopen();
         assert!(r.open);
+    }
+
+    /// A 403 is never offered as retryable (trying again cannot help).
+    #[test]
+    fn forbidden_is_not_offered_as_retry() {
+        let mut r = Rename::open("u1", "Old");
+        type_str(&mut r, "x");
+        r.on_key(k(KeyCode::Enter));
+        r.saving(1);
+        let msg = r
+            .failed(
+                1,
+                &ApiError::Forbidden {
+                    message: "This action is unauthorized.".into(),
+                },
+            )
+            .unwrap();
+        assert!(!msg.contains("retry"), "{msg}");
+        assert!(msg.contains("Only the owner or an admin"), "{msg}");
+        assert!(!r.open);
+        assert!(matches!(r.state, SaveState::Rejected { .. }));
+        assert!(r.is_unsaved(), "the text is still kept");
     }
 
     #[test]

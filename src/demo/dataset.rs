@@ -493,7 +493,7 @@ impl Dataset {
                 "Old office mailbox",
                 "imap",
                 "office@harbourwealth.co.uk",
-                "disabled",
+                "disconnected",
                 false,
                 2,
             ),

@@ -45,6 +45,10 @@ pub(super) fn put_mailbox(d: &mut Dataset, u: &str, body: Option<&Value>) -> Out
     }
     let mb = &mut d.mailboxes[m];
     if let Some(e) = enabled {
+        // The state follows: disabling closes the IMAP connection (seed 000), enabling opens it.
+        if e != mb.enabled {
+            mb.state = if e { "connected" } else { "disconnected" };
+        }
         mb.enabled = e;
     }
     if let Some(n) = name {
@@ -75,7 +79,7 @@ impl Dataset {
             "uuid": mb.uuid, "created_at": ts(mb.created_at), "updated_at": ts(mb.updated_at),
             "name": mb.name, "type": mb.kind, "email": mb.email, "state": mb.state, "enabled": mb.enabled,
             "created_by": self.render_slim_account(mb.owner),
-            "messages_count": count,
+            "message_count": count,
         })
     }
 }

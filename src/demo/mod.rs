@@ -25,6 +25,7 @@ pub mod outreach;
 mod pipeline;
 mod query;
 mod routes;
+pub mod seeds;
 mod words;
 
 use serde::{Deserialize, Serialize};

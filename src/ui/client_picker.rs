@@ -27,6 +27,8 @@ pub struct Look<'a> {
 /// What the end of a list looks like: loading, failed (`retry` is the key), or more to come.
 pub fn edge_note<T>(p: &Paged<T>, retry: char) -> String {
     match &p.edge {
+        // Paging ended early because the server would have kept "more" coming: say why.
+        Edge::End if p.note.is_some() => format!(" — {}", p.note.as_deref().unwrap_or("")),
         Edge::Loading { .. } if p.items.is_empty() => " — loading…".into(),
         Edge::Loading { .. } => " — loading more…".into(),
         Edge::Failed { message, .. } => format!(" — could not load: {message} ({retry} retries)"),

@@ -120,7 +120,10 @@ fn draw_details(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, fra
         .unwrap_or_default();
     let note = match &pane.refresh {
         Some(_) => " — refreshing…".to_string(),
-        None => edge_note(&pane.details.edge, pane.details.items.len(), None),
+        None => match &pane.details.note {
+            Some(n) if pane.details.is_complete() => format!(" — {n}"),
+            _ => edge_note(&pane.details.edge, pane.details.items.len(), None),
+        },
     };
     let title = format!(" {name} — contact details{note}");
     frame.render_widget(

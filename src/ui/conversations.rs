@@ -10,6 +10,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use super::widgets;
 use crate::api::models::Archived;
 use crate::app::Core;
+use crate::app::conversations::facts::{case_line, tags_line};
 use crate::app::conversations::view::{ConvView, INDENT, LineKind, QUOTE};
 use crate::app::conversations::{ConversationsPane, NameMark};
 use crate::app::paged::Edge;
@@ -60,6 +61,11 @@ fn list_title(pane: &ConversationsPane) -> String {
         Edge::Loading { page, .. } if *page > 1 => t.push_str(" · loading more…"),
         Edge::Failed { page, .. } if *page > 1 => {
             t.push_str(" · a page failed to load (R retries)")
+        }
+        Edge::End => {
+            if let Some(n) = &pane.list.note {
+                t.push_str(&format!(" · {n}"));
+            }
         }
         _ => {}
     }
@@ -120,6 +126,20 @@ fn draw_list(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fram
     }
 }
 
+/// " #Mortgage #Pension ⚑finance": a list row's tags and case, or "".
+fn conv_facts(c: &crate::api::models::Conversation) -> String {
+    let mut out = String::new();
+    for t in c.tags.iter().filter(|t| !t.name.is_empty()) {
+        out.push_str(" #");
+        out.push_str(&t.name);
+    }
+    if let Some(case) = case_line(c) {
+        out.push_str(" ⚑");
+        out.push_str(&case);
+    }
+    out
+}
+
 fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Frame) {
     let cols = Layout::horizontal(WIDTHS).spacing(1).split(area);
     let w = |i: usize| cols.get(i).map(|r| r.width as usize).unwrap_or(0);
@@ -133,7 +153,17 @@ fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fra
         .map(|row| {
             let (name, mark) = pane.shown_name(&row.conv.uuid, &row.conv.name);
             let name_cell = match mark {
-                NameMark::None => Line::from(truncate_to_width(&name, w(1))),
+                NameMark::None => {
+                    // Tags and the case after the name, dimmed (seed 002).
+                    let extra = conv_facts(&row.conv);
+                    let room = w(1).saturating_sub(extra.chars().count().min(w(1) / 2));
+                    let name = truncate_to_width(&name, room);
+                    let left = w(1).saturating_sub(name.chars().count());
+                    Line::from(vec![
+                        Span::raw(name),
+                        Span::styled(truncate_to_width(&extra, left), Style::new().fg(th().dim)),
+                    ])
+                }
                 NameMark::Saving => {
                     let tag = " saving…";
                     let room = w(1).saturating_sub(tag.len());
@@ -245,6 +275,16 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
         NameMark::None => {}
     }
     let mut facts = Vec::new();
+    let tags = tags_line(&v.conv);
+    if !tags.is_empty() {
+        facts.push(format!("tags: {tags}"));
+    }
+    if let Some(case) = case_line(&v.conv) {
+        facts.push(format!("case: {case}"));
+    }
+    if v.conv.is_admin == Some(false) {
+        facts.push("only its admins can rename it".into());
+    }
     if let Some(p) = row
         .map(|r| r.participants.clone())
         .filter(|p| !p.is_empty())

@@ -32,6 +32,7 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
         Constraint::Fill(2),
         Constraint::Length(10),
         Constraint::Length(8),
+        Constraint::Fill(1),
     ];
     // The same split the table makes, so long cells end in "…" instead of being clipped.
     let cols: Vec<usize> = Layout::horizontal(widths)
@@ -56,6 +57,9 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
             let (name, saving) = pane.shown_name(row);
             let name = if saving {
                 format!("{name} (saving…)")
+            } else if pane.has_draft(&m.uuid) {
+                // Unsaved rename text is held for this mailbox: r reopens it.
+                format!("{name} ✎")
             } else {
                 name
             };
@@ -66,23 +70,26 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
                 None => Span::styled("no", Style::new().fg(th().dim)),
             };
             let count = m
-                .messages_count
+                .message_count
                 .map(|c| c.to_string())
                 .unwrap_or_else(|| "—".into());
             Row::new(vec![
                 Cell::from(fit(&name, 0)),
                 Cell::from(fit(&m.email, 1)),
                 Cell::from(fit(&m.kind, 2)),
-                Cell::from(Span::styled(fit(words, 3), Style::new().fg(colour))),
+                Cell::from(Span::styled(fit(&words, 3), Style::new().fg(colour))),
                 Cell::from(enabled),
                 Cell::from(Line::from(count).right_aligned()),
+                Cell::from(fit(&m.owner_name().unwrap_or_else(|| "—".into()), 6)),
             ])
         })
         .collect();
     let table = Table::new(rows, widths)
         .header(
-            Row::new(["Name", "Address", "Type", "State", "Enabled", "Messages"])
-                .style(Style::new().bold().underlined()),
+            Row::new([
+                "Name", "Address", "Type", "State", "Enabled", "Messages", "Owner",
+            ])
+            .style(Style::new().bold().underlined()),
         )
         .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
     let mut st = TableState::default()

@@ -149,16 +149,28 @@ pub struct Mailbox {
     pub state: String,
     #[serde(deserialize_with = "de::opt_bool")]
     pub enabled: Option<bool>,
-    /// Not in the documented schema; shown when a server sends it.
-    #[serde(deserialize_with = "de::opt_u64")]
-    pub messages_count: Option<u64>,
+    /// The number of messages synced by this mailbox (`message_count`, singular, in seed 000;
+    /// `messages_count` is accepted too).
+    #[serde(alias = "messages_count", deserialize_with = "de::opt_u64")]
+    pub message_count: Option<u64>,
     #[serde(deserialize_with = "de::line")]
     pub updated_at: String,
+    /// The account that created the mailbox (firm owners see every mailbox: this says whose).
+    /// `None` when absent, or when it carries no name or uuid (the docs print a schema blob).
+    #[serde(deserialize_with = "de::lenient")]
+    pub created_by: Option<Box<Account>>,
 }
 
 impl Mailbox {
     pub fn is_enabled(&self) -> bool {
         self.enabled.unwrap_or(true)
+    }
+    /// Who created it, as a person reads it; `None` when the answer did not say.
+    pub fn owner_name(&self) -> Option<String> {
+        self.created_by
+            .as_ref()
+            .map(|a| a.display_name())
+            .filter(|n| !n.trim().is_empty())
     }
 }
 
@@ -209,9 +221,32 @@ pub struct Attachment {
     pub size: Option<u64>,
     #[serde(deserialize_with = "de::opt_line")]
     pub download_url: Option<String>,
+    /// The MIME type (`application/pdf` in seed 001).
+    #[serde(rename = "type", deserialize_with = "de::line")]
+    pub kind: String,
+    /// Where the file stands on Plannr's side (`uploaded` in seed 001). `None`: not said.
+    #[serde(deserialize_with = "de::opt_line")]
+    pub status: Option<String>,
 }
 
 impl Attachment {
+    /// Whether the file can be downloaded: no status said, or one that means it is stored.
+    /// Anything else (`pending`, `uploading`, `failed`, …) is not fetched.
+    pub fn is_ready(&self) -> bool {
+        match self.status.as_deref().map(str::trim) {
+            None | Some("") => true,
+            Some(s) => [
+                "uploaded",
+                "ready",
+                "complete",
+                "completed",
+                "available",
+                "stored",
+            ]
+            .iter()
+            .any(|ok| s.eq_ignore_ascii_case(ok)),
+        }
+    }
     pub fn display_name(&self) -> &str {
         if !self.name.is_empty() {
             &self.name
@@ -326,6 +361,22 @@ pub struct Conversation {
     pub messages_count: Option<u64>,
     #[serde(deserialize_with = "de::one_or_many")]
     pub tags: Vec<Tag>,
+    /// Whether the conversation belongs to a case (seed 002).
+    #[serde(deserialize_with = "de::opt_bool")]
+    pub belongs_to_case: Option<bool>,
+    /// The case, when included (seed 002 prints one).
+    #[serde(deserialize_with = "de::lenient")]
+    pub case: Option<Case>,
+}
+
+/// A case a conversation belongs to (only what the client shows).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Case {
+    #[serde(deserialize_with = "de::line")]
+    pub uuid: String,
+    #[serde(deserialize_with = "de::line")]
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

@@ -33,7 +33,10 @@ impl<T: DeserializeOwned> Page<T> {
     pub fn try_from_value(v: Value) -> Result<Page<T>, String> {
         let mut page = Page::default();
         let data = match v {
-            Value::Array(a) => a,
+            Value::Array(a) => {
+                page.bare = true;
+                a
+            }
             Value::Null => return Err("an empty answer where a list was expected".into()),
             Value::Object(mut o) => {
                 if let Some(Value::Object(meta)) = o.get("meta") {

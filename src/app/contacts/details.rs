@@ -39,7 +39,8 @@ impl ContactsPane {
             self.load_details(core);
             return;
         }
-        let mut fresh = Paged::new(DETAILS_PER_PAGE);
+        let mut fresh =
+            Paged::new(DETAILS_PER_PAGE).with_identity(|d: &ContactDetail| d.uuid.clone());
         if let Some(id) = self.request_details(1, core) {
             fresh.mark_loading(1, id);
             self.refresh = Some(fresh);

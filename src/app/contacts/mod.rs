@@ -132,7 +132,7 @@ impl ContactsPane {
             ),
             draft_seq: 0,
             client: None,
-            details: Paged::new(DETAILS_PER_PAGE),
+            details: Paged::new(DETAILS_PER_PAGE).with_identity(|d: &ContactDetail| d.uuid.clone()),
             refresh: None,
             primary_changes: Vec::new(),
             detail_nav: ListNav::default(),
@@ -827,6 +827,17 @@ impl ContactsPane {
                 form.show_errors(&fields);
                 self.write_draft(core);
                 core.error(format!("Plannr refused the change: {message}"));
+            }
+            Err(e @ ApiError::Forbidden { .. }) => {
+                // Never offered as retryable: trying again cannot help.
+                form.phase = Phase::Editing;
+                form.general_error = Some(format!(
+                    "Not saved: Plannr does not let this account change it ({e}). Esc discards."
+                ));
+                self.write_draft(core);
+                core.error(format!(
+                    "Plannr refused ({e}): ask someone who may edit this client's details. Your text is kept as a draft."
+                ));
             }
             Err(e) => {
                 form.phase = Phase::Editing;

@@ -1120,3 +1120,91 @@ fn slash_starts_an_empty_filter_with_the_last_one_one_up_away() {
     p.on_key(k(KeyCode::Up), &mut core);
     assert_eq!(p.filter_query().as_deref(), Some("bob 3"), "↑ now moves");
 }
+
+/// Seed 002: `is_admin: false` means this account may not rename it. `r` is not offered (it says
+/// who can) instead of a PUT that ends in a 403 and "press r to retry".
+#[test]
+fn not_an_admin_is_told_who_can_rename_and_nothing_is_sent() {
+    let mut core = core();
+    let mut p = ConversationsPane::new(&settings());
+    p.on_show(&mut core);
+    let (id, _) = last_call(&core).unwrap();
+    let mut c = conv(0);
+    c.is_admin = Some(false);
+    let mut items = vec![c];
+    items.push(conv(1));
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Ok(Reply::Conversations(Page {
+            items,
+            total: Some(2),
+            ..Page::default()
+        })),
+    );
+    core.out.clear();
+    p.on_key(k(KeyCode::Char('r')), &mut core);
+    assert!(!p.captures_input(), "no editor");
+    assert!(rename_calls(&core).is_empty());
+    let msg = core.status.clone().map(|s| s.text).unwrap_or_default();
+    assert!(msg.contains("Only an admin"), "{msg}");
+    // A conversation whose is_admin is not known (or true) is renamed as before.
+    p.on_key(k(KeyCode::Char('j')), &mut core);
+    p.on_key(k(KeyCode::Char('r')), &mut core);
+    assert!(p.captures_input());
+}
+
+/// A 403 on a rename is never offered as retryable; the text is kept as a draft.
+#[test]
+fn forbidden_rename_is_not_offered_as_retry() {
+    let (mut p, mut core) = loaded(3);
+    p.on_key(k(KeyCode::Char('r')), &mut core);
+    let id = type_and_save(&mut p, " x", &mut core);
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Err(ApiError::Forbidden {
+            message: "This action is unauthorized.".into(),
+        }),
+    );
+    let msg = core.status.clone().map(|s| s.text).unwrap_or_default();
+    assert!(!msg.contains("retry"), "{msg}");
+    assert!(p.has_unsaved());
+    assert!(
+        core.out.iter().any(
+            |c| matches!(c, Command::WriteDraft { key, .. } if key == "rename-conversation-c0")
+        )
+    );
+}
+
+/// A failed rename is written as a draft; after a restart it is offered back (r reopens).
+#[test]
+fn failed_rename_comes_back_after_a_restart() {
+    let (mut p, mut core) = loaded(3);
+    p.on_key(k(KeyCode::Char('r')), &mut core);
+    let id = type_and_save(&mut p, " later", &mut core);
+    answer(&mut p, &mut core, id, Err(ApiError::Timeout));
+    let json = core
+        .out
+        .iter()
+        .find_map(|c| match c {
+            Command::WriteDraft { json, .. } => Some(json.clone()),
+            _ => None,
+        })
+        .expect("draft written");
+    let draft = crate::app::rename::RenameDraft::from_json(&json).unwrap();
+    let (mut p, mut core) = loaded(3);
+    p.on_drafts_loaded(&[draft], &mut core);
+    assert_eq!(
+        p.shown_name("c0", "Conversation 0").1,
+        NameMark::Unsaved,
+        "marked"
+    );
+    p.on_key(k(KeyCode::Char('r')), &mut core);
+    assert_eq!(
+        p.editor_for("c0").map(|r| r.typed()),
+        Some("Conversation 0 later".into())
+    );
+}

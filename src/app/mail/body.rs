@@ -129,6 +129,36 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
             push_wrapped(&mut out, &text, w, LineKind::Meta(label.len() as u8 + 1));
         }
     }
+    // Participant types the docs do not list are shown under their own name, never hidden.
+    let known = ["from", "to", "cc", "bcc", "reply_to"];
+    let mut others: Vec<&str> = Vec::new();
+    for p in &m.participants {
+        let k = p.kind.as_str();
+        if !known.iter().any(|x| k.eq_ignore_ascii_case(x)) && !others.contains(&k) {
+            others.push(k);
+        }
+    }
+    for kind in others {
+        let who: Vec<String> = m
+            .participants
+            .iter()
+            .filter(|p| p.kind == kind)
+            .map(|p| p.display())
+            .collect();
+        let label = if kind.is_empty() { "(no type)" } else { kind };
+        let text = format!("{label}: {}", who.join(", "));
+        let indent = u8::try_from(label.chars().count() + 1).unwrap_or(u8::MAX);
+        push_wrapped(&mut out, &text, w, LineKind::Meta(indent));
+    }
+    // In or out (seed 001's `incoming`).
+    if let Some(incoming) = m.incoming {
+        let text = if incoming {
+            "Direction: incoming (received)"
+        } else {
+            "Direction: outgoing (sent)"
+        };
+        out.push(TLine::new(truncate_to_width(text, w), LineKind::Meta(10)));
+    }
     // The full date, time and zone (the list shows only a short form).
     if let Some(ts) = crate::clock::parse(m.sort_key()) {
         let text = format!("Date: {}", crate::clock::full(ts));
@@ -147,7 +177,17 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
             .size
             .map(|s| format!(" ({})", human_size(s)))
             .unwrap_or_default();
-        let text = format!("Attachment: {}{size}", a.display_name());
+        let kind = if a.kind.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", a.kind)
+        };
+        let ready = if a.is_ready() {
+            String::new()
+        } else {
+            format!(" — not ready ({})", a.status.as_deref().unwrap_or(""))
+        };
+        let text = format!("Attachment: {}{size}{kind}{ready}", a.display_name());
         out.push(TLine::new(
             truncate_to_width(&text, w),
             LineKind::Attachment { index },
@@ -279,6 +319,46 @@ mod tests {
         assert_eq!(
             folded("Thanks\n> one\n> two\n> three"),
             ["┄ 3 quoted lines (z shows them)"]
+        );
+    }
+
+    /// Seed 001: the direction, every participant type (an unknown one shown, not hidden), and an
+    /// attachment's type, size and a status that is not ready.
+    #[test]
+    fn header_shows_direction_participant_types_and_attachment_facts() {
+        let m: EmailMessage =
+            serde_json::from_str(crate::demo::seeds::MESSAGE_SHOW).expect("seed 001 decodes");
+        let mut m2 = m.clone();
+        m2.participants.push(crate::api::models::Participant {
+            kind: "delivered_to".into(),
+            name: "Archive".into(),
+            email: "archive@example.org".into(),
+        });
+        m2.attachments[0].status = Some("pending".into());
+        let t = TMsg::new(m2, 0);
+        let text: Vec<String> = layout(&t, 100).into_iter().map(|l| l.text).collect();
+        let all = text.join("\n");
+        assert!(all.contains("Cc: John Doe <john.doe@example.com>"), "{all}");
+        assert!(
+            all.contains("delivered_to: Archive <archive@example.org>"),
+            "{all}"
+        );
+        assert!(all.contains("Direction: incoming"), "{all}");
+        assert!(
+            all.contains(
+                "Attachment: example.pdf (123.5 KB) application/pdf — not ready (pending)"
+            ),
+            "{all}"
+        );
+        let t = TMsg::new(m, 0);
+        let all = layout(&t, 100)
+            .into_iter()
+            .map(|l| l.text)
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            all.contains("Attachment: example.pdf (123.5 KB) application/pdf\n"),
+            "{all}"
         );
     }
 

@@ -489,6 +489,7 @@ mod tests {
             has_next: None,
             next: None,
             skipped: 0,
+            ..Page::default()
         }
     }
 

@@ -72,6 +72,7 @@ impl Fake {
             has_next: Some(page < last),
             next: None,
             skipped: 0,
+            ..Page::default()
         }
     }
 

@@ -97,7 +97,7 @@ pub struct TMsg {
 }
 
 impl TMsg {
-    fn new(m: EmailMessage, slot: i64) -> TMsg {
+    pub(crate) fn new(m: EmailMessage, slot: i64) -> TMsg {
         let breaks = m
             .text
             .as_deref()
