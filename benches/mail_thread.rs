@@ -1,6 +1,9 @@
-//! Figures for the thread view on the demo's 10,000-message thread: time to open it, to load it
-//! all (g then G through the real client), and per update+draw frame while scrolling; heap in use.
-//! Run: `cargo bench --bench mail_thread`. Prints numbers; asserts nothing.
+//! Figures for the thread view on the demo's 10,000-message thread: requests and time to open it
+//! in the middle and to reach its ends with g / G (also at 300 ms latency), per update+draw
+//! cost of every whole-thread key and of resizes with all 10,000 messages loaded and expanded
+//! (issue 13's target: p99 < 8 ms), the frame cost of 10,000 messages against 10 of the same
+//! content, and heap in use. Run: `cargo bench --bench mail_thread`. Prints figures; asserts
+//! nothing.
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -10,6 +13,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use plannr_tui::api::Client;
+use plannr_tui::app::mail::thread::{Part, Thread};
 use plannr_tui::app::{self, Command, Msg, Settings, State};
 use plannr_tui::demo::{DemoOptions, DemoServer};
 use plannr_tui::ui;
@@ -51,6 +55,107 @@ fn key(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
+/// Wall-clock time of `f`.
+fn timed(f: impl FnOnce()) -> Duration {
+    let t = Instant::now();
+    f();
+    t.elapsed()
+}
+
+fn pct(v: &mut [Duration], p: f64) -> Duration {
+    v.sort();
+    v[((v.len() - 1) as f64 * p) as usize]
+}
+
+fn new_state(server: &DemoServer, per_page: u32, w: u16, h: u16) -> State {
+    let settings = Settings {
+        thread_page_size: per_page,
+        ..Settings::default()
+    };
+    let mut state = State::new(settings, Some(server.account_uuid.clone()), (w, h));
+    let _ = state.init();
+    state.core.out.clear();
+    state.core.pending.clear();
+    state.tab = app::Tab::Mail;
+    state
+}
+
+fn thread_requests(server: &DemoServer, uuid: &str) -> usize {
+    let path = format!("/api/v1/mailboxes/message/{uuid}");
+    server.requests().iter().filter(|r| r.path == path).count()
+}
+
+fn first_on_screen(state: &State) -> bool {
+    state.mail.thread.as_ref().is_some_and(|t| {
+        t.ancestors.is_loaded(1)
+            && matches!(
+                t.visible().first(),
+                Some(plannr_tui::app::mail::thread::Row::Header(0))
+            )
+            && t.position().0 == 1
+    })
+}
+
+fn last_on_screen(state: &State) -> bool {
+    state.mail.thread.as_ref().is_some_and(|t| {
+        let n = t.msgs.len();
+        n > 0
+            && matches!(t.visible().last(), Some(plannr_tui::app::mail::thread::Row::Header(i)) if *i == n - 1)
+            && t.size().is_some_and(|s| t.position().0 as u64 == s)
+    })
+}
+
+/// Open the middle of the 10,000 thread, then g, then G: requests and time of each.
+async fn ends(latency_ms: u64) {
+    let server = DemoServer::start(DemoOptions {
+        latency_ms,
+        ..DemoOptions::default()
+    })
+    .await
+    .expect("demo");
+    let client = common::demo_client(&server, |cfg| cfg.requests_per_minute = 100_000);
+    let uuid = server.fixtures().huge_thread_middle_message_uuid.clone();
+    let mut state = new_state(&server, 25, 120, 40);
+    server.clear_requests();
+    let t0 = Instant::now();
+    state.mail.open_thread(&uuid, &mut state.core);
+    settle(&client, &mut state, Vec::new()).await;
+    let open = t0.elapsed();
+    let open_reqs = thread_requests(&server, &uuid);
+    let mut line = format!(
+        "10,000-message thread at {latency_ms} ms latency (per_page 25, 120x40): open in the middle {open:.0?} ({open_reqs} requests: the message, then each half's last page)"
+    );
+    for (name, k, check) in [
+        (
+            "g",
+            KeyCode::Char('g'),
+            first_on_screen as fn(&State) -> bool,
+        ),
+        ("G", KeyCode::Char('G'), last_on_screen),
+    ] {
+        let before = thread_requests(&server, &uuid);
+        let t0 = Instant::now();
+        let cmds = app::update(&mut state, key(k));
+        // The end message on screen (often at once: the look-ahead brought it), then settled.
+        let mut shown = check(&state).then(|| t0.elapsed());
+        // Each command with what follows from it, checking after each.
+        for cmd in cmds {
+            settle(&client, &mut state, vec![cmd]).await;
+            if shown.is_none() && check(&state) {
+                shown = Some(t0.elapsed());
+            }
+        }
+        settle(&client, &mut state, Vec::new()).await;
+        let all = t0.elapsed();
+        let shown = shown.unwrap_or(all);
+        let reqs = thread_requests(&server, &uuid) - before;
+        line += &format!(
+            "; {name}: end message on screen in {shown:.0?}, settled {all:.0?}, {reqs} request(s)"
+        );
+    }
+    println!("{line}");
+}
+
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -58,70 +163,175 @@ fn main() {
         .build()
         .expect("runtime");
     rt.block_on(async {
+        ends(0).await;
+        ends(300).await;
+
+        // Everything loaded (per_page 500) and expanded: the whole-thread keys and resizes.
         let server = DemoServer::start(DemoOptions::default()).await.expect("demo");
         let client = common::demo_client(&server, |cfg| cfg.requests_per_minute = 100_000);
         let uuid = server.fixtures().huge_thread_middle_message_uuid.clone();
-        for per_page in [25u32, 100, 500] {
-            let (w, h) = (120u16, 40u16);
-            let settings = Settings { thread_page_size: per_page, ..Settings::default() };
-            let mut state = State::new(settings, Some(server.account_uuid.clone()), (w, h));
-            let _ = state.init();
-            state.core.out.clear();
-            state.core.pending.clear();
-            state.tab = app::Tab::Mail;
-            let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-            let base = IN_USE.load(Ordering::Relaxed);
-
-            let t0 = Instant::now();
-            state.mail.open_thread(&uuid, &mut state.core);
-            settle(&client, &mut state, Vec::new()).await;
-            term.draw(|f| ui::draw(&state, f)).expect("draw");
-            let open = t0.elapsed();
-
-            let t0 = Instant::now();
-            let cmds = app::update(&mut state, key(KeyCode::Char('g')));
-            settle(&client, &mut state, cmds).await;
-            let cmds = app::update(&mut state, key(KeyCode::Char('G')));
-            settle(&client, &mut state, cmds).await;
-            let all = t0.elapsed();
-            let n = state.mail.thread.as_ref().map(|t| t.msgs.len()).unwrap_or(0);
-            let loaded_heap = IN_USE.load(Ordering::Relaxed).saturating_sub(base);
-
-            // Frames: scroll through the loaded thread (no network: everything is loaded).
-            let mut frames: Vec<Duration> = Vec::new();
-            let keys = [KeyCode::PageUp, KeyCode::Char('k'), KeyCode::Char('p'), KeyCode::Char('j')];
-            for i in 0..2000 {
-                let t = Instant::now();
-                let _ = app::update(&mut state, key(keys[i % keys.len()]));
-                term.draw(|f| ui::draw(&state, f)).expect("draw");
-                frames.push(t.elapsed());
+        let (w, h) = (120u16, 40u16);
+        let mut state = new_state(&server, 500, w, h);
+        let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        let base = IN_USE.load(Ordering::Relaxed);
+        let t0 = Instant::now();
+        state.mail.open_thread(&uuid, &mut state.core);
+        settle(&client, &mut state, Vec::new()).await;
+        let cmds = app::update(&mut state, key(KeyCode::Char('g')));
+        settle(&client, &mut state, cmds).await;
+        for _ in 0..100_000 {
+            if state.mail.thread.as_ref().is_some_and(|t| t.loaded() == 10_000) {
+                break;
             }
-            // Expanding everything (10,000 wraps) is the heaviest single update.
-            let t = Instant::now();
-            let _ = app::update(&mut state, key(KeyCode::Char('o')));
-            term.draw(|f| ui::draw(&state, f)).expect("draw");
-            let expand_all = t.elapsed();
-            let expanded_heap = IN_USE.load(Ordering::Relaxed).saturating_sub(base);
-            let t = Instant::now();
-            let _ = app::update(&mut state, Msg::Resize(100, 40));
-            term.resize(ratatui::layout::Rect::new(0, 0, 100, 40)).expect("resize");
-            term.draw(|f| ui::draw(&state, f)).expect("draw");
-            let rewrap = t.elapsed();
-
-            frames.sort();
-            let pct = |p: f64| frames[((frames.len() - 1) as f64 * p) as usize];
-            println!(
-                "thread of {n} (per_page {per_page}, {w}x{h}): open {open:.1?}, load all {all:.1?}; \
-                 frame p50 {:.1?} p99 {:.1?} max {:.1?}; expand all {expand_all:.1?}; rewrap on resize {rewrap:.1?}; \
-                 heap {:.1} MB loaded, {:.1} MB all expanded (peak {:.1} MB)",
-                pct(0.5),
-                pct(0.99),
-                frames[frames.len() - 1],
-                mb(loaded_heap),
-                mb(expanded_heap),
-                mb(PEAK.load(Ordering::Relaxed)),
-            );
-            drop(state);
+            let cmds = app::update(&mut state, key(KeyCode::PageDown));
+            settle(&client, &mut state, cmds).await;
         }
+        let load_all = t0.elapsed();
+        let n = state.mail.thread.as_ref().map(|t| t.loaded()).unwrap_or(0);
+        let loaded_heap = IN_USE.load(Ordering::Relaxed).saturating_sub(base);
+        let cmds = app::update(&mut state, key(KeyCode::Char('G')));
+        settle(&client, &mut state, cmds).await;
+        for _ in 0..50 {
+            let cmds = app::update(&mut state, key(KeyCode::PageUp));
+            settle(&client, &mut state, cmds).await;
+        }
+        // Expand all (10,000 messages): the first press measured on its own.
+        let t = Instant::now();
+        let cmds = app::update(&mut state, key(KeyCode::Char('o')));
+        term.draw(|f| ui::draw(&state, f)).expect("draw");
+        let expand_all = t.elapsed();
+        settle(&client, &mut state, cmds).await;
+        let expanded = state
+            .mail
+            .thread
+            .as_ref()
+            .map(|t| t.msgs.iter().filter(|m| m.expanded).count())
+            .unwrap_or(0);
+
+        // Every whole-thread key, fully expanded: update + draw, fetches answered between keys
+        // (not timed). `o` is pressed twice in a row so the thread stays expanded.
+        let keys = [
+            KeyCode::Char('j'),
+            KeyCode::Char('k'),
+            KeyCode::PageDown,
+            KeyCode::PageUp,
+            KeyCode::Char('n'),
+            KeyCode::Char('p'),
+            KeyCode::Char('G'),
+            KeyCode::Char('g'),
+            KeyCode::Char('o'),
+            KeyCode::Char('o'),
+            KeyCode::Char('z'),
+            KeyCode::Char('v'),
+            KeyCode::Char(' '),
+        ];
+        let mut per_key: Vec<(String, Vec<Duration>)> =
+            keys.iter().map(|k| (format!("{k}"), Vec::new())).collect();
+        let mut all: Vec<Duration> = Vec::new();
+        for round in 0..60 {
+            for (i, k) in keys.iter().enumerate() {
+                let mut cmds = Vec::new();
+                let d = timed(|| {
+                    cmds = app::update(&mut state, key(*k));
+                    term.draw(|f| ui::draw(&state, f)).expect("draw");
+                });
+                per_key[i].1.push(d);
+                all.push(d);
+                settle(&client, &mut state, cmds).await;
+                // Wander: some paging between rounds so keys act on different places.
+                if round % 3 == 0 {
+                    let _ = app::update(&mut state, key(KeyCode::PageUp));
+                }
+            }
+        }
+        let expanded_heap = IN_USE.load(Ordering::Relaxed).saturating_sub(base);
+        let worst = per_key
+            .iter_mut()
+            .map(|(k, v)| (pct(v, 0.99), k.clone()))
+            .max()
+            .map(|(d, k)| format!("{k} {d:.2?}"))
+            .unwrap_or_default();
+        let (p50, p99, max) = (pct(&mut all, 0.5), pct(&mut all, 0.99), pct(&mut all, 1.0));
+
+        // Resizes, fully expanded.
+        let mut resizes = Vec::new();
+        let sizes = [(100u16, 40u16), (120, 40), (90, 30), (160, 50), (80, 24), (120, 40)];
+        for i in 0..120 {
+            let (rw, rh) = sizes[i % sizes.len()];
+            let mut cmds = Vec::new();
+            let d = timed(|| {
+                cmds = app::update(&mut state, Msg::Resize(rw, rh));
+                term.resize(ratatui::layout::Rect::new(0, 0, rw, rh)).expect("resize");
+                term.draw(|f| ui::draw(&state, f)).expect("draw");
+            });
+            resizes.push(d);
+            settle(&client, &mut state, cmds).await;
+        }
+        let (r50, r99, rmax) = (pct(&mut resizes, 0.5), pct(&mut resizes, 0.99), pct(&mut resizes, 1.0));
+        println!(
+            "10,000-message thread, all {n} loaded ({load_all:.1?} by paging down, per_page 500) and {expanded} expanded, 120x40: \
+             expand all {expand_all:.2?}; every key (update+draw, {} presses of {} keys) p50 {p50:.2?} p99 {p99:.2?} max {max:.2?} \
+             (worst key p99: {worst}); resize p50 {r50:.2?} p99 {r99:.2?} max {rmax:.2?} (target p99 < 8 ms); \
+             heap {:.1} MB loaded, {:.1} MB expanded, peak {:.1} MB",
+            keys.len() * 60,
+            keys.len(),
+            mb(loaded_heap),
+            mb(expanded_heap),
+            mb(PEAK.load(Ordering::Relaxed)),
+        );
+
+        // Frame cost: 10,000 messages against 10 of the same content, both expanded, the same
+        // scrolling keys (update + draw).
+        term.resize(ratatui::layout::Rect::new(0, 0, w, h)).expect("resize");
+        let _ = app::update(&mut state, Msg::Resize(w, h));
+        let msgs: Vec<_> = state
+            .mail
+            .thread
+            .as_ref()
+            .map(|t| t.msgs.iter().map(|m| m.m.clone()).collect())
+            .unwrap_or_default();
+        let mut small = new_state(&server, 25, w, h);
+        let mut opened = msgs[5].clone();
+        opened.ancestors = Some(plannr_tui::api::Page {
+            items: msgs[..5].to_vec(),
+            total: Some(5),
+            last_page: Some(1),
+            current_page: Some(1),
+            ..plannr_tui::api::Page::default()
+        });
+        opened.descendants = Some(plannr_tui::api::Page {
+            items: msgs[6..10].to_vec(),
+            total: Some(4),
+            last_page: Some(1),
+            current_page: Some(1),
+            ..plannr_tui::api::Page::default()
+        });
+        let mut t10 = Thread::new(&opened.uuid.clone(), 25, w, usize::from(h) - 4);
+        t10.first_sent(1);
+        t10.on_loaded(Part::First, 1, opened);
+        small.mail.thread = Some(t10);
+        small.mail.view = plannr_tui::app::mail::View::Thread;
+        let resize = app::update(&mut small, Msg::Resize(w, h));
+        drop(resize);
+        let _ = app::update(&mut small, key(KeyCode::Char('o')));
+        let mut frame_cost = |s: &mut State| {
+            let mut v = Vec::new();
+            // Net zero: the same lines over and over, never stopped by an end.
+            let keys = [KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('k'), KeyCode::Char('k')];
+            for i in 0..2000 {
+                v.push(timed(|| {
+                    let _ = app::update(s, key(keys[i % keys.len()]));
+                    term.draw(|f| ui::draw(s, f)).expect("draw");
+                }));
+            }
+            (pct(&mut v, 0.5), pct(&mut v, 0.99))
+        };
+        let (big50, big99) = frame_cost(&mut state);
+        let (small50, small99) = frame_cost(&mut small);
+        println!(
+            "frame cost (update+draw of j j k k over the same lines, all expanded, 120x40): 10,000 messages p50 {big50:.1?} p99 {big99:.1?}; \
+             10 messages p50 {small50:.1?} p99 {small99:.1?}; ratio p50 {:.2}x (target ≤ 1.2x)",
+            big50.as_secs_f64() / small50.as_secs_f64().max(1e-9)
+        );
     });
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::api::outreach::{DEFAULT_OUTREACH_URL, OAuthApp, OutreachConfig};
 use crate::api::{ClientConfig, Secret};
-use crate::app::Settings;
+use crate::settings::Settings;
 use crate::ui::theme::{Theme, parse_color};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.plannrcrm.com";
@@ -170,6 +170,8 @@ pub struct FileConfig {
     pub download_dir: Option<PathBuf>,
     /// "dark", "light", or the path of a theme file (relative to the config file's folder).
     pub theme: Option<String>,
+    /// Mouse: wheel scrolls, click selects / switches tab, double-click opens (default true).
+    pub mouse: Option<bool>,
     /// Colour overrides by role, on top of the theme (`accent = "#005f87"`).
     pub colors: Option<std::collections::BTreeMap<String, String>>,
     pub outreach: Option<OutreachFile>,
@@ -216,6 +218,12 @@ impl std::fmt::Display for ConfigError {
 
 pub fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("com", "plannr", "plannr-tui")
+}
+
+/// Where contact-form and rename drafts live unless `drafts_dir` says otherwise: the data dir of
+/// the one `project_dirs()` (the worker and config must agree on it on every platform).
+pub fn default_drafts_dir() -> Option<PathBuf> {
+    project_dirs().map(|d| d.data_dir().join("drafts"))
 }
 
 pub fn default_config_path() -> Option<PathBuf> {
@@ -442,7 +450,11 @@ pub fn resolve(
             None => None,
         },
     };
-    let mut settings = Settings::default();
+    let mut settings = Settings {
+        // Resolved once, here: the worker and the crash guard use this folder as given.
+        drafts_dir: default_drafts_dir(),
+        ..Settings::default()
+    };
     if let Some(n) = file.thread_page_size {
         settings.thread_page_size = n.clamp(1, 500);
     }
@@ -919,6 +931,22 @@ mod tests {
             help.contains("--demo") && help.contains("NO_COLOR"),
             "{help}"
         );
+    }
+
+    #[test]
+    fn drafts_dir_is_resolved_once_from_the_one_project_dirs() {
+        let r = resolve(
+            &cli(&["--token", "t"]),
+            &env_of(&[]),
+            &FileConfig::default(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.settings.drafts_dir, default_drafts_dir());
+        if let Some(d) = &r.settings.drafts_dir {
+            let data = project_dirs().map(|p| p.data_dir().to_path_buf());
+            assert_eq!(d.parent().map(Path::to_path_buf), data);
+        }
     }
 
     #[test]

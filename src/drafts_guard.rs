@@ -34,11 +34,11 @@ pub fn flush_all_drafts() -> usize {
     let Some(snap) = guard.as_ref() else {
         return 0;
     };
-    let Some(dir) = crate::app::contacts::drafts::resolve_dir(snap.dir.as_deref()) else {
+    let Some(dir) = crate::worker::drafts::resolve_dir(snap.dir.as_deref()) else {
         return 0;
     };
     snap.drafts
         .iter()
-        .filter(|(key, json)| crate::app::contacts::drafts::write(&dir, key, json).is_ok())
+        .filter(|(key, json)| crate::worker::drafts::write(&dir, key, json).is_ok())
         .count()
 }

@@ -11,5 +11,6 @@ pub mod config;
 pub mod demo;
 pub mod drafts_guard;
 pub mod render;
+pub mod settings;
 pub mod ui;
 pub mod worker;

@@ -358,7 +358,7 @@ async fn quit_flushes_the_draft_and_a_conflict_asks() {
         .expect("quit");
     assert!(w < q);
     app.run(all).await;
-    let (drafts, _) = plannr_tui::app::contacts::drafts::load_all(tmp.path());
+    let (drafts, _) = plannr_tui::worker::drafts::load_all(tmp.path());
     assert_eq!(drafts.len(), 1);
     assert!(drafts[0].fields.label.ends_with(" mine"));
 }

@@ -1,9 +1,9 @@
 //! `Core`: what every pane may use while handling a message (request ids, the status bar,
-//! commands out, navigation), and the `Settings` the panes read.
+//! commands out, navigation) and the `Settings` the panes read.
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
-use super::{Call, Command, Nav, RequestId, Route, Tab, Timer};
+use super::{Call, Command, Nav, RequestId, Route, Settings, Tab, Timer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -32,38 +32,6 @@ pub struct LogEntry {
 
 /// How many status messages the log keeps (the oldest go first).
 pub const LOG_LIMIT: usize = 500;
-
-/// Settings the panes need (from config and flags).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Settings {
-    /// Thread page size (`per_page` of the thread view), 1..=500.
-    pub thread_page_size: u32,
-    /// Page size of the other lists.
-    pub list_page_size: u32,
-    /// How long an info/error message stays in the status bar.
-    pub status_fade: Duration,
-    pub search_debounce: Duration,
-    /// `y` copies via OSC 52 only when this is on.
-    pub osc52_copy: bool,
-    /// Where contact-form drafts live. None: the platform data dir + `drafts/`. Tests set a tempdir.
-    pub drafts_dir: Option<std::path::PathBuf>,
-    /// Where attachments are saved. None: the platform's download folder.
-    pub download_dir: Option<std::path::PathBuf>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            thread_page_size: 25,
-            list_page_size: 50,
-            status_fade: Duration::from_secs(8),
-            search_debounce: Duration::from_millis(300),
-            osc52_copy: false,
-            drafts_dir: None,
-            download_dir: None,
-        }
-    }
-}
 
 /// What every pane may use while handling a message: request ids, the status bar, commands out,
 /// and navigation to another pane.

@@ -43,7 +43,7 @@ pub enum Route {
 pub const HELP: &[(&str, &str)] = &[
     (
         "j/k ↑/↓ PgUp/PgDn g/G",
-        "move / scroll (g/G in a thread load up to its ends)",
+        "move / scroll (g/G: a thread's first / last message; the pages between load as they come on screen)",
     ),
     (
         "/",

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 
-use super::Tab;
 use super::contacts;
+use super::{Backend, Tab};
 use crate::api::models::*;
 use crate::api::{ApiError, Page};
 
@@ -75,6 +75,11 @@ pub enum Call {
 }
 
 impl Call {
+    /// The backend that answers this call (the worker sends it to that backend's client).
+    pub fn backend(&self) -> Backend {
+        Backend::Plannr
+    }
+
     /// Whether the call changes something on the server (a save, a pin, a switch).
     pub fn is_write(&self) -> bool {
         matches!(
@@ -159,6 +164,11 @@ pub enum Msg {
     /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT, SIGQUIT): flush what must survive
     /// and quit now, without asking about unsaved text (there is nobody to answer).
     Terminate,
+    /// A mouse event, with when it happened (milliseconds on a monotonic clock, for double-clicks).
+    Mouse {
+        event: crossterm::event::MouseEvent,
+        at_ms: u64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -26,6 +26,8 @@ pub struct State {
     pub help_scroll: u16,
     /// The message log (`L`) is open; the number of lines scrolled up from its end.
     pub log: Option<u16>,
+    /// The last left click (column, row, milliseconds), to tell a double-click.
+    pub last_click: Option<(u16, u16, u64)>,
     pub login_picker: Option<LoginPicker>,
     pub quit: bool,
 }
@@ -47,6 +49,7 @@ impl State {
             help: false,
             help_scroll: 0,
             log: None,
+            last_click: None,
             login_picker: None,
             quit: false,
         }
@@ -147,6 +150,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Msg::Key(_) => {}
         Msg::Terminate => quit(state),
+        Msg::Mouse { event, at_ms } => super::mouse::on_mouse(state, event, at_ms),
         Msg::Paste(text) => {
             let (pane, core) = state.pane_mut(state.tab);
             pane.on_paste(&text, core);
@@ -233,7 +237,7 @@ fn on_result(state: &mut State, id: RequestId, result: ApiResult) {
     }
 }
 
-fn on_key(state: &mut State, key: KeyEvent) {
+pub(super) fn on_key(state: &mut State, key: KeyEvent) {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let armed = std::mem::take(&mut state.core.quit_armed);
     if ctrl && key.code == KeyCode::Char('c') {
@@ -266,7 +270,8 @@ fn on_key(state: &mut State, key: KeyEvent) {
         return;
     }
     if let Some(up) = state.log {
-        let last = u16::try_from(state.core.log.len()).unwrap_or(u16::MAX);
+        let last = super::log_view::max_scroll(&state.core, state.core.size);
+        let up = up.min(last);
         match key.code {
             KeyCode::Up | KeyCode::Char('k') => state.log = Some(up.saturating_add(1).min(last)),
             KeyCode::Down | KeyCode::Char('j') => state.log = Some(up.saturating_sub(1)),
@@ -389,7 +394,7 @@ mod tests {
         update(&mut s, key(KeyCode::Char('L')));
         assert_eq!(s.log, Some(0));
         update(&mut s, key(KeyCode::Char('k')));
-        assert_eq!(s.log, Some(1));
+        assert_eq!(s.log, Some(0), "both fit: k has nothing to scroll back to");
         update(&mut s, key(KeyCode::Char('2')));
         assert_eq!((s.log, s.tab), (None, Tab::Contacts));
     }

@@ -401,19 +401,17 @@ mod tests {
             ("<table><tr><td>", "</td></tr></table>"),
         ] {
             let html = format!("{}deep text{}", open.repeat(n), close.repeat(n));
-            let t = std::time::Instant::now();
             let body = std::thread::Builder::new()
                 .stack_size(2 << 20) // tokio's spawn_blocking default
                 .spawn(move || html_to_body(&html, 100))
                 .unwrap()
                 .join()
                 .expect("no stack overflow");
-            let elapsed = t.elapsed();
+            // (How long it takes is measured by benches/, not asserted here.)
             assert!(
                 texts(&body).join("").contains("deep text"),
                 "{open}: {body:?}"
             );
-            assert!(elapsed.as_secs_f64() < 2.0, "{open}: took {elapsed:?}");
         }
     }
 

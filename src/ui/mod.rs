@@ -100,11 +100,57 @@ mod tests {
 
 #[cfg(test)]
 mod log_tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
     use super::*;
-    use crate::app::Settings;
+    use crate::app::{Msg, Settings, update};
+
+    fn screen(s: &State, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| draw(s, f)).unwrap();
+        let buf = t.backend().buffer();
+        (0..buf.area.height)
+            .flat_map(|y| (0..buf.area.width).map(move |x| (x, y)))
+            .map(|p| buf[p].symbol().to_string())
+            .collect()
+    }
+
+    /// Review finding (the help overlay's 17.6 bug again): k scrolled the log back once per
+    /// message whether or not anything was hidden, so with a few messages it scrolled them out
+    /// of the box and left it empty. It stops when the oldest row is at the top.
+    #[test]
+    fn k_never_scrolls_the_message_log_into_an_empty_box() {
+        let key = |c| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+        let mut s = State::new(Settings::default(), Some("acc".into()), (60, 12));
+        s.core.info("First message");
+        s.core.info("Second message");
+        update(&mut s, key(KeyCode::Char('L')));
+        for _ in 0..3 {
+            update(&mut s, key(KeyCode::Char('k')));
+        }
+        assert_eq!(s.log, Some(0), "everything fits: nothing to scroll");
+        let text = screen(&s, 60, 12);
+        assert!(text.contains("First message") && text.contains("Second message"));
+        for i in 0..20 {
+            s.core.info(format!("Later message {i}"));
+        }
+        for _ in 0..100 {
+            update(&mut s, key(KeyCode::Char('k')));
+        }
+        let text = screen(&s, 60, 12);
+        assert!(text.contains("First message"), "the oldest at the top");
+        assert!(
+            text.contains("Later message 5"),
+            "and the box full below it"
+        );
+        update(&mut s, key(KeyCode::Char('j')));
+        assert!(
+            !screen(&s, 60, 12).contains("First message"),
+            "one j scrolls forward at once"
+        );
+    }
 
     #[test]
     fn the_message_log_shows_every_message_with_its_time_and_pane() {

@@ -11,6 +11,7 @@ use ratatui::widgets::{
 
 use crate::app::editor::InlineEditor;
 use crate::app::help::layout as help_layout;
+use crate::app::log_view;
 use crate::app::{Core, Level, LoginPicker, State, Tab};
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
@@ -96,7 +97,8 @@ pub fn status_bar(core: &Core, tab: Tab, area: Rect, buf: &mut Buffer) {
 /// The message log (`L`): every status message with when it was shown and which pane it came
 /// from, newest at the bottom, long ones wrapped; `up` lines scrolled back from the end.
 pub fn message_log(core: &Core, up: u16, area: Rect, buf: &mut Buffer) {
-    let rect = centered(area, 100, area.height.saturating_sub(2).max(3));
+    let (w, h) = log_view::box_size((area.width, area.height));
+    let rect = centered(area, w, h);
     if rect.width < 4 || rect.height < 3 {
         return;
     }
@@ -106,7 +108,6 @@ pub fn message_log(core: &Core, up: u16, area: Rect, buf: &mut Buffer) {
         .title_bottom(" j/k scroll · any other key closes ");
     let inner = block.inner(rect);
     block.render(rect, buf);
-    let width = usize::from(inner.width);
     let mut lines: Vec<Line> = Vec::new();
     if core.log.is_empty() {
         lines.push(Line::from(Span::styled(
@@ -114,30 +115,23 @@ pub fn message_log(core: &Core, up: u16, area: Rect, buf: &mut Buffer) {
             Style::new().fg(th().dim),
         )));
     }
-    for e in &core.log {
-        let when = crate::clock::log_time(e.time, core.now);
-        let from = e.tab.map(Tab::title).unwrap_or("app");
-        let head = format!("{when} {from}: ");
-        let style = match e.level {
+    for r in log_view::rows(core, usize::from(inner.width)) {
+        let style = match r.level {
             Level::Info => Style::new(),
             Level::Error => Style::new().fg(th().error),
         };
-        let indent = head.chars().count().min(width / 2);
-        let mut first = true;
-        crate::render::wrap::wrap_line(&e.text, width.saturating_sub(indent).max(1), &mut |l| {
-            let lead = if first {
-                Span::styled(head.clone(), Style::new().fg(th().dim))
-            } else {
-                Span::raw(" ".repeat(indent))
-            };
-            first = false;
-            lines.push(Line::from(vec![lead, Span::styled(l, style)]));
-        });
+        let lead = match r.head {
+            Some(head) => Span::styled(head, Style::new().fg(th().dim)),
+            None => Span::raw(" ".repeat(r.indent)),
+        };
+        lines.push(Line::from(vec![lead, Span::styled(r.text, style)]));
     }
     let height = usize::from(inner.height);
-    let end = lines.len().saturating_sub(usize::from(up));
+    // Never further back than the oldest row at the top (the terminal may have grown since).
+    let up = usize::from(up).min(lines.len().saturating_sub(height));
+    let end = lines.len() - up;
     let start = end.saturating_sub(height);
-    let shown: Vec<Line> = lines.drain(start..end.max(start)).collect();
+    let shown: Vec<Line> = lines.drain(start..end).collect();
     Paragraph::new(shown).render(inner, buf);
 }
 

@@ -829,6 +829,41 @@ fn open_conversation_newest_at_bottom_older_pages_above_without_a_jump() {
 }
 
 #[test]
+fn g_in_an_open_conversation_reaches_the_oldest_message_in_one_press() {
+    let (mut p, mut core) = loaded(3);
+    core.size = (60, 22);
+    p.on_key(k(KeyCode::Enter), &mut core);
+    let (id, _) = last_call(&core).unwrap();
+    answer(&mut p, &mut core, id, Ok(messages(99, 5, true)));
+    let (id2, _) = last_call(&core).unwrap();
+    // One g, while older pages are still to come.
+    p.on_key(k(KeyCode::Char('g')), &mut core);
+    answer(&mut p, &mut core, id2, Ok(messages(94, 5, true)));
+    let (id3, call) = last_call(&core).unwrap();
+    assert_eq!(
+        call,
+        Call::ConversationMessages {
+            uuid: "c0".into(),
+            page: 3,
+            per_page: 5
+        },
+        "the view follows the top: the next older page is asked for"
+    );
+    answer(&mut p, &mut core, id3, Ok(messages(89, 5, false)));
+    let v = p.open.as_ref().unwrap();
+    let h = ConvView::rows(&core);
+    assert_eq!(v.top(h), 0);
+    assert!(
+        v.slice(0, 2)[1].text.contains("message 85"),
+        "the oldest message at the top: {:?}",
+        v.slice(0, 2)
+    );
+    // Moving stops following.
+    p.on_key(k(KeyCode::Char('j')), &mut core);
+    assert_eq!(p.open.as_ref().unwrap().top(h), 1);
+}
+
+#[test]
 fn html_bodies_are_converted_off_the_ui_thread() {
     let (mut p, mut core) = loaded(1);
     p.on_key(k(KeyCode::Enter), &mut core);

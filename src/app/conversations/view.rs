@@ -73,6 +73,9 @@ pub struct ConvView {
     /// HTML conversions in flight: request id → message uuid.
     html: HashMap<RequestId, String>,
     pub error: Option<String>,
+    /// After `g`: keep the oldest message at the top while older pages arrive (one press
+    /// reaches the start), until another key moves the view.
+    follow_top: bool,
 }
 
 impl ConvView {
@@ -86,6 +89,7 @@ impl ConvView {
             anchor: None,
             html: HashMap::new(),
             error: None,
+            follow_top: false,
         };
         v.ensure_loaded(core);
         v
@@ -170,6 +174,7 @@ impl ConvView {
         let h = Self::rows(core);
         let top = self.top(h);
         let page = h.saturating_sub(1).max(1);
+        self.follow_top = matches!(key.code, KeyCode::Home | KeyCode::Char('g'));
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => self.set_top(top + 1, h),
             KeyCode::Up | KeyCode::Char('k') => self.set_top(top.saturating_sub(1), h),
@@ -186,7 +191,7 @@ impl ConvView {
     /// oldest loaded line.
     pub fn ensure_loaded(&mut self, core: &mut Core) {
         let h = Self::rows(core);
-        let needed = if self.pages.loaded == 0 || self.top(h) < h {
+        let needed = if self.pages.loaded == 0 || self.top(h) < h || self.follow_top {
             self.pages.items.len() + 1
         } else {
             0
@@ -311,6 +316,9 @@ impl ConvView {
                 let mut seen = std::collections::HashSet::new();
                 self.pages.items.retain(|e| seen.insert(e.msg.uuid.clone()));
                 self.restart();
+                if self.follow_top {
+                    self.set_top(0, Self::rows(core));
+                }
                 self.error = None;
                 for (msg, html) in to_convert {
                     self.convert(msg, html, core);

@@ -731,6 +731,7 @@ fn expand_all_and_resize_lay_out_only_what_is_near_the_screen() {
             .map(|r| format!("{r:?}"))
             .collect();
         let t = h.thread();
+        assert!(t.layout_is_consistent(), "incremental line starts drifted");
         for r in t.visible() {
             assert_ne!(r, Row::Blank, "an estimated message reached the screen");
         }

@@ -26,35 +26,53 @@ impl Thread {
     }
 
     /// Lay out the messages on or near the screen, keep a followed end pinned and the anchor
-    /// normalised. Run after every change.
+    /// normalised. Run after every change of heights or places.
     pub(super) fn settle(&mut self) {
+        self.settle_with(true);
+    }
+
+    /// After a move of the viewport only (heights and places unchanged): the line starts are
+    /// recomputed only if laying out what came near changed a height, so a key costs the same
+    /// on a 10,000-message thread as on a short one.
+    pub(super) fn settle_view(&mut self) {
+        self.settle_with(false);
+    }
+
+    fn settle_with(&mut self, mut dirty: bool) {
         let pin = self.follow;
         for _ in 0..6 {
-            self.relayout();
+            if dirty {
+                self.relayout();
+                dirty = false;
+            }
             self.pin(pin);
             let top = self.top_line();
             let lo = top.saturating_sub(NEAR * self.height);
             let hi = top + (NEAR + 1) * self.height;
             let first = self.starts.partition_point(|&s| s <= lo).saturating_sub(1);
             let w = self.width;
-            let mut changed = false;
+            let mut changes: Vec<(usize, isize)> = Vec::new();
             for i in first..self.msgs.len() {
                 if self.starts[i] >= hi {
                     break;
                 }
                 let m = &mut self.msgs[i];
                 if m.expanded && !m.laid {
+                    let old = m.height() as isize;
                     m.rewrap(w);
-                    changed = true;
+                    changes.push((i, m.height() as isize - old));
                 }
             }
-            if !changed {
+            if changes.is_empty() {
                 break;
             }
+            self.shift(&changes);
         }
         // The followed end stays pinned (pages filling gaps near it arrive after the end did)
         // until the reader moves.
-        self.relayout();
+        if dirty {
+            self.relayout();
+        }
         self.pin(pin);
         // Normalise the anchor so it names the message actually at the top (unless the view is
         // held at the bottom because there is too little below: it still wants that line).
@@ -63,6 +81,34 @@ impl Thread {
             self.top = self.anchor_at(line);
         }
         self.keep_anchor_inside();
+    }
+
+    /// Heights of single messages changed by `changes` (index, lines added; sorted by index):
+    /// move the line starts after each by what changed above it. Touches only the compact
+    /// `starts` array, not the messages (a full `relayout` walks 10,000 large structs).
+    fn shift(&mut self, changes: &[(usize, isize)]) {
+        let Some(&(first, _)) = changes.first() else {
+            return;
+        };
+        let mut acc = 0isize;
+        let mut k = 0;
+        for j in first + 1..self.starts.len() {
+            while k < changes.len() && changes[k].0 < j {
+                acc += changes[k].1;
+                k += 1;
+            }
+            self.starts[j] = (self.starts[j] as isize + acc).max(0) as usize;
+        }
+        let all: isize = changes.iter().map(|c| c.1).sum();
+        self.total = (self.total as isize + all).max(0) as usize;
+    }
+
+    /// For tests: whether the incremental line starts equal a full recomputation.
+    #[cfg(test)]
+    pub fn layout_is_consistent(&self) -> bool {
+        let mut fresh = self.clone();
+        fresh.relayout();
+        fresh.starts == self.starts && fresh.total == self.total
     }
 
     /// Keep the view at the followed end, the focus on the end message.
@@ -206,7 +252,7 @@ impl Thread {
         }
         let line = (self.top_line() as isize + delta).clamp(0, self.max_top() as isize) as usize;
         self.top = self.anchor_at(line);
-        self.settle();
+        self.settle_view();
         self.focus_visible(delta < 0);
     }
 
@@ -221,14 +267,14 @@ impl Thread {
         self.follow = Some(Follow::Top);
         // Read down from the start: gaps fill from above.
         self.heading_up = false;
-        self.settle();
+        self.settle_view();
     }
 
     /// `G`: the thread's last message at the bottom, focused.
     pub fn to_bottom(&mut self) {
         self.follow = Some(Follow::Bottom);
         self.heading_up = true;
-        self.settle();
+        self.settle_view();
     }
 
     /// If the focused message is off screen, focus the one at the top (or bottom, scrolling up).
@@ -262,7 +308,7 @@ impl Thread {
         self.heading_up = dir < 0;
         self.focus = self.msgs[j as usize].m.uuid.clone();
         self.reveal(j as usize);
-        self.settle();
+        self.settle_view();
     }
 
     /// Scroll so message `i`'s header is on screen (at the top when it has to move).
@@ -409,7 +455,14 @@ impl Thread {
     pub fn rewrap_one(&mut self, i: usize) {
         let w = self.width;
         if let Some(m) = self.msgs.get_mut(i) {
+            let old = m.height() as isize;
             m.rewrap(w);
+            let d = m.height() as isize - old;
+            if self.starts.len() == self.msgs.len() {
+                self.shift(&[(i, d)]);
+                self.settle_view();
+                return;
+            }
         }
         self.settle();
     }

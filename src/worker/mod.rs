@@ -7,14 +7,30 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use crate::api::{ApiError, Client};
-use crate::app::{Call, Command, Msg, Reply};
+use crate::app::{Backend, Call, Command, Msg, Reply};
 use crate::render::html::{Body, HtmlCache, html_to_body};
+
+pub mod drafts;
 
 /// How many API calls may be in flight at once.
 pub const MAX_CONCURRENT: usize = 6;
 
+/// One client per configured backend; `Command::Api` goes to the one its call names
+/// (`Call::backend`). Plannr is always configured; a second backend adds an optional field here
+/// and an arm in `Worker::handle`.
+#[derive(Debug, Clone)]
+pub struct Backends {
+    pub plannr: Arc<Client>,
+}
+
+impl From<Arc<Client>> for Backends {
+    fn from(plannr: Arc<Client>) -> Backends {
+        Backends { plannr }
+    }
+}
+
 pub struct Worker {
-    client: Arc<Client>,
+    backends: Backends,
     tx: mpsc::UnboundedSender<Msg>,
     limit: Arc<Semaphore>,
     /// Per written resource, the signal that its latest write finished: the next write to the same
@@ -30,9 +46,9 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(client: Arc<Client>, tx: mpsc::UnboundedSender<Msg>) -> Worker {
+    pub fn new(backends: impl Into<Backends>, tx: mpsc::UnboundedSender<Msg>) -> Worker {
         Worker {
-            client,
+            backends: backends.into(),
             tx,
             limit: Arc::new(Semaphore::new(MAX_CONCURRENT)),
             write_chain: HashMap::new(),
@@ -60,7 +76,7 @@ impl Worker {
     pub fn handle(&mut self, cmd: Command) -> bool {
         match cmd {
             Command::Quit => return false,
-            Command::SetAccount(uuid) => self.client.set_account(uuid),
+            Command::SetAccount(uuid) => self.backends.plannr.set_account(uuid),
             Command::Timer { after, timer } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
@@ -78,15 +94,17 @@ impl Worker {
                 self.write_chain.retain(|_, rx| {
                     matches!(rx.try_recv(), Err(oneshot::error::TryRecvError::Empty))
                 });
-                let (client, tx, limit) =
-                    (self.client.clone(), self.tx.clone(), self.limit.clone());
+                let (backends, tx, limit) =
+                    (self.backends.clone(), self.tx.clone(), self.limit.clone());
                 tokio::spawn(async move {
                     if let Some(prev) = before {
                         let _ = prev.await; // finished or dropped: either way our turn
                     }
                     let result = {
                         let _permit = limit.acquire_owned().await;
-                        call_api(&client, call).await
+                        match call.backend() {
+                            Backend::Plannr => call_api(&backends.plannr, call).await,
+                        }
                     };
                     if let Some(d) = done {
                         let _ = d.send(());
@@ -108,7 +126,7 @@ impl Worker {
                 });
             }
             Command::Download { id, url, dir, name } => {
-                let (client, tx) = (self.client.clone(), self.tx.clone());
+                let (client, tx) = (self.backends.plannr.clone(), self.tx.clone());
                 tokio::spawn(async move {
                     let progress = tx.clone();
                     let result = download(&client, &url, dir, &name, &mut |done, total| {
@@ -166,9 +184,7 @@ fn convert_cached(cache: &Mutex<HtmlCache>, html: &str, width: u16) -> Body {
 pub fn default_download_dir() -> Option<PathBuf> {
     directories::UserDirs::new()
         .and_then(|u| u.download_dir().map(Path::to_path_buf))
-        .or_else(|| {
-            directories::ProjectDirs::from("", "", "plannr-tui").map(|p| p.data_dir().to_path_buf())
-        })
+        .or_else(|| crate::config::project_dirs().map(|p| p.data_dir().to_path_buf()))
 }
 
 /// A file name that cannot leave `dir` or upset a terminal: separators and controls replaced,
@@ -287,7 +303,7 @@ pub async fn download(
 /// Run one draft command (blocking file I/O: call from `spawn_blocking` or a test). Returns the
 /// message to send back: the drafts loaded, or a failure.
 pub fn run_draft_command(cmd: Command) -> Option<Msg> {
-    use crate::app::contacts::drafts::{self, DraftEvent};
+    use crate::app::contacts::drafts::DraftEvent;
     let no_dir = || "no data directory on this system".to_string();
     match cmd {
         Command::WriteDraft { dir, key, json } => {
@@ -400,36 +416,4 @@ pub fn contain<R>(f: impl FnOnce() -> R) -> R {
 /// Whether the current thread is inside `contain` (for the panic hook).
 pub fn panic_is_contained() -> bool {
     CONTAINED.with(|c| c.get())
-}
-
-#[cfg(test)]
-mod contain_tests {
-    use super::*;
-
-    #[test]
-    fn contained_panics_are_flagged_and_the_flag_resets() {
-        let seen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let seen2 = seen.clone();
-        let prev = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |_| {
-            if panic_is_contained() {
-                seen2.store(true, std::sync::atomic::Ordering::SeqCst);
-            }
-        }));
-        let r = std::thread::spawn(|| {
-            let caught = std::panic::catch_unwind(|| contain(|| panic!("hostile input")));
-            (caught.is_err(), panic_is_contained())
-        })
-        .join();
-        std::panic::set_hook(prev);
-        let (panicked, still_flagged) = r.unwrap_or((false, true));
-        assert!(panicked);
-        assert!(!still_flagged, "the flag is reset after unwinding");
-        assert!(
-            seen.load(std::sync::atomic::Ordering::SeqCst),
-            "the hook saw the flag"
-        );
-        assert_eq!(contain(|| 7), 7);
-        assert!(!panic_is_contained());
-    }
 }
