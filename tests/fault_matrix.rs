@@ -434,6 +434,7 @@ fn short(e: &ApiError) -> String {
         ApiError::TooLarge { .. } => "too large".into(),
         ApiError::Other(m) if m.contains("redirected") => "redirect".into(),
         ApiError::Other(_) => "other".into(),
+        ApiError::Outreach(_) => "outreach".into(),
     }
 }
 
