@@ -88,6 +88,30 @@ def le(key, limit):
     return FIG[key] <= limit if key in FIG else None
 
 
+def dur_ms(v, unit):
+    return float(v) * {"ns": 1e-6, "µs": 1e-3, "us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+
+
+# The thread bench's lines: "thread of N (...): open X, load all Y; frame p50 A p99 B max C;
+# expand all D; rewrap on resize E; heap F MB loaded, G MB all expanded (peak H MB)".
+best = -1
+for line in read("mail_thread.txt").splitlines():
+    m = re.match(r"thread of (\d+)", line)
+    if not m or int(m.group(1)) < best:
+        continue
+    best = int(m.group(1))
+    FIG["thread_n"] = best
+    D = r"([\d.]+)(ns|µs|us|ms|s)"
+    for key, pat in [("thread_frame_p99_ms", r"p99 " + D), ("thread_expand_all_ms", r"expand all " + D),
+                     ("thread_resize_ms", r"rewrap on resize " + D), ("thread_open_ms", r"open " + D)]:
+        mm = re.search(pat, line)
+        if mm:
+            FIG[key] = dur_ms(mm.group(1), mm.group(2))
+    mm = re.search(r"([\d.]+) MB all expanded \(peak ([\d.]+) MB\)", line)
+    if mm:
+        FIG["thread_heap_mb"] = float(mm.group(1))
+        FIG["thread_peak_heap_mb"] = float(mm.group(2))
+
 thread_text = ""
 if thread_file and os.path.exists(thread_file):
     with open(thread_file, encoding="utf-8") as f:
@@ -116,9 +140,17 @@ rows.append(row(
     "`g`/`G` on a 10,000-message thread at 300 ms latency: ≤ 2 requests, < 1 s",
     "%s requests, %s ms" % (fig("thread_g_requests", "{:.0f}"), fig("thread_g_ms", "{:.0f}")), "—",
     (FIG["thread_g_requests"] <= 2 and FIG["thread_g_ms"] < 1000) if "thread_g_requests" in FIG and "thread_g_ms" in FIG else None))
-rows.append(row(
-    "Every key and resize p99 < 8 ms, 10,000 messages all expanded",
-    "%s ms" % fig("thread_key_p99_ms"), "—", le("thread_key_p99_ms", 8) if "thread_key_p99_ms" in FIG else None))
+if "thread_key_p99_ms" in FIG:
+    rows.append(row(
+        "Every key and resize p99 < 8 ms, 10,000 messages all expanded",
+        "%s ms" % fig("thread_key_p99_ms"), "—", le("thread_key_p99_ms", 8)))
+else:
+    worst = max(FIG.get("thread_frame_p99_ms", 0), FIG.get("thread_expand_all_ms", 0), FIG.get("thread_resize_ms", 0))
+    rows.append(row(
+        "Every key and resize p99 < 8 ms, 10,000 messages all expanded",
+        "`mail_thread` bench, thread of %s: frame p99 %s ms while scrolling, expand all %s ms, resize %s ms"
+        % (fig("thread_n", "{:.0f}"), fig("thread_frame_p99_ms"), fig("thread_expand_all_ms"), fig("thread_resize_ms")),
+        "—", (worst < 8) if "thread_frame_p99_ms" in FIG else None))
 rows.append(row(
     "Frame cost 10,000 vs 10 messages ≤ 1.2×",
     fig("thread_frame_ratio", "{:.2f}×"), "—", le("thread_frame_ratio", 1.2)))
@@ -136,7 +168,8 @@ rows.append(row(
     le("plannr_idle_cpu_pct", 0.5)))
 rows.append(row(
     "Peak RSS",
-    "%s MB after start-up; thread bench heap: see below" % fig("plannr_peak_rss_mb", "{:.1f}"),
+    "%s MB after start-up; heap %s MB with the bench thread all expanded (peak %s MB)"
+    % (fig("plannr_peak_rss_mb", "{:.1f}"), fig("thread_heap_mb", "{:.1f}"), fig("thread_peak_heap_mb", "{:.1f}")),
     "neomutt with 10,000 messages: %s MB" % fig("neomutt_peak_rss_mb", "{:.1f}"),
     (FIG["plannr_peak_rss_mb"] <= FIG.get("neomutt_peak_rss_mb", 1e9)) if "plannr_peak_rss_mb" in FIG else None))
 

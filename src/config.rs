@@ -170,6 +170,8 @@ pub struct FileConfig {
     pub download_dir: Option<PathBuf>,
     /// "dark", "light", or the path of a theme file (relative to the config file's folder).
     pub theme: Option<String>,
+    /// Mouse: wheel scrolls, click selects / switches tab, double-click opens (default true).
+    pub mouse: Option<bool>,
     /// Colour overrides by role, on top of the theme (`accent = "#005f87"`).
     pub colors: Option<std::collections::BTreeMap<String, String>>,
     pub outreach: Option<OutreachFile>,

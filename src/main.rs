@@ -102,6 +102,7 @@ fn main() -> ExitCode {
         Ok(theme) => ui::theme::set(theme),
         Err(e) => return refuse(e),
     }
+    mouse::set_wanted(file.mouse.unwrap_or(true));
 
     // The demo server (if any) must live as long as the UI.
     let mut _demo: Option<DemoServer> = None;
@@ -294,6 +295,8 @@ fn restore_terminal() {
     let _ = crossterm::terminal::disable_raw_mode();
     let _ = execute!(
         io::stdout(),
+        // Always: a terminal left reporting the mouse prints garbage at the shell prompt.
+        crossterm::event::DisableMouseCapture,
         DisableBracketedPaste,
         crossterm::terminal::LeaveAlternateScreen,
         crossterm::cursor::Show
@@ -305,6 +308,10 @@ fn to_msg(ev: Event) -> Option<Msg> {
         Event::Key(k) => Some(Msg::Key(k)),
         Event::Paste(s) => Some(Msg::Paste(s)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Mouse(event) => Some(Msg::Mouse {
+            event,
+            at_ms: mouse::now_ms(),
+        }),
         _ => None,
     }
 }
@@ -388,7 +395,34 @@ fn enter_terminal() -> io::Result<()> {
         io::stdout(),
         crossterm::terminal::EnterAlternateScreen,
         EnableBracketedPaste
-    )
+    )?;
+    mouse::enter()
+}
+
+/// Mouse reporting: on unless `mouse = false` in the config; `restore_terminal` always turns it
+/// off again (exit, panic, signal, suspend).
+mod mouse {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static WANTED: AtomicBool = AtomicBool::new(true);
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+    pub fn set_wanted(on: bool) {
+        WANTED.store(on, Ordering::Relaxed);
+    }
+
+    pub fn enter() -> std::io::Result<()> {
+        if WANTED.load(Ordering::Relaxed) {
+            crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+        }
+        Ok(())
+    }
+
+    /// Milliseconds since the first event (monotonic), to tell a double-click.
+    pub fn now_ms() -> u64 {
+        let start = START.get_or_init(std::time::Instant::now);
+        u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
 }
 
 /// Give the terminal back and stop like Ctrl-Z would (the whole process group, as the terminal

@@ -11,6 +11,7 @@ pub mod log_view;
 mod login;
 pub mod mail;
 pub mod mailboxes;
+mod mouse;
 pub mod paged;
 mod pane;
 mod protocol;

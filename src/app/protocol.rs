@@ -164,6 +164,11 @@ pub enum Msg {
     /// The process was asked to stop (SIGTERM, SIGHUP, SIGINT, SIGQUIT): flush what must survive
     /// and quit now, without asking about unsaved text (there is nobody to answer).
     Terminate,
+    /// A mouse event, with when it happened (milliseconds on a monotonic clock, for double-clicks).
+    Mouse {
+        event: crossterm::event::MouseEvent,
+        at_ms: u64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

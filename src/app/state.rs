@@ -26,6 +26,8 @@ pub struct State {
     pub help_scroll: u16,
     /// The message log (`L`) is open; the number of lines scrolled up from its end.
     pub log: Option<u16>,
+    /// The last left click (column, row, milliseconds), to tell a double-click.
+    pub last_click: Option<(u16, u16, u64)>,
     pub login_picker: Option<LoginPicker>,
     pub quit: bool,
 }
@@ -47,6 +49,7 @@ impl State {
             help: false,
             help_scroll: 0,
             log: None,
+            last_click: None,
             login_picker: None,
             quit: false,
         }
@@ -147,6 +150,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Msg::Key(_) => {}
         Msg::Terminate => quit(state),
+        Msg::Mouse { event, at_ms } => super::mouse::on_mouse(state, event, at_ms),
         Msg::Paste(text) => {
             let (pane, core) = state.pane_mut(state.tab);
             pane.on_paste(&text, core);
@@ -217,7 +221,10 @@ fn on_result(state: &mut State, id: RequestId, result: ApiResult) {
         return; // nobody waits for it any more
     };
     if matches!(result, Err(ApiError::Unauthenticated)) {
-        state.core.error("Plannr refused the token (401). Get a new token and restart; nothing you typed was sent.");
+        // One full-screen explanation (ui::unauthorized), not a status line per failed call.
+        state.core.unauthorized = true;
+    } else if result.is_ok() {
+        state.core.unauthorized = false;
     }
     match route.tab() {
         None => login::on_logins(state, result),
@@ -233,12 +240,31 @@ fn on_result(state: &mut State, id: RequestId, result: ApiResult) {
     }
 }
 
-fn on_key(state: &mut State, key: KeyEvent) {
+pub(super) fn on_key(state: &mut State, key: KeyEvent) {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let armed = std::mem::take(&mut state.core.quit_armed);
     if ctrl && key.code == KeyCode::Char('c') {
         ask_then_quit(state, armed, "Ctrl-C");
         return;
+    }
+    if state.core.unauthorized {
+        // The 401 screen: R asks Plannr again (the pane's own refresh), q quits; nothing else.
+        match key.code {
+            KeyCode::Char('R') => {
+                state.core.unauthorized = false;
+                if state.core.account_uuid.is_none() {
+                    if !state.core.pending.values().any(|r| *r == Route::Logins) {
+                        state.core.request(Route::Logins, Call::Logins);
+                    }
+                    return;
+                }
+            }
+            KeyCode::Char('q') => {
+                ask_then_quit(state, armed, "q");
+                return;
+            }
+            _ => return,
+        }
     }
     if ctrl && key.code == KeyCode::Char('l') {
         state.core.out.push(Command::Redraw);
@@ -516,6 +542,59 @@ mod tests {
         );
         assert!(s.login_picker.is_none());
         assert!(out.contains(&Command::SetAccount("a".into())));
+    }
+
+    /// A 401 at start: one full-screen explanation (not empty panes and "choosing account…"),
+    /// R asks Plannr again, other keys do nothing, a success clears it.
+    #[test]
+    fn a_rejected_token_gets_one_screen_and_r_retries() {
+        let mut s = State::new(Settings::default(), None, (100, 30));
+        let out = s.init();
+        let id = out
+            .iter()
+            .find_map(|c| match c {
+                Command::Api {
+                    id,
+                    call: Call::Logins,
+                } => Some(*id),
+                _ => None,
+            })
+            .expect("logins asked for");
+        update(
+            &mut s,
+            Msg::Api {
+                id,
+                result: Err(ApiError::Unauthenticated),
+            },
+        );
+        assert!(s.core.unauthorized);
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+        t.draw(|f| crate::ui::draw(&s, f)).unwrap();
+        let screen: String = t
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(
+            screen.contains("Plannr refused the token (401)"),
+            "{screen}"
+        );
+        assert!(screen.contains("PLANNR_TOKEN"), "{screen}");
+        assert!(
+            update(&mut s, key(KeyCode::Char('2'))).is_empty(),
+            "nothing else"
+        );
+        let out = update(&mut s, key(KeyCode::Char('R')));
+        assert!(!s.core.unauthorized);
+        assert!(out.iter().any(|c| matches!(
+            c,
+            Command::Api {
+                call: Call::Logins,
+                ..
+            }
+        )));
     }
 
     #[test]

@@ -575,6 +575,7 @@ mod tests {
         let b = html_to_body(html, 14);
         let t = texts(&b);
         assert!(t.contains(&"Item: Cable"), "{t:?}");
+        assert!(t.join(" ").contains("Total £1,219.98"), "{t:?}");
         assert!(b.lines.iter().all(|l| width_of(&l.text) <= 14), "{t:?}");
     }
 

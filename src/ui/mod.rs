@@ -42,6 +42,38 @@ pub fn draw(state: &State, frame: &mut Frame) {
     if let Some(up) = state.log {
         widgets::message_log(&state.core, up, area, frame.buffer_mut());
     }
+    if state.core.unauthorized {
+        unauthorized(area, frame);
+    }
+}
+
+/// The one full-screen explanation of a 401: what happened, where the token comes from, what to do.
+fn unauthorized(area: ratatui::layout::Rect, frame: &mut Frame) {
+    use ratatui::style::{Style, Stylize};
+    use ratatui::text::Line;
+    use ratatui::widgets::{Clear, Paragraph, Wrap};
+    let lines = vec![
+        Line::from(" Plannr refused the token (401)".bold()),
+        Line::from(""),
+        Line::from(
+            " It is wrong, expired or revoked, so nothing can be loaded or saved. Nothing you typed was sent, and unsaved text is kept as drafts.",
+        ),
+        Line::from(""),
+        Line::from(
+            " The token comes from, first found: --token, the PLANNR_TOKEN environment variable, or token / token_command in config.toml.",
+        ),
+        Line::from(" Make a new personal access token in Plannr and start the app with it."),
+        Line::from(""),
+        Line::from(" R  ask Plannr again (if it was refused only for a moment)"),
+        Line::from(" q  quit"),
+    ];
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .style(Style::new()),
+        area,
+    );
 }
 
 /// Whether the screen shows a time that reads differently as the clock moves on (today's `14:02`

@@ -140,12 +140,13 @@ impl ContactsPane {
             return;
         };
         for email in [true, false] {
-            let primary = self
-                .details
-                .items
-                .iter()
-                .find(|d| d.is_email() == email && d.is_primary_for(&uuid))
-                .cloned();
+            let of_kind = || self.details.items.iter().filter(|d| d.is_email() == email);
+            let primary = of_kind().find(|d| d.is_primary_for(&uuid)).cloned();
+            // None primary is only known when every detail of the kind said who it is primary
+            // for: a detail without `primary_accounts` may be it (absent is unknown, not empty).
+            if primary.is_none() && of_kind().any(|d| d.primary_accounts.is_none()) {
+                continue;
+            }
             self.set_client_primary(&uuid, email, primary.as_ref());
         }
     }

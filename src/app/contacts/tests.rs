@@ -850,3 +850,52 @@ fn the_mail_client_list_follows_the_contacts_primaries() {
         Some("gareth@example.com")
     );
 }
+
+/// The client row's email column is blanked only when the details say no email is primary; a
+/// list whose details leave `primary_accounts` out says nothing about it.
+#[test]
+fn details_without_primary_accounts_leave_the_client_row_alone() {
+    let mut unknown = email("d0");
+    unknown.primary_accounts = None;
+    let mut t = T::new();
+    t.pane.on_show(&mut t.core);
+    let (id, _, route) = t.last_call();
+    let mut c1 = acc("c1", "Gareth Thompson");
+    c1.primary_email = Some(Box::new(email("d0")));
+    t.pane.on_result(
+        route,
+        id,
+        Ok(Reply::Clients(Page {
+            items: vec![c1],
+            has_next: Some(false),
+            ..Page::default()
+        })),
+        &mut t.core,
+    );
+    t.key(k(KeyCode::Enter));
+    t.answer(Ok(Reply::ContactDetails(Page {
+        items: vec![unknown],
+        has_next: Some(false),
+        ..Page::default()
+    })));
+    assert_eq!(
+        t.pane.picker.clients.items[0]
+            .primary_email
+            .as_ref()
+            .map(|d| d.value.as_str()),
+        Some("gareth@example.com"),
+        "unknown is not “none”"
+    );
+    let mut none = email("d0");
+    none.primary_accounts = Some(Vec::new());
+    t.key(k(KeyCode::Char('R')));
+    t.answer(Ok(Reply::ContactDetails(Page {
+        items: vec![none],
+        has_next: Some(false),
+        ..Page::default()
+    })));
+    assert!(
+        t.pane.picker.clients.items[0].primary_email.is_none(),
+        "known: no primary email any more"
+    );
+}

@@ -330,7 +330,8 @@ fn draw_grid(b: &mut Builder<'_>, grid: &[Vec<Cell>], widths: &[usize]) {
     }
 }
 
-/// Too narrow for a grid: each row as "header: value" lines, rows apart by a blank line.
+/// Too narrow for a grid: each row as "header: value" lines, rows apart by a blank line. A row
+/// with header cells of its own ("Order total") reads "header: values".
 fn draw_records(b: &mut Builder<'_>, grid: &[Vec<Cell>]) {
     let heads: Vec<String> = match grid.first() {
         Some(r) if r.iter().all(|c| c.header) => r.iter().map(|c| c.lines.join(" ")).collect(),
@@ -338,17 +339,31 @@ fn draw_records(b: &mut Builder<'_>, grid: &[Vec<Cell>]) {
     };
     let skip = usize::from(!heads.is_empty());
     for row in grid.iter().skip(skip) {
-        for (i, c) in row.iter().enumerate() {
-            let text = c.lines.join(" ");
-            if text.is_empty() {
-                continue;
-            }
-            let line = match heads.get(i).filter(|h| !h.is_empty()) {
-                Some(h) => format!("{h}: {text}"),
-                None => text,
+        let text = |c: &Cell| c.lines.join(" ");
+        if row.iter().any(|c| c.header) {
+            let label: Vec<String> = row.iter().filter(|c| c.header).map(text).collect();
+            let values: Vec<String> = row.iter().filter(|c| !c.header).map(text).collect();
+            let line = match (label.join(" "), values.join(" · ")) {
+                (l, v) if v.is_empty() => l,
+                (l, v) if l.is_empty() => v,
+                (l, v) => format!("{l}: {v}"),
             };
             b.text(&line);
             b.flush();
+        } else {
+            let mut col = 0;
+            for c in row {
+                let value = text(c);
+                if !value.is_empty() {
+                    let line = match heads.get(col).filter(|h| !h.is_empty()) {
+                        Some(h) => format!("{h}: {value}"),
+                        None => value,
+                    };
+                    b.text(&line);
+                    b.flush();
+                }
+                col += c.span;
+            }
         }
         b.para();
     }

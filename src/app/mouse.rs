@@ -1,0 +1,162 @@
+//! The mouse, as the keys it stands for: the wheel scrolls (↓/↑ three times), a click on the tab
+//! bar switches pane, a click on a list row moves the selection there (as ↓/↑ would, so paging
+//! follows), a double-click on a row opens it (Enter). A click with an overlay open closes it,
+//! as a key does. Pure: the time of each event comes in the message.
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+use super::list::ListNav;
+use super::state::on_key;
+use super::{State, Tab, contacts, mail};
+
+/// Two clicks on the same row within this many milliseconds are a double-click.
+pub const DOUBLE_CLICK_MS: u64 = 400;
+/// Lines one wheel notch scrolls.
+const WHEEL_LINES: usize = 3;
+/// Screen row of a list's first item: tab bar, pane title, table header.
+const FIRST_ROW: u16 = 3;
+
+fn press(state: &mut State, code: KeyCode, times: usize) {
+    for _ in 0..times {
+        on_key(state, KeyEvent::new(code, KeyModifiers::NONE));
+    }
+}
+
+pub fn on_mouse(state: &mut State, ev: MouseEvent, at_ms: u64) {
+    match ev.kind {
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+            // A text field keeps ↑/↓ for itself (history); the wheel leaves it alone.
+            if state.captures_input() && !state.help && state.log.is_none() {
+                return;
+            }
+            let code = if ev.kind == MouseEventKind::ScrollDown {
+                KeyCode::Down
+            } else {
+                KeyCode::Up
+            };
+            press(state, code, WHEEL_LINES);
+        }
+        MouseEventKind::Down(MouseButton::Left) => click(state, ev.column, ev.row, at_ms),
+        _ => {}
+    }
+}
+
+fn click(state: &mut State, x: u16, y: u16, at_ms: u64) {
+    let last = state.last_click.replace((x, y, at_ms));
+    if state.help || state.log.is_some() || state.login_picker.is_some() {
+        if state.login_picker.is_none() {
+            press(state, KeyCode::Esc, 1);
+        }
+        return;
+    }
+    if y == 0 {
+        if let Some(tab) = tab_at(x)
+            && !state.captures_input()
+        {
+            state.activate(tab);
+        }
+        return;
+    }
+    let Some((selected, start)) = list_position(state) else {
+        return;
+    };
+    if y < FIRST_ROW || y >= state.core.size.1.saturating_sub(2) {
+        return;
+    }
+    let target = start + usize::from(y - FIRST_ROW);
+    if target > selected {
+        press(state, KeyCode::Down, target - selected);
+    } else {
+        press(state, KeyCode::Up, selected - target);
+    }
+    let double = last.is_some_and(|(lx, ly, lt)| {
+        ly == y && lx.abs_diff(x) <= 2 && at_ms.saturating_sub(lt) <= DOUBLE_CLICK_MS
+    });
+    if double {
+        state.last_click = None;
+        press(state, KeyCode::Enter, 1);
+    }
+}
+
+/// The tab whose label is at column `x` of the tab bar (" plannr " then " N Title " each).
+pub fn tab_at(x: u16) -> Option<Tab> {
+    let mut left = 8u16;
+    for t in Tab::ALL {
+        let w = u16::try_from(t.title().chars().count() + 4).unwrap_or(u16::MAX);
+        if (left..left.saturating_add(w)).contains(&x) {
+            return Some(t);
+        }
+        left = left.saturating_add(w);
+    }
+    None
+}
+
+/// The selection and first shown row of the list on screen, if the screen is a plain list.
+fn list_position(state: &State) -> Option<(usize, usize)> {
+    if state.captures_input() {
+        return None;
+    }
+    let nav: &ListNav = match state.tab {
+        Tab::Mailboxes => &state.mailboxes.nav,
+        Tab::Mail => match state.mail.view {
+            mail::View::Clients => &state.mail.picker.nav,
+            mail::View::Emails => &state.mail.emails_nav,
+            mail::View::Thread => return None,
+        },
+        Tab::Conversations if state.conversations.open.is_none() => &state.conversations.nav,
+        Tab::Conversations => return None,
+        Tab::Contacts if state.contacts.form.is_some() => return None,
+        Tab::Contacts => match state.contacts.view {
+            contacts::View::Clients => &state.contacts.picker.nav,
+            contacts::View::Details => &state.contacts.detail_nav,
+        },
+    };
+    // As `ui::widgets::visible_rows` draws it.
+    Some((nav.selected, nav.offset.min(nav.selected)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Msg, Settings, update};
+
+    fn mouse(kind: MouseEventKind, x: u16, y: u16, at_ms: u64) -> Msg {
+        Msg::Mouse {
+            event: MouseEvent {
+                kind,
+                column: x,
+                row: y,
+                modifiers: KeyModifiers::NONE,
+            },
+            at_ms,
+        }
+    }
+
+    #[test]
+    fn tab_labels_are_where_the_tab_bar_draws_them() {
+        // " plannr  1 Mailboxes  2 Mail  3 Conversations  4 Contacts"
+        assert_eq!(tab_at(3), None);
+        assert_eq!(tab_at(8), Some(Tab::Mailboxes));
+        assert_eq!(tab_at(20), Some(Tab::Mailboxes));
+        assert_eq!(tab_at(21), Some(Tab::Mail));
+        assert_eq!(tab_at(29), Some(Tab::Conversations));
+        assert_eq!(tab_at(46), Some(Tab::Contacts));
+        assert_eq!(tab_at(58), None);
+    }
+
+    #[test]
+    fn click_switches_tab_and_closes_help() {
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        update(
+            &mut s,
+            mouse(MouseEventKind::Down(MouseButton::Left), 50, 0, 0),
+        );
+        assert_eq!(s.tab, Tab::Contacts);
+        s.help = true;
+        update(
+            &mut s,
+            mouse(MouseEventKind::Down(MouseButton::Left), 10, 0, 1000),
+        );
+        assert!(!s.help);
+        assert_eq!(s.tab, Tab::Contacts, "the click only closed help");
+    }
+}
