@@ -2,7 +2,7 @@
 # Regenerate benches/RESULTS.md: installs w3m and lynx if missing (system package manager),
 # generates the corpus if missing, runs the benches and the start-up probe, writes the report.
 #
-#   benches/results.sh [THREAD_FIGURES_FILE]
+#   benches/results.sh [THREAD_FIGURES_FILE]   (text figures of the thread view, included as given)
 #
 # Benches are never part of `cargo test`; this takes a few minutes.
 set -euo pipefail

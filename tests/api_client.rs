@@ -1121,3 +1121,42 @@ async fn retry_after_as_an_http_date_is_understood() {
         "{err:?}"
     );
 }
+
+/// Paging that cannot run away, against the demo's misbehaving switches: a server that ignores
+/// `page`, or answers bare arrays, ends paging of a list (the app's `Paged`) with a note after a
+/// couple of requests — never a request loop.
+#[tokio::test]
+async fn a_server_ignoring_paging_or_sending_bare_arrays_cannot_loop() {
+    use plannr_tui::app::paged::Paged;
+    for (ignore_paging, bare_arrays) in [(true, false), (false, true), (true, true)] {
+        let (s, c) = start(DemoOptions {
+            ignore_paging,
+            bare_arrays,
+            ..DemoOptions::default()
+        })
+        .await;
+        let mut list: Paged<Conversation> =
+            Paged::new(5).with_identity(|c: &Conversation| c.uuid.clone());
+        let mut asked = 0;
+        while let Some(p) = list.want(usize::MAX) {
+            asked += 1;
+            assert!(
+                asked <= 3,
+                "a request loop ({ignore_paging}, {bare_arrays})"
+            );
+            list.mark_loading(p, asked);
+            let page = c
+                .conversations(Archived::Active, p, 5)
+                .await
+                .expect("a page");
+            assert!(list.on_loaded(asked, page));
+        }
+        assert!(list.is_complete());
+        assert!(
+            list.note.is_some(),
+            "the view says why paging stopped ({ignore_paging}, {bare_arrays})"
+        );
+        assert_eq!(list.items.len(), 5, "nothing shown twice");
+        assert_eq!(take(&s).len() as u64, asked);
+    }
+}

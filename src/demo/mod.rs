@@ -57,6 +57,10 @@ pub struct DemoOptions {
     /// The same for descendants: `OldestFirst` (default) is the messages just after the opened
     /// one, `NewestFirst` the thread's end.
     pub descendant_pages: PageOrder,
+    /// Misbehave: ignore `page`/`page[...]` (every list answers its first page).
+    pub ignore_paging: bool,
+    /// Misbehave: answer every paginated list with a bare array of its items.
+    pub bare_arrays: bool,
 }
 
 /// The order of a thread half's pages (and of the messages in each page).
@@ -88,6 +92,8 @@ impl Default for DemoOptions {
             seed: 42,
             ancestor_pages: PageOrder::NewestFirst,
             descendant_pages: PageOrder::OldestFirst,
+            ignore_paging: false,
+            bare_arrays: false,
         }
     }
 }

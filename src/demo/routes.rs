@@ -75,6 +75,17 @@ pub(super) fn route(s: &Shared, r: &RecordedRequest, body_unparsable: bool) -> O
         };
     }
     let d = s.data.read().unwrap_or_else(|e| e.into_inner());
+    // Misbehaving-server switches (the client must not loop whatever a server does): ignore the
+    // page asked for (always page 1), and/or answer bare arrays instead of paginators.
+    let unpaged;
+    let r = if s.opts.ignore_paging {
+        let mut c = r.clone();
+        c.query.retain(|(k, _)| !k.starts_with("page"));
+        unpaged = c;
+        &unpaged
+    } else {
+        r
+    };
     let res = match (m, rest) {
         ("GET", ["v1", "mailboxes"]) => Ok(Out::Json(
             200,
@@ -93,7 +104,16 @@ pub(super) fn route(s: &Shared, r: &RecordedRequest, body_unparsable: bool) -> O
         ("GET", ["v2", "contact-details"]) => list_details(&d, r, base),
         _ => Ok(route_not_found(r)),
     };
-    res.unwrap_or_else(|e| e)
+    let out = res.unwrap_or_else(|e| e);
+    match out {
+        Out::Json(200, mut v) if s.opts.bare_arrays && v.get("meta").is_some() => {
+            match v.get_mut("data").map(serde_json::Value::take) {
+                Some(data @ serde_json::Value::Array(_)) => Out::Json(200, data),
+                _ => Out::Json(200, v),
+            }
+        }
+        out => out,
+    }
 }
 
 #[derive(PartialEq, Eq, Clone, Copy)]

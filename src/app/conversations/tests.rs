@@ -1243,3 +1243,41 @@ fn failed_rename_comes_back_after_a_restart() {
         Some("Conversation 0 later".into())
     );
 }
+
+#[test]
+fn html_converted_for_an_old_width_is_converted_again() {
+    let (mut p, mut core) = loaded(1);
+    p.on_key(k(KeyCode::Enter), &mut core);
+    let (id, _) = last_call(&core).unwrap();
+    let mut m = message(1);
+    m.contents = Some("<p>Hello <b>there</b></p>".into());
+    answer(
+        &mut p,
+        &mut core,
+        id,
+        Ok(Reply::ConversationMessages(Page {
+            items: vec![m],
+            has_next: Some(false),
+            ..Page::default()
+        })),
+    );
+    let asked = |core: &Core| -> Vec<(RequestId, String, u16)> {
+        core.out
+            .iter()
+            .filter_map(|c| match c {
+                Command::RenderHtml { id, html, width } => Some((*id, html.clone(), *width)),
+                _ => None,
+            })
+            .collect()
+    };
+    let (rid, html, width) = asked(&core).pop().expect("conversion asked");
+    // The pane narrows while the conversion runs; it comes back laid out for the old width.
+    core.out.clear();
+    core.size = (core.size.0 - 10, core.size.1);
+    p.on_resize(&mut core);
+    let body = crate::render::html::html_to_body(&html, width);
+    answer(&mut p, &mut core, rid, Ok(Reply::Body(Box::new(body))));
+    let again: Vec<u16> = asked(&core).into_iter().map(|a| a.2).collect();
+    assert_eq!(again, [width - 10]);
+    assert_eq!(p.open.as_ref().unwrap().slice(0, 3)[1].text, "Hello there");
+}

@@ -290,8 +290,14 @@ impl ConvView {
                 _ => text_to_body(&super::strip_tags(e.msg.contents.as_deref().unwrap_or(""))),
             };
             e.lines = layout(&e.msg, Some(&body), self.width);
+            // Laid out for a width the pane no longer has (resized meanwhile): again.
+            let again = (body.width != 0 && body.width != self.width)
+                .then(|| (uuid.clone(), e.msg.contents.clone().unwrap_or_default()));
             e.body = Some(body);
             self.restart();
+            if let Some((msg, html)) = again {
+                self.convert(msg, html, core);
+            }
             return;
         }
         if !self.pages.expects(id) {
