@@ -11,10 +11,11 @@ use crossterm::execute;
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
+use plannr_tui::api::outreach::{OutreachClient, OutreachConfig};
 use plannr_tui::api::{Client, ClientConfig, Secret};
 use plannr_tui::app::{self, Command, Msg, Settings, State};
-use plannr_tui::config::{self, Cli, Resolved, Sub};
-use plannr_tui::demo::outreach::OutreachOptions;
+use plannr_tui::config::{self, Cli, Sub};
+use plannr_tui::demo::outreach::{OutreachDemo, OutreachOptions};
 use plannr_tui::demo::{DemoOptions, DemoServer};
 use plannr_tui::{ui, worker::Worker};
 
@@ -106,7 +107,8 @@ fn main() -> ExitCode {
 
     // The demo server (if any) must live as long as the UI.
     let mut _demo: Option<DemoServer> = None;
-    let (client_cfg, settings) = if cli.demo {
+    let mut _outreach_demo: Option<OutreachDemo> = None;
+    let (client_cfg, outreach_cfg, mut settings) = if cli.demo {
         let server = match runtime.block_on(DemoServer::start(DemoOptions::default())) {
             Ok(s) => s,
             Err(e) => {
@@ -117,10 +119,23 @@ fn main() -> ExitCode {
         let mut cfg = ClientConfig::new(server.base_url.clone(), Secret::new(server.token.clone()));
         cfg.account_uuid = Some(server.account_uuid.clone());
         _demo = Some(server);
+        let outreach = match runtime.block_on(OutreachDemo::start(OutreachOptions::default())) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("plannr-tui: cannot start the Outreach demo server: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let outreach_cfg = OutreachConfig::new(
+            outreach.base_url.clone(),
+            Some(Secret::new(outreach.token.clone())),
+        );
+        _outreach_demo = Some(outreach);
         // Demo drafts are kept apart from real ones.
         let drafts_dir = config::project_dirs().map(|d| d.data_dir().join("demo-drafts"));
         (
-            cfg,
+            Some(cfg),
+            Some(outreach_cfg),
             Settings {
                 drafts_dir,
                 download_dir: file.download_dir.clone(),
@@ -129,19 +144,23 @@ fn main() -> ExitCode {
         )
     } else {
         match config::resolve(&cli, &env, &file, config_path.as_deref()) {
-            Ok(Resolved {
-                client: Some(client),
-                settings,
-                ..
-            }) => (client, settings),
-            Ok(_) => {
-                return refuse(config::ConfigError(
-                    "only Outreach is configured, and this build still needs a Plannr token (PLANNR_TOKEN)".into(),
-                ));
-            }
+            Ok(r) => (r.client, r.outreach, r.settings),
             Err(e) => return refuse(e),
         }
     };
+    settings.plannr = client_cfg.is_some();
+    settings.outreach = outreach_cfg.is_some();
+    let outreach = match outreach_cfg.map(OutreachClient::new).transpose() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("plannr-tui: Outreach: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // With only Outreach set up no Plannr call is ever made (its panes are hidden); the Plannr
+    // client then has no token and no account.
+    let client_cfg =
+        client_cfg.unwrap_or_else(|| ClientConfig::new(config::DEFAULT_BASE_URL, Secret::new("")));
     let account = client_cfg.account_uuid.clone();
     let client = match Client::new(client_cfg) {
         Ok(c) => c,
@@ -153,9 +172,10 @@ fn main() -> ExitCode {
     tracing::info!(base = client.base_url(), "starting");
 
     install_panic_hook(log_path.clone());
-    let result = runtime.block_on(run(client, settings, account));
+    let result = runtime.block_on(run(client, outreach, settings, account));
     restore_terminal();
     drop(_demo);
+    drop(_outreach_demo);
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     match result {
         Ok(None) => ExitCode::SUCCESS,
@@ -463,6 +483,7 @@ fn redraw_all(terminal: &mut Term, state: &State) -> io::Result<()> {
 /// the signal that ended it, if one did.
 async fn run(
     client: Arc<Client>,
+    outreach: Option<Arc<OutreachClient>>,
     settings: Settings,
     account: Option<String>,
 ) -> io::Result<Option<i32>> {
@@ -477,7 +498,11 @@ async fn run(
     let (sig_tx, mut sig_rx) = mpsc::unbounded_channel::<Sig>();
     // Keep a sender: with no signal tasks (not unix) the channel must not read as closed.
     let signals = watch_signals(sig_tx.clone())?;
-    let worker = tokio::spawn(Worker::new(client, msg_tx).run(cmd_rx));
+    let worker = tokio::spawn(
+        Worker::new(client, msg_tx)
+            .with_outreach(outreach)
+            .run(cmd_rx),
+    );
 
     let size = terminal.size()?;
     let mut state = State::new(settings, account, (size.width, size.height));

@@ -18,6 +18,9 @@ pub struct Settings {
     pub drafts_dir: Option<std::path::PathBuf>,
     /// Where attachments are saved. None: the platform's download folder.
     pub download_dir: Option<std::path::PathBuf>,
+    /// Which backends are set up: a pane of a backend that is not is not shown.
+    pub plannr: bool,
+    pub outreach: bool,
 }
 
 impl Default for Settings {
@@ -30,6 +33,8 @@ impl Default for Settings {
             osc52_copy: false,
             drafts_dir: None,
             download_dir: None,
+            plannr: true,
+            outreach: false,
         }
     }
 }

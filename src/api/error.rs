@@ -36,6 +36,9 @@ pub enum ApiError {
     TooLarge { limit: usize },
     #[error("{0}")]
     Other(String),
+    /// An Outreach call's error (its own explanations).
+    #[error("{0}")]
+    Outreach(crate::api::outreach::OutreachError),
 }
 
 /// "502 Bad Gateway": the status with its standard reason phrase, if it has one.

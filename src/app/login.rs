@@ -100,6 +100,7 @@ pub(super) fn on_key(state: &mut State, key: &KeyEvent) -> bool {
     // No account yet and no picker: listing the accounts failed (or found none). R asks again;
     // the panes have nothing to load until an account is chosen.
     if state.core.account_uuid.is_none()
+        && state.pane(state.tab).backend() == super::Backend::Plannr
         && key.code == KeyCode::Char('R')
         && !state.captures_input()
     {

@@ -12,6 +12,7 @@ mod login;
 pub mod mail;
 pub mod mailboxes;
 mod mouse;
+pub mod outreach;
 pub mod paged;
 mod pane;
 mod protocol;

@@ -49,7 +49,7 @@ fn click(state: &mut State, x: u16, y: u16, at_ms: u64) {
         return;
     }
     if y == 0 {
-        if let Some(tab) = tab_at(x)
+        if let Some(tab) = tab_at_shown(x, |t| state.shown(t))
             && !state.captures_input()
         {
             state.activate(tab);
@@ -77,10 +77,11 @@ fn click(state: &mut State, x: u16, y: u16, at_ms: u64) {
     }
 }
 
-/// The tab whose label is at column `x` of the tab bar (" plannr " then " N Title " each).
-pub fn tab_at(x: u16) -> Option<Tab> {
+/// The tab whose label is at column `x` of the tab bar (" plannr " then " N Title " each, for the
+/// tabs `shown` says are drawn: a backend not set up has none).
+pub fn tab_at_shown(x: u16, shown: impl Fn(Tab) -> bool) -> Option<Tab> {
     let mut left = 8u16;
-    for t in Tab::ALL {
+    for t in Tab::ALL.into_iter().filter(|t| shown(*t)) {
         let w = u16::try_from(t.title().chars().count() + 4).unwrap_or(u16::MAX);
         if (left..left.saturating_add(w)).contains(&x) {
             return Some(t);
@@ -109,6 +110,8 @@ fn list_position(state: &State) -> Option<(usize, usize)> {
             contacts::View::Clients => &state.contacts.picker.nav,
             contacts::View::Details => &state.contacts.detail_nav,
         },
+        // The Outreach lists take keys only (for now).
+        Tab::Outreach => return None,
     };
     // As `ui::widgets::visible_rows` draws it.
     Some((nav.selected, nav.offset.min(nav.selected)))
@@ -129,6 +132,18 @@ mod tests {
             },
             at_ms,
         }
+    }
+
+    /// With Plannr only (Outreach not set up, its tab not drawn).
+    fn tab_at(x: u16) -> Option<Tab> {
+        tab_at_shown(x, |t| t != Tab::Outreach)
+    }
+
+    #[test]
+    fn with_only_outreach_its_label_is_first() {
+        assert_eq!(tab_at_shown(8, |t| t == Tab::Outreach), Some(Tab::Outreach));
+        assert_eq!(tab_at_shown(21, |t| t == Tab::Outreach), None);
+        assert_eq!(tab_at_shown(58, |_| true), Some(Tab::Outreach));
     }
 
     #[test]

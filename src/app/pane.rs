@@ -7,13 +7,16 @@
 //! below (plus the field in `State` it names), and one draw arm in `ui/mod.rs`.
 use crossterm::event::KeyEvent;
 
-use super::{ApiResult, Core, RequestId, State, contacts, conversations, mail, mailboxes};
+use super::{
+    ApiResult, Core, RequestId, State, contacts, conversations, mail, mailboxes, outreach,
+};
 
 /// Which API a pane talks to. The account gate (choose a Plannr account first) holds back only
 /// the Plannr panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
     Plannr,
+    Outreach,
 }
 
 /// One pane: a tab with its own state, keys, help and requests. Every method but `help`,
@@ -133,6 +136,7 @@ panes! {
     Mail => mail: mail, "Mail";
     Conversations => conversations: conversations, "Conversations";
     Contacts => contacts: contacts, "Contacts";
+    Outreach => outreach: outreach, "Outreach";
 }
 
 impl Tab {
@@ -145,6 +149,18 @@ impl Tab {
         let n = Tab::ALL.len() as isize;
         let i = (self.index() as isize + step).rem_euclid(n) as usize;
         Tab::ALL[i]
+    }
+
+    /// Like [`Tab::cycle`], skipping the tabs `shown` says are hidden (a backend not set up).
+    pub fn cycle_shown(self, step: isize, shown: impl Fn(Tab) -> bool) -> Tab {
+        let mut t = self;
+        for _ in 0..Tab::ALL.len() {
+            t = t.cycle(step);
+            if shown(t) {
+                return t;
+            }
+        }
+        self
     }
 
     /// The tab a digit key selects (`1` is the first).

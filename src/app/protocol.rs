@@ -72,12 +72,17 @@ pub enum Call {
         uuid: String,
         body: ContactDetailWrite,
     },
+    /// A call to Outreach (the worker's `OutreachClient`).
+    Outreach(super::outreach::OutreachCall),
 }
 
 impl Call {
     /// The backend that answers this call (the worker sends it to that backend's client).
     pub fn backend(&self) -> Backend {
-        Backend::Plannr
+        match self {
+            Call::Outreach(_) => Backend::Outreach,
+            _ => Backend::Plannr,
+        }
     }
 
     /// Whether the call changes something on the server (a save, a pin, a switch).
@@ -103,6 +108,7 @@ impl Call {
                 Some(format!("conversation/{uuid}"))
             }
             Call::UpdateContactDetail { uuid, .. } => Some(format!("contact-detail/{uuid}")),
+            Call::Outreach(c) => c.write_key(),
             _ => None,
         }
     }
@@ -130,6 +136,8 @@ pub enum Reply {
         path: std::path::PathBuf,
         bytes: u64,
     },
+    /// An answer from Outreach.
+    Outreach(super::outreach::OutreachReply),
 }
 
 /// Timers exist only while something needs them (no periodic tick when idle).

@@ -7,7 +7,7 @@ use super::Reply;
 use super::login::{self, LoginPicker};
 use super::{
     ApiResult, Backend, Call, Command, Core, Msg, Nav, RequestId, Route, Settings, Tab, Timer,
-    contacts, conversations, help, mail, mailboxes,
+    contacts, conversations, help, mail, mailboxes, outreach,
 };
 use crate::api::ApiError;
 #[cfg(test)]
@@ -21,6 +21,7 @@ pub struct State {
     pub mail: mail::MailPane,
     pub conversations: conversations::ConversationsPane,
     pub contacts: contacts::ContactsPane,
+    pub outreach: outreach::OutreachPane,
     pub help: bool,
     /// First help line shown (the overlay scrolls with j/k when the terminal is short).
     pub help_scroll: u16,
@@ -34,8 +35,13 @@ pub struct State {
 
 impl State {
     pub fn new(settings: Settings, account_uuid: Option<String>, size: (u16, u16)) -> State {
+        let shown = |t: Tab| backend_set_up(&settings, t);
+        let tab = Tab::ALL
+            .into_iter()
+            .find(|t| shown(*t))
+            .unwrap_or(Tab::Mailboxes);
         State {
-            tab: Tab::Mailboxes,
+            tab,
             core: Core {
                 settings: settings.clone(),
                 size,
@@ -46,6 +52,7 @@ impl State {
             mail: mail::MailPane::new(&settings),
             conversations: conversations::ConversationsPane::new(&settings),
             contacts: contacts::ContactsPane::new(&settings),
+            outreach: outreach::OutreachPane::default(),
             help: false,
             help_scroll: 0,
             log: None,
@@ -58,6 +65,11 @@ impl State {
     /// The first commands: who am I (for the account label, and to pick an account), and the
     /// first pane's data if the account is already known.
     pub fn init(&mut self) -> Vec<Command> {
+        if !self.core.settings.plannr {
+            // Only Outreach: no accounts to list, the first pane loads at once.
+            self.activate(self.tab);
+            return std::mem::take(&mut self.core.out);
+        }
         self.core.request(Route::Logins, Call::Logins);
         self.core.out.push(Command::LoadDrafts {
             dir: self.core.settings.drafts_dir.clone(),
@@ -77,6 +89,11 @@ impl State {
             return;
         }
         pane.on_show(core);
+    }
+
+    /// Whether `tab` is shown: its backend is set up.
+    pub fn shown(&self, tab: Tab) -> bool {
+        backend_set_up(&self.core.settings, tab)
     }
 
     /// Whether the active pane is taking text input (so `q`, digits and `?` are typed, not keys).
@@ -102,7 +119,8 @@ impl State {
         let mut lines = self.pane(self.tab).help().to_vec();
         // R is listed once: the global R (list the accounts again) only matters before an
         // account is chosen; after that R is the pane's.
-        let chosen = self.core.account_uuid.is_some();
+        let chosen =
+            self.core.account_uuid.is_some() || self.pane(self.tab).backend() != Backend::Plannr;
         if !chosen {
             lines.retain(|(k, _)| *k != "R");
         }
@@ -112,6 +130,15 @@ impl State {
                 .filter(|(k, _)| !chosen || *k != "R"),
         );
         lines
+    }
+}
+
+/// Whether the backend of `tab`'s pane is set up (the registry lists every pane; the tab bar,
+/// digits and Tab/Shift-Tab show and reach only these).
+fn backend_set_up(settings: &Settings, tab: Tab) -> bool {
+    match tab {
+        Tab::Outreach => settings.outreach,
+        _ => settings.plannr,
     }
 }
 
@@ -306,9 +333,9 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) {
     }
     if !state.captures_input() {
         let tab = match key.code {
-            KeyCode::Char(c) => Tab::from_digit(c),
-            KeyCode::Tab => Some(state.tab.cycle(1)),
-            KeyCode::BackTab => Some(state.tab.cycle(-1)),
+            KeyCode::Char(c) => Tab::from_digit(c).filter(|t| state.shown(*t)),
+            KeyCode::Tab => Some(state.tab.cycle_shown(1, |t| state.shown(t))),
+            KeyCode::BackTab => Some(state.tab.cycle_shown(-1, |t| state.shown(t))),
             _ => None,
         };
         if let Some(t) = tab {

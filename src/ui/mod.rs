@@ -4,6 +4,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod mail;
 pub mod mailboxes;
+pub mod outreach;
 pub mod theme;
 pub mod widgets;
 
@@ -102,6 +103,7 @@ fn draw_pane(state: &State, area: Rect, frame: &mut Frame) {
         Tab::Mail => mail::draw(&state.mail, &state.core, area, frame),
         Tab::Conversations => conversations::draw(&state.conversations, &state.core, area, frame),
         Tab::Contacts => contacts::draw(&state.contacts, &state.core, area, frame),
+        Tab::Outreach => outreach::draw(&state.outreach, &state.core, area, frame),
     }
 }
 

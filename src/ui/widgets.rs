@@ -22,6 +22,9 @@ pub fn tab_bar(state: &State, area: Rect, buf: &mut Buffer) {
         Style::new().bold().fg(th().accent),
     )];
     for (i, t) in Tab::ALL.iter().enumerate() {
+        if !state.shown(*t) {
+            continue;
+        }
         // The active tab is marked by a symbol as well as colour (NO_COLOR, colour-blind users).
         let (label, style) = if *t == state.tab {
             (format!("▸{} {} ", i + 1, t.title()), th().tab_active())
@@ -60,7 +63,10 @@ pub fn status_bar(core: &Core, tab: Tab, area: Rect, buf: &mut Buffer) {
         None => spans.push(Span::styled(" ? help · q quit ", Style::new().fg(th().dim))),
     }
     let left = Line::from(spans);
-    let account = if core.account_label.is_empty() {
+    let account = if core.account_label.is_empty() && !core.settings.plannr {
+        // Only Outreach: there is no Plannr account to choose.
+        String::new()
+    } else if core.account_label.is_empty() {
         "choosing account…".to_string()
     } else {
         core.account_label.clone()

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
+use crate::api::outreach::OutreachClient;
 use crate::api::{ApiError, Client};
+use crate::app::outreach::{OutreachCall, OutreachReply};
 use crate::app::{Backend, Call, Command, Msg, Reply};
 use crate::render::html::{Body, HtmlCache, html_to_body};
 
@@ -21,11 +23,16 @@ pub const MAX_CONCURRENT: usize = 6;
 #[derive(Debug, Clone)]
 pub struct Backends {
     pub plannr: Arc<Client>,
+    /// Set when Outreach is configured; its calls fail with an explanation otherwise.
+    pub outreach: Option<Arc<OutreachClient>>,
 }
 
 impl From<Arc<Client>> for Backends {
     fn from(plannr: Arc<Client>) -> Backends {
-        Backends { plannr }
+        Backends {
+            plannr,
+            outreach: None,
+        }
     }
 }
 
@@ -56,6 +63,12 @@ impl Worker {
             draft_task: None,
             html_cache: Arc::new(Mutex::new(HtmlCache::default())),
         }
+    }
+
+    /// Answer Outreach calls with this client (without one they fail with an explanation).
+    pub fn with_outreach(mut self, outreach: Option<Arc<OutreachClient>>) -> Worker {
+        self.backends.outreach = outreach;
+        self
     }
 
     /// Run until `Command::Quit` or the app side hangs up.
@@ -104,6 +117,14 @@ impl Worker {
                         let _permit = limit.acquire_owned().await;
                         match call.backend() {
                             Backend::Plannr => call_api(&backends.plannr, call).await,
+                            Backend::Outreach => match call {
+                                Call::Outreach(c) => {
+                                    call_outreach(backends.outreach.as_deref(), c).await
+                                }
+                                _ => Err(ApiError::Other(
+                                    "a Plannr call was routed to Outreach".into(),
+                                )),
+                            },
                         }
                     };
                     if let Some(d) = done {
@@ -340,8 +361,56 @@ pub fn run_draft_command(cmd: Command) -> Option<Msg> {
 }
 
 /// Map one `Call` to its client method.
+/// One Outreach call, answered as a `Reply::Outreach` (errors as `ApiError::Outreach`).
+pub async fn call_outreach(
+    c: Option<&OutreachClient>,
+    call: OutreachCall,
+) -> Result<Reply, ApiError> {
+    let Some(c) = c else {
+        return Err(ApiError::Other(
+            "Outreach is not set up (OUTREACH_TOKEN, or plannr-tui outreach-login)".into(),
+        ));
+    };
+    let reply = match call {
+        OutreachCall::Mailboxes { next, page_size } => OutreachReply::Mailboxes(
+            c.mailboxes(next.as_deref(), page_size)
+                .await
+                .map_err(ApiError::Outreach)?,
+        ),
+        OutreachCall::Toggle { id, toggle } => OutreachReply::Mailbox(Box::new(
+            c.update_mailbox(id, toggle)
+                .await
+                .map_err(ApiError::Outreach)?,
+        )),
+        OutreachCall::TestSend { id } => {
+            OutreachReply::Mailbox(Box::new(c.test_send(id).await.map_err(ApiError::Outreach)?))
+        }
+        OutreachCall::TestSync { id } => {
+            OutreachReply::Mailbox(Box::new(c.test_sync(id).await.map_err(ApiError::Outreach)?))
+        }
+        OutreachCall::Mailings {
+            mailbox_id,
+            next,
+            page_size,
+        } => OutreachReply::Mailings(
+            c.mailings(mailbox_id, next.as_deref(), page_size)
+                .await
+                .map_err(ApiError::Outreach)?,
+        ),
+        OutreachCall::Mailing { id } => {
+            OutreachReply::Mailing(Box::new(c.mailing(id).await.map_err(ApiError::Outreach)?))
+        }
+    };
+    Ok(Reply::Outreach(reply))
+}
+
 pub async fn call_api(c: &Client, call: Call) -> Result<Reply, ApiError> {
     Ok(match call {
+        Call::Outreach(_) => {
+            return Err(ApiError::Other(
+                "an Outreach call reached the Plannr client".into(),
+            ));
+        }
         Call::Logins => Reply::Logins(c.logins().await?),
         Call::Mailboxes => Reply::Mailboxes(c.mailboxes().await?),
         Call::UpdateMailbox { uuid, update } => {

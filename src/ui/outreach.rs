@@ -1,0 +1,358 @@
+//! Outreach pane drawing: the mailbox table, a mailbox's mailings, an open mailing.
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+use super::widgets;
+use crate::api::outreach::{Known, Mailing};
+use crate::app::Core;
+use crate::app::outreach::health::{Tone, send_health, sync_health};
+use crate::app::outreach::{CursorList, MailingsView, Note, OpenMailing, OutreachPane};
+use crate::render::wrap::truncate_to_width;
+
+fn tone_colour(t: Tone) -> Color {
+    match t {
+        Tone::Good => Color::Green,
+        Tone::Stale => Color::Yellow,
+        Tone::Bad => Color::Red,
+        Tone::Muted => Color::DarkGray,
+    }
+}
+
+/// Unknown (not in the answer) is "?", null is "—".
+fn text<T: ToString>(k: &Known<T>) -> String {
+    match k {
+        Known::Set(v) => v.to_string(),
+        Known::Null => "—".into(),
+        Known::Missing => "?".into(),
+    }
+}
+
+fn when(k: &Known<i64>, now: i64) -> String {
+    match k {
+        Known::Set(t) => crate::clock::short(*t, now),
+        Known::Null => "—".into(),
+        Known::Missing => "?".into(),
+    }
+}
+
+fn title_line<T>(label: &str, list: &CursorList<T>) -> String {
+    let more = if list.next.is_some() { "+" } else { "" };
+    match (&list.error, list.loading.is_some()) {
+        (Some(e), _) if list.items.is_empty() => {
+            format!(" {label} — could not load: {e} (R retries)")
+        }
+        (_, true) if list.items.is_empty() => format!(" {label} — loading…"),
+        (Some(e), _) => format!(
+            " {label} ({}{more}) — more failed: {e} (R reloads)",
+            list.items.len()
+        ),
+        _ => format!(" {label} ({}{more})", list.items.len()),
+    }
+}
+
+pub fn draw(pane: &OutreachPane, core: &Core, area: Rect, frame: &mut Frame) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    if let Some(why) = &pane.unavailable {
+        let p = Paragraph::new(vec![
+            Line::from(Span::styled(" Outreach", Style::new().bold())),
+            Line::from(format!(" {why}")).fg(Color::DarkGray),
+        ]);
+        frame.render_widget(p, area);
+        return;
+    }
+    if let Some(open) = &pane.open {
+        draw_open(open, core, area, frame);
+    } else if let Some(v) = &pane.mailings {
+        draw_mailings(v, core, area, frame);
+    } else {
+        draw_boxes(pane, core, area, frame);
+    }
+}
+
+/// Header, table, one detail line, footer.
+fn areas(area: Rect) -> [Rect; 4] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+fn draw_boxes(pane: &OutreachPane, core: &Core, area: Rect, frame: &mut Frame) {
+    let [header, table_area, detail, footer] = areas(area);
+    let list = &pane.boxes;
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            title_line("Outreach mailboxes", list),
+            Style::new().bold(),
+        )),
+        header,
+    );
+    let widths = [
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Length(16),
+        Constraint::Fill(2),
+        Constraint::Fill(2),
+        Constraint::Length(6),
+        Constraint::Fill(3),
+    ];
+    let cols: Vec<usize> = Layout::horizontal(widths)
+        .spacing(1)
+        .split(table_area)
+        .iter()
+        .map(|r| r.width as usize)
+        .collect();
+    let fit = |s: &str, col: usize| truncate_to_width(s, cols.get(col).copied().unwrap_or(0));
+    let range = widgets::visible_rows(
+        list.items.len(),
+        list.nav.offset,
+        list.nav.selected,
+        table_area.height.saturating_sub(1),
+    );
+    let start = range.start;
+    let rows: Vec<Row> = list.items[range]
+        .iter()
+        .map(|row| {
+            let m = &row.mailbox;
+            let (send, send_tone) = send_health(m, core.now);
+            let (sync, sync_tone) = sync_health(m, core.now);
+            let saving = |attr| row.pending.iter().any(|(a, _, _)| *a == attr);
+            let send = if saving(crate::app::outreach::Attr::Send) {
+                format!("{send} (saving…)")
+            } else {
+                send
+            };
+            let sync = if saving(crate::app::outreach::Attr::Sync) {
+                format!("{sync} (saving…)")
+            } else {
+                sync
+            };
+            let email = text(&m.email);
+            let (note, colour) = match &row.note {
+                Some(Note::Busy(t)) => (t.clone(), Color::Yellow),
+                Some(Note::Done(t)) => (t.clone(), Color::Green),
+                Some(Note::Failed(t)) => (t.clone(), Color::Red),
+                None if m.editable.get() == Some(&false) => (
+                    "read-only: you may not edit it".to_string(),
+                    Color::DarkGray,
+                ),
+                None => (String::new(), Color::Reset),
+            };
+            Row::new(vec![
+                Cell::from(fit(&email, 0)),
+                Cell::from(fit(m.owner.as_deref().unwrap_or("?"), 1)),
+                Cell::from(fit(&text(&m.provider), 2)),
+                Cell::from(Span::styled(
+                    fit(&send, 3),
+                    Style::new().fg(tone_colour(send_tone)),
+                )),
+                Cell::from(Span::styled(
+                    fit(&sync, 4),
+                    Style::new().fg(tone_colour(sync_tone)),
+                )),
+                Cell::from(Line::from(text(&m.max_mailings_per_day)).right_aligned()),
+                Cell::from(Span::styled(fit(&note, 6), Style::new().fg(colour))),
+            ])
+        })
+        .collect();
+    let table = Table::new(rows, widths)
+        .header(
+            Row::new([
+                "Mailbox",
+                "Owner",
+                "Provider",
+                "Send",
+                "Sync",
+                "/day",
+                "Last action",
+            ])
+            .style(Style::new().bold().underlined()),
+        )
+        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+    let mut st = TableState::default().with_selected(Some(list.nav.selected.saturating_sub(start)));
+    frame.render_stateful_widget(table, table_area, &mut st);
+    // The selected row's last action in full (a 422's detail can be long).
+    if let Some(Note::Failed(t) | Note::Done(t)) = pane.selected().and_then(|r| r.note.as_ref()) {
+        let w = usize::from(detail.width.saturating_sub(1));
+        frame.render_widget(
+            Paragraph::new(format!(" {}", truncate_to_width(t, w))),
+            detail,
+        );
+    }
+    widgets::hint(
+        " Space sync on/off · S send on/off · T test send · Y test sync · Enter mailings · R reload · ? help",
+        footer,
+        frame.buffer_mut(),
+    );
+}
+
+fn draw_mailings(v: &MailingsView, core: &Core, area: Rect, frame: &mut Frame) {
+    let [header, table_area, _detail, footer] = areas(area);
+    let list = &v.list;
+    let label = format!("Mailings of {}", v.mailbox_label);
+    frame.render_widget(
+        Paragraph::new(Span::styled(title_line(&label, list), Style::new().bold())),
+        header,
+    );
+    let widths = [
+        Constraint::Length(9),
+        Constraint::Length(9),
+        Constraint::Fill(2),
+        Constraint::Fill(4),
+        Constraint::Length(9),
+        Constraint::Length(9),
+        Constraint::Length(9),
+        Constraint::Length(9),
+    ];
+    let cols: Vec<usize> = Layout::horizontal(widths)
+        .spacing(1)
+        .split(table_area)
+        .iter()
+        .map(|r| r.width as usize)
+        .collect();
+    let fit = |s: &str, col: usize| truncate_to_width(s, cols.get(col).copied().unwrap_or(0));
+    let range = widgets::visible_rows(
+        list.items.len(),
+        list.nav.offset,
+        list.nav.selected,
+        table_area.height.saturating_sub(1),
+    );
+    let start = range.start;
+    let now = core.now;
+    let rows: Vec<Row> = list.items[range]
+        .iter()
+        .map(|m: &Mailing| {
+            let state = text(&m.state);
+            let colour = match state.as_str() {
+                "bounced" | "failed" => Color::Red,
+                "replied" | "opened" => Color::Green,
+                "delivered" => Color::Reset,
+                _ => Color::Yellow,
+            };
+            Row::new(vec![
+                Cell::from(fit(&when(&m.created_at, now), 0)),
+                Cell::from(Span::styled(fit(&state, 1), Style::new().fg(colour))),
+                Cell::from(fit(m.recipient.as_deref().unwrap_or("?"), 2)),
+                Cell::from(fit(&text(&m.subject), 3)),
+                Cell::from(fit(&when(&m.delivered_at, now), 4)),
+                Cell::from(fit(&when(&m.opened_at, now), 5)),
+                Cell::from(fit(&when(&m.replied_at, now), 6)),
+                Cell::from(fit(&when(&m.bounced_at, now), 7)),
+            ])
+        })
+        .collect();
+    let table = Table::new(rows, widths)
+        .header(
+            Row::new([
+                "Created",
+                "State",
+                "Recipient",
+                "Subject",
+                "Delivered",
+                "Opened",
+                "Replied",
+                "Bounced",
+            ])
+            .style(Style::new().bold().underlined()),
+        )
+        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+    let mut st = TableState::default().with_selected(Some(list.nav.selected.saturating_sub(start)));
+    frame.render_stateful_widget(table, table_area, &mut st);
+    let hint = if list.loading.is_some() && !list.items.is_empty() {
+        " loading more… · Enter open · Esc back · R reload"
+    } else {
+        " Enter open · Esc back · R reload · ? help"
+    };
+    widgets::hint(hint, footer, frame.buffer_mut());
+}
+
+fn draw_open(o: &OpenMailing, core: &Core, area: Rect, frame: &mut Frame) {
+    let [header, body, footer] = widgets::header_body_footer(area);
+    let now = core.now;
+    let m = o.mailing.as_ref();
+    let subject = m.map(|m| text(&m.subject)).unwrap_or_default();
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            truncate_to_width(&format!(" {subject}"), usize::from(area.width)),
+            Style::new().bold(),
+        )),
+        header,
+    );
+    let label = Style::new().fg(Color::DarkGray);
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(m) = m {
+        let meta = [
+            ("From", text(&m.mailbox_address)),
+            ("To", m.recipient.clone().unwrap_or_else(|| "?".into())),
+            ("State", text(&m.state)),
+            (
+                "Times",
+                format!(
+                    "created {} · delivered {} · opened {} · replied {} · bounced {}",
+                    when(&m.created_at, now),
+                    when(&m.delivered_at, now),
+                    when(&m.opened_at, now),
+                    when(&m.replied_at, now),
+                    when(&m.bounced_at, now)
+                ),
+            ),
+        ];
+        for (k, v) in meta {
+            let v = truncate_to_width(&v, usize::from(body.width.saturating_sub(9)));
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {k:<7} "), label),
+                Span::raw(v),
+            ]));
+        }
+        if let Some(e) = m.error_reason.get() {
+            lines.push(Line::from(Span::styled(
+                truncate_to_width(&format!(" Error   {e}"), usize::from(body.width)),
+                Style::new().fg(Color::Red),
+            )));
+        }
+        lines.push(Line::from(""));
+    }
+    if let Some(e) = &o.error {
+        lines.push(Line::from(Span::styled(
+            format!(" Could not load the mailing: {e}"),
+            Style::new().fg(Color::Red),
+        )));
+    } else if o.loading {
+        lines.push(Line::from(" loading…").fg(Color::DarkGray));
+    }
+    let head = lines.len();
+    let room = usize::from(body.height).saturating_sub(head);
+    for l in o.lines.iter().skip(o.scroll).take(room) {
+        let style = if l.starts_with('[') {
+            Style::new().fg(Color::Cyan)
+        } else if l.starts_with('│') {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(Span::styled(format!(" {l}"), style)));
+    }
+    frame.render_widget(Paragraph::new(lines), body);
+    let pos = if o.lines.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " {}/{} ·",
+            (o.scroll + room).min(o.lines.len()),
+            o.lines.len()
+        )
+    };
+    widgets::hint(
+        &format!("{pos} j/k scroll · Space/PgDn page · Esc back · ? help"),
+        footer,
+        frame.buffer_mut(),
+    );
+}
