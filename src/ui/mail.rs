@@ -304,6 +304,26 @@ pub fn fixed_width(s: &str, cols: usize) -> String {
     out
 }
 
+/// A thread header in `width` columns: the subject gives way first, then the attachment count,
+/// then the view tag; a tag is shown whole or not at all (never "[pla…").
+fn header_text(head: &str, subject: &str, att: &str, mode: &str, width: usize) -> String {
+    use crate::render::wrap::display_width;
+    let hw = display_width(head);
+    // At least a few columns of subject, so the line still says which message it is.
+    let fits = |tail: &str| hw + 4 + display_width(tail) <= width;
+    let both = format!("{att}{mode}");
+    let tail = if fits(&both) {
+        both
+    } else if fits(mode) {
+        mode.to_string()
+    } else {
+        String::new()
+    };
+    let room = width.saturating_sub(hw + display_width(&tail));
+    let text = format!("{head}{}{tail}", truncate_to_width(subject, room));
+    truncate_to_width(&text, width)
+}
+
 fn header_line(t: &Thread, i: usize, focused: bool, now: i64, width: usize) -> Line<'static> {
     let m = &t.msgs[i];
     let marker = if m.expanded { "▾ " } else { "▸ " };
@@ -323,10 +343,8 @@ fn header_line(t: &Thread, i: usize, focused: bool, now: i64, width: usize) -> L
         m.m.subject.clone()
     };
     let from = fixed_width(&sender(&m.m), SENDER_COLS);
-    let text = format!(
-        "{marker}{}  {from}  {subject}{att}{mode}",
-        clock::short_of(m.m.sort_key(), now)
-    );
+    let head = format!("{marker}{}  {from}  ", clock::short_of(m.m.sort_key(), now));
+    let text = header_text(&head, &subject, &att, &mode, width);
     let mut style = if m.m.uuid == t.uuid {
         Style::new().bold()
     } else {
@@ -373,6 +391,56 @@ fn content_line(t: &Thread, i: usize, l: &TLine, focused: bool, width: usize) ->
     };
     let body = truncate_to_width(&l.text, width.saturating_sub(2));
     Line::from(vec![bar, Span::styled(body, style)])
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::header_text;
+
+    #[test]
+    fn the_view_tag_is_whole_or_absent() {
+        let head = "▾ 12:02  Ann Other             ";
+        let line = header_text(
+            head,
+            "Re: Annual review of the pension",
+            "  +2 att",
+            "  [plain]",
+            80,
+        );
+        assert!(
+            line.ends_with("Re: Annual review of the pension  +2 att  [plain]"),
+            "{line}"
+        );
+        for w in 0..80 {
+            let line = header_text(
+                head,
+                "Re: Annual review of the pension",
+                "  +2 att",
+                "  [plain]",
+                w,
+            );
+            assert!(
+                !line.contains("[pla…") && !line.contains("[plain…"),
+                "{w}: {line}"
+            );
+            assert!(
+                crate::render::wrap::display_width(&line) <= w,
+                "{w}: {line}"
+            );
+        }
+        // Narrow: the subject is cut (with …) before the tags go.
+        let line = header_text(
+            head,
+            "Re: Annual review of the pension",
+            "  +2 att",
+            "  [plain]",
+            54,
+        );
+        assert!(
+            line.contains('…') && line.ends_with("+2 att  [plain]"),
+            "{line}"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -261,7 +261,26 @@ pub fn inline_editor(editor: &InlineEditor, area: Rect, frame: &mut Frame) {
 
 /// A one-line hint/footer in dim text.
 pub fn hint(text: &str, area: Rect, buf: &mut Buffer) {
-    Paragraph::new(Span::styled(text.to_string(), Style::new().fg(th().dim))).render(area, buf);
+    let text = fit_hints(text, usize::from(area.width));
+    Paragraph::new(Span::styled(text, Style::new().fg(th().dim))).render(area, buf);
+}
+
+/// A footer of hints (" a · b · c", most important first) in `width` columns: whole hints are
+/// dropped from the end, with `…` saying more exist (`?` lists them all), never a word cut in half.
+/// Only a first hint wider than the line is itself cut (with `…`).
+pub fn fit_hints(text: &str, width: usize) -> String {
+    use crate::render::wrap::{display_width, truncate_to_width};
+    if display_width(text) <= width {
+        return text.to_string();
+    }
+    let parts: Vec<&str> = text.split(" · ").collect();
+    for n in (1..parts.len()).rev() {
+        let kept = format!("{} · …", parts[..n].join(" · "));
+        if display_width(&kept) <= width {
+            return kept;
+        }
+    }
+    truncate_to_width(text, width)
 }
 
 /// A bordered block titled for a pane.
@@ -377,6 +396,17 @@ mod tests {
             count_text(Some(5), 17, Some(40), false),
             "5 of the 17 loaded"
         );
+    }
+
+    #[test]
+    fn footer_hints_drop_whole_hints_from_the_end() {
+        let h = " Enter open · / search · i in/out/all · R reload · Esc clients";
+        assert_eq!(fit_hints(h, 80), h);
+        assert_eq!(fit_hints(h, 40), " Enter open · / search · …");
+        assert_eq!(fit_hints(h, 26), " Enter open · / search · …");
+        assert_eq!(fit_hints(h, 25), " Enter open · …");
+        assert_eq!(fit_hints(h, 8), " Enter…");
+        assert_eq!(fit_hints(h, 0), "");
     }
 
     #[test]
