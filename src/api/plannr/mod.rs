@@ -26,6 +26,7 @@ const ACCOUNT_HEADER: &str = "X-PLANNR-ACCOUNT-UUID";
 
 /// Plannr speaks plain JSON and answers errors in Laravel's `{message, errors}` shape.
 pub const DIALECT: Dialect = Dialect {
+    service: "Plannr",
     media_type: "application/json",
     error: ApiError::from_status,
 };
