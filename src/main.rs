@@ -597,8 +597,16 @@ async fn run(
         }
     };
     if !state.quit {
-        // Ended by a signal or a broken terminal: flush what must survive (drafts) through the
-        // normal quit path, and draw nothing more (after SIGHUP there is no terminal).
+        // Ended by a signal or a broken terminal: write every unsaved text now, synchronously
+        // (`drafts_guard`, as the panic hook does), then also take the normal quit path so the
+        // panes flush theirs through the worker; draw nothing more (after SIGHUP there is no
+        // terminal).
+        plannr_tui::drafts_guard::remember(
+            state.core.settings.drafts_dir.clone(),
+            state.unsaved_drafts(),
+        );
+        let written = plannr_tui::drafts_guard::flush_all_drafts();
+        tracing::info!(written, "drafts written before stopping");
         send(app::update(&mut state, Msg::Terminate));
     }
     input.abort();

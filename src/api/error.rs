@@ -31,6 +31,10 @@ pub enum ApiError {
     Network(String),
     #[error("unexpected response from Plannr ({detail}){}", if excerpt.is_empty() { String::new() } else { format!(": {excerpt}") })]
     Decode { detail: String, excerpt: String },
+    /// A write was answered, but the answer is not the record with the values sent: the save may
+    /// or may not have happened (the user's text is kept; a retry or a re-read settles it).
+    #[error("Plannr's answer did not show {what}, so the save is unconfirmed")]
+    Unconfirmed { what: String },
     /// The answer (after decompression) was over the call's cap and was not read further.
     #[error("Plannr's answer was larger than {} MB, so it was cut off there and nothing of it is shown", limit.div_ceil(1024 * 1024))]
     TooLarge { limit: usize },
@@ -77,6 +81,36 @@ pub fn is_html(body: &str) -> bool {
         || head.starts_with("<body")
         || head.contains("<html")
         || (head.starts_with('<') && head.contains("</"))
+}
+
+/// The visible text of a web page, for a one-line excerpt: tags, scripts and styles dropped,
+/// whitespace collapsed, cut to `max` characters.
+pub fn page_text(html: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        out.push(' ');
+        let tag = rest[i..].to_ascii_lowercase();
+        let skip_to = ["script", "style"]
+            .iter()
+            .find(|t| tag.starts_with(&format!("<{t}")))
+            .and_then(|t| tag.find(&format!("</{t}")));
+        let from = skip_to.unwrap_or(0);
+        match rest[i + from..].find('>') {
+            Some(j) => rest = &rest[i + from + j + 1..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    let text = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut cut: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
+        cut.push('…');
+    }
+    cut
 }
 
 impl ApiError {

@@ -98,6 +98,8 @@ impl HttpConfig {
 /// What a backend tells the transport about its wire format.
 #[derive(Debug, Clone, Copy)]
 pub struct Dialect {
+    /// The service's name as users know it, for messages ("… redirected the request …").
+    pub service: &'static str,
     /// Sent as `Accept`, and as `Content-Type` of request bodies.
     pub media_type: &'static str,
     /// The error for a non-success answer: `(status, retry_after, body, token)`. The token is
@@ -343,7 +345,8 @@ impl Http {
                 return match (result, &left_origin) {
                     (Err(ApiError::Unauthenticated | ApiError::Forbidden { .. }), Some(host)) => {
                         Err(ApiError::Other(format!(
-                            "Plannr redirected the request to another site ({host}), which refused it without your token ({}); the token was not sent there",
+                            "{} redirected the request to another site ({host}), which refused it without your token ({}); the token was not sent there",
+                            self.dialect.service,
                             status.as_u16()
                         )))
                     }
@@ -357,7 +360,8 @@ impl Http {
                 .and_then(|loc| url.join(loc).ok());
             let Some(next) = next else {
                 return Err(ApiError::Other(format!(
-                    "Plannr answered with a redirect ({}) to nowhere",
+                    "{} answered with a redirect ({}) to nowhere",
+                    self.dialect.service,
                     super::error::status_text(status.as_u16())
                 )));
             };
@@ -368,12 +372,14 @@ impl Http {
                 if !next_own {
                     tracing::warn!(%host, "refused to follow a write's redirect to another origin");
                     return Err(ApiError::Other(format!(
-                        "Plannr redirected the change to another site ({host}); it was not sent there, so nothing is saved"
+                        "{} redirected the change to another site ({host}); it was not sent there, so nothing is saved",
+                        self.dialect.service
                     )));
                 }
                 if !keeps_body {
                     return Err(ApiError::Other(format!(
-                        "Plannr redirected the change ({}) instead of applying it; nothing is confirmed saved",
+                        "{} redirected the change ({}) instead of applying it; nothing is confirmed saved",
+                        self.dialect.service,
                         super::error::status_text(status.as_u16())
                     )));
                 }
@@ -387,7 +393,8 @@ impl Http {
             url = next;
         }
         Err(ApiError::Other(format!(
-            "Plannr redirected the request more than {MAX_REDIRECTS} times; it was given up"
+            "{} redirected the request more than {MAX_REDIRECTS} times; it was given up",
+            self.dialect.service
         )))
     }
 
@@ -429,7 +436,10 @@ impl Http {
                         "a web page instead of data, {}",
                         super::error::status_text(status.as_u16())
                     ),
-                    excerpt: excerpt(&text, self.cfg.token.expose()),
+                    excerpt: excerpt(
+                        &super::error::page_text(&text, 120),
+                        self.cfg.token.expose(),
+                    ),
                 }
             } else {
                 ApiError::Decode {

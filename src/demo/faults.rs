@@ -25,7 +25,7 @@ pub(super) fn respond(f: &Fault) -> Response {
         }
         Fault::GzipBomb { megabytes } => {
             let mut resp = with_type(
-                Response::new(Body::from(gzip_zeros(*megabytes as usize * 1024 * 1024))),
+                Response::new(Body::from(bomb(*megabytes))),
                 "application/json",
             );
             resp.headers_mut()
@@ -47,6 +47,18 @@ pub(super) fn respond(f: &Fault) -> Response {
             with_type(Response::new(Body::from(body)), "application/json")
         }
     }
+}
+
+/// Built once per size (the CRC of a few hundred MB of zeros is not free in a debug build).
+fn bomb(megabytes: u32) -> Bytes {
+    static CACHE: std::sync::Mutex<Vec<(u32, Bytes)>> = std::sync::Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, b)) = cache.iter().find(|(m, _)| *m == megabytes) {
+        return b.clone();
+    }
+    let b = Bytes::from(gzip_zeros(megabytes as usize * 1024 * 1024));
+    cache.push((megabytes, b.clone()));
+    b
 }
 
 fn with_type(mut resp: Response, ctype: &'static str) -> Response {

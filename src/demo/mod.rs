@@ -441,6 +441,15 @@ impl DemoServer {
             .clear();
     }
 
+    /// Drops every scripted response not yet used.
+    pub fn clear_scripts(&self) {
+        self.shared
+            .scripts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
     /// Queues a one-shot scripted response (FIFO).
     pub fn script(&self, s: Scripted) {
         self.shared

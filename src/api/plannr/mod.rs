@@ -1,6 +1,7 @@
 //! The typed Plannr client: one async method per call, following `shared/plannr-api.md`. The
 //! transport (retries, limits, the token) is `api::http`; this adds Plannr's tenant header, its
 //! `{data: ...}` envelopes and its Laravel-shaped errors.
+mod confirm;
 pub mod error;
 pub mod models;
 pub mod page;
@@ -25,6 +26,7 @@ const ACCOUNT_HEADER: &str = "X-PLANNR-ACCOUNT-UUID";
 
 /// Plannr speaks plain JSON and answers errors in Laravel's `{message, errors}` shape.
 pub const DIALECT: Dialect = Dialect {
+    service: "Plannr",
     media_type: "application/json",
     error: ApiError::from_status,
 };
@@ -152,12 +154,15 @@ impl Client {
         uuid: &str,
         update: &MailboxUpdate,
     ) -> Result<Mailbox, ApiError> {
-        self.write(
-            Method::PUT,
-            &format!("/api/v1/mailboxes/{}", seg(uuid)?),
-            update,
-        )
-        .await
+        let m: Mailbox = self
+            .write(
+                Method::PUT,
+                &format!("/api/v1/mailboxes/{}", seg(uuid)?),
+                update,
+            )
+            .await?;
+        confirm::mailbox(&m, uuid, update)?;
+        Ok(m)
     }
 
     // ---- email ----------------------------------------------------------------------------
@@ -172,12 +177,15 @@ impl Client {
             ("page[ancestors]", q.page_ancestors.to_string()),
             ("page[descendants]", q.page_descendants.to_string()),
         ];
-        self.get(
-            &format!("/api/v1/mailboxes/message/{}", seg(uuid)?),
-            &query,
-            true,
-        )
-        .await
+        let m: EmailMessage = self
+            .get(
+                &format!("/api/v1/mailboxes/message/{}", seg(uuid)?),
+                &query,
+                true,
+            )
+            .await?;
+        confirm::record(&m.uuid, None, "message")?;
+        Ok(m)
     }
 
     pub async fn client_emails(
@@ -241,12 +249,15 @@ impl Client {
             "include",
             "participants,participants_count,latest_message,messages_count,tags".to_string(),
         )];
-        self.get(
-            &format!("/api/v1/conversation/{}", seg(uuid)?),
-            &query,
-            true,
-        )
-        .await
+        let c: Conversation = self
+            .get(
+                &format!("/api/v1/conversation/{}", seg(uuid)?),
+                &query,
+                true,
+            )
+            .await?;
+        confirm::record(&c.uuid, Some(uuid), "conversation")?;
+        Ok(c)
     }
 
     pub async fn rename_conversation(
@@ -254,12 +265,15 @@ impl Client {
         uuid: &str,
         name: &str,
     ) -> Result<Conversation, ApiError> {
-        self.write(
-            Method::PUT,
-            &format!("/api/v1/conversation/{}", seg(uuid)?),
-            &serde_json::json!({ "name": name }),
-        )
-        .await
+        let c: Conversation = self
+            .write(
+                Method::PUT,
+                &format!("/api/v1/conversation/{}", seg(uuid)?),
+                &serde_json::json!({ "name": name }),
+            )
+            .await?;
+        confirm::renamed(&c.uuid, uuid, &c.name, name)?;
+        Ok(c)
     }
 
     pub async fn pin_conversation(&self, uuid: &str, pin: bool) -> Result<(), ApiError> {
@@ -337,7 +351,18 @@ impl Client {
             ("filter[uuid]", uuid.to_string()),
             ("include", "accounts,primary_accounts".to_string()),
         ];
-        let page: Page<ContactDetail> = self.get("/api/v2/contact-details", &query, true).await?;
+        // "Gone" is a strong claim (the form then offers to re-create the detail): only a proper
+        // list envelope without the record says so; anything else is a malformed answer.
+        let v = self
+            .send(Method::GET, "/api/v2/contact-details", &query, None, true)
+            .await?;
+        if !v.get("data").is_some_and(Value::is_array) {
+            return Err(ApiError::Decode {
+                detail: "the answer is not the list of contact details asked for".into(),
+                excerpt: String::new(),
+            });
+        }
+        let page: Page<ContactDetail> = decode(v, self.http.token())?;
         Ok(page.items.into_iter().find(|d| d.uuid == uuid))
     }
 
@@ -345,8 +370,11 @@ impl Client {
         &self,
         body: &ContactDetailWrite,
     ) -> Result<ContactDetail, ApiError> {
-        self.write(Method::POST, "/api/v2/contact-details", body)
-            .await
+        let d: ContactDetail = self
+            .write(Method::POST, "/api/v2/contact-details", body)
+            .await?;
+        confirm::contact_detail(&d, None, body)?;
+        Ok(d)
     }
 
     pub async fn update_contact_detail(
@@ -356,12 +384,15 @@ impl Client {
     ) -> Result<ContactDetail, ApiError> {
         let mut body = body.clone();
         body.kind = None; // the type cannot change on update
-        self.write(
-            Method::PUT,
-            &format!("/api/v2/contact-details/{}", seg(uuid)?),
-            &body,
-        )
-        .await
+        let d: ContactDetail = self
+            .write(
+                Method::PUT,
+                &format!("/api/v2/contact-details/{}", seg(uuid)?),
+                &body,
+            )
+            .await?;
+        confirm::contact_detail(&d, Some(uuid), &body)?;
+        Ok(d)
     }
 }
 

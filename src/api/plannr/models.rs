@@ -88,7 +88,7 @@ impl<'de> Deserialize<'de> for Logins {
             .get("preferred_account_uuid")
             .and_then(|p| p.as_str())
             .map(crate::render::sanitize::line);
-        let page: Page<Login> = Page::from_value(v);
+        let page: Page<Login> = Page::try_from_value(v).map_err(serde::de::Error::custom)?;
         let preferred_account_uuid = top_pref.or_else(|| {
             page.items
                 .iter()
@@ -284,9 +284,9 @@ pub struct EmailMessage {
     pub participants: Vec<Participant>,
     #[serde(deserialize_with = "de::one_or_many")]
     pub attachments: Vec<Attachment>,
-    #[serde(deserialize_with = "de::lenient")]
+    #[serde(deserialize_with = "half_page")]
     pub ancestors: Option<Page<EmailMessage>>,
-    #[serde(deserialize_with = "de::lenient")]
+    #[serde(deserialize_with = "half_page")]
     pub descendants: Option<Page<EmailMessage>>,
 }
 
@@ -525,4 +525,16 @@ impl Archived {
             Archived::With => "with",
         }
     }
+}
+
+/// A half of a thread: absent or null is unknown (`None`); anything else is decoded as tolerantly
+/// as a page can be (the documented answer shows a schema blob here, which is an empty, complete
+/// half). The message itself is what must be well-formed; see `Client::message_thread`.
+fn half_page<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Page<EmailMessage>>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => None,
+        v => Some(Page::from_value(v)),
+    })
 }

@@ -21,13 +21,23 @@ fn get_u32(v: Option<&Value>) -> Option<u32> {
 }
 
 impl<T: DeserializeOwned> Page<T> {
+    /// Decode a list answer, tolerating anything shaped like a list (see [`Page::try_from_value`]);
+    /// an answer that is not one becomes an empty page.
     pub fn from_value(v: Value) -> Page<T> {
+        Page::try_from_value(v).unwrap_or_default()
+    }
+
+    /// Decode a list answer: a bare array, or an object with a `data` array (plus `meta`,
+    /// `links`). Anything else (an empty body, `{}`, `{"data":{}}`, a string) is not a list, and
+    /// neither is a page none of whose items could be read: both are errors, never "empty".
+    pub fn try_from_value(v: Value) -> Result<Page<T>, String> {
         let mut page = Page::default();
         let data = match v {
             Value::Array(a) => {
                 page.bare = true;
                 a
             }
+            Value::Null => return Err("an empty answer where a list was expected".into()),
             Value::Object(mut o) => {
                 if let Some(Value::Object(meta)) = o.get("meta") {
                     page.current_page = get_u32(meta.get("current_page"));
@@ -45,10 +55,11 @@ impl<T: DeserializeOwned> Page<T> {
                 }
                 match o.remove("data") {
                     Some(Value::Array(a)) => a,
-                    _ => Vec::new(),
+                    Some(_) => return Err("its `data` is not a list".into()),
+                    None => return Err("an answer without the `data` list".into()),
                 }
             }
-            _ => Vec::new(),
+            _ => return Err("an answer that is not a list".into()),
         };
         for item in data.into_iter().flat_map(|v| match v {
             Value::Array(inner) => inner,
@@ -68,12 +79,18 @@ impl<T: DeserializeOwned> Page<T> {
                 }
             }
         }
-        page
+        if page.items.is_empty() && page.skipped > 0 {
+            return Err(format!(
+                "none of the {} items in the list could be read",
+                page.skipped
+            ));
+        }
+        Ok(page)
     }
 }
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Page<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Page::from_value(Value::deserialize(d)?))
+        Page::try_from_value(Value::deserialize(d)?).map_err(serde::de::Error::custom)
     }
 }
