@@ -148,7 +148,8 @@ const CORPUS: &[(&str, &str, bool)] = &[
     ("tab\tx\n日本\ty", "tab     x\n日本    y", false),
     (
         "emoji 😀 and 家族 👩\u{200d}👩\u{200d}👧",
-        "emoji 😀 and 家族 👩\u{200d}👩\u{200d}👧",
+        // Zero-width joiners go at ingestion (terminals disagree on a ZWJ sequence's width).
+        "emoji 😀 and 家族 👩👩👧",
         false,
     ),
 ];
