@@ -37,8 +37,7 @@ impl ContactsPane {
                 // The freshest server copy becomes the base; per-field three-way merge.
                 // Two writes in the same second keep `updated_at`: the fields the form sends
                 // decide too (issue 14).
-                let moved =
-                    theirs.updated_at != form.base_updated_at || form.differs_from(&theirs);
+                let moved = theirs.updated_at != form.base_updated_at || form.differs_from(&theirs);
                 let both = form.rebase(&theirs);
                 if !both.is_empty() {
                     let names: Vec<&str> = both.iter().map(|f| f.label()).collect();

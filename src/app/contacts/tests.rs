@@ -957,5 +957,8 @@ fn conflict_found_by_fields_when_updated_at_is_the_same() {
         "their value kept, not reverted"
     );
     assert!(said.contains("changed other fields"), "{said}");
-    assert!(shown.contains("changed other fields"), "still shown: {shown}");
+    assert!(
+        shown.contains("changed other fields"),
+        "still shown: {shown}"
+    );
 }
