@@ -339,6 +339,15 @@ impl Form {
         self.primaries = f.primaries.clone();
     }
 
+    /// Whether the server copy `theirs` differs, in any field the form sends, from the copy the
+    /// form started from (what the server did not say is taken as unchanged).
+    pub fn differs_from(&self, theirs: &ContactDetail) -> bool {
+        let theirs_f = Fields::of_detail(theirs, Some(&self.initial));
+        Field::ALL
+            .iter()
+            .any(|&x| !same(x, &theirs_f, &self.initial))
+    }
+
     /// The conflict check read `theirs`, the freshest server copy: it becomes the form's starting
     /// point (base and `updated_at`), everything only they changed is taken, everything only I
     /// changed is kept, and the fields both changed are returned (the form keeps mine there).

@@ -35,7 +35,9 @@ impl ContactsPane {
         match result {
             Ok(Reply::ContactDetail(Some(theirs))) => {
                 // The freshest server copy becomes the base; per-field three-way merge.
-                let moved = theirs.updated_at != form.base_updated_at;
+                // Two writes in the same second keep `updated_at`: the fields the form sends
+                // decide too (issue 14).
+                let moved = theirs.updated_at != form.base_updated_at || form.differs_from(&theirs);
                 let both = form.rebase(&theirs);
                 if !both.is_empty() {
                     let names: Vec<&str> = both.iter().map(|f| f.label()).collect();
@@ -61,14 +63,15 @@ impl ContactsPane {
                     self.replace_detail(*theirs);
                     core.info(format!("“{label}” on the server already has your changes."));
                 } else {
+                    match form.validate() {
+                        Some(body) => self.send_save(body, core),
+                        None => form.phase = Phase::Editing,
+                    }
+                    // After the request: a write clears the previous info message.
                     if moved {
                         core.info(
                             "Someone else changed other fields meanwhile: merged with yours.",
                         );
-                    }
-                    match form.validate() {
-                        Some(body) => self.send_save(body, core),
-                        None => form.phase = Phase::Editing,
                     }
                 }
             }

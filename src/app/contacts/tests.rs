@@ -899,3 +899,66 @@ fn details_without_primary_accounts_leave_the_client_row_alone() {
         "known: no primary email any more"
     );
 }
+
+/// Issue 14: two writes in the same second keep `updated_at`; the pre-save check compares the
+/// fields the form sends, so their new value is neither reverted nor slipped past unasked.
+#[test]
+fn conflict_found_by_fields_when_updated_at_is_the_same() {
+    // Both changed the value; the server's copy still says "t1".
+    let mut t = T::opened(vec![phone("d1", "Mobile", "t1")]);
+    t.key(k(KeyCode::Enter));
+    t.key(k(KeyCode::Tab));
+    t.key(ctrl('u'));
+    t.type_str("07700 900555");
+    t.key(ctrl('s'));
+    let mut theirs = phone("d1", "Mobile", "t1");
+    theirs.value = "+447700900999".into();
+    theirs.phone_number_meta = None;
+    t.answer(Ok(Reply::ContactDetail(Some(Box::new(theirs)))));
+    let f = t.pane.form.as_ref().expect("asking");
+    assert!(
+        matches!(&f.phase, Phase::Conflict { fields, .. } if fields == &[form::Field::Value]),
+        "{:?}",
+        f.phase
+    );
+    assert!(
+        !t.core.out.iter().any(|c| matches!(
+            c,
+            Command::Api {
+                call: Call::UpdateContactDetail { .. },
+                ..
+            }
+        )),
+        "nothing saved before the user decides"
+    );
+
+    // Only they changed the value (same second), I changed the label: their value is sent and
+    // the user is told the copy moved.
+    let mut t = T::opened(vec![phone("d1", "Mobile", "t1")]);
+    t.key(k(KeyCode::Enter));
+    t.key(ctrl('u'));
+    t.type_str("Work");
+    t.key(ctrl('s'));
+    let mut theirs = phone("d1", "Mobile", "t1");
+    theirs.value = "+447700900999".into();
+    theirs.phone_number_meta = None;
+    t.answer(Ok(Reply::ContactDetail(Some(Box::new(theirs)))));
+    let said: Vec<String> = t.core.log.iter().map(|e| e.text.clone()).collect();
+    let said = said.join("\n");
+    let shown = format!("{:?}", t.core.status);
+    let (_, call, _) = t.last_call();
+    let Call::UpdateContactDetail { body, .. } = call else {
+        panic!("expected the merged save, got {call:?}")
+    };
+    assert_eq!(body.name, "Work");
+    assert_eq!(
+        body.value,
+        crate::api::models::ContactValue::Text("+447700900999".into()),
+        "their value kept, not reverted"
+    );
+    assert!(said.contains("changed other fields"), "{said}");
+    assert!(
+        shown.contains("changed other fields"),
+        "still shown: {shown}"
+    );
+}
