@@ -1160,3 +1160,62 @@ async fn a_server_ignoring_paging_or_sending_bare_arrays_cannot_loop() {
         assert_eq!(take(&s).len() as u64, asked);
     }
 }
+
+/// The thread view's per-side paging against a server that ignores `page[ancestors]` /
+/// `page[descendants]` (the demo's `ignore_paging` applies to the thread endpoint too): every
+/// page asked for comes back as page 1, adds no new message, and paging ends on that side with
+/// a note in the view's gap row — a bounded number of requests, however far the reader scrolls.
+#[tokio::test]
+async fn a_thread_whose_server_ignores_paging_stops_each_side_with_a_note() {
+    use plannr_tui::app::mail::side::Half;
+    use plannr_tui::app::mail::thread::{GapState, Row, Thread};
+    let (s, c) = start(DemoOptions {
+        ignore_paging: true,
+        ..DemoOptions::default()
+    })
+    .await;
+    let f = s.fixtures().clone();
+    let uuid = &f.big_thread_middle_message_uuid;
+    let mut t = Thread::new(uuid, 5, 80, 24);
+    let first = t.first_request();
+    let mut asked = 1;
+    t.first_sent(asked);
+    let m = c.message_thread(uuid, first.query).await.expect("thread");
+    assert!(t.on_loaded(first.part, asked, m));
+    // Read to both ends (g and G, over and over): each wants the far pages of its side.
+    for round in 0..20 {
+        if round % 2 == 0 {
+            t.to_top();
+        } else {
+            t.to_bottom();
+        }
+        for req in t.wanted() {
+            asked += 1;
+            assert!(asked <= 8, "a request loop: {asked} thread requests");
+            t.sent(req, asked);
+            let m = c.message_thread(uuid, req.query).await.expect("a page");
+            t.on_loaded(req.part, asked, m);
+        }
+    }
+    assert_eq!(take(&s).len() as u64, asked, "every request was counted");
+    assert!(asked >= 2, "paging was tried");
+    for half in [Half::Ancestors, Half::Descendants] {
+        let note = t.side(half).stopped.clone();
+        assert!(
+            note.as_deref().is_some_and(|n| n.contains("paging stopped")),
+            "{half:?}: {note:?}"
+        );
+    }
+    // The note is in the view: a gap row at an end says why.
+    t.to_top();
+    let top_note = t.visible().into_iter().any(|r| {
+        matches!(r, Row::Gap(g) if g.half == Half::Ancestors
+            && matches!(&g.state, GapState::Stopped(n) if n.contains("paging stopped")))
+    });
+    assert!(top_note, "the ancestors' gap row shows the note");
+    let uuids: Vec<&str> = t.msgs.iter().map(|m| m.m.uuid.as_str()).collect();
+    let mut dedup = uuids.clone();
+    dedup.sort();
+    dedup.dedup();
+    assert_eq!(uuids.len(), dedup.len(), "nothing shown twice");
+}
