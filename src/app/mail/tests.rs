@@ -995,6 +995,53 @@ fn save_asks_the_worker_once_with_the_focused_attachment() {
     );
 }
 
+#[test]
+fn an_attachment_that_is_not_ready_is_not_downloaded_and_the_user_is_told_why() {
+    let mut h = Harness::new(3, 1, 10, 80, 24);
+    h.settle();
+    if let Some(t) = h.pane.thread.as_mut() {
+        let f = t.focused_mut().expect("focus");
+        f.m.attachments = vec![Attachment {
+            name: "late.pdf".into(),
+            download_url: Some("http://x/late".into()),
+            status: Some("pending".into()),
+            ..Attachment::default()
+        }];
+    }
+    h.core.out.clear();
+    h.pane.on_key(ch('s'), &mut h.core);
+    assert!(
+        !h.core
+            .out
+            .iter()
+            .any(|c| matches!(c, Command::Download { .. })),
+        "a pending file is not fetched"
+    );
+    assert!(h.pane.download.is_none());
+    let said = h
+        .core
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(
+        said.contains("late.pdf") && said.contains("not ready") && said.contains("pending"),
+        "the user is told which file and why: {said:?}"
+    );
+    // Once Plannr says it is stored, the same key fetches it.
+    if let Some(t) = h.pane.thread.as_mut() {
+        let f = t.focused_mut().expect("focus");
+        f.m.attachments[0].status = Some("uploaded".into());
+    }
+    h.pane.on_key(ch('s'), &mut h.core);
+    assert!(
+        h.core
+            .out
+            .iter()
+            .any(|c| matches!(c, Command::Download { url, .. } if url == "http://x/late"))
+    );
+}
+
 // ---------------------------------------------------------------- lists
 
 fn take_api(core: &mut Core) -> Vec<(RequestId, Call)> {
