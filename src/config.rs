@@ -10,6 +10,8 @@ use crate::api::{ClientConfig, Secret};
 use crate::settings::Settings;
 use crate::ui::theme::{Theme, parse_color};
 
+mod command;
+
 pub const DEFAULT_BASE_URL: &str = "https://api.plannrcrm.com";
 
 #[derive(Debug, Parser)]
@@ -158,6 +160,8 @@ pub struct FileConfig {
     pub token: Option<Secret>,
     /// A shell command whose standard output is the token (e.g. a password manager).
     pub token_command: Option<String>,
+    /// How long a `*_command` may take before start-up gives up (default 30 s).
+    pub token_command_timeout_secs: Option<u64>,
     pub account_uuid: Option<String>,
     /// Thread page size, 1–500 (default 25).
     pub thread_page_size: Option<u32>,
@@ -306,27 +310,24 @@ pub fn check_base_url(url: &str) -> Result<(), ConfigError> {
     }
 }
 
-/// Run `token_command` through the shell and take its trimmed standard output.
-pub fn run_token_command(cmd: &str) -> Result<String, ConfigError> {
-    run_secret_command("token_command", cmd)
+/// Run `token_command` through the shell and take its one line of output.
+pub fn run_token_command(cmd: &str, timeout: Duration) -> Result<String, ConfigError> {
+    run_secret_command("token_command", cmd, timeout)
 }
 
-/// Run a `*_command` setting (named `what` in messages) and take its trimmed standard output.
-pub fn run_secret_command(what: &str, cmd: &str) -> Result<String, ConfigError> {
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| ConfigError(format!("{what} could not start: {e}")))?;
-    if !out.status.success() {
-        return Err(ConfigError(format!("{what} failed ({})", out.status)));
-    }
-    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    if token.is_empty() {
-        return Err(ConfigError(format!("{what} printed nothing")));
-    }
-    Ok(token)
+/// Run a `*_command` setting (named `what` in messages) and take its one line of output; after
+/// a second without an answer say so on stderr, after `timeout` give up.
+pub fn run_secret_command(what: &str, cmd: &str, timeout: Duration) -> Result<String, ConfigError> {
+    command::run(what, cmd, timeout, command::NOTICE_AFTER, &mut || {
+        eprintln!("waiting for {what}…")
+    })
+}
+
+/// How long a `*_command` may take: `token_command_timeout_secs`, else 30 s.
+pub fn command_timeout(file: &FileConfig) -> Duration {
+    file.token_command_timeout_secs
+        .filter(|&s| s > 0)
+        .map_or(command::DEFAULT_TIMEOUT, Duration::from_secs)
 }
 
 /// The `[outreach]` app (client id and secret) with its token file, if configured.
@@ -339,7 +340,11 @@ pub fn outreach_app(file: &FileConfig) -> Result<Option<OAuthApp>, ConfigError> 
     };
     let secret = match (&o.client_secret, &o.client_secret_command) {
         (Some(s), _) if !s.expose().trim().is_empty() => s.expose().trim().to_string(),
-        (_, Some(cmd)) => run_secret_command("[outreach] client_secret_command", cmd)?,
+        (_, Some(cmd)) => run_secret_command(
+            "[outreach] client_secret_command",
+            cmd,
+            command_timeout(file),
+        )?,
         _ => {
             return Err(ConfigError(
                 "[outreach] has client_id but no client_secret or client_secret_command".into(),
@@ -398,7 +403,11 @@ pub fn resolve_outreach(
         }) {
         Some(t) => Some(t.trim().to_string()),
         None => match section.and_then(|o| o.token_command.as_deref()) {
-            Some(cmd) => Some(run_secret_command("[outreach] token_command", cmd)?),
+            Some(cmd) => Some(run_secret_command(
+                "[outreach] token_command",
+                cmd,
+                command_timeout(file),
+            )?),
             None => None,
         },
     };
@@ -446,7 +455,7 @@ pub fn resolve(
     {
         Some(t) => Some(t.trim().to_string()),
         None => match &file.token_command {
-            Some(cmd) => Some(run_token_command(cmd)?),
+            Some(cmd) => Some(run_token_command(cmd, command_timeout(file))?),
             None => None,
         },
     };
@@ -687,6 +696,37 @@ mod tests {
             ..FileConfig::default()
         };
         assert!(resolve(&cli(&[]), &env_of(&[]), &bad, None).is_err());
+    }
+
+    /// Issue 14: two lines or a control character used to become a token that failed every
+    /// call with "failed to parse header value"; a hanging command blocked start-up silently.
+    #[test]
+    fn token_command_output_must_be_one_printable_line() {
+        for cmd in ["printf 'SECRETX\\nsecond\\n'", "printf 'SECRETX\\033\\n'"] {
+            let file = FileConfig {
+                token_command: Some(cmd.into()),
+                ..FileConfig::default()
+            };
+            let e = resolve(&cli(&[]), &env_of(&[]), &file, None)
+                .err()
+                .unwrap()
+                .0;
+            assert!(
+                e.contains("the token_command's output is not a token"),
+                "{cmd}: {e}"
+            );
+            assert!(!e.contains("SECRETX"), "the output is never shown: {e}");
+        }
+        let hung = FileConfig {
+            token_command: Some("sleep 60".into()),
+            token_command_timeout_secs: Some(1),
+            ..FileConfig::default()
+        };
+        let e = resolve(&cli(&[]), &env_of(&[]), &hung, None)
+            .err()
+            .unwrap()
+            .0;
+        assert!(e.contains("token_command did not answer within 1 s"), "{e}");
     }
 
     #[cfg(unix)]
