@@ -1202,7 +1202,8 @@ async fn a_thread_whose_server_ignores_paging_stops_each_side_with_a_note() {
     for half in [Half::Ancestors, Half::Descendants] {
         let note = t.side(half).stopped.clone();
         assert!(
-            note.as_deref().is_some_and(|n| n.contains("paging stopped")),
+            note.as_deref()
+                .is_some_and(|n| n.contains("paging stopped")),
             "{half:?}: {note:?}"
         );
     }
