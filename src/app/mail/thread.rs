@@ -335,8 +335,9 @@ impl Thread {
             fresh.into_iter().map(|m| (m.uuid.clone(), m)).collect();
         for (uuid, rank) in placed {
             if let Some(&i) = self.index.get(&uuid) {
-                if moving && uuid != self.uuid {
-                    self.msgs[i].slot = slot(rank);
+                // `i` is usize::MAX for a message this very page already placed (named twice).
+                if let Some(m) = self.msgs.get_mut(i).filter(|_| moving && uuid != self.uuid) {
+                    m.slot = slot(rank);
                 }
             } else if let Some(m) = fresh.remove(&uuid) {
                 self.index.insert(uuid, usize::MAX);
@@ -576,4 +577,33 @@ pub enum Row<'a> {
     Header(usize),
     Line(usize, &'a TLine),
     Blank,
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+
+    fn msg(uuid: &str) -> EmailMessage {
+        EmailMessage {
+            uuid: uuid.to_string(),
+            ..EmailMessage::default()
+        }
+    }
+
+    #[test]
+    fn a_page_that_names_a_new_message_twice_places_it_once_without_panicking() {
+        // A misbehaving server can repeat a message inside one page; while the order is being
+        // re-decided (`moving`) the second mention found the placeholder index and indexed past
+        // the end of the message list.
+        let mut t = Thread::new("m0", 25, 80, 24);
+        t.place(
+            Half::Descendants,
+            vec![("a".into(), 0), ("a".into(), 1), ("b".into(), 2)],
+            vec![msg("a"), msg("b")],
+            true,
+        );
+        let uuids: Vec<&str> = t.msgs.iter().map(|m| m.m.uuid.as_str()).collect();
+        assert_eq!(uuids, ["a", "b"]);
+        assert_eq!(t.index_of("b"), Some(1));
+    }
 }
