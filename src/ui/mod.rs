@@ -3,8 +3,10 @@ pub mod client_picker;
 pub mod contacts;
 pub mod conversations;
 pub mod mail;
+pub mod columns;
 pub mod mailboxes;
 pub mod outreach;
+pub mod overlay;
 pub mod theme;
 pub mod widgets;
 
