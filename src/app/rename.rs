@@ -246,6 +246,15 @@ impl Rename {
                 self.editor.error = Some(msg.clone());
                 Some(msg)
             }
+            other if other.write_may_have_landed() => {
+                let msg = other.to_string();
+                self.state = SaveState::Failed {
+                    message: msg.clone(),
+                };
+                Some(format!(
+                    "Plannr did not confirm the name ({msg}); it may or may not be saved. Your text is kept as a draft: R re-reads to see what Plannr holds, r reopens it to retry."
+                ))
+            }
             other => {
                 let msg = other.to_string();
                 self.state = SaveState::Failed {
@@ -355,6 +364,32 @@ mod tests {
         assert!(!r.open);
         assert!(matches!(r.state, SaveState::Rejected { .. }));
         assert!(r.is_unsaved(), "the text is still kept");
+    }
+
+    /// An unconfirmed save (the answer did not show the new name) or a lost answer may have been
+    /// stored: the message must not say it failed or that nothing changed, and must say the text
+    /// is kept and how to find out (R re-reads).
+    #[test]
+    fn unconfirmed_or_lost_answer_is_worded_truthfully() {
+        for err in [
+            ApiError::Unconfirmed {
+                what: "the new name".into(),
+            },
+            ApiError::Timeout,
+        ] {
+            let mut r = Rename::open("u1", "Old");
+            type_str(&mut r, "x");
+            r.on_key(k(KeyCode::Enter));
+            r.saving(1);
+            let msg = r.failed(1, &err).unwrap();
+            assert!(!msg.contains("Could not save"), "{msg}");
+            assert!(!msg.contains("unchanged"), "{msg}");
+            assert!(msg.contains("did not confirm"), "{msg}");
+            assert!(msg.contains("kept as a draft"), "{msg}");
+            assert!(msg.contains("R re-reads"), "{msg}");
+            assert_eq!(r.typed(), "Oldx");
+            assert!(r.is_unsaved());
+        }
     }
 
     #[test]
