@@ -375,5 +375,8 @@ fn rename_opens_in_its_own_box_and_asks_the_one_discard_question() {
     // Any other key closes the question and keeps the text.
     key(&mut s, KeyCode::Char('x'));
     let text = rows_of(&screen(&s, w, h)).join("\n");
-    assert!(!text.contains(DISCARD_QUESTION) && text.contains("Sales team"), "{text}");
+    assert!(
+        !text.contains(DISCARD_QUESTION) && text.contains("Sales team"),
+        "{text}"
+    );
 }

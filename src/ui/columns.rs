@@ -139,7 +139,10 @@ pub fn widths(cols: &[Col], widest: &[usize], total: u16) -> Vec<u16> {
     let mut shown: Vec<bool> = vec![true; n];
     let need = |shown: &[bool]| -> u32 {
         let k = shown.iter().filter(|s| **s).count() as u32;
-        let mins: u32 = (0..n).filter(|&i| shown[i]).map(|i| u32::from(min(i))).sum();
+        let mins: u32 = (0..n)
+            .filter(|&i| shown[i])
+            .map(|i| u32::from(min(i)))
+            .sum();
         mins + k.saturating_sub(1) * u32::from(SPACING)
     };
     // Hide the least important (the rightmost among equals) until the rest fit at their narrowest.
@@ -338,8 +341,14 @@ mod tests {
 
     #[test]
     fn cuts_show_an_ellipsis_and_count_display_width() {
-        assert_eq!(cut("amelia.lloyd@virginmedia.co.uk", 25), "amelia.lloyd@virginmedia…");
-        assert_eq!(display_width(&cut("amelia.lloyd@virginmedia.co.uk", 25)), 25);
+        assert_eq!(
+            cut("amelia.lloyd@virginmedia.co.uk", 25),
+            "amelia.lloyd@virginmedia…"
+        );
+        assert_eq!(
+            display_width(&cut("amelia.lloyd@virginmedia.co.uk", 25)),
+            25
+        );
         assert_eq!(cut("short", 5), "short");
         assert_eq!(cut("short", 4), "sho…");
         assert_eq!(cut("abc", 0), "");
@@ -357,13 +366,19 @@ mod tests {
         assert_eq!(a, "Complia…ecks 67");
         assert_ne!(a, b, "still told apart");
         assert_eq!(display_width(&a), 15);
-        assert_eq!(cut_middle("Compliance file checks 67", 40), "Compliance file checks 67");
+        assert_eq!(
+            cut_middle("Compliance file checks 67", 40),
+            "Compliance file checks 67"
+        );
         // Spaces next to the cut are dropped, not shown as a gap before the …
         assert_eq!(cut_middle("Annual review 2025", 12), "Annual…2025");
         // Wide characters on either side.
         let w = cut_middle("日本語のテキスト文書", 9);
         assert!(display_width(&w) <= 9, "{w}");
-        assert!(w.starts_with("日本") && w.ends_with("文書") && w.contains('…'), "{w}");
+        assert!(
+            w.starts_with("日本") && w.ends_with("文書") && w.contains('…'),
+            "{w}"
+        );
         // Too narrow for both ends: an end cut.
         assert_eq!(cut_middle("Compliance", 4), "Com…");
         assert_eq!(cut_middle("Compliance", 0), "");

@@ -714,7 +714,10 @@ mod tests {
         f.phase = crate::app::contacts::form::Phase::ConfirmDiscard;
         s.contacts.form = Some(f);
         let text = screen_rows(&render(&s, 80, 24)).join("\n");
-        assert!(text.contains(DISCARD_QUESTION) && text.contains(DISCARD_KEYS), "{text}");
+        assert!(
+            text.contains(DISCARD_QUESTION) && text.contains(DISCARD_KEYS),
+            "{text}"
+        );
     }
 
     #[test]

@@ -553,15 +553,24 @@ mod tests {
         assert!(rows[row + 2].contains("Hughes 1!"), "{rows:#?}");
         key(&mut s, KeyCode::Esc);
         let text = text_of(&render(&s)).join("\n");
-        assert!(text.contains(DISCARD_QUESTION) && text.contains(DISCARD_KEYS), "{text}");
+        assert!(
+            text.contains(DISCARD_QUESTION) && text.contains(DISCARD_KEYS),
+            "{text}"
+        );
         let mut s = open_state(80, 24);
         key(&mut s, KeyCode::Char('r'));
         key(&mut s, KeyCode::Char('!'));
         key(&mut s, KeyCode::Esc);
         let rows = text_of(&render(&s));
-        assert!(rows[1].contains("Annual review 0"), "the title stays: {rows:#?}");
+        assert!(
+            rows[1].contains("Annual review 0"),
+            "the title stays: {rows:#?}"
+        );
         let text = rows.join("\n");
-        assert!(text.contains(DISCARD_QUESTION) && text.contains(DISCARD_KEYS), "{text}");
+        assert!(
+            text.contains(DISCARD_QUESTION) && text.contains(DISCARD_KEYS),
+            "{text}"
+        );
     }
 
     #[test]

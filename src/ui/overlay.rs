@@ -3,12 +3,12 @@
 //! cover, cleared before drawing, and placed where it does not hide the row it is about: an
 //! editor or a question about a table row opens just under that row (or just above it when the
 //! row is near the bottom), never over half of it. Any area down to 1×1 draws without panicking.
+use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
-use ratatui::Frame;
 
 use crate::app::editor::InlineEditor;
 use crate::render::wrap::{display_width, wrap_line};
@@ -139,7 +139,9 @@ pub fn confirm(
         keys: "",
         border: Style::new().fg(th().highlight),
     };
-    let h = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(2);
+    let h = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
     let rect = place(area, anchor, frame.width(content_w), h);
     let inner = frame.draw(rect, buf);
     let inner = pad(inner);
@@ -236,15 +238,9 @@ mod tests {
             Rect::new(3, 15, 30, 4)
         );
         // Too far right: pulled back inside.
-        assert_eq!(
-            place(area, Anchor::Row { x: 70, y: 5 }, 30, 4).right(),
-            80
-        );
+        assert_eq!(place(area, Anchor::Row { x: 70, y: 5 }, 30, 4).right(), 80);
         // Larger than the area: clamped to it.
-        assert_eq!(
-            place(area, Anchor::Row { x: 0, y: 5 }, 200, 50),
-            area
-        );
+        assert_eq!(place(area, Anchor::Row { x: 0, y: 5 }, 200, 50), area);
         assert_eq!(place(area, Anchor::Center, 20, 4), Rect::new(30, 10, 20, 4));
     }
 
@@ -258,10 +254,38 @@ mod tests {
                 let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
                 t.draw(|f| {
                     let a = f.area();
-                    confirm(a, Anchor::Center, DISCARD_QUESTION, "", DISCARD_KEYS, f.buffer_mut());
-                    confirm(a, Anchor::Row { x: 0, y: h - 1 }, "Disable it?", "More.", "y", f.buffer_mut());
-                    editor(a, Anchor::Row { x: 0, y: 0 }, "Rename", "Enter save", &ed, f);
-                    editor(a, Anchor::Row { x: 5, y: 3 }, "Rename", "Enter", &with_err, f);
+                    confirm(
+                        a,
+                        Anchor::Center,
+                        DISCARD_QUESTION,
+                        "",
+                        DISCARD_KEYS,
+                        f.buffer_mut(),
+                    );
+                    confirm(
+                        a,
+                        Anchor::Row { x: 0, y: h - 1 },
+                        "Disable it?",
+                        "More.",
+                        "y",
+                        f.buffer_mut(),
+                    );
+                    editor(
+                        a,
+                        Anchor::Row { x: 0, y: 0 },
+                        "Rename",
+                        "Enter save",
+                        &ed,
+                        f,
+                    );
+                    editor(
+                        a,
+                        Anchor::Row { x: 5, y: 3 },
+                        "Rename",
+                        "Enter",
+                        &with_err,
+                        f,
+                    );
                 })
                 .unwrap();
             }
@@ -272,26 +296,49 @@ mod tests {
     fn a_confirm_box_is_sized_to_its_words_and_wraps_when_narrow() {
         let mut t = Terminal::new(TestBackend::new(80, 10)).unwrap();
         t.draw(|f| {
-            confirm(f.area(), Anchor::Center, DISCARD_QUESTION, "", DISCARD_KEYS, f.buffer_mut())
+            confirm(
+                f.area(),
+                Anchor::Center,
+                DISCARD_QUESTION,
+                "",
+                DISCARD_KEYS,
+                f.buffer_mut(),
+            )
         })
         .unwrap();
         let r = rows(t.backend().buffer());
         let top = r.iter().position(|l| l.contains('┌')).expect("a box");
-        assert!(r[top + 1].contains(&format!("│ {DISCARD_QUESTION}")), "{r:#?}");
+        assert!(
+            r[top + 1].contains(&format!("│ {DISCARD_QUESTION}")),
+            "{r:#?}"
+        );
         assert!(r[top + 2].contains(DISCARD_KEYS), "{r:#?}");
         let width = r[top].trim().chars().count();
-        assert_eq!(width, DISCARD_KEYS.chars().count() + 4, "sized to the longest line");
+        assert_eq!(
+            width,
+            DISCARD_KEYS.chars().count() + 4,
+            "sized to the longest line"
+        );
         // 30 columns: every word still there, wrapped inside the box.
         let mut t = Terminal::new(TestBackend::new(30, 10)).unwrap();
         t.draw(|f| {
-            confirm(f.area(), Anchor::Center, DISCARD_QUESTION, "", DISCARD_KEYS, f.buffer_mut())
+            confirm(
+                f.area(),
+                Anchor::Center,
+                DISCARD_QUESTION,
+                "",
+                DISCARD_KEYS,
+                f.buffer_mut(),
+            )
         })
         .unwrap();
         let text: String = rows(t.backend().buffer())
             .iter()
             .map(|l| l.trim_matches(|c| c == ' ' || c == '│').to_string() + " ")
             .collect();
-        for word in ["Discard", "changes?", "y/Esc", "discards", "keeps", "editing"] {
+        for word in [
+            "Discard", "changes?", "y/Esc", "discards", "keeps", "editing",
+        ] {
             assert!(text.contains(word), "{word} in {text}");
         }
     }
@@ -302,14 +349,27 @@ mod tests {
         ed.error = Some("The name has already been taken.".into());
         let mut t = Terminal::new(TestBackend::new(60, 12)).unwrap();
         t.draw(|f| {
-            editor(f.area(), Anchor::Row { x: 0, y: 3 }, "Rename mailbox", "Enter save · Esc cancel", &ed, f)
+            editor(
+                f.area(),
+                Anchor::Row { x: 0, y: 3 },
+                "Rename mailbox",
+                "Enter save · Esc cancel",
+                &ed,
+                f,
+            )
         })
         .unwrap();
         let r = rows(t.backend().buffer());
-        assert!(r[3].trim().is_empty(), "row 3 (the edited row) is not covered: {r:#?}");
+        assert!(
+            r[3].trim().is_empty(),
+            "row 3 (the edited row) is not covered: {r:#?}"
+        );
         assert!(r[4].starts_with("┌ Rename mailbox "), "{r:#?}");
         assert!(r[5].starts_with("│Advice team"), "{r:#?}");
-        assert!(r[6].contains("⚠ The name has already been taken."), "{r:#?}");
+        assert!(
+            r[6].contains("⚠ The name has already been taken."),
+            "{r:#?}"
+        );
         assert!(r[7].starts_with("└ Enter save · Esc cancel "), "{r:#?}");
     }
 }
