@@ -151,6 +151,24 @@ impl ApiError {
         }
     }
 
+    /// Whether a failed write may still have been applied: no answer came (a timeout, a broken
+    /// connection, a 502/504 from a proxy in front of the service), or the answer did not show what was
+    /// sent. Only a refusal (4xx) or a request never sent says for sure that nothing changed.
+    pub fn write_may_have_landed(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Unconfirmed { .. }
+                | ApiError::Timeout
+                | ApiError::Network(_)
+                | ApiError::Server {
+                    status: 502 | 504,
+                    ..
+                }
+                | ApiError::Decode { .. }
+                | ApiError::TooLarge { .. }
+        )
+    }
+
     /// Per-field messages of a 422, if any.
     pub fn field_errors(&self) -> Option<&BTreeMap<String, Vec<String>>> {
         match self {

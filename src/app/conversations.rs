@@ -595,6 +595,10 @@ impl ConversationsPane {
                     if wanted { "Pinned" } else { "Unpinned" }
                 ));
             }
+            Err(e) if e.write_may_have_landed() => core.error(format!(
+                "Plannr did not confirm that “{name}” is {} ({e}); it may or may not be. R re-reads to see what Plannr holds.",
+                if wanted { "pinned" } else { "unpinned" }
+            )),
             Err(e) => core.error(format!(
                 "Could not {} “{name}”: {e}. It is unchanged.",
                 if wanted { "pin" } else { "unpin" }
