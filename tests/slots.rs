@@ -15,7 +15,11 @@ use plannr_tui::worker::Worker;
 /// Longer than any test here runs: a hung request is never given up on its own.
 const HANG_MS: u64 = 600_000;
 
-async fn setup() -> (DemoServer, Worker, tokio::sync::mpsc::UnboundedReceiver<Msg>) {
+async fn setup() -> (
+    DemoServer,
+    Worker,
+    tokio::sync::mpsc::UnboundedReceiver<Msg>,
+) {
     let s = DemoServer::start(DemoOptions::default())
         .await
         .expect("demo server");
@@ -76,7 +80,11 @@ async fn repeated_refreshes_of_a_hung_view_cancel_the_older_requests_and_free_th
         vec![*ids.last().unwrap_or(&0)],
         "only the latest is waited for"
     );
-    assert_eq!(worker.reads_in_flight(), 1, "the cancelled ones hold no slot");
+    assert_eq!(
+        worker.reads_in_flight(),
+        1,
+        "the cancelled ones hold no slot"
+    );
     // Another view's call goes through at once, although more hung requests were made than there
     // are read slots.
     let id = core.request(Route::Logins, Call::Mailboxes);
@@ -86,7 +94,10 @@ async fn repeated_refreshes_of_a_hung_view_cancel_the_older_requests_and_free_th
     let Some(Msg::Api { id: got, result }) = rx.recv().await else {
         panic!("the worker hung up");
     };
-    assert_eq!(got, id, "the mailboxes answer comes first (no cancelled answer ever comes)");
+    assert_eq!(
+        got, id,
+        "the mailboxes answer comes first (no cancelled answer ever comes)"
+    );
     assert!(matches!(result, Ok(Reply::Mailboxes(_))), "{result:?}");
     assert_eq!(count(&s, "GET", "/api/v1/mailboxes"), 1);
 }

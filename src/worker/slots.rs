@@ -268,7 +268,10 @@ mod tests {
             .filter(|i| b.wait(t0 + Duration::from_secs(*i)).is_zero())
             .count();
         assert_eq!(started, 10, "ten in the first 25 s");
-        assert_eq!(b.wait(t0 + Duration::from_secs(30)), Duration::from_secs(30));
+        assert_eq!(
+            b.wait(t0 + Duration::from_secs(30)),
+            Duration::from_secs(30)
+        );
         assert!(b.wait(t0 + Duration::from_secs(60)).is_zero());
     }
 }
