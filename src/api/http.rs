@@ -143,6 +143,9 @@ pub struct Http {
     /// Downloads: reqwest's own redirect policy (it drops the token on a change of host).
     download_http: reqwest::Client,
     cfg: HttpConfig,
+    /// The token, swapped in place when it is read again after a 401 (`set_token`); `cfg.token`
+    /// is emptied so there is only this one.
+    token: std::sync::RwLock<Secret>,
     base: String,
     limiter: Mutex<Limiter>,
     dialect: Dialect,
@@ -152,13 +155,13 @@ impl fmt::Debug for Http {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Http")
             .field("base", &self.base)
-            .field("token", &self.cfg.token)
+            .field("token", &self.token())
             .finish()
     }
 }
 
 impl Http {
-    pub fn new(cfg: HttpConfig, dialect: Dialect) -> Result<Http, ApiError> {
+    pub fn new(mut cfg: HttpConfig, dialect: Dialect) -> Result<Http, ApiError> {
         let builder = || {
             reqwest::Client::builder()
                 .connect_timeout(cfg.connect_timeout)
@@ -176,7 +179,9 @@ impl Http {
         let http = built(builder().redirect(reqwest::redirect::Policy::none()))?;
         let download_http = built(builder())?;
         let base = cfg.base_url.trim_end_matches('/').to_string();
+        let token = std::mem::replace(&mut cfg.token, Secret::new(""));
         Ok(Http {
+            token: std::sync::RwLock::new(token),
             http,
             download_http,
             limiter: Mutex::new(Limiter {
@@ -193,9 +198,24 @@ impl Http {
         &self.base
     }
 
-    /// The token, for scrubbing it out of text copied from answers. Never log it.
-    pub fn token(&self) -> &str {
-        self.cfg.token.expose()
+    /// The token, for sending and for scrubbing it out of text copied from answers. Never log it.
+    pub fn token(&self) -> Secret {
+        match self.token.read() {
+            Ok(t) => t.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Use `token` from now on (it was read again after Plannr refused the old one); requests
+    /// already sent keep the old one. Returns whether it differs from the one in use.
+    pub fn set_token(&self, token: Secret) -> bool {
+        let mut held = match self.token.write() {
+            Ok(t) => t,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let changed = *held != token;
+        *held = token;
+        changed
     }
 
     /// Whether `url` has the scheme, host and port of the base URL.
@@ -326,7 +346,7 @@ impl Http {
                 .request(method.clone(), url.clone())
                 .header("Accept", media);
             if own {
-                req = req.bearer_auth(self.cfg.token.expose());
+                req = req.bearer_auth(self.token().expose());
                 for (name, value) in headers {
                     req = req.header(*name, value);
                 }
@@ -337,7 +357,7 @@ impl Http {
             let resp = match req.send().await {
                 Ok(r) => r,
                 Err(e) if e.is_timeout() => return Err(ApiError::Timeout),
-                Err(e) => return Err(ApiError::Network(network_message(e, self.token()))),
+                Err(e) => return Err(ApiError::Network(network_message(e, self.token().expose()))),
             };
             let status = resp.status();
             if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
@@ -411,7 +431,7 @@ impl Http {
         } else {
             64 * 1024
         };
-        let (bytes, cut) = read_capped(resp, cap, self.token()).await?;
+        let (bytes, cut) = read_capped(resp, cap, self.token().expose()).await?;
         if cut && status.is_success() {
             tracing::warn!(max_body, "answer over the size cap, not read further");
             return Err(ApiError::TooLarge { limit: max_body });
@@ -422,7 +442,7 @@ impl Http {
                 status.as_u16(),
                 retry_after,
                 &text,
-                self.cfg.token.expose(),
+                self.token().expose(),
             ));
         }
         if status == StatusCode::NO_CONTENT || text.trim().is_empty() {
@@ -436,15 +456,12 @@ impl Http {
                         "a web page instead of data, {}",
                         super::error::status_text(status.as_u16())
                     ),
-                    excerpt: excerpt(
-                        &super::error::page_text(&text, 120),
-                        self.cfg.token.expose(),
-                    ),
+                    excerpt: excerpt(&super::error::page_text(&text, 120), self.token().expose()),
                 }
             } else {
                 ApiError::Decode {
                     detail: format!("not JSON: {e}"),
-                    excerpt: excerpt(&text, self.cfg.token.expose()),
+                    excerpt: excerpt(&text, self.token().expose()),
                 }
             }
         })
@@ -456,13 +473,13 @@ impl Http {
         self.wait_turn().await;
         let mut req = self.download_http.get(url);
         if self.is_own_origin(url) {
-            req = req.bearer_auth(self.cfg.token.expose());
+            req = req.bearer_auth(self.token().expose());
         }
         let resp = req.send().await.map_err(|e| {
             if e.is_timeout() {
                 ApiError::Timeout
             } else {
-                ApiError::Network(network_message(e, self.token()))
+                ApiError::Network(network_message(e, self.token().expose()))
             }
         })?;
         if !resp.status().is_success() {
@@ -472,7 +489,7 @@ impl Http {
                 status,
                 None,
                 &text,
-                self.cfg.token.expose(),
+                self.token().expose(),
             ));
         }
         Ok(resp)

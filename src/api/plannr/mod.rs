@@ -88,6 +88,11 @@ impl Client {
         self.account.read().ok().and_then(|a| a.clone())
     }
 
+    /// Use this token from now on (read again after a 401); whether it differs from the old one.
+    pub fn set_token(&self, token: Secret) -> bool {
+        self.http.set_token(token)
+    }
+
     pub fn set_account(&self, uuid: impl Into<String>) {
         if let Ok(mut a) = self.account.write() {
             *a = Some(uuid.into());
@@ -117,7 +122,7 @@ impl Client {
         tenant: bool,
     ) -> Result<T, ApiError> {
         let v = self.send(Method::GET, path, query, None, tenant).await?;
-        decode(v, self.http.token())
+        decode(v, self.http.token().expose())
     }
 
     async fn write<T: DeserializeOwned>(
@@ -129,7 +134,7 @@ impl Client {
         let body = serde_json::to_value(body)
             .map_err(|e| ApiError::Other(format!("cannot encode the request: {e}")))?;
         let v = self.send(method, path, &[], Some(&body), true).await?;
-        decode(v, self.http.token())
+        decode(v, self.http.token().expose())
     }
 
     // ---- identity -------------------------------------------------------------------------
@@ -362,7 +367,7 @@ impl Client {
                 excerpt: String::new(),
             });
         }
-        let page: Page<ContactDetail> = decode(v, self.http.token())?;
+        let page: Page<ContactDetail> = decode(v, self.http.token().expose())?;
         Ok(page.items.into_iter().find(|d| d.uuid == uuid))
     }
 
