@@ -198,6 +198,11 @@ impl Http {
         &self.base
     }
 
+    /// One call's whole budget (`HttpConfig::call_deadline`).
+    pub fn call_deadline(&self) -> Duration {
+        self.cfg.call_deadline
+    }
+
     /// The token, for sending and for scrubbing it out of text copied from answers. Never log it.
     pub fn token(&self) -> Secret {
         match self.token.read() {

@@ -94,6 +94,11 @@ impl Call {
                 | Call::PinConversation { .. }
                 | Call::CreateContactDetail { .. }
                 | Call::UpdateContactDetail { .. }
+                | Call::Outreach(
+                    super::outreach::OutreachCall::Toggle { .. }
+                        | super::outreach::OutreachCall::TestSend { .. }
+                        | super::outreach::OutreachCall::TestSync { .. }
+                )
         )
     }
 }
@@ -201,6 +206,9 @@ pub enum Command {
         id: RequestId,
         call: Call,
     },
+    /// The answer to request `id` is no longer wanted (a newer request for the same view
+    /// superseded it): stop it and free its slot. Only reads are ever cancelled.
+    Cancel(RequestId),
     Timer {
         after: Duration,
         timer: Timer,

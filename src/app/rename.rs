@@ -174,6 +174,8 @@ impl Rename {
 
     pub fn on_key(&mut self, key: KeyEvent) -> RenameOutcome {
         if self.confirm_discard {
+            // The one discard question (`ui::overlay::DISCARD_*`, as the contact form asks it):
+            // y or Esc discards, any other key only closes the question and keeps editing.
             self.confirm_discard = false;
             if matches!(
                 key.code,
@@ -181,18 +183,14 @@ impl Rename {
             ) {
                 return RenameOutcome::Close;
             }
-            self.editor.error = None;
-            if matches!(key.code, KeyCode::Char('n') | KeyCode::Char('N')) {
-                return RenameOutcome::Continue;
-            }
+            return RenameOutcome::Continue;
         }
         match self.editor.on_key(key) {
             EditorEvent::Edited | EditorEvent::Ignored => RenameOutcome::Continue,
             EditorEvent::Cancel => {
                 if self.editor.changed() {
+                    // The question is drawn in a box of its own (ui::overlay::confirm).
                     self.confirm_discard = true;
-                    self.editor.error =
-                        Some("Discard your changes? Esc/y discards, n keeps editing.".into());
                     RenameOutcome::Continue
                 } else {
                     RenameOutcome::Close
@@ -401,6 +399,12 @@ mod tests {
         assert_eq!(r.on_key(k(KeyCode::Esc)), RenameOutcome::Continue);
         assert!(r.confirm_discard);
         assert_eq!(r.on_key(k(KeyCode::Char('n'))), RenameOutcome::Continue);
+        assert_eq!(r.typed(), "Oldx");
+        // Any other key keeps editing too, and is not typed into the name.
+        r.on_key(k(KeyCode::Esc));
+        assert!(r.confirm_discard);
+        assert_eq!(r.on_key(k(KeyCode::Char('q'))), RenameOutcome::Continue);
+        assert!(!r.confirm_discard);
         assert_eq!(r.typed(), "Oldx");
         r.on_key(k(KeyCode::Esc));
         assert_eq!(r.on_key(k(KeyCode::Esc)), RenameOutcome::Close);

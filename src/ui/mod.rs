@@ -1,10 +1,12 @@
 //! Pure drawing: reads the state, never mutates it, never computes anything expensive.
 pub mod client_picker;
+pub mod columns;
 pub mod contacts;
 pub mod conversations;
 pub mod mail;
 pub mod mailboxes;
 pub mod outreach;
+pub mod overlay;
 pub mod theme;
 pub mod widgets;
 

@@ -84,6 +84,11 @@ impl Client {
         self.http.base_url()
     }
 
+    /// One call's whole budget, retries and waits included.
+    pub fn call_deadline(&self) -> std::time::Duration {
+        self.http.call_deadline()
+    }
+
     pub fn account(&self) -> Option<String> {
         self.account.read().ok().and_then(|a| a.clone())
     }
