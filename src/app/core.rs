@@ -89,6 +89,17 @@ fn view_key(route: &Route, call: &Call) -> Option<String> {
 impl Core {
     /// Ask the worker for `call`; its answer comes back to `route`.
     pub fn request(&mut self, route: Route, call: Call) -> RequestId {
+        self.send(route, call, false)
+    }
+
+    /// Like `request`, for a read nobody asked for directly (a page fetched ahead, paging behind
+    /// a filter): it goes after every user request and keeps to the background budget.
+    pub fn request_background(&mut self, route: Route, call: Call) -> RequestId {
+        let background = !call.is_write();
+        self.send(route, call, background)
+    }
+
+    fn send(&mut self, route: Route, call: Call, background: bool) -> RequestId {
         // A new change replaces the last one's success message: "Saved …" must not stay up
         // while the next save runs (and perhaps fails where the status bar does not show it).
         if call.is_write() && self.status.as_ref().is_some_and(|s| s.level == Level::Info) {
@@ -107,7 +118,11 @@ impl Core {
             let pending = &self.pending;
             self.views.retain(|_, id| pending.contains_key(id));
         }
-        self.out.push(Command::Api { id, call });
+        self.out.push(Command::Api {
+            id,
+            call,
+            background,
+        });
         id
     }
 

@@ -205,6 +205,9 @@ pub enum Command {
     Api {
         id: RequestId,
         call: Call,
+        /// Work nobody asked for directly (prefetch, paging behind a filter): it waits behind
+        /// the user's reads and keeps to a small budget of its own (`worker::slots`).
+        background: bool,
     },
     /// The answer to request `id` is no longer wanted (a newer request for the same view
     /// superseded it): stop it and free its slot. Only reads are ever cancelled.

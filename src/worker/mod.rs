@@ -140,7 +140,11 @@ impl Worker {
                     task.abort();
                 }
             }
-            Command::Api { id, call } => {
+            Command::Api {
+                id,
+                call,
+                background,
+            } => {
                 let (mut before, mut done) = (None, None);
                 if let Some(key) = call.write_key() {
                     let (done_tx, done_rx) = oneshot::channel();
@@ -152,6 +156,8 @@ impl Worker {
                 });
                 let lane = if call.is_write() {
                     Lane::Write
+                } else if background {
+                    Lane::Background
                 } else {
                     Lane::User
                 };
@@ -178,9 +184,14 @@ impl Worker {
                             },
                         }
                     };
-                    let result = tokio::time::timeout(deadline, run)
-                        .await
-                        .unwrap_or(Err(ApiError::Timeout));
+                    let result = if lane == Lane::Background {
+                        // Nobody waits on screen for it: its wait for a turn is not counted.
+                        run.await
+                    } else {
+                        tokio::time::timeout(deadline, run)
+                            .await
+                            .unwrap_or(Err(ApiError::Timeout))
+                    };
                     if let Some(d) = done {
                         let _ = d.send(());
                     }

@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::{ApiError, excerpt};
-use super::http::{Dialect, Http, HttpConfig, Secret, seg};
+use super::http::{Answer, Dialect, Http, HttpConfig, Secret, seg};
 use super::page::Page;
 use models::*;
 use page::numbered;
@@ -28,8 +28,19 @@ const ACCOUNT_HEADER: &str = "X-PLANNR-ACCOUNT-UUID";
 pub const DIALECT: Dialect = Dialect {
     service: "Plannr",
     media_type: "application/json",
-    error: ApiError::from_status,
+    content_type_always: false,
+    error: plannr_error,
 };
+
+/// Plannr has one secret, its token (the first of `secrets`).
+fn plannr_error(a: &Answer<'_>) -> ApiError {
+    ApiError::from_status(
+        a.status,
+        a.retry_after,
+        a.body,
+        a.secrets.first().copied().unwrap_or(""),
+    )
+}
 
 /// The transport settings plus the account to act as. Derefs to [`HttpConfig`], so
 /// `cfg.max_retries = 2` reads as before.
@@ -416,7 +427,7 @@ fn decode<T: DeserializeOwned>(v: Value, token: &str) -> Result<T, ApiError> {
         v => v,
     };
     serde_json::from_value(v).map_err(|e| ApiError::Decode {
-        detail: excerpt(&e.to_string(), token),
+        detail: excerpt(&e.to_string(), &[token]),
         excerpt: String::new(),
     })
 }
