@@ -10,7 +10,7 @@ use common::demo_client;
 use plannr_tui::api::models::{Archived, MailboxUpdate};
 use plannr_tui::app::{Call, Command, Core, Msg, Reply, Route, conversations};
 use plannr_tui::demo::{DemoOptions, DemoServer, Scripted};
-use plannr_tui::worker::Worker;
+use plannr_tui::worker::{Slots, Worker};
 
 /// Longer than any test here runs: a hung request is never given up on its own.
 const HANG_MS: u64 = 600_000;
@@ -119,6 +119,7 @@ async fn a_save_goes_through_while_every_read_slot_is_hung() {
                 page,
                 per_page: 50,
             },
+            background: false,
         });
     }
     // Every read slot is taken by a hung request (the rest wait for one).
@@ -133,6 +134,7 @@ async fn a_save_goes_through_while_every_read_slot_is_hung() {
                 ..MailboxUpdate::default()
             },
         },
+        background: false,
     });
     let Some(Msg::Api { id, result }) = rx.recv().await else {
         panic!("the worker hung up");
@@ -143,4 +145,58 @@ async fn a_save_goes_through_while_every_read_slot_is_hung() {
         other => panic!("the save failed: {other:?}"),
     }
     assert_eq!(count(&s, "PUT", &format!("/api/v1/mailboxes/{uuid}")), 1);
+}
+
+/// Background paging (what the `/` filter over a big list does) keeps to its budget however many
+/// pages it wants, and a user's call queued behind it runs before the next background page.
+#[tokio::test]
+async fn background_paging_keeps_to_its_budget_and_a_user_call_goes_first() {
+    let (s, worker, mut rx) = setup().await;
+    const BUDGET: usize = 10;
+    // One read slot, so the user's call has to queue; a budget window far longer than the test.
+    let mut worker = worker
+        .with_slots(Slots::new(1, 1).with_background_budget(BUDGET, Duration::from_secs(3600)));
+    // The first page is slow, so the user's call arrives while background pages wait.
+    s.script(Scripted::status(Some("GET"), Some("/api/v1/conversation"), 200).with_delay_ms(300));
+    const PAGES: u32 = 40;
+    for page in 1..=PAGES {
+        worker.handle(Command::Api {
+            id: u64::from(page),
+            call: Call::Conversations {
+                archived: Archived::Active,
+                page,
+                per_page: 1,
+            },
+            background: true,
+        });
+    }
+    seen(&s, "GET", "/api/v1/conversation", 1).await;
+    worker.handle(Command::Api {
+        id: 1000,
+        call: Call::Mailboxes,
+        background: false,
+    });
+    let mut answered = Vec::new();
+    while answered.len() < BUDGET + 1 {
+        match rx.recv().await {
+            Some(Msg::Api { id, .. }) => answered.push(id),
+            Some(_) => {}
+            None => panic!("the worker hung up"),
+        }
+    }
+    assert_eq!(
+        answered[1], 1000,
+        "the user's call ran right after the page in flight: {answered:?}"
+    );
+    let order: Vec<String> = s.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        order.get(1).map(String::as_str),
+        Some("/api/v1/mailboxes"),
+        "{order:?}"
+    );
+    assert_eq!(
+        count(&s, "GET", "/api/v1/conversation"),
+        BUDGET,
+        "no more background pages than the budget"
+    );
 }

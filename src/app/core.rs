@@ -53,8 +53,11 @@ pub struct Core {
     pub account_uuid: Option<String>,
     /// Ctrl-C was pressed once while something unsaved was open.
     pub quit_armed: bool,
-    /// Plannr refused the token (401): one full-screen explanation until R asks again.
+    /// Plannr refused the token (401): one full-screen explanation until R reads it again and
+    /// asks again.
     pub unauthorized: bool,
+    /// The 401 screen's reading of the token (see `app::auth`).
+    pub token_check: super::TokenCheck,
     pub seq: u64,
     /// Wall-clock time (unix seconds) as of the message being handled, set by the main loop before
     /// each batch (0 = unknown). `update` reads it instead of the clock, so it stays pure and tests
@@ -86,6 +89,17 @@ fn view_key(route: &Route, call: &Call) -> Option<String> {
 impl Core {
     /// Ask the worker for `call`; its answer comes back to `route`.
     pub fn request(&mut self, route: Route, call: Call) -> RequestId {
+        self.send(route, call, false)
+    }
+
+    /// Like `request`, for a read nobody asked for directly (a page fetched ahead, paging behind
+    /// a filter): it goes after every user request and keeps to the background budget.
+    pub fn request_background(&mut self, route: Route, call: Call) -> RequestId {
+        let background = !call.is_write();
+        self.send(route, call, background)
+    }
+
+    fn send(&mut self, route: Route, call: Call, background: bool) -> RequestId {
         // A new change replaces the last one's success message: "Saved …" must not stay up
         // while the next save runs (and perhaps fails where the status bar does not show it).
         if call.is_write() && self.status.as_ref().is_some_and(|s| s.level == Level::Info) {
@@ -104,7 +118,11 @@ impl Core {
             let pending = &self.pending;
             self.views.retain(|_, id| pending.contains_key(id));
         }
-        self.out.push(Command::Api { id, call });
+        self.out.push(Command::Api {
+            id,
+            call,
+            background,
+        });
         id
     }
 

@@ -101,16 +101,17 @@ impl PriorityGate {
     }
 }
 
-/// Sliding window: at most `max` starts in any minute.
+/// Sliding window: at most `max` starts in any `window`.
 #[derive(Debug)]
 struct Budget {
     max: usize,
+    window: Duration,
     started: VecDeque<Instant>,
 }
 
 impl Budget {
     fn wait(&mut self, now: Instant) -> Duration {
-        let window = Duration::from_secs(60);
+        let window = self.window;
         while self
             .started
             .front()
@@ -147,21 +148,33 @@ pub struct Slots {
 
 impl Default for Slots {
     fn default() -> Slots {
-        Slots::new(READ_SLOTS, WRITE_SLOTS, BACKGROUND_PER_MINUTE)
+        Slots::new(READ_SLOTS, WRITE_SLOTS)
     }
 }
 
 impl Slots {
-    pub fn new(reads: usize, writes: usize, background_per_minute: usize) -> Slots {
+    /// `reads` and `writes` slots; background reads keep to `BACKGROUND_PER_MINUTE`.
+    pub fn new(reads: usize, writes: usize) -> Slots {
         Slots {
             reads: PriorityGate::new(reads.max(1)),
             writes: Arc::new(Semaphore::new(writes.max(1))),
             background: Arc::new(Semaphore::new(BACKGROUND_SLOTS)),
             budget: Arc::new(Mutex::new(Budget {
-                max: background_per_minute,
+                max: BACKGROUND_PER_MINUTE,
+                window: Duration::from_secs(60),
                 started: VecDeque::new(),
             })),
         }
+    }
+
+    /// At most `max` background reads started in any `window` (tests use a long window, so the
+    /// budget cannot refill while they run).
+    pub fn with_background_budget(self, max: usize, window: Duration) -> Slots {
+        if let Ok(mut b) = self.budget.lock() {
+            b.max = max;
+            b.window = window;
+        }
+        self
     }
 
     /// Wait for a slot in `lane` (a background read also waits for its budget, then for every
@@ -211,7 +224,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_user_read_goes_before_background_reads_queued_earlier() {
-        let slots = Slots::new(1, 1, 100);
+        let slots = Slots::new(1, 1);
         let held = slots.acquire(Lane::User).await;
         let order = Arc::new(Mutex::new(Vec::new()));
         let (go_tx, go_rx) = tokio::sync::watch::channel(false);
@@ -241,7 +254,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_aborted_waiter_does_not_keep_the_slot() {
-        let slots = Slots::new(1, 1, 100);
+        let slots = Slots::new(1, 1);
         let held = slots.acquire(Lane::User).await;
         let s = slots.clone();
         let waiter = tokio::spawn(async move {
@@ -261,6 +274,7 @@ mod tests {
     fn background_budget_is_a_sliding_minute() {
         let mut b = Budget {
             max: 10,
+            window: Duration::from_secs(60),
             started: VecDeque::new(),
         };
         let t0 = Instant::now();
