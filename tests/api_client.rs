@@ -1034,6 +1034,7 @@ async fn worker_sends_writes_to_one_resource_in_order() {
             uuid: uuid.to_string(),
             name: name.to_string(),
         },
+        background: false,
     };
     let started = Instant::now();
     assert!(worker.handle(rename(1, &target, "First name")));

@@ -37,7 +37,7 @@ fn run(state: &mut State, mut cmds: Vec<Command>, answer: &dyn Fn(&Call) -> Repl
         let mut next = Vec::new();
         for c in cmds {
             match c {
-                Command::Api { id, call } => {
+                Command::Api { id, call, .. } => {
                     next.extend(app::update(
                         state,
                         Msg::Api {

@@ -65,18 +65,61 @@ pub struct Core {
     pub owner: Option<Tab>,
     /// Every status message shown, oldest first (at most `LOG_LIMIT`).
     pub log: VecDeque<LogEntry>,
+    /// Per view (`view_key`), the latest read asked for it: a newer one cancels the older.
+    pub(in crate::app) views: HashMap<String, RequestId>,
+}
+
+/// The view a read fills, when a newer read for it makes an older one's answer useless: the
+/// same call again to the same place (R pressed twice), or any page of a list that a search box
+/// refills (each letter typed starts the list again; the list keeps only its latest request).
+/// Writes are never superseded: each one is sent, in order.
+fn view_key(route: &Route, call: &Call) -> Option<String> {
+    if call.is_write() {
+        return None;
+    }
+    Some(match call {
+        Call::Clients { .. } | Call::ClientEmails { .. } => format!("{route:?}"),
+        _ => format!("{route:?} {call:?}"),
+    })
 }
 
 impl Core {
     /// Ask the worker for `call`; its answer comes back to `route`.
     pub fn request(&mut self, route: Route, call: Call) -> RequestId {
+        self.send(route, call, false)
+    }
+
+    /// Like `request`, for a read nobody asked for directly (a page fetched ahead, paging behind
+    /// a filter): it goes after every user request and keeps to the background budget.
+    pub fn request_background(&mut self, route: Route, call: Call) -> RequestId {
+        let background = !call.is_write();
+        self.send(route, call, background)
+    }
+
+    fn send(&mut self, route: Route, call: Call, background: bool) -> RequestId {
         // A new change replaces the last one's success message: "Saved …" must not stay up
         // while the next save runs (and perhaps fails where the status bar does not show it).
         if call.is_write() && self.status.as_ref().is_some_and(|s| s.level == Level::Info) {
             self.status = None;
         }
+        let key = view_key(&route, &call);
         let id = self.track(route);
-        self.out.push(Command::Api { id, call });
+        if let Some(key) = key
+            && let Some(old) = self.views.insert(key, id)
+            && self.pending.remove(&old).is_some()
+        {
+            // Superseded: its slot is freed now and its answer, if it still comes, is dropped.
+            self.out.push(Command::Cancel(old));
+        }
+        if self.views.len() > 256 {
+            let pending = &self.pending;
+            self.views.retain(|_, id| pending.contains_key(id));
+        }
+        self.out.push(Command::Api {
+            id,
+            call,
+            background,
+        });
         id
     }
 
@@ -181,5 +224,59 @@ impl Core {
     /// Rows available to a pane's body (the screen less the tab bar and the status bar).
     pub fn pane_rows(&self) -> usize {
         self.size.1.saturating_sub(2) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::models::MailboxUpdate;
+    use crate::app::mail;
+
+    fn cancels(core: &mut Core) -> Vec<RequestId> {
+        core.out
+            .drain(..)
+            .filter_map(|c| match c {
+                Command::Cancel(id) => Some(id),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A filter typed letter by letter: each new query's request cancels the one still loading
+    /// (whatever page it was); another view's request and every write are left alone.
+    #[test]
+    fn a_newer_request_for_the_same_view_cancels_the_older_one() {
+        let mut core = Core::default();
+        let clients = |name: &str, page| Call::Clients {
+            name: Some(name.into()),
+            page,
+            per_page: 50,
+        };
+        let route = || Route::Mail(mail::Route::Clients);
+        let a = core.request(route(), clients("a", 2));
+        let other = core.request(Route::Logins, Call::Mailboxes);
+        assert!(cancels(&mut core).is_empty());
+        let ab = core.request(route(), clients("ab", 1));
+        assert_eq!(cancels(&mut core), vec![a]);
+        assert!(!core.pending.contains_key(&a), "its late answer is dropped");
+        // An answered request is not cancelled again.
+        core.pending.remove(&ab);
+        core.request(route(), clients("abc", 1));
+        assert!(cancels(&mut core).is_empty());
+        assert!(core.pending.contains_key(&other));
+        // Writes are never superseded: both saves are sent.
+        let save = |name: &str| Call::UpdateMailbox {
+            uuid: "m1".into(),
+            update: MailboxUpdate {
+                name: Some(name.into()),
+                enabled: None,
+            },
+        };
+        let route = || Route::Mailboxes(crate::app::mailboxes::Route::Rename { uuid: "m1".into() });
+        let first = core.request(route(), save("One"));
+        core.request(route(), save("Two"));
+        assert!(cancels(&mut core).is_empty());
+        assert!(core.pending.contains_key(&first));
     }
 }

@@ -463,7 +463,7 @@ mod tests {
     fn sent(cmds: &[Command]) -> Vec<(RequestId, Call)> {
         cmds.iter()
             .filter_map(|c| {
-                if let Command::Api { id, call } = c {
+                if let Command::Api { id, call, .. } = c {
                     Some((*id, call.clone()))
                 } else {
                     None

@@ -94,6 +94,11 @@ impl Call {
                 | Call::PinConversation { .. }
                 | Call::CreateContactDetail { .. }
                 | Call::UpdateContactDetail { .. }
+                | Call::Outreach(
+                    super::outreach::OutreachCall::Toggle { .. }
+                        | super::outreach::OutreachCall::TestSend { .. }
+                        | super::outreach::OutreachCall::TestSync { .. }
+                )
         )
     }
 }
@@ -184,7 +189,13 @@ pub enum Command {
     Api {
         id: RequestId,
         call: Call,
+        /// Work nobody asked for directly (prefetch, paging behind a filter): it waits behind
+        /// the user's reads and keeps to a small budget of its own (`worker::slots`).
+        background: bool,
     },
+    /// The answer to request `id` is no longer wanted (a newer request for the same view
+    /// superseded it): stop it and free its slot. Only reads are ever cancelled.
+    Cancel(RequestId),
     Timer {
         after: Duration,
         timer: Timer,

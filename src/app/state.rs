@@ -393,7 +393,7 @@ mod tests {
     fn api_ids(cmds: &[Command]) -> Vec<(RequestId, Call)> {
         cmds.iter()
             .filter_map(|c| match c {
-                Command::Api { id, call } => Some((*id, call.clone())),
+                Command::Api { id, call, .. } => Some((*id, call.clone())),
                 _ => None,
             })
             .collect()
@@ -583,6 +583,7 @@ mod tests {
                 Command::Api {
                     id,
                     call: Call::Logins,
+                    ..
                 } => Some(*id),
                 _ => None,
             })

@@ -433,7 +433,7 @@ mod tests {
     fn api_ids(cmds: &[Command]) -> Vec<(u64, Call)> {
         cmds.iter()
             .filter_map(|c| match c {
-                Command::Api { id, call } => Some((*id, call.clone())),
+                Command::Api { id, call, .. } => Some((*id, call.clone())),
                 _ => None,
             })
             .collect()
