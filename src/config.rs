@@ -2,7 +2,8 @@
 //!
 //! One file per concern: `cli` (flags and subcommands), `file` (config.toml's keys and how it
 //! is read), `outreach` (Outreach's settings), `theme` (colours), `command` (`*_command`
-//! settings); this file combines them into what the app starts with. A new config key goes into
+//! settings), `token` (where the Plannr token comes from, and reading it again after a 401);
+//! this file combines them into what the app starts with. A new config key goes into
 //! `FileConfig` (file.rs) and is applied in `resolve` or a file of its own next to these.
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -16,11 +17,13 @@ mod command;
 mod file;
 mod outreach;
 mod theme;
+mod token;
 
 pub use cli::{Cli, DEFAULT_LOGIN_PORT, Sub, write_completions, write_man};
 pub use file::{FileConfig, OutreachFile, load_file};
 pub use outreach::{outreach_app, outreach_base_url, resolve_outreach};
 pub use theme::resolve_theme;
+pub use token::{TokenFound, TokenReader, TokenSource};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.plannrcrm.com";
 
@@ -138,17 +141,7 @@ pub fn resolve(
         .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
     check_base_url(&base_url)?;
     let outreach = resolve_outreach(cli, env, file)?;
-    let expose = |s: &Option<Secret>| s.as_ref().map(|s| s.expose().to_string());
-    let token = match nonempty(expose(&cli.token))
-        .or_else(|| nonempty(env("PLANNR_TOKEN")))
-        .or_else(|| nonempty(expose(&file.token)))
-    {
-        Some(t) => Some(t.trim().to_string()),
-        None => match &file.token_command {
-            Some(cmd) => Some(run_token_command(cmd, command_timeout(file))?),
-            None => None,
-        },
-    };
+    let token = token::plannr_token(cli.token.as_ref(), env, file, false)?.map(|(t, _)| t);
     let mut settings = Settings {
         // Resolved once, here: the worker and the crash guard use this folder as given.
         drafts_dir: default_drafts_dir(),

@@ -53,8 +53,11 @@ pub struct Core {
     pub account_uuid: Option<String>,
     /// Ctrl-C was pressed once while something unsaved was open.
     pub quit_armed: bool,
-    /// Plannr refused the token (401): one full-screen explanation until R asks again.
+    /// Plannr refused the token (401): one full-screen explanation until R reads it again and
+    /// asks again.
     pub unauthorized: bool,
+    /// The 401 screen's reading of the token (see `app::auth`).
+    pub token_check: super::TokenCheck,
     pub seq: u64,
     /// Wall-clock time (unix seconds) as of the message being handled, set by the main loop before
     /// each batch (0 = unknown). `update` reads it instead of the clock, so it stays pure and tests

@@ -182,6 +182,22 @@ pub enum Msg {
         event: crossterm::event::MouseEvent,
         at_ms: u64,
     },
+    /// The answer to `Command::ReadToken`: the token was read again (and is now in use), or the
+    /// sentence saying why it could not be.
+    TokenRead(Result<TokenRead, String>),
+}
+
+/// What reading the Plannr token again found (the 401 screen's `R`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRead {
+    /// Where it came from, as the user set it: "--token", "PLANNR_TOKEN", "token in PATH",
+    /// "token_command in PATH".
+    pub from: String,
+    /// Whether it differs from the token in use before.
+    pub changed: bool,
+    /// Whether that place can change while the app runs (a file or a command can; the command
+    /// line and the environment of a running process cannot).
+    pub can_change: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -202,6 +218,10 @@ pub enum Command {
     },
     /// Act as this account from now on (`X-PLANNR-ACCOUNT-UUID`).
     SetAccount(String),
+    /// Plannr refused the token: read it again from where it came from (config file, its
+    /// `token_command`, the environment) off the UI thread, use it from now on, and answer with
+    /// `Msg::TokenRead`.
+    ReadToken,
     Quit,
     /// Convert an HTML body off the UI thread (worker: spawn_blocking, cached by content and
     /// width), laid out at `width` columns; answered with

@@ -406,3 +406,79 @@ fn command_line_and_file_debug_hide_the_token() {
     assert_eq!(f.token.as_ref().map(Secret::expose), Some("file-secret"));
     assert!(!format!("{f:?}").contains("file-secret"), "{f:?}");
 }
+
+/// After a 401 the token is read again the way start-up found it: a token fixed in config.toml,
+/// or a token_command that now prints another one, is seen without a restart; a token from the
+/// environment wins over the file and cannot change while the app runs; a broken file or a
+/// vanished token is one sentence that never shows a token.
+#[test]
+fn the_token_is_read_again_from_where_it_came_from() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let write = |text: &str| {
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    };
+    let reader = TokenReader::with_env(None, Some(path.clone()), |_| None);
+    write("token = \"old-token\"\n");
+    let found = reader.read().unwrap();
+    assert_eq!(found.token.expose(), "old-token");
+    assert_eq!(found.from, TokenSource::File);
+    assert!(found.from.can_change());
+    assert_eq!(found.described, format!("token in {}", path.display()));
+    write("token = \"fixed-token\"\n");
+    assert_eq!(reader.read().unwrap().token.expose(), "fixed-token");
+
+    // token_command is run again (quietly: the app owns the terminal).
+    let tok = dir.path().join("tok");
+    std::fs::write(&tok, "first\n").unwrap();
+    write(&format!(
+        "token_command = \"echo noise >&2; cat '{}'\"\n",
+        tok.display()
+    ));
+    let found = reader.read().unwrap();
+    assert_eq!(
+        (found.token.expose(), found.from),
+        ("first", TokenSource::Command)
+    );
+    std::fs::write(&tok, "second\n").unwrap();
+    assert_eq!(reader.read().unwrap().token.expose(), "second");
+
+    // The environment still wins over the file, and a running process cannot see it change.
+    let from_env = TokenReader::with_env(None, Some(path.clone()), |k| {
+        (k == "PLANNR_TOKEN").then(|| "env-token".to_string())
+    });
+    let found = from_env.read().unwrap();
+    assert_eq!(found.token.expose(), "env-token");
+    assert_eq!(found.described, "PLANNR_TOKEN");
+    assert!(!found.from.can_change());
+    let from_flag =
+        TokenReader::with_env(Some(Secret::new("flag-token")), Some(path.clone()), |_| {
+            None
+        });
+    assert_eq!(from_flag.read().unwrap().described, "--token");
+
+    // A broken file, a failing command, no token at all: a sentence each, no token in it.
+    write("token = \"half-typed\n");
+    let err = reader.read().err().unwrap();
+    assert!(
+        err.0.contains("is not valid") && !err.0.contains("half-typed"),
+        "{err}"
+    );
+    write("token_command = \"exit 3\"\n");
+    assert!(
+        reader
+            .read()
+            .err()
+            .unwrap()
+            .0
+            .contains("token_command failed")
+    );
+    write("base_url = \"https://x.example\"\n");
+    let err = reader.read().err().unwrap();
+    assert!(
+        err.0.contains("no Plannr token found") && err.0.contains("config.toml"),
+        "{err}"
+    );
+}

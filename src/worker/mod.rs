@@ -9,7 +9,8 @@ use tokio::sync::{mpsc, oneshot};
 use crate::api::outreach::OutreachClient;
 use crate::api::{ApiError, Client};
 use crate::app::outreach::{OutreachCall, OutreachReply};
-use crate::app::{Backend, Call, Command, Msg, Reply, RequestId};
+use crate::app::{Backend, Call, Command, Msg, Reply, RequestId, TokenRead};
+use crate::config::TokenReader;
 use crate::render::html::{Body, HtmlCache, html_to_body};
 
 pub mod drafts;
@@ -53,6 +54,9 @@ pub struct Worker {
     /// Converted HTML bodies by content and width (a resize back, or reopening a message, is a
     /// lookup).
     html_cache: Arc<Mutex<HtmlCache>>,
+    /// Reads the Plannr token again after a 401 (`Command::ReadToken`); None (the demo, tests):
+    /// the token in use is kept and said to be the same (so R just asks Plannr again).
+    token_reader: Option<Arc<TokenReader>>,
 }
 
 impl Worker {
@@ -66,7 +70,14 @@ impl Worker {
             draft_tx: None,
             draft_task: None,
             html_cache: Arc::new(Mutex::new(HtmlCache::default())),
+            token_reader: None,
         }
+    }
+
+    /// Read the Plannr token again with `reader` when the app asks (`Command::ReadToken`).
+    pub fn with_token_reader(mut self, reader: Option<TokenReader>) -> Worker {
+        self.token_reader = reader.map(Arc::new);
+        self
     }
 
     /// Answer Outreach calls with this client (without one they fail with an explanation).
@@ -105,6 +116,17 @@ impl Worker {
         match cmd {
             Command::Quit => return false,
             Command::SetAccount(uuid) => self.backends.plannr.set_account(uuid),
+            Command::ReadToken => {
+                let (reader, client, tx) = (
+                    self.token_reader.clone(),
+                    self.backends.plannr.clone(),
+                    self.tx.clone(),
+                );
+                tokio::spawn(async move {
+                    let result = read_token(reader, &client).await;
+                    let _ = tx.send(Msg::TokenRead(result));
+                });
+            }
             Command::Timer { after, timer } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
@@ -232,6 +254,32 @@ impl Worker {
         }
         true
     }
+}
+
+/// Read the token again (off the async threads: a `token_command` may take its whole timeout)
+/// and put it in use; the answer for `Msg::TokenRead`.
+async fn read_token(
+    reader: Option<Arc<TokenReader>>,
+    client: &Client,
+) -> Result<TokenRead, String> {
+    let Some(reader) = reader else {
+        return Ok(TokenRead {
+            from: "the built-in demo".into(),
+            changed: false,
+            can_change: true,
+        });
+    };
+    let found = tokio::task::spawn_blocking(move || reader.read())
+        .await
+        .map_err(|e| format!("reading it stopped unexpectedly ({e})"))?
+        .map_err(|e| e.0)?;
+    let changed = client.set_token(found.token);
+    tracing::info!(from = %found.described, changed, "read the Plannr token again");
+    Ok(TokenRead {
+        from: found.described,
+        changed,
+        can_change: found.from.can_change(),
+    })
 }
 
 /// Convert through the cache; the lock is not held while converting (two conversions may run at

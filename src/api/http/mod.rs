@@ -217,6 +217,20 @@ impl Http {
             .unwrap_or_else(|_| self.cfg.token.clone())
     }
 
+    /// Use `token` from now on (it was read again after the service refused the old one);
+    /// requests already sent keep the old one. Returns whether it differs from the one in use.
+    pub fn set_token(&self, token: Secret) -> bool {
+        let mut held = match self.token.write() {
+            Ok(t) => t,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let changed = held.token != token;
+        held.token = token;
+        held.expires_at = None;
+        held.generation += 1;
+        changed
+    }
+
     /// Every secret to scrub from text copied out of answers: the token in use, the one first
     /// configured, and the refresh hook's.
     pub fn secrets(&self) -> Vec<Secret> {

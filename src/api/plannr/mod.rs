@@ -104,6 +104,11 @@ impl Client {
         self.account.read().ok().and_then(|a| a.clone())
     }
 
+    /// Use this token from now on (read again after a 401); whether it differs from the old one.
+    pub fn set_token(&self, token: Secret) -> bool {
+        self.http.set_token(token)
+    }
+
     pub fn set_account(&self, uuid: impl Into<String>) {
         if let Ok(mut a) = self.account.write() {
             *a = Some(uuid.into());
