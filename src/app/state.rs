@@ -237,6 +237,7 @@ fn on_timer(state: &mut State, t: Timer) {
             }
         }
         Timer::Spinner => state.core.on_spinner(),
+        Timer::Countdown => state.core.on_countdown(),
         Timer::Debounce { tab, seq } => {
             let (pane, core) = state.pane_mut(tab);
             pane.on_tick(seq, core);
