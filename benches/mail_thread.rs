@@ -367,7 +367,7 @@ fn main() {
         let (msgs, top_uuid) = {
             let t = state.mail.thread.as_ref().expect("thread");
             let i0 = t.msg_at(t.top_line()).unwrap_or(0).min(t.msgs.len() - 10);
-            let msgs: Vec<_> = t.msgs[i0..i0 + 10].iter().map(|m| m.m.clone()).collect();
+            let msgs: Vec<_> = t.msgs[i0..i0 + 10].iter().map(|m| (*m.m).clone()).collect();
             (msgs, t.msgs[i0].m.uuid.clone())
         };
         if let Some(t) = state.mail.thread.as_mut() {
@@ -379,20 +379,20 @@ fn main() {
         }
         let mut small = new_state(&server, 25, w, h);
         let mut opened = msgs[5].clone();
-        opened.ancestors = Some(plannr_tui::api::Page {
+        opened.ancestors = Some(Box::new(plannr_tui::api::Page {
             items: msgs[..5].to_vec(),
             total: Some(5),
             last_page: Some(1),
             current_page: Some(1),
             ..plannr_tui::api::Page::default()
-        });
-        opened.descendants = Some(plannr_tui::api::Page {
+        }));
+        opened.descendants = Some(Box::new(plannr_tui::api::Page {
             items: msgs[6..10].to_vec(),
             total: Some(4),
             last_page: Some(1),
             current_page: Some(1),
             ..plannr_tui::api::Page::default()
-        });
+        }));
         let mut t10 = Thread::new(&opened.uuid.clone(), 25, w, usize::from(h) - 4);
         t10.first_sent(1);
         t10.on_loaded(Part::First, 1, opened);
