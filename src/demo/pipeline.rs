@@ -128,7 +128,9 @@ pub(super) async fn handle(State(s): State<Arc<Shared>>, req: Request) -> Respon
     if s.opts.latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(s.opts.latency_ms)).await;
     }
-    if !rec.path.starts_with("/__demo/") {
+    // Attachment downloads are the API's too (the fault matrix scripts them); the other
+    // `/__demo/` routes only control the server.
+    if !rec.path.starts_with("/__demo/") || rec.path.starts_with("/__demo/files/") {
         if let Some(sc) = s.take_script(&rec.method, &rec.path) {
             if sc.delay_ms > 0 {
                 tokio::time::sleep(std::time::Duration::from_millis(sc.delay_ms)).await;
