@@ -14,6 +14,7 @@ use crate::settings::Settings;
 
 mod cli;
 mod command;
+pub mod deadline;
 mod file;
 mod outreach;
 mod theme;
@@ -140,11 +141,16 @@ pub fn resolve(
         .or_else(|| nonempty(file.base_url.clone()))
         .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
     check_base_url(&base_url)?;
-    let outreach = resolve_outreach(cli, env, file)?;
+    let call_deadline = deadline::call_deadline(file, config_path)?;
+    let mut outreach = resolve_outreach(cli, env, file)?;
+    if let Some(o) = outreach.as_mut() {
+        o.call_deadline = call_deadline;
+    }
     let token = token::plannr_token(cli.token.as_ref(), env, file, false)?.map(|(t, _)| t);
     let mut settings = Settings {
         // Resolved once, here: the worker and the crash guard use this folder as given.
         drafts_dir: default_drafts_dir(),
+        call_deadline,
         ..Settings::default()
     };
     if let Some(n) = file.thread_page_size {
@@ -182,6 +188,7 @@ pub fn resolve(
     if let Some(s) = file.request_timeout_secs {
         client.request_timeout = Duration::from_secs(s.max(1));
     }
+    client.call_deadline = call_deadline;
     Ok(Resolved {
         client: Some(client),
         outreach,

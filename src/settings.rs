@@ -21,6 +21,9 @@ pub struct Settings {
     /// Which backends are set up: a pane of a backend that is not is not shown.
     pub plannr: bool,
     pub outreach: bool,
+    /// How long one call may take in all (`call_deadline_secs`): the status bar counts down
+    /// from it while a call is waited for.
+    pub call_deadline: Duration,
 }
 
 impl Default for Settings {
@@ -35,6 +38,7 @@ impl Default for Settings {
             download_dir: None,
             plannr: true,
             outreach: false,
+            call_deadline: Duration::from_secs(30),
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
-use super::{Call, Command, Nav, RequestId, Route, Settings, Tab, Timer};
+use super::{Backend, Call, Command, Nav, RequestId, Route, Settings, Tab, Timer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -70,7 +70,15 @@ pub struct Core {
     pub log: VecDeque<LogEntry>,
     /// Per view (`view_key`), the latest read asked for it: a newer one cancels the older.
     pub(in crate::app) views: HashMap<String, RequestId>,
+    /// The calls the user waits for (not background work), by id: when each was asked for
+    /// (`now`) and which backend answers it. The status bar counts down the oldest one's deadline.
+    pub(in crate::app) waited: HashMap<RequestId, (i64, Backend)>,
+    /// A `Timer::Countdown` is on its way (one a second, only while a user call is in flight).
+    pub(in crate::app) countdown_armed: bool,
 }
+
+/// How long a call is waited for before the status bar starts counting down its deadline.
+pub const COUNTDOWN_AFTER_SECS: i64 = 2;
 
 /// The view a read fills, when a newer read for it makes an older one's answer useless: the
 /// same call again to the same place (R pressed twice), or any page of a list that a search box
@@ -118,12 +126,58 @@ impl Core {
             let pending = &self.pending;
             self.views.retain(|_, id| pending.contains_key(id));
         }
+        if !background {
+            self.waited.insert(id, (self.now, call.backend()));
+            self.arm_countdown();
+        }
         self.out.push(Command::Api {
             id,
             call,
             background,
         });
         id
+    }
+
+    fn arm_countdown(&mut self) {
+        if !self.countdown_armed {
+            self.countdown_armed = true;
+            self.out.push(Command::Timer {
+                after: Duration::from_secs(1),
+                timer: Timer::Countdown,
+            });
+        }
+    }
+
+    /// The countdown timer fired: forget answered calls; re-arm only while one is still waited
+    /// for (an idle app has no timer at all).
+    pub(super) fn on_countdown(&mut self) {
+        self.countdown_armed = false;
+        let pending = &self.pending;
+        self.waited.retain(|id, _| pending.contains_key(id));
+        if !self.waited.is_empty() {
+            self.arm_countdown();
+        }
+    }
+
+    /// The oldest call the user has waited on for `COUNTDOWN_AFTER_SECS` or more: which backend
+    /// answers it, and the seconds left of its deadline.
+    pub fn waiting_for(&self) -> Option<(Backend, u64)> {
+        let (since, backend) = self
+            .waited
+            .iter()
+            .filter(|(id, _)| self.pending.contains_key(id))
+            .map(|(_, w)| *w)
+            .min_by_key(|(since, _)| *since)?;
+        let age = self.now.saturating_sub(since);
+        if since == 0 || age < COUNTDOWN_AFTER_SECS {
+            return None;
+        }
+        let left = self
+            .settings
+            .call_deadline
+            .as_secs()
+            .saturating_sub(u64::try_from(age).unwrap_or(u64::MAX));
+        Some((backend, left))
     }
 
     /// A request id whose answer (a `Msg::Api` with that id) is routed to `route`, for commands
@@ -281,5 +335,67 @@ mod tests {
         core.request(route(), save("Two"));
         assert!(cancels(&mut core).is_empty());
         assert!(core.pending.contains_key(&first));
+    }
+
+    fn countdown_timers(core: &mut Core) -> usize {
+        core.out
+            .drain(..)
+            .filter(|c| {
+                matches!(
+                    c,
+                    Command::Timer {
+                        timer: Timer::Countdown,
+                        ..
+                    }
+                )
+            })
+            .count()
+    }
+
+    /// The status bar counts down the oldest user call's deadline once it has waited two seconds;
+    /// the countdown timer runs once a second only while such a call is in flight, and background
+    /// work neither shows nor arms it.
+    #[test]
+    fn the_oldest_user_call_is_counted_down_while_in_flight_only() {
+        let mut core = Core {
+            now: 1_000,
+            ..Core::default()
+        };
+        let bg = core.request_background(Route::Logins, Call::Logins);
+        assert_eq!(
+            countdown_timers(&mut core),
+            0,
+            "background work arms nothing"
+        );
+        core.now = 1_010;
+        assert_eq!(core.waiting_for(), None);
+        let first = core.request(Route::Logins, Call::Mailboxes);
+        assert_eq!(countdown_timers(&mut core), 1);
+        core.now = 1_011;
+        let second = core.request(
+            Route::Mailboxes(crate::app::mailboxes::Route::List),
+            Call::Mailboxes,
+        );
+        assert_eq!(countdown_timers(&mut core), 0, "one timer at a time");
+        assert_eq!(core.waiting_for(), None, "not before two seconds");
+        core.now = 1_012;
+        assert_eq!(core.waiting_for(), Some((Backend::Plannr, 28)));
+        core.now = 1_016;
+        core.on_countdown();
+        assert_eq!(countdown_timers(&mut core), 1, "re-armed while waited for");
+        assert_eq!(core.waiting_for(), Some((Backend::Plannr, 24)));
+        // The oldest is answered: the next one is counted down.
+        core.pending.remove(&first);
+        assert_eq!(core.waiting_for(), Some((Backend::Plannr, 25)));
+        core.pending.remove(&second);
+        assert_eq!(core.waiting_for(), None);
+        core.on_countdown();
+        assert_eq!(countdown_timers(&mut core), 0, "idle: no timer");
+        assert!(core.pending.contains_key(&bg));
+        // A deadline from the config.
+        core.settings.call_deadline = Duration::from_secs(90);
+        core.request(Route::Logins, Call::Logins);
+        core.now += 3;
+        assert_eq!(core.waiting_for(), Some((Backend::Plannr, 87)));
     }
 }

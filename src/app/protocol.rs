@@ -158,6 +158,8 @@ pub enum Timer {
     StatusFade(u64),
     /// Advance the spinner (armed only while requests are in flight).
     Spinner,
+    /// Redraw the deadline countdown: once a second, only while a user call is in flight.
+    Countdown,
     /// A debounced search of a pane fires if `seq` is still the latest keystroke.
     Debounce { tab: Tab, seq: u64 },
 }

@@ -41,6 +41,8 @@ pub struct FileConfig {
     pub osc52_copy: Option<bool>,
     pub connect_timeout_secs: Option<u64>,
     pub request_timeout_secs: Option<u64>,
+    /// How long one call may take in all, retries included (5–600, default 30).
+    pub call_deadline_secs: Option<u64>,
     /// Where `s` saves attachments (default: the platform's download folder).
     pub download_dir: Option<PathBuf>,
     /// "dark", "light", or the path of a theme file (relative to the config file's folder).

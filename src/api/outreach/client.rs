@@ -45,6 +45,8 @@ pub struct OutreachConfig {
     pub max_wait: Duration,
     /// Refresh this long before the access token expires.
     pub refresh_margin: Duration,
+    /// One call's whole budget, retries and waits included (`call_deadline_secs`).
+    pub call_deadline: Duration,
 }
 
 impl OutreachConfig {
@@ -59,6 +61,7 @@ impl OutreachConfig {
             backoff_base: Duration::from_millis(500),
             max_wait: Duration::ZERO,
             refresh_margin: Duration::from_secs(120),
+            call_deadline: Duration::from_secs(30),
         }
     }
 }
@@ -241,6 +244,7 @@ impl OutreachClient {
         http_cfg.max_retries = cfg.max_retries;
         http_cfg.backoff_base = cfg.backoff_base;
         http_cfg.refresh_margin = cfg.refresh_margin;
+        http_cfg.call_deadline = cfg.call_deadline;
         http_cfg.rate_limit = WaitPolicy::UpTo { max: cfg.max_wait };
         let mut http = Http::new(http_cfg, DIALECT)
             .map_err(outreach_error)?
@@ -310,6 +314,20 @@ impl OutreachClient {
         let target = next.map_or(Page::First("/mailboxes"), Page::Next);
         let doc = self.get(target, &query, "mailboxes.read").await?;
         models::collection(&doc, Mailbox::from_resource).map_err(Self::decode_err)
+    }
+
+    /// `GET /mailboxes/{id}`: one mailbox as it is now, with the list's fields and owner.
+    pub async fn mailbox(&self, id: i64) -> Result<Mailbox, OutreachError> {
+        let path = format!("/mailboxes/{id}");
+        let query = [
+            ("fields[mailbox]", MAILBOX_FIELDS.to_string()),
+            ("include", "user".into()),
+            ("fields[user]", "firstName,lastName,email".into()),
+        ];
+        let doc = self
+            .get(Page::First(&path), &query, "mailboxes.read")
+            .await?;
+        models::single(&doc, Mailbox::from_resource).map_err(Self::decode_err)
     }
 
     /// `PATCH /mailboxes/{id}` with only the toggled attribute.
