@@ -21,6 +21,8 @@ pub struct Settings {
     /// Which backends are set up: a pane of a backend that is not is not shown.
     pub plannr: bool,
     pub outreach: bool,
+    /// The effective key bindings (defaults with `[keys]` from config.toml applied).
+    pub keys: std::sync::Arc<crate::keymap::Keymap>,
 }
 
 impl Default for Settings {
@@ -35,6 +37,7 @@ impl Default for Settings {
             download_dir: None,
             plannr: true,
             outreach: false,
+            keys: std::sync::Arc::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::list::ListNav;
+use crate::keymap::{ALL_VIEWS, Action, Scope};
 use std::collections::BTreeMap;
 
 use super::rename::{Rename, RenameDraft, RenameOutcome};
@@ -16,29 +17,6 @@ pub enum Route {
     Toggle { uuid: String },
     Rename { uuid: String },
 }
-
-pub const HELP: &[(&str, &str)] = &[
-    ("j/k ↑/↓ PgUp/PgDn g/G", "move"),
-    (
-        "Space",
-        "enable / disable the mailbox (disabling asks first)",
-    ),
-    (
-        "r",
-        "rename the mailbox; on a failed save, reopens your text",
-    ),
-    (
-        "  Enter / Esc",
-        "save / cancel (asks first if you changed it)",
-    ),
-    ("  Ctrl-A/E Alt-B/F", "start / end, word back / forward"),
-    (
-        "  Ctrl-W/U Ctrl-Z/R",
-        "delete word (to a space) / to start, undo / redo",
-    ),
-    ("Enter", "open Mail limited to this mailbox"),
-    ("R", "refresh"),
-];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -177,6 +155,11 @@ impl MailboxesPane {
         self.rows.get(self.nav.selected)
     }
 
+    /// The view its key table is in (one view).
+    pub fn key_view(&self) -> crate::keymap::Views {
+        ALL_VIEWS
+    }
+
     pub fn on_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
         if let Some(r) = self.rename.as_mut().filter(|r| r.open) {
             match r.on_key(key) {
@@ -218,16 +201,18 @@ impl MailboxesPane {
             }
             return true;
         }
+        let action = core.action(Scope::Mailboxes, ALL_VIEWS, &key);
         let height = Self::rows_visible(core);
-        if self.nav.on_key(&key, self.rows.len(), height) {
+        if self.nav.on_action(action, self.rows.len(), height) {
             return true;
         }
-        match key.code {
-            KeyCode::Char('R') => {
+        let Some(action) = action else { return false };
+        match action {
+            Action::Refresh => {
                 self.refresh(core);
                 true
             }
-            KeyCode::Char(' ') => {
+            Action::Toggle => {
                 let Some(row) = self.selected() else {
                     return true;
                 };
@@ -239,7 +224,7 @@ impl MailboxesPane {
                 }
                 true
             }
-            KeyCode::Char('r') => {
+            Action::Rename => {
                 let Some(row) = self.selected() else {
                     return true;
                 };
@@ -268,7 +253,7 @@ impl MailboxesPane {
                 }
                 true
             }
-            KeyCode::Enter => {
+            Action::Open => {
                 if let Some(row) = self.selected() {
                     core.nav.push(Nav::MailForMailbox {
                         uuid: row.mailbox.uuid.clone(),
@@ -277,7 +262,6 @@ impl MailboxesPane {
                 }
                 true
             }
-            KeyCode::Esc => true,
             _ => false,
         }
     }
