@@ -33,7 +33,8 @@ impl Chord {
     /// The chord a key press is. Shift is part of a character (`G` is Shift-g), Ctrl-letters are
     /// the same whichever case the terminal reports, and Shift-Tab is `BackTab`.
     pub fn of(key: &KeyEvent) -> Chord {
-        let mut mods = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let mut mods =
+            key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match key.code {
             KeyCode::Char(c) => {
                 mods.remove(KeyModifiers::SHIFT);
@@ -62,10 +63,7 @@ impl Chord {
         let mut mods = KeyModifiers::NONE;
         let mut rest = t;
         // Modifier prefixes: "Ctrl-", "C-", "Control+", "Alt-", "A-", "M-", "Meta-", "Shift-", "S-".
-        loop {
-            let Some((head, tail)) = split_modifier(rest) else {
-                break;
-            };
+        while let Some((head, tail)) = split_modifier(rest) {
             let m = match head.to_ascii_lowercase().as_str() {
                 "ctrl" | "control" | "c" => KeyModifiers::CONTROL,
                 "alt" | "meta" | "m" | "a" | "opt" | "option" => KeyModifiers::ALT,
@@ -410,7 +408,8 @@ impl Keymap {
                 ));
                 continue;
             };
-            let Some(action) = Action::from_name(&o.action).filter(|a| binding(scope, *a).is_some())
+            let Some(action) =
+                Action::from_name(&o.action).filter(|a| binding(scope, *a).is_some())
             else {
                 let names: Vec<&str> = bindings(scope).map(|b| b.action.name()).collect();
                 errors.push(format!(
@@ -426,7 +425,9 @@ impl Keymap {
                 match Chord::parse(k) {
                     Ok(c) if !chords.contains(&c) => chords.push(c),
                     Ok(_) => {}
-                    Err(e) => errors.push(format!("{at}[keys.{}] {}: {e}.", scope.name(), o.action)),
+                    Err(e) => {
+                        errors.push(format!("{at}[keys.{}] {}: {e}.", scope.name(), o.action))
+                    }
                 }
             }
             map.keys.insert((scope, action), chords);
@@ -435,7 +436,11 @@ impl Keymap {
         if errors.is_empty() {
             errors.extend(map.conflicts(&line_of));
         }
-        if errors.is_empty() { Ok(map) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(map)
+        } else {
+            Err(errors)
+        }
     }
 
     /// Two actions on one key where both could answer it: in one table in a view they share, or
@@ -479,7 +484,10 @@ impl Keymap {
                     for k in self.keys(scope, b.action) {
                         if self.keys(Scope::Global, g.action).contains(k) {
                             let la = line_of.get(&(scope, b.action)).copied().unwrap_or(0);
-                            let lg = line_of.get(&(Scope::Global, g.action)).copied().unwrap_or(0);
+                            let lg = line_of
+                                .get(&(Scope::Global, g.action))
+                                .copied()
+                                .unwrap_or(0);
                             let at = match la.max(lg) {
                                 0 => String::new(),
                                 l => format!("line {l}: "),
@@ -519,7 +527,10 @@ impl Keymap {
         if keys.is_empty() {
             return "(no key)".into();
         }
-        keys.iter().map(Chord::label).collect::<Vec<_>>().join(" / ")
+        keys.iter()
+            .map(Chord::label)
+            .collect::<Vec<_>>()
+            .join(" / ")
     }
 
     /// The first key of `action` (footers name one key); "" when unbound.
@@ -528,6 +539,36 @@ impl Keymap {
             .first()
             .map(Chord::label)
             .unwrap_or_default()
+    }
+
+    /// A footer of hints, " Enter open · / search · ? help", most important first: each item is
+    /// the actions (their first keys joined by `/`) and a short label. An action that is not in
+    /// `scope`'s table is looked up in the global one; an item whose keys are all unbound is left
+    /// out (the footer never names a key that does not do it).
+    pub fn hints(&self, scope: Scope, items: &[(&[Action], &str)]) -> String {
+        let mut out = String::new();
+        for (actions, label) in items {
+            let keys: Vec<String> = actions
+                .iter()
+                .map(|a| {
+                    let s = if binding(scope, *a).is_some() {
+                        scope
+                    } else {
+                        Scope::Global
+                    };
+                    self.first(s, *a)
+                })
+                .filter(|k| !k.is_empty())
+                .collect();
+            if keys.is_empty() {
+                continue;
+            }
+            out.push_str(if out.is_empty() { " " } else { " · " });
+            out.push_str(&keys.join("/"));
+            out.push(' ');
+            out.push_str(label);
+        }
+        out
     }
 
     /// Every row of `scope`'s table for the README: (keys, action name or "" for a note, what

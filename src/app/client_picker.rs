@@ -5,11 +5,11 @@ use crossterm::event::KeyEvent;
 
 use super::editor::{EditorEvent, InlineEditor, remember_query};
 use super::list::ListNav;
-use crate::keymap::{Action, view};
 use super::paged::Paged;
 use super::{Call, Core, Reply, RequestId, Route, Tab};
 use crate::api::ApiError;
 use crate::api::models::{Account, ContactDetail};
+use crate::keymap::{Action, view};
 
 /// What a key meant to the picker.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,9 +174,7 @@ impl ClientPicker {
             return PickerEvent::Handled;
         }
         match action {
-            Some(Action::Search) => {
-                self.search = Some(InlineEditor::search(&self.last_search))
-            }
+            Some(Action::Search) => self.search = Some(InlineEditor::search(&self.last_search)),
             Some(Action::Refresh) => {
                 if !self.retry(core) {
                     self.reload(core);

@@ -12,12 +12,12 @@ use crossterm::event::KeyEvent;
 
 use super::editor::{EditorEvent, InlineEditor, SaveState, remember_query};
 use super::list::ListNav;
-use crate::keymap::{Action, Scope, view as kv};
 use super::paged::Paged;
 use super::rename::{Rename, RenameDraft};
 use super::{Call, Core, Reply, RequestId, Route as AppRoute, Settings};
 use crate::api::models::Archived;
 use crate::api::{ApiError, Page};
+use crate::keymap::{Action, Scope, view as kv};
 
 pub mod facts;
 mod renaming;

@@ -3,9 +3,9 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Call, Command, Reply, Route, State, list};
-use crate::keymap::{Action, Scope};
 use crate::api::ApiError;
 use crate::api::models::*;
+use crate::keymap::{Action, Scope};
 
 /// Choosing which account to act as, when the token reaches several.
 #[derive(Debug, Clone, PartialEq)]

@@ -17,11 +17,11 @@ use self::thread::{Part, Thread};
 use super::client_picker::{ClientPicker, PickerEvent};
 use super::editor::{EditorEvent, InlineEditor, remember_query};
 use super::list::{ListNav, half};
-use crate::keymap::{Action, Scope, view};
 use super::paged::Paged;
 use super::{Call, Command, Core, Reply, RequestId, Route as AppRoute, Settings, Tab};
 use crate::api::ApiError;
 use crate::api::models::{Account, EmailMessage, EmailQuery, ThreadQuery};
+use crate::keymap::{Action, Scope, view};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Route {
@@ -198,8 +198,7 @@ impl MailPane {
 
     fn clients_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
         let action = core.peek_action(Scope::Mail, view::MAIL_CLIENTS, &key);
-        if !self.picker.searching() && self.picker.failed_at_end() && action == Some(Action::Open)
-        {
+        if !self.picker.searching() && self.picker.failed_at_end() && action == Some(Action::Open) {
             core.forced = None;
             self.picker.retry(core);
             return true;

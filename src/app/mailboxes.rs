@@ -406,7 +406,7 @@ impl MailboxesPane {
 mod tests {
     use super::*;
     use crate::app::{Command, Msg, Settings, State, update};
-    use crossterm::event::KeyModifiers;
+    use crossterm::event::{KeyEvent, KeyModifiers};
 
     fn key(c: KeyCode) -> Msg {
         Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
@@ -458,6 +458,73 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    fn many(settings: Settings) -> State {
+        let mut s = State::new(settings, Some("acc".into()), (100, 30));
+        s.init();
+        let id = s.mailboxes.loading.unwrap();
+        let boxes = (0..60).map(|i| mailbox(&format!("m{i}"), true)).collect();
+        update(
+            &mut s,
+            Msg::Api {
+                id,
+                result: Ok(Reply::Mailboxes(boxes)),
+            },
+        );
+        s
+    }
+
+    /// Ctrl-D / Ctrl-U move half the rows on screen (30 rows: 25 list rows → 12).
+    #[test]
+    fn ctrl_d_and_ctrl_u_move_half_a_page() {
+        let mut s = many(Settings::default());
+        let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        update(&mut s, ctrl('d'));
+        assert_eq!(s.mailboxes.nav.selected, 12);
+        update(&mut s, ctrl('d'));
+        assert_eq!(s.mailboxes.nav.selected, 24);
+        update(&mut s, ctrl('u'));
+        assert_eq!(s.mailboxes.nav.selected, 12);
+    }
+
+    /// A remapped key does the action; the key it replaced no longer does.
+    #[test]
+    fn remapped_keys_drive_the_pane() {
+        let keys = crate::keymap::Keymap::with_overrides(&[
+            crate::keymap::Override {
+                scope: "mailboxes".into(),
+                action: "down".into(),
+                keys: vec!["n".into()],
+                line: 1,
+            },
+            crate::keymap::Override {
+                scope: "mailboxes".into(),
+                action: "open".into(),
+                keys: vec!["l".into()],
+                line: 2,
+            },
+        ])
+        .expect("valid");
+        let settings = Settings {
+            keys: std::sync::Arc::new(keys),
+            ..Settings::default()
+        };
+        let mut s = many(settings);
+        update(&mut s, key(KeyCode::Char('j')));
+        assert_eq!(s.mailboxes.nav.selected, 0, "j is no longer down");
+        update(&mut s, key(KeyCode::Char('n')));
+        assert_eq!(s.mailboxes.nav.selected, 1);
+        update(&mut s, key(KeyCode::Enter));
+        assert_eq!(s.tab, crate::app::Tab::Mailboxes, "Enter no longer opens");
+        assert!(
+            s.help_lines()
+                .iter()
+                .any(|(k, d)| k == "l" && d.starts_with("open Mail")),
+            "help shows the effective key"
+        );
+        update(&mut s, key(KeyCode::Char('l')));
+        assert_eq!(s.tab, crate::app::Tab::Mail);
     }
 
     /// A failed rename is kept on disk; `r` on another mailbox never overwrites it; quitting asks

@@ -5,9 +5,9 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::list::ListNav;
-use crate::keymap::Action;
 use super::state::on_key;
 use super::{State, Tab, contacts, mail};
+use crate::keymap::Action;
 
 /// Two clicks on the same row within this many milliseconds are a double-click.
 pub const DOUBLE_CLICK_MS: u64 = 400;

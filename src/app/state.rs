@@ -307,7 +307,9 @@ fn dispatch(state: &mut State, key: KeyEvent, global: Option<Action>, armed: boo
     }
     let scope = state.tab.scope();
     // What the key would be in the pane, for the overlays' scrolling and the 401 screen.
-    let in_pane = state.core.peek_action(scope, state.pane(state.tab).view(), &key);
+    let in_pane = state
+        .core
+        .peek_action(scope, state.pane(state.tab).view(), &key);
     if state.core.unauthorized {
         // The 401 screen: R asks Plannr again (the pane's own refresh), q quits; nothing else.
         if global == Some(Action::Quit) {
@@ -366,7 +368,9 @@ fn dispatch(state: &mut State, key: KeyEvent, global: Option<Action>, armed: boo
     if !state.captures_input() {
         // The digits follow the registry (tab order), not the table.
         let tab = match (global, key.code) {
-            (None, KeyCode::Char(c)) if key.modifiers.difference(KeyModifiers::SHIFT).is_empty() => {
+            (None, KeyCode::Char(c))
+                if key.modifiers.difference(KeyModifiers::SHIFT).is_empty() =>
+            {
                 Tab::from_digit(c).filter(|t| state.shown(*t))
             }
             (Some(Action::NextPane), _) => Some(state.tab.cycle_shown(1, |t| state.shown(t))),

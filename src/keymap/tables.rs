@@ -114,7 +114,10 @@ macro_rules! nav {
 }
 
 const EDITOR_NOTES: [Entry; 3] = [
-    note("  Enter / Esc", "save / cancel (asks first if you changed it)"),
+    note(
+        "  Enter / Esc",
+        "save / cancel (asks first if you changed it)",
+    ),
     note("  Ctrl-A/E Alt-B/F", "start / end, word back / forward"),
     note(
         "  Ctrl-W/U Ctrl-Z/R",
@@ -148,7 +151,12 @@ const MAILBOXES: &[Entry] = &{
         EDITOR_NOTES[0],
         EDITOR_NOTES[1],
         EDITOR_NOTES[2],
-        k(Open, &["Enter"], ALL_VIEWS, "open Mail limited to this mailbox"),
+        k(
+            Open,
+            &["Enter"],
+            ALL_VIEWS,
+            "open Mail limited to this mailbox",
+        ),
         k(Refresh, &["R"], ALL_VIEWS, "refresh"),
     ]
 };
@@ -213,7 +221,12 @@ const MAIL: &[Entry] = &{
             MAIL_THREAD,
             "thread: expand / collapse the focused message",
         ),
-        k(ToggleAll, &["o"], MAIL_THREAD, "thread: expand / collapse all"),
+        k(
+            ToggleAll,
+            &["o"],
+            MAIL_THREAD,
+            "thread: expand / collapse all",
+        ),
         k(Next, &["n"], MAIL_THREAD, "thread: next message"),
         k(Prev, &["p"], MAIL_THREAD, "thread: previous message"),
         k(
@@ -222,7 +235,12 @@ const MAIL: &[Entry] = &{
             MAIL_THREAD,
             "thread: rendered HTML → plain text → source",
         ),
-        k(Quotes, &["z"], MAIL_THREAD, "thread: fold / unfold quoted text"),
+        k(
+            Quotes,
+            &["z"],
+            MAIL_THREAD,
+            "thread: fold / unfold quoted text",
+        ),
         k(
             Attachment,
             &["a"],
@@ -357,7 +375,12 @@ const CONTACTS: &[Entry] = &{
             CONTACTS_CLIENTS,
             "clients: open the client of an unsaved draft",
         ),
-        k(Refresh, &["R"], ALL_VIEWS, "refresh (retry after a failure)"),
+        k(
+            Refresh,
+            &["R"],
+            ALL_VIEWS,
+            "refresh (retry after a failure)",
+        ),
         k(
             Retry,
             &["r"],
@@ -371,8 +394,14 @@ const CONTACTS: &[Entry] = &{
             "back to the client list; clear the search",
         ),
         note("Form: Tab / Shift-Tab", "next / previous field"),
-        note("Form: ←/→ Space", "owners, primary-for: move, tick / untick"),
-        note("Form: Enter / Ctrl-S", "save (checks the server copy first)"),
+        note(
+            "Form: ←/→ Space",
+            "owners, primary-for: move, tick / untick",
+        ),
+        note(
+            "Form: Enter / Ctrl-S",
+            "save (checks the server copy first)",
+        ),
         note("Form: Esc", "leave (asks when something changed)"),
         note("Conflict: m / t", "keep mine / keep theirs"),
         note(
@@ -391,8 +420,18 @@ const OUTREACH: &[Entry] = &{
         n[3],
         n[4],
         n[5],
-        k(Top, &["g", "Home"], ALL_VIEWS, "first row · top of a mailing"),
-        k(Bottom, &["G", "End"], ALL_VIEWS, "last row · end of a mailing"),
+        k(
+            Top,
+            &["g", "Home"],
+            ALL_VIEWS,
+            "first row · top of a mailing",
+        ),
+        k(
+            Bottom,
+            &["G", "End"],
+            ALL_VIEWS,
+            "last row · end of a mailing",
+        ),
         k(Forward, &["Space"], OUTREACH_OPEN, "mailing: a page down"),
         k(
             Toggle,

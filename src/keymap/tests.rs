@@ -26,14 +26,23 @@ fn key_names_are_read_the_way_people_write_them() {
     assert_eq!(Chord::parse("return"), Ok(Chord::plain(KeyCode::Enter)));
     assert_eq!(Chord::parse("Esc"), Ok(Chord::plain(KeyCode::Esc)));
     assert_eq!(Chord::parse("F5"), Ok(Chord::plain(KeyCode::F(5))));
-    assert_eq!(Chord::parse("PageDown"), Ok(Chord::plain(KeyCode::PageDown)));
+    assert_eq!(
+        Chord::parse("PageDown"),
+        Ok(Chord::plain(KeyCode::PageDown))
+    );
     assert_eq!(Chord::parse("PgUp"), Ok(Chord::plain(KeyCode::PageUp)));
     assert_eq!(Chord::parse("Space"), Ok(Chord::plain(KeyCode::Char(' '))));
     assert_eq!(Chord::parse("l"), Ok(Chord::plain(KeyCode::Char('l'))));
     assert_eq!(Chord::parse("G"), Ok(Chord::plain(KeyCode::Char('G'))));
-    assert_eq!(Chord::parse("Shift-g"), Ok(Chord::plain(KeyCode::Char('G'))));
+    assert_eq!(
+        Chord::parse("Shift-g"),
+        Ok(Chord::plain(KeyCode::Char('G')))
+    );
     assert_eq!(Chord::parse("-"), Ok(Chord::plain(KeyCode::Char('-'))));
-    assert_eq!(Chord::parse("Shift-Tab"), Ok(Chord::plain(KeyCode::BackTab)));
+    assert_eq!(
+        Chord::parse("Shift-Tab"),
+        Ok(Chord::plain(KeyCode::BackTab))
+    );
     assert_eq!(
         Chord::parse("M-x"),
         Ok(Chord {
@@ -56,7 +65,17 @@ fn key_names_are_read_the_way_people_write_them() {
 
 #[test]
 fn labels_read_back_as_the_same_key() {
-    for s in ["Ctrl-d", "Enter", "Space", "G", "Shift-Tab", "PgDn", "F5", "Alt-x", "↑"] {
+    for s in [
+        "Ctrl-d",
+        "Enter",
+        "Space",
+        "G",
+        "Shift-Tab",
+        "PgDn",
+        "F5",
+        "Alt-x",
+        "↑",
+    ] {
         let c = Chord::parse(s).unwrap_or_else(|_| Chord::plain(KeyCode::Up));
         let again = Chord::parse(&c.label()).unwrap_or(Chord::plain(KeyCode::Up));
         assert_eq!(c, again, "{s} → {}", c.label());
@@ -75,7 +94,11 @@ fn key_events_match_their_chords() {
     // Terminals report Ctrl-d as 'd' or 'D' with CONTROL.
     for c in ['d', 'D'] {
         assert_eq!(
-            m.action(Scope::Mail, ALL_VIEWS, &ev(KeyCode::Char(c), KeyModifiers::CONTROL)),
+            m.action(
+                Scope::Mail,
+                ALL_VIEWS,
+                &ev(KeyCode::Char(c), KeyModifiers::CONTROL)
+            ),
             Some(Action::HalfDown)
         );
     }
@@ -89,7 +112,11 @@ fn key_events_match_their_chords() {
         None
     );
     assert_eq!(
-        m.action(Scope::Global, ALL_VIEWS, &ev(KeyCode::BackTab, KeyModifiers::SHIFT)),
+        m.action(
+            Scope::Global,
+            ALL_VIEWS,
+            &ev(KeyCode::BackTab, KeyModifiers::SHIFT)
+        ),
         Some(Action::PrevPane)
     );
     // Views: Space toggles sync in the Outreach list and pages in an open mailing.
@@ -109,7 +136,12 @@ fn the_default_tables_have_no_conflicts_and_every_default_key_parses() {
     for scope in Scope::ALL {
         for b in bindings(scope) {
             for k in b.keys {
-                assert!(Chord::parse(k).is_ok(), "{} {}: {k}", scope.name(), b.action.name());
+                assert!(
+                    Chord::parse(k).is_ok(),
+                    "{} {}: {k}",
+                    scope.name(),
+                    b.action.name()
+                );
             }
             assert_eq!(
                 bindings(scope).filter(|o| o.action == b.action).count(),
@@ -150,11 +182,23 @@ fn mistakes_are_sentences_with_their_line() {
     ])
     .unwrap_err();
     assert_eq!(errs.len(), 3, "{errs:#?}");
-    assert!(errs[0].starts_with("line 2: [keys.mial] is not a section"), "{}", errs[0]);
+    assert!(
+        errs[0].starts_with("line 2: [keys.mial] is not a section"),
+        "{}",
+        errs[0]
+    );
     assert!(errs[0].contains("mailboxes, mail"), "{}", errs[0]);
-    assert!(errs[1].starts_with("line 3: “opne” is not an action of [keys.mail]"), "{}", errs[1]);
+    assert!(
+        errs[1].starts_with("line 3: “opne” is not an action of [keys.mail]"),
+        "{}",
+        errs[1]
+    );
     assert!(errs[1].contains("open"), "{}", errs[1]);
-    assert!(errs[2].starts_with("line 4: [keys.mail] open: “Entr” is not a key"), "{}", errs[2]);
+    assert!(
+        errs[2].starts_with("line 4: [keys.mail] open: “Entr” is not a key"),
+        "{}",
+        errs[2]
+    );
     // An action of another pane is not one of this pane's.
     let errs = Keymap::with_overrides(&[ov("mailboxes", "pin", &["x"], 7)]).unwrap_err();
     assert!(errs[0].starts_with("line 7: “pin” is not an action of [keys.mailboxes]"));
@@ -177,13 +221,19 @@ fn conflicts_are_reported_with_the_line_that_made_them() {
     // A pane key that a global key takes first would never work.
     let errs = Keymap::with_overrides(&[ov("contacts", "edit", &["L"], 9)]).unwrap_err();
     assert!(
-        errs[0].starts_with("line 9: L is the global “log” key, so “edit” in [keys.contacts] would never see it"),
+        errs[0].starts_with(
+            "line 9: L is the global “log” key, so “edit” in [keys.contacts] would never see it"
+        ),
         "{}",
         errs[0]
     );
     // ... and the other way round.
     let errs = Keymap::with_overrides(&[ov("global", "help", &["e"], 11)]).unwrap_err();
-    assert!(errs[0].starts_with("line 11: e is the global “help” key"), "{}", errs[0]);
+    assert!(
+        errs[0].starts_with("line 11: e is the global “help” key"),
+        "{}",
+        errs[0]
+    );
     // q in a pane (back) before the global quit is how q works: no conflict.
     assert!(Keymap::with_overrides(&[ov("global", "quit", &["q", "Q"], 1)]).is_ok());
 }

@@ -1,4 +1,5 @@
 //! Mailboxes pane drawing.
+use crate::keymap::{Action, Scope};
 use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -128,8 +129,17 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
     } else if pane.rename.as_ref().is_some_and(|r| r.open) {
         Line::from(" Enter save · Esc cancel · Ctrl-A/E/W/U, Alt-B/F, Ctrl-Z undo").fg(th().dim)
     } else {
-        Line::from(" Space enable/disable · r rename · Enter open mail · R refresh · ? help")
-            .fg(th().dim)
+        Line::from(core.settings.keys.hints(
+            Scope::Mailboxes,
+            &[
+                (&[Action::Toggle], "enable/disable"),
+                (&[Action::Rename], "rename"),
+                (&[Action::Open], "open mail"),
+                (&[Action::Refresh], "refresh"),
+                (&[Action::Help], "help"),
+            ],
+        ))
+        .fg(th().dim)
     };
     frame.render_widget(Paragraph::new(hint), footer);
     let _ = core;

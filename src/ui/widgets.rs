@@ -60,7 +60,17 @@ pub fn status_bar(core: &Core, tab: Tab, area: Rect, buf: &mut Buffer) {
             };
             spans.push(Span::styled(format!(" {} ", s.text), style));
         }
-        None => spans.push(Span::styled(" ? help · q quit ", Style::new().fg(th().dim))),
+        None => {
+            let keys = &core.settings.keys;
+            let hint = keys.hints(
+                crate::keymap::Scope::Global,
+                &[
+                    (&[crate::keymap::Action::Help], "help"),
+                    (&[crate::keymap::Action::Quit], "quit"),
+                ],
+            );
+            spans.push(Span::styled(format!("{hint} "), Style::new().fg(th().dim)))
+        }
     }
     let left = Line::from(spans);
     let account = if core.account_label.is_empty() && !core.settings.plannr {

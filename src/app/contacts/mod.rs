@@ -18,11 +18,11 @@ use self::form::{Form, FormOutcome, Phase};
 use self::validate::{Kind, make_primary_body, map_server_errors};
 use super::client_picker::{ClientPicker, PickerEvent};
 use super::list::ListNav;
-use crate::keymap::{Action, Scope, view};
 use super::paged::Paged;
 use super::{Call, Command, Core, Reply, RequestId, Route as AppRoute, Settings, Tab};
 use crate::api::ApiError;
 use crate::api::models::{Account, ContactDetail, ContactDetailWrite};
+use crate::keymap::{Action, Scope, view};
 
 /// Contact details asked for per page (a client has a handful; pages chain until the end).
 pub const DETAILS_PER_PAGE: u32 = 100;
@@ -310,7 +310,10 @@ impl ContactsPane {
         }
         let action = core.action(Scope::Contacts, view::CONTACTS_DETAILS, &key);
         let h = Self::rows_visible(core);
-        if self.detail_nav.on_action(action, self.details.items.len(), h) {
+        if self
+            .detail_nav
+            .on_action(action, self.details.items.len(), h)
+        {
             return true;
         }
         let Some(action) = action else { return false };

@@ -5,14 +5,13 @@
 //! once per width, and drawing slices the lines.
 use std::collections::HashMap;
 
-
 use super::super::list::half;
 use super::super::paged::Paged;
-use crate::keymap::Action;
 use super::super::{Call, Core, Reply, RequestId, Route as AppRoute};
 use super::{Route, looks_like_html, map_page, parse_time};
 use crate::api::ApiError;
 use crate::api::models::{Conversation, ConversationMessage};
+use crate::keymap::Action;
 use crate::render::html::{Body, text_to_body};
 use crate::render::wrap::wrap_body;
 

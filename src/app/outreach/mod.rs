@@ -6,12 +6,12 @@ pub mod health;
 use crossterm::event::KeyEvent;
 
 use super::list::ListNav;
-use crate::keymap::{Action, Scope, Views, view};
 use super::{
     ApiResult, Backend, Call, Command, Core, Pane, Reply, RequestId, Route as AppRoute, Tab, Timer,
 };
 use crate::api::ApiError;
 use crate::api::outreach::{CursorPage, Known, Mailbox, MailboxToggle, Mailing, OutreachError};
+use crate::keymap::{Action, Scope, Views, view};
 use crate::render::html::{Body, text_to_body};
 use crate::render::wrap::wrap_line;
 
