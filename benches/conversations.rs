@@ -218,7 +218,7 @@ fn main() {
             let t = Instant::now();
             let cmds = key(&mut s, KeyCode::Enter);
             for c in cmds {
-                if let Command::Api { id, call } = c {
+                if let Command::Api { id, call, .. } = c {
                     let result = call_api(&client, call).await;
                     update(&mut s, Msg::Api { id, result });
                 }

@@ -172,7 +172,9 @@ fn main() -> ExitCode {
     tracing::info!(base = client.base_url(), "starting");
 
     install_panic_hook(log_path.clone());
-    let result = runtime.block_on(run(client, outreach, settings, account));
+    // After a 401, R reads the token again the way it was found (not in the demo).
+    let token_reader = (!cli.demo).then(|| config::TokenReader::new(&cli, config_path.clone()));
+    let result = runtime.block_on(run(client, outreach, token_reader, settings, account));
     restore_terminal();
     drop(_demo);
     drop(_outreach_demo);
@@ -484,6 +486,7 @@ fn redraw_all(terminal: &mut Term, state: &State) -> io::Result<()> {
 async fn run(
     client: Arc<Client>,
     outreach: Option<Arc<OutreachClient>>,
+    token_reader: Option<config::TokenReader>,
     settings: Settings,
     account: Option<String>,
 ) -> io::Result<Option<i32>> {
@@ -501,6 +504,7 @@ async fn run(
     let worker = tokio::spawn(
         Worker::new(client, msg_tx)
             .with_outreach(outreach)
+            .with_token_reader(token_reader)
             .run(cmd_rx),
     );
 

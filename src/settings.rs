@@ -23,6 +23,9 @@ pub struct Settings {
     pub outreach: bool,
     /// The effective key bindings (defaults with `[keys]` from config.toml applied).
     pub keys: std::sync::Arc<crate::keymap::Keymap>,
+    /// How long one call may take in all (`call_deadline_secs`): the status bar counts down
+    /// from it while a call is waited for.
+    pub call_deadline: Duration,
 }
 
 impl Default for Settings {
@@ -38,6 +41,7 @@ impl Default for Settings {
             plannr: true,
             outreach: false,
             keys: std::sync::Arc::default(),
+            call_deadline: Duration::from_secs(30),
         }
     }
 }

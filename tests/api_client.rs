@@ -1034,6 +1034,7 @@ async fn worker_sends_writes_to_one_resource_in_order() {
             uuid: uuid.to_string(),
             name: name.to_string(),
         },
+        background: false,
     };
     let started = Instant::now();
     assert!(worker.handle(rename(1, &target, "First name")));
@@ -1158,6 +1159,92 @@ async fn a_server_ignoring_paging_or_sending_bare_arrays_cannot_loop() {
         );
         assert_eq!(list.items.len(), 5, "nothing shown twice");
         assert_eq!(take(&s).len() as u64, asked);
+    }
+}
+
+/// The thread endpoint answering each half as a bare array (no `meta`, no `links`; the demo's
+/// `bare_arrays`), whichever end the server puts first and whether or not it also ignores the
+/// page asked for: reading to both ends over and over costs a bounded number of requests, the
+/// view never shows a message twice or out of thread order, and each half ends either complete
+/// or with a note in its gap row saying why paging stopped.
+#[tokio::test]
+async fn a_thread_whose_halves_come_as_bare_arrays_never_loops_or_misplaces() {
+    use plannr_tui::app::mail::side::Half;
+    use plannr_tui::app::mail::thread::{GapState, Row, Thread};
+    use plannr_tui::demo::PageOrder::{NewestFirst, OldestFirst};
+    for (ancestor_pages, descendant_pages) in
+        [(NewestFirst, OldestFirst), (OldestFirst, NewestFirst)]
+    {
+        for ignore_paging in [false, true] {
+            let case =
+                format!("{ancestor_pages:?}/{descendant_pages:?}, ignore_paging {ignore_paging}");
+            let (s, c) = start(DemoOptions {
+                bare_arrays: true,
+                ignore_paging,
+                ancestor_pages,
+                descendant_pages,
+                ..DemoOptions::default()
+            })
+            .await;
+            let uuid = s.fixtures().medium_thread_message_uuid.clone();
+            let mut t = Thread::new(&uuid, 5, 80, 24);
+            let first = t.first_request();
+            let mut asked = 1;
+            t.first_sent(asked);
+            let m = c.message_thread(&uuid, first.query).await.expect("thread");
+            assert!(t.on_loaded(first.part, asked, m), "{case}");
+            // 50 messages, the opened one in the middle: 25 before, 24 after, pages of 5.
+            for round in 0..40 {
+                if round % 2 == 0 {
+                    t.to_top();
+                } else {
+                    t.to_bottom();
+                }
+                for req in t.wanted() {
+                    asked += 1;
+                    assert!(asked <= 1 + 6 + 5 + 2, "a request loop ({case}): {asked}");
+                    t.sent(req, asked);
+                    let m = c.message_thread(&uuid, req.query).await.expect("a page");
+                    t.on_loaded(req.part, asked, m);
+                }
+            }
+            assert_eq!(
+                take(&s).len() as u64,
+                asked,
+                "every request was counted ({case})"
+            );
+            let keys: Vec<&str> = t.msgs.iter().map(|m| m.m.sort_key()).collect();
+            assert!(
+                keys.windows(2).all(|w| w[0] < w[1]),
+                "shown in thread order, none twice ({case}): {keys:?}"
+            );
+            let before = t.msgs.iter().filter(|m| m.slot < 0).count();
+            let after = t.msgs.iter().filter(|m| m.slot > 0).count();
+            for (half, shown, all) in [
+                (Half::Ancestors, before, 25),
+                (Half::Descendants, after, 24),
+            ] {
+                match t.side(half).stopped.clone() {
+                    None => assert_eq!(shown, all, "{half:?} complete ({case})"),
+                    Some(note) => {
+                        assert!(shown < all || ignore_paging, "{half:?} ({case})");
+                        if half == Half::Ancestors {
+                            t.to_top();
+                        } else {
+                            t.to_bottom();
+                        }
+                        let in_view = t.visible().into_iter().any(|r| {
+                            matches!(r, Row::Gap(g) if g.half == half
+                                && matches!(&g.state, GapState::Stopped(n) if *n == note))
+                        });
+                        assert!(
+                            in_view || shown == all,
+                            "{half:?}: the note is in the view ({case}): {note}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }
 

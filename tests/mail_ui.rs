@@ -37,7 +37,7 @@ fn run(state: &mut State, mut cmds: Vec<Command>, answer: &dyn Fn(&Call) -> Repl
         let mut next = Vec::new();
         for c in cmds {
             match c {
-                Command::Api { id, call } => {
+                Command::Api { id, call, .. } => {
                     next.extend(app::update(
                         state,
                         Msg::Api {
@@ -326,4 +326,57 @@ fn tiny_terminals_never_panic() {
             let _ = screen(&s, w, h);
         }
     }
+}
+
+fn rows_of(t: &Terminal<TestBackend>) -> Vec<String> {
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// Issue 15: the rename editor was drawn over the selected row and half of the next one. It
+/// opens in a box of its own under the row, which stays readable; Esc with changes asks the one
+/// discard question (the contact form and conversation renames ask it in the same words).
+#[test]
+fn rename_opens_in_its_own_box_and_asks_the_one_discard_question() {
+    use plannr_tui::ui::overlay::{DISCARD_KEYS, DISCARD_QUESTION};
+    let (w, h) = (80, 24);
+    let mut s = mailboxes_state(w, h);
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Char('r'));
+    for c in " team".chars() {
+        key(&mut s, KeyCode::Char(c));
+    }
+    let t = screen(&s, w, h);
+    let rows = rows_of(&t);
+    let sales = rows
+        .iter()
+        .position(|r| r.contains("mb-2@"))
+        .expect("the renamed row is still on screen");
+    assert!(rows[sales].contains("Sales"), "{rows:#?}");
+    assert!(
+        rows[sales + 1].contains("┌ Rename mailbox"),
+        "the box opens under the row: {rows:#?}"
+    );
+    assert!(rows[sales + 2].contains("Sales team"), "{rows:#?}");
+    insta::assert_snapshot!("mailboxes_rename_80x24", t.backend());
+    key(&mut s, KeyCode::Esc);
+    let rows = rows_of(&screen(&s, w, h));
+    let text = rows.join("\n");
+    assert!(
+        text.contains(DISCARD_QUESTION) && text.contains(DISCARD_KEYS),
+        "{text}"
+    );
+    // Any other key closes the question and keeps the text.
+    key(&mut s, KeyCode::Char('x'));
+    let text = rows_of(&screen(&s, w, h)).join("\n");
+    assert!(
+        !text.contains(DISCARD_QUESTION) && text.contains("Sales team"),
+        "{text}"
+    );
 }

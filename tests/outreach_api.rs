@@ -488,6 +488,76 @@ async fn missing_scope_validation_and_rate_limits_are_explained() {
     assert_eq!(take(&demo).len(), 2);
 }
 
+/// The shared transport never waits out a rate limit silently: the caller's hook hears of the
+/// wait first (to show it), and a wait over the limit comes back as the error with its wait.
+#[tokio::test]
+async fn a_rate_limit_wait_is_told_to_the_caller_before_it_is_waited_out() {
+    let demo = demo().await;
+    let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let hook_heard = heard.clone();
+    let mut cfg = config(&demo, Some(&demo.token));
+    cfg.max_wait = Duration::from_secs(1);
+    let c = OutreachClient::with_wait_hook(
+        cfg,
+        Some(Arc::new(move |d| {
+            if let Ok(mut h) = hook_heard.lock() {
+                h.push(d)
+            }
+        })),
+    )
+    .expect("client");
+    demo.script(rate_limited(Some("/api/v2/mailboxes"), "1"));
+    c.mailboxes(None, 5).await.expect("after the wait");
+    assert_eq!(
+        heard.lock().map(|h| h.clone()).unwrap_or_default(),
+        vec![Duration::from_secs(1)]
+    );
+    let reqs = take(&demo);
+    assert_eq!(reqs.len(), 2, "the call, then once more after the wait");
+    assert_eq!(reqs[0].query, reqs[1].query);
+    media_type_everywhere(&reqs);
+
+    demo.script(rate_limited(Some("/api/v2/mailboxes"), "30"));
+    let e = c.mailboxes(None, 5).await.expect_err("over the limit");
+    assert_eq!(e.wait(), Some(Duration::from_secs(30)));
+    assert_eq!(heard.lock().map(|h| h.len()).unwrap_or(0), 1, "not waited");
+    assert_eq!(take(&demo).len(), 1);
+}
+
+/// Reads go through the shared transport's retries: a 5xx on a GET is tried again (with the
+/// media type each time); a write that met one is not repeated.
+#[tokio::test]
+async fn a_server_error_is_retried_on_reads_only() {
+    let demo = demo().await;
+    let c = client(&demo);
+    demo.script(fault(
+        Some("GET"),
+        None,
+        500,
+        "internalServerError",
+        "Internal Server Error",
+        "boom",
+    ));
+    c.mailboxes(None, 5).await.expect("retried");
+    let reqs = take(&demo);
+    assert_eq!(reqs.len(), 2);
+    media_type_everywhere(&reqs);
+    demo.script(fault(
+        Some("POST"),
+        None,
+        500,
+        "internalServerError",
+        "Internal Server Error",
+        "boom",
+    ));
+    let e = c.test_send(ids::HEALTHY).await.expect_err("not repeated");
+    assert!(
+        matches!(e, OutreachError::Server { status: 500, .. }),
+        "{e:?}"
+    );
+    assert_eq!(take(&demo).len(), 1);
+}
+
 #[tokio::test]
 async fn tokens_and_secrets_never_appear_in_debug_or_errors() {
     let demo = demo().await;

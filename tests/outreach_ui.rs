@@ -49,6 +49,7 @@ async fn drive(client: &OutreachClient, state: &mut State, cmds: Vec<Command>) {
             Command::Api {
                 id,
                 call: Call::Outreach(c),
+                ..
             } => Msg::Api {
                 id,
                 result: call_outreach(Some(client), c).await,

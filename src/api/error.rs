@@ -45,6 +45,19 @@ pub enum ApiError {
     Outreach(crate::api::outreach::OutreachError),
 }
 
+/// How the transport treats an error when it decides what to do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The token was refused (401): refresh it once, if the backend can, and try again.
+    Unauthenticated,
+    /// The service asked to slow down (429, or a 503 with a wait), for this long if it said.
+    RateLimited(Option<Duration>),
+    /// Worth another try for a request that is safe to repeat (5xx, timeout, network).
+    Transient,
+    /// Trying again would not help.
+    Final,
+}
+
 /// "502 Bad Gateway": the status with its standard reason phrase, if it has one.
 pub fn status_text(status: u16) -> String {
     match reqwest::StatusCode::from_u16(status)
@@ -125,6 +138,37 @@ impl ApiError {
         )
     }
 
+    /// What the transport does next after this error.
+    pub fn failure(&self) -> Failure {
+        match self {
+            ApiError::Unauthenticated => Failure::Unauthenticated,
+            ApiError::RateLimited { retry_after } => Failure::RateLimited(*retry_after),
+            ApiError::Server { .. } | ApiError::Timeout | ApiError::Network(_) => {
+                Failure::Transient
+            }
+            ApiError::Outreach(e) => e.failure(),
+            _ => Failure::Final,
+        }
+    }
+
+    /// Whether a failed write may still have been applied: no answer came (a timeout, a broken
+    /// connection, a 502/504 from a proxy in front of the service), or the answer did not show what was
+    /// sent. Only a refusal (4xx) or a request never sent says for sure that nothing changed.
+    pub fn write_may_have_landed(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Unconfirmed { .. }
+                | ApiError::Timeout
+                | ApiError::Network(_)
+                | ApiError::Server {
+                    status: 502 | 504,
+                    ..
+                }
+                | ApiError::Decode { .. }
+                | ApiError::TooLarge { .. }
+        )
+    }
+
     /// Per-field messages of a 422, if any.
     pub fn field_errors(&self) -> Option<&BTreeMap<String, Vec<String>>> {
         match self {
@@ -136,35 +180,36 @@ impl ApiError {
 
 /// Longest message copied out of an error body (a status bar line, not a page).
 const MAX_MESSAGE_CHARS: usize = 300;
+/// Longest excerpt of a body shown in an error.
+const MAX_EXCERPT_CHARS: usize = 160;
 
-/// A message copied out of an error body: the token scrubbed (a server may echo it), cut to
-/// `MAX_MESSAGE_CHARS`, sanitised.
-pub(crate) fn scrub(s: &str, token: &str) -> String {
-    let scrubbed = if token.is_empty() {
-        std::borrow::Cow::Borrowed(s)
-    } else {
-        std::borrow::Cow::Owned(s.replace(token, "***"))
-    };
-    let mut cut: String = scrubbed.chars().take(MAX_MESSAGE_CHARS).collect();
-    if scrubbed.chars().nth(MAX_MESSAGE_CHARS).is_some() {
+/// The first `max` characters of `s` with every secret in `secrets` replaced by `***`, and `…`
+/// where it was cut. Secrets are scrubbed before cutting, so one straddling the cut cannot leave a
+/// prefix behind (and the shorter `***` cannot pull a later one into view).
+fn scrub_and_cut(s: &str, secrets: &[&str], max: usize) -> String {
+    let mut head = std::borrow::Cow::Borrowed(s);
+    for secret in secrets.iter().filter(|t| !t.is_empty()) {
+        if head.contains(secret) {
+            head = std::borrow::Cow::Owned(head.replace(secret, "***"));
+        }
+    }
+    let mut cut: String = head.chars().take(max).collect();
+    if head.chars().nth(max).is_some() {
         cut.push('…');
     }
-    crate::render::sanitize::line(&cut)
+    cut
 }
 
-/// A short, sanitised excerpt of a response body for error messages, with the token scrubbed.
-pub fn excerpt(body: &str, token: &str) -> String {
-    // Scrub before cutting, so a token straddling the cut cannot leave a prefix behind.
-    let scrubbed = if token.is_empty() {
-        std::borrow::Cow::Borrowed(body)
-    } else {
-        std::borrow::Cow::Owned(body.replace(token, "***"))
-    };
-    let mut s: String = scrubbed.chars().take(160).collect();
-    if scrubbed.chars().nth(160).is_some() {
-        s.push('…');
-    }
-    let s = crate::render::sanitize::line(&s);
+/// A message copied out of an error body: every secret scrubbed (a server may echo the token),
+/// cut to `MAX_MESSAGE_CHARS` (marked `…`), sanitised.
+pub fn scrub(s: &str, secrets: &[&str]) -> String {
+    crate::render::sanitize::line(&scrub_and_cut(s, secrets, MAX_MESSAGE_CHARS))
+}
+
+/// A short, sanitised excerpt of a response body for error messages, every secret scrubbed
+/// (before the cut) and the cut marked `…`; "(empty body)" when nothing visible is left.
+pub fn excerpt(body: &str, secrets: &[&str]) -> String {
+    let s = crate::render::sanitize::line(&scrub_and_cut(body, secrets, MAX_EXCERPT_CHARS));
     if s.trim().is_empty() {
         "(empty body)".into()
     } else {
@@ -180,9 +225,29 @@ mod tests {
     fn excerpt_scrubs_a_token_cut_by_the_length_limit() {
         let token = "tok-0123456789abcdef";
         let body = format!("{}{token}{}", "x".repeat(150), " tail".repeat(5));
-        let e = excerpt(&body, token);
+        let e = excerpt(&body, &[token]);
         assert!(!e.contains("tok-0123"), "token prefix leaked: {e}");
         assert!(e.ends_with('…'), "{e}");
-        assert_eq!(excerpt(" \u{1b}[2J ", token), "(empty body)");
+        assert_eq!(excerpt(" \u{1b}[2J ", &[token]), "(empty body)");
+    }
+
+    #[test]
+    fn excerpt_scrubs_every_secret_even_far_into_a_long_body() {
+        let secrets = ["rt-refresh-secret", "cs-client-secret", "", "at-access"];
+        let body = format!(
+            "{}rt-refresh-secret cs-client-secret at-access{}",
+            "y".repeat(140),
+            "z".repeat(5000)
+        );
+        let e = excerpt(&body, &secrets);
+        for s in ["rt-refr", "cs-cli", "at-acc"] {
+            assert!(!e.contains(s), "{s} leaked: {e}");
+        }
+        assert!(e.ends_with('…'), "{e}");
+        assert_eq!(excerpt("short at-access", &secrets), "short ***");
+        let long = "m".repeat(400);
+        let m = scrub(&long, &secrets);
+        assert_eq!(m.chars().count(), 301, "300 and the mark");
+        assert!(m.ends_with('…'));
     }
 }

@@ -90,14 +90,17 @@ impl ClientPicker {
 
     fn request(&mut self, page: u32, core: &mut Core) {
         let name = Some(self.filter.clone()).filter(|n| !n.trim().is_empty());
-        let id = core.request(
-            self.route.clone(),
-            Call::Clients {
-                name,
-                page,
-                per_page: self.clients.per_page,
-            },
-        );
+        let call = Call::Clients {
+            name,
+            page,
+            per_page: self.clients.per_page,
+        };
+        // Later pages are fetched ahead of the screen: background work (a retry is the user's).
+        let id = if page > 1 && self.clients.retry().is_none() {
+            core.request_background(self.route.clone(), call)
+        } else {
+            core.request(self.route.clone(), call)
+        };
         self.clients.mark_loading(page, id);
     }
 

@@ -319,15 +319,21 @@ impl ConversationsPane {
         }
     }
 
+    /// Page 1 (or a retry) is what the user is waiting for; a later page is fetched ahead of the
+    /// screen or for the filter, as background work (it waits behind the user's requests and
+    /// keeps to the background budget, so a filter over a huge list cannot flood Plannr).
     fn request_page(&mut self, page: u32, core: &mut Core) {
-        let id = core.request(
-            AppRoute::Conversations(Route::List),
-            Call::Conversations {
-                archived: self.archived,
-                page,
-                per_page: self.list.per_page,
-            },
-        );
+        let call = Call::Conversations {
+            archived: self.archived,
+            page,
+            per_page: self.list.per_page,
+        };
+        let route = AppRoute::Conversations(Route::List);
+        let id = if page > 1 && self.list.retry().is_none() {
+            core.request_background(route, call)
+        } else {
+            core.request(route, call)
+        };
         self.list.mark_loading(page, id);
     }
 
@@ -581,6 +587,10 @@ impl ConversationsPane {
                     if wanted { "Pinned" } else { "Unpinned" }
                 ));
             }
+            Err(e) if e.write_may_have_landed() => core.error(format!(
+                "Plannr did not confirm that “{name}” is {} ({e}); it may or may not be. R re-reads to see what Plannr holds.",
+                if wanted { "pinned" } else { "unpinned" }
+            )),
             Err(e) => core.error(format!(
                 "Could not {} “{name}”: {e}. It is unchanged.",
                 if wanted { "pin" } else { "unpin" }

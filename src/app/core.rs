@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 
-use super::{Call, Command, Nav, RequestId, Route, Settings, Tab, Timer};
+use super::{Backend, Call, Command, Nav, RequestId, Route, Settings, Tab, Timer};
 use crate::keymap::{Action, Scope, Views};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,8 +56,11 @@ pub struct Core {
     pub account_uuid: Option<String>,
     /// Ctrl-C was pressed once while something unsaved was open.
     pub quit_armed: bool,
-    /// Plannr refused the token (401): one full-screen explanation until R asks again.
+    /// Plannr refused the token (401): one full-screen explanation until R reads it again and
+    /// asks again.
     pub unauthorized: bool,
+    /// The 401 screen's reading of the token (see `app::auth`).
+    pub token_check: super::TokenCheck,
     pub seq: u64,
     /// Wall-clock time (unix seconds) as of the message being handled, set by the main loop before
     /// each batch (0 = unknown). `update` reads it instead of the clock, so it stays pure and tests
@@ -71,19 +74,116 @@ pub struct Core {
     /// An action handed in directly (the command palette, the mouse): the next pane asking what
     /// a key is gets this instead, so it runs exactly as its key would.
     pub forced: Option<Action>,
+    /// Per view (`view_key`), the latest read asked for it: a newer one cancels the older.
+    pub(in crate::app) views: HashMap<String, RequestId>,
+    /// The calls the user waits for (not background work), by id: when each was asked for
+    /// (`now`) and which backend answers it. The status bar counts down the oldest one's deadline.
+    pub(in crate::app) waited: HashMap<RequestId, (i64, Backend)>,
+    /// A `Timer::Countdown` is on its way (one a second, only while a user call is in flight).
+    pub(in crate::app) countdown_armed: bool,
+}
+
+/// How long a call is waited for before the status bar starts counting down its deadline.
+pub const COUNTDOWN_AFTER_SECS: i64 = 2;
+
+/// The view a read fills, when a newer read for it makes an older one's answer useless: the
+/// same call again to the same place (R pressed twice), or any page of a list that a search box
+/// refills (each letter typed starts the list again; the list keeps only its latest request).
+/// Writes are never superseded: each one is sent, in order.
+fn view_key(route: &Route, call: &Call) -> Option<String> {
+    if call.is_write() {
+        return None;
+    }
+    Some(match call {
+        Call::Clients { .. } | Call::ClientEmails { .. } => format!("{route:?}"),
+        _ => format!("{route:?} {call:?}"),
+    })
 }
 
 impl Core {
     /// Ask the worker for `call`; its answer comes back to `route`.
     pub fn request(&mut self, route: Route, call: Call) -> RequestId {
+        self.send(route, call, false)
+    }
+
+    /// Like `request`, for a read nobody asked for directly (a page fetched ahead, paging behind
+    /// a filter): it goes after every user request and keeps to the background budget.
+    pub fn request_background(&mut self, route: Route, call: Call) -> RequestId {
+        let background = !call.is_write();
+        self.send(route, call, background)
+    }
+
+    fn send(&mut self, route: Route, call: Call, background: bool) -> RequestId {
         // A new change replaces the last one's success message: "Saved …" must not stay up
         // while the next save runs (and perhaps fails where the status bar does not show it).
         if call.is_write() && self.status.as_ref().is_some_and(|s| s.level == Level::Info) {
             self.status = None;
         }
+        let key = view_key(&route, &call);
         let id = self.track(route);
-        self.out.push(Command::Api { id, call });
+        if let Some(key) = key
+            && let Some(old) = self.views.insert(key, id)
+            && self.pending.remove(&old).is_some()
+        {
+            // Superseded: its slot is freed now and its answer, if it still comes, is dropped.
+            self.out.push(Command::Cancel(old));
+        }
+        if self.views.len() > 256 {
+            let pending = &self.pending;
+            self.views.retain(|_, id| pending.contains_key(id));
+        }
+        if !background {
+            self.waited.insert(id, (self.now, call.backend()));
+            self.arm_countdown();
+        }
+        self.out.push(Command::Api {
+            id,
+            call,
+            background,
+        });
         id
+    }
+
+    fn arm_countdown(&mut self) {
+        if !self.countdown_armed {
+            self.countdown_armed = true;
+            self.out.push(Command::Timer {
+                after: Duration::from_secs(1),
+                timer: Timer::Countdown,
+            });
+        }
+    }
+
+    /// The countdown timer fired: forget answered calls; re-arm only while one is still waited
+    /// for (an idle app has no timer at all).
+    pub(super) fn on_countdown(&mut self) {
+        self.countdown_armed = false;
+        let pending = &self.pending;
+        self.waited.retain(|id, _| pending.contains_key(id));
+        if !self.waited.is_empty() {
+            self.arm_countdown();
+        }
+    }
+
+    /// The oldest call the user has waited on for `COUNTDOWN_AFTER_SECS` or more: which backend
+    /// answers it, and the seconds left of its deadline.
+    pub fn waiting_for(&self) -> Option<(Backend, u64)> {
+        let (since, backend) = self
+            .waited
+            .iter()
+            .filter(|(id, _)| self.pending.contains_key(id))
+            .map(|(_, w)| *w)
+            .min_by_key(|(since, _)| *since)?;
+        let age = self.now.saturating_sub(since);
+        if since == 0 || age < COUNTDOWN_AFTER_SECS {
+            return None;
+        }
+        let left = self
+            .settings
+            .call_deadline
+            .as_secs()
+            .saturating_sub(u64::try_from(age).unwrap_or(u64::MAX));
+        Some((backend, left))
     }
 
     /// A request id whose answer (a `Msg::Api` with that id) is routed to `route`, for commands
@@ -208,5 +308,121 @@ impl Core {
     /// Rows available to a pane's body (the screen less the tab bar and the status bar).
     pub fn pane_rows(&self) -> usize {
         self.size.1.saturating_sub(2) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::models::MailboxUpdate;
+    use crate::app::mail;
+
+    fn cancels(core: &mut Core) -> Vec<RequestId> {
+        core.out
+            .drain(..)
+            .filter_map(|c| match c {
+                Command::Cancel(id) => Some(id),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A filter typed letter by letter: each new query's request cancels the one still loading
+    /// (whatever page it was); another view's request and every write are left alone.
+    #[test]
+    fn a_newer_request_for_the_same_view_cancels_the_older_one() {
+        let mut core = Core::default();
+        let clients = |name: &str, page| Call::Clients {
+            name: Some(name.into()),
+            page,
+            per_page: 50,
+        };
+        let route = || Route::Mail(mail::Route::Clients);
+        let a = core.request(route(), clients("a", 2));
+        let other = core.request(Route::Logins, Call::Mailboxes);
+        assert!(cancels(&mut core).is_empty());
+        let ab = core.request(route(), clients("ab", 1));
+        assert_eq!(cancels(&mut core), vec![a]);
+        assert!(!core.pending.contains_key(&a), "its late answer is dropped");
+        // An answered request is not cancelled again.
+        core.pending.remove(&ab);
+        core.request(route(), clients("abc", 1));
+        assert!(cancels(&mut core).is_empty());
+        assert!(core.pending.contains_key(&other));
+        // Writes are never superseded: both saves are sent.
+        let save = |name: &str| Call::UpdateMailbox {
+            uuid: "m1".into(),
+            update: MailboxUpdate {
+                name: Some(name.into()),
+                enabled: None,
+            },
+        };
+        let route = || Route::Mailboxes(crate::app::mailboxes::Route::Rename { uuid: "m1".into() });
+        let first = core.request(route(), save("One"));
+        core.request(route(), save("Two"));
+        assert!(cancels(&mut core).is_empty());
+        assert!(core.pending.contains_key(&first));
+    }
+
+    fn countdown_timers(core: &mut Core) -> usize {
+        core.out
+            .drain(..)
+            .filter(|c| {
+                matches!(
+                    c,
+                    Command::Timer {
+                        timer: Timer::Countdown,
+                        ..
+                    }
+                )
+            })
+            .count()
+    }
+
+    /// The status bar counts down the oldest user call's deadline once it has waited two seconds;
+    /// the countdown timer runs once a second only while such a call is in flight, and background
+    /// work neither shows nor arms it.
+    #[test]
+    fn the_oldest_user_call_is_counted_down_while_in_flight_only() {
+        let mut core = Core {
+            now: 1_000,
+            ..Core::default()
+        };
+        let bg = core.request_background(Route::Logins, Call::Logins);
+        assert_eq!(
+            countdown_timers(&mut core),
+            0,
+            "background work arms nothing"
+        );
+        core.now = 1_010;
+        assert_eq!(core.waiting_for(), None);
+        let first = core.request(Route::Logins, Call::Mailboxes);
+        assert_eq!(countdown_timers(&mut core), 1);
+        core.now = 1_011;
+        let second = core.request(
+            Route::Mailboxes(crate::app::mailboxes::Route::List),
+            Call::Mailboxes,
+        );
+        assert_eq!(countdown_timers(&mut core), 0, "one timer at a time");
+        assert_eq!(core.waiting_for(), None, "not before two seconds");
+        core.now = 1_012;
+        assert_eq!(core.waiting_for(), Some((Backend::Plannr, 28)));
+        core.now = 1_016;
+        core.on_countdown();
+        assert_eq!(countdown_timers(&mut core), 1, "re-armed while waited for");
+        assert_eq!(core.waiting_for(), Some((Backend::Plannr, 24)));
+        // The oldest is answered: the next one is counted down.
+        core.pending.remove(&first);
+        assert_eq!(core.waiting_for(), Some((Backend::Plannr, 25)));
+        core.pending.remove(&second);
+        assert_eq!(core.waiting_for(), None);
+        core.on_countdown();
+        assert_eq!(countdown_timers(&mut core), 0, "idle: no timer");
+        assert!(core.pending.contains_key(&bg));
+        // A deadline from the config.
+        core.settings.call_deadline = Duration::from_secs(90);
+        core.request(Route::Logins, Call::Logins);
+        core.now += 3;
+        assert_eq!(core.waiting_for(), Some((Backend::Plannr, 87)));
     }
 }

@@ -260,7 +260,13 @@ impl MailPane {
                 client_uuid: client.uuid.clone(),
                 query: self.email_query(page),
             };
-            let id = core.request(AppRoute::Mail(Route::Emails), call);
+            // Later pages are fetched ahead of the screen: background work.
+            let route = AppRoute::Mail(Route::Emails);
+            let id = if page > 1 {
+                core.request_background(route, call)
+            } else {
+                core.request(route, call)
+            };
             self.emails.mark_loading(page, id);
         }
     }

@@ -358,6 +358,11 @@ impl MailboxesPane {
                         ));
                     }
                     Ok(_) => {}
+                    Err(e) if e.write_may_have_landed() => core.error(format!(
+                        "Plannr did not confirm that {} is {} ({e}); it may or may not be. R re-reads to see what Plannr holds.",
+                        row.mailbox.name,
+                        if wanted { "enabled" } else { "disabled" },
+                    )),
                     Err(e) => core.error(format!(
                         "Could not {} {}: {e}. It is unchanged.",
                         if wanted { "enable" } else { "disable" },
@@ -442,7 +447,7 @@ mod tests {
     fn sent(cmds: &[Command]) -> Vec<(RequestId, Call)> {
         cmds.iter()
             .filter_map(|c| {
-                if let Command::Api { id, call } = c {
+                if let Command::Api { id, call, .. } = c {
                     Some((*id, call.clone()))
                 } else {
                     None
@@ -525,6 +530,53 @@ mod tests {
         );
         update(&mut s, key(KeyCode::Char('l')));
         assert_eq!(s.tab, crate::app::Tab::Mail);
+    }
+
+    /// A toggle whose answer did not confirm it (or never came) may have been applied: the status
+    /// never claims "It is unchanged" then, only for a refusal.
+    #[test]
+    fn unconfirmed_toggle_is_not_called_unchanged() {
+        let cases = [
+            (
+                ApiError::Unconfirmed {
+                    what: "the mailbox enabled".into(),
+                },
+                false,
+            ),
+            (ApiError::Timeout, false),
+            (
+                ApiError::Forbidden {
+                    message: "no".into(),
+                },
+                true,
+            ),
+        ];
+        for (err, refused) in cases {
+            let mut s = loaded_state();
+            update(&mut s, key(KeyCode::Down));
+            let (id, call) = sent(&update(&mut s, key(KeyCode::Char(' '))))
+                .pop()
+                .unwrap();
+            assert!(matches!(call, Call::UpdateMailbox { .. }), "{call:?}");
+            update(
+                &mut s,
+                Msg::Api {
+                    id,
+                    result: Err(err),
+                },
+            );
+            let text = s
+                .core
+                .status
+                .as_ref()
+                .map(|m| m.text.clone())
+                .unwrap_or_default();
+            assert_eq!(text.contains("It is unchanged"), refused, "{text}");
+            if !refused {
+                assert!(text.contains("did not confirm"), "{text}");
+                assert!(text.contains("R re-reads"), "{text}");
+            }
+        }
     }
 
     /// A failed rename is kept on disk; `r` on another mailbox never overwrites it; quitting asks

@@ -1,5 +1,6 @@
 //! All application state and the pure `update(state, msg) -> commands`. Knows state and rules,
 //! nothing of HTTP or terminals: the worker turns `Command`s into I/O and answers with `Msg`s.
+mod auth;
 pub mod client_picker;
 pub mod contacts;
 pub mod conversations;
@@ -20,8 +21,9 @@ pub mod rename;
 mod state;
 
 pub use crate::settings::Settings;
+pub use auth::TokenCheck;
 pub use core::{Core, Level, StatusMessage};
 pub use login::LoginPicker;
 pub use pane::{Backend, Pane, Route, Tab};
-pub use protocol::{ApiResult, Call, Command, Msg, Nav, Reply, RequestId, Timer};
+pub use protocol::{ApiResult, Call, Command, Msg, Nav, Reply, RequestId, Timer, TokenRead};
 pub use state::{State, global_help, update};

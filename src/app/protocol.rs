@@ -94,6 +94,11 @@ impl Call {
                 | Call::PinConversation { .. }
                 | Call::CreateContactDetail { .. }
                 | Call::UpdateContactDetail { .. }
+                | Call::Outreach(
+                    super::outreach::OutreachCall::Toggle { .. }
+                        | super::outreach::OutreachCall::TestSend { .. }
+                        | super::outreach::OutreachCall::TestSync { .. }
+                )
         )
     }
 }
@@ -147,6 +152,8 @@ pub enum Timer {
     StatusFade(u64),
     /// Advance the spinner (armed only while requests are in flight).
     Spinner,
+    /// Redraw the deadline countdown: once a second, only while a user call is in flight.
+    Countdown,
     /// A debounced search of a pane fires if `seq` is still the latest keystroke.
     Debounce { tab: Tab, seq: u64 },
 }
@@ -177,6 +184,22 @@ pub enum Msg {
         event: crossterm::event::MouseEvent,
         at_ms: u64,
     },
+    /// The answer to `Command::ReadToken`: the token was read again (and is now in use), or the
+    /// sentence saying why it could not be.
+    TokenRead(Result<TokenRead, String>),
+}
+
+/// What reading the Plannr token again found (the 401 screen's `R`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRead {
+    /// Where it came from, as the user set it: "--token", "PLANNR_TOKEN", "token in PATH",
+    /// "token_command in PATH".
+    pub from: String,
+    /// Whether it differs from the token in use before.
+    pub changed: bool,
+    /// Whether that place can change while the app runs (a file or a command can; the command
+    /// line and the environment of a running process cannot).
+    pub can_change: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -184,13 +207,23 @@ pub enum Command {
     Api {
         id: RequestId,
         call: Call,
+        /// Work nobody asked for directly (prefetch, paging behind a filter): it waits behind
+        /// the user's reads and keeps to a small budget of its own (`worker::slots`).
+        background: bool,
     },
+    /// The answer to request `id` is no longer wanted (a newer request for the same view
+    /// superseded it): stop it and free its slot. Only reads are ever cancelled.
+    Cancel(RequestId),
     Timer {
         after: Duration,
         timer: Timer,
     },
     /// Act as this account from now on (`X-PLANNR-ACCOUNT-UUID`).
     SetAccount(String),
+    /// Plannr refused the token: read it again from where it came from (config file, its
+    /// `token_command`, the environment) off the UI thread, use it from now on, and answer with
+    /// `Msg::TokenRead`.
+    ReadToken,
     Quit,
     /// Convert an HTML body off the UI thread (worker: spawn_blocking, cached by content and
     /// width), laid out at `width` columns; answered with

@@ -174,6 +174,8 @@ impl Rename {
 
     pub fn on_key(&mut self, key: KeyEvent) -> RenameOutcome {
         if self.confirm_discard {
+            // The one discard question (`ui::overlay::DISCARD_*`, as the contact form asks it):
+            // y or Esc discards, any other key only closes the question and keeps editing.
             self.confirm_discard = false;
             if matches!(
                 key.code,
@@ -181,18 +183,14 @@ impl Rename {
             ) {
                 return RenameOutcome::Close;
             }
-            self.editor.error = None;
-            if matches!(key.code, KeyCode::Char('n') | KeyCode::Char('N')) {
-                return RenameOutcome::Continue;
-            }
+            return RenameOutcome::Continue;
         }
         match self.editor.on_key(key) {
             EditorEvent::Edited | EditorEvent::Ignored => RenameOutcome::Continue,
             EditorEvent::Cancel => {
                 if self.editor.changed() {
+                    // The question is drawn in a box of its own (ui::overlay::confirm).
                     self.confirm_discard = true;
-                    self.editor.error =
-                        Some("Discard your changes? Esc/y discards, n keeps editing.".into());
                     RenameOutcome::Continue
                 } else {
                     RenameOutcome::Close
@@ -247,6 +245,15 @@ impl Rename {
                 };
                 self.editor.error = Some(msg.clone());
                 Some(msg)
+            }
+            other if other.write_may_have_landed() => {
+                let msg = other.to_string();
+                self.state = SaveState::Failed {
+                    message: msg.clone(),
+                };
+                Some(format!(
+                    "Plannr did not confirm the name ({msg}); it may or may not be saved. Your text is kept as a draft: R re-reads to see what Plannr holds, r reopens it to retry."
+                ))
             }
             other => {
                 let msg = other.to_string();
@@ -359,6 +366,32 @@ mod tests {
         assert!(r.is_unsaved(), "the text is still kept");
     }
 
+    /// An unconfirmed save (the answer did not show the new name) or a lost answer may have been
+    /// stored: the message must not say it failed or that nothing changed, and must say the text
+    /// is kept and how to find out (R re-reads).
+    #[test]
+    fn unconfirmed_or_lost_answer_is_worded_truthfully() {
+        for err in [
+            ApiError::Unconfirmed {
+                what: "the new name".into(),
+            },
+            ApiError::Timeout,
+        ] {
+            let mut r = Rename::open("u1", "Old");
+            type_str(&mut r, "x");
+            r.on_key(k(KeyCode::Enter));
+            r.saving(1);
+            let msg = r.failed(1, &err).unwrap();
+            assert!(!msg.contains("Could not save"), "{msg}");
+            assert!(!msg.contains("unchanged"), "{msg}");
+            assert!(msg.contains("did not confirm"), "{msg}");
+            assert!(msg.contains("kept as a draft"), "{msg}");
+            assert!(msg.contains("R re-reads"), "{msg}");
+            assert_eq!(r.typed(), "Oldx");
+            assert!(r.is_unsaved());
+        }
+    }
+
     #[test]
     fn esc_with_changes_asks_first() {
         let mut r = Rename::open("u1", "Old");
@@ -366,6 +399,12 @@ mod tests {
         assert_eq!(r.on_key(k(KeyCode::Esc)), RenameOutcome::Continue);
         assert!(r.confirm_discard);
         assert_eq!(r.on_key(k(KeyCode::Char('n'))), RenameOutcome::Continue);
+        assert_eq!(r.typed(), "Oldx");
+        // Any other key keeps editing too, and is not typed into the name.
+        r.on_key(k(KeyCode::Esc));
+        assert!(r.confirm_discard);
+        assert_eq!(r.on_key(k(KeyCode::Char('q'))), RenameOutcome::Continue);
+        assert!(!r.confirm_discard);
         assert_eq!(r.typed(), "Oldx");
         r.on_key(k(KeyCode::Esc));
         assert_eq!(r.on_key(k(KeyCode::Esc)), RenameOutcome::Close);

@@ -192,6 +192,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Msg::Key(_) => {}
         Msg::Terminate => quit(state),
+        Msg::TokenRead(result) => super::auth::on_token_read(state, result),
         Msg::Mouse { event, at_ms } => super::mouse::on_mouse(state, event, at_ms),
         Msg::Paste(text) => {
             let (pane, core) = state.pane_mut(state.tab);
@@ -251,6 +252,7 @@ fn on_timer(state: &mut State, t: Timer) {
             }
         }
         Timer::Spinner => state.core.on_spinner(),
+        Timer::Countdown => state.core.on_countdown(),
         Timer::Debounce { tab, seq } => {
             let (pane, core) = state.pane_mut(tab);
             pane.on_tick(seq, core);
@@ -267,6 +269,7 @@ fn on_result(state: &mut State, id: RequestId, result: ApiResult) {
         state.core.unauthorized = true;
     } else if result.is_ok() {
         state.core.unauthorized = false;
+        state.core.token_check.note = None;
     }
     match route.tab() {
         None => login::on_logins(state, result),
@@ -311,21 +314,14 @@ fn dispatch(state: &mut State, key: KeyEvent, global: Option<Action>, armed: boo
         .core
         .peek_action(scope, state.pane(state.tab).view(), &key);
     if state.core.unauthorized {
-        // The 401 screen: R asks Plannr again (the pane's own refresh), q quits; nothing else.
+        // The 401 screen: R reads the token again and then asks Plannr again (`app::auth`),
+        // q quits; nothing else.
         if global == Some(Action::Quit) {
             ask_then_quit(state, armed, named);
-            return;
+        } else if global == Some(Action::Accounts) || in_pane == Some(Action::Refresh) {
+            super::auth::read_again(state);
         }
-        if global != Some(Action::Accounts) && in_pane != Some(Action::Refresh) {
-            return;
-        }
-        state.core.unauthorized = false;
-        if state.core.account_uuid.is_none() {
-            if !state.core.pending.values().any(|r| *r == Route::Logins) {
-                state.core.request(Route::Logins, Call::Logins);
-            }
-            return;
-        }
+        return;
     }
     if global == Some(Action::Redraw) {
         state.core.out.push(Command::Redraw);
@@ -427,6 +423,7 @@ pub(super) fn quit(state: &mut State) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::TokenRead;
 
     fn key(c: KeyCode) -> Msg {
         Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
@@ -435,7 +432,7 @@ mod tests {
     fn api_ids(cmds: &[Command]) -> Vec<(RequestId, Call)> {
         cmds.iter()
             .filter_map(|c| match c {
-                Command::Api { id, call } => Some((*id, call.clone())),
+                Command::Api { id, call, .. } => Some((*id, call.clone())),
                 _ => None,
             })
             .collect()
@@ -613,8 +610,20 @@ mod tests {
         assert!(out.contains(&Command::SetAccount("a".into())));
     }
 
+    fn screen_of(s: &State, w: u16, h: u16) -> String {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        t.draw(|f| crate::ui::draw(s, f)).unwrap();
+        t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect()
+    }
+
     /// A 401 at start: one full-screen explanation (not empty panes and "choosing account…"),
-    /// R asks Plannr again, other keys do nothing, a success clears it.
+    /// R reads the token again (the worker re-reads config.toml / token_command) and only then
+    /// asks Plannr again, other keys do nothing, a success clears it.
     #[test]
     fn a_rejected_token_gets_one_screen_and_r_retries() {
         let mut s = State::new(Settings::default(), None, (100, 30));
@@ -625,6 +634,7 @@ mod tests {
                 Command::Api {
                     id,
                     call: Call::Logins,
+                    ..
                 } => Some(*id),
                 _ => None,
             })
@@ -656,6 +666,24 @@ mod tests {
             "nothing else"
         );
         let out = update(&mut s, key(KeyCode::Char('R')));
+        assert_eq!(
+            out,
+            vec![Command::ReadToken],
+            "the token is read again first"
+        );
+        assert!(screen_of(&s, 100, 30).contains("Reading the token again…"));
+        assert!(
+            update(&mut s, key(KeyCode::Char('R'))).is_empty(),
+            "one read at a time"
+        );
+        let out = update(
+            &mut s,
+            Msg::TokenRead(Ok(TokenRead {
+                from: "token in /home/u/.config/plannr-tui/config.toml".into(),
+                changed: true,
+                can_change: true,
+            })),
+        );
         assert!(!s.core.unauthorized);
         assert!(out.iter().any(|c| matches!(
             c,
@@ -664,6 +692,14 @@ mod tests {
                 ..
             }
         )));
+        assert!(
+            s.core
+                .status
+                .as_ref()
+                .is_some_and(|m| m.text.contains("Read a new token from token in")),
+            "{:?}",
+            s.core.status
+        );
     }
 
     #[test]

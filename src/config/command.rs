@@ -24,12 +24,32 @@ pub fn run(
     notice_after: Duration,
     notice: &mut dyn FnMut(),
 ) -> Result<String, ConfigError> {
+    run_in(what, cmd, timeout, notice_after, notice, false)
+}
+
+/// `run` while the app owns the terminal: the command's stderr goes nowhere (it would be drawn
+/// over the screen) and nothing is noticed.
+pub fn run_quiet(what: &str, cmd: &str, timeout: Duration) -> Result<String, ConfigError> {
+    run_in(what, cmd, timeout, timeout, &mut || {}, true)
+}
+
+fn run_in(
+    what: &str,
+    cmd: &str,
+    timeout: Duration,
+    notice_after: Duration,
+    notice: &mut dyn FnMut(),
+    quiet: bool,
+) -> Result<String, ConfigError> {
     let mut command = Command::new("sh");
     command
         .arg("-c")
         .arg(cmd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped());
+    if quiet {
+        command.stderr(Stdio::null());
+    }
     #[cfg(unix)]
     {
         // Its own process group, so a timeout ends whatever the shell started too.

@@ -53,8 +53,15 @@ pub(super) fn show_message(
     let desc: Vec<Value> = page_range(pd, pp, n_desc)
         .map(|k| d.render_message(t, desc_at(k), base, &sub))
         .collect();
-    v["ancestors"] = paginator(base, &path, "page[ancestors]", pa, pp, n_anc, anc);
-    v["descendants"] = paginator(base, &path, "page[descendants]", pd, pp, n_desc, desc);
+    let mut ancestors = paginator(base, &path, "page[ancestors]", pa, pp, n_anc, anc);
+    let mut descendants = paginator(base, &path, "page[descendants]", pd, pp, n_desc, desc);
+    if opts.bare_arrays {
+        // Misbehave: each half as a bare array of its page, no `meta` or `links`.
+        ancestors = ancestors["data"].take();
+        descendants = descendants["data"].take();
+    }
+    v["ancestors"] = ancestors;
+    v["descendants"] = descendants;
     Ok(Out::Json(200, v))
 }
 

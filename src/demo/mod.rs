@@ -59,7 +59,8 @@ pub struct DemoOptions {
     pub descendant_pages: PageOrder,
     /// Misbehave: ignore `page`/`page[...]` (every list answers its first page).
     pub ignore_paging: bool,
-    /// Misbehave: answer every paginated list with a bare array of its items.
+    /// Misbehave: answer every paginated list with a bare array of its items (the message
+    /// endpoint: its `ancestors` and `descendants`).
     pub bare_arrays: bool,
 }
 

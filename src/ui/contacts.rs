@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
 
 use super::client_picker;
+use super::overlay::{self, Anchor};
 use super::widgets;
 use crate::api::models::{Account, ContactDetail};
 use crate::app::Core;
@@ -251,7 +252,15 @@ fn draw_details(
                 hint_line(" Tab/Shift-Tab field · ←/→ Space tick · Enter/Ctrl-S save · Esc leave")
             }
             Phase::ConfirmDiscard => {
-                ask_line(" Discard your changes? y/Esc discards, any other key keeps editing. ")
+                overlay::confirm(
+                    body,
+                    Anchor::Center,
+                    overlay::DISCARD_QUESTION,
+                    "",
+                    overlay::DISCARD_KEYS,
+                    frame.buffer_mut(),
+                );
+                Line::from("")
             }
             Phase::Checking { .. } => {
                 hint_line(" Checking the server copy before saving… (Esc stops waiting)")
@@ -262,7 +271,15 @@ fn draw_details(
             }
         },
         None if pane.choosing_kind => {
-            ask_line(" Add which? e email · p phone · any other key cancels ")
+            overlay::confirm(
+                body,
+                Anchor::Center,
+                "Add which?",
+                "",
+                "e email · p phone · any other key cancels",
+                frame.buffer_mut(),
+            );
+            Line::from("")
         }
         None => hint_line(&keys.hints(
             Scope::Contacts,
@@ -716,6 +733,24 @@ mod tests {
         assert!(
             rows.iter().any(|r| r.contains("thompsons@example.co.uk")),
             "the rows stay: {rows:#?}"
+        );
+    }
+
+    /// Issue 15: the contact form asks the same discard question, in the same box, as renames.
+    #[test]
+    fn the_form_asks_the_one_discard_question() {
+        use crate::ui::overlay::{DISCARD_KEYS, DISCARD_QUESTION};
+        let mut s = state(80, 24);
+        s.contacts = pane_with_details(&mut s.core);
+        let d = details()[2].clone();
+        let mut f = Form::edit("c1", "Gareth Thompson", &d, &[]);
+        f.label.set_text("Mobile (new)");
+        f.phase = crate::app::contacts::form::Phase::ConfirmDiscard;
+        s.contacts.form = Some(f);
+        let text = screen_rows(&render(&s, 80, 24)).join("\n");
+        assert!(
+            text.contains(DISCARD_QUESTION) && text.contains(DISCARD_KEYS),
+            "{text}"
         );
     }
 

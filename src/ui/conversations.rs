@@ -8,6 +8,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
+use super::overlay::{self, Anchor};
 use super::widgets;
 use crate::api::models::Archived;
 use crate::app::Core;
@@ -127,7 +128,7 @@ fn draw_list(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fram
             ],
         );
         let hint = if pane.editing_uuid().is_some() {
-            " Enter save · Esc cancel · Ctrl-A/E Alt-B/F move · Ctrl-W/U delete · Ctrl-Z undo"
+            " Ctrl-A/E Alt-B/F move · Ctrl-W/U delete · Ctrl-Z undo"
         } else {
             &list_hint
         };
@@ -246,25 +247,36 @@ fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fra
         .with_selected(Some(pane.nav.selected.saturating_sub(pane.nav.offset)));
     frame.render_stateful_widget(table, area, &mut st);
 
-    // The rename editor stands in place of the selected row's name (and the "With" column).
+    // The rename editor opens in a box under the selected row, which stays in view.
     if let Some(r) = pane
         .selected()
         .and_then(|row| pane.editor_for(&row.conv.uuid))
     {
         let y = area.y + 1 + pane.nav.selected.saturating_sub(pane.nav.offset) as u16;
-        if y < area.bottom() {
-            let (x, right) = match (cols.get(1), cols.get(2)) {
-                (Some(a), Some(b)) => (a.x, b.right()),
-                _ => (area.x, area.right()),
-            };
-            let ed = Rect {
-                x,
-                y,
-                width: right.saturating_sub(x).max(1).min(area.right() - x),
-                height: 2.min(area.bottom() - y),
-            };
-            widgets::inline_editor(&r.editor, ed, frame);
-        }
+        let x = cols.get(1).map(|c| c.x).unwrap_or(area.x);
+        rename_box(r, area, Anchor::Row { x, y }, frame);
+    }
+}
+
+/// The rename editor in its box, and the discard question over it when Esc asked.
+fn rename_box(r: &crate::app::rename::Rename, area: Rect, anchor: Anchor, frame: &mut Frame) {
+    overlay::editor(
+        area,
+        anchor,
+        "Rename conversation",
+        "Enter save · Esc cancel",
+        &r.editor,
+        frame,
+    );
+    if r.confirm_discard {
+        overlay::confirm(
+            area,
+            Anchor::Center,
+            overlay::DISCARD_QUESTION,
+            "",
+            overlay::DISCARD_KEYS,
+            frame.buffer_mut(),
+        );
     }
 }
 
@@ -365,18 +377,16 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
     }
 
     if let Some(r) = pane.editor_for(&v.conv.uuid) {
-        let ed = Rect {
-            x: header.x + 1,
-            width: header.width.saturating_sub(1),
-            height: 2.min(area.height),
-            ..header
+        // Under the title it renames.
+        let anchor = Anchor::Row {
+            x: header.x,
+            y: header.y,
         };
-        widgets::inline_editor(&r.editor, ed, frame);
+        rename_box(r, area, anchor, frame);
     }
 
     let hint = if pane.editor_for(&v.conv.uuid).is_some() {
-        " Enter save · Esc cancel · Ctrl-A/E Alt-B/F move · Ctrl-W/U delete · Ctrl-Z undo"
-            .to_string()
+        " Ctrl-A/E Alt-B/F move · Ctrl-W/U delete · Ctrl-Z undo".to_string()
     } else {
         let total = v.total_lines();
         let pos = ((v.top(h) + h).min(total) * 100)
@@ -488,7 +498,7 @@ mod tests {
     fn api_ids(cmds: &[Command]) -> Vec<(u64, Call)> {
         cmds.iter()
             .filter_map(|c| match c {
-                Command::Api { id, call } => Some((*id, call.clone())),
+                Command::Api { id, call, .. } => Some((*id, call.clone())),
                 _ => None,
             })
             .collect()
@@ -534,6 +544,56 @@ mod tests {
             key(&mut s, KeyCode::Char('j'));
             insta::assert_snapshot!(format!("list_{w}x{h}"), render(&s).backend());
         }
+    }
+
+    fn text_of(t: &Terminal<TestBackend>) -> Vec<String> {
+        let buf = t.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Issue 15: the rename editor covered the selected row (and the next); now it opens in a
+    /// box under the row, and Esc with changes asks the one discard question, in the list and
+    /// in an open conversation.
+    #[test]
+    fn rename_box_under_the_row_and_the_one_discard_question() {
+        use crate::ui::overlay::{DISCARD_KEYS, DISCARD_QUESTION};
+        let mut s = list_state(80, 24);
+        key(&mut s, KeyCode::Char('j'));
+        key(&mut s, KeyCode::Char('r'));
+        key(&mut s, KeyCode::Char('!'));
+        let rows = text_of(&render(&s));
+        let row = rows
+            .iter()
+            .position(|r| r.contains("Pension transfer") && r.contains("13:43"))
+            .expect("the row stays on screen");
+        assert!(rows[row + 1].contains("┌ Rename conversation"), "{rows:#?}");
+        assert!(rows[row + 2].contains("Hughes 1!"), "{rows:#?}");
+        key(&mut s, KeyCode::Esc);
+        let text = text_of(&render(&s)).join("\n");
+        assert!(
+            text.contains(DISCARD_QUESTION) && text.contains(DISCARD_KEYS),
+            "{text}"
+        );
+        let mut s = open_state(80, 24);
+        key(&mut s, KeyCode::Char('r'));
+        key(&mut s, KeyCode::Char('!'));
+        key(&mut s, KeyCode::Esc);
+        let rows = text_of(&render(&s));
+        assert!(
+            rows[1].contains("Annual review 0"),
+            "the title stays: {rows:#?}"
+        );
+        let text = rows.join("\n");
+        assert!(
+            text.contains(DISCARD_QUESTION) && text.contains(DISCARD_KEYS),
+            "{text}"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
+use super::overlay::{self, Anchor};
 use super::widgets;
 use crate::app::Core;
 use crate::app::mailboxes::{MailboxesPane, StateTone, describe_state};
@@ -98,18 +99,30 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
         .with_offset(pane.nav.offset);
     frame.render_stateful_widget(table, table_area, &mut st);
 
+    // The row being renamed (or asked about) stays in view; the box opens under it.
+    let row_y = table_area.y + 1 + pane.nav.selected.saturating_sub(pane.nav.offset) as u16;
+    let anchor = Anchor::Row {
+        x: table_area.x,
+        y: row_y,
+    };
     if let Some(r) = pane.rename.as_ref().filter(|r| r.open) {
-        // The editor stands in place of the selected row's name.
-        let row_y = table_area.y + 1 + pane.nav.selected.saturating_sub(pane.nav.offset) as u16;
-        if row_y < table_area.bottom() {
-            let w = (table_area.width * 2 / 5).max(10).min(table_area.width);
-            let ed = Rect {
-                x: table_area.x,
-                y: row_y,
-                width: w,
-                height: 2.min(table_area.bottom() - row_y),
-            };
-            widgets::inline_editor(&r.editor, ed, frame);
+        overlay::editor(
+            table_area,
+            anchor,
+            "Rename mailbox",
+            "Enter save · Esc cancel",
+            &r.editor,
+            frame,
+        );
+        if r.confirm_discard {
+            overlay::confirm(
+                table_area,
+                Anchor::Center,
+                overlay::DISCARD_QUESTION,
+                "",
+                overlay::DISCARD_KEYS,
+                frame.buffer_mut(),
+            );
         }
     }
 
@@ -120,14 +133,17 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
             .find(|r| &r.mailbox.uuid == uuid)
             .map(|r| r.mailbox.name.as_str())
             .unwrap_or("");
-        Line::from(Span::styled(
-            format!(
-                " Disable {name}? It stops syncing new mail. y/Enter disables, any other key keeps it. "
-            ),
-            th().prompt(),
-        ))
+        overlay::confirm(
+            table_area,
+            anchor,
+            &format!("Disable {name}?"),
+            "It stops syncing new mail.",
+            "y/Enter disables · any other key keeps it",
+            frame.buffer_mut(),
+        );
+        Line::from("")
     } else if pane.rename.as_ref().is_some_and(|r| r.open) {
-        Line::from(" Enter save · Esc cancel · Ctrl-A/E/W/U, Alt-B/F, Ctrl-Z undo").fg(th().dim)
+        Line::from(" Ctrl-A/E/W/U, Alt-B/F move and delete · Ctrl-Z undo").fg(th().dim)
     } else {
         Line::from(core.settings.keys.hints(
             Scope::Mailboxes,

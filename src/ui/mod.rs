@@ -1,10 +1,12 @@
 //! Pure drawing: reads the state, never mutates it, never computes anything expensive.
 pub mod client_picker;
+pub mod columns;
 pub mod contacts;
 pub mod conversations;
 pub mod mail;
 pub mod mailboxes;
 pub mod outreach;
+pub mod overlay;
 pub mod theme;
 pub mod widgets;
 
@@ -44,16 +46,17 @@ pub fn draw(state: &State, frame: &mut Frame) {
         widgets::message_log(&state.core, up, area, frame.buffer_mut());
     }
     if state.core.unauthorized {
-        unauthorized(area, frame);
+        unauthorized(&state.core.token_check, area, frame);
     }
 }
 
-/// The one full-screen explanation of a 401: what happened, where the token comes from, what to do.
-fn unauthorized(area: ratatui::layout::Rect, frame: &mut Frame) {
+/// The one full-screen explanation of a 401: what happened, where the token comes from, what to
+/// do, and what the last `R` found.
+fn unauthorized(check: &crate::app::TokenCheck, area: ratatui::layout::Rect, frame: &mut Frame) {
     use ratatui::style::{Style, Stylize};
     use ratatui::text::Line;
     use ratatui::widgets::{Clear, Paragraph, Wrap};
-    let lines = vec![
+    let mut lines = vec![
         Line::from(" Plannr refused the token (401)".bold()),
         Line::from(""),
         Line::from(
@@ -63,11 +66,20 @@ fn unauthorized(area: ratatui::layout::Rect, frame: &mut Frame) {
         Line::from(
             " The token comes from, first found: --token, the PLANNR_TOKEN environment variable, or token / token_command in config.toml.",
         ),
-        Line::from(" Make a new personal access token in Plannr and start the app with it."),
+        Line::from(
+            " Make a new personal access token in Plannr and put it there, then press R: the app reads config.toml again and runs token_command again, no restart needed (--token and PLANNR_TOKEN cannot change while it runs).",
+        ),
         Line::from(""),
-        Line::from(" R  ask Plannr again (if it was refused only for a moment)"),
-        Line::from(" q  quit"),
     ];
+    if check.reading {
+        lines.push(Line::from(" Reading the token again…".bold()));
+        lines.push(Line::from(""));
+    } else if let Some(note) = &check.note {
+        lines.push(Line::from(format!(" {note}").bold()));
+        lines.push(Line::from(""));
+    }
+    lines.push(Line::from(" R  read the token again and ask Plannr again"));
+    lines.push(Line::from(" q  quit"));
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines)

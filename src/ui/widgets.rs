@@ -52,6 +52,16 @@ pub fn status_bar(core: &Core, tab: Tab, area: Rect, buf: &mut Buffer) {
             Style::new().fg(th().highlight),
         ));
     }
+    if let Some((backend, left)) = core.waiting_for() {
+        let who = match backend {
+            crate::app::Backend::Plannr => "Plannr",
+            crate::app::Backend::Outreach => "Outreach",
+        };
+        spans.push(Span::styled(
+            format!(" Waiting for {who}… {left} s "),
+            Style::new().fg(th().highlight),
+        ));
+    }
     match core.status_for(tab) {
         Some(s) => {
             let style = match s.level {
@@ -368,6 +378,26 @@ mod tests {
         (0..buf.area.width)
             .map(|x| buf[(x, y)].symbol().to_string())
             .collect()
+    }
+
+    /// A call waited for two seconds or more shows its deadline counting down; none when idle.
+    #[test]
+    fn status_bar_counts_down_the_oldest_waited_call() {
+        let mut core = Core::default();
+        core.now = 500;
+        core.request(crate::app::Route::Logins, crate::app::Call::Logins);
+        let area = Rect::new(0, 0, 80, 1);
+        let draw = |core: &Core| {
+            let mut buf = Buffer::empty(area);
+            status_bar(core, Tab::Mailboxes, area, &mut buf);
+            row_text(&buf, 0)
+        };
+        assert!(!draw(&core).contains("Waiting"));
+        core.now = 506;
+        let text = draw(&core);
+        assert!(text.contains("Waiting for Plannr… 24 s"), "{text}");
+        core.pending.clear();
+        assert!(!draw(&core).contains("Waiting"));
     }
 
     /// Issue 17.6: j scrolled on until only the last line was left at the top of an otherwise

@@ -4,18 +4,19 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::{Semaphore, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::api::outreach::OutreachClient;
 use crate::api::{ApiError, Client};
 use crate::app::outreach::{OutreachCall, OutreachReply};
-use crate::app::{Backend, Call, Command, Msg, Reply};
+use crate::app::{Backend, Call, Command, Msg, Reply, RequestId, TokenRead};
+use crate::config::TokenReader;
 use crate::render::html::{Body, HtmlCache, html_to_body};
 
 pub mod drafts;
+pub mod slots;
 
-/// How many API calls may be in flight at once.
-pub const MAX_CONCURRENT: usize = 6;
+pub use slots::{Lane, Slots};
 
 /// One client per configured backend; `Command::Api` goes to the one its call names
 /// (`Call::backend`). Plannr is always configured; a second backend adds an optional field here
@@ -39,7 +40,10 @@ impl From<Arc<Client>> for Backends {
 pub struct Worker {
     backends: Backends,
     tx: mpsc::UnboundedSender<Msg>,
-    limit: Arc<Semaphore>,
+    slots: Slots,
+    /// Reads in flight, by request id: `Command::Cancel` aborts one (its slot is freed at once and
+    /// its answer never sent). Finished ones are pruned as new ones start.
+    reads: HashMap<RequestId, tokio::task::AbortHandle>,
     /// Per written resource, the signal that its latest write finished: the next write to the same
     /// resource waits for it, so writes go out in the order they were asked and the last one asked
     /// is the last one applied.
@@ -50,6 +54,9 @@ pub struct Worker {
     /// Converted HTML bodies by content and width (a resize back, or reopening a message, is a
     /// lookup).
     html_cache: Arc<Mutex<HtmlCache>>,
+    /// Reads the Plannr token again after a 401 (`Command::ReadToken`); None (the demo, tests):
+    /// the token in use is kept and said to be the same (so R just asks Plannr again).
+    token_reader: Option<Arc<TokenReader>>,
 }
 
 impl Worker {
@@ -57,18 +64,37 @@ impl Worker {
         Worker {
             backends: backends.into(),
             tx,
-            limit: Arc::new(Semaphore::new(MAX_CONCURRENT)),
+            slots: Slots::default(),
+            reads: HashMap::new(),
             write_chain: HashMap::new(),
             draft_tx: None,
             draft_task: None,
             html_cache: Arc::new(Mutex::new(HtmlCache::default())),
+            token_reader: None,
         }
+    }
+
+    /// Read the Plannr token again with `reader` when the app asks (`Command::ReadToken`).
+    pub fn with_token_reader(mut self, reader: Option<TokenReader>) -> Worker {
+        self.token_reader = reader.map(Arc::new);
+        self
     }
 
     /// Answer Outreach calls with this client (without one they fail with an explanation).
     pub fn with_outreach(mut self, outreach: Option<Arc<OutreachClient>>) -> Worker {
         self.backends.outreach = outreach;
         self
+    }
+
+    /// Use these slots (tests shrink them).
+    pub fn with_slots(mut self, slots: Slots) -> Worker {
+        self.slots = slots;
+        self
+    }
+
+    /// Reads started and not yet finished or cancelled (for tests).
+    pub fn reads_in_flight(&self) -> usize {
+        self.reads.values().filter(|h| !h.is_finished()).count()
     }
 
     /// Run until `Command::Quit` or the app side hangs up.
@@ -90,6 +116,17 @@ impl Worker {
         match cmd {
             Command::Quit => return false,
             Command::SetAccount(uuid) => self.backends.plannr.set_account(uuid),
+            Command::ReadToken => {
+                let (reader, client, tx) = (
+                    self.token_reader.clone(),
+                    self.backends.plannr.clone(),
+                    self.tx.clone(),
+                );
+                tokio::spawn(async move {
+                    let result = read_token(reader, &client).await;
+                    let _ = tx.send(Msg::TokenRead(result));
+                });
+            }
             Command::Timer { after, timer } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
@@ -97,7 +134,17 @@ impl Worker {
                     let _ = tx.send(Msg::Timer(timer));
                 });
             }
-            Command::Api { id, call } => {
+            Command::Cancel(id) => {
+                if let Some(task) = self.reads.remove(&id) {
+                    tracing::debug!(id, "request superseded: cancelled");
+                    task.abort();
+                }
+            }
+            Command::Api {
+                id,
+                call,
+                background,
+            } => {
                 let (mut before, mut done) = (None, None);
                 if let Some(key) = call.write_key() {
                     let (done_tx, done_rx) = oneshot::channel();
@@ -107,14 +154,24 @@ impl Worker {
                 self.write_chain.retain(|_, rx| {
                     matches!(rx.try_recv(), Err(oneshot::error::TryRecvError::Empty))
                 });
-                let (backends, tx, limit) =
-                    (self.backends.clone(), self.tx.clone(), self.limit.clone());
-                tokio::spawn(async move {
+                let lane = if call.is_write() {
+                    Lane::Write
+                } else if background {
+                    Lane::Background
+                } else {
+                    Lane::User
+                };
+                let (backends, tx, slots) =
+                    (self.backends.clone(), self.tx.clone(), self.slots.clone());
+                // One deadline for the whole call, the wait for a slot included: what the status
+                // bar counts down.
+                let deadline = backends.plannr.call_deadline();
+                let task = tokio::spawn(async move {
                     if let Some(prev) = before {
                         let _ = prev.await; // finished or dropped: either way our turn
                     }
-                    let result = {
-                        let _permit = limit.acquire_owned().await;
+                    let run = async {
+                        let _slot = slots.acquire(lane).await;
                         match call.backend() {
                             Backend::Plannr => call_api(&backends.plannr, call).await,
                             Backend::Outreach => match call {
@@ -127,11 +184,23 @@ impl Worker {
                             },
                         }
                     };
+                    let result = if lane == Lane::Background {
+                        // Nobody waits on screen for it: its wait for a turn is not counted.
+                        run.await
+                    } else {
+                        tokio::time::timeout(deadline, run)
+                            .await
+                            .unwrap_or(Err(ApiError::Timeout))
+                    };
                     if let Some(d) = done {
                         let _ = d.send(());
                     }
                     let _ = tx.send(Msg::Api { id, result });
                 });
+                if lane != Lane::Write {
+                    self.reads.retain(|_, h| !h.is_finished());
+                    self.reads.insert(id, task.abort_handle());
+                }
             }
             Command::RenderHtml { id, html, width } => {
                 let (tx, cache) = (self.tx.clone(), self.html_cache.clone());
@@ -185,6 +254,32 @@ impl Worker {
         }
         true
     }
+}
+
+/// Read the token again (off the async threads: a `token_command` may take its whole timeout)
+/// and put it in use; the answer for `Msg::TokenRead`.
+async fn read_token(
+    reader: Option<Arc<TokenReader>>,
+    client: &Client,
+) -> Result<TokenRead, String> {
+    let Some(reader) = reader else {
+        return Ok(TokenRead {
+            from: "the built-in demo".into(),
+            changed: false,
+            can_change: true,
+        });
+    };
+    let found = tokio::task::spawn_blocking(move || reader.read())
+        .await
+        .map_err(|e| format!("reading it stopped unexpectedly ({e})"))?
+        .map_err(|e| e.0)?;
+    let changed = client.set_token(found.token);
+    tracing::info!(from = %found.described, changed, "read the Plannr token again");
+    Ok(TokenRead {
+        from: found.described,
+        changed,
+        can_change: found.from.can_change(),
+    })
 }
 
 /// Convert through the cache; the lock is not held while converting (two conversions may run at

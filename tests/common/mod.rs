@@ -58,7 +58,7 @@ pub async fn drive(client: &Client, state: &mut State, cmds: Vec<Command>, how: 
 /// One Command as the worker would run it, or None when it brings no Msg (or is not run here).
 async fn run(client: &Client, cmd: Command, how: Drive) -> Option<Msg> {
     match cmd {
-        Command::Api { id, call } => Some(Msg::Api {
+        Command::Api { id, call, .. } => Some(Msg::Api {
             id,
             result: call_api(client, call).await,
         }),

@@ -33,6 +33,17 @@ fn size(rows: u16, cols: u16) -> PtySize {
 impl Tui {
     /// `plannr-tui --demo --log-file DIR/log` in a `rows`×`cols` pty, at home in `dir`.
     pub fn start(dir: &Path, rows: u16, cols: u16) -> Tui {
+        let log = dir.join("log");
+        Tui::start_with(
+            dir,
+            rows,
+            cols,
+            &["--demo".as_ref(), "--log-file".as_ref(), log.as_os_str()],
+        )
+    }
+
+    /// `plannr-tui ARGS` in a `rows`×`cols` pty, at home in `dir`.
+    pub fn start_with(dir: &Path, rows: u16, cols: u16, args: &[&std::ffi::OsStr]) -> Tui {
         let pty = native_pty_system()
             .openpty(size(rows, cols))
             .expect("open a pty");
@@ -42,8 +53,7 @@ impl Tui {
         cmd.env("PATH", dir);
         cmd.env("TERM", "xterm-256color");
         cmd.cwd(dir);
-        cmd.args(["--demo", "--log-file"]);
-        cmd.arg(dir.join("log"));
+        cmd.args(args);
         let child = pty.slave.spawn_command(cmd).expect("spawn the binary");
         drop(pty.slave); // so the reader sees EOF once the child is gone
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));

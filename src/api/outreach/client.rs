@@ -6,13 +6,17 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::Value;
-use tokio::sync::Mutex;
 
-use super::error::{OutreachError, excerpt};
+use super::error::OutreachError;
 use super::models::{self, CursorPage, Mailbox, MailboxToggle, Mailing};
 use super::token::{self, StoredTokens, TokenResponse};
 use super::{MEDIA_TYPE, parse_retry_after};
 use crate::api::Secret;
+use crate::api::error::{ApiError, excerpt};
+use crate::api::http::{
+    Answer, BoxFuture, Dialect, FreshToken, Http, HttpConfig, Refresh, Request, WaitHook,
+    WaitPolicy,
+};
 
 /// An Outreach OAuth app (for refreshing, and for `outreach-login`).
 #[derive(Debug, Clone)]
@@ -41,6 +45,8 @@ pub struct OutreachConfig {
     pub max_wait: Duration,
     /// Refresh this long before the access token expires.
     pub refresh_margin: Duration,
+    /// One call's whole budget, retries and waits included (`call_deadline_secs`).
+    pub call_deadline: Duration,
 }
 
 impl OutreachConfig {
@@ -55,31 +61,22 @@ impl OutreachConfig {
             backoff_base: Duration::from_millis(500),
             max_wait: Duration::ZERO,
             refresh_margin: Duration::from_secs(120),
+            call_deadline: Duration::from_secs(30),
         }
     }
 }
 
-struct TokenState {
-    access: Option<Secret>,
-    expires_at: Option<i64>,
-    stored: StoredTokens,
-    /// Bumped by every refresh, so callers that saw the same 401 refresh only once.
-    generation: u64,
-}
-
 pub struct OutreachClient {
-    http: reqwest::Client,
-    cfg: OutreachConfig,
+    http: Http,
     base: String,
-    origin: String,
-    tokens: Mutex<TokenState>,
+    refresh: Arc<TokenRefresh>,
 }
 
 impl fmt::Debug for OutreachClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OutreachClient")
             .field("base", &self.base)
-            .field("refresh", &self.cfg.app.is_some())
+            .field("refresh", &self.refresh.app.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -90,15 +87,125 @@ pub(crate) use crate::api::http::unix_now;
 const MAILBOX_FIELDS: &str = "email,emailProvider,editable,sendDisabled,syncDisabled,sendSuccessAt,sendErroredAt,syncSuccessAt,syncErroredAt,syncFinishedAt,maxMailingsPerDay,userId,user";
 const MAILING_FIELDS: &str = "subject,state,mailingType,mailboxAddress,createdAt,deliveredAt,openedAt,repliedAt,bouncedAt,errorReason,prospect";
 
+/// Outreach's wire format for the shared transport: JSON:API on every request (GETs and
+/// bodiless POSTs too: Outreach answers 415 without), errors from `errors[]`.
+const DIALECT: Dialect = Dialect {
+    service: "Outreach",
+    media_type: MEDIA_TYPE,
+    content_type_always: true,
+    error: decode_error,
+};
+
+fn decode_error(a: &Answer<'_>) -> ApiError {
+    let e = match OutreachError::from_status(a.status, a.retry_after, a.body, a.scope, a.secrets) {
+        OutreachError::Unauthenticated { .. } => OutreachError::Unauthenticated {
+            refreshed: a.refreshed,
+        },
+        e => e,
+    };
+    ApiError::Outreach(e)
+}
+
+/// The transport's error as Outreach's: its own decoded errors as they are, the transport's
+/// (timeouts, network, size, refused links) in Outreach's words.
+fn outreach_error(e: ApiError) -> OutreachError {
+    match e {
+        ApiError::Outreach(e) => e,
+        ApiError::Timeout => OutreachError::Timeout,
+        ApiError::Network(m) => OutreachError::Network(m),
+        ApiError::Decode { detail, excerpt } => OutreachError::Decode { detail, excerpt },
+        ApiError::TooLarge { limit } => OutreachError::Other(format!(
+            "Outreach's answer was larger than {} MB, so it was cut off there and nothing of it is shown",
+            limit.div_ceil(1024 * 1024)
+        )),
+        ApiError::Other(m) => OutreachError::Other(m),
+        e => OutreachError::Other(e.to_string()),
+    }
+}
+
+/// The refresh hook the transport calls: `POST /oauth/token` with `grant_type=refresh_token`,
+/// the rotated refresh token stored atomically. The transport never runs two at once.
+struct TokenRefresh {
+    /// A plain client for the token endpoint (form-encoded, plain JSON answers).
+    http: reqwest::Client,
+    token_url: String,
+    app: Option<OAuthApp>,
+    stored: std::sync::Mutex<StoredTokens>,
+}
+
+impl TokenRefresh {
+    fn stored(&self) -> StoredTokens {
+        self.stored.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    async fn run(&self) -> Result<FreshToken, ApiError> {
+        let not_set_up = || ApiError::Outreach(OutreachError::Unauthenticated { refreshed: false });
+        let Some(app) = &self.app else {
+            return Err(not_set_up());
+        };
+        let stored = self.stored();
+        let Some(refresh) = stored.refresh() else {
+            return Err(not_set_up());
+        };
+        let mut form = vec![
+            ("grant_type", "refresh_token".to_string()),
+            ("refresh_token", refresh.expose().to_string()),
+            ("client_id", app.client_id.clone()),
+            ("client_secret", app.client_secret.expose().to_string()),
+        ];
+        if let Some(r) = &stored.redirect_uri {
+            form.push(("redirect_uri", r.clone()));
+        }
+        let secrets = [refresh.expose(), app.client_secret.expose()];
+        let resp = exchange(&self.http, &self.token_url, &form, &secrets)
+            .await
+            .map_err(ApiError::Outreach)?;
+        let next = stored.after_grant(&resp, unix_now());
+        if let Err(e) = token::store(&app.token_file, &next) {
+            // The session goes on with the new tokens in memory; the next start needs a login.
+            tracing::warn!("could not store the refreshed Outreach tokens: {e}");
+        }
+        let fresh = FreshToken {
+            token: Secret::new(next.access_token.clone().unwrap_or_default()),
+            expires_at: next.expires_at,
+        };
+        if let Ok(mut s) = self.stored.lock() {
+            *s = next;
+        }
+        Ok(fresh)
+    }
+}
+
+impl Refresh for TokenRefresh {
+    fn can_refresh(&self) -> bool {
+        self.app.is_some() && self.stored().refresh_token.is_some()
+    }
+
+    fn refresh(&self) -> BoxFuture<'_, Result<FreshToken, ApiError>> {
+        Box::pin(self.run())
+    }
+
+    fn secrets(&self) -> Vec<Secret> {
+        let mut v: Vec<Secret> = self.stored().refresh().into_iter().collect();
+        if let Some(app) = &self.app {
+            v.push(app.client_secret.clone());
+        }
+        v
+    }
+}
+
 impl OutreachClient {
     /// Reads the token file when an OAuth app is configured (a readable-by-others file is refused).
     pub fn new(cfg: OutreachConfig) -> Result<Arc<OutreachClient>, OutreachError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(cfg.connect_timeout)
-            .timeout(cfg.request_timeout)
-            .user_agent(concat!("plannr-tui/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| OutreachError::Other(format!("cannot build the HTTP client: {e}")))?;
+        OutreachClient::with_wait_hook(cfg, None)
+    }
+
+    /// [`OutreachClient::new`], telling `hook` of every rate-limit wait (up to
+    /// `OutreachConfig::max_wait`) before the transport sleeps through it.
+    pub fn with_wait_hook(
+        cfg: OutreachConfig,
+        hook: Option<WaitHook>,
+    ) -> Result<Arc<OutreachClient>, OutreachError> {
         let base = cfg.base_url.trim_end_matches('/').to_string();
         let origin = reqwest::Url::parse(&base)
             .map(|u| u.origin().ascii_serialization())
@@ -119,17 +226,36 @@ impl OutreachClient {
         if access.is_none() && stored.refresh_token.is_none() {
             return Err(OutreachError::Unauthenticated { refreshed: false });
         }
+        let token_client = reqwest::Client::builder()
+            .connect_timeout(cfg.connect_timeout)
+            .timeout(cfg.request_timeout)
+            .user_agent(concat!("plannr-tui/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| OutreachError::Other(format!("cannot build the HTTP client: {e}")))?;
+        let refresh = Arc::new(TokenRefresh {
+            http: token_client,
+            token_url: format!("{origin}/oauth/token"),
+            app: cfg.app.clone(),
+            stored: std::sync::Mutex::new(stored),
+        });
+        let mut http_cfg = HttpConfig::new(base.clone(), access.unwrap_or_else(|| Secret::new("")));
+        http_cfg.connect_timeout = cfg.connect_timeout;
+        http_cfg.request_timeout = cfg.request_timeout;
+        http_cfg.max_retries = cfg.max_retries;
+        http_cfg.backoff_base = cfg.backoff_base;
+        http_cfg.refresh_margin = cfg.refresh_margin;
+        http_cfg.call_deadline = cfg.call_deadline;
+        http_cfg.rate_limit = WaitPolicy::UpTo { max: cfg.max_wait };
+        let mut http = Http::new(http_cfg, DIALECT)
+            .map_err(outreach_error)?
+            .with_refresh(refresh.clone(), expires_at);
+        if let Some(hook) = hook {
+            http = http.on_wait(hook);
+        }
         Ok(Arc::new(OutreachClient {
             http,
             base,
-            origin,
-            tokens: Mutex::new(TokenState {
-                access,
-                expires_at,
-                stored,
-                generation: 0,
-            }),
-            cfg,
+            refresh,
         }))
     }
 
@@ -139,234 +265,27 @@ impl OutreachClient {
 
     /// `POST /oauth/token` on the API's origin.
     pub fn token_url(&self) -> String {
-        format!("{}/oauth/token", self.origin)
+        self.refresh.token_url.clone()
     }
 
-    async fn secrets(&self) -> Vec<String> {
-        let t = self.tokens.lock().await;
-        let mut v: Vec<String> = [
-            t.access.as_ref().map(|s| s.expose().to_string()),
-            t.stored.refresh_token.clone(),
-            self.cfg.token.as_ref().map(|s| s.expose().to_string()),
-            self.cfg
-                .app
-                .as_ref()
-                .map(|a| a.client_secret.expose().to_string()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        v.retain(|s| !s.is_empty());
-        v
+    /// One call through the shared transport. `scope` is what the call needs, named if
+    /// Outreach says the token lacks it.
+    async fn send(&self, req: Request<'_>) -> Result<Value, OutreachError> {
+        self.http.request(req).await.map_err(outreach_error)
     }
 
-    /// The access token to use now (refreshed first when it is about to expire), and the
-    /// generation it belongs to.
-    async fn access(&self) -> Result<(Secret, u64), OutreachError> {
-        let (needs, generation) = {
-            let t = self.tokens.lock().await;
-            let expiring = t
-                .expires_at
-                .is_some_and(|e| unix_now() + self.cfg.refresh_margin.as_secs() as i64 >= e);
-            let can = self.cfg.app.is_some() && t.stored.refresh_token.is_some();
-            match &t.access {
-                Some(a) if !(expiring && can) => return Ok((a.clone(), t.generation)),
-                _ => (can, t.generation),
-            }
-        };
-        if !needs {
-            return Err(OutreachError::Unauthenticated { refreshed: false });
-        }
-        self.refresh(generation).await?;
-        let t = self.tokens.lock().await;
-        t.access
-            .clone()
-            .map(|a| (a, t.generation))
-            .ok_or(OutreachError::Unauthenticated { refreshed: true })
-    }
-
-    async fn can_refresh(&self) -> bool {
-        self.cfg.app.is_some() && self.tokens.lock().await.stored.refresh_token.is_some()
-    }
-
-    /// Refresh the access token unless another call already did since `seen` (one refresh for
-    /// many calls that met the same 401). Stores the rotated refresh token atomically.
-    async fn refresh(&self, seen: u64) -> Result<(), OutreachError> {
-        let Some(app) = &self.cfg.app else {
-            return Err(OutreachError::Unauthenticated { refreshed: false });
-        };
-        let mut t = self.tokens.lock().await;
-        if t.generation != seen {
-            return Ok(());
-        }
-        let Some(refresh) = t.stored.refresh() else {
-            return Err(OutreachError::Unauthenticated { refreshed: false });
-        };
-        let mut form = vec![
-            ("grant_type", "refresh_token".to_string()),
-            ("refresh_token", refresh.expose().to_string()),
-            ("client_id", app.client_id.clone()),
-            ("client_secret", app.client_secret.expose().to_string()),
-        ];
-        if let Some(r) = &t.stored.redirect_uri {
-            form.push(("redirect_uri", r.clone()));
-        }
-        let secrets = [refresh.expose(), app.client_secret.expose()];
-        tracing::info!("refreshing the Outreach access token");
-        let resp = exchange(&self.http, &self.token_url(), &form, &secrets).await?;
-        let stored = t.stored.after_grant(&resp, unix_now());
-        if let Err(e) = token::store(&app.token_file, &stored) {
-            // The session goes on with the new tokens in memory; the next start needs a login.
-            tracing::warn!("could not store the refreshed Outreach tokens: {e}");
-        }
-        t.access = stored.access_token.clone().map(Secret::new);
-        t.expires_at = stored.expires_at;
-        t.stored = stored;
-        t.generation += 1;
-        Ok(())
-    }
-
-    fn backoff(&self, attempt: u32) -> Duration {
-        let base = self.cfg.backoff_base.as_millis() as u64;
-        let ms = base.saturating_mul(1 << attempt.min(10)).min(30_000);
-        Duration::from_millis(ms + fastrand::u64(0..=ms / 4 + 1))
-    }
-
-    /// Only URLs on the API's own origin get the token (a `links.next` elsewhere is refused).
-    fn check_url(&self, url: &str) -> Result<(), OutreachError> {
-        let same = reqwest::Url::parse(url)
-            .map(|u| u.origin().ascii_serialization() == self.origin)
-            .unwrap_or(false);
-        if same {
-            Ok(())
-        } else {
-            Err(OutreachError::Other(
-                "refusing to follow a link to another host with the Outreach token".into(),
-            ))
-        }
-    }
-
-    /// One call: media type and token on every attempt, one refresh on a 401, retries where safe.
-    /// `scope` is what the call needs, named if Outreach says the token lacks it.
-    async fn send(
+    async fn get(
         &self,
-        method: Method,
-        url: &str,
-        body: Option<&Value>,
+        target: Page<'_>,
+        query: &[(&str, String)],
         scope: &str,
     ) -> Result<Value, OutreachError> {
-        self.check_url(url)?;
-        let safe = method == Method::GET;
-        let mut refreshed = false;
-        let mut attempt = 0u32;
-        loop {
-            let (token, generation) = self.access().await?;
-            let mut req = self
-                .http
-                .request(method.clone(), url)
-                .bearer_auth(token.expose())
-                .header(reqwest::header::CONTENT_TYPE, MEDIA_TYPE)
-                .header(reqwest::header::ACCEPT, MEDIA_TYPE);
-            if let Some(b) = body {
-                let bytes = serde_json::to_vec(b)
-                    .map_err(|e| OutreachError::Other(format!("cannot encode the request: {e}")))?;
-                req = req.body(bytes);
-            }
-            let path = reqwest::Url::parse(url)
-                .map(|u| u.path().to_string())
-                .unwrap_or_default();
-            tracing::debug!(%method, path, attempt, "outreach request");
-            let result = match req.send().await {
-                Ok(resp) => self.read(resp, scope).await,
-                Err(e) if e.is_timeout() => Err(OutreachError::Timeout),
-                Err(e) => Err(OutreachError::Network(network_message(&e))),
-            };
-            let err = match result {
-                Ok(v) => return Ok(v),
-                Err(e) => e,
-            };
-            if matches!(err, OutreachError::Unauthenticated { .. }) {
-                if !refreshed && self.can_refresh().await {
-                    self.refresh(generation).await?;
-                    refreshed = true;
-                    continue;
-                }
-                return Err(OutreachError::Unauthenticated { refreshed });
-            }
-            let wait = match &err {
-                OutreachError::RateLimited { wait } | OutreachError::Unavailable { wait, .. } => {
-                    match wait {
-                        Some(w) if *w <= self.cfg.max_wait => Some(*w),
-                        _ => None,
-                    }
-                }
-                OutreachError::Server { .. }
-                | OutreachError::Timeout
-                | OutreachError::Network(_)
-                    if safe =>
-                {
-                    Some(self.backoff(attempt))
-                }
-                _ => None,
-            };
-            match wait {
-                Some(w) if attempt < self.cfg.max_retries => {
-                    tracing::info!(%method, path, "retrying in {w:?} after: {err}");
-                    tokio::time::sleep(w).await;
-                    attempt += 1;
-                }
-                _ => {
-                    tracing::info!(%method, path, "outreach request failed: {err}");
-                    return Err(err);
-                }
-            }
-        }
-    }
-
-    async fn read(&self, resp: reqwest::Response, scope: &str) -> Result<Value, OutreachError> {
-        let status = resp.status();
-        let wait = resp
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, unix_now()));
-        let bytes = match resp.bytes().await {
-            Ok(b) => b,
-            Err(e) if e.is_timeout() => return Err(OutreachError::Timeout),
-            Err(e) => return Err(OutreachError::Network(network_message(&e))),
+        let req = match target {
+            // A cursor link is used verbatim: its query is already the one Outreach wants.
+            Page::Next(link) => Request::url(Method::GET, link),
+            Page::First(path) => Request::new(Method::GET, path).query(query),
         };
-        let text = String::from_utf8_lossy(&bytes);
-        let secrets = self.secrets().await;
-        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
-        if !status.is_success() {
-            return Err(OutreachError::from_status(
-                status.as_u16(),
-                wait,
-                &text,
-                scope,
-                &secrets,
-            ));
-        }
-        if text.trim().is_empty() {
-            return Ok(Value::Null);
-        }
-        let fixed = crate::api::http::replace_lone_surrogates(&text);
-        serde_json::from_str(&fixed).map_err(|e| OutreachError::Decode {
-            detail: format!("not JSON: {}", e.classify_words()),
-            excerpt: excerpt(&text, &secrets),
-        })
-    }
-
-    fn url(&self, path: &str, query: &[(&str, String)]) -> Result<String, OutreachError> {
-        let mut u = reqwest::Url::parse(&format!("{}{path}", self.base))
-            .map_err(|e| OutreachError::Other(format!("bad URL: {e}")))?;
-        if !query.is_empty() {
-            let mut q = u.query_pairs_mut();
-            for (k, v) in query {
-                q.append_pair(k, v);
-            }
-        }
-        Ok(u.to_string())
+        self.send(req.scope(scope)).await
     }
 
     fn decode_err(e: String) -> OutreachError {
@@ -384,21 +303,16 @@ impl OutreachClient {
         next: Option<&str>,
         page_size: u32,
     ) -> Result<CursorPage<Mailbox>, OutreachError> {
-        let url = match next {
-            Some(n) => n.to_string(),
-            None => self.url(
-                "/mailboxes",
-                &[
-                    ("page[size]", page_size.clamp(1, 1000).to_string()),
-                    ("count", "false".into()),
-                    ("sort", "email".into()),
-                    ("fields[mailbox]", MAILBOX_FIELDS.into()),
-                    ("include", "user".into()),
-                    ("fields[user]", "firstName,lastName,email".into()),
-                ],
-            )?,
-        };
-        let doc = self.send(Method::GET, &url, None, "mailboxes.read").await?;
+        let query = [
+            ("page[size]", page_size.clamp(1, 1000).to_string()),
+            ("count", "false".into()),
+            ("sort", "email".into()),
+            ("fields[mailbox]", MAILBOX_FIELDS.into()),
+            ("include", "user".into()),
+            ("fields[user]", "firstName,lastName,email".into()),
+        ];
+        let target = next.map_or(Page::First("/mailboxes"), Page::Next);
+        let doc = self.get(target, &query, "mailboxes.read").await?;
         models::collection(&doc, Mailbox::from_resource).map_err(Self::decode_err)
     }
 
@@ -408,13 +322,13 @@ impl OutreachClient {
         id: i64,
         toggle: MailboxToggle,
     ) -> Result<Mailbox, OutreachError> {
-        let url = self.url(&format!("/mailboxes/{id}"), &[])?;
+        let path = format!("/mailboxes/{id}");
+        let body = toggle.body(id);
         let doc = self
             .send(
-                Method::PATCH,
-                &url,
-                Some(&toggle.body(id)),
-                "mailboxes.write",
+                Request::new(Method::PATCH, &path)
+                    .body(Some(&body))
+                    .scope("mailboxes.write"),
             )
             .await?;
         models::single(&doc, Mailbox::from_resource).map_err(Self::decode_err)
@@ -431,9 +345,9 @@ impl OutreachClient {
     }
 
     async fn action(&self, id: i64, name: &str) -> Result<Mailbox, OutreachError> {
-        let url = self.url(&format!("/mailboxes/{id}/actions/{name}"), &[])?;
+        let path = format!("/mailboxes/{id}/actions/{name}");
         let doc = self
-            .send(Method::POST, &url, None, "mailboxes.write")
+            .send(Request::new(Method::POST, &path).scope("mailboxes.write"))
             .await?;
         models::single(&doc, Mailbox::from_resource).map_err(Self::decode_err)
     }
@@ -447,37 +361,39 @@ impl OutreachClient {
         next: Option<&str>,
         page_size: u32,
     ) -> Result<CursorPage<Mailing>, OutreachError> {
-        let url = match next {
-            Some(n) => n.to_string(),
-            None => self.url(
-                "/mailings",
-                &[
-                    ("filter[mailbox][id]", mailbox_id.to_string()),
-                    ("sort", "-createdAt".into()),
-                    ("page[size]", page_size.clamp(1, 1000).to_string()),
-                    ("count", "false".into()),
-                    ("fields[mailing]", MAILING_FIELDS.into()),
-                    ("include", "prospect".into()),
-                    ("fields[prospect]", "firstName,lastName".into()),
-                ],
-            )?,
-        };
-        let doc = self.send(Method::GET, &url, None, "mailings.read").await?;
+        let query = [
+            ("filter[mailbox][id]", mailbox_id.to_string()),
+            ("sort", "-createdAt".into()),
+            ("page[size]", page_size.clamp(1, 1000).to_string()),
+            ("count", "false".into()),
+            ("fields[mailing]", MAILING_FIELDS.into()),
+            ("include", "prospect".into()),
+            ("fields[prospect]", "firstName,lastName".into()),
+        ];
+        let target = next.map_or(Page::First("/mailings"), Page::Next);
+        let doc = self.get(target, &query, "mailings.read").await?;
         models::collection(&doc, Mailing::from_resource).map_err(Self::decode_err)
     }
 
     /// One mailing with its body.
     pub async fn mailing(&self, id: i64) -> Result<Mailing, OutreachError> {
-        let url = self.url(
-            &format!("/mailings/{id}"),
-            &[
-                ("include", "prospect".into()),
-                ("fields[prospect]", "firstName,lastName".into()),
-            ],
-        )?;
-        let doc = self.send(Method::GET, &url, None, "mailings.read").await?;
+        let path = format!("/mailings/{id}");
+        let query = [
+            ("include", "prospect".into()),
+            ("fields[prospect]", "firstName,lastName".into()),
+        ];
+        let doc = self
+            .get(Page::First(&path), &query, "mailings.read")
+            .await?;
         models::single(&doc, Mailing::from_resource).map_err(Self::decode_err)
     }
+}
+
+/// The first page of a list (a path and the query), or the next one (Outreach's `links.next`).
+#[derive(Clone, Copy)]
+enum Page<'a> {
+    First(&'a str),
+    Next(&'a str),
 }
 
 trait Classify {
@@ -531,7 +447,7 @@ pub(crate) async fn exchange(
             v.as_ref()
                 .and_then(|v| v.get(k))
                 .and_then(Value::as_str)
-                .map(|s| super::error::scrub(s, secrets))
+                .map(|s| crate::api::error::scrub(s, secrets))
         };
         let field = |k: &str| field(k).map(|s| s.trim().trim_end_matches('.').to_string());
         let message = match (field("error"), field("error_description")) {

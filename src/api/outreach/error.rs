@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::api::error::{excerpt, scrub};
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum OutreachError {
     /// 401 (after the one refresh, when refreshing is set up).
@@ -81,6 +83,22 @@ impl OutreachError {
                 | OutreachError::Timeout
                 | OutreachError::Network(_)
         )
+    }
+
+    /// What the transport does next after this error (a 503 is Outreach's maintenance window,
+    /// waited out like a rate limit).
+    pub fn failure(&self) -> crate::api::error::Failure {
+        use crate::api::error::Failure;
+        match self {
+            OutreachError::Unauthenticated { .. } => Failure::Unauthenticated,
+            OutreachError::RateLimited { wait } | OutreachError::Unavailable { wait, .. } => {
+                Failure::RateLimited(*wait)
+            }
+            OutreachError::Server { .. } | OutreachError::Timeout | OutreachError::Network(_) => {
+                Failure::Transient
+            }
+            _ => Failure::Final,
+        }
     }
 
     /// How long the server asked to wait (429/503 `Retry-After`).
@@ -204,32 +222,6 @@ pub fn first_error(body: &str, secrets: &[&str]) -> Option<ErrorEntry> {
         detail: s("detail").or_else(|| s("details")),
         field,
     })
-}
-
-const MAX_MESSAGE_CHARS: usize = 300;
-
-/// Scrub `secrets`, cut, sanitise: text from a body fit for the status bar.
-pub fn scrub(s: &str, secrets: &[&str]) -> String {
-    let mut owned = s.to_string();
-    for secret in secrets.iter().filter(|t| !t.is_empty()) {
-        owned = owned.replace(secret, "***");
-    }
-    let mut cut: String = owned.chars().take(MAX_MESSAGE_CHARS).collect();
-    if owned.chars().nth(MAX_MESSAGE_CHARS).is_some() {
-        cut.push('…');
-    }
-    crate::render::sanitize::line(&cut)
-}
-
-/// A short excerpt of a body for error messages, secrets scrubbed.
-pub fn excerpt(body: &str, secrets: &[&str]) -> String {
-    let s = scrub(&body.chars().take(2000).collect::<String>(), secrets);
-    let s: String = s.chars().take(160).collect();
-    if s.trim().is_empty() {
-        "(empty body)".into()
-    } else {
-        s
-    }
 }
 
 #[cfg(test)]

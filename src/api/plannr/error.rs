@@ -16,7 +16,7 @@ impl ApiError {
         token: &str,
     ) -> ApiError {
         let json: Option<Value> = serde_json::from_str(body).ok();
-        let clean = |s: &str| scrub(s, token);
+        let clean = |s: &str| scrub(s, &[token]);
         let message = json
             .as_ref()
             .and_then(|v| v.get("message"))
@@ -38,7 +38,7 @@ impl ApiError {
             if html || says_nothing || body.trim().is_empty() {
                 None
             } else {
-                Some(excerpt(body, token))
+                Some(excerpt(body, &[token]))
             }
         };
         match status {

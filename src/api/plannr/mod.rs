@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::{ApiError, excerpt};
-use super::http::{Dialect, Http, HttpConfig, Secret, seg};
+use super::http::{Answer, Dialect, Http, HttpConfig, Secret, seg};
 use super::page::Page;
 use models::*;
 use page::numbered;
@@ -28,8 +28,19 @@ const ACCOUNT_HEADER: &str = "X-PLANNR-ACCOUNT-UUID";
 pub const DIALECT: Dialect = Dialect {
     service: "Plannr",
     media_type: "application/json",
-    error: ApiError::from_status,
+    content_type_always: false,
+    error: plannr_error,
 };
+
+/// Plannr has one secret, its token (the first of `secrets`).
+fn plannr_error(a: &Answer<'_>) -> ApiError {
+    ApiError::from_status(
+        a.status,
+        a.retry_after,
+        a.body,
+        a.secrets.first().copied().unwrap_or(""),
+    )
+}
 
 /// The transport settings plus the account to act as. Derefs to [`HttpConfig`], so
 /// `cfg.max_retries = 2` reads as before.
@@ -84,8 +95,18 @@ impl Client {
         self.http.base_url()
     }
 
+    /// One call's whole budget, retries and waits included.
+    pub fn call_deadline(&self) -> std::time::Duration {
+        self.http.call_deadline()
+    }
+
     pub fn account(&self) -> Option<String> {
         self.account.read().ok().and_then(|a| a.clone())
+    }
+
+    /// Use this token from now on (read again after a 401); whether it differs from the old one.
+    pub fn set_token(&self, token: Secret) -> bool {
+        self.http.set_token(token)
     }
 
     pub fn set_account(&self, uuid: impl Into<String>) {
@@ -117,7 +138,7 @@ impl Client {
         tenant: bool,
     ) -> Result<T, ApiError> {
         let v = self.send(Method::GET, path, query, None, tenant).await?;
-        decode(v, self.http.token())
+        decode(v, self.http.token().expose())
     }
 
     async fn write<T: DeserializeOwned>(
@@ -129,7 +150,7 @@ impl Client {
         let body = serde_json::to_value(body)
             .map_err(|e| ApiError::Other(format!("cannot encode the request: {e}")))?;
         let v = self.send(method, path, &[], Some(&body), true).await?;
-        decode(v, self.http.token())
+        decode(v, self.http.token().expose())
     }
 
     // ---- identity -------------------------------------------------------------------------
@@ -362,7 +383,7 @@ impl Client {
                 excerpt: String::new(),
             });
         }
-        let page: Page<ContactDetail> = decode(v, self.http.token())?;
+        let page: Page<ContactDetail> = decode(v, self.http.token().expose())?;
         Ok(page.items.into_iter().find(|d| d.uuid == uuid))
     }
 
@@ -406,7 +427,7 @@ fn decode<T: DeserializeOwned>(v: Value, token: &str) -> Result<T, ApiError> {
         v => v,
     };
     serde_json::from_value(v).map_err(|e| ApiError::Decode {
-        detail: excerpt(&e.to_string(), token),
+        detail: excerpt(&e.to_string(), &[token]),
         excerpt: String::new(),
     })
 }

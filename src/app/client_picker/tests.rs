@@ -61,6 +61,7 @@ fn sent(core: &mut Core) -> Vec<(RequestId, Option<String>, u32, u32)> {
                         page,
                         per_page,
                     },
+                ..
             } => Some((id, name, page, per_page)),
             _ => None,
         })

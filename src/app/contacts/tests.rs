@@ -87,7 +87,7 @@ impl T {
             .iter()
             .rev()
             .find_map(|c| match c {
-                Command::Api { id, call } => Some((*id, call.clone())),
+                Command::Api { id, call, .. } => Some((*id, call.clone())),
                 _ => None,
             })
             .expect("a call");

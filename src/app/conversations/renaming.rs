@@ -159,9 +159,13 @@ impl ConversationsPane {
                     slot.rename = Some(r);
                 } else if !tracked {
                     // Another edit of this name is open with newer text; it is what the user has.
-                    core.error(format!(
-                        "Could not save “{sent}” ({e}). Your newer text is still open."
-                    ));
+                    core.error(if e.write_may_have_landed() {
+                        format!(
+                            "Plannr did not confirm “{sent}” ({e}); it may or may not be saved. Your newer text is still open; R re-reads."
+                        )
+                    } else {
+                        format!("Could not save “{sent}” ({e}). Your newer text is still open.")
+                    });
                     return;
                 }
                 let Some(r) = slot.rename.as_mut() else {

@@ -99,7 +99,7 @@ fn page(range: std::ops::Range<usize>, total: u64) -> Reply {
 /// The last API call asked for, and its id.
 fn last_call(core: &Core) -> Option<(RequestId, Call)> {
     core.out.iter().rev().find_map(|c| match c {
-        Command::Api { id, call } => Some((*id, call.clone())),
+        Command::Api { id, call, .. } => Some((*id, call.clone())),
         _ => None,
     })
 }
@@ -368,6 +368,52 @@ fn filter_is_client_side_over_loaded_rows() {
         Some("c7"),
         "selection stays on the row"
     );
+}
+
+/// The `/` filter pages through the list for matches: every page after the first is background
+/// work (the worker keeps it to its budget and lets the user's requests go first); page 1 and a
+/// retry are what the user waits for.
+#[test]
+fn filter_paging_is_background_work() {
+    let background = |core: &Core| {
+        core.out
+            .iter()
+            .filter_map(|c| match c {
+                Command::Api {
+                    call: Call::Conversations { page, .. },
+                    background,
+                    ..
+                } => Some((*page, *background)),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut core = core();
+    let mut p = ConversationsPane::new(&settings());
+    p.on_show(&mut core);
+    assert_eq!(background(&core), vec![(1, false)]);
+    let (id, _) = last_call(&core).unwrap();
+    core.out.clear();
+    answer(&mut p, &mut core, id, Ok(page(0..10, 100)));
+    // Page 2 is fetched ahead of the screen.
+    assert_eq!(background(&core), vec![(2, true)]);
+    p.on_key(k(KeyCode::Char('/')), &mut core);
+    type_str(&mut p, "no such name", &mut core);
+    for n in 2..5u32 {
+        let asked = background(&core);
+        assert_eq!(asked, vec![(n, true)], "page {n}");
+        let (id, _) = last_call(&core).unwrap();
+        core.out.clear();
+        let from = (n as usize - 1) * 10;
+        answer(&mut p, &mut core, id, Ok(page(from..from + 10, 100)));
+    }
+    // A failed page asked again by the user (R) is the user's.
+    let (id, _) = last_call(&core).unwrap();
+    core.out.clear();
+    answer(&mut p, &mut core, id, Err(ApiError::Timeout));
+    p.on_key(k(KeyCode::Esc), &mut core);
+    p.on_key(k(KeyCode::Char('R')), &mut core);
+    assert_eq!(background(&core), vec![(5, false)]);
 }
 
 // ---- pin --------------------------------------------------------------------------------------

@@ -148,6 +148,13 @@ impl Side {
         }
     }
 
+    /// Every message of this half is loaded: complete, and not because paging stopped early (a
+    /// half that stopped keeps a gap row at its end, saying why, even when nothing says how many
+    /// messages are missing).
+    pub fn reached_end(&self) -> bool {
+        self.stopped.is_none() && self.is_complete()
+    }
+
     /// Whether a request for page `p` may be sent now (not loading, loaded, failed or stopped).
     pub fn can_ask(&self, p: u32) -> bool {
         self.stopped.is_none()
@@ -156,12 +163,28 @@ impl Side {
             && self.last_page().is_none_or(|l| p <= l)
     }
 
-    /// The request that would settle the order: the last page, once page 1 is in.
+    /// The request that would settle the order: the last page, once page 1 is in. Without
+    /// `meta.total` (a bare array): page 2, whose time range says which end page 1 was; and for
+    /// a half found to be paged farthest first, the next page in order until the last one says
+    /// how many there are (until then nothing of it can be placed).
     pub fn probe(&self) -> Option<u32> {
+        if self.total.is_none() && !self.ended && self.stopped.is_none() {
+            let next = match self.order {
+                Order::Unknown if self.is_loaded(1) => Some(2),
+                Order::FarthestFirst => self.pages.keys().max().map(|p| p.saturating_add(1)),
+                _ => None,
+            };
+            return next.filter(|&p| self.can_ask(p) && !self.loading());
+        }
         if self.order != Order::Unknown || !self.is_loaded(1) {
             return None;
         }
         self.last_page().filter(|&l| l > 1 && self.can_ask(l))
+    }
+
+    /// Without `meta.total` and paged farthest first, nothing can be placed until the end.
+    fn unplaceable(&self) -> bool {
+        self.order == Order::Unknown || (self.order == Order::FarthestFirst && self.total.is_none())
     }
 
     pub fn mark_loading(&mut self, p: u32, id: RequestId) {
@@ -236,7 +259,7 @@ impl Side {
 
     /// The messages received and not yet handed to the thread (none while the order is unknown).
     pub fn take_held(&mut self) -> Vec<EmailMessage> {
-        if self.order == Order::Unknown {
+        if self.unplaceable() {
             return Vec::new();
         }
         std::mem::take(&mut self.held)
@@ -310,21 +333,7 @@ impl Side {
             return Some(Loaded::Placed(Vec::new()));
         }
         if self.total.is_none() {
-            // No `meta.total`: ranks from the far end cannot be computed; page in order.
-            if self.order == Order::Unknown {
-                tracing::info!(
-                    "thread {}: the {} came without meta.total; paging them nearest first",
-                    self.thread,
-                    self.half.name()
-                );
-                self.order = Order::NearestFirst;
-            }
-            if short || items.is_empty() {
-                self.ended = true;
-            }
-            let placed = page_placed(self, &items);
-            self.held.extend(items);
-            return Some(Loaded::Placed(placed));
+            return Some(self.accept_unnumbered(p, items, short, page_placed));
         }
         if self.order == Order::Unknown {
             self.held.extend(items.iter().cloned());
@@ -402,6 +411,73 @@ impl Side {
         let placed = page_placed(self, &items);
         self.held.extend(items);
         Some(Loaded::Placed(placed))
+    }
+
+    /// A page of a half that came without `meta.total` (a bare array, or no meta): pages are
+    /// asked in order. A full page 1 is held until page 2 says which end it was (a single short
+    /// page is both ends); nearest first, each page is placed as it comes; farthest first,
+    /// nothing can be placed until the last page says how many there are, so pages are held
+    /// and asked on in order (`probe`) until then.
+    fn accept_unnumbered(
+        &mut self,
+        p: u32,
+        items: Vec<EmailMessage>,
+        short: bool,
+        page_placed: impl Fn(&Side, &[EmailMessage]) -> Placed,
+    ) -> Loaded {
+        if short || items.is_empty() {
+            self.ended = true;
+        }
+        let deciding = self.order == Order::Unknown;
+        if deciding {
+            if p == 1 && !self.ended {
+                self.held.extend(items);
+                return Loaded::Placed(Vec::new());
+            }
+            let range = |q: u32| match self.pages.get(&q) {
+                Some(PageState::Loaded { oldest, newest, .. }) if !oldest.is_empty() => {
+                    Some((oldest.clone(), newest.clone()))
+                }
+                _ => None,
+            };
+            self.order = match (range(1).filter(|_| p > 1), range(p)) {
+                (Some((o1, n1)), Some((op, np))) => match self.nearer((&o1, &n1), (&op, &np)) {
+                    Some(false) => Order::FarthestFirst,
+                    _ => Order::NearestFirst,
+                },
+                _ => Order::NearestFirst,
+            };
+            tracing::info!(
+                "thread {}: the {} came without meta.total; the server pages them {:?}",
+                self.thread,
+                self.half.name(),
+                self.order
+            );
+        }
+        if self.order == Order::FarthestFirst {
+            self.held.extend(items);
+            if !self.ended {
+                return Loaded::Placed(Vec::new());
+            }
+            // The last page: now the count is known and every page has its ranks.
+            let n: usize = self
+                .pages
+                .values()
+                .map(|s| match s {
+                    PageState::Loaded { uuids, .. } => uuids.len(),
+                    _ => 0,
+                })
+                .sum();
+            self.total = Some(n);
+            return Loaded::Replace;
+        }
+        if deciding {
+            self.held.extend(items);
+            return Loaded::Replace;
+        }
+        let placed = page_placed(self, &items);
+        self.held.extend(items);
+        Loaded::Placed(placed)
     }
 
     /// A loaded page whose time range disagrees with page `p`'s place under the decided order.

@@ -173,7 +173,7 @@ impl Harness {
     fn collect(&mut self) {
         for cmd in std::mem::take(&mut self.core.out) {
             match cmd {
-                Command::Api { id, call } => {
+                Command::Api { id, call, .. } => {
                     let Some(AppRoute::Mail(r)) = self.core.pending.get(&id).cloned() else {
                         panic!("unrouted")
                     };
@@ -1048,7 +1048,7 @@ fn take_api(core: &mut Core) -> Vec<(RequestId, Call)> {
     std::mem::take(&mut core.out)
         .into_iter()
         .filter_map(|c| match c {
-            Command::Api { id, call } => Some((id, call)),
+            Command::Api { id, call, .. } => Some((id, call)),
             _ => None,
         })
         .collect()

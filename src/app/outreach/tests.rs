@@ -30,6 +30,7 @@ fn outreach_calls(cmds: &[Command]) -> Vec<(RequestId, OutreachCall)> {
             Command::Api {
                 id,
                 call: Call::Outreach(o),
+                ..
             } => Some((*id, o.clone())),
             _ => None,
         })

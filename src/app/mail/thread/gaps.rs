@@ -47,12 +47,12 @@ impl Thread {
         self.lead = if self.msgs.is_empty() {
             None
         } else {
-            missing(self.ancestors.total, first, self.ancestors.is_complete())
+            missing(self.ancestors.total, first, self.ancestors.reached_end())
         };
         self.trail = if self.msgs.is_empty() {
             None
         } else {
-            missing(self.descendants.total, last, self.descendants.is_complete())
+            missing(self.descendants.total, last, self.descendants.reached_end())
         };
     }
 

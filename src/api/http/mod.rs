@@ -1,56 +1,27 @@
 //! The HTTP transport every backend shares: one reqwest client, a client-side rate limiter,
 //! retries (with `Retry-After`), timeouts, token scrubbing, and the origin rule for the token.
 //! It knows HTTP and JSON and nothing of any vendor: a backend hands it a [`Dialect`] (media type,
-//! error decoder) and adds its own per-request headers.
+//! error decoder), adds its own per-request headers and, if its tokens expire, a [`Refresh`] hook.
+mod parts;
+mod wire;
+
 use std::collections::VecDeque;
 use std::fmt;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
-use super::error::{ApiError, excerpt};
-
-/// A secret that never shows itself in `Debug` or `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-/// Parsed from a flag (clap uses `FromStr`) as is.
-impl std::str::FromStr for Secret {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Secret, Self::Err> {
-        Ok(Secret::new(s))
-    }
-}
-
-/// Read from a config file as a plain string.
-impl<'de> serde::Deserialize<'de> for Secret {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
-        String::deserialize(d).map(Secret)
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
+use super::error::{ApiError, Failure, excerpt};
+use parts::TokenState;
+pub use parts::{
+    Answer, BoxFuture, FreshToken, Refresh, Request, Secret, Target, WaitHook, WaitPolicy,
+};
+pub use wire::{
+    parse_instant, parse_retry_after, replace_lone_surrogates, scrub_secrets, seg, unix_now,
+};
 
 /// Transport settings (from config and flags); the same for every backend.
 #[derive(Debug, Clone)]
@@ -70,6 +41,10 @@ pub struct HttpConfig {
     pub call_deadline: Duration,
     /// Largest answer read (after decompression) for a call that does not say otherwise.
     pub max_body: usize,
+    /// What to do when the service asks to wait (429, `Retry-After`).
+    pub rate_limit: WaitPolicy,
+    /// With a [`Refresh`] hook: refresh this long before the token's known expiry.
+    pub refresh_margin: Duration,
 }
 
 /// Answers larger than this are cut off unread: a page of a list or of a thread is far smaller
@@ -91,6 +66,10 @@ impl HttpConfig {
             backoff_base: Duration::from_millis(500),
             call_deadline: Duration::from_secs(30),
             max_body: DEFAULT_MAX_BODY,
+            rate_limit: WaitPolicy::Sleep {
+                cap: Duration::from_secs(60),
+            },
+            refresh_margin: Duration::from_secs(120),
         }
     }
 }
@@ -102,9 +81,11 @@ pub struct Dialect {
     pub service: &'static str,
     /// Sent as `Accept`, and as `Content-Type` of request bodies.
     pub media_type: &'static str,
-    /// The error for a non-success answer: `(status, retry_after, body, token)`. The token is
-    /// passed so the decoder can scrub it from anything it copies out of the body.
-    pub error: fn(u16, Option<Duration>, &str, &str) -> ApiError,
+    /// Send `Content-Type` on every request, bodiless GETs and POSTs too (some services refuse
+    /// a request without it).
+    pub content_type_always: bool,
+    /// The error for a non-success answer.
+    pub error: fn(&Answer<'_>) -> ApiError,
 }
 
 /// Sliding-window limiter: at most `max` requests started in any 60 s.
@@ -146,6 +127,11 @@ pub struct Http {
     base: String,
     limiter: Mutex<Limiter>,
     dialect: Dialect,
+    token: RwLock<TokenState>,
+    refresher: Option<Arc<dyn Refresh>>,
+    /// Held while a refresh runs, so concurrent calls wait for it instead of refreshing again.
+    refreshing: Mutex<()>,
+    wait_hook: Option<WaitHook>,
 }
 
 impl fmt::Debug for Http {
@@ -153,6 +139,7 @@ impl fmt::Debug for Http {
         f.debug_struct("Http")
             .field("base", &self.base)
             .field("token", &self.cfg.token)
+            .field("refreshes", &self.refresher.is_some())
             .finish()
     }
 }
@@ -184,18 +171,168 @@ impl Http {
                 started: VecDeque::new(),
             }),
             base,
+            token: RwLock::new(TokenState {
+                token: cfg.token.clone(),
+                expires_at: None,
+                generation: 0,
+            }),
             cfg,
             dialect,
+            refresher: None,
+            refreshing: Mutex::new(()),
+            wait_hook: None,
         })
+    }
+
+    /// Let `refresher` replace the token when it is missing (empty), within
+    /// `HttpConfig::refresh_margin` of `expires_at`, or refused with a 401 (once per call).
+    pub fn with_refresh(mut self, refresher: Arc<dyn Refresh>, expires_at: Option<i64>) -> Http {
+        if let Ok(mut t) = self.token.write() {
+            t.expires_at = expires_at;
+        }
+        self.refresher = Some(refresher);
+        self
+    }
+
+    /// Tell `hook` of every rate-limit wait the transport sleeps through, before it sleeps.
+    pub fn on_wait(mut self, hook: WaitHook) -> Http {
+        self.wait_hook = Some(hook);
+        self
     }
 
     pub fn base_url(&self) -> &str {
         &self.base
     }
 
-    /// The token, for scrubbing it out of text copied from answers. Never log it.
-    pub fn token(&self) -> &str {
-        self.cfg.token.expose()
+    /// One call's whole budget (`HttpConfig::call_deadline`).
+    pub fn call_deadline(&self) -> Duration {
+        self.cfg.call_deadline
+    }
+
+    /// The token in use, for scrubbing it out of text copied from answers. Never log it.
+    pub fn token(&self) -> Secret {
+        self.token
+            .read()
+            .map(|t| t.token.clone())
+            .unwrap_or_else(|_| self.cfg.token.clone())
+    }
+
+    /// Use `token` from now on (it was read again after the service refused the old one);
+    /// requests already sent keep the old one. Returns whether it differs from the one in use.
+    pub fn set_token(&self, token: Secret) -> bool {
+        let mut held = match self.token.write() {
+            Ok(t) => t,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let changed = held.token != token;
+        held.token = token;
+        held.expires_at = None;
+        held.generation += 1;
+        changed
+    }
+
+    /// Every secret to scrub from text copied out of answers: the token in use, the one first
+    /// configured, and the refresh hook's.
+    pub fn secrets(&self) -> Vec<Secret> {
+        let mut v = vec![self.token(), self.cfg.token.clone()];
+        if let Some(r) = &self.refresher {
+            v.extend(r.secrets());
+        }
+        v.retain(|s| !s.expose().is_empty());
+        v.dedup();
+        v
+    }
+
+    /// The token to send now and its generation: refreshed first when it is missing or about
+    /// to expire and the backend can refresh. With no token and no way to get one, the error is
+    /// the one the service gives a request without a valid token.
+    async fn current_token(&self) -> Result<(Secret, u64), ApiError> {
+        let (token, expires_at, generation) = self.token_now();
+        let can = self.can_refresh();
+        let expiring = expires_at.is_some_and(|e| {
+            unix_now().saturating_add(self.cfg.refresh_margin.as_secs() as i64) >= e
+        });
+        let present = !token.expose().is_empty();
+        if present && !(expiring && can) {
+            return Ok((token, generation));
+        }
+        if !can {
+            if present {
+                return Ok((token, generation));
+            }
+            return Err(self.decode_error(401, None, "", "", false));
+        }
+        self.refresh_after(generation).await?;
+        let (token, _, generation) = self.token_now();
+        if token.expose().is_empty() {
+            return Err(self.decode_error(401, None, "", "", true));
+        }
+        Ok((token, generation))
+    }
+
+    fn token_now(&self) -> (Secret, Option<i64>, u64) {
+        match self.token.read() {
+            Ok(t) => (t.token.clone(), t.expires_at, t.generation),
+            Err(_) => (self.cfg.token.clone(), None, 0),
+        }
+    }
+
+    fn can_refresh(&self) -> bool {
+        self.refresher.as_ref().is_some_and(|r| r.can_refresh())
+    }
+
+    /// Refresh the token unless another call already did since generation `seen`: many calls
+    /// that met the same refused token cause one refresh.
+    async fn refresh_after(&self, seen: u64) -> Result<(), ApiError> {
+        let Some(refresher) = &self.refresher else {
+            return Ok(());
+        };
+        let _one_at_a_time = self.refreshing.lock().await;
+        if self.token_now().2 != seen {
+            return Ok(());
+        }
+        tracing::info!(
+            service = self.dialect.service,
+            "refreshing the access token"
+        );
+        let fresh = refresher.refresh().await?;
+        if let Ok(mut t) = self.token.write() {
+            t.token = fresh.token;
+            t.expires_at = fresh.expires_at;
+            t.generation += 1;
+        }
+        Ok(())
+    }
+
+    /// The dialect's error for an answer, with every secret to scrub.
+    fn decode_error(
+        &self,
+        status: u16,
+        retry_after: Option<Duration>,
+        body: &str,
+        scope: &str,
+        refreshed: bool,
+    ) -> ApiError {
+        let secrets = self.secrets();
+        let secrets: Vec<&str> = secrets.iter().map(Secret::expose).collect();
+        (self.dialect.error)(&Answer {
+            status,
+            retry_after,
+            body,
+            secrets: &secrets,
+            scope,
+            refreshed,
+        })
+    }
+
+    /// Scrub every secret out of a network error's text.
+    fn network_error(&self, e: reqwest::Error) -> ApiError {
+        if e.is_timeout() {
+            return ApiError::Timeout;
+        }
+        let secrets = self.secrets();
+        let secrets: Vec<&str> = secrets.iter().map(Secret::expose).collect();
+        ApiError::Network(network_message(e, &secrets))
     }
 
     /// Whether `url` has the scheme, host and port of the base URL.
@@ -234,8 +371,13 @@ impl Http {
         body: Option<&Value>,
         headers: &[(&str, String)],
     ) -> Result<Value, ApiError> {
-        self.send_capped(method, path, query, body, headers, self.cfg.max_body)
-            .await
+        self.request(
+            Request::new(method, path)
+                .query(query)
+                .body(body)
+                .headers(headers),
+        )
+        .await
     }
 
     /// [`Http::send`] with its own cap on the answer's size (after decompression).
@@ -248,13 +390,58 @@ impl Http {
         headers: &[(&str, String)],
         max_body: usize,
     ) -> Result<Value, ApiError> {
-        let mut url = reqwest::Url::parse(&format!("{}{}", self.base, path))
-            .map_err(|e| ApiError::Other(format!("cannot build the request URL: {e}")))?;
-        if !query.is_empty() {
+        self.request(
+            Request::new(method, path)
+                .query(query)
+                .body(body)
+                .headers(headers)
+                .max_body(max_body),
+        )
+        .await
+    }
+
+    /// The request's URL. A full URL (a cursor link) is used as the service wrote it, and only
+    /// on the base URL's own origin: the token never goes anywhere else.
+    fn target_url(&self, req: &Request<'_>) -> Result<reqwest::Url, ApiError> {
+        let mut url = match req.target {
+            Target::Path(path) => reqwest::Url::parse(&format!("{}{}", self.base, path))
+                .map_err(|e| ApiError::Other(format!("cannot build the request URL: {e}")))?,
+            Target::Url(link) => {
+                let url = reqwest::Url::parse(link).map_err(|_| {
+                    ApiError::Other(format!(
+                        "{} handed out a link that is not a URL; it was not followed",
+                        self.dialect.service
+                    ))
+                })?;
+                if !self.is_own_origin(url.as_str()) {
+                    let host = crate::render::sanitize::line(url.host_str().unwrap_or("?"));
+                    tracing::warn!(%host, "refused a link to another origin");
+                    return Err(ApiError::Other(format!(
+                        "{} handed out a link to another host ({host}); it was not followed, so your token was not sent there",
+                        self.dialect.service
+                    )));
+                }
+                url
+            }
+        };
+        if !req.query.is_empty() {
             url.query_pairs_mut()
-                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+                .extend_pairs(req.query.iter().map(|(k, v)| (*k, v.as_str())));
         }
-        let body = body
+        Ok(url)
+    }
+
+    /// Send one request: the token (refreshed when the backend can: before it expires, and once
+    /// after a 401, shared with every call that met the same 401), the rate limiter, retries of
+    /// what is safe to repeat, rate-limit waits as [`WaitPolicy`] says, all within the call's
+    /// deadline. Decodes the JSON answer (`Value::Null` for an empty one).
+    pub async fn request(&self, req: Request<'_>) -> Result<Value, ApiError> {
+        let url = self.target_url(&req)?;
+        let method = req.method.clone();
+        let path = url.path().to_string();
+        let max_body = req.max_body.unwrap_or(self.cfg.max_body);
+        let body = req
+            .body
             .map(serde_json::to_vec)
             .transpose()
             .map_err(|e| ApiError::Other(format!("cannot encode the request: {e}")))?;
@@ -265,37 +452,67 @@ impl Http {
             ApiError::Timeout
         };
         let mut attempt = 0u32;
+        let mut refreshed = false;
         loop {
             let once = async {
+                let (token, generation) = self
+                    .current_token()
+                    .await
+                    .map_err(|e| (e, self.token_now().2))?;
                 self.wait_turn().await;
                 tracing::debug!(%method, path, attempt, "request");
-                self.exchange(&method, url.clone(), body.as_deref(), headers, max_body)
+                let call = Call {
+                    method: &method,
+                    body: body.as_deref(),
+                    headers: req.headers,
+                    token: &token,
+                    max_body,
+                    scope: req.scope,
+                    refreshed,
+                };
+                self.exchange(call, url.clone())
                     .await
+                    .map_err(|e| (e, generation))
             };
-            let err = match tokio::time::timeout_at(deadline, once).await {
+            let (err, generation) = match tokio::time::timeout_at(deadline, once).await {
                 Ok(Ok(v)) => return Ok(v),
                 Ok(Err(e)) => e,
                 Err(_) => return Err(out_of_time()),
             };
-            let retry = match &err {
-                ApiError::RateLimited { .. } => true,
-                ApiError::Server { .. } | ApiError::Timeout | ApiError::Network(_) => idempotent,
-                _ => false,
+            let wait = match err.failure() {
+                Failure::Unauthenticated if !refreshed && self.can_refresh() => {
+                    match tokio::time::timeout_at(deadline, self.refresh_after(generation)).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => return Err(e),
+                        Err(_) => return Err(out_of_time()),
+                    }
+                    refreshed = true;
+                    continue;
+                }
+                Failure::RateLimited(asked) => {
+                    let wait = asked.unwrap_or_else(|| self.backoff(attempt));
+                    match self.cfg.rate_limit {
+                        WaitPolicy::Sleep { cap } => Some(wait.min(cap)),
+                        WaitPolicy::UpTo { max } if wait <= max => Some(wait),
+                        WaitPolicy::UpTo { .. } => None,
+                    }
+                }
+                Failure::Transient if idempotent => Some(self.backoff(attempt)),
+                _ => None,
             };
-            if !retry || attempt >= self.cfg.max_retries {
+            let Some(wait) = wait.filter(|_| attempt < self.cfg.max_retries) else {
                 tracing::info!(%method, path, "request failed: {err}");
                 return Err(err);
-            }
-            let wait = match &err {
-                ApiError::RateLimited {
-                    retry_after: Some(d),
-                } => (*d).min(Duration::from_secs(60)),
-                _ => self.backoff(attempt),
             };
             if tokio::time::Instant::now() + wait >= deadline {
                 // No time left for another try: the last failure is the answer.
                 tracing::info!(%method, path, "request failed (no time to retry): {err}");
                 return Err(err);
+            }
+            if matches!(err.failure(), Failure::RateLimited(_))
+                && let Some(hook) = &self.wait_hook
+            {
+                hook(wait);
             }
             tracing::info!(%method, path, "retrying in {wait:?} after: {err}");
             tokio::time::sleep(wait).await;
@@ -307,17 +524,10 @@ impl Http {
     /// (the tenant) go only to the API's own origin. A write is never sent anywhere else, and is
     /// only repeated on its own origin for a 307/308 (which keep method and body); a read may
     /// follow a redirect elsewhere, without the token, and says so if it is then refused.
-    async fn exchange(
-        &self,
-        method: &Method,
-        mut url: reqwest::Url,
-        body: Option<&[u8]>,
-        headers: &[(&str, String)],
-        max_body: usize,
-    ) -> Result<Value, ApiError> {
+    async fn exchange(&self, call: Call<'_>, mut url: reqwest::Url) -> Result<Value, ApiError> {
         let media = self.dialect.media_type;
-        let is_read = *method == Method::GET;
-        let mut method = method.clone();
+        let is_read = *call.method == Method::GET;
+        let mut method = call.method.clone();
         let mut left_origin: Option<String> = None;
         for _ in 0..=MAX_REDIRECTS {
             let own = self.is_own_origin(url.as_str());
@@ -326,24 +536,32 @@ impl Http {
                 .request(method.clone(), url.clone())
                 .header("Accept", media);
             if own {
-                req = req.bearer_auth(self.cfg.token.expose());
-                for (name, value) in headers {
+                if !call.token.expose().is_empty() {
+                    req = req.bearer_auth(call.token.expose());
+                }
+                for (name, value) in call.headers {
                     req = req.header(*name, value);
                 }
             }
-            if let Some(b) = body.filter(|_| method != Method::GET) {
-                req = req.header("Content-Type", media).body(b.to_vec());
+            let body = call.body.filter(|_| method != Method::GET);
+            if body.is_some() || self.dialect.content_type_always {
+                req = req.header("Content-Type", media);
+            }
+            if let Some(b) = body {
+                req = req.body(b.to_vec());
             }
             let resp = match req.send().await {
                 Ok(r) => r,
-                Err(e) if e.is_timeout() => return Err(ApiError::Timeout),
-                Err(e) => return Err(ApiError::Network(network_message(e, self.token()))),
+                Err(e) => return Err(self.network_error(e)),
             };
             let status = resp.status();
             if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
-                let result = self.read(resp, max_body).await;
+                let result = self.read(resp, &call).await;
                 return match (result, &left_origin) {
-                    (Err(ApiError::Unauthenticated | ApiError::Forbidden { .. }), Some(host)) => {
+                    (Err(e), Some(host))
+                        if matches!(e.failure(), Failure::Unauthenticated)
+                            || matches!(e, ApiError::Forbidden { .. }) =>
+                    {
                         Err(ApiError::Other(format!(
                             "{} redirected the request to another site ({host}), which refused it without your token ({}); the token was not sent there",
                             self.dialect.service,
@@ -398,7 +616,7 @@ impl Http {
         )))
     }
 
-    async fn read(&self, resp: reqwest::Response, max_body: usize) -> Result<Value, ApiError> {
+    async fn read(&self, resp: reqwest::Response, call: &Call<'_>) -> Result<Value, ApiError> {
         let status = resp.status();
         let retry_after = resp
             .headers()
@@ -407,22 +625,27 @@ impl Http {
             .and_then(|v| parse_retry_after(v, unix_now()));
         // An error page is read only as far as a message can matter.
         let cap = if status.is_success() {
-            max_body
+            call.max_body
         } else {
             64 * 1024
         };
-        let (bytes, cut) = read_capped(resp, cap, self.token()).await?;
+        let secrets = self.secrets();
+        let secrets: Vec<&str> = secrets.iter().map(Secret::expose).collect();
+        let (bytes, cut) = read_capped(resp, cap, &secrets).await?;
         if cut && status.is_success() {
-            tracing::warn!(max_body, "answer over the size cap, not read further");
-            return Err(ApiError::TooLarge { limit: max_body });
+            tracing::warn!(call.max_body, "answer over the size cap, not read further");
+            return Err(ApiError::TooLarge {
+                limit: call.max_body,
+            });
         }
         let text = String::from_utf8_lossy(&bytes);
         if !status.is_success() {
-            return Err((self.dialect.error)(
+            return Err(self.decode_error(
                 status.as_u16(),
                 retry_after,
                 &text,
-                self.cfg.token.expose(),
+                call.scope,
+                call.refreshed,
             ));
         }
         if status == StatusCode::NO_CONTENT || text.trim().is_empty() {
@@ -436,15 +659,12 @@ impl Http {
                         "a web page instead of data, {}",
                         super::error::status_text(status.as_u16())
                     ),
-                    excerpt: excerpt(
-                        &super::error::page_text(&text, 120),
-                        self.cfg.token.expose(),
-                    ),
+                    excerpt: excerpt(&super::error::page_text(&text, 120), &secrets),
                 }
             } else {
                 ApiError::Decode {
                     detail: format!("not JSON: {e}"),
-                    excerpt: excerpt(&text, self.cfg.token.expose()),
+                    excerpt: excerpt(&text, &secrets),
                 }
             }
         })
@@ -453,89 +673,31 @@ impl Http {
     /// Stream a download. The token goes only to the base URL's own origin: a link elsewhere (a
     /// pre-signed storage link, or any host the data names) is fetched without it.
     pub async fn download(&self, url: &str) -> Result<reqwest::Response, ApiError> {
+        let (token, _) = self.current_token().await?;
         self.wait_turn().await;
         let mut req = self.download_http.get(url);
         if self.is_own_origin(url) {
-            req = req.bearer_auth(self.cfg.token.expose());
+            req = req.bearer_auth(token.expose());
         }
-        let resp = req.send().await.map_err(|e| {
-            if e.is_timeout() {
-                ApiError::Timeout
-            } else {
-                ApiError::Network(network_message(e, self.token()))
-            }
-        })?;
+        let resp = req.send().await.map_err(|e| self.network_error(e))?;
         if !resp.status().is_success() {
             let status = resp.status().as_u16();
             let text = resp.text().await.unwrap_or_default();
-            return Err((self.dialect.error)(
-                status,
-                None,
-                &text,
-                self.cfg.token.expose(),
-            ));
+            return Err(self.decode_error(status, None, &text, "", false));
         }
         Ok(resp)
     }
 }
 
-/// Seconds since the epoch (0 if the clock is before it).
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
-/// `Retry-After` as a wait from unix time `now`: delta seconds, epoch seconds (a number too large
-/// to be a delta), an RFC 3339 time, or an HTTP date. A time in the past is no wait.
-pub fn parse_retry_after(v: &str, now: i64) -> Option<Duration> {
-    let v = v.trim();
-    if let Ok(n) = v.parse::<i64>() {
-        let secs = if n > 1_000_000_000 { n - now } else { n };
-        return Some(Duration::from_secs(secs.max(0) as u64));
-    }
-    let at = parse_instant(v).or_else(|| {
-        // IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"): RFC 2822 with a numeric zone.
-        let fixed = v.strip_suffix("GMT").map(|p| format!("{p}+0000"));
-        time::OffsetDateTime::parse(
-            fixed.as_deref().unwrap_or(v),
-            &time::format_description::well_known::Rfc2822,
-        )
-        .ok()
-        .map(|t| t.unix_timestamp())
-    })?;
-    Some(Duration::from_secs((at - now).max(0) as u64))
-}
-
-/// An RFC 3339 time, or one without an offset (taken as UTC), as unix seconds.
-pub fn parse_instant(s: &str) -> Option<i64> {
-    use time::format_description::well_known::Rfc3339;
-    let s = s.trim();
-    if let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) {
-        return Some(t.unix_timestamp());
-    }
-    let fmt = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
-    );
-    time::PrimitiveDateTime::parse(s, &fmt)
-        .ok()
-        .map(|t| t.assume_utc().unix_timestamp())
-}
-
-/// Percent-encode one path segment (uuids should never need it; hostile data might). An empty or
-/// dots-only id is refused: URL parsing would turn `..` (even as `%2E%2E`) into a step up the path.
-pub fn seg(s: &str) -> Result<String, ApiError> {
-    if s.is_empty() || s.chars().all(|c| c == '.') {
-        return Err(ApiError::Other(format!("refusing an invalid id {s:?}")));
-    }
-    // Everything but RFC 3986 "unreserved" characters is escaped.
-    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'.')
-        .remove(b'_')
-        .remove(b'~');
-    Ok(percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
+/// What one attempt of a request sends and how its answer is read.
+struct Call<'a> {
+    method: &'a Method,
+    body: Option<&'a [u8]>,
+    headers: &'a [(&'a str, String)],
+    token: &'a Secret,
+    max_body: usize,
+    scope: &'a str,
+    refreshed: bool,
 }
 
 /// Read a body (decompressed, as reqwest streams it) up to `cap` bytes. Returns the bytes and
@@ -543,7 +705,7 @@ pub fn seg(s: &str) -> Result<String, ApiError> {
 async fn read_capped(
     mut resp: reqwest::Response,
     cap: usize,
-    token: &str,
+    secrets: &[&str],
 ) -> Result<(Vec<u8>, bool), ApiError> {
     let mut out = Vec::new();
     loop {
@@ -558,15 +720,15 @@ async fn read_capped(
             }
             Ok(None) => return Ok((out, false)),
             Err(e) if e.is_timeout() => return Err(ApiError::Timeout),
-            Err(e) => return Err(ApiError::Network(network_message(e, token))),
+            Err(e) => return Err(ApiError::Network(network_message(e, secrets))),
         }
     }
 }
 
 /// A network error as one line: reqwest's message without its URL (a redirect can put anything
 /// in a URL's query, the token included), then only the host and path, then the causes; the
-/// token, in any encoding, and any `Bearer` value scrubbed.
-fn network_message(e: reqwest::Error, token: &str) -> String {
+/// secrets, in any encoding, and any `Bearer` value scrubbed.
+fn network_message(e: reqwest::Error, secrets: &[&str]) -> String {
     let place = e
         .url()
         .map(|u| format!(" ({}{})", u.host_str().unwrap_or(""), u.path()));
@@ -580,120 +742,15 @@ fn network_message(e: reqwest::Error, token: &str) -> String {
         msg = format!("{msg}: {s}");
         src = s.source();
     }
-    crate::render::sanitize::line(&scrub_secrets(&msg, token))
-}
-
-/// `text` with the token (as is, percent-encoded, or form-encoded) and any `Bearer …` value
-/// replaced by `***`.
-pub fn scrub_secrets(text: &str, token: &str) -> String {
-    let mut out = text.to_string();
-    if !token.is_empty() {
-        let encoded =
-            percent_encoding::utf8_percent_encode(token, percent_encoding::NON_ALPHANUMERIC)
-                .to_string();
-        let form: String = url::form_urlencoded::byte_serialize(token.as_bytes()).collect();
-        for t in [token, encoded.as_str(), form.as_str()] {
-            out = out.replace(t, "***");
-        }
+    for secret in secrets {
+        msg = scrub_secrets(&msg, secret);
     }
-    let mut scrubbed = String::with_capacity(out.len());
-    let mut rest = out.as_str();
-    while let Some(i) = rest.to_ascii_lowercase().find("bearer ") {
-        scrubbed.push_str(&rest[..i + 7]);
-        let after = &rest[i + 7..];
-        let end = after
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ')'))
-            .unwrap_or(after.len());
-        scrubbed.push_str("***");
-        rest = &after[end..];
-    }
-    scrubbed.push_str(rest);
-    scrubbed
-}
-
-/// JSON may carry lone UTF-16 surrogates as escapes (`\ud800`), which serde_json rejects. Replace
-/// each unpaired one with U+FFFD so one bad string cannot fail a whole response.
-pub fn replace_lone_surrogates(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains("\\u") && !s.contains("\\U") {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let b = s.as_bytes();
-    let hex4 = |i: usize| -> Option<u16> {
-        if i + 6 <= b.len() && b[i] == b'\\' && (b[i + 1] == b'u') {
-            std::str::from_utf8(&b[i + 2..i + 6])
-                .ok()
-                .and_then(|h| u16::from_str_radix(h, 16).ok())
-        } else {
-            None
-        }
-    };
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    let mut last = 0;
-    let mut in_string = false;
-    while i < b.len() {
-        let c = b[i];
-        if !in_string {
-            if c == b'"' {
-                in_string = true;
-            }
-            i += 1;
-            continue;
-        }
-        match c {
-            b'"' => {
-                in_string = false;
-                i += 1;
-            }
-            b'\\' => match hex4(i) {
-                Some(hi @ 0xD800..=0xDBFF) => {
-                    if matches!(hex4(i + 6), Some(0xDC00..=0xDFFF)) {
-                        i += 12;
-                    } else {
-                        out.push_str(&s[last..i]);
-                        out.push_str("\\ufffd");
-                        i += 6;
-                        last = i;
-                        let _ = hi;
-                    }
-                }
-                Some(0xDC00..=0xDFFF) => {
-                    out.push_str(&s[last..i]);
-                    out.push_str("\\ufffd");
-                    i += 6;
-                    last = i;
-                }
-                Some(_) => i += 6,
-                None => i += 2,
-            },
-            _ => i += 1,
-        }
-    }
-    if last == 0 {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    out.push_str(&s[last..]);
-    std::borrow::Cow::Owned(out)
+    crate::render::sanitize::line(&scrub_secrets(&msg, ""))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lone_surrogates_become_replacement_chars() {
-        let raw = r#"{"a":"x\ud800y","b":"\ud83d\ude00","c":"\\ud800","d":"\udc00"}"#;
-        let fixed = replace_lone_surrogates(raw);
-        let v: Value = serde_json::from_str(&fixed).expect("valid after fixing");
-        assert_eq!(v["a"], "x\u{fffd}y");
-        assert_eq!(v["b"], "😀");
-        assert_eq!(v["c"], "\\ud800");
-        assert_eq!(v["d"], "\u{fffd}");
-        assert!(
-            serde_json::from_str::<Value>(raw).is_err(),
-            "serde_json must reject the raw form"
-        );
-    }
 
     #[test]
     fn limiter_caps_requests_per_window() {
@@ -711,18 +768,6 @@ mod tests {
             "{wait:?}"
         );
         assert!(l.acquire(t0 + Duration::from_secs(60)).is_zero());
-    }
-
-    #[test]
-    fn path_segments_keep_uuids_readable_and_escape_the_rest() {
-        assert_eq!(
-            seg("c43d8df4-2eea-49b7-a546-375ff0b11a03").ok().as_deref(),
-            Some("c43d8df4-2eea-49b7-a546-375ff0b11a03")
-        );
-        assert_eq!(seg("../x y/").ok().as_deref(), Some("..%2Fx%20y%2F"));
-        for bad in ["", ".", "..", "..."] {
-            assert!(seg(bad).is_err(), "{bad:?} must be refused");
-        }
     }
 
     #[test]
