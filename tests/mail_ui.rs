@@ -201,7 +201,7 @@ fn mailboxes_state(w: u16, h: u16) -> State {
 
 #[test]
 fn mailboxes_pane() {
-    for (w, h) in [(80, 24), (120, 40)] {
+    for (w, h) in [(40, 12), (80, 24), (120, 40)] {
         let mut s = mailboxes_state(w, h);
         key(&mut s, KeyCode::Char('j'));
         let t = screen(&s, w, h);
@@ -224,7 +224,7 @@ fn mail_state(w: u16, h: u16) -> State {
 
 #[test]
 fn client_list() {
-    for (w, h) in [(80, 24), (120, 40)] {
+    for (w, h) in [(40, 12), (80, 24), (120, 40)] {
         let s = mail_state(w, h);
         let t = screen(&s, w, h);
         assert_inert(&t);
@@ -234,7 +234,7 @@ fn client_list() {
 
 #[test]
 fn email_list_with_mailbox_filter() {
-    for (w, h) in [(80, 24), (120, 40)] {
+    for (w, h) in [(40, 12), (80, 24), (120, 40)] {
         let mut s = mail_state(w, h);
         let cmds = key(&mut s, KeyCode::Enter);
         run(&mut s, cmds, &answer);

@@ -524,6 +524,34 @@ async fn a_rate_limit_wait_is_told_to_the_caller_before_it_is_waited_out() {
     assert_eq!(take(&demo).len(), 1);
 }
 
+/// After a failed test the mailbox read again shows the error's time (what the pane re-reads
+/// after T/Y), with the list's sparse fields and its owner.
+#[tokio::test]
+async fn one_mailbox_read_again_after_a_failed_test_shows_the_error_time() {
+    let demo = demo().await;
+    let c = client(&demo);
+    let before = c.mailbox(ids::SEND_ERROR).await.expect("mailbox");
+    c.test_send(ids::SEND_ERROR).await.expect_err("422");
+    take(&demo);
+    let after = c.mailbox(ids::SEND_ERROR).await.expect("mailbox");
+    assert!(
+        after.send_errored_at.copied().is_some_and(|t| t >= NOW),
+        "{:?}",
+        after.send_errored_at
+    );
+    assert_ne!(after.send_errored_at, before.send_errored_at);
+    assert!(after.owner.is_some(), "owner from include=user");
+    let reqs = take(&demo);
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(
+        reqs[0].path,
+        format!("/api/v2/mailboxes/{}", ids::SEND_ERROR)
+    );
+    assert_eq!(reqs[0].query_get("include"), Some("user"));
+    assert!(reqs[0].query_get("fields[mailbox]").is_some());
+    media_type_everywhere(&reqs);
+}
+
 /// Reads go through the shared transport's retries: a 5xx on a GET is tried again (with the
 /// media type each time); a write that met one is not repeated.
 #[tokio::test]

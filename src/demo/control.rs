@@ -10,11 +10,7 @@ use serde_json::json;
 pub(super) fn demo_route(s: &Shared, r: &RecordedRequest, m: &str, rest: &[&str]) -> Out {
     match (m, rest) {
         ("POST", ["script"]) => match r.body.clone().map(serde_json::from_value::<Scripted>) {
-            Some(Ok(sc)) => {
-                let mut q = s.scripts.lock().unwrap_or_else(|e| e.into_inner());
-                q.push_back(sc);
-                Out::Json(201, json!({ "queued": q.len() }))
-            }
+            Some(Ok(sc)) => Out::Json(201, json!({ "queued": s.rec.script(sc) })),
             Some(Err(e)) => invalid(vec![("body".into(), e.to_string())]),
             None => invalid(vec![(
                 "body".into(),
@@ -26,12 +22,12 @@ pub(super) fn demo_route(s: &Shared, r: &RecordedRequest, m: &str, rest: &[&str]
             serde_json::to_value(fixtures(&s.data.read().unwrap_or_else(|e| e.into_inner())))
                 .unwrap_or_default(),
         ),
-        ("GET", ["requests"]) => {
-            let log = s.log.lock().unwrap_or_else(|e| e.into_inner());
-            Out::Json(200, serde_json::to_value(&*log).unwrap_or_default())
-        }
+        ("GET", ["requests"]) => Out::Json(
+            200,
+            serde_json::to_value(s.rec.requests()).unwrap_or_default(),
+        ),
         ("DELETE", ["requests"]) => {
-            s.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
+            s.rec.clear_requests();
             Out::Json(200, json!({ "cleared": true }))
         }
         ("GET", ["files", u]) => {

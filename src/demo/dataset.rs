@@ -9,7 +9,7 @@
 use super::words::*;
 
 /// Placeholder spliced into serialised JSON as a lone surrogate escape (`\ud800`), which
-/// serde_json refuses to produce. See `pipeline::finish_json`.
+/// serde_json refuses to produce. See `server::finish_json`.
 pub(crate) const LONE_SURROGATE_MARKER: &str = "@@DEMO_LONE_SURROGATE@@";
 
 /// Fixed "now" of the dataset: 2025-06-30T17:00:00Z.

@@ -26,10 +26,10 @@ mod pipeline;
 mod query;
 mod routes;
 pub mod seeds;
+mod server;
 mod words;
 
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -359,17 +359,8 @@ pub(crate) struct Shared {
     pub opts: DemoOptions,
     pub base_url: String,
     pub data: RwLock<dataset::Dataset>,
-    pub log: Mutex<Vec<RecordedRequest>>,
-    pub scripts: Mutex<VecDeque<Scripted>>,
+    pub rec: server::Recorder,
     pub rng: Mutex<fastrand::Rng>,
-}
-
-impl Shared {
-    pub(crate) fn take_script(&self, method: &str, path: &str) -> Option<Scripted> {
-        let mut q = self.scripts.lock().unwrap_or_else(|e| e.into_inner());
-        let pos = q.iter().position(|s| s.matches(method, path))?;
-        q.remove(pos)
-    }
 }
 
 /// A running demo server; dropping it stops the server.
@@ -383,8 +374,7 @@ pub struct DemoServer {
     pub account_uuid: String,
     shared: Arc<Shared>,
     fixtures: Fixtures,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    running: server::Running,
 }
 
 impl DemoServer {
@@ -401,18 +391,9 @@ impl DemoServer {
             opts,
             base_url: base_url.clone(),
             data: RwLock::new(data),
-            log: Mutex::new(Vec::new()),
-            scripts: Mutex::new(VecDeque::new()),
+            rec: server::Recorder::default(),
         });
-        let app = pipeline::router(shared.clone());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
+        let running = server::Running::spawn(listener, pipeline::router(shared.clone()));
         Ok(DemoServer {
             addr,
             base_url,
@@ -420,44 +401,27 @@ impl DemoServer {
             account_uuid: fixtures.employee_account_uuid.clone(),
             shared,
             fixtures,
-            shutdown: Some(tx),
-            task: Some(task),
+            running,
         })
     }
 
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared
-            .log
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.shared.rec.requests()
     }
 
     pub fn clear_requests(&self) {
-        self.shared
-            .log
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.shared.rec.clear_requests();
     }
 
     /// Drops every scripted response not yet used.
     pub fn clear_scripts(&self) {
-        self.shared
-            .scripts
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.shared.rec.clear_scripts();
     }
 
     /// Queues a one-shot scripted response (FIFO).
     pub fn script(&self, s: Scripted) {
-        self.shared
-            .scripts
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push_back(s);
+        self.shared.rec.script(s);
     }
 
     /// Well-known records of the dataset (fixed at start; writes do not change uuids).
@@ -472,23 +436,7 @@ impl DemoServer {
 
     /// Stops the server (also done on drop).
     pub fn shutdown(mut self) {
-        self.stop();
-    }
-
-    fn stop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        // Keep-alive connections would hold a graceful shutdown open; abort the accept loop.
-        if let Some(t) = self.task.take() {
-            t.abort();
-        }
-    }
-}
-
-impl Drop for DemoServer {
-    fn drop(&mut self) {
-        self.stop();
+        self.running.stop();
     }
 }
 

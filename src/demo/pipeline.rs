@@ -1,17 +1,17 @@
-//! The request pipeline of the demo server: one fallback handler records the request, applies
-//! latency, scripted responses and random failures, then hands it to `routes::route`; and the
-//! response helpers every resource uses (`Out`, Laravel-shaped errors, raw-JSON splicing).
+//! The request pipeline of the Plannr demo: one fallback handler records the request, applies
+//! latency, scripted responses (`server`, shared with the Outreach demo) and random failures,
+//! then hands it to `routes::route`; and the response helpers every resource uses (`Out`,
+//! Laravel-shaped errors).
 //!
 //! Query strings are decoded with `url::form_urlencoded` on the raw query, so `filter[type]` and
 //! `filter%5Btype%5D` are the same key.
 
-use super::dataset::LONE_SURROGATE_MARKER;
 use super::routes::route;
+use super::server::{self, Style, before_routing, lock, read_request, respond_json};
 use super::{DEMO_TOKEN, RecordedRequest, Shared};
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
@@ -48,110 +48,34 @@ pub(super) fn invalid(errors: Vec<(String, String)>) -> Out {
     Out::Json(422, json!({ "message": first, "errors": map }))
 }
 
-/// Serialises, then splices raw JSON escapes serde_json cannot emit (lone surrogates).
-pub(super) fn finish_json(v: &Value) -> String {
-    let s = serde_json::to_string(v).unwrap_or_else(|_| "{}".into());
-    if s.contains(LONE_SURROGATE_MARKER) {
-        s.replace(LONE_SURROGATE_MARKER, "\\ud800")
-    } else {
-        s
-    }
-}
+/// Plannr's answers: plain JSON, a 500-a-minute limit.
+const STYLE: Style = Style {
+    json_type: "application/json",
+    rate_limit: ("500", "499"),
+};
 
 pub(super) fn respond(out: Out, extra: &[(String, String)]) -> Response {
-    let (status, ctype, body) = match out {
-        Out::Json(st, v) => (st, "application/json", finish_json(&v).into_bytes()),
-        Out::Bytes(st, ct, b) => (st, ct, b),
-    };
-    let mut resp = (
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        body,
-    )
-        .into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
-    h.insert("x-ratelimit-limit", HeaderValue::from_static("500"));
-    h.insert("x-ratelimit-remaining", HeaderValue::from_static("499"));
-    for (k, v) in extra {
-        if let (Ok(k), Ok(v)) = (
-            HeaderName::from_bytes(k.as_bytes()),
-            HeaderValue::from_str(v),
-        ) {
-            h.insert(k, v);
-        }
+    match out {
+        Out::Json(st, v) => respond_json(&STYLE, st, &v, extra),
+        Out::Bytes(st, ct, b) => server::respond(&STYLE, st, ct, b, extra),
     }
-    resp
 }
 
 pub(super) async fn handle(State(s): State<Arc<Shared>>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, 32 * 1024 * 1024)
-        .await
-        .unwrap_or_default();
-    let query = parts
-        .uri
-        .query()
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .into_owned()
-                .collect()
-        })
-        .unwrap_or_default();
-    let headers = parts
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_ascii_lowercase(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let body_json: Option<Value> = if bytes.is_empty() {
-        None
-    } else {
-        serde_json::from_slice(&bytes).ok()
-    };
-    let body_unparsable = !bytes.is_empty() && body_json.is_none();
-    let rec = RecordedRequest {
-        method: parts.method.as_str().to_string(),
-        path: parts.uri.path().to_string(),
-        query,
-        headers,
-        body: body_json,
-    };
-    s.log
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(rec.clone());
-
-    if s.opts.latency_ms > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(s.opts.latency_ms)).await;
+    let (rec, body_unparsable) = read_request(req, 32 * 1024 * 1024, false).await;
+    s.rec.record(rec.clone());
+    if let Some(resp) = before_routing(&rec, s.opts.latency_ms, &s.rec, &STYLE).await {
+        return resp;
     }
-    if !rec.path.starts_with("/__demo/") {
-        if let Some(sc) = s.take_script(&rec.method, &rec.path) {
-            if sc.delay_ms > 0 {
-                tokio::time::sleep(std::time::Duration::from_millis(sc.delay_ms)).await;
-            }
-            if let Some(f) = &sc.fault {
-                return super::faults::respond(f);
-            }
-            if let Some(raw) = sc.raw_body() {
-                let out = Out::Bytes(sc.status, "text/plain", raw.as_bytes().to_vec());
-                return respond(out, &sc.headers);
-            }
-            return respond(Out::Json(sc.status, sc.body), &sc.headers);
-        }
-        if s.opts.fail_rate > 0.0 {
-            let mut rng = s.rng.lock().unwrap_or_else(|e| e.into_inner());
-            if rng.f64() < s.opts.fail_rate {
-                let out = if rng.bool() {
-                    msg(500, "Server Error")
-                } else {
-                    msg(503, "Service Unavailable")
-                };
-                return respond(out, &[]);
-            }
+    if s.opts.fail_rate > 0.0 && !rec.path.starts_with("/__demo/") {
+        let mut rng = lock(&s.rng);
+        if rng.f64() < s.opts.fail_rate {
+            let out = if rng.bool() {
+                msg(500, "Server Error")
+            } else {
+                msg(503, "Service Unavailable")
+            };
+            return respond(out, &[]);
         }
     }
     let out = route(&s, &rec, body_unparsable);

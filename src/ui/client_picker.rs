@@ -1,11 +1,12 @@
 //! Drawing of the client picker shared by the Mail and Contacts panes (`app::client_picker`).
 use crate::ui::theme::th;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::text::Span;
+use ratatui::widgets::{Paragraph, TableState};
 
+use super::columns::{self, Col, Text};
 use super::widgets;
 use crate::api::models::{Account, ContactDetail};
 use crate::app::client_picker::ClientPicker;
@@ -42,6 +43,14 @@ fn value(d: Option<&ContactDetail>, fallback: &str) -> String {
     let v = if v.is_empty() { fallback } else { v };
     if v.is_empty() { "—".into() } else { v.into() }
 }
+
+/// The name first; the phone and the role give way before the address.
+const COLUMNS: [Col; 4] = [
+    Col::text("Name", 12, 28, 3, 10).middle(),
+    Col::text("Email", 12, 30, 3, 8).middle(),
+    Col::text("Phone", 8, 16, 1, 5),
+    Col::fixed("Role", 4, 10, 2),
+];
 
 pub fn draw(
     p: &ClientPicker,
@@ -91,37 +100,27 @@ pub fn draw(
         // Only the rows on screen: the list grows as pages load.
         let window = widgets::visible_rows(shown, p.nav.offset, p.nav.selected, body.height);
         let first = window.start;
-        let rows: Vec<Row> = p.clients.items[window]
+        let rows: Vec<Vec<Text>> = p.clients.items[window]
             .iter()
             .map(|a| {
-                let mut name = vec![Span::raw(a.display_name())];
+                let mut name = Text::plain(a.display_name());
                 if (look.draft)(a) {
-                    name.push(Span::styled(" ✎ draft", Style::new().fg(th().highlight)));
+                    name = name.mark(Span::styled(" ✎ draft", Style::new().fg(th().highlight)));
                 }
                 let mut cells = vec![
-                    Cell::from(Line::from(name)),
-                    Cell::from(value(a.primary_email.as_deref(), &a.email)),
-                    Cell::from(value(a.primary_phone_number.as_deref(), "")),
+                    name,
+                    Text::plain(value(a.primary_email.as_deref(), &a.email)),
+                    Text::plain(value(a.primary_phone_number.as_deref(), "")),
                 ];
                 if roles {
-                    cells.push(Cell::from(a.role.clone()));
+                    cells.push(Text::plain(a.role.clone()));
                 }
-                Row::new(cells)
+                cells
             })
             .collect();
-        let widths = [
-            Constraint::Fill(3),
-            Constraint::Fill(3),
-            Constraint::Fill(2),
-            Constraint::Length(10),
-        ];
-        let titles = ["Name", "Email", "Phone", "Role"];
         let columns = if roles { 4 } else { 3 };
-        let table = Table::new(rows, &widths[..columns])
-            .header(
-                Row::new(titles[..columns].iter().copied()).style(Style::new().bold().underlined()),
-            )
-            .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+        let (table, _) = columns::table(&COLUMNS[..columns], rows, body.width);
+        let table = table.row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
         let mut st = TableState::default()
             .with_selected((!p.clients.items.is_empty()).then_some(p.nav.selected - first));
         frame.render_stateful_widget(table, body, &mut st);
@@ -187,5 +186,52 @@ mod tests {
         let screen = format!("{:?}", t.backend());
         assert!(screen.contains("Client 2490"), "{screen}");
         assert!(screen.contains("Client 2500"), "{screen}");
+    }
+
+    /// Issue 15: a long address was clipped by the table with no mark ("amelia.lloyd@virginmedia."
+    /// looked like a real address). Every width shows it whole or cut with `…`.
+    #[test]
+    fn a_cut_address_always_shows_the_ellipsis() {
+        let mut p = ClientPicker::new(
+            25,
+            Route::Mail(crate::app::mail::Route::Clients),
+            Tab::Mail,
+            "R",
+        );
+        let email = "amelia.lloyd@virginmedia.co.uk";
+        p.clients.items = vec![Account {
+            uuid: "c1".into(),
+            name: "Amelia Lloyd".into(),
+            email: email.into(),
+            ..Account::default()
+        }];
+        p.clients.edge = Edge::End;
+        let look = Look {
+            title: " Clients",
+            note: String::new(),
+            hint: "",
+            draft: &|_| false,
+        };
+        for w in 20..=100 {
+            let mut t = Terminal::new(TestBackend::new(w, 6)).expect("terminal");
+            t.draw(|f| {
+                let [header, body, footer] = widgets::header_body_footer(f.area());
+                draw(&p, &look, header, body, footer, f);
+            })
+            .expect("draw");
+            let buf = t.backend().buffer();
+            let row: String = (0..w).map(|x| buf[(x, 2)].symbol().to_string()).collect();
+            let cells: Vec<&str> = row.split_whitespace().collect();
+            let shown = cells
+                .iter()
+                .find(|c| c.contains('@') || c.starts_with("amelia"))
+                .copied();
+            if let Some(shown) = shown {
+                assert!(
+                    shown == email || shown.contains('…'),
+                    "at {w} columns the address reads {shown:?}: {row:?}"
+                );
+            }
+        }
     }
 }

@@ -218,6 +218,9 @@ pub struct Text {
     pub marks: Vec<Span<'static>>,
     /// Cut this cell at its end whatever its column says (a note in a name column).
     pub end_cut: bool,
+    /// Dim extras after the text and its marks (a conversation's tags) that give way to the
+    /// text: they get at most half the cell while the text is cut.
+    pub tail: Option<Span<'static>>,
 }
 
 impl Text {
@@ -241,13 +244,39 @@ impl Text {
         self
     }
 
+    pub fn tail(mut self, span: Span<'static>) -> Text {
+        self.tail = Some(span).filter(|s| !s.content.is_empty());
+        self
+    }
+
     /// The full width it would take uncut.
     pub fn width(&self) -> usize {
-        display_width(&self.text) + self.marks.iter().map(Span::width).sum::<usize>()
+        display_width(&self.text)
+            + self.marks.iter().map(Span::width).sum::<usize>()
+            + self.tail.as_ref().map(Span::width).unwrap_or(0)
     }
 
     /// The cell in `width` columns.
     pub fn fit(&self, width: usize, how: Cut, align: Align) -> Line<'static> {
+        let Some(tail) = &self.tail else {
+            return self.fit_head(width, how, align);
+        };
+        // The tail takes what the text leaves, but never more than half while the text is cut.
+        let natural = display_width(&self.text) + self.marks.iter().map(Span::width).sum::<usize>();
+        let head_w = natural.min(width - tail.width().min(width / 2));
+        let mut line = self.fit_head(head_w, how, Align::Left);
+        let left = width.saturating_sub(line.width());
+        let t = cut(&tail.content, left);
+        if !t.is_empty() {
+            line.spans.push(Span::styled(t, tail.style));
+        }
+        match align {
+            Align::Left => line,
+            Align::Right => line.right_aligned(),
+        }
+    }
+
+    fn fit_head(&self, width: usize, how: Cut, align: Align) -> Line<'static> {
         let how = if self.end_cut { Cut::End } else { how };
         let marks_w: usize = self.marks.iter().map(Span::width).sum();
         let mut spans = Vec::new();
@@ -281,28 +310,31 @@ impl Text {
     }
 }
 
-/// A table laid out by `cols` in `total` columns: hidden columns left out, every cell cut to its
-/// column with `…`. Also returns each column's width (0: hidden) to place editors by.
-pub fn table(cols: &[Col], rows: Vec<Vec<Text>>, total: u16) -> (Table<'static>, Vec<u16>) {
+/// The widest text of each column in `rows`, titles included.
+pub fn measure(cols: &[Col], rows: &[Vec<Text>]) -> Vec<usize> {
     let mut widest: Vec<usize> = cols.iter().map(|c| display_width(c.title)).collect();
-    for r in &rows {
+    for r in rows {
         for (i, t) in r.iter().enumerate() {
             if let Some(w) = widest.get_mut(i) {
                 *w = (*w).max(t.width());
             }
         }
     }
-    let w = widths(cols, &widest, total);
-    let visible: Vec<usize> = (0..cols.len()).filter(|&i| w[i] > 0).collect();
-    let header = Row::new(
-        visible
-            .iter()
-            .map(|&i| {
-                let c = &cols[i];
-                Cell::from(Text::plain(c.title).fit(usize::from(w[i]), Cut::End, c.align))
-            })
-            .collect::<Vec<_>>(),
-    );
+    widest
+}
+
+/// A table laid out by `cols` in `total` columns: hidden columns left out, every cell cut to its
+/// column with `…`. Also returns each column's width (0: hidden) to place editors by.
+pub fn table(cols: &[Col], rows: Vec<Vec<Text>>, total: u16) -> (Table<'static>, Vec<u16>) {
+    let w = widths(cols, &measure(cols, &rows), total);
+    (table_with(cols, &w, rows, true), w)
+}
+
+/// `rows` in columns of widths `w` (from `widths`), with or without the header row: tables drawn
+/// in pieces (around a form) share one layout.
+pub fn table_with(cols: &[Col], w: &[u16], rows: Vec<Vec<Text>>, header: bool) -> Table<'static> {
+    let shown = |i: usize| w.get(i).copied().unwrap_or(0);
+    let visible: Vec<usize> = (0..cols.len()).filter(|&i| shown(i) > 0).collect();
     let body: Vec<Row> = rows
         .into_iter()
         .map(|r| {
@@ -313,17 +345,31 @@ pub fn table(cols: &[Col], rows: Vec<Vec<Text>>, total: u16) -> (Table<'static>,
                     .map(|&i| {
                         let c = &cols[i];
                         let t = r.get_mut(i).and_then(Option::take).unwrap_or_default();
-                        Cell::from(t.fit(usize::from(w[i]), c.cut, c.align))
+                        Cell::from(t.fit(usize::from(shown(i)), c.cut, c.align))
                     })
                     .collect::<Vec<_>>(),
             )
         })
         .collect();
-    let constraints: Vec<Constraint> = visible.iter().map(|&i| Constraint::Length(w[i])).collect();
-    let t = Table::new(body, constraints)
-        .header(header)
-        .column_spacing(SPACING);
-    (t, w)
+    let constraints: Vec<Constraint> = visible
+        .iter()
+        .map(|&i| Constraint::Length(shown(i)))
+        .collect();
+    let mut t = Table::new(body, constraints).column_spacing(SPACING);
+    if header {
+        let titles = Row::new(
+            visible
+                .iter()
+                .map(|&i| {
+                    let c = &cols[i];
+                    Cell::from(Text::plain(c.title).fit(usize::from(shown(i)), Cut::End, c.align))
+                })
+                .collect::<Vec<_>>(),
+        )
+        .style(Style::new().bold().underlined());
+        t = t.header(titles);
+    }
+    t
 }
 
 /// The x offset of column `i` within the table (hidden columns take no room).
@@ -433,6 +479,25 @@ mod tests {
         assert_eq!(l.to_string(), "Co…");
         let l = Text::plain("42").fit(5, Cut::End, Align::Right);
         assert_eq!(l.alignment, Some(ratatui::layout::Alignment::Right));
+    }
+
+    #[test]
+    fn a_tail_gives_way_to_the_text_but_keeps_up_to_half() {
+        let t = Text::plain("Pension transfer — Hughes").tail(Span::raw(" #Mortgage #Pension"));
+        let l = t.fit(20, Cut::Middle, Align::Left);
+        assert_eq!(l.width(), 20);
+        assert_eq!(l.to_string(), "Pensi…ghes #Mortgag…");
+        // A short name leaves the rest to the tail.
+        let l = Text::plain("ISA")
+            .tail(Span::raw(" #Mortgage #Pension"))
+            .fit(12, Cut::End, Align::Left);
+        assert_eq!(l.to_string(), "ISA #Mortga…");
+        // Room for both: nothing cut.
+        let l = t.fit(60, Cut::Middle, Align::Left);
+        assert_eq!(
+            l.to_string(),
+            "Pension transfer — Hughes #Mortgage #Pension"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState};
 
 use super::client_picker;
+use super::columns::{self, Col, Text};
 use super::overlay::{self, Anchor};
 use super::widgets;
 use crate::api::models::{Account, ContactDetail};
@@ -81,33 +82,35 @@ fn draw_clients(
     client_picker::draw(&pane.picker, &look, header, body, footer, frame);
 }
 
-const DETAIL_WIDTHS: [Constraint; 5] = [
-    Constraint::Length(6),
-    Constraint::Fill(2),
-    Constraint::Fill(3),
-    Constraint::Length(8),
-    Constraint::Fill(2),
+/// The value and its label first; who else owns it gives way first.
+const DETAIL_COLUMNS: [Col; 5] = [
+    Col::fixed("Type", 5, 6, 4),
+    Col::text("Label", 8, 20, 2, 9),
+    Col::text("Value", 12, 32, 3, 10).middle(),
+    // "★ yes" is never cut to "★…".
+    Col::fixed("Primary", 5, 8, 6),
+    Col::text("Also owned by", 8, 30, 2, 2),
 ];
 
-fn detail_row<'a>(pane: &ContactsPane, d: &'a ContactDetail, client: &str) -> Row<'a> {
+fn detail_row(pane: &ContactsPane, d: &ContactDetail, client: &str) -> Vec<Text> {
     let kind = Kind::from_api(&d.kind).label();
-    let mut label = vec![Span::raw(d.name.clone())];
+    let mut label = Text::plain(d.name.clone());
     if pane.has_draft_for_detail(&d.uuid) {
-        label.push(Span::styled(" ✎", Style::new().fg(th().highlight)));
+        label = label.mark(Span::styled(" ✎", Style::new().fg(th().highlight)));
     }
     let primary = if d.is_primary_for(client) {
-        Span::styled("★ yes", Style::new().fg(th().ok))
+        Text::styled("★ yes", Style::new().fg(th().ok))
     } else if d.primary_accounts.is_none() {
         // Plannr's answer did not say: unknown, not "no".
-        Span::styled("?", Style::new().fg(th().dim))
+        Text::styled("?", Style::new().fg(th().dim))
     } else if pane
         .making_primary
         .as_ref()
         .is_some_and(|(u, _)| *u == d.uuid)
     {
-        Span::styled("…", Style::new().fg(th().highlight))
+        Text::styled("…", Style::new().fg(th().highlight))
     } else {
-        Span::raw("")
+        Text::plain("")
     };
     let others: Vec<String> = d
         .owners()
@@ -115,16 +118,13 @@ fn detail_row<'a>(pane: &ContactsPane, d: &'a ContactDetail, client: &str) -> Ro
         .filter(|a| a.uuid != client)
         .map(Account::display_name)
         .collect();
-    Row::new(vec![
-        Cell::from(kind),
-        Cell::from(Line::from(label)),
-        Cell::from(d.display_value().to_string()),
-        Cell::from(primary),
-        Cell::from(Span::styled(
-            others.join(", "),
-            Style::new().fg(th().accent),
-        )),
-    ])
+    vec![
+        Text::plain(kind),
+        label,
+        Text::plain(d.display_value().to_string()),
+        primary,
+        Text::styled(others.join(", "), Style::new().fg(th().accent)),
+    ]
 }
 
 fn draw_details(
@@ -162,20 +162,26 @@ fn draw_details(
     }
     let [thead, rows_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+    let items = &pane.details.items;
+    // One layout for the whole list, drawn in pieces around an open form.
+    let all: Vec<Vec<Text>> = items
+        .iter()
+        .map(|d| detail_row(pane, d, &client_uuid))
+        .collect();
+    let widths = columns::widths(
+        &DETAIL_COLUMNS,
+        &columns::measure(&DETAIL_COLUMNS, &all),
+        body.width,
+    );
+    let mut all: Vec<Option<Vec<Text>>> = all.into_iter().map(Some).collect();
+    let mut rows_of = |range: std::ops::Range<usize>| -> Table<'static> {
+        let rows = all[range].iter_mut().filter_map(Option::take).collect();
+        columns::table_with(&DETAIL_COLUMNS, &widths, rows, false)
+    };
     frame.render_widget(
-        Table::new(Vec::<Row>::new(), DETAIL_WIDTHS).header(
-            Row::new(["Type", "Label", "Value", "Primary", "Also owned by"])
-                .style(Style::new().bold().underlined()),
-        ),
+        columns::table_with(&DETAIL_COLUMNS, &widths, Vec::new(), true),
         thead,
     );
-    let items = &pane.details.items;
-    let rows_of = |range: std::ops::Range<usize>| -> Vec<Row> {
-        items[range]
-            .iter()
-            .map(|d| detail_row(pane, d, &client_uuid))
-            .collect()
-    };
     match &pane.form {
         None => {
             if items.is_empty() && pane.details.is_complete() {
@@ -185,7 +191,7 @@ fn draw_details(
                     frame.buffer_mut(),
                 );
             } else {
-                let table = Table::new(rows_of(0..items.len()), DETAIL_WIDTHS)
+                let table = rows_of(0..items.len())
                     .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
                 let mut st = TableState::default()
                     .with_selected(Some(pane.detail_nav.selected))
@@ -209,7 +215,7 @@ fn draw_details(
                 .max((at + fh).saturating_sub(h))
                 .min(at);
             let above = (at - start).min(h) as u16;
-            let table = Table::new(rows_of(start..at), DETAIL_WIDTHS);
+            let table = rows_of(start..at);
             frame.render_widget(
                 table,
                 Rect {
@@ -237,10 +243,7 @@ fn draw_details(
                 ..form_area
             };
             let after = (at + 1).min(items.len());
-            frame.render_widget(
-                Table::new(rows_of(after..items.len()), DETAIL_WIDTHS),
-                below,
-            );
+            frame.render_widget(rows_of(after..items.len()), below);
             if let Phase::Conflict { theirs, fields } = &form.phase {
                 draw_conflict(form, theirs, fields, body, frame);
             }
@@ -576,7 +579,7 @@ mod tests {
         t
     }
 
-    const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+    const SIZES: [(u16, u16); 3] = [(40, 16), (80, 24), (120, 40)];
 
     #[test]
     fn client_list() {

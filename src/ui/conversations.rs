@@ -6,8 +6,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Paragraph, TableState};
 
+use super::columns::{self, Col, Text};
 use super::overlay::{self, Anchor};
 use super::widgets;
 use crate::api::models::Archived;
@@ -19,14 +20,15 @@ use crate::app::paged::Edge;
 use crate::clock;
 use crate::render::wrap::truncate_to_width;
 
-const WIDTHS: [Constraint; 6] = [
-    Constraint::Length(1),
-    Constraint::Fill(3),
-    Constraint::Fill(2),
-    Constraint::Fill(4),
-    // "12 Mar 2025", the longest short time.
-    Constraint::Length(11),
-    Constraint::Length(5),
+/// The name first, then when and the last message; the people and the count give way first.
+const COLUMNS: [Col; 6] = [
+    Col::fixed("", 1, 1, 10),
+    Col::text("Name", 14, 24, 3, 9).middle(),
+    Col::text("With", 8, 14, 2, 6),
+    Col::text("Last message", 10, 20, 4, 7),
+    // "12 Mar 2025", the longest short time: never cut.
+    Col::fixed("When", 11, 11, 8).right(),
+    Col::fixed("Msgs", 4, 5, 3).right(),
 ];
 
 pub fn draw(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Frame) {
@@ -132,11 +134,7 @@ fn draw_list(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fram
         } else {
             &list_hint
         };
-        widgets::hint(
-            &truncate_to_width(hint, footer.width as usize),
-            footer,
-            frame.buffer_mut(),
-        );
+        widgets::hint(hint, footer, frame.buffer_mut());
     }
 }
 
@@ -155,10 +153,8 @@ fn conv_facts(c: &crate::api::models::Conversation) -> String {
 }
 
 fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Frame) {
-    let cols = Layout::horizontal(WIDTHS).spacing(1).split(area);
-    let w = |i: usize| cols.get(i).map(|r| r.width as usize).unwrap_or(0);
     let h = area.height.saturating_sub(1) as usize;
-    let rows: Vec<Row> = pane
+    let rows: Vec<Vec<Text>> = pane
         .view
         .iter()
         .skip(pane.nav.offset)
@@ -167,42 +163,26 @@ fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fra
         .map(|row| {
             let (name, mark) = pane.shown_name(&row.conv.uuid, &row.conv.name);
             let name_cell = match mark {
-                NameMark::None => {
-                    // Tags and the case after the name, dimmed (seed 002).
-                    let extra = conv_facts(&row.conv);
-                    let room = w(1).saturating_sub(extra.chars().count().min(w(1) / 2));
-                    let name = truncate_to_width(&name, room);
-                    let left = w(1).saturating_sub(name.chars().count());
-                    Line::from(vec![
-                        Span::raw(name),
-                        Span::styled(truncate_to_width(&extra, left), Style::new().fg(th().dim)),
-                    ])
-                }
-                NameMark::Saving => {
-                    let tag = " saving…";
-                    let room = w(1).saturating_sub(tag.len());
-                    Line::from(vec![
-                        Span::raw(truncate_to_width(&name, room)),
-                        Span::styled(tag, Style::new().fg(th().highlight)),
-                    ])
-                }
-                NameMark::Unsaved => {
-                    let tag = " ⚠ not saved (r)";
-                    let room = w(1).saturating_sub(16);
-                    Line::from(vec![
-                        Span::raw(truncate_to_width(&name, room)),
-                        Span::styled(tag, Style::new().fg(th().error)),
-                    ])
-                }
+                // Tags and the case after the name, dimmed (seed 002); they give way to the name.
+                NameMark::None => Text::plain(name).tail(Span::styled(
+                    conv_facts(&row.conv),
+                    Style::new().fg(th().dim),
+                )),
+                NameMark::Saving => Text::plain(name)
+                    .mark(Span::styled(" saving…", Style::new().fg(th().highlight))),
+                NameMark::Unsaved => Text::plain(name).mark(Span::styled(
+                    " ⚠ not saved (r)",
+                    Style::new().fg(th().error),
+                )),
             };
             let pin = match (
                 pane.shown_pinned(row),
                 pane.pins.contains_key(&row.conv.uuid),
             ) {
-                (true, false) => Span::styled("★", Style::new().fg(th().highlight)),
-                (true, true) => Span::styled("☆", Style::new().fg(th().highlight)),
-                (false, true) => Span::styled("·", Style::new().fg(th().dim)),
-                (false, false) => Span::raw(" "),
+                (true, false) => Text::styled("★", Style::new().fg(th().highlight)),
+                (true, true) => Text::styled("☆", Style::new().fg(th().highlight)),
+                (false, true) => Text::styled("·", Style::new().fg(th().dim)),
+                (false, false) => Text::plain(" "),
             };
             let when = row
                 .activity
@@ -213,36 +193,18 @@ fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fra
                 .messages_count
                 .map(|c| c.to_string())
                 .unwrap_or_default();
-            Row::new(vec![
-                Cell::from(pin),
-                Cell::from(name_cell),
-                Cell::from(Span::styled(
-                    truncate_to_width(&row.participants, w(2)),
-                    Style::new().fg(th().accent),
-                )),
-                Cell::from(Span::styled(
-                    truncate_to_width(&row.preview, w(3)),
-                    Style::new().fg(th().muted),
-                )),
-                Cell::from(Line::from(when).right_aligned()),
-                Cell::from(Line::from(count).right_aligned()),
-            ])
+            vec![
+                pin,
+                name_cell,
+                Text::styled(row.participants.clone(), Style::new().fg(th().accent)),
+                Text::styled(row.preview.clone(), Style::new().fg(th().muted)),
+                Text::plain(when),
+                Text::plain(count),
+            ]
         })
         .collect();
-    let table = Table::new(rows, WIDTHS)
-        .header(
-            Row::new(vec![
-                Cell::from(""),
-                Cell::from("Name"),
-                Cell::from("With"),
-                Cell::from("Last message"),
-                Cell::from(Line::from("When").right_aligned()),
-                Cell::from(Line::from("Msgs").right_aligned()),
-            ])
-            .style(Style::new().bold().underlined()),
-        )
-        .column_spacing(1)
-        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+    let (table, widths) = columns::table(&COLUMNS, rows, area.width);
+    let table = table.row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
     let mut st = TableState::default()
         .with_selected(Some(pane.nav.selected.saturating_sub(pane.nav.offset)));
     frame.render_stateful_widget(table, area, &mut st);
@@ -253,7 +215,7 @@ fn draw_table(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fra
         .and_then(|row| pane.editor_for(&row.conv.uuid))
     {
         let y = area.y + 1 + pane.nav.selected.saturating_sub(pane.nav.offset) as u16;
-        let x = cols.get(1).map(|c| c.x).unwrap_or(area.x);
+        let x = area.x + columns::offset(&widths, 1);
         rename_box(r, area, Anchor::Row { x, y }, frame);
     }
 }
@@ -405,11 +367,7 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
         );
         format!("{keys}{pos}")
     };
-    widgets::hint(
-        &truncate_to_width(&hint, footer.width as usize),
-        footer,
-        frame.buffer_mut(),
-    );
+    widgets::hint(&hint, footer, frame.buffer_mut());
 }
 
 #[cfg(test)]
@@ -539,7 +497,7 @@ mod tests {
 
     #[test]
     fn list_snapshots() {
-        for (w, h) in [(80, 24), (120, 40)] {
+        for (w, h) in [(40, 12), (80, 24), (120, 40)] {
             let mut s = list_state(w, h);
             key(&mut s, KeyCode::Char('j'));
             insta::assert_snapshot!(format!("list_{w}x{h}"), render(&s).backend());
@@ -570,7 +528,7 @@ mod tests {
         let rows = text_of(&render(&s));
         let row = rows
             .iter()
-            .position(|r| r.contains("Pension transfer") && r.contains("13:43"))
+            .position(|r| r.contains("Hughes 1") && r.contains("13:43"))
             .expect("the row stays on screen");
         assert!(rows[row + 1].contains("┌ Rename conversation"), "{rows:#?}");
         assert!(rows[row + 2].contains("Hughes 1!"), "{rows:#?}");

@@ -2,12 +2,13 @@
 use crate::keymap::{Action, Keymap, Scope};
 use crate::ui::theme::th;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Paragraph, TableState};
 
 use super::client_picker::{self, edge_note};
+use super::columns::{self, Col, Text};
 use super::widgets;
 use crate::api::models::EmailMessage;
 use crate::app::Core;
@@ -91,6 +92,18 @@ fn sender(m: &EmailMessage) -> String {
     }
 }
 
+/// Subject, date and sender keep their room; Files and Mailbox give way first.
+const EMAIL_COLUMNS: [Col; 7] = [
+    // "12 Mar 2025", the longest short form: a date is never cut.
+    Col::fixed("Date", 11, 11, 9),
+    Col::fixed("Dir", 3, 3, 3),
+    Col::text("From", 10, 20, 2, 8),
+    Col::text("Subject", 12, 40, 4, 10),
+    Col::text("Mailbox", 6, 14, 1, 2),
+    Col::fixed("Files", 5, 5, 1).right(),
+    Col::fixed("In thread", 9, 9, 4).right(),
+];
+
 fn emails(
     pane: &MailPane,
     keys: &Keymap,
@@ -145,7 +158,7 @@ fn emails(
         let nav = &pane.emails_nav;
         let window = widgets::visible_rows(pane.shown.len(), nav.offset, nav.selected, body.height);
         let first = window.start;
-        let rows: Vec<Row> = pane.shown[window]
+        let rows: Vec<Vec<Text>> = pane.shown[window]
             .iter()
             .filter_map(|&i| pane.emails.items.get(i))
             .map(|m| {
@@ -163,45 +176,24 @@ fn emails(
                     Some(n) if n > 1 => n.to_string(),
                     _ => String::new(),
                 };
-                Row::new(vec![
-                    Cell::from(clock::short_of(m.sort_key(), now)),
-                    Cell::from(direction(m)),
-                    Cell::from(sender(m)),
-                    Cell::from(if m.subject.is_empty() {
+                let dir = direction(m);
+                vec![
+                    Text::plain(clock::short_of(m.sort_key(), now)),
+                    Text::styled(dir.content.into_owned(), dir.style),
+                    Text::plain(sender(m)),
+                    Text::plain(if m.subject.is_empty() {
                         "(no subject)".to_string()
                     } else {
                         m.subject.clone()
                     }),
-                    Cell::from(mailbox),
-                    Cell::from(Line::from(att).right_aligned()),
-                    Cell::from(Line::from(thr).right_aligned()),
-                ])
+                    Text::plain(mailbox),
+                    Text::plain(att),
+                    Text::plain(thr),
+                ]
             })
             .collect();
-        let widths = [
-            // "12 Mar 2025", the longest short form.
-            Constraint::Length(11),
-            Constraint::Length(3),
-            Constraint::Fill(2),
-            Constraint::Fill(4),
-            Constraint::Fill(1),
-            Constraint::Length(5),
-            Constraint::Length(9),
-        ];
-        let table = Table::new(rows, widths)
-            .header(
-                Row::new(vec![
-                    Cell::from("Date"),
-                    Cell::from("Dir"),
-                    Cell::from("From"),
-                    Cell::from("Subject"),
-                    Cell::from("Mailbox"),
-                    Cell::from(Line::from("Files").right_aligned()),
-                    Cell::from(Line::from("In thread").right_aligned()),
-                ])
-                .style(Style::new().bold().underlined()),
-            )
-            .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+        let (table, _) = columns::table(&EMAIL_COLUMNS, rows, body.width);
+        let table = table.row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
         let mut st = TableState::default()
             .with_selected((!pane.shown.is_empty()).then_some(nav.selected - first));
         frame.render_stateful_widget(table, body, &mut st);

@@ -2,16 +2,28 @@
 use crate::keymap::{Action, Scope};
 use crate::ui::theme::th;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style, Stylize};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Span;
+use ratatui::widgets::{Paragraph, TableState};
 
+use super::columns::{self, Col, Text};
 use super::overlay::{self, Anchor};
 use super::widgets;
 use crate::app::Core;
 use crate::app::mailboxes::{MailboxesPane, StateTone, describe_state};
-use crate::render::wrap::truncate_to_width;
+
+/// Name and address matter most (they keep 12 and 14 columns while anything else is shown);
+/// Type, Enabled and Owner give way first.
+const COLUMNS: [Col; 7] = [
+    Col::text("Name", 12, 30, 3, 10).middle(),
+    Col::text("Address", 14, 32, 2, 9).middle(),
+    Col::fixed("Type", 4, 7, 1),
+    Col::text("State", 9, 16, 1, 8),
+    Col::fixed("Enabled", 3, 10, 2),
+    Col::fixed("Messages", 5, 8, 4).right(),
+    Col::text("Owner", 5, 16, 1, 3),
+];
 
 pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
     let [header, table_area, footer] = widgets::header_body_footer(area);
@@ -27,24 +39,7 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
         header,
     );
 
-    let widths = [
-        Constraint::Fill(2),
-        Constraint::Fill(2),
-        Constraint::Length(7),
-        Constraint::Fill(2),
-        Constraint::Length(10),
-        Constraint::Length(8),
-        Constraint::Fill(1),
-    ];
-    // The same split the table makes, so long cells end in "…" instead of being clipped.
-    let cols: Vec<usize> = Layout::horizontal(widths)
-        .spacing(1)
-        .split(table_area)
-        .iter()
-        .map(|r| r.width as usize)
-        .collect();
-    let fit = |s: &str, col: usize| truncate_to_width(s, cols.get(col).copied().unwrap_or(0));
-    let rows: Vec<Row> = pane
+    let rows: Vec<Vec<Text>> = pane
         .rows
         .iter()
         .map(|row| {
@@ -58,42 +53,36 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
             };
             let (name, saving) = pane.shown_name(row);
             let name = if saving {
-                format!("{name} (saving…)")
+                Text::plain(name).mark(Span::styled(" (saving…)", Style::new().fg(th().highlight)))
             } else if pane.has_draft(&m.uuid) {
                 // Unsaved rename text is held for this mailbox: r reopens it.
-                format!("{name} ✎")
+                Text::plain(name).mark(Span::raw(" ✎"))
             } else {
-                name
+                Text::plain(name)
             };
             let enabled = match row.pending_enabled {
-                Some((true, _)) => Span::styled("enabling…", Style::new().fg(th().highlight)),
-                Some((false, _)) => Span::styled("disabling…", Style::new().fg(th().highlight)),
-                None if m.is_enabled() => Span::styled("yes", Style::new().fg(th().ok)),
-                None => Span::styled("no", Style::new().fg(th().dim)),
+                Some((true, _)) => Text::styled("enabling…", Style::new().fg(th().highlight)),
+                Some((false, _)) => Text::styled("disabling…", Style::new().fg(th().highlight)),
+                None if m.is_enabled() => Text::styled("yes", Style::new().fg(th().ok)),
+                None => Text::styled("no", Style::new().fg(th().dim)),
             };
             let count = m
                 .message_count
                 .map(|c| c.to_string())
                 .unwrap_or_else(|| "—".into());
-            Row::new(vec![
-                Cell::from(fit(&name, 0)),
-                Cell::from(fit(&m.email, 1)),
-                Cell::from(fit(&m.kind, 2)),
-                Cell::from(Span::styled(fit(&words, 3), Style::new().fg(colour))),
-                Cell::from(enabled),
-                Cell::from(Line::from(count).right_aligned()),
-                Cell::from(fit(&m.owner_name().unwrap_or_else(|| "—".into()), 6)),
-            ])
+            vec![
+                name,
+                Text::plain(m.email.clone()),
+                Text::plain(m.kind.clone()),
+                Text::styled(words, Style::new().fg(colour)),
+                enabled,
+                Text::plain(count),
+                Text::plain(m.owner_name().unwrap_or_else(|| "—".into())),
+            ]
         })
         .collect();
-    let table = Table::new(rows, widths)
-        .header(
-            Row::new([
-                "Name", "Address", "Type", "State", "Enabled", "Messages", "Owner",
-            ])
-            .style(Style::new().bold().underlined()),
-        )
-        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+    let (table, _) = columns::table(&COLUMNS, rows, table_area.width);
+    let table = table.row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
     let mut st = TableState::default()
         .with_selected(Some(pane.nav.selected))
         .with_offset(pane.nav.offset);
@@ -126,6 +115,16 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
         }
     }
 
+    let hints = core.settings.keys.hints(
+        Scope::Mailboxes,
+        &[
+            (&[Action::Toggle], "enable/disable"),
+            (&[Action::Rename], "rename"),
+            (&[Action::Open], "open mail"),
+            (&[Action::Refresh], "refresh"),
+            (&[Action::Help], "help"),
+        ],
+    );
     let hint = if let Some(uuid) = &pane.confirm_disable {
         let name = pane
             .rows
@@ -141,22 +140,11 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
             "y/Enter disables · any other key keeps it",
             frame.buffer_mut(),
         );
-        Line::from("")
+        ""
     } else if pane.rename.as_ref().is_some_and(|r| r.open) {
-        Line::from(" Ctrl-A/E/W/U, Alt-B/F move and delete · Ctrl-Z undo").fg(th().dim)
+        " Ctrl-A/E/W/U, Alt-B/F move and delete · Ctrl-Z undo"
     } else {
-        Line::from(core.settings.keys.hints(
-            Scope::Mailboxes,
-            &[
-                (&[Action::Toggle], "enable/disable"),
-                (&[Action::Rename], "rename"),
-                (&[Action::Open], "open mail"),
-                (&[Action::Refresh], "refresh"),
-                (&[Action::Help], "help"),
-            ],
-        ))
-        .fg(th().dim)
+        &hints
     };
-    frame.render_widget(Paragraph::new(hint), footer);
-    let _ = core;
+    widgets::hint(hint, footer, frame.buffer_mut());
 }

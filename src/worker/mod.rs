@@ -483,6 +483,9 @@ pub async fn call_outreach(
         OutreachCall::TestSync { id } => {
             OutreachReply::Mailbox(Box::new(c.test_sync(id).await.map_err(ApiError::Outreach)?))
         }
+        OutreachCall::Mailbox { id } => {
+            OutreachReply::Mailbox(Box::new(c.mailbox(id).await.map_err(ApiError::Outreach)?))
+        }
         OutreachCall::Mailings {
             mailbox_id,
             next,

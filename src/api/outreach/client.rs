@@ -316,6 +316,20 @@ impl OutreachClient {
         models::collection(&doc, Mailbox::from_resource).map_err(Self::decode_err)
     }
 
+    /// `GET /mailboxes/{id}`: one mailbox as it is now, with the list's fields and owner.
+    pub async fn mailbox(&self, id: i64) -> Result<Mailbox, OutreachError> {
+        let path = format!("/mailboxes/{id}");
+        let query = [
+            ("fields[mailbox]", MAILBOX_FIELDS.to_string()),
+            ("include", "user".into()),
+            ("fields[user]", "firstName,lastName,email".into()),
+        ];
+        let doc = self
+            .get(Page::First(&path), &query, "mailboxes.read")
+            .await?;
+        models::single(&doc, Mailbox::from_resource).map_err(Self::decode_err)
+    }
+
     /// `PATCH /mailboxes/{id}` with only the toggled attribute.
     pub async fn update_mailbox(
         &self,

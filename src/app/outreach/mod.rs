@@ -33,6 +33,10 @@ pub enum OutreachCall {
     TestSync {
         id: i64,
     },
+    /// One mailbox as it is now (after a test, so its health and times are current).
+    Mailbox {
+        id: i64,
+    },
     Mailings {
         mailbox_id: i64,
         next: Option<String>,
@@ -78,6 +82,7 @@ pub enum Route {
     Mailboxes { generation: u64 },
     Toggle { mailbox: i64, attr: Attr },
     Test { mailbox: i64, kind: Test },
+    Reread { mailbox: i64 },
     Mailings { mailbox: i64, generation: u64 },
     Mailing { id: i64 },
     Body { id: i64 },
@@ -627,6 +632,41 @@ impl OutreachPane {
                         let why = explain(&e);
                         row.note = Some(Note::Failed(format!("{what} failed: {why}")));
                     }
+                }
+                // Passed or failed, Outreach has written the test's time (and the error's):
+                // read the mailbox again so its health is current without R.
+                core.request(
+                    AppRoute::Outreach(Route::Reread { mailbox }),
+                    Call::Outreach(OutreachCall::Mailbox { id: mailbox }),
+                );
+            }
+            Route::Reread { mailbox } => {
+                let Some(row) = self
+                    .boxes
+                    .items
+                    .iter_mut()
+                    .find(|r| r.mailbox.id == mailbox)
+                else {
+                    return;
+                };
+                match result {
+                    // A switch saved meanwhile is in the answer too; one still in flight keeps
+                    // its optimistic value (its own answer settles it).
+                    Ok(Reply::Outreach(OutreachReply::Mailbox(mut m))) => {
+                        for (attr, _, _) in &row.pending {
+                            match attr {
+                                Attr::Send => m.send_disabled = row.mailbox.send_disabled.clone(),
+                                Attr::Sync => m.sync_disabled = row.mailbox.sync_disabled.clone(),
+                            }
+                        }
+                        row.mailbox.merge_from(*m);
+                    }
+                    Ok(_) => {}
+                    // The test's outcome stays on the row; the times are as the test left them.
+                    Err(e) => core.info(format!(
+                        "Could not read the mailbox again after its test ({}); R reloads",
+                        explain(&e)
+                    )),
                 }
             }
             Route::Mailings {

@@ -234,6 +234,92 @@ fn tests_show_their_result_or_the_422_detail_on_the_row() {
     );
 }
 
+/// After T or Y, passed or failed, the mailbox is read again, so its health and its error and
+/// success times are current without R; the row keeps the test's outcome.
+#[test]
+fn a_test_passed_or_failed_rereads_the_mailbox() {
+    let (mut s, _) = loaded(vec![mailbox(9, true)], None);
+    let out = update(&mut s, key(KeyCode::Char('T')));
+    let calls = outreach_calls(&out);
+    let failed = answer(
+        &mut s,
+        calls[0].0,
+        Err(ApiError::Outreach(OutreachError::Validation {
+            message: "SMTP authentication failed".into(),
+            field: None,
+        })),
+    );
+    let reread = outreach_calls(&failed);
+    assert_eq!(
+        reread.iter().map(|c| c.1.clone()).collect::<Vec<_>>(),
+        vec![OutreachCall::Mailbox { id: 9 }],
+        "a failed test re-reads the mailbox"
+    );
+    let mut fresh = mailbox(9, true);
+    fresh.send_errored_at = Known::Set(NOW - 5);
+    answer(
+        &mut s,
+        reread[0].0,
+        Ok(Reply::Outreach(OutreachReply::Mailbox(Box::new(fresh)))),
+    );
+    let row = &s.outreach.boxes.items[0];
+    assert_eq!(row.mailbox.send_errored_at, Known::Set(NOW - 5));
+    assert_eq!(
+        row.note,
+        Some(Note::Failed(
+            "send test failed: SMTP authentication failed".into()
+        )),
+        "the outcome stays on the row"
+    );
+
+    let out = update(&mut s, key(KeyCode::Char('Y')));
+    let calls = outreach_calls(&out);
+    let mut after = mailbox(9, true);
+    after.sync_success_at = Known::Set(NOW);
+    let passed = answer(
+        &mut s,
+        calls[0].0,
+        Ok(Reply::Outreach(OutreachReply::Mailbox(Box::new(after)))),
+    );
+    let reread = outreach_calls(&passed);
+    assert_eq!(reread.len(), 1, "a passed test re-reads the mailbox too");
+    assert_eq!(reread[0].1, OutreachCall::Mailbox { id: 9 });
+    let mut fresh = mailbox(9, true);
+    fresh.sync_success_at = Known::Set(NOW);
+    fresh.sync_finished_at = Known::Set(NOW + 1);
+    fresh.send_errored_at = Known::Set(NOW - 5);
+    answer(
+        &mut s,
+        reread[0].0,
+        Ok(Reply::Outreach(OutreachReply::Mailbox(Box::new(fresh)))),
+    );
+    let row = &s.outreach.boxes.items[0];
+    assert_eq!(row.mailbox.sync_finished_at, Known::Set(NOW + 1));
+    assert_eq!(row.note, Some(Note::Done("sync test passed".into())));
+
+    // A re-read that fails leaves the row as it was and says nothing over the outcome.
+    let out = update(&mut s, key(KeyCode::Char('T')));
+    let calls = outreach_calls(&out);
+    let failed = answer(
+        &mut s,
+        calls[0].0,
+        Err(ApiError::Outreach(OutreachError::Timeout)),
+    );
+    let reread = outreach_calls(&failed);
+    answer(
+        &mut s,
+        reread[0].0,
+        Err(ApiError::Outreach(OutreachError::Timeout)),
+    );
+    let row = &s.outreach.boxes.items[0];
+    assert!(
+        matches!(&row.note, Some(Note::Failed(t)) if t.starts_with("send test failed")),
+        "{:?}",
+        row.note
+    );
+    assert_eq!(row.mailbox.sync_finished_at, Known::Set(NOW + 1));
+}
+
 fn mailing(id: i64) -> Mailing {
     Mailing {
         id,

@@ -19,7 +19,7 @@ mod query;
 mod resources;
 mod routes;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -28,6 +28,7 @@ use serde_json::json;
 
 pub use data::{HEALTHY_MAILINGS, ids};
 
+use super::server::{Recorder, Running, lock};
 use super::{RecordedRequest, Scripted};
 
 /// The access token a fresh demo accepts (scopes: [`DEFAULT_SCOPES`]).
@@ -87,22 +88,11 @@ pub(crate) struct Shared {
     pub started: Instant,
     pub data: Mutex<data::Data>,
     pub tokens: Mutex<Tokens>,
-    pub log: Mutex<Vec<RecordedRequest>>,
-    pub scripts: Mutex<VecDeque<Scripted>>,
+    pub rec: Recorder,
     pub rng: Mutex<fastrand::Rng>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 impl Shared {
-    fn take_script(&self, method: &str, path: &str) -> Option<Scripted> {
-        let mut q = lock(&self.scripts);
-        let pos = q.iter().position(|s| s.matches(method, path))?;
-        q.remove(pos)
-    }
-
     /// A new access token (and refresh token) for `scopes`.
     fn mint(&self, scopes: Vec<String>) -> (String, String) {
         let mut t = lock(&self.tokens);
@@ -137,8 +127,7 @@ pub struct OutreachDemo {
     /// The dataset's "now" (unix seconds).
     pub now: i64,
     shared: Arc<Shared>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    running: Running,
 }
 
 impl OutreachDemo {
@@ -172,18 +161,9 @@ impl OutreachDemo {
             started: Instant::now(),
             data: Mutex::new(data::Data::generate(now)),
             tokens: Mutex::new(tokens),
-            log: Mutex::new(Vec::new()),
-            scripts: Mutex::new(VecDeque::new()),
+            rec: Recorder::default(),
         });
-        let app = routes::router(shared.clone());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
+        let running = Running::spawn(listener, routes::router(shared.clone()));
         Ok(OutreachDemo {
             addr,
             base_url: format!("{origin}/api/v2"),
@@ -191,23 +171,22 @@ impl OutreachDemo {
             token: OUTREACH_DEMO_TOKEN.into(),
             now,
             shared,
-            shutdown: Some(tx),
-            task: Some(task),
+            running,
         })
     }
 
     /// Every request received so far, in order (form bodies of `/oauth/token` as JSON objects).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.log).clone()
+        self.shared.rec.requests()
     }
 
     pub fn clear_requests(&self) {
-        lock(&self.shared.log).clear();
+        self.shared.rec.clear_requests();
     }
 
     /// Queues a one-shot scripted response (FIFO); see [`fault`] for JSON:API error bodies.
     pub fn script(&self, s: Scripted) {
-        lock(&self.shared.scripts).push_back(s);
+        self.shared.rec.script(s);
     }
 
     /// Every access token issued so far stops working (as if two hours had passed).
@@ -232,22 +211,7 @@ impl OutreachDemo {
 
     /// Stops the server (also done on drop).
     pub fn shutdown(mut self) {
-        self.stop();
-    }
-
-    fn stop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.task.take() {
-            t.abort();
-        }
-    }
-}
-
-impl Drop for OutreachDemo {
-    fn drop(&mut self) {
-        self.stop();
+        self.running.stop();
     }
 }
 

@@ -1,13 +1,13 @@
-//! Request handling of the Outreach demo: record, latency, scripts, random faults, then the
-//! checks every `/api/v2` call meets (media type → token → scope) and the routes.
+//! Request handling of the Outreach demo: record, latency and scripts (`demo::server`, shared
+//! with the Plannr demo), random faults, then the checks every `/api/v2` call meets (media type
+//! → token → scope) and the routes.
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value, json};
+use axum::response::Response;
+use serde_json::{Value, json};
 
 use super::oauth::oauth;
 use super::query::Query;
@@ -16,6 +16,7 @@ use super::resources::{
     users_json,
 };
 use super::{RecordedRequest, Scripted, Shared, lock};
+use crate::demo::server::{self, Style, before_routing, read_request};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(handle).with_state(shared)
@@ -64,140 +65,52 @@ pub(super) fn not_found(kind: &str, id: &str) -> Out {
     )
 }
 
+/// Outreach's answers: JSON:API, a 10,000-an-hour limit.
+const STYLE: Style = Style {
+    json_type: MEDIA,
+    rate_limit: ("10000", "9999"),
+};
+
 pub(super) fn respond(o: Out, content_type: &str) -> Response {
-    let body = serde_json::to_string(&o.body).unwrap_or_else(|_| "{}".into());
-    let status = StatusCode::from_u16(o.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut resp = if o.status == 204 {
-        status.into_response()
-    } else {
-        (status, body).into_response()
-    };
-    let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    h.insert("x-ratelimit-limit", HeaderValue::from_static("10000"));
-    h.insert("x-ratelimit-remaining", HeaderValue::from_static("9999"));
-    for (k, v) in &o.headers {
-        if let (Ok(k), Ok(v)) = (
-            HeaderName::from_bytes(k.as_bytes()),
-            HeaderValue::from_str(v),
-        ) {
-            h.insert(k, v);
-        }
-    }
-    resp
+    let body = serde_json::to_string(&o.body)
+        .unwrap_or_else(|_| "{}".into())
+        .into_bytes();
+    server::respond(&STYLE, o.status, content_type, body, &o.headers)
 }
 
 async fn handle(State(s): State<Arc<Shared>>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, 4 * 1024 * 1024)
-        .await
-        .unwrap_or_default();
-    let query: Vec<(String, String)> = parts
-        .uri
-        .query()
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .into_owned()
-                .collect()
-        })
-        .unwrap_or_default();
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_ascii_lowercase(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let form = headers
-        .iter()
-        .any(|(k, v)| k == "content-type" && v.starts_with("application/x-www-form-urlencoded"));
-    let body_json: Option<Value> = if bytes.is_empty() {
-        None
-    } else if form {
-        let map: Map<String, Value> = url::form_urlencoded::parse(&bytes)
-            .into_owned()
-            .map(|(k, v)| (k, Value::String(v)))
-            .collect();
-        Some(Value::Object(map))
-    } else {
-        serde_json::from_slice(&bytes).ok()
-    };
-    let unparsable = !bytes.is_empty() && body_json.is_none();
-    let rec = RecordedRequest {
-        method: parts.method.as_str().to_string(),
-        path: parts.uri.path().to_string(),
-        query,
-        headers,
-        body: body_json,
-    };
-    lock(&s.log).push(rec.clone());
-    if s.opts.latency_ms > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(s.opts.latency_ms)).await;
+    let (rec, unparsable) = read_request(req, 4 * 1024 * 1024, true).await;
+    s.rec.record(rec.clone());
+    if let Some(resp) = before_routing(&rec, s.opts.latency_ms, &s.rec, &STYLE).await {
+        return resp;
     }
-    if !rec.path.starts_with("/__demo/") {
-        if let Some(sc) = s.take_script(&rec.method, &rec.path) {
-            return scripted(sc);
-        }
-        if s.opts.fail_rate > 0.0 && rec.path.starts_with("/api/") {
-            let mut rng = lock(&s.rng);
-            if rng.f64() < s.opts.fail_rate {
-                let o = if rng.bool() {
-                    err(
-                        500,
-                        "internalServerError",
-                        "Internal Server Error",
-                        "Something went wrong.",
-                    )
-                } else {
-                    let mut o = err(
-                        503,
-                        "scheduledServerMaintenance",
-                        "Scheduled Server Maintenance",
-                        "Outreach is down for scheduled maintenance.",
-                    );
-                    o.headers.push(("Retry-After".into(), "1".into()));
-                    o
-                };
-                return respond(o, MEDIA);
-            }
+    if s.opts.fail_rate > 0.0 && rec.path.starts_with("/api/") {
+        let mut rng = lock(&s.rng);
+        if rng.f64() < s.opts.fail_rate {
+            let o = if rng.bool() {
+                err(
+                    500,
+                    "internalServerError",
+                    "Internal Server Error",
+                    "Something went wrong.",
+                )
+            } else {
+                let mut o = err(
+                    503,
+                    "scheduledServerMaintenance",
+                    "Scheduled Server Maintenance",
+                    "Outreach is down for scheduled maintenance.",
+                );
+                o.headers.push(("Retry-After".into(), "1".into()));
+                o
+            };
+            return respond(o, MEDIA);
         }
     }
     if rec.path.starts_with("/oauth/") {
         return oauth(&s, &rec);
     }
     respond(route(&s, &rec, unparsable), MEDIA)
-}
-
-fn scripted(sc: Scripted) -> Response {
-    if let Some(raw) = sc.raw_body() {
-        let ctype = sc
-            .headers
-            .iter()
-            .rev()
-            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-            .map(|(_, v)| v.clone())
-            .unwrap_or_else(|| "text/plain".into());
-        let mut resp = (
-            StatusCode::from_u16(sc.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            raw.to_string(),
-        )
-            .into_response();
-        if let Ok(v) = HeaderValue::from_str(&ctype) {
-            resp.headers_mut().insert(header::CONTENT_TYPE, v);
-        }
-        return resp;
-    }
-    let o = Out {
-        status: sc.status,
-        body: sc.body,
-        headers: sc.headers,
-    };
-    respond(o, MEDIA)
 }
 
 // ---- API -----------------------------------------------------------------------------------
@@ -216,16 +129,13 @@ fn route(s: &Shared, r: &RecordedRequest, unparsable: bool) -> Out {
     let segs: Vec<&str> = r.path.trim_matches('/').split('/').collect();
     if segs.first() == Some(&"__demo") {
         return match (r.method.as_str(), &segs[1..]) {
-            ("GET", ["requests"]) => out(200, json!(*lock(&s.log))),
+            ("GET", ["requests"]) => out(200, json!(s.rec.requests())),
             ("POST", ["script"]) => match r
                 .body
                 .clone()
                 .and_then(|b| serde_json::from_value::<Scripted>(b).ok())
             {
-                Some(sc) => {
-                    lock(&s.scripts).push_back(sc);
-                    out(200, json!({ "queued": lock(&s.scripts).len() }))
-                }
+                Some(sc) => out(200, json!({ "queued": s.rec.script(sc) })),
                 None => invalid("expected a Scripted JSON object", None, None),
             },
             _ => not_found("route", &r.path),
