@@ -2,7 +2,8 @@
 //! in the middle and to reach its ends with g / G (also at 300 ms latency), per update+draw
 //! cost of every whole-thread key and of resizes with all 10,000 messages loaded and expanded
 //! (issue 13's target: p99 < 8 ms), the frame cost of 10,000 messages against 10 of the same
-//! content, and heap in use. Run: `cargo bench --bench mail_thread`. Prints figures; asserts
+//! content (checked to show the same rows), and heap in use. Run: `cargo bench --bench mail_thread
+//! [-- --quick]` (quick: no g/G part, fewer keys). Prints figures; asserts
 //! nothing.
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -60,6 +61,31 @@ fn timed(f: impl FnOnce()) -> Duration {
     let t = Instant::now();
     f();
     t.elapsed()
+}
+
+/// CPU time this thread has used: unlike wall-clock time it does not grow while the thread waits
+/// for a core, so it shows what a key costs on a machine shared with other work.
+#[cfg(unix)]
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes into the timespec it is given and nothing else.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+#[cfg(not(unix))]
+fn thread_cpu() -> Duration {
+    Duration::ZERO
+}
+
+/// Wall-clock and CPU time of `f`.
+fn timed_cpu(f: impl FnOnce()) -> (Duration, Duration) {
+    let c = thread_cpu();
+    let d = timed(f);
+    (d, thread_cpu().saturating_sub(c))
 }
 
 fn pct(v: &mut [Duration], p: f64) -> Duration {
@@ -125,6 +151,7 @@ async fn ends(latency_ms: u64) {
     let mut line = format!(
         "10,000-message thread at {latency_ms} ms latency (per_page 25, 120x40): open in the middle {open:.0?} ({open_reqs} requests: the message, then each half's last page)"
     );
+    let (mut worst_ms, mut worst_reqs) = (0f64, 0usize);
     for (name, k, check) in [
         (
             "g",
@@ -152,19 +179,141 @@ async fn ends(latency_ms: u64) {
         line += &format!(
             "; {name}: end message on screen in {shown:.0?}, settled {all:.0?}, {reqs} request(s)"
         );
+        worst_ms = worst_ms.max(all.as_secs_f64() * 1e3);
+        worst_reqs = worst_reqs.max(reqs);
     }
     println!("{line}");
+    if latency_ms == 300 {
+        println!("FIGURE thread_g_ms {worst_ms:.0}");
+        println!("FIGURE thread_g_requests {worst_reqs}");
+    }
+}
+
+/// The thread's viewport rows as text (title, hint and status bar left out).
+fn viewport_rows(term: &Terminal<TestBackend>) -> Vec<String> {
+    let buf = term.backend().buffer();
+    (2..buf.area.height.saturating_sub(2))
+        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect())
+        .collect()
+}
+
+fn all_expanded(state: &State) -> bool {
+    state
+        .mail
+        .thread
+        .as_ref()
+        .is_some_and(|t| t.msgs.iter().all(|m| m.expanded))
+}
+
+/// update + draw of each key in turn, `rounds` times; the commands a key caused are run
+/// between keys (not timed). Returns every time and the times per key.
+async fn key_rounds(
+    client: &Client,
+    state: &mut State,
+    term: &mut Terminal<TestBackend>,
+    keys: &[KeyCode],
+    rounds: usize,
+) -> (Vec<Duration>, Vec<Duration>, Vec<(String, Vec<Duration>)>) {
+    let mut per_key: Vec<(String, Vec<Duration>)> =
+        keys.iter().map(|k| (format!("{k}"), Vec::new())).collect();
+    let (mut all, mut cpu) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        for (i, k) in keys.iter().enumerate() {
+            let mut cmds = Vec::new();
+            let (d, c) = timed_cpu(|| {
+                cmds = app::update(state, key(*k));
+                term.draw(|f| ui::draw(state, f)).expect("draw");
+            });
+            per_key[i].1.push(d);
+            all.push(d);
+            cpu.push(c);
+            settle(client, state, cmds).await;
+        }
+        // Wander: some paging between rounds so keys act on different places.
+        if round % 3 == 0 {
+            let cmds = app::update(state, key(KeyCode::PageUp));
+            settle(client, state, cmds).await;
+        }
+    }
+    (all, cpu, per_key)
+}
+
+/// Resizes through a few sizes (update + resize + draw), commands run between (not timed).
+async fn resizes(
+    client: &Client,
+    state: &mut State,
+    term: &mut Terminal<TestBackend>,
+    n: usize,
+) -> (Vec<Duration>, Vec<Duration>) {
+    let (mut out, mut cpu) = (Vec::new(), Vec::new());
+    let sizes = [
+        (100u16, 40u16),
+        (120, 40),
+        (90, 30),
+        (160, 50),
+        (80, 24),
+        (120, 40),
+    ];
+    for i in 0..n {
+        let (rw, rh) = sizes[i % sizes.len()];
+        let mut cmds = Vec::new();
+        let (d, c) = timed_cpu(|| {
+            cmds = app::update(state, Msg::Resize(rw, rh));
+            term.resize(ratatui::layout::Rect::new(0, 0, rw, rh))
+                .expect("resize");
+            term.draw(|f| ui::draw(state, f)).expect("draw");
+        });
+        out.push(d);
+        cpu.push(c);
+        settle(client, state, cmds).await;
+    }
+    (out, cpu)
+}
+
+/// update + draw of j j k k (net zero: the same lines over and over, never stopped by an end).
+fn frame_cost(
+    state: &mut State,
+    term: &mut Terminal<TestBackend>,
+) -> (Duration, Duration, Duration) {
+    let keys = [
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Char('k'),
+        KeyCode::Char('k'),
+    ];
+    let (mut v, mut u) = (Vec::new(), Vec::new());
+    for i in 0..2000 {
+        let mut du = Duration::ZERO;
+        v.push(timed(|| {
+            du = timed(|| {
+                let _ = app::update(state, key(keys[i % keys.len()]));
+            });
+            term.draw(|f| ui::draw(state, f)).expect("draw");
+        }));
+        u.push(du);
+    }
+    (pct(&mut v, 0.5), pct(&mut v, 0.99), pct(&mut u, 0.5))
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("runtime");
     rt.block_on(async {
-        ends(0).await;
-        ends(300).await;
+        if !quick {
+            ends(0).await;
+            ends(300).await;
+        }
 
         // Everything loaded (per_page 500) and expanded: the whole-thread keys and resizes.
         let server = DemoServer::start(DemoOptions::default()).await.expect("demo");
@@ -173,7 +322,10 @@ fn main() {
         let (w, h) = (120u16, 40u16);
         let mut state = new_state(&server, 500, w, h);
         let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        // The client's heap only: what was in use before opening (the in-process demo server's
+        // data set among it) is left out of every heap figure, the peak included.
         let base = IN_USE.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
         let t0 = Instant::now();
         state.mail.open_thread(&uuid, &mut state.core);
         settle(&client, &mut state, Vec::new()).await;
@@ -207,113 +359,40 @@ fn main() {
             .as_ref()
             .map(|t| t.msgs.iter().filter(|m| m.expanded).count())
             .unwrap_or(0);
-
-        // Every whole-thread key, fully expanded: update + draw, fetches answered between keys
-        // (not timed). `o` is pressed twice in a row so the thread stays expanded.
-        let keys = [
-            KeyCode::Char('j'),
-            KeyCode::Char('k'),
-            KeyCode::PageDown,
-            KeyCode::PageUp,
-            KeyCode::Char('n'),
-            KeyCode::Char('p'),
-            KeyCode::Char('G'),
-            KeyCode::Char('g'),
-            KeyCode::Char('o'),
-            KeyCode::Char('o'),
-            KeyCode::Char('z'),
-            KeyCode::Char('v'),
-            KeyCode::Char(' '),
-        ];
-        let mut per_key: Vec<(String, Vec<Duration>)> =
-            keys.iter().map(|k| (format!("{k}"), Vec::new())).collect();
-        let mut all: Vec<Duration> = Vec::new();
-        for round in 0..60 {
-            for (i, k) in keys.iter().enumerate() {
-                let mut cmds = Vec::new();
-                let d = timed(|| {
-                    cmds = app::update(&mut state, key(*k));
-                    term.draw(|f| ui::draw(&state, f)).expect("draw");
-                });
-                per_key[i].1.push(d);
-                all.push(d);
-                settle(&client, &mut state, cmds).await;
-                // Wander: some paging between rounds so keys act on different places.
-                if round % 3 == 0 {
-                    let _ = app::update(&mut state, key(KeyCode::PageUp));
-                }
-            }
-        }
         let expanded_heap = IN_USE.load(Ordering::Relaxed).saturating_sub(base);
-        let worst = per_key
-            .iter_mut()
-            .map(|(k, v)| (pct(v, 0.99), k.clone()))
-            .max()
-            .map(|(d, k)| format!("{k} {d:.2?}"))
-            .unwrap_or_default();
-        let (p50, p99, max) = (pct(&mut all, 0.5), pct(&mut all, 0.99), pct(&mut all, 1.0));
+        let peak_heap = PEAK.load(Ordering::Relaxed).saturating_sub(base);
 
-        // Resizes, fully expanded.
-        let mut resizes = Vec::new();
-        let sizes = [(100u16, 40u16), (120, 40), (90, 30), (160, 50), (80, 24), (120, 40)];
-        for i in 0..120 {
-            let (rw, rh) = sizes[i % sizes.len()];
-            let mut cmds = Vec::new();
-            let d = timed(|| {
-                cmds = app::update(&mut state, Msg::Resize(rw, rh));
-                term.resize(ratatui::layout::Rect::new(0, 0, rw, rh)).expect("resize");
-                term.draw(|f| ui::draw(&state, f)).expect("draw");
-            });
-            resizes.push(d);
-            settle(&client, &mut state, cmds).await;
-        }
-        let (r50, r99, rmax) = (pct(&mut resizes, 0.5), pct(&mut resizes, 0.99), pct(&mut resizes, 1.0));
-        println!(
-            "10,000-message thread, all {n} loaded ({load_all:.1?} by paging down, per_page 500) and {expanded} expanded, 120x40: \
-             expand all {expand_all:.2?}; every key (update+draw, {} presses of {} keys) p50 {p50:.2?} p99 {p99:.2?} max {max:.2?} \
-             (worst key p99: {worst}); resize p50 {r50:.2?} p99 {r99:.2?} max {rmax:.2?} (target p99 < 8 ms); \
-             heap {:.1} MB loaded, {:.1} MB expanded, peak {:.1} MB",
-            keys.len() * 60,
-            keys.len(),
-            mb(loaded_heap),
-            mb(expanded_heap),
-            mb(PEAK.load(Ordering::Relaxed)),
-        );
-
-        // Frame cost: 10,000 messages against 10 of the same content, both expanded, the same
-        // scrolling keys (update + draw).
-        term.resize(ratatui::layout::Rect::new(0, 0, w, h)).expect("resize");
-        let _ = app::update(&mut state, Msg::Resize(w, h));
-        // The 10-message thread is the ten messages from the top of the big one's screen, in the
+        // The 10-message thread: the ten messages from the top of the big one's screen, in the
         // same state (fetched, converted, expanded), so both screens show the same content.
         let (msgs, top_uuid) = {
             let t = state.mail.thread.as_ref().expect("thread");
             let i0 = t.msg_at(t.top_line()).unwrap_or(0).min(t.msgs.len() - 10);
-            let msgs: Vec<_> = t.msgs[i0..i0 + 10].iter().map(|m| m.m.clone()).collect();
+            let msgs: Vec<_> = t.msgs[i0..i0 + 10].iter().map(|m| (*m.m).clone()).collect();
             (msgs, t.msgs[i0].m.uuid.clone())
         };
         if let Some(t) = state.mail.thread.as_mut() {
             t.top = plannr_tui::app::mail::thread::Anchor {
-                uuid: top_uuid,
+                uuid: top_uuid.clone(),
                 offset: 0,
             };
+            t.focus = top_uuid;
         }
         let mut small = new_state(&server, 25, w, h);
         let mut opened = msgs[5].clone();
-        opened.ancestors = Some(plannr_tui::api::Page {
+        opened.ancestors = Some(Box::new(plannr_tui::api::Page {
             items: msgs[..5].to_vec(),
             total: Some(5),
             last_page: Some(1),
             current_page: Some(1),
             ..plannr_tui::api::Page::default()
-        });
-        opened.descendants = Some(plannr_tui::api::Page {
+        }));
+        opened.descendants = Some(Box::new(plannr_tui::api::Page {
             items: msgs[6..10].to_vec(),
             total: Some(4),
             last_page: Some(1),
             current_page: Some(1),
             ..plannr_tui::api::Page::default()
-        });
+        }));
         let mut t10 = Thread::new(&opened.uuid.clone(), 25, w, usize::from(h) - 4);
         t10.first_sent(1);
         t10.on_loaded(Part::First, 1, opened);
@@ -332,29 +411,91 @@ fn main() {
                 settle(&client, s, cmds).await;
             }
         }
-        let mut frame_cost = |s: &mut State| {
-            let mut v = Vec::new();
-            // Net zero: the same lines over and over, never stopped by an end.
-            let keys = [KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('k'), KeyCode::Char('k')];
-            let mut u = Vec::new();
-            for i in 0..2000 {
-                let mut du = Duration::ZERO;
-                v.push(timed(|| {
-                    du = timed(|| {
-                        let _ = app::update(s, key(keys[i % keys.len()]));
-                    });
-                    term.draw(|f| ui::draw(s, f)).expect("draw");
-                }));
-                u.push(du);
-            }
-            (pct(&mut v, 0.5), pct(&mut v, 0.99), pct(&mut u, 0.5))
-        };
-        let (big50, big99, bigu) = frame_cost(&mut state);
-        let (small50, small99, smallu) = frame_cost(&mut small);
+        // Frame cost: 10,000 messages against 10 of the same content (checked: the viewports
+        // show the same rows), the same scrolling keys, update + draw.
+        term.draw(|f| ui::draw(&state, f)).expect("draw");
+        let big_rows = viewport_rows(&term);
+        let mut small_term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        small_term.draw(|f| ui::draw(&small, f)).expect("draw");
+        let small_rows = viewport_rows(&small_term);
+        let differ = big_rows.iter().zip(&small_rows).filter(|(a, b)| a != b).count();
+        let load = load_average();
+        let (big50, big99, bigu) = frame_cost(&mut state, &mut term);
+        let (small50, small99, smallu) = frame_cost(&mut small, &mut small_term);
+        let ratio = big50.as_secs_f64() / small50.as_secs_f64().max(1e-9);
         println!(
-            "frame cost (update+draw of j j k k over the same lines, all expanded, 120x40): 10,000 messages p50 {big50:.1?} (update {bigu:.1?}) p99 {big99:.1?}; \
-             10 messages p50 {small50:.1?} (update {smallu:.1?}) p99 {small99:.1?}; ratio p50 {:.2}x (target ≤ 1.2x)",
-            big50.as_secs_f64() / small50.as_secs_f64().max(1e-9)
+            "frame cost (update+draw of j j k k over the same lines, all expanded, 120x40, load average {load}): \
+             10,000 messages p50 {big50:.1?} (update {bigu:.1?}) p99 {big99:.1?}; 10 messages p50 {small50:.1?} \
+             (update {smallu:.1?}) p99 {small99:.1?}; ratio p50 {ratio:.2}x (target ≤ 1.2x); viewport rows that differ: {differ} of {}",
+            big_rows.len()
         );
+        println!("FIGURE thread_frame_ratio {ratio:.3}");
+        println!("FIGURE thread_frame_rows_differ {differ}");
+
+        // Every whole-thread key, fully expanded, on both threads in the same run (the machine's
+        // load shows in both): `o` twice and Space twice, so everything stays expanded.
+        let keys = [
+            KeyCode::Char('j'),
+            KeyCode::Char('k'),
+            KeyCode::PageDown,
+            KeyCode::PageUp,
+            KeyCode::Char('n'),
+            KeyCode::Char('p'),
+            KeyCode::Char('G'),
+            KeyCode::Char('g'),
+            KeyCode::Char('o'),
+            KeyCode::Char('o'),
+            KeyCode::Char('z'),
+            KeyCode::Char('v'),
+            KeyCode::Char(' '),
+            KeyCode::Char(' '),
+        ];
+        let rounds = if quick { 20 } else { 60 };
+        let mut line = String::new();
+        let mut worst_p99 = Duration::ZERO;
+        let mut fig = Vec::new();
+        for (name, s) in [("10,000", &mut state), ("10", &mut small)] {
+            let t = &mut Terminal::new(TestBackend::new(w, h)).expect("terminal");
+            let load = load_average();
+            let (mut all, mut cpu, mut per_key) = key_rounds(&client, s, t, &keys, rounds).await;
+            let still = all_expanded(s);
+            let (mut rs, mut rcpu) = resizes(&client, s, t, if quick { 60 } else { 120 }).await;
+            let cpu99 = pct(&mut cpu, 0.99).max(pct(&mut rcpu, 0.99));
+            let worst = per_key
+                .iter_mut()
+                .map(|(k, v)| (pct(v, 0.99), k.clone()))
+                .max()
+                .map(|(d, k)| format!("{k} {d:.2?}"))
+                .unwrap_or_default();
+            let (p50, p99, max) = (pct(&mut all, 0.5), pct(&mut all, 0.99), pct(&mut all, 1.0));
+            let (r50, r99, rmax) = (pct(&mut rs, 0.5), pct(&mut rs, 0.99), pct(&mut rs, 1.0));
+            if name == "10,000" {
+                worst_p99 = p99.max(r99);
+                println!("FIGURE thread_key_cpu_p99_ms {:.3}", cpu99.as_secs_f64() * 1e3);
+            }
+            fig.push((name, p99.max(r99)));
+            line += &format!(
+                "{name} messages (load average {load}): every key (update+draw, {} presses of {} keys, all expanded after: {still}) \
+                 p50 {p50:.2?} p99 {p99:.2?} max {max:.2?} (worst key p99: {worst}); resize p50 {r50:.2?} p99 {r99:.2?} max {rmax:.2?}; \
+                 CPU time p99 of keys and resizes {cpu99:.2?}\n",
+                all.len(),
+                keys.len(),
+            );
+        }
+        println!(
+            "10,000-message thread, all {n} loaded ({load_all:.1?} by paging down, per_page 500) and {expanded} expanded, 120x40: \
+             expand all {expand_all:.2?}; heap {:.1} MB loaded, {:.1} MB expanded, peak {:.1} MB (the client's, above the heap before opening)",
+            mb(loaded_heap),
+            mb(expanded_heap),
+            mb(peak_heap),
+        );
+        print!("{line}");
+        println!("FIGURE thread_key_p99_ms {:.3}", worst_p99.as_secs_f64() * 1e3);
+        if let Some((_, d)) = fig.iter().find(|(n, _)| *n == "10") {
+            println!("FIGURE thread_key_p99_small_ms {:.3}", d.as_secs_f64() * 1e3);
+        }
+        println!("FIGURE thread_expand_all_ms {:.3}", expand_all.as_secs_f64() * 1e3);
+        println!("FIGURE thread_heap_mb {:.1}", mb(loaded_heap));
+        println!("FIGURE thread_peak_heap_mb {:.1}", mb(peak_heap));
     });
 }

@@ -2,9 +2,10 @@
 # Regenerate benches/RESULTS.md: installs w3m and lynx if missing (system package manager),
 # generates the corpus if missing, runs the benches and the start-up probe, writes the report.
 #
-#   benches/results.sh [THREAD_FIGURES_FILE]   (text figures of the thread view, included as given)
+#   benches/results.sh
 #
-# Benches are never part of `cargo test`; this takes a few minutes.
+# Benches are never part of `cargo test`; this takes a few minutes (the thread benches about a
+# minute together: the 10,000-message thread is loaded once per run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/bench-results
@@ -26,6 +27,7 @@ ls benches/corpus/*.html >/dev/null 2>&1 || python3 benches/gen_corpus.py
 
 cargo bench --bench html -- --samples "$out/samples" | tee "$out/html.txt"
 cargo bench --bench mail_thread | tee "$out/mail_thread.txt"
+cargo bench --bench slow_api | tee "$out/slow_api.txt"
 
 cargo build --release --bin plannr-tui
 : > "$out/startup.txt"
@@ -37,5 +39,5 @@ if command -v neomutt >/dev/null 2>&1; then
         -R -f "$out/10k.mbox" | tee -a "$out/startup.txt"
 fi
 
-python3 benches/results.py "$out" "${1:-}" > benches/RESULTS.md
+python3 benches/results.py "$out" > benches/RESULTS.md
 echo "wrote benches/RESULTS.md"

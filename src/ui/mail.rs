@@ -522,13 +522,13 @@ mod tests {
             "Zoë Ångström",
         ];
         let mut opened = msg(names.len(), "Opened Person");
-        opened.ancestors = Some(Page {
+        opened.ancestors = Some(Box::new(Page {
             items: names.iter().enumerate().map(|(i, n)| msg(i, n)).collect(),
             total: Some(names.len() as u64),
             last_page: Some(1),
             current_page: Some(1),
             ..Page::default()
-        });
+        }));
         let mut t = Thread::new(&opened.uuid.clone(), 25, 100, 30);
         t.first_sent(1);
         assert!(t.on_loaded(crate::app::mail::thread::Part::First, 1, opened));

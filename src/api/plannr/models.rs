@@ -284,10 +284,12 @@ pub struct EmailMessage {
     pub participants: Vec<Participant>,
     #[serde(deserialize_with = "de::one_or_many")]
     pub attachments: Vec<Attachment>,
+    /// Boxed (only the opened message has them): inline, the two pages were a third of every
+    /// message a long thread keeps.
     #[serde(deserialize_with = "half_page")]
-    pub ancestors: Option<Page<EmailMessage>>,
+    pub ancestors: Option<Box<Page<EmailMessage>>>,
     #[serde(deserialize_with = "half_page")]
-    pub descendants: Option<Page<EmailMessage>>,
+    pub descendants: Option<Box<Page<EmailMessage>>>,
 }
 
 impl EmailMessage {
@@ -532,9 +534,9 @@ impl Archived {
 /// half). The message itself is what must be well-formed; see `Client::message_thread`.
 fn half_page<'de, D: serde::Deserializer<'de>>(
     d: D,
-) -> Result<Option<Page<EmailMessage>>, D::Error> {
+) -> Result<Option<Box<Page<EmailMessage>>>, D::Error> {
     Ok(match serde_json::Value::deserialize(d)? {
         serde_json::Value::Null => None,
-        v => Some(Page::from_value(v)),
+        v => Some(Box::new(Page::from_value(v))),
     })
 }

@@ -87,8 +87,8 @@ impl Fake {
         m.html = Some(format!(
             "<p>Formatted {i}</p><p>See <a href=\"https://example.com/{i}\">the report</a>.</p><blockquote>quoted {i}</blockquote>"
         ));
-        m.ancestors = Some(Fake::page(Vec::new(), 1, 1, 0));
-        m.descendants = Some(Fake::page(Vec::new(), 1, 1, 0));
+        m.ancestors = Some(Box::new(Fake::page(Vec::new(), 1, 1, 0)));
+        m.descendants = Some(Box::new(Fake::page(Vec::new(), 1, 1, 0)));
         m
     }
 
@@ -117,13 +117,18 @@ impl Fake {
             .take(per)
             .map(|i| self.msgs[i].clone())
             .collect();
-        m.ancestors = Some(Fake::page(anc, q.page_ancestors, q.per_page, self.open));
-        m.descendants = Some(Fake::page(
+        m.ancestors = Some(Box::new(Fake::page(
+            anc,
+            q.page_ancestors,
+            q.per_page,
+            self.open,
+        )));
+        m.descendants = Some(Box::new(Fake::page(
             desc,
             q.page_descendants,
             q.per_page,
             self.msgs.len() - self.open - 1,
-        ));
+        )));
         m
     }
 }

@@ -24,6 +24,9 @@ use crate::app::RequestId;
 
 pub use gaps::{Gap, GapState};
 
+/// At most this many message slots are reserved ahead of those placed (see `Thread::place`).
+const RESERVE_STEP: usize = 20_000;
+
 /// Which half of the thread a request is for. `First` loads the message and page 1 of both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
@@ -71,7 +74,10 @@ pub enum Fetch {
 
 #[derive(Debug, Clone)]
 pub struct TMsg {
-    pub m: EmailMessage,
+    /// Boxed: the message is most of a `TMsg`'s size (its thread halves and mailbox are inline),
+    /// and `Thread::msgs` is a `Vec` that grows by doubling, so 10,000 inline messages kept up to
+    /// 12 MB of mostly empty slots.
+    pub m: Box<EmailMessage>,
     /// Place in the thread relative to the opened message (0; ancestors negative).
     pub slot: i64,
     pub expanded: bool,
@@ -97,7 +103,11 @@ pub struct TMsg {
 }
 
 impl TMsg {
-    pub(crate) fn new(m: EmailMessage, slot: i64) -> TMsg {
+    pub(crate) fn new(mut m: EmailMessage, slot: i64) -> TMsg {
+        // Decoding grows these lists by doubling (no length is known up front); a thread keeps
+        // thousands of them for as long as it is open.
+        m.participants.shrink_to_fit();
+        m.attachments.shrink_to_fit();
         let breaks = m
             .text
             .as_deref()
@@ -121,7 +131,7 @@ impl TMsg {
             } else {
                 Fetch::NotYet
             },
-            m,
+            m: Box::new(m),
         }
     }
 
@@ -331,6 +341,14 @@ impl Thread {
                 Half::Descendants => r,
             }
         };
+        // Room for the whole thread once its size is known, so thousands of messages do not sit
+        // in a Vec grown by doubling. Capped per step: the size is the server's word.
+        if let Some(n) = self.size().and_then(|n| usize::try_from(n).ok()) {
+            let want = n.min(self.msgs.len() + fresh.len() + RESERVE_STEP);
+            if want > self.msgs.capacity() {
+                self.msgs.reserve_exact(want - self.msgs.len());
+            }
+        }
         let mut fresh: HashMap<String, EmailMessage> =
             fresh.into_iter().map(|m| (m.uuid.clone(), m)).collect();
         for (uuid, rank) in placed {
@@ -352,8 +370,8 @@ impl Thread {
 
     /// Accept the answer to a request routed as `part`. Returns false for a stale answer.
     pub fn on_loaded(&mut self, part: Part, id: RequestId, mut msg: EmailMessage) -> bool {
-        let anc = msg.ancestors.take();
-        let desc = msg.descendants.take();
+        let anc = msg.ancestors.take().map(|p| *p);
+        let desc = msg.descendants.take().map(|p| *p);
         // A missing half is an empty, complete one.
         let page = |p: Option<Page<EmailMessage>>| {
             p.unwrap_or(Page {
