@@ -145,8 +145,9 @@ impl State {
                 Entry::Note(k, d) => Some((k.to_string(), *d)),
             })
             .collect();
+        // The digits name only the panes whose backend is set up, as the tab bar does.
         lines.extend(
-            global_rows(keys)
+            global_rows(keys, Tab::help_row_for(|t| self.shown(t)))
                 .into_iter()
                 .filter(|(a, _)| chosen.then_some(*a) != Some(Some(Action::Accounts)))
                 .map(|(_, row)| row),
@@ -164,14 +165,20 @@ fn backend_set_up(settings: &Settings, tab: Tab) -> bool {
     }
 }
 
-/// The keys that work in every pane: the tab digits (from the registry), then the global table
-/// with the effective keys.
+/// The keys that work in every pane: the tab digits of every pane in the registry (the README's
+/// table; the `?` help lists only the panes set up), then the global table with the effective
+/// keys.
 pub fn global_help(keys: &Keymap) -> Vec<(String, &'static str)> {
-    global_rows(keys).into_iter().map(|(_, row)| row).collect()
+    global_rows(keys, Tab::help_row())
+        .into_iter()
+        .map(|(_, row)| row)
+        .collect()
 }
 
-fn global_rows(keys: &Keymap) -> Vec<(Option<Action>, (String, &'static str))> {
-    let (digits, titles) = Tab::help_row();
+fn global_rows(
+    keys: &Keymap,
+    (digits, titles): (&'static str, &'static str),
+) -> Vec<(Option<Action>, (String, &'static str))> {
     let mut rows = vec![(None, (digits.to_string(), titles))];
     for e in Scope::Global.table() {
         rows.push(match e {
