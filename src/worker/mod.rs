@@ -14,6 +14,9 @@ use crate::config::TokenReader;
 use crate::render::html::{Body, HtmlCache, html_to_body};
 
 pub mod drafts;
+
+/// Linked clients asked for at once (a household or a family: a handful).
+pub const LINKED_PER_PAGE: u32 = 100;
 pub mod slots;
 
 pub use slots::{Lane, Slots};
@@ -543,6 +546,9 @@ pub async fn call_api(c: &Client, call: Call) -> Result<Reply, ApiError> {
             page,
             per_page,
         } => Reply::Clients(c.clients(name.as_deref(), page, per_page).await?),
+        Call::LinkedClients { client } => {
+            Reply::LinkedClients(c.linked_clients(&client, LINKED_PER_PAGE).await?)
+        }
         Call::ContactDetails {
             account_uuids,
             page,

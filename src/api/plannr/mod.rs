@@ -350,6 +350,23 @@ impl Client {
         Ok(numbered(p, page, per_page))
     }
 
+    /// The clients linked to `client` (a joint account's partner, other linked clients), from
+    /// the deprecated `GET /api/v1/client` with `filter[linked_to]` (the account route has no
+    /// such filter); one page of up to `per_page`.
+    pub async fn linked_clients(
+        &self,
+        client: &str,
+        per_page: u32,
+    ) -> Result<Page<Account>, ApiError> {
+        let query = [
+            ("filter[linked_to]", client.to_string()),
+            ("page", "1".to_string()),
+            ("per_page", per_page.to_string()),
+        ];
+        let p = self.get("/api/v1/client", &query, true).await?;
+        Ok(numbered(p, 1, per_page))
+    }
+
     pub async fn contact_details(
         &self,
         account_uuids: &[String],
