@@ -195,7 +195,9 @@ pub(crate) async fn before_routing(
     if latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(latency_ms)).await;
     }
-    if rec.path.starts_with("/__demo/") {
+    // Attachment downloads are the API's too (the fault matrix scripts them); the other
+    // `/__demo/` routes only control the server.
+    if rec.path.starts_with("/__demo/") && !rec.path.starts_with("/__demo/files/") {
         return None;
     }
     let sc = recorder.take_script(&rec.method, &rec.path)?;
