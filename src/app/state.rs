@@ -532,12 +532,7 @@ mod tests {
                 result: Err(ApiError::Timeout),
             },
         );
-        let status = s
-            .core
-            .status
-            .as_ref()
-            .map(|m| m.text.clone())
-            .unwrap_or_default();
+        let status = s.core.status_text();
         assert!(status.contains("R to try again"), "{status}");
         let out = update(&mut s, key(KeyCode::Char('R')));
         let calls = api_ids(&out);
