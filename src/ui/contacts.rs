@@ -1,5 +1,6 @@
 //! Contacts pane drawing: the client picker, one client's contact details, and the inline form
 //! (drawn in place of its row), with the conflict choice as a popup.
+use crate::keymap::{Action, Keymap, Scope};
 use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,7 +14,7 @@ use super::overlay::{self, Anchor};
 use super::widgets;
 use crate::api::models::{Account, ContactDetail};
 use crate::app::Core;
-use crate::app::contacts::form::{Field, Focus, Form, Phase};
+use crate::app::contacts::form::{Field, Focus, Form, Linked, Phase};
 use crate::app::contacts::validate::Kind;
 use crate::app::contacts::{ContactsPane, View};
 use crate::app::editor::InlineEditor;
@@ -25,8 +26,8 @@ pub fn draw(pane: &ContactsPane, core: &Core, area: Rect, frame: &mut Frame) {
     }
     let [header, body, footer] = widgets::header_body_footer(area);
     match pane.view {
-        View::Clients => draw_clients(pane, header, body, footer, frame),
-        View::Details => draw_details(pane, header, body, footer, frame),
+        View::Clients => draw_clients(pane, &core.settings.keys, header, body, footer, frame),
+        View::Details => draw_details(pane, &core.settings.keys, header, body, footer, frame),
     }
     let _ = core;
 }
@@ -49,15 +50,33 @@ fn edge_note(edge: &Edge, shown: usize, total: Option<u64>) -> String {
     }
 }
 
-fn draw_clients(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
+fn draw_clients(
+    pane: &ContactsPane,
+    keys: &Keymap,
+    header: Rect,
+    body: Rect,
+    footer: Rect,
+    frame: &mut Frame,
+) {
+    let drafts: &[Action] = if pane.drafts.is_empty() {
+        &[]
+    } else {
+        &[Action::Drafts]
+    };
+    let hint = keys.hints(
+        Scope::Contacts,
+        &[
+            (&[Action::Open], "open"),
+            (&[Action::Search], "search"),
+            (drafts, "open a draft's client"),
+            (&[Action::Refresh], "refresh"),
+            (&[Action::Help], "help"),
+        ],
+    );
     let look = client_picker::Look {
         title: " Clients",
         note: String::new(),
-        hint: if pane.drafts.is_empty() {
-            " Enter open · / search · R refresh · ? help"
-        } else {
-            " Enter open · / search · D open a draft's client · R refresh · ? help"
-        },
+        hint: &hint,
         draft: &|c: &Account| pane.has_draft_for_client(&c.uuid),
     };
     client_picker::draw(&pane.picker, &look, header, body, footer, frame);
@@ -108,7 +127,14 @@ fn detail_row(pane: &ContactsPane, d: &ContactDetail, client: &str) -> Vec<Text>
     ]
 }
 
-fn draw_details(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
+fn draw_details(
+    pane: &ContactsPane,
+    keys: &Keymap,
+    header: Rect,
+    body: Rect,
+    footer: Rect,
+    frame: &mut Frame,
+) {
     let client_uuid = pane
         .client
         .as_ref()
@@ -258,9 +284,17 @@ fn draw_details(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, fra
             );
             Line::from("")
         }
-        None => {
-            hint_line(" e/Enter edit · a add · p make primary · R refresh · Esc clients · ? help")
-        }
+        None => hint_line(&keys.hints(
+            Scope::Contacts,
+            &[
+                (&[Action::Edit, Action::Open], "edit"),
+                (&[Action::Add], "add"),
+                (&[Action::Primary], "make primary"),
+                (&[Action::Refresh], "refresh"),
+                (&[Action::Back], "clients"),
+                (&[Action::Help], "help"),
+            ],
+        )),
     };
     frame.render_widget(Paragraph::new(hint), footer);
 }
@@ -294,7 +328,9 @@ pub fn form_height(f: &Form, width: u16) -> usize {
     .filter_map(|e| e.as_ref())
     .map(|e| wrap_msg(e, w).len())
     .sum();
-    2 + 1 + 4 + errors
+    // The owners' linked line (clients or what Plannr said), and the primaries' when any.
+    let linked = 1 + usize::from(f.linked_start() < f.accounts.len());
+    2 + 1 + 4 + linked + errors
 }
 
 const LABEL_W: u16 = 13;
@@ -404,8 +440,7 @@ fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
         ),
     ] {
         let focused = f.focus == focus && editing;
-        let mut spans = vec![field_label(name, focused)];
-        for (i, (uuid, name)) in f.accounts.iter().enumerate() {
+        let chip = |i: usize, uuid: &String, name: &String| {
             let ticked = list.contains(uuid);
             let mut style = Style::new();
             if focus == Focus::Primary && !f.owners.contains(uuid) && !ticked {
@@ -414,13 +449,45 @@ fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
             if focused && i == f.cursor {
                 style = style.add_modifier(Modifier::REVERSED);
             }
-            spans.push(Span::styled(
-                format!("[{}] {name}", if ticked { "x" } else { " " }),
-                style,
-            ));
-            spans.push(Span::raw("  "));
+            [
+                Span::styled(
+                    format!("[{}] {name}", if ticked { "x" } else { " " }),
+                    style,
+                ),
+                Span::raw("  "),
+            ]
+        };
+        // The accounts already tied to this client, then (own section) its linked clients.
+        let start = f.linked_start();
+        let mut spans = vec![field_label(name, focused)];
+        for (i, (uuid, name)) in f.accounts.iter().enumerate().take(start) {
+            spans.extend(chip(i, uuid, name));
         }
         line(Line::from(spans), frame, &mut y);
+        let mut linked = vec![Span::styled(
+            format!("  {:<w$}", "linked", w = LABEL_W as usize - 2),
+            Style::new().fg(th().dim),
+        )];
+        for (i, (uuid, name)) in f.accounts.iter().enumerate().skip(start) {
+            linked.extend(chip(i, uuid, name));
+        }
+        if focus == Focus::Owners {
+            let said = match &f.linked {
+                Linked::Asking => Some("asking Plannr for linked clients…".to_string()),
+                Linked::Found(u) if u.is_empty() => Some("Plannr lists no linked clients".into()),
+                Linked::Found(_) if start == f.accounts.len() => {
+                    Some("the linked clients Plannr lists are offered above".into())
+                }
+                Linked::Found(_) => None,
+                Linked::Failed(why) => Some(format!("linked clients unknown: {why}")),
+            };
+            if let Some(text) = said {
+                linked.push(Span::styled(text, Style::new().fg(th().dim)));
+            }
+        }
+        if linked.len() > 1 {
+            line(Line::from(linked), frame, &mut y);
+        }
         for l in err.iter().flat_map(|e| error_lines(e, area.width)) {
             line(l, frame, &mut y);
         }

@@ -22,6 +22,7 @@ use super::paged::Paged;
 use super::{Call, Command, Core, Reply, RequestId, Route as AppRoute, Settings, Tab};
 use crate::api::ApiError;
 use crate::api::models::{Account, ContactDetail, ContactDetailWrite};
+use crate::keymap::{Action, Scope, view};
 
 /// Contact details asked for per page (a client has a handful; pages chain until the end).
 pub const DETAILS_PER_PAGE: u32 = 100;
@@ -49,44 +50,11 @@ pub enum Route {
     Primary {
         uuid: String,
     },
+    /// The clients linked to `client` (for the form's owners).
+    Linked {
+        client: String,
+    },
 }
-
-pub const HELP: &[(&str, &str)] = &[
-    ("j/k ↑/↓ PgUp/PgDn g/G", "move"),
-    (
-        "/",
-        "clients: search by name (Enter keeps it, Esc clears it, ↑ the last one)",
-    ),
-    (
-        "Enter",
-        "clients: open the client · details: edit the detail",
-    ),
-    ("e", "edit the selected detail inline"),
-    ("a", "add an email or phone (then e or p)"),
-    (
-        "p",
-        "make the selected detail this client's primary of its type",
-    ),
-    ("D", "clients: open the client of an unsaved draft"),
-    ("R", "refresh (retry after a failure)"),
-    ("r", "clients: retry the page that failed"),
-    ("Esc", "back to the client list"),
-    ("Form: Tab / Shift-Tab", "next / previous field"),
-    (
-        "Form: ←/→ Space",
-        "owners, primary-for: move, tick / untick",
-    ),
-    (
-        "Form: Enter / Ctrl-S",
-        "save (checks the server copy first)",
-    ),
-    ("Form: Esc", "leave (asks when something changed)"),
-    ("Conflict: m / t", "keep mine / keep theirs"),
-    (
-        "Phones",
-        "+44…, 07…, any +country number; another country's national number: AU 02 3456 7890",
-    ),
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum View {
@@ -114,6 +82,8 @@ pub struct ContactsPane {
     pub choosing_kind: bool,
     /// Drafts on disk that are not open in a form, by key.
     pub drafts: BTreeMap<String, Draft>,
+    /// Per client, the linked clients Plannr listed (uuid, name), asked once per session.
+    pub linked: BTreeMap<String, Vec<(String, String)>>,
     /// The open form has a draft file (written, or restored from one).
     form_on_disk: bool,
     /// `p` in flight: (detail uuid, request id).
@@ -140,6 +110,7 @@ impl ContactsPane {
             form: None,
             choosing_kind: false,
             drafts: BTreeMap::new(),
+            linked: BTreeMap::new(),
             form_on_disk: false,
             making_primary: None,
             error: None,
@@ -186,6 +157,7 @@ impl ContactsPane {
     }
 
     fn on_key_clients(&mut self, key: KeyEvent, core: &mut Core) -> bool {
+        let action = core.peek_action(Scope::Contacts, view::CONTACTS_CLIENTS, &key);
         match self.picker.on_key(key, core) {
             PickerEvent::Handled => return true,
             PickerEvent::Open(c) => {
@@ -194,8 +166,8 @@ impl ContactsPane {
             }
             PickerEvent::NotMine => {}
         }
-        match key.code {
-            KeyCode::Char('D') => {
+        match action {
+            Some(Action::Drafts) => {
                 // Jump to the client of a draft left from last time (they may not be on this page).
                 match self.drafts.values().next() {
                     Some(d) => {
@@ -210,7 +182,6 @@ impl ContactsPane {
                 }
                 true
             }
-            KeyCode::Esc => true,
             _ => false,
         }
     }
@@ -249,12 +220,55 @@ impl ContactsPane {
         out
     }
 
+    /// Plannr's answer about the clients linked to `client`: kept for this session (the form
+    /// opens again without asking) and shown in the open form of that client. A failure is
+    /// not kept: the next form asks again.
+    fn on_linked(&mut self, client: String, result: Result<Reply, ApiError>) {
+        let answer = match result {
+            Ok(Reply::LinkedClients(page)) => {
+                let found: Vec<(String, String)> = page
+                    .items
+                    .iter()
+                    .map(|a| (a.uuid.clone(), a.display_name()))
+                    .collect();
+                self.linked.insert(client.clone(), found.clone());
+                Ok(found)
+            }
+            Ok(_) => Err("Plannr answered with something other than a list of clients".into()),
+            Err(e) => Err(format!("Plannr could not list them: {e}")),
+        };
+        if let Some(form) = self.form.as_mut().filter(|f| f.client_uuid == client) {
+            form.set_linked(answer);
+        }
+    }
+
     /// Whether a stored draft exists for this detail (the ✎ mark in the list).
     pub fn has_draft_for_detail(&self, uuid: &str) -> bool {
         self.drafts.contains_key(&drafts::key_for_detail(uuid))
     }
 
-    fn open_form(&mut self, form: Form, from_disk: bool) {
+    /// Open `form`, and ask Plannr which clients are linked to its client (offered as owners in
+    /// their own section when the answer comes).
+    fn open_form(&mut self, mut form: Form, from_disk: bool, core: &mut Core) {
+        let client = form.client_uuid.clone();
+        match self.linked.get(&client) {
+            Some(answer) => form.set_linked(Ok(answer.clone())),
+            None => {
+                let asked = core.pending.values().any(|r| {
+                    *r == AppRoute::Contacts(Route::Linked {
+                        client: client.clone(),
+                    })
+                });
+                if !asked {
+                    core.request(
+                        AppRoute::Contacts(Route::Linked {
+                            client: client.clone(),
+                        }),
+                        Call::LinkedClients { client },
+                    );
+                }
+            }
+        }
         self.form_on_disk = from_disk;
         if let Some(uuid) = &form.detail_uuid
             && let Some(i) = self.details.items.iter().position(|d| &d.uuid == uuid)
@@ -265,7 +279,7 @@ impl ContactsPane {
     }
 
     /// Open the form for the selected detail: from its draft when there is one.
-    fn edit_selected(&mut self) {
+    fn edit_selected(&mut self, core: &mut Core) {
         let Some(d) = self.selected_detail().cloned() else {
             return;
         };
@@ -273,10 +287,10 @@ impl ContactsPane {
             return;
         };
         match self.drafts.remove(&drafts::key_for_detail(&d.uuid)) {
-            Some(draft) => self.open_form(Form::from_draft(&draft), true),
+            Some(draft) => self.open_form(Form::from_draft(&draft), true, core),
             None => {
                 let linked = self.linked_accounts();
-                self.open_form(Form::edit(&cu, &cn, &d, &linked), false);
+                self.open_form(Form::edit(&cu, &cn, &d, &linked), false, core);
             }
         }
     }
@@ -300,7 +314,7 @@ impl ContactsPane {
             return;
         };
         let what = draft.fields.label.clone();
-        self.open_form(Form::from_draft(&draft), true);
+        self.open_form(Form::from_draft(&draft), true, core);
         let more = mine.len() - 1;
         core.info(if more == 0 {
             format!("Reopened your unsaved draft “{what}”. Ctrl-S saves it, Esc discards it.")
@@ -340,30 +354,35 @@ impl ContactsPane {
                         false,
                     ),
                 };
-                self.open_form(form, on_disk);
+                self.open_form(form, on_disk, core);
             }
             return true;
         }
+        let action = core.action(Scope::Contacts, view::CONTACTS_DETAILS, &key);
         let h = Self::rows_visible(core);
-        if self.detail_nav.on_key(&key, self.details.items.len(), h) {
+        if self
+            .detail_nav
+            .on_action(action, self.details.items.len(), h)
+        {
             return true;
         }
-        match key.code {
-            KeyCode::Char('e') | KeyCode::Enter => {
-                self.edit_selected();
+        let Some(action) = action else { return false };
+        match action {
+            Action::Edit | Action::Open => {
+                self.edit_selected(core);
                 true
             }
-            KeyCode::Char('a') => {
+            Action::Add => {
                 if self.client.is_some() {
                     self.choosing_kind = true;
                 }
                 true
             }
-            KeyCode::Char('p') => {
+            Action::Primary => {
                 self.make_primary(core);
                 true
             }
-            KeyCode::Char('R') => {
+            Action::Refresh => {
                 match self.details.retry() {
                     Some(_) => {
                         self.details.edge = super::paged::Edge::Idle;
@@ -373,7 +392,7 @@ impl ContactsPane {
                 }
                 true
             }
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Backspace | KeyCode::Left => {
+            Action::Back => {
                 self.view = View::Clients;
                 true
             }
@@ -595,6 +614,14 @@ impl ContactsPane {
         }
     }
 
+    /// The view its key table is in.
+    pub fn key_view(&self) -> crate::keymap::Views {
+        match self.view {
+            View::Clients => view::CONTACTS_CLIENTS,
+            View::Details => view::CONTACTS_DETAILS,
+        }
+    }
+
     pub fn on_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
         match self.view {
             View::Clients => self.on_key_clients(key, core),
@@ -616,6 +643,7 @@ impl ContactsPane {
                 }
             }
             Route::Details { client } => self.on_details(&client, id, result, core),
+            Route::Linked { client } => self.on_linked(client, result),
             Route::Check { key } => self.on_check(key, id, result, core),
             Route::Save { key } => self.on_saved(key, id, result, core),
             Route::PrimaryFetch { uuid } => {
