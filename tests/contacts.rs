@@ -411,3 +411,119 @@ async fn worker_finishes_draft_writes_before_exiting() {
     }
     assert!(failed, "a failed write is reported");
 }
+
+/// The owners picker offers the client's linked clients (joint-account partner, family members
+/// with their own accounts), asked of Plannr when the form opens with the deprecated
+/// `GET /api/v1/client?filter[linked_to]=…` (the account route has no such filter), in a section
+/// of their own that can be ticked like any owner; asked once per client. A failed answer is
+/// said plainly under the owners and takes nothing away.
+#[tokio::test]
+async fn the_owners_picker_offers_linked_clients_in_their_own_section() {
+    use plannr_tui::app::contacts::form::Linked;
+    let server = DemoServer::start(DemoOptions::default()).await.unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let clients = server.fixtures().client_uuids.clone();
+    let (me, relative) = (clients[10].clone(), clients[11].clone());
+    let mut app = App::start(&server, tmp.path());
+    app.init().await;
+    app.open_client(&me).await;
+    server.clear_requests();
+    app.press(KeyCode::Char('a')).await;
+    app.press(KeyCode::Char('p')).await;
+    let asked: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v1/client")
+        .collect();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(asked[0].query_get("filter[linked_to]"), Some(me.as_str()));
+    let f = app
+        .state
+        .contacts
+        .form
+        .as_ref()
+        .expect("the new-detail form");
+    assert_eq!(f.linked, Linked::Found(vec![relative.clone()]));
+    assert_eq!(
+        f.linked_only,
+        vec![relative.clone()],
+        "in their own section"
+    );
+    let at = f.linked_start();
+    let (_, name) = f.accounts[at].clone();
+    assert_ne!(name, relative, "shown by name");
+
+    // Drawn under the owners, in the "linked" section, and tickable as an owner.
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|fr| plannr_tui::ui::draw(&app.state, fr)).unwrap();
+    let screen: Vec<String> = (0..40)
+        .map(|y| {
+            (0..120)
+                .map(|x| t.backend().buffer()[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect();
+    assert!(
+        screen
+            .iter()
+            .any(|l| l.contains("linked") && l.contains(&format!("[ ] {name}"))),
+        "{screen:#?}"
+    );
+    app.press(KeyCode::Tab).await;
+    app.press(KeyCode::Tab).await;
+    for _ in 0..at {
+        app.press(KeyCode::Char('l')).await;
+    }
+    app.press(KeyCode::Char(' ')).await;
+    let f = app.state.contacts.form.as_ref().unwrap();
+    assert!(f.owners.contains(&relative), "{:?}", f.owners);
+
+    // Opened again for this client: not asked again.
+    app.press(KeyCode::Esc).await;
+    app.press(KeyCode::Char('y')).await;
+    server.clear_requests();
+    app.press(KeyCode::Char('a')).await;
+    app.press(KeyCode::Char('e')).await;
+    assert!(
+        !server.requests().iter().any(|r| r.path == "/api/v1/client"),
+        "asked once per client"
+    );
+    assert!(matches!(
+        app.state.contacts.form.as_ref().unwrap().linked,
+        Linked::Found(_)
+    ));
+    app.press(KeyCode::Esc).await;
+
+    // Another client, and Plannr refuses the question: said plainly, nothing taken away.
+    app.press(KeyCode::Esc).await;
+    app.press(KeyCode::Char('g')).await;
+    app.open_client(&clients[12]).await;
+    server.script(Scripted::status(Some("GET"), Some("/api/v1/client"), 403));
+    app.press(KeyCode::Char('a')).await;
+    app.press(KeyCode::Char('p')).await;
+    let f = app.state.contacts.form.as_ref().expect("the form");
+    match &f.linked {
+        Linked::Failed(why) => assert!(why.contains("Plannr could not list them"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    assert_ne!(f.client_uuid, me, "another client");
+    assert_eq!(
+        f.accounts.first().map(|a| a.0.as_str()),
+        Some(f.client_uuid.as_str()),
+        "the client itself is still offered"
+    );
+    assert!(f.linked_only.is_empty());
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|fr| plannr_tui::ui::draw(&app.state, fr)).unwrap();
+    let text: String = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(
+        text.contains("linked clients unknown: Plannr could not list them"),
+        "{text}"
+    );
+}

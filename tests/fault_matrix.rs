@@ -1,4 +1,4 @@
-//! Every call kind the app makes × every fault a misbehaving server or proxy commits, against the
+//! Every call kind the app makes (and saving an attachment) × every fault a misbehaving server or proxy commits, against the
 //! demo server's scripted faults. For each pair: the call returns (alive), a failure is one clear
 //! sentence (one line, no token, no raw HTML, no "..", not too long), requests stay bounded, and
 //! no write is ever taken as saved when the answer is not the record with the values sent (so the
@@ -13,11 +13,24 @@ use plannr_tui::api::ApiError;
 use plannr_tui::api::models::*;
 use plannr_tui::app::{Call, Reply};
 use plannr_tui::demo::{DemoOptions, DemoServer, Fault, Scripted};
-use plannr_tui::worker::call_api;
+use plannr_tui::worker::{DOWNLOAD_LIMIT, call_api, download};
 use serde_json::json;
 
-/// (short name, method, path prefix, call, is a write)
-fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Call, bool)> {
+/// What one column of the matrix does: an API call, or saving an attachment (`s` in a thread).
+#[derive(Debug, Clone)]
+enum Op {
+    Api(Call),
+    Download(String),
+}
+
+impl From<Call> for Op {
+    fn from(c: Call) -> Op {
+        Op::Api(c)
+    }
+}
+
+/// (short name, method, path prefix, what is done, is a write)
+fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Op, bool)> {
     let f = s.fixtures();
     let mailbox = f.first_mailbox_uuid.clone();
     let conv = f.busiest_conversation_uuid.clone();
@@ -41,14 +54,14 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Call, bool)
             "logins",
             "GET",
             "/api/v1/logins".into(),
-            Call::Logins,
+            Call::Logins.into(),
             false,
         ),
         (
             "mailboxes",
             "GET",
             "/api/v1/mailboxes".into(),
-            Call::Mailboxes,
+            Call::Mailboxes.into(),
             false,
         ),
         (
@@ -61,7 +74,8 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Call, bool)
                     name: Some("Renamed box".into()),
                     ..MailboxUpdate::default()
                 },
-            },
+            }
+            .into(),
             true,
         ),
         (
@@ -75,7 +89,8 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Call, bool)
                     page_ancestors: 1,
                     page_descendants: 1,
                 },
-            },
+            }
+            .into(),
             false,
         ),
         (
@@ -90,7 +105,8 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Call, bool)
                     page: 1,
                     per_page: 50,
                 },
-            },
+            }
+            .into(),
             false,
         ),
         (
@@ -101,14 +117,15 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Call, bool)
                 archived: Archived::Active,
                 page: 1,
                 per_page: 50,
-            },
+            }
+            .into(),
             false,
         ),
         (
             "conversation",
             "GET",
             format!("/api/v1/conversation/{conv}"),
-            Call::Conversation { uuid: conv.clone() },
+            Call::Conversation { uuid: conv.clone() }.into(),
             false,
         ),
         (
@@ -118,7 +135,8 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Call, bool)
             Call::RenameConversation {
                 uuid: conv.clone(),
                 name: "Renamed conversation".into(),
-            },
+            }
+            .into(),
             true,
         ),
         (
@@ -129,7 +147,8 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Call, bool)
                 uuid: conv.clone(),
                 page: 1,
                 per_page: 50,
-            },
+            }
+            .into(),
             false,
         ),
         (
@@ -140,7 +159,8 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Call, bool)
                 name: None,
                 page: 1,
                 per_page: 50,
-            },
+            }
+            .into(),
             false,
         ),
         (
@@ -151,7 +171,8 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Call, bool)
                 account_uuids: vec![client.clone()],
                 page: 1,
                 per_page: 50,
-            },
+            }
+            .into(),
             false,
         ),
         (
@@ -160,7 +181,8 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Call, bool)
             "/api/v2/contact-details".into(),
             Call::ContactDetail {
                 uuid: detail.clone(),
-            },
+            }
+            .into(),
             false,
         ),
         (
@@ -169,7 +191,8 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Call, bool)
             "/api/v2/contact-details".into(),
             Call::CreateContactDetail {
                 body: write.clone(),
-            },
+            }
+            .into(),
             true,
         ),
         (
@@ -182,8 +205,27 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Call, bool)
                     kind: None,
                     ..write
                 },
-            },
+            }
+            .into(),
             true,
+        ),
+        (
+            "pin",
+            "POST",
+            format!("/api/v1/conversation/{conv}/pin"),
+            Call::PinConversation {
+                uuid: conv.clone(),
+                pin: true,
+            }
+            .into(),
+            true,
+        ),
+        (
+            "download",
+            "GET",
+            format!("/__demo/files/{}", f.attachment_uuid),
+            Op::Download(format!("/__demo/files/{}", f.attachment_uuid)),
+            false,
         ),
     ]
 }
@@ -299,37 +341,37 @@ fn faults() -> Vec<FaultCase> {
         FaultCase {
             name: "200 empty body",
             scripts: raw("application/json", ""),
-            may_succeed: never,
+            may_succeed: pin_or_download,
         },
         FaultCase {
             name: "200 {}",
             scripts: body(json!({})),
-            may_succeed: never,
+            may_succeed: pin_or_download,
         },
         FaultCase {
             name: "200 []",
             scripts: body(json!([])),
-            may_succeed: is_list,
+            may_succeed: list_pin_or_download,
         },
         FaultCase {
             name: "200 {\"data\":{}}",
             scripts: body(json!({"data": {}})),
-            may_succeed: never,
+            may_succeed: pin_or_download,
         },
         FaultCase {
             name: "200 \"text\"",
             scripts: body(json!("text")),
-            may_succeed: never,
+            may_succeed: pin_or_download,
         },
         FaultCase {
             name: "200 [1,2,3]",
             scripts: body(json!({"data": [1, 2, 3]})),
-            may_succeed: never,
+            may_succeed: pin_or_download,
         },
         FaultCase {
             name: "200 HTML page",
             scripts: raw("text/html", NGINX_502),
-            may_succeed: never,
+            may_succeed: is_download,
         },
         FaultCase {
             name: "200 12 MB",
@@ -340,7 +382,7 @@ fn faults() -> Vec<FaultCase> {
                     Fault::Oversized { megabytes: 12 },
                 )]
             }),
-            may_succeed: never,
+            may_succeed: is_download,
         },
         FaultCase {
             name: "gzip bomb 16 MB",
@@ -351,7 +393,7 @@ fn faults() -> Vec<FaultCase> {
                     Fault::GzipBomb { megabytes: 16 },
                 )]
             }),
-            may_succeed: never,
+            may_succeed: is_download,
         },
         FaultCase {
             name: "307 other origin",
@@ -384,6 +426,17 @@ fn never(_: &str) -> bool {
 }
 fn always(_: &str) -> bool {
     true
+}
+/// A pin is documented with no answer body (any 2xx is success, per the digest's reading of the
+/// docs); a download saves whatever bytes a 200 brings, up to its own limit.
+fn pin_or_download(call: &str) -> bool {
+    matches!(call, "pin" | "download")
+}
+fn is_download(call: &str) -> bool {
+    call == "download"
+}
+fn list_pin_or_download(call: &str) -> bool {
+    is_list(call) || pin_or_download(call)
 }
 /// Calls whose answer is a list (a bare `[]` is a genuinely empty one).
 fn is_list(call: &str) -> bool {
@@ -433,6 +486,7 @@ fn short(e: &ApiError) -> String {
         ApiError::Unconfirmed { .. } => "unconfirmed".into(),
         ApiError::TooLarge { .. } => "too large".into(),
         ApiError::Other(m) if m.contains("redirected") => "redirect".into(),
+        ApiError::Other(m) if m.contains("a download may be") => "too large".into(),
         ApiError::Other(_) => "other".into(),
         ApiError::Outreach(_) => "outreach".into(),
     }
@@ -462,6 +516,7 @@ async fn every_call_kind_survives_every_fault_with_one_clear_sentence() {
     });
     let calls = calls(&s);
     let faults = faults();
+    let files = tempfile::tempdir().expect("download folder");
     let mut problems = Vec::new();
     let mut table = vec![vec![String::new(); calls.len()]; faults.len()];
     let mut examples: Vec<(String, String)> = Vec::new();
@@ -477,7 +532,19 @@ async fn every_call_kind_survives_every_fault_with_one_clear_sentence() {
             } else {
                 &patient
             };
-            let result = call_api(c, call.clone()).await;
+            let result = match call {
+                Op::Api(call) => call_api(c, call.clone()).await,
+                Op::Download(url) => download(
+                    c,
+                    url,
+                    Some(files.path().to_path_buf()),
+                    "attachment.pdf",
+                    DOWNLOAD_LIMIT,
+                    &mut |_, _| {},
+                )
+                .await
+                .map(|(path, bytes)| Reply::Saved { path, bytes }),
+            };
             let sent = s
                 .requests()
                 .iter()

@@ -107,6 +107,10 @@ async fn the_mailbox_list_with_health_a_switch_and_a_failed_test() {
     assert_eq!(state.tab, Tab::Outreach);
     assert_eq!(state.outreach.boxes.items.len(), 6);
     insta::assert_snapshot!("outreach_mailboxes_140x16", screen(&state, 140, 16));
+    // Issue 15: the columns give way by priority at every width.
+    for (w, h) in [(40, 12), (80, 16), (120, 16)] {
+        insta::assert_snapshot!(format!("outreach_mailboxes_{w}x{h}"), screen(&state, w, h));
+    }
 
     // Space on the healthy mailbox turns its sync off; the PATCH names only syncDisabled.
     select(&mut state, ids::HEALTHY);
@@ -139,6 +143,9 @@ async fn mailings_and_an_open_mailing() {
         "one page until the cursor nears its end"
     );
     insta::assert_snapshot!("outreach_mailings_100x24", screen(&state, 100, 24));
+    for (w, h) in [(40, 12), (80, 16), (120, 16)] {
+        insta::assert_snapshot!(format!("outreach_mailings_{w}x{h}"), screen(&state, w, h));
+    }
     press(&client, &mut state, KeyCode::Char('G')).await;
     press(&client, &mut state, KeyCode::Char('G')).await;
     let v = state.outreach.mailings.as_ref().expect("mailings");

@@ -54,7 +54,8 @@ async fn a_gzip_bomb_is_cut_at_the_cap_and_said_so() {
     assert!(matches!(err, ApiError::TooLarge { .. }), "{err:?}");
     let text = err.to_string();
     assert!(
-        text.contains("larger than 8 MB") && text.contains("cut off"),
+        text.contains("(the mailbox list) was larger than the 4 MB allowed for it")
+            && text.contains("cut off"),
         "{text}"
     );
     assert_eq!(s.requests().len(), 1, "not retried");
@@ -199,4 +200,101 @@ fn scrubbing_covers_encodings_and_bearer_values() {
     assert!(!s.contains("tok"), "{s}");
     assert!(!s.contains("xyz"), "{s}");
     assert!(s.contains("Bearer ***"), "{s}");
+}
+
+/// Each kind of answer has its own cap: a page of a thread a few megabytes, one record one; the
+/// error names what was cut and the cap.
+#[tokio::test]
+async fn caps_are_per_kind_of_answer_and_the_error_says_which() {
+    use plannr_tui::api::models::ThreadQuery;
+    let (s, c) = setup(|_| {}).await;
+    let f = s.fixtures().clone();
+    let thread = format!("/api/v1/mailboxes/message/{}", f.medium_thread_message_uuid);
+    s.script(Scripted::fault(
+        Some("GET"),
+        Some(&thread),
+        Fault::Oversized { megabytes: 5 },
+    ));
+    let q = ThreadQuery {
+        per_page: 25,
+        page_ancestors: 1,
+        page_descendants: 1,
+    };
+    let err = c
+        .message_thread(&f.medium_thread_message_uuid, q)
+        .await
+        .expect_err("5 MB thread page");
+    assert_eq!(
+        err,
+        ApiError::TooLarge {
+            limit: 4 * 1024 * 1024,
+            what: "a page of the thread"
+        }
+    );
+    let conv = f.busiest_conversation_uuid.clone();
+    s.script(Scripted::fault(
+        Some("GET"),
+        Some(&format!("/api/v1/conversation/{conv}")),
+        Fault::GzipBomb { megabytes: 2 },
+    ));
+    let text = c
+        .conversation(&conv)
+        .await
+        .expect_err("2 MB record")
+        .to_string();
+    assert!(
+        text.contains("(the conversation) was larger than the 1 MB allowed for it"),
+        "{text}"
+    );
+    // Under the cap a page is read as usual.
+    assert!(
+        c.message_thread(&f.medium_thread_message_uuid, q)
+            .await
+            .is_ok()
+    );
+}
+
+/// Attachments stream to disk with a limit of their own: one that grows past it is stopped and
+/// its part removed.
+#[tokio::test]
+async fn a_download_over_its_limit_is_stopped_and_nothing_is_left_on_disk() {
+    use plannr_tui::worker::download;
+    let (s, c) = setup(|_| {}).await;
+    let f = s.fixtures().clone();
+    let path = format!("/__demo/files/{}", f.attachment_uuid);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let limit = 1024 * 1024;
+    // Streamed without a size (a server that announces one too large is refused up front).
+    for says in ["passed the 1 MB a download may be"] {
+        s.script(Scripted::fault(
+            Some("GET"),
+            Some(&path),
+            Fault::Oversized { megabytes: 3 },
+        ));
+        let err = download(
+            &c,
+            &path,
+            Some(dir.path().to_path_buf()),
+            "a.pdf",
+            limit,
+            &mut |_, _| {},
+        )
+        .await
+        .expect_err("over the limit");
+        assert!(err.to_string().contains(says), "{err}");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+        assert!(left.is_empty(), "nothing left on disk: {left:?}");
+    }
+    // Within the limit it is saved.
+    let (saved, bytes) = download(
+        &c,
+        &path,
+        Some(dir.path().to_path_buf()),
+        "a.pdf",
+        limit,
+        &mut |_, _| {},
+    )
+    .await
+    .expect("saved");
+    assert!(bytes > 0 && saved.exists());
 }

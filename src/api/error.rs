@@ -36,8 +36,9 @@ pub enum ApiError {
     #[error("Plannr's answer did not show {what}, so the save is unconfirmed")]
     Unconfirmed { what: String },
     /// The answer (after decompression) was over the call's cap and was not read further.
-    #[error("Plannr's answer was larger than {} MB, so it was cut off there and nothing of it is shown", limit.div_ceil(1024 * 1024))]
-    TooLarge { limit: usize },
+    /// `what` names the answer ("a page of the thread"; empty when the caller did not say).
+    #[error("{}", too_large_text(what, *limit))]
+    TooLarge { limit: usize, what: &'static str },
     #[error("{0}")]
     Other(String),
     /// An Outreach call's error (its own explanations).
@@ -124,6 +125,20 @@ pub fn page_text(html: &str, max: usize) -> String {
         cut.push('…');
     }
     cut
+}
+
+/// "Plannr's answer (a page of the thread) was larger than the 4 MB allowed for it, …".
+fn too_large_text(what: &str, limit: usize) -> String {
+    let mb = limit.div_ceil(1024 * 1024);
+    if what.is_empty() {
+        format!(
+            "Plannr's answer was larger than {mb} MB, so it was cut off there and nothing of it is shown"
+        )
+    } else {
+        format!(
+            "Plannr's answer ({what}) was larger than the {mb} MB allowed for it, so it was cut off there and nothing of it is shown"
+        )
+    }
 }
 
 impl ApiError {

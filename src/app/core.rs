@@ -252,6 +252,14 @@ impl Core {
         });
     }
 
+    /// The status message's text ("" when there is none).
+    pub fn status_text(&self) -> String {
+        self.status
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    }
+
     /// The status message to show while `tab` is on screen: its own or the app's.
     pub fn status_for(&self, tab: Tab) -> Option<&StatusMessage> {
         self.status

@@ -169,15 +169,39 @@ impl Tab {
         d.checked_sub(1).and_then(|i| Tab::ALL.get(i)).copied()
     }
 
-    /// The digit keys and the titles, for the global help: "1 2 3 4" and "Mailboxes · Mail · …".
+    /// The digit keys and the titles of every pane, for the README: "1 2 3 4 5" and
+    /// "Mailboxes · Mail · … · Outreach".
     pub fn help_row() -> (&'static str, &'static str) {
-        static ROW: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-        let (keys, titles) = ROW.get_or_init(|| {
-            let keys: Vec<String> = (1..=Tab::ALL.len()).map(|i| i.to_string()).collect();
-            let titles: Vec<&str> = Tab::ALL.iter().map(|t| t.title()).collect();
-            (keys.join(" "), titles.join(" · "))
-        });
-        (keys.as_str(), titles.as_str())
+        Tab::help_row_for(|_| true)
+    }
+
+    /// The digit keys and titles of the panes `shown` keeps (each keeps its own digit: with only
+    /// Outreach set up, "5" and "Outreach"), for the `?` help.
+    pub fn help_row_for(shown: impl Fn(Tab) -> bool) -> (&'static str, &'static str) {
+        use std::collections::HashMap;
+        use std::sync::{Mutex, OnceLock};
+        // One row per set of shown panes, made once (there are at most 2^panes of them).
+        type Rows = HashMap<u64, (&'static str, &'static str)>;
+        static ROWS: OnceLock<Mutex<Rows>> = OnceLock::new();
+        let picked: Vec<(usize, Tab)> = Tab::ALL
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, t)| shown(*t))
+            .collect();
+        let mask = picked.iter().fold(0u64, |m, (i, _)| m | 1 << (i % 64));
+        let mut rows = ROWS
+            .get_or_init(|| Mutex::new(HashMap::new()))
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        *rows.entry(mask).or_insert_with(|| {
+            let keys: Vec<String> = picked.iter().map(|(i, _)| (i + 1).to_string()).collect();
+            let titles: Vec<&str> = picked.iter().map(|(_, t)| t.title()).collect();
+            (
+                Box::leak(keys.join(" ").into_boxed_str()),
+                Box::leak(titles.join(" · ").into_boxed_str()),
+            )
+        })
     }
 }
 

@@ -62,6 +62,10 @@ pub enum Call {
         page: u32,
         per_page: u32,
     },
+    /// The clients linked to `client` (offered as owners in the contact form).
+    LinkedClients {
+        client: String,
+    },
     ContactDetail {
         uuid: String,
     },
@@ -132,6 +136,8 @@ pub enum Reply {
     Done,
     ConversationMessages(Page<ConversationMessage>),
     Clients(Page<Account>),
+    /// The answer to `Call::LinkedClients`.
+    LinkedClients(Page<Account>),
     ContactDetails(Page<ContactDetail>),
     ContactDetail(Option<Box<ContactDetail>>),
     /// A converted email body (answer to `Command::RenderHtml`).

@@ -124,9 +124,12 @@ impl State {
         if !chosen {
             lines.retain(|(k, _)| *k != "R");
         }
+        // The digits name only the panes whose backend is set up, as the tab bar does.
+        lines.push(Tab::help_row_for(|t| self.shown(t)));
         lines.extend(
-            global_help()
-                .into_iter()
+            GLOBAL_KEYS
+                .iter()
+                .copied()
                 .filter(|(k, _)| !chosen || *k != "R"),
         );
         lines
@@ -142,7 +145,8 @@ fn backend_set_up(settings: &Settings, tab: Tab) -> bool {
     }
 }
 
-/// The keys that work in every pane: the tab digits (from the registry), then `GLOBAL_KEYS`.
+/// The keys that work in every pane: the tab digits of every pane in the registry (the README's
+/// table; the `?` help lists only the panes set up), then `GLOBAL_KEYS`.
 pub fn global_help() -> Vec<(&'static str, &'static str)> {
     let mut lines = vec![Tab::help_row()];
     lines.extend_from_slice(GLOBAL_KEYS);
@@ -528,12 +532,7 @@ mod tests {
                 result: Err(ApiError::Timeout),
             },
         );
-        let status = s
-            .core
-            .status
-            .as_ref()
-            .map(|m| m.text.clone())
-            .unwrap_or_default();
+        let status = s.core.status_text();
         assert!(status.contains("R to try again"), "{status}");
         let out = update(&mut s, key(KeyCode::Char('R')));
         let calls = api_ids(&out);

@@ -137,3 +137,57 @@ impl Dataset {
         })
     }
 }
+
+/// `include` values `GET /api/v1/client` takes (digest §8.6).
+const CLIENT_INCLUDES: &[&str] = &[
+    "primary_phone_number",
+    "primary_email",
+    "assigned_adviser",
+    "assigned_administrator",
+    "groups",
+    "tags",
+    "owners",
+    "external_references",
+];
+
+/// The deprecated `GET /api/v1/client` ("use account route"): the same account resource for
+/// clients. `filter[linked_to]` (client uuids) lists the clients linked to those: in the demo,
+/// the partner of each joint household (clients 0–9 in pairs), and family members with accounts
+/// of their own (clients 10–19 in pairs, who share no contact detail).
+pub(super) fn list_clients(d: &Dataset, r: &RecordedRequest, base: &str) -> Res {
+    let inc = includes(r, CLIENT_INCLUDES)?;
+    check_filters(r, &["uuid", "name", "linked_to"])?;
+    let linked_to = filter(r, "linked_to").map(csv);
+    let uuids = filter(r, "uuid").map(csv);
+    let name = filter(r, "name")
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty());
+    let partner = |k: usize| (k < 20).then(|| d.clients.get(k ^ 1).copied()).flatten();
+    let mut idx: Vec<usize> = d
+        .clients
+        .iter()
+        .enumerate()
+        .filter(|&(k, &a)| {
+            let acc = &d.accounts[a];
+            acc.firm == 0
+                && uuids.as_ref().is_none_or(|t| t.contains(&acc.uuid))
+                && linked_to
+                    .as_ref()
+                    .is_none_or(|t| partner(k).is_some_and(|p| t.contains(&d.accounts[p].uuid)))
+                && name
+                    .as_ref()
+                    .is_none_or(|q| acc.name().to_lowercase().contains(q))
+        })
+        .map(|(_, &a)| a)
+        .collect();
+    idx.sort_by(|&x, &y| {
+        let (a, b) = (&d.accounts[x], &d.accounts[y]);
+        a.first_name
+            .to_lowercase()
+            .cmp(&b.first_name.to_lowercase())
+            .then(x.cmp(&y))
+    });
+    paged_list(r, base, "/api/v1/client", idx, false, |a| {
+        account_json(d, a, &inc)
+    })
+}

@@ -73,17 +73,7 @@ pub(super) const TAG_CMSG: u64 = 0x434d;
 pub(super) const TAG_CFILE: u64 = 0x4346;
 
 pub(crate) fn ts(secs: i64) -> String {
-    let dt =
-        time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
-        dt.year(),
-        dt.month() as u8,
-        dt.day(),
-        dt.hour(),
-        dt.minute(),
-        dt.second()
-    )
+    super::server::utc(secs, "+00:00")
 }
 
 // ---------------------------------------------------------------- model

@@ -33,18 +33,20 @@ pub(super) fn respond(f: &Fault) -> Response {
             resp
         }
         Fault::Oversized { megabytes } => {
-            let mb = "x".repeat(1024 * 1024);
-            let mut body = String::from("{\"data\":[");
+            let mb = Bytes::from("x".repeat(1024 * 1024));
+            let mut chunks: Vec<Result<Bytes, std::io::Error>> =
+                vec![Ok(Bytes::from_static(b"{\"data\":["))];
             for i in 0..*megabytes {
-                if i > 0 {
-                    body.push(',');
-                }
-                body.push('"');
-                body.push_str(&mb);
-                body.push('"');
+                let sep: &'static [u8] = if i > 0 { b",\"" } else { b"\"" };
+                chunks.push(Ok(Bytes::from_static(sep)));
+                chunks.push(Ok(mb.clone()));
+                chunks.push(Ok(Bytes::from_static(b"\"")));
             }
-            body.push_str("]}");
-            with_type(Response::new(Body::from(body)), "application/json")
+            chunks.push(Ok(Bytes::from_static(b"]}")));
+            with_type(
+                Response::new(Body::from_stream(stream::iter(chunks))),
+                "application/json",
+            )
         }
     }
 }

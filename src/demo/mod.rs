@@ -166,7 +166,8 @@ pub enum Fault {
     /// A 200 whose gzip-encoded body (`Content-Encoding: gzip`, about 1/1000 of the size on the
     /// wire) expands to `megabytes` of zeros.
     GzipBomb { megabytes: u32 },
-    /// A 200 JSON answer of `megabytes` (a list of `megabytes` × 1 MB strings).
+    /// A 200 JSON answer of `megabytes` (a list of `megabytes` × 1 MB strings), streamed in
+    /// chunks without a `Content-Length` (as a server that does not know the size sends it).
     Oversized { megabytes: u32 },
 }
 

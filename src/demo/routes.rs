@@ -100,6 +100,7 @@ pub(super) fn route(s: &Shared, r: &RecordedRequest, body_unparsable: bool) -> O
             Ok(conversation_message(&d, u, mu, base))
         }
         ("GET", ["v1", "account"]) => list_accounts(&d, r, base),
+        ("GET", ["v1", "client"]) => list_clients(&d, r, base),
         ("GET", ["v1", "account", u]) => show_account(&d, r, u),
         ("GET", ["v2", "contact-details"]) => list_details(&d, r, base),
         _ => Ok(route_not_found(r)),

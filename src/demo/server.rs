@@ -14,6 +14,22 @@ use serde_json::{Map, Value};
 use super::dataset::LONE_SURROGATE_MARKER;
 use super::{RecordedRequest, Scripted};
 
+/// Unix `secs` as `YYYY-MM-DDTHH:MM:SS` in UTC followed by `zone` (`+00:00`, `.000Z`): each
+/// demo writes times the way its vendor's documents show them.
+pub(crate) fn utc(secs: i64, zone: &str) -> String {
+    let dt =
+        time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{zone}",
+        dt.year(),
+        dt.month() as u8,
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second()
+    )
+}
+
 /// A poisoned lock still holds good data for a demo: take it.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -195,7 +211,9 @@ pub(crate) async fn before_routing(
     if latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(latency_ms)).await;
     }
-    if rec.path.starts_with("/__demo/") {
+    // Attachment downloads are the API's too (the fault matrix scripts them); the other
+    // `/__demo/` routes only control the server.
+    if rec.path.starts_with("/__demo/") && !rec.path.starts_with("/__demo/files/") {
         return None;
     }
     let sc = recorder.take_script(&rec.method, &rec.path)?;

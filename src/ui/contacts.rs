@@ -13,7 +13,7 @@ use super::overlay::{self, Anchor};
 use super::widgets;
 use crate::api::models::{Account, ContactDetail};
 use crate::app::Core;
-use crate::app::contacts::form::{Field, Focus, Form, Phase};
+use crate::app::contacts::form::{Field, Focus, Form, Linked, Phase};
 use crate::app::contacts::validate::Kind;
 use crate::app::contacts::{ContactsPane, View};
 use crate::app::editor::InlineEditor;
@@ -294,7 +294,9 @@ pub fn form_height(f: &Form, width: u16) -> usize {
     .filter_map(|e| e.as_ref())
     .map(|e| wrap_msg(e, w).len())
     .sum();
-    2 + 1 + 4 + errors
+    // The owners' linked line (clients or what Plannr said), and the primaries' when any.
+    let linked = 1 + usize::from(f.linked_start() < f.accounts.len());
+    2 + 1 + 4 + linked + errors
 }
 
 const LABEL_W: u16 = 13;
@@ -404,8 +406,7 @@ fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
         ),
     ] {
         let focused = f.focus == focus && editing;
-        let mut spans = vec![field_label(name, focused)];
-        for (i, (uuid, name)) in f.accounts.iter().enumerate() {
+        let chip = |i: usize, uuid: &String, name: &String| {
             let ticked = list.contains(uuid);
             let mut style = Style::new();
             if focus == Focus::Primary && !f.owners.contains(uuid) && !ticked {
@@ -414,13 +415,45 @@ fn draw_form(f: &Form, area: Rect, frame: &mut Frame) {
             if focused && i == f.cursor {
                 style = style.add_modifier(Modifier::REVERSED);
             }
-            spans.push(Span::styled(
-                format!("[{}] {name}", if ticked { "x" } else { " " }),
-                style,
-            ));
-            spans.push(Span::raw("  "));
+            [
+                Span::styled(
+                    format!("[{}] {name}", if ticked { "x" } else { " " }),
+                    style,
+                ),
+                Span::raw("  "),
+            ]
+        };
+        // The accounts already tied to this client, then (own section) its linked clients.
+        let start = f.linked_start();
+        let mut spans = vec![field_label(name, focused)];
+        for (i, (uuid, name)) in f.accounts.iter().enumerate().take(start) {
+            spans.extend(chip(i, uuid, name));
         }
         line(Line::from(spans), frame, &mut y);
+        let mut linked = vec![Span::styled(
+            format!("  {:<w$}", "linked", w = LABEL_W as usize - 2),
+            Style::new().fg(th().dim),
+        )];
+        for (i, (uuid, name)) in f.accounts.iter().enumerate().skip(start) {
+            linked.extend(chip(i, uuid, name));
+        }
+        if focus == Focus::Owners {
+            let said = match &f.linked {
+                Linked::Asking => Some("asking Plannr for linked clients…".to_string()),
+                Linked::Found(u) if u.is_empty() => Some("Plannr lists no linked clients".into()),
+                Linked::Found(_) if start == f.accounts.len() => {
+                    Some("the linked clients Plannr lists are offered above".into())
+                }
+                Linked::Found(_) => None,
+                Linked::Failed(why) => Some(format!("linked clients unknown: {why}")),
+            };
+            if let Some(text) = said {
+                linked.push(Span::styled(text, Style::new().fg(th().dim)));
+            }
+        }
+        if linked.len() > 1 {
+            line(Line::from(linked), frame, &mut y);
+        }
         for l in err.iter().flat_map(|e| error_lines(e, area.width)) {
             line(l, frame, &mut y);
         }

@@ -4,8 +4,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Paragraph, TableState};
 
+use super::columns::{self, Col, Text};
 use super::widgets;
 use crate::api::outreach::{Known, Mailing};
 use crate::app::Core;
@@ -86,6 +87,29 @@ fn areas(area: Rect) -> [Rect; 4] {
     .areas(area)
 }
 
+/// The mailbox and its health first; the provider and the daily limit give way first.
+const BOX_COLUMNS: [Col; 7] = [
+    Col::text("Mailbox", 20, 40, 3, 10).middle(),
+    Col::text("Owner", 8, 18, 1, 3),
+    Col::fixed("Provider", 10, 16, 1),
+    Col::text("Send", 12, 18, 1, 8),
+    Col::text("Sync", 12, 18, 1, 7),
+    Col::fixed("/day", 4, 6, 2).right(),
+    Col::text("Last action", 10, 20, 2, 5),
+];
+
+/// When, state, recipient and subject first; the later times give way, Bounced last.
+const MAILING_COLUMNS: [Col; 8] = [
+    Col::fixed("Created", 9, 11, 8),
+    Col::fixed("State", 7, 12, 9),
+    Col::text("Recipient", 12, 30, 2, 10).middle(),
+    Col::text("Subject", 12, 40, 4, 7),
+    Col::fixed("Delivered", 9, 11, 3),
+    Col::fixed("Opened", 9, 11, 4),
+    Col::fixed("Replied", 9, 11, 5),
+    Col::fixed("Bounced", 9, 11, 2),
+];
+
 fn draw_boxes(pane: &OutreachPane, core: &Core, area: Rect, frame: &mut Frame) {
     let [header, table_area, detail, footer] = areas(area);
     let list = &pane.boxes;
@@ -96,22 +120,6 @@ fn draw_boxes(pane: &OutreachPane, core: &Core, area: Rect, frame: &mut Frame) {
         )),
         header,
     );
-    let widths = [
-        Constraint::Fill(3),
-        Constraint::Fill(2),
-        Constraint::Length(16),
-        Constraint::Fill(2),
-        Constraint::Fill(2),
-        Constraint::Length(6),
-        Constraint::Fill(3),
-    ];
-    let cols: Vec<usize> = Layout::horizontal(widths)
-        .spacing(1)
-        .split(table_area)
-        .iter()
-        .map(|r| r.width as usize)
-        .collect();
-    let fit = |s: &str, col: usize| truncate_to_width(s, cols.get(col).copied().unwrap_or(0));
     let range = widgets::visible_rows(
         list.items.len(),
         list.nav.offset,
@@ -119,7 +127,7 @@ fn draw_boxes(pane: &OutreachPane, core: &Core, area: Rect, frame: &mut Frame) {
         table_area.height.saturating_sub(1),
     );
     let start = range.start;
-    let rows: Vec<Row> = list.items[range]
+    let rows: Vec<Vec<Text>> = list.items[range]
         .iter()
         .map(|row| {
             let m = &row.mailbox;
@@ -146,37 +154,19 @@ fn draw_boxes(pane: &OutreachPane, core: &Core, area: Rect, frame: &mut Frame) {
                 }
                 None => (String::new(), Color::Reset),
             };
-            Row::new(vec![
-                Cell::from(fit(&email, 0)),
-                Cell::from(fit(m.owner.as_deref().unwrap_or("?"), 1)),
-                Cell::from(fit(&text(&m.provider), 2)),
-                Cell::from(Span::styled(
-                    fit(&send, 3),
-                    Style::new().fg(tone_colour(send_tone)),
-                )),
-                Cell::from(Span::styled(
-                    fit(&sync, 4),
-                    Style::new().fg(tone_colour(sync_tone)),
-                )),
-                Cell::from(Line::from(text(&m.max_mailings_per_day)).right_aligned()),
-                Cell::from(Span::styled(fit(&note, 6), Style::new().fg(colour))),
-            ])
+            vec![
+                Text::plain(email),
+                Text::plain(m.owner.clone().unwrap_or_else(|| "?".into())),
+                Text::plain(text(&m.provider)),
+                Text::styled(send, Style::new().fg(tone_colour(send_tone))),
+                Text::styled(sync, Style::new().fg(tone_colour(sync_tone))),
+                Text::plain(text(&m.max_mailings_per_day)),
+                Text::styled(note, Style::new().fg(colour)),
+            ]
         })
         .collect();
-    let table = Table::new(rows, widths)
-        .header(
-            Row::new([
-                "Mailbox",
-                "Owner",
-                "Provider",
-                "Send",
-                "Sync",
-                "/day",
-                "Last action",
-            ])
-            .style(Style::new().bold().underlined()),
-        )
-        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+    let (table, _) = columns::table(&BOX_COLUMNS, rows, table_area.width);
+    let table = table.row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
     let mut st = TableState::default().with_selected(Some(list.nav.selected.saturating_sub(start)));
     frame.render_stateful_widget(table, table_area, &mut st);
     // The selected row's last action in full (a 422's detail can be long).
@@ -202,23 +192,6 @@ fn draw_mailings(v: &MailingsView, core: &Core, area: Rect, frame: &mut Frame) {
         Paragraph::new(Span::styled(title_line(&label, list), Style::new().bold())),
         header,
     );
-    let widths = [
-        Constraint::Length(9),
-        Constraint::Length(9),
-        Constraint::Fill(2),
-        Constraint::Fill(4),
-        Constraint::Length(9),
-        Constraint::Length(9),
-        Constraint::Length(9),
-        Constraint::Length(9),
-    ];
-    let cols: Vec<usize> = Layout::horizontal(widths)
-        .spacing(1)
-        .split(table_area)
-        .iter()
-        .map(|r| r.width as usize)
-        .collect();
-    let fit = |s: &str, col: usize| truncate_to_width(s, cols.get(col).copied().unwrap_or(0));
     let range = widgets::visible_rows(
         list.items.len(),
         list.nav.offset,
@@ -227,7 +200,7 @@ fn draw_mailings(v: &MailingsView, core: &Core, area: Rect, frame: &mut Frame) {
     );
     let start = range.start;
     let now = core.now;
-    let rows: Vec<Row> = list.items[range]
+    let rows: Vec<Vec<Text>> = list.items[range]
         .iter()
         .map(|m: &Mailing| {
             let state = text(&m.state);
@@ -237,33 +210,20 @@ fn draw_mailings(v: &MailingsView, core: &Core, area: Rect, frame: &mut Frame) {
                 "delivered" => Color::Reset,
                 _ => th().highlight,
             };
-            Row::new(vec![
-                Cell::from(fit(&when(&m.created_at, now), 0)),
-                Cell::from(Span::styled(fit(&state, 1), Style::new().fg(colour))),
-                Cell::from(fit(m.recipient.as_deref().unwrap_or("?"), 2)),
-                Cell::from(fit(&text(&m.subject), 3)),
-                Cell::from(fit(&when(&m.delivered_at, now), 4)),
-                Cell::from(fit(&when(&m.opened_at, now), 5)),
-                Cell::from(fit(&when(&m.replied_at, now), 6)),
-                Cell::from(fit(&when(&m.bounced_at, now), 7)),
-            ])
+            vec![
+                Text::plain(when(&m.created_at, now)),
+                Text::styled(state, Style::new().fg(colour)),
+                Text::plain(m.recipient.clone().unwrap_or_else(|| "?".into())),
+                Text::plain(text(&m.subject)),
+                Text::plain(when(&m.delivered_at, now)),
+                Text::plain(when(&m.opened_at, now)),
+                Text::plain(when(&m.replied_at, now)),
+                Text::plain(when(&m.bounced_at, now)),
+            ]
         })
         .collect();
-    let table = Table::new(rows, widths)
-        .header(
-            Row::new([
-                "Created",
-                "State",
-                "Recipient",
-                "Subject",
-                "Delivered",
-                "Opened",
-                "Replied",
-                "Bounced",
-            ])
-            .style(Style::new().bold().underlined()),
-        )
-        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+    let (table, _) = columns::table(&MAILING_COLUMNS, rows, table_area.width);
+    let table = table.row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
     let mut st = TableState::default().with_selected(Some(list.nav.selected.saturating_sub(start)));
     frame.render_stateful_widget(table, table_area, &mut st);
     let hint = if list.loading.is_some() && !list.items.is_empty() {

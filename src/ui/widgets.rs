@@ -370,6 +370,49 @@ mod tests {
             .collect()
     }
 
+    /// The tab bar and the `?` help name key 5 and the Outreach tab only when Outreach is set up;
+    /// with only Outreach set up they name nothing but 5 Outreach.
+    #[test]
+    fn tab_bar_and_help_name_outreach_only_when_it_is_set_up() {
+        let area = Rect::new(0, 0, 120, 1);
+        let bar = |plannr: bool, outreach: bool| {
+            let settings = crate::app::Settings {
+                plannr,
+                outreach,
+                ..crate::app::Settings::default()
+            };
+            let mut state = State::new(settings, Some("acc".into()), (120, 30));
+            state.init();
+            let mut buf = Buffer::empty(area);
+            tab_bar(&state, area, &mut buf);
+            let digits = state
+                .help_lines()
+                .iter()
+                .find(|(_, d)| d.contains("Mailboxes") || d.contains("Outreach"))
+                .map(|(k, d)| format!("{k} | {d}"))
+                .unwrap_or_default();
+            (row_text(&buf, 0), digits)
+        };
+        let (tabs, help) = bar(true, false);
+        assert!(!tabs.contains("Outreach") && !tabs.contains('5'), "{tabs}");
+        assert_eq!(
+            help,
+            "1 2 3 4 | Mailboxes · Mail · Conversations · Contacts"
+        );
+        let (tabs, help) = bar(true, true);
+        assert!(tabs.contains(" 5 Outreach"), "{tabs}");
+        assert_eq!(
+            help,
+            "1 2 3 4 5 | Mailboxes · Mail · Conversations · Contacts · Outreach"
+        );
+        let (tabs, help) = bar(false, true);
+        assert!(
+            tabs.contains("5 Outreach") && !tabs.contains("Mailboxes"),
+            "{tabs}"
+        );
+        assert_eq!(help, "5 | Outreach");
+    }
+
     /// A call waited for two seconds or more shows its deadline counting down; none when idle.
     #[test]
     fn status_bar_counts_down_the_oldest_waited_call() {

@@ -1,7 +1,6 @@
 //! The background task: the only place that awaits I/O. It receives `Command`s, runs API calls
 //! concurrently (bounded), and answers with `Msg`s tagged with the request id.
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, oneshot};
@@ -13,8 +12,14 @@ use crate::app::{Backend, Call, Command, Msg, Reply, RequestId, TokenRead};
 use crate::config::TokenReader;
 use crate::render::html::{Body, HtmlCache, html_to_body};
 
+pub mod download;
 pub mod drafts;
+
+/// Linked clients asked for at once (a household or a family: a handful).
+pub const LINKED_PER_PAGE: u32 = 100;
 pub mod slots;
+
+pub use download::{DOWNLOAD_LIMIT, create_unique, default_download_dir, download, safe_file_name};
 
 pub use slots::{Lane, Slots};
 
@@ -44,6 +49,8 @@ pub struct Worker {
     /// Reads in flight, by request id: `Command::Cancel` aborts one (its slot is freed at once and
     /// its answer never sent). Finished ones are pruned as new ones start.
     reads: HashMap<RequestId, tokio::task::AbortHandle>,
+    /// The largest attachment saved (`DOWNLOAD_LIMIT`; tests shrink it).
+    download_limit: u64,
     /// Per written resource, the signal that its latest write finished: the next write to the same
     /// resource waits for it, so writes go out in the order they were asked and the last one asked
     /// is the last one applied.
@@ -66,6 +73,7 @@ impl Worker {
             tx,
             slots: Slots::default(),
             reads: HashMap::new(),
+            download_limit: DOWNLOAD_LIMIT,
             write_chain: HashMap::new(),
             draft_tx: None,
             draft_task: None,
@@ -89,6 +97,12 @@ impl Worker {
     /// Use these slots (tests shrink them).
     pub fn with_slots(mut self, slots: Slots) -> Worker {
         self.slots = slots;
+        self
+    }
+
+    /// Save attachments up to `bytes` (tests shrink it).
+    pub fn with_download_limit(mut self, bytes: u64) -> Worker {
+        self.download_limit = bytes;
         self
     }
 
@@ -217,9 +231,10 @@ impl Worker {
             }
             Command::Download { id, url, dir, name } => {
                 let (client, tx) = (self.backends.plannr.clone(), self.tx.clone());
+                let limit = self.download_limit;
                 tokio::spawn(async move {
                     let progress = tx.clone();
-                    let result = download(&client, &url, dir, &name, &mut |done, total| {
+                    let result = download(&client, &url, dir, &name, limit, &mut |done, total| {
                         let _ = progress.send(Msg::Progress { id, done, total });
                     })
                     .await
@@ -294,126 +309,6 @@ fn convert_cached(cache: &Mutex<HtmlCache>, html: &str, width: u16) -> Body {
         c.put(key, body.clone());
     }
     body
-}
-
-/// The user's download directory, else the app's data directory.
-pub fn default_download_dir() -> Option<PathBuf> {
-    directories::UserDirs::new()
-        .and_then(|u| u.download_dir().map(Path::to_path_buf))
-        .or_else(|| crate::config::project_dirs().map(|p| p.data_dir().to_path_buf()))
-}
-
-/// A file name that cannot leave `dir` or upset a terminal: separators and controls replaced,
-/// dots-only names and empty names become "attachment".
-pub fn safe_file_name(name: &str) -> String {
-    let cleaned: String = crate::render::sanitize::line(name)
-        .chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\' | ':' | '\0') || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
-    let cleaned: String = cleaned.chars().take(200).collect();
-    if cleaned.is_empty() {
-        "attachment".into()
-    } else {
-        cleaned
-    }
-}
-
-/// Create a new file in `dir` named `name`, or `stem (1).ext`, `stem (2).ext` … never overwriting.
-pub async fn create_unique(dir: &Path, name: &str) -> Result<(PathBuf, tokio::fs::File), ApiError> {
-    let name = safe_file_name(name);
-    let (stem, ext) = match name.rfind('.') {
-        Some(i) if i > 0 => (&name[..i], &name[i..]),
-        _ => (name.as_str(), ""),
-    };
-    for n in 0..10_000u32 {
-        let candidate = if n == 0 {
-            name.clone()
-        } else {
-            format!("{stem} ({n}){ext}")
-        };
-        let path = dir.join(candidate);
-        match tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .await
-        {
-            Ok(f) => return Ok((path, f)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                return Err(ApiError::Other(format!(
-                    "cannot create {}: {e}",
-                    path.display()
-                )));
-            }
-        }
-    }
-    Err(ApiError::Other(format!(
-        "too many files named like {name} in {}",
-        dir.display()
-    )))
-}
-
-/// Stream `url` into a new file (see `create_unique`); `progress(done, total)` as bytes arrive.
-/// A partial file is removed when the transfer fails.
-pub async fn download(
-    client: &Client,
-    url: &str,
-    dir: Option<PathBuf>,
-    name: &str,
-    progress: &mut (dyn FnMut(u64, Option<u64>) + Send),
-) -> Result<(PathBuf, u64), ApiError> {
-    use futures::StreamExt;
-    use tokio::io::AsyncWriteExt;
-    let dir = dir.or_else(default_download_dir).ok_or_else(|| {
-        ApiError::Other("there is no download or data directory to save into (is HOME set?)".into())
-    })?;
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| ApiError::Other(format!("cannot create {}: {e}", dir.display())))?;
-    let url = if url.starts_with('/') {
-        format!("{}{url}", client.base_url())
-    } else {
-        url.to_string()
-    };
-    let resp = client.download(&url).await?;
-    let total = resp.content_length();
-    let (path, mut file) = create_unique(&dir, name).await?;
-    let mut stream = resp.bytes_stream();
-    let mut done = 0u64;
-    let mut last = std::time::Instant::now();
-    let outcome: Result<(), ApiError> = async {
-        while let Some(chunk) = stream.next().await {
-            let chunk =
-                chunk.map_err(|e| ApiError::Network(format!("the download broke off: {e}")))?;
-            file.write_all(&chunk)
-                .await
-                .map_err(|e| ApiError::Other(format!("cannot write {}: {e}", path.display())))?;
-            done += chunk.len() as u64;
-            if last.elapsed() >= std::time::Duration::from_millis(100) {
-                last = std::time::Instant::now();
-                progress(done, total);
-            }
-        }
-        file.flush()
-            .await
-            .map_err(|e| ApiError::Other(format!("cannot write {}: {e}", path.display())))?;
-        Ok(())
-    }
-    .await;
-    if let Err(e) = outcome {
-        drop(file);
-        let _ = tokio::fs::remove_file(&path).await;
-        return Err(e);
-    }
-    Ok((path, done))
 }
 
 /// Run one draft command (blocking file I/O: call from `spawn_blocking` or a test). Returns the
@@ -543,6 +438,9 @@ pub async fn call_api(c: &Client, call: Call) -> Result<Reply, ApiError> {
             page,
             per_page,
         } => Reply::Clients(c.clients(name.as_deref(), page, per_page).await?),
+        Call::LinkedClients { client } => {
+            Reply::LinkedClients(c.linked_clients(&client, LINKED_PER_PAGE).await?)
+        }
         Call::ContactDetails {
             account_uuids,
             page,

@@ -161,7 +161,8 @@ impl Http {
                 .map_err(|e| ApiError::Other(format!("cannot build the HTTP client: {e}")))
         };
         let http = built(builder().redirect(reqwest::redirect::Policy::none()))?;
-        let download_http = built(builder())?;
+        let download_http =
+            built(builder().redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS)))?;
         let base = cfg.base_url.trim_end_matches('/').to_string();
         Ok(Http {
             http,
@@ -635,6 +636,7 @@ impl Http {
         if cut && status.is_success() {
             tracing::warn!(call.max_body, "answer over the size cap, not read further");
             return Err(ApiError::TooLarge {
+                what: "",
                 limit: call.max_body,
             });
         }
@@ -680,8 +682,23 @@ impl Http {
             req = req.bearer_auth(token.expose());
         }
         let resp = req.send().await.map_err(|e| self.network_error(e))?;
+        let status = resp.status().as_u16();
+        if matches!(status, 401 | 403) && !self.is_own_origin(resp.url().as_str()) {
+            let host = resp
+                .url()
+                .host_str()
+                .unwrap_or("an unknown host")
+                .to_string();
+            let how = if self.is_own_origin(url) {
+                "redirected"
+            } else {
+                "points"
+            };
+            return Err(ApiError::Other(format!(
+                "the download link {how} to another site ({host}), which refused it without your token ({status}); the token was not sent there"
+            )));
+        }
         if !resp.status().is_success() {
-            let status = resp.status().as_u16();
             let text = resp.text().await.unwrap_or_default();
             return Err(self.decode_error(status, None, &text, "", false));
         }

@@ -114,7 +114,7 @@ fn outreach_error(e: ApiError) -> OutreachError {
         ApiError::Timeout => OutreachError::Timeout,
         ApiError::Network(m) => OutreachError::Network(m),
         ApiError::Decode { detail, excerpt } => OutreachError::Decode { detail, excerpt },
-        ApiError::TooLarge { limit } => OutreachError::Other(format!(
+        ApiError::TooLarge { limit, .. } => OutreachError::Other(format!(
             "Outreach's answer was larger than {} MB, so it was cut off there and nothing of it is shown",
             limit.div_ceil(1024 * 1024)
         )),

@@ -1,6 +1,7 @@
 //! The typed Plannr client: one async method per call, following `shared/plannr-api.md`. The
 //! transport (retries, limits, the token) is `api::http`; this adds Plannr's tenant header, its
 //! `{data: ...}` envelopes and its Laravel-shaped errors.
+mod caps;
 mod confirm;
 pub mod error;
 pub mod models;
@@ -128,7 +129,16 @@ impl Client {
         if tenant && let Some(acc) = self.account() {
             headers.push((ACCOUNT_HEADER, acc));
         }
-        self.http.send(method, path, query, body, &headers).await
+        // Each kind of answer is read only so far (`caps`), and the error says which was cut.
+        let (cap, what) = caps::for_call(&method, path);
+        match self
+            .http
+            .send_capped(method, path, query, body, &headers, cap)
+            .await
+        {
+            Err(ApiError::TooLarge { limit, .. }) => Err(ApiError::TooLarge { limit, what }),
+            other => other,
+        }
     }
 
     async fn get<T: DeserializeOwned>(
@@ -348,6 +358,23 @@ impl Client {
         }
         let p = self.get("/api/v1/account", &query, true).await?;
         Ok(numbered(p, page, per_page))
+    }
+
+    /// The clients linked to `client` (a joint account's partner, other linked clients), from
+    /// the deprecated `GET /api/v1/client` with `filter[linked_to]` (the account route has no
+    /// such filter); one page of up to `per_page`.
+    pub async fn linked_clients(
+        &self,
+        client: &str,
+        per_page: u32,
+    ) -> Result<Page<Account>, ApiError> {
+        let query = [
+            ("filter[linked_to]", client.to_string()),
+            ("page", "1".to_string()),
+            ("per_page", per_page.to_string()),
+        ];
+        let p = self.get("/api/v1/client", &query, true).await?;
+        Ok(numbered(p, 1, per_page))
     }
 
     pub async fn contact_details(

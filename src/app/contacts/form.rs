@@ -18,6 +18,7 @@ mod tests;
 
 use merge::same_set;
 pub use merge::{Field, merge3};
+pub use owners::Linked;
 use owners::offered;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,8 +92,13 @@ pub struct Form {
     pub kind: Kind,
     pub label: InlineEditor,
     pub value: InlineEditor,
-    /// Accounts offered as owners / primaries: (uuid, name). The client is always first.
+    /// Accounts offered as owners / primaries: (uuid, name). The client is always first; the
+    /// linked clients offered only because Plannr lists them as linked (`linked_only`) last.
     pub accounts: Vec<(String, String)>,
+    /// What Plannr said about the client's linked clients (see `owners::Linked`).
+    pub linked: Linked,
+    /// The accounts offered only as linked clients (the section after the others).
+    pub linked_only: Vec<String>,
     pub owners: Vec<String>,
     pub primaries: Vec<String>,
     /// The chip under the cursor in the owners and primary fields.
@@ -219,6 +225,8 @@ impl Form {
             label: InlineEditor::with_text(&initial.label, &typed.label),
             value: InlineEditor::with_text(&initial.value, &typed.value),
             accounts,
+            linked: Linked::default(),
+            linked_only: Vec::new(),
             owners: typed.owners,
             primaries: typed.primaries,
             cursor: 0,

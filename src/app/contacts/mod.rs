@@ -49,6 +49,10 @@ pub enum Route {
     Primary {
         uuid: String,
     },
+    /// The clients linked to `client` (for the form's owners).
+    Linked {
+        client: String,
+    },
 }
 
 pub const HELP: &[(&str, &str)] = &[
@@ -114,6 +118,8 @@ pub struct ContactsPane {
     pub choosing_kind: bool,
     /// Drafts on disk that are not open in a form, by key.
     pub drafts: BTreeMap<String, Draft>,
+    /// Per client, the linked clients Plannr listed (uuid, name), asked once per session.
+    pub linked: BTreeMap<String, Vec<(String, String)>>,
     /// The open form has a draft file (written, or restored from one).
     form_on_disk: bool,
     /// `p` in flight: (detail uuid, request id).
@@ -140,6 +146,7 @@ impl ContactsPane {
             form: None,
             choosing_kind: false,
             drafts: BTreeMap::new(),
+            linked: BTreeMap::new(),
             form_on_disk: false,
             making_primary: None,
             error: None,
@@ -249,12 +256,55 @@ impl ContactsPane {
         out
     }
 
+    /// Plannr's answer about the clients linked to `client`: kept for this session (the form
+    /// opens again without asking) and shown in the open form of that client. A failure is
+    /// not kept: the next form asks again.
+    fn on_linked(&mut self, client: String, result: Result<Reply, ApiError>) {
+        let answer = match result {
+            Ok(Reply::LinkedClients(page)) => {
+                let found: Vec<(String, String)> = page
+                    .items
+                    .iter()
+                    .map(|a| (a.uuid.clone(), a.display_name()))
+                    .collect();
+                self.linked.insert(client.clone(), found.clone());
+                Ok(found)
+            }
+            Ok(_) => Err("Plannr answered with something other than a list of clients".into()),
+            Err(e) => Err(format!("Plannr could not list them: {e}")),
+        };
+        if let Some(form) = self.form.as_mut().filter(|f| f.client_uuid == client) {
+            form.set_linked(answer);
+        }
+    }
+
     /// Whether a stored draft exists for this detail (the ✎ mark in the list).
     pub fn has_draft_for_detail(&self, uuid: &str) -> bool {
         self.drafts.contains_key(&drafts::key_for_detail(uuid))
     }
 
-    fn open_form(&mut self, form: Form, from_disk: bool) {
+    /// Open `form`, and ask Plannr which clients are linked to its client (offered as owners in
+    /// their own section when the answer comes).
+    fn open_form(&mut self, mut form: Form, from_disk: bool, core: &mut Core) {
+        let client = form.client_uuid.clone();
+        match self.linked.get(&client) {
+            Some(answer) => form.set_linked(Ok(answer.clone())),
+            None => {
+                let asked = core.pending.values().any(|r| {
+                    *r == AppRoute::Contacts(Route::Linked {
+                        client: client.clone(),
+                    })
+                });
+                if !asked {
+                    core.request(
+                        AppRoute::Contacts(Route::Linked {
+                            client: client.clone(),
+                        }),
+                        Call::LinkedClients { client },
+                    );
+                }
+            }
+        }
         self.form_on_disk = from_disk;
         if let Some(uuid) = &form.detail_uuid
             && let Some(i) = self.details.items.iter().position(|d| &d.uuid == uuid)
@@ -265,7 +315,7 @@ impl ContactsPane {
     }
 
     /// Open the form for the selected detail: from its draft when there is one.
-    fn edit_selected(&mut self) {
+    fn edit_selected(&mut self, core: &mut Core) {
         let Some(d) = self.selected_detail().cloned() else {
             return;
         };
@@ -273,10 +323,10 @@ impl ContactsPane {
             return;
         };
         match self.drafts.remove(&drafts::key_for_detail(&d.uuid)) {
-            Some(draft) => self.open_form(Form::from_draft(&draft), true),
+            Some(draft) => self.open_form(Form::from_draft(&draft), true, core),
             None => {
                 let linked = self.linked_accounts();
-                self.open_form(Form::edit(&cu, &cn, &d, &linked), false);
+                self.open_form(Form::edit(&cu, &cn, &d, &linked), false, core);
             }
         }
     }
@@ -300,7 +350,7 @@ impl ContactsPane {
             return;
         };
         let what = draft.fields.label.clone();
-        self.open_form(Form::from_draft(&draft), true);
+        self.open_form(Form::from_draft(&draft), true, core);
         let more = mine.len() - 1;
         core.info(if more == 0 {
             format!("Reopened your unsaved draft “{what}”. Ctrl-S saves it, Esc discards it.")
@@ -340,7 +390,7 @@ impl ContactsPane {
                         false,
                     ),
                 };
-                self.open_form(form, on_disk);
+                self.open_form(form, on_disk, core);
             }
             return true;
         }
@@ -350,7 +400,7 @@ impl ContactsPane {
         }
         match key.code {
             KeyCode::Char('e') | KeyCode::Enter => {
-                self.edit_selected();
+                self.edit_selected(core);
                 true
             }
             KeyCode::Char('a') => {
@@ -616,6 +666,7 @@ impl ContactsPane {
                 }
             }
             Route::Details { client } => self.on_details(&client, id, result, core),
+            Route::Linked { client } => self.on_linked(client, result),
             Route::Check { key } => self.on_check(key, id, result, core),
             Route::Save { key } => self.on_saved(key, id, result, core),
             Route::PrimaryFetch { uuid } => {

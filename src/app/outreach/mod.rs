@@ -300,6 +300,13 @@ impl OutreachPane {
         }
     }
 
+    fn row_mut(&mut self, mailbox: i64) -> Option<&mut Row> {
+        self.boxes
+            .items
+            .iter_mut()
+            .find(|r| r.mailbox.id == mailbox)
+    }
+
     pub fn selected(&self) -> Option<&Row> {
         self.boxes.items.get(self.boxes.nav.selected)
     }
@@ -575,12 +582,7 @@ impl OutreachPane {
                 }
             }
             Route::Toggle { mailbox, attr } => {
-                let Some(row) = self
-                    .boxes
-                    .items
-                    .iter_mut()
-                    .find(|r| r.mailbox.id == mailbox)
-                else {
+                let Some(row) = self.row_mut(mailbox) else {
                     return;
                 };
                 let Some(pos) = row.pending.iter().position(|(_, _, rid)| *rid == id) else {
@@ -614,12 +616,7 @@ impl OutreachPane {
                 }
             }
             Route::Test { mailbox, kind } => {
-                let Some(row) = self
-                    .boxes
-                    .items
-                    .iter_mut()
-                    .find(|r| r.mailbox.id == mailbox)
-                else {
+                let Some(row) = self.row_mut(mailbox) else {
                     return;
                 };
                 let what = match kind {
@@ -645,12 +642,7 @@ impl OutreachPane {
                 );
             }
             Route::Reread { mailbox } => {
-                let Some(row) = self
-                    .boxes
-                    .items
-                    .iter_mut()
-                    .find(|r| r.mailbox.id == mailbox)
-                else {
+                let Some(row) = self.row_mut(mailbox) else {
                     return;
                 };
                 match result {

@@ -177,17 +177,19 @@ fn a_mailbox_outreach_says_is_not_editable_is_never_patched() {
         let out = update(&mut s, key(k));
         assert!(outreach_calls(&out).is_empty());
     }
-    let status = s
-        .core
-        .status
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default();
+    let status = s.core.status_text();
     assert!(status.contains("may not edit"), "{status}");
     assert_eq!(
         s.outreach.boxes.items[0].mailbox.send_disabled,
         Known::Set(false)
     );
+}
+
+fn smtp_failed() -> ApiResult {
+    Err(ApiError::Outreach(OutreachError::Validation {
+        message: "SMTP authentication failed".into(),
+        field: None,
+    }))
 }
 
 #[test]
@@ -200,14 +202,7 @@ fn tests_show_their_result_or_the_422_detail_on_the_row() {
         s.outreach.boxes.items[0].note,
         Some(Note::Busy(_))
     ));
-    answer(
-        &mut s,
-        calls[0].0,
-        Err(ApiError::Outreach(OutreachError::Validation {
-            message: "SMTP authentication failed".into(),
-            field: None,
-        })),
-    );
+    answer(&mut s, calls[0].0, smtp_failed());
     assert_eq!(
         s.outreach.boxes.items[0].note,
         Some(Note::Failed(
@@ -234,22 +229,24 @@ fn tests_show_their_result_or_the_422_detail_on_the_row() {
     );
 }
 
+/// Press `k` (T or Y) on the selected mailbox and answer its test with `result`: the calls that
+/// answer led to.
+fn test_answered(s: &mut State, k: char, result: ApiResult) -> Vec<(RequestId, OutreachCall)> {
+    let out = update(s, key(KeyCode::Char(k)));
+    let calls = outreach_calls(&out);
+    outreach_calls(&answer(s, calls[0].0, result))
+}
+
+fn mailbox_answer(m: Mailbox) -> ApiResult {
+    Ok(Reply::Outreach(OutreachReply::Mailbox(Box::new(m))))
+}
+
 /// After T or Y, passed or failed, the mailbox is read again, so its health and its error and
 /// success times are current without R; the row keeps the test's outcome.
 #[test]
 fn a_test_passed_or_failed_rereads_the_mailbox() {
     let (mut s, _) = loaded(vec![mailbox(9, true)], None);
-    let out = update(&mut s, key(KeyCode::Char('T')));
-    let calls = outreach_calls(&out);
-    let failed = answer(
-        &mut s,
-        calls[0].0,
-        Err(ApiError::Outreach(OutreachError::Validation {
-            message: "SMTP authentication failed".into(),
-            field: None,
-        })),
-    );
-    let reread = outreach_calls(&failed);
+    let reread = test_answered(&mut s, 'T', smtp_failed());
     assert_eq!(
         reread.iter().map(|c| c.1.clone()).collect::<Vec<_>>(),
         vec![OutreachCall::Mailbox { id: 9 }],
@@ -257,11 +254,7 @@ fn a_test_passed_or_failed_rereads_the_mailbox() {
     );
     let mut fresh = mailbox(9, true);
     fresh.send_errored_at = Known::Set(NOW - 5);
-    answer(
-        &mut s,
-        reread[0].0,
-        Ok(Reply::Outreach(OutreachReply::Mailbox(Box::new(fresh)))),
-    );
+    answer(&mut s, reread[0].0, mailbox_answer(fresh));
     let row = &s.outreach.boxes.items[0];
     assert_eq!(row.mailbox.send_errored_at, Known::Set(NOW - 5));
     assert_eq!(
@@ -272,40 +265,22 @@ fn a_test_passed_or_failed_rereads_the_mailbox() {
         "the outcome stays on the row"
     );
 
-    let out = update(&mut s, key(KeyCode::Char('Y')));
-    let calls = outreach_calls(&out);
     let mut after = mailbox(9, true);
     after.sync_success_at = Known::Set(NOW);
-    let passed = answer(
-        &mut s,
-        calls[0].0,
-        Ok(Reply::Outreach(OutreachReply::Mailbox(Box::new(after)))),
-    );
-    let reread = outreach_calls(&passed);
+    let reread = test_answered(&mut s, 'Y', mailbox_answer(after));
     assert_eq!(reread.len(), 1, "a passed test re-reads the mailbox too");
     assert_eq!(reread[0].1, OutreachCall::Mailbox { id: 9 });
     let mut fresh = mailbox(9, true);
     fresh.sync_success_at = Known::Set(NOW);
     fresh.sync_finished_at = Known::Set(NOW + 1);
     fresh.send_errored_at = Known::Set(NOW - 5);
-    answer(
-        &mut s,
-        reread[0].0,
-        Ok(Reply::Outreach(OutreachReply::Mailbox(Box::new(fresh)))),
-    );
+    answer(&mut s, reread[0].0, mailbox_answer(fresh));
     let row = &s.outreach.boxes.items[0];
     assert_eq!(row.mailbox.sync_finished_at, Known::Set(NOW + 1));
     assert_eq!(row.note, Some(Note::Done("sync test passed".into())));
 
-    // A re-read that fails leaves the row as it was and says nothing over the outcome.
-    let out = update(&mut s, key(KeyCode::Char('T')));
-    let calls = outreach_calls(&out);
-    let failed = answer(
-        &mut s,
-        calls[0].0,
-        Err(ApiError::Outreach(OutreachError::Timeout)),
-    );
-    let reread = outreach_calls(&failed);
+    // A re-read that fails leaves the row as it was and says so in the status bar.
+    let reread = test_answered(&mut s, 'T', Err(ApiError::Outreach(OutreachError::Timeout)));
     answer(
         &mut s,
         reread[0].0,
@@ -318,6 +293,11 @@ fn a_test_passed_or_failed_rereads_the_mailbox() {
         row.note
     );
     assert_eq!(row.mailbox.sync_finished_at, Known::Set(NOW + 1));
+    assert!(
+        s.core.status_text().contains("R reloads"),
+        "{}",
+        s.core.status_text()
+    );
 }
 
 fn mailing(id: i64) -> Mailing {
@@ -464,12 +444,7 @@ fn a_rate_limited_list_waits_as_asked_then_tries_again() {
         })
         .expect("a retry timer");
     assert_eq!(after, Duration::from_secs(90));
-    let status = s
-        .core
-        .status
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default();
+    let status = s.core.status_text();
     assert!(status.contains("trying again in 1m 30s"), "{status}");
     let out = update(
         &mut s,

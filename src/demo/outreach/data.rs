@@ -6,17 +6,7 @@ use serde_json::{Map, Value, json};
 
 /// Outreach writes date-times as ISO 8601 UTC with milliseconds.
 pub(crate) fn iso(secs: i64) -> String {
-    let dt =
-        time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000Z",
-        dt.year(),
-        dt.month() as u8,
-        dt.day(),
-        dt.hour(),
-        dt.minute(),
-        dt.second()
-    )
+    crate::demo::server::utc(secs, ".000Z")
 }
 
 pub(crate) struct User {

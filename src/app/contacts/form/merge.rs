@@ -104,9 +104,7 @@ impl Form {
         let theirs_f = Fields::of_detail(theirs, Some(&base));
         let (merged, both) = merge3(&base, &self.fields(), &theirs_f);
         for a in theirs.owners().iter().chain(theirs.primaries()) {
-            if !self.accounts.iter().any(|(u, _)| *u == a.uuid) {
-                self.accounts.push((a.uuid.clone(), a.display_name()));
-            }
+            self.offer(&a.uuid, &a.display_name());
         }
         self.set_fields(&merged);
         self.label.original = theirs_f.label.clone();
