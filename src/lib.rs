@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod drafts_guard;
+pub mod keymap;
 pub mod render;
 pub mod settings;
 pub mod ui;

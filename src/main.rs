@@ -60,6 +60,7 @@ fn main() -> ExitCode {
         ancestor_pages,
         descendant_pages,
         outreach_port,
+        invisible,
     }) = cli.command
     {
         let opts = DemoOptions {
@@ -68,6 +69,7 @@ fn main() -> ExitCode {
             fail_rate: fail_rate.clamp(0.0, 1.0),
             ancestor_pages,
             descendant_pages,
+            invisible,
             ..DemoOptions::default()
         };
         let outreach = OutreachOptions {

@@ -21,6 +21,8 @@ pub struct Settings {
     /// Which backends are set up: a pane of a backend that is not is not shown.
     pub plannr: bool,
     pub outreach: bool,
+    /// The effective key bindings (defaults with `[keys]` from config.toml applied).
+    pub keys: std::sync::Arc<crate::keymap::Keymap>,
     /// How long one call may take in all (`call_deadline_secs`): the status bar counts down
     /// from it while a call is waited for.
     pub call_deadline: Duration,
@@ -38,6 +40,7 @@ impl Default for Settings {
             download_dir: None,
             plannr: true,
             outreach: false,
+            keys: std::sync::Arc::default(),
             call_deadline: Duration::from_secs(30),
         }
     }

@@ -5,6 +5,8 @@
 //! as at ingestion, drawn through the real crossterm backend into bytes, fed to a terminal emulator
 //! (vt100, which like a terminal counts each character's own width), and compared cell for cell
 //! with the buffer, after a first frame and after a second frame that draws something else.
+mod common;
+
 use plannr_tui::render::sanitize;
 use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
@@ -77,16 +79,24 @@ impl std::io::Write for Sink {
 
 /// Draw each frame in turn through the crossterm backend into an emulator; after each, compare.
 fn check(name: &str, frames: &[&dyn Fn(&mut Frame)]) -> Vec<String> {
+    check_sized(name, (COLS, ROWS), frames)
+}
+
+fn check_sized(
+    name: &str,
+    (cols, rows): (u16, u16),
+    frames: &[&dyn Fn(&mut Frame)],
+) -> Vec<String> {
     let sink = Sink::default();
     let backend = CrosstermBackend::new(sink.clone());
     let mut term = Terminal::with_options(
         backend,
         TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, COLS, ROWS)),
+            viewport: Viewport::Fixed(Rect::new(0, 0, cols, rows)),
         },
     )
     .expect("terminal");
-    let mut parser = vt100::Parser::new(ROWS, COLS, 0);
+    let mut parser = vt100::Parser::new(rows, cols, 0);
     let mut problems = Vec::new();
     for (n, frame) in frames.iter().enumerate() {
         let buf = term.draw(|f| frame(f)).expect("draw").buffer.clone();
@@ -185,4 +195,91 @@ fn every_sanitised_grapheme_is_as_wide_as_its_characters() {
             assert_eq!(g.width(), chars, "{g:?} in {clean:?} (from {case:?})");
         }
     }
+}
+
+/// The demo serving the corpus (`--invisible`) as mailbox names, subjects, senders, client names,
+/// conversation names and contact values; each real pane is drawn by the app itself, one after
+/// another in one terminal (forwards, then backwards), and the emulator's screen must equal the
+/// buffer after every frame.
+#[tokio::test]
+async fn every_real_pane_drawn_with_the_corpus_matches_the_screen() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use plannr_tui::app::{self, Msg, Settings, State};
+    use plannr_tui::demo::{DemoOptions, DemoServer};
+
+    let s = DemoServer::start(DemoOptions {
+        invisible: true,
+        ..DemoOptions::default()
+    })
+    .await
+    .expect("demo server");
+    let c = common::demo_client(&s, |_| {});
+    let size = (100u16, 30u16);
+    let mut state = State::new(Settings::default(), Some(s.account_uuid.clone()), size);
+    state.core.now = 1_750_000_000;
+    let how = common::Drive {
+        debounce: true,
+        ..common::Drive::default()
+    };
+    let init = state.init();
+    common::drive(&c, &mut state, init, how).await;
+    let draw = |state: &State| {
+        let mut t =
+            Terminal::new(ratatui::backend::TestBackend::new(size.0, size.1)).expect("terminal");
+        t.draw(|f| plannr_tui::ui::draw(state, f))
+            .expect("draw")
+            .buffer
+            .clone()
+    };
+    let mut views: Vec<(&str, Buffer)> = vec![("mailboxes", draw(&state))];
+    for (name, keys) in [
+        ("mail: clients", vec![KeyCode::Char('2')]),
+        ("mail: emails", vec![KeyCode::Enter]),
+        ("mail: thread", vec![KeyCode::Enter]),
+        ("conversations", vec![KeyCode::Char('3')]),
+        ("conversation", vec![KeyCode::Enter]),
+        ("contacts: clients", vec![KeyCode::Char('4')]),
+        ("contacts: details", vec![KeyCode::Enter]),
+    ] {
+        for k in keys {
+            let cmds = app::update(&mut state, Msg::Key(KeyEvent::new(k, KeyModifiers::NONE)));
+            common::drive(&c, &mut state, cmds, how).await;
+        }
+        views.push((name, draw(&state)));
+    }
+    // The corpus reached the panes (sanitised): at least the cases' plain words are on screen.
+    let shown: String = views
+        .iter()
+        .map(|(_, b)| b.content.iter().map(|c| c.symbol()).collect::<String>())
+        .collect();
+    for word in [
+        "Soft hyphens",
+        "Hangul filler",
+        "Variation selectors",
+        "Family",
+    ] {
+        assert!(shown.contains(word), "{word:?} is on no pane");
+    }
+    let frame = |b: &Buffer| {
+        let b = b.clone();
+        move |f: &mut Frame| f.buffer_mut().clone_from(&b)
+    };
+    let frames: Vec<_> = views.iter().map(|(_, b)| frame(b)).collect();
+    let forwards: Vec<&dyn Fn(&mut Frame)> =
+        frames.iter().map(|f| f as &dyn Fn(&mut Frame)).collect();
+    let backwards: Vec<&dyn Fn(&mut Frame)> = forwards.iter().rev().copied().collect();
+    let names: Vec<&str> = views.iter().map(|(n, _)| *n).collect();
+    let mut problems = check_sized("panes forwards", size, &forwards);
+    problems.extend(check_sized("panes backwards", size, &backwards));
+    assert!(
+        problems.is_empty(),
+        "{} differences over {names:?}, first ones:\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }

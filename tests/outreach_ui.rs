@@ -167,3 +167,41 @@ async fn a_hostile_mailing_reaches_the_screen_clean() {
     }
     assert!(text.contains("Cleared your screen?"), "{text}");
 }
+
+/// Every screen of the Outreach pane (the mailbox list, a failed test on a row, a mailbox's
+/// mailings, an open mailing) in the dark and light presets and without colour: the styles are
+/// part of the snapshot, and no look paints RGB backgrounds or pale text.
+#[tokio::test]
+async fn every_outreach_screen_in_every_look() {
+    use plannr_tui::ui::theme;
+    let (w, h) = (100, 24);
+    let (_d1, _, list) = setup(w, h).await;
+    let (_d2, client, mut failed) = setup(w, h).await;
+    select(&mut failed, ids::SEND_ERROR);
+    press(&client, &mut failed, KeyCode::Char('T')).await;
+    let (_d3, client, mut mailings) = setup(w, h).await;
+    select(&mut mailings, ids::HEALTHY);
+    press(&client, &mut mailings, KeyCode::Enter).await;
+    let (_d4, client, mut open) = setup(w, h).await;
+    select(&mut open, ids::HEALTHY);
+    press(&client, &mut open, KeyCode::Enter).await;
+    press(&client, &mut open, KeyCode::Enter).await;
+    assert!(open.outreach.open.is_some());
+    let screens = [
+        ("outreach_mailboxes", &list),
+        ("outreach_test_failed", &failed),
+        ("outreach_mailings", &mailings),
+        ("outreach_open_mailing", &open),
+    ];
+    for (look, t) in theme::looks() {
+        let _g = theme::scoped(t);
+        for (name, state) in &screens {
+            let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+            term.draw(|f| ui::draw(state, f)).expect("draw");
+            let buf = term.backend().buffer();
+            let bad = theme::lint(buf, &t);
+            assert!(bad.is_empty(), "{name} in {look}: {bad:?}");
+            insta::assert_snapshot!(format!("look_{look}_{name}"), theme::styled_screen(buf));
+        }
+    }
+}

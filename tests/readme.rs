@@ -1,11 +1,18 @@
-//! The README's key tables are the panes' own help lists: this fails when a key is added, changed
-//! or removed in a pane without the README following (the failure prints the section to paste).
-use plannr_tui::app::{Settings, State, Tab, global_help};
+//! The README's key tables are the key tables the handlers dispatch on (`keymap`): this fails
+//! when a key is added, changed or removed without the README following (the failure prints the
+//! section to paste).
+use plannr_tui::app::Tab;
+use plannr_tui::keymap::{Keymap, Scope};
 
-fn table(title: &str, rows: &[(&str, &str)]) -> String {
-    let mut s = format!("### {title}\n\n| key | does |\n|---|---|\n");
-    for (k, d) in rows {
-        s.push_str(&format!("| `{}` | {} |\n", k.trim(), d));
+fn table(title: &str, rows: &[(String, &str, &str)]) -> String {
+    let mut s = format!("### {title}\n\n| key | action | does |\n|---|---|---|\n");
+    for (k, a, d) in rows {
+        let action = if a.is_empty() {
+            String::new()
+        } else {
+            format!("`{a}`")
+        };
+        s.push_str(&format!("| `{}` | {action} | {d} |\n", k.trim()));
     }
     s
 }
@@ -14,12 +21,20 @@ fn table(title: &str, rows: &[(&str, &str)]) -> String {
 fn readme_lists_every_key_of_every_pane() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
         .expect("README.md");
+    let keys = Keymap::default();
     // Every pane in the registry, in tab order: adding a pane without its README table fails.
-    let state = State::new(Settings::default(), Some("acc".into()), (80, 24));
-    let mut tables = vec![table("Everywhere", &global_help())];
+    let (digits, titles) = Tab::help_row();
+    let mut global = vec![(digits.to_string(), "", titles)];
+    global.extend(keys.rows(Scope::Global));
+    let mut tables = vec![table("Everywhere `[keys.global]`", &global)];
     for (i, tab) in Tab::ALL.iter().enumerate() {
-        let title = format!("{} ({})", tab.title(), i + 1);
-        tables.push(table(&title, state.pane(*tab).help()));
+        let title = format!(
+            "{} ({}) `[keys.{}]`",
+            tab.title(),
+            i + 1,
+            tab.scope().name()
+        );
+        tables.push(table(&title, &keys.rows(tab.scope())));
     }
     let expected = tables.join("\n");
     assert!(

@@ -60,10 +60,11 @@ pub(super) fn on_token_read(state: &mut State, result: Result<TokenRead, String>
         }
         return;
     }
-    // As before the token could be read again: the pane's own R reloads what it shows (unless
-    // it is taking text, where an R would be typed).
+    // As before the token could be read again: the pane's own refresh reloads what it shows
+    // (unless it is taking text, where a key would be typed).
     if !state.captures_input() {
-        super::state::on_key(state, KeyEvent::new(KeyCode::Char('R'), KeyModifiers::NONE));
+        state.core.forced = Some(crate::keymap::Action::Refresh);
+        super::state::on_key(state, KeyEvent::new(KeyCode::Null, KeyModifiers::NONE));
     }
 }
 

@@ -1,7 +1,7 @@
 //! The client picker shared by the Mail and Contacts panes: a paged list of clients with a name
 //! search (`filter[name]`) that is sent after the debounce, so only the latest keystroke's search
 //! goes out and answers to superseded requests are dropped.
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::editor::{EditorEvent, InlineEditor, remember_query};
 use super::list::ListNav;
@@ -9,6 +9,7 @@ use super::paged::Paged;
 use super::{Call, Core, Reply, RequestId, Route, Tab};
 use crate::api::ApiError;
 use crate::api::models::{Account, ContactDetail};
+use crate::keymap::{Action, view};
 
 /// What a key meant to the picker.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,10 +133,10 @@ impl ClientPicker {
         self.load(core);
     }
 
-    fn nav_key(&mut self, key: &KeyEvent, core: &mut Core) -> bool {
+    fn nav_action(&mut self, action: Option<Action>, core: &mut Core) -> bool {
         if self
             .nav
-            .on_key(key, self.clients.items.len(), Self::rows(core))
+            .on_action(action, self.clients.items.len(), Self::rows(core))
         {
             self.load(core);
             return true;
@@ -143,8 +144,10 @@ impl ClientPicker {
         false
     }
 
-    /// The picker's keys: the search box while it is open, then j/k/…, `/`, `R` (retry a failed
-    /// page, else reload), `r` (retry a failed page), Enter (open), Esc (clear the search).
+    /// The picker's keys: the search box takes `key` while it is open (its ↑/↓ still move);
+    /// otherwise the action the owning pane's table makes of the key: moves, `search`,
+    /// `refresh` (retry a failed page, else reload), `retry` (a failed page), `open`, `back`
+    /// (clear the search).
     pub fn on_key(&mut self, key: KeyEvent, core: &mut Core) -> PickerEvent {
         if let Some(e) = &mut self.search {
             match e.on_key(key) {
@@ -163,30 +166,32 @@ impl ClientPicker {
                     self.set_filter(String::new(), core);
                 }
                 EditorEvent::Ignored => {
-                    self.nav_key(&key, core);
+                    let action = core.action(self.tab.scope(), view::LIST, &key);
+                    self.nav_action(action, core);
                 }
             }
             return PickerEvent::Handled;
         }
-        if self.nav_key(&key, core) {
+        let action = core.action(self.tab.scope(), view::LIST, &key);
+        if self.nav_action(action, core) {
             return PickerEvent::Handled;
         }
-        match key.code {
-            KeyCode::Char('/') => self.search = Some(InlineEditor::search(&self.last_search)),
-            KeyCode::Char('R') => {
+        match action {
+            Some(Action::Search) => self.search = Some(InlineEditor::search(&self.last_search)),
+            Some(Action::Refresh) => {
                 if !self.retry(core) {
                     self.reload(core);
                 }
             }
-            KeyCode::Char('r') if self.clients.retry().is_some() => {
+            Some(Action::Retry) if self.clients.retry().is_some() => {
                 self.retry(core);
             }
-            KeyCode::Enter => {
+            Some(Action::Open) => {
                 if let Some(c) = self.selected().cloned() {
                     return PickerEvent::Open(c);
                 }
             }
-            KeyCode::Esc if !self.filter.is_empty() => self.set_filter(String::new(), core),
+            Some(Action::Back) if !self.filter.is_empty() => self.set_filter(String::new(), core),
             _ => return PickerEvent::NotMine,
         }
         PickerEvent::Handled

@@ -8,7 +8,7 @@
 //! until the server accepts it or the user discards it.
 use std::collections::HashMap;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::editor::{EditorEvent, InlineEditor, SaveState, remember_query};
 use super::list::ListNav;
@@ -17,6 +17,7 @@ use super::rename::{Rename, RenameDraft};
 use super::{Call, Core, Reply, RequestId, Route as AppRoute, Settings};
 use crate::api::models::Archived;
 use crate::api::{ApiError, Page};
+use crate::keymap::{Action, Scope, view as kv};
 
 pub mod facts;
 mod renaming;
@@ -50,35 +51,6 @@ pub enum Route {
         msg: String,
     },
 }
-
-pub const HELP: &[(&str, &str)] = &[
-    (
-        "j/k ↑/↓ PgUp/PgDn g/G",
-        "move (more conversations load as you go)",
-    ),
-    ("Enter", "open the conversation"),
-    (
-        "r",
-        "rename (in the list or the open conversation); on a failed save, reopens your text",
-    ),
-    (
-        "  Enter / Esc",
-        "save / cancel (asks first if you changed it)",
-    ),
-    ("  Ctrl-A/E Alt-B/F", "start / end, word back / forward"),
-    (
-        "  Ctrl-W/U Ctrl-Z/R",
-        "delete word (to a space) / to start, undo / redo",
-    ),
-    (
-        "/",
-        "filter the loaded conversations (↑ brings back the last, Esc clears)",
-    ),
-    ("a", "show archived / active conversations"),
-    ("P", "pin / unpin"),
-    ("R", "refresh (or retry a page that failed)"),
-    ("Esc / q", "back to the list (in an open conversation)"),
-];
 
 /// Rows of the list body that are not conversations: pane header, table header, footer hint.
 const LIST_CHROME: usize = 3;
@@ -392,6 +364,15 @@ impl ConversationsPane {
 
     // ---- keys ------------------------------------------------------------------------------
 
+    /// The view its key table is in.
+    pub fn key_view(&self) -> crate::keymap::Views {
+        if self.open.is_some() {
+            kv::CONV_OPEN
+        } else {
+            kv::CONV_LIST
+        }
+    }
+
     pub fn on_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
         if let Some(uuid) = self.editing_uuid() {
             self.rename_key(&uuid, key, core);
@@ -404,26 +385,28 @@ impl ConversationsPane {
         if self.open.is_some() {
             return self.view_key(key, core);
         }
+        let action = core.action(Scope::Conversations, kv::CONV_LIST, &key);
         let h = Self::rows_visible(core);
-        if self.nav.on_key(&key, self.view.len(), h) {
+        if self.nav.on_action(action, self.view.len(), h) {
             self.ensure_loaded(core);
             return true;
         }
-        match key.code {
-            KeyCode::Enter => {
+        let Some(action) = action else { return false };
+        match action {
+            Action::Open => {
                 if let Some(row) = self.selected() {
                     let conv = row.conv.clone();
                     self.open = Some(ConvView::open(conv, self.thread_page_size, core));
                 }
                 true
             }
-            KeyCode::Char('r') => {
+            Action::Rename => {
                 if let Some(uuid) = self.selected().map(|r| r.conv.uuid.clone()) {
                     self.start_rename(&uuid, core);
                 }
                 true
             }
-            KeyCode::Char('/') => {
+            Action::Search => {
                 // A new filter starts empty; the last one is one ↑ away (as in less and vim).
                 self.filter = Some(Filter {
                     editor: InlineEditor::search(&self.last_filter),
@@ -432,7 +415,7 @@ impl ConversationsPane {
                 self.apply_filter(core);
                 true
             }
-            KeyCode::Char('a') => {
+            Action::Archived => {
                 self.archived = match self.archived {
                     Archived::Active => Archived::Only,
                     _ => Archived::Active,
@@ -448,22 +431,24 @@ impl ConversationsPane {
                 });
                 true
             }
-            KeyCode::Char('R') => {
+            Action::Refresh => {
                 self.refresh(core);
                 true
             }
-            KeyCode::Char('P') => {
+            Action::Pin => {
                 if let Some(row) = self.selected() {
                     let (uuid, pin) = (row.conv.uuid.clone(), !self.shown_pinned(row));
                     self.send_pin(&uuid, pin, core);
                 }
                 true
             }
-            KeyCode::Esc => {
+            Action::Back => {
+                // Clears the filter; with none, an unused q quits as at the top of any pane.
                 if self.filter.take().is_some() {
                     self.rebuild_view(core);
+                    return true;
                 }
-                true
+                false
             }
             _ => false,
         }
@@ -489,9 +474,9 @@ impl ConversationsPane {
             EditorEvent::Ignored => {
                 // ↑/↓ move through the matches without leaving the field.
                 let h = Self::rows_visible(core);
-                match key.code {
-                    KeyCode::Down => self.nav.down(1, self.view.len(), h),
-                    KeyCode::Up => self.nav.up(1, self.view.len(), h),
+                match core.action(Scope::Conversations, kv::CONV_LIST, &key) {
+                    Some(Action::Down) => self.nav.down(1, self.view.len(), h),
+                    Some(Action::Up) => self.nav.up(1, self.view.len(), h),
                     _ => {}
                 }
             }
@@ -503,22 +488,23 @@ impl ConversationsPane {
         let Some(v) = self.open.as_mut() else {
             return false;
         };
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => {
+        let action = core.action(Scope::Conversations, kv::CONV_OPEN, &key);
+        match action {
+            Some(Action::Back) => {
                 self.open = None;
                 true
             }
-            KeyCode::Char('r') => {
+            Some(Action::Rename) => {
                 let uuid = v.conv.uuid.clone();
                 self.start_rename(&uuid, core);
                 true
             }
-            KeyCode::Char('R') => {
+            Some(Action::Refresh) => {
                 v.retry(core);
                 true
             }
             _ => {
-                v.on_key(key, core);
+                v.on_action(action, core);
                 true
             }
         }

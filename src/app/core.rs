@@ -3,7 +3,10 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
+use crossterm::event::KeyEvent;
+
 use super::{Backend, Call, Command, Nav, RequestId, Route, Settings, Tab, Timer};
+use crate::keymap::{Action, Scope, Views};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -68,6 +71,9 @@ pub struct Core {
     pub owner: Option<Tab>,
     /// Every status message shown, oldest first (at most `LOG_LIMIT`).
     pub log: VecDeque<LogEntry>,
+    /// An action handed in directly (the command palette, the mouse): the next pane asking what
+    /// a key is gets this instead, so it runs exactly as its key would.
+    pub forced: Option<Action>,
     /// Per view (`view_key`), the latest read asked for it: a newer one cancels the older.
     pub(in crate::app) views: HashMap<String, RequestId>,
     /// The calls the user waits for (not background work), by id: when each was asked for
@@ -284,6 +290,27 @@ impl Core {
             timer: Timer::Debounce { tab, seq: self.seq },
         });
         self.seq
+    }
+
+    /// Which action of `scope` `key` is in a view of `views` (from the effective keymap), or
+    /// the action the palette or the mouse handed in. Panes dispatch on this, never on the key.
+    pub fn action(&mut self, scope: Scope, views: Views, key: &KeyEvent) -> Option<Action> {
+        if let Some(a) = self.forced.take() {
+            return Some(a);
+        }
+        self.settings.keys.action(scope, views, key)
+    }
+
+    /// Like [`Core::action`], leaving a handed-in action in place (to look before passing the key
+    /// on to a component that asks again).
+    pub fn peek_action(&self, scope: Scope, views: Views, key: &KeyEvent) -> Option<Action> {
+        self.forced
+            .or_else(|| self.settings.keys.action(scope, views, key))
+    }
+
+    /// The keys of `action` in `scope` as a footer names them (the first one).
+    pub fn key(&self, scope: Scope, action: Action) -> String {
+        self.settings.keys.first(scope, action)
     }
 
     /// Rows available to a pane's body (the screen less the tab bar and the status bar).

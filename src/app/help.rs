@@ -13,7 +13,7 @@ pub struct HelpLayout {
     pub key_w: usize,
     /// One entry per row: the keys (on the first row of an entry only) and its text, already
     /// wrapped to the box.
-    pub rows: Vec<(&'static str, String)>,
+    pub rows: Vec<(String, String)>,
     /// The furthest scroll that still fills the box (0 when everything fits).
     pub max_scroll: u16,
 }
@@ -21,10 +21,10 @@ pub struct HelpLayout {
 /// Borders (2) plus the spaces around the keys (" k ") and before the text (" ").
 const CHROME: usize = 2 + 2 + 1;
 
-pub fn layout(lines: &[(&'static str, &'static str)], size: (u16, u16)) -> HelpLayout {
+pub fn layout<K: AsRef<str>>(lines: &[(K, &str)], size: (u16, u16)) -> HelpLayout {
     let key_w = lines
         .iter()
-        .map(|(k, _)| display_width(k))
+        .map(|(k, _)| display_width(k.as_ref()))
         .max()
         .unwrap_or(0);
     let want = lines
@@ -39,7 +39,7 @@ pub fn layout(lines: &[(&'static str, &'static str)], size: (u16, u16)) -> HelpL
     for (k, d) in lines {
         let mut first = true;
         wrap_line(d, text_w, &mut |l| {
-            rows.push((if first { *k } else { "" }, l));
+            rows.push((if first { k.as_ref() } else { "" }.to_string(), l));
             first = false;
         });
     }
@@ -100,7 +100,7 @@ mod tests {
                 assert!(l.width <= w && l.height <= h);
             }
         }
-        let l = layout(&[], (80, 24));
+        let l = layout::<&str>(&[], (80, 24));
         assert_eq!(l.max_scroll, 0);
     }
 }

@@ -1,4 +1,5 @@
 //! Cursor and scroll offset of a list, kept in the state so drawing never has to mutate.
+use crate::keymap::Action;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListNav {
@@ -43,20 +44,28 @@ impl ListNav {
         self.clamp(len, height);
     }
 
-    /// Apply a navigation key (j/k, arrows, PgUp/PgDn, g/G, Home/End). Returns true if it was one.
-    pub fn on_key(&mut self, key: &crossterm::event::KeyEvent, len: usize, height: usize) -> bool {
-        use crossterm::event::KeyCode::*;
-        match key.code {
-            Down | Char('j') => self.down(1, len, height),
-            Up | Char('k') => self.up(1, len, height),
-            PageDown => self.down(height.max(1), len, height),
-            PageUp => self.up(height.max(1), len, height),
-            Home | Char('g') => self.home(len, height),
-            End | Char('G') => self.end(len, height),
+    /// Apply a movement action (down, up, pages, half pages, top, bottom). Returns true if it
+    /// was one.
+    pub fn on_action(&mut self, action: Option<Action>, len: usize, height: usize) -> bool {
+        let page = height.max(1);
+        match action {
+            Some(Action::Down) => self.down(1, len, height),
+            Some(Action::Up) => self.up(1, len, height),
+            Some(Action::PageDown | Action::Forward) => self.down(page, len, height),
+            Some(Action::PageUp | Action::Backward) => self.up(page, len, height),
+            Some(Action::HalfDown) => self.down(half(height), len, height),
+            Some(Action::HalfUp) => self.up(half(height), len, height),
+            Some(Action::Top) => self.home(len, height),
+            Some(Action::Bottom) => self.end(len, height),
             _ => return false,
         }
         true
     }
+}
+
+/// Half a page of `height` rows (Ctrl-D / Ctrl-U), at least one.
+pub fn half(height: usize) -> usize {
+    (height / 2).max(1)
 }
 
 #[cfg(test)]
@@ -76,5 +85,19 @@ mod tests {
         assert_eq!((n.selected, n.offset), (2, 0));
         n.clamp(0, 0);
         assert_eq!(n, ListNav::default());
+    }
+
+    #[test]
+    fn half_pages_move_half_the_rows() {
+        let mut n = ListNav::default();
+        assert!(n.on_action(Some(Action::HalfDown), 100, 10));
+        assert_eq!(n.selected, 5);
+        n.on_action(Some(Action::HalfDown), 100, 10);
+        n.on_action(Some(Action::HalfUp), 100, 10);
+        assert_eq!(n.selected, 5);
+        n.on_action(Some(Action::HalfUp), 100, 1);
+        assert_eq!(n.selected, 4);
+        assert!(!n.on_action(Some(Action::Open), 100, 10));
+        assert!(!n.on_action(None, 100, 10));
     }
 }

@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::{Call, Command, Reply, Route, State, list};
 use crate::api::ApiError;
 use crate::api::models::*;
+use crate::keymap::{Action, Scope};
 
 /// Choosing which account to act as, when the token reaches several.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,20 +80,36 @@ fn choose_account(state: &mut State, uuid: String, label: String) {
 /// Keys for the login picker, and `R` (list the accounts again) while no account is chosen.
 /// Returns whether the key was taken.
 pub(super) fn on_key(state: &mut State, key: &KeyEvent) -> bool {
+    // The picker reads the keys as the active pane's table does (moves, open, back).
+    let action = state
+        .core
+        .peek_action(state.tab.scope(), crate::keymap::ALL_VIEWS, key);
+    let global = state
+        .core
+        .settings
+        .keys
+        .action(Scope::Global, crate::keymap::ALL_VIEWS, key);
     if let Some(picker) = &mut state.login_picker {
         let rows = state.core.pane_rows();
         let len = picker.choices.len();
-        if picker.nav.on_key(key, len, rows) {
+        if picker.nav.on_action(action, len, rows) {
             return true;
         }
-        match key.code {
-            KeyCode::Enter => {
+        if global == Some(Action::Quit) {
+            super::state::quit(state);
+            return true;
+        }
+        match action {
+            Some(Action::Open) => {
                 if let Some((uuid, label)) = picker.choices.get(picker.nav.selected).cloned() {
                     state.login_picker = None;
                     choose_account(state, uuid, label);
                 }
             }
-            KeyCode::Char('q') | KeyCode::Esc => super::state::quit(state),
+            // A prompt: Esc always leaves it, as in every prompt.
+            _ if action == Some(Action::Back) || key.code == KeyCode::Esc => {
+                super::state::quit(state)
+            }
             _ => {}
         }
         return true;
@@ -101,7 +118,7 @@ pub(super) fn on_key(state: &mut State, key: &KeyEvent) -> bool {
     // the panes have nothing to load until an account is chosen.
     if state.core.account_uuid.is_none()
         && state.pane(state.tab).backend() == super::Backend::Plannr
-        && key.code == KeyCode::Char('R')
+        && global == Some(Action::Accounts)
         && !state.captures_input()
     {
         if !state.core.pending.values().any(|r| *r == Route::Logins) {

@@ -11,16 +11,17 @@ pub use osc52::base64;
 
 use std::path::PathBuf;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use self::thread::{Part, Thread};
 use super::client_picker::{ClientPicker, PickerEvent};
 use super::editor::{EditorEvent, InlineEditor, remember_query};
-use super::list::ListNav;
+use super::list::{ListNav, half};
 use super::paged::Paged;
 use super::{Call, Command, Core, Reply, RequestId, Route as AppRoute, Settings, Tab};
 use crate::api::ApiError;
 use crate::api::models::{Account, EmailMessage, EmailQuery, ThreadQuery};
+use crate::keymap::{Action, Scope, view};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Route {
@@ -40,40 +41,6 @@ pub enum Route {
         uuid: String,
     },
 }
-
-pub const HELP: &[(&str, &str)] = &[
-    (
-        "j/k ↑/↓ PgUp/PgDn g/G",
-        "move / scroll (g/G: a thread's first / last message; the pages between load as they come on screen)",
-    ),
-    (
-        "/",
-        "search (clients by name, emails by subject, text or people); ↑ brings back the last",
-    ),
-    (
-        "Enter",
-        "choose the client · open the thread · expand/collapse a message · retry a failed page",
-    ),
-    ("Esc / q", "back one level"),
-    ("i", "emails: all → incoming → outgoing"),
-    ("m", "emails: clear the mailbox filter"),
-    ("R", "reload the list (clients: retry the page that failed)"),
-    ("Space", "thread: expand / collapse the focused message"),
-    ("o", "thread: expand / collapse all"),
-    ("n / p", "thread: next / previous message"),
-    ("v", "thread: rendered HTML → plain text → source"),
-    ("z", "thread: fold / unfold quoted text"),
-    ("a", "thread: next attachment of the message"),
-    (
-        "s",
-        "thread: save the chosen attachment to your download folder",
-    ),
-    (
-        "y",
-        "thread: copy the message text (OSC 52, if enabled in the config)",
-    ),
-    ("r", "thread: retry a page that failed"),
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -230,7 +197,9 @@ impl MailPane {
     // ---------------------------------------------------------------- clients
 
     fn clients_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
-        if key.code == KeyCode::Enter && !self.picker.searching() && self.picker.failed_at_end() {
+        let action = core.peek_action(Scope::Mail, view::MAIL_CLIENTS, &key);
+        if !self.picker.searching() && self.picker.failed_at_end() && action == Some(Action::Open) {
+            core.forced = None;
             self.picker.retry(core);
             return true;
         }
@@ -240,8 +209,8 @@ impl MailPane {
                 self.open_client(c, core);
                 true
             }
-            PickerEvent::NotMine => match key.code {
-                KeyCode::Char('m') if self.mailbox.is_some() => {
+            PickerEvent::NotMine => match action {
+                Some(Action::ClearMailbox) if self.mailbox.is_some() => {
                     self.set_mailbox_filter(None, core);
                     core.info("Showing every mailbox.");
                     true
@@ -367,21 +336,28 @@ impl MailPane {
                 }
                 EditorEvent::Ignored => {
                     let rows = Self::list_rows(core);
-                    if self.emails_nav.on_key(&key, self.shown.len(), rows) {
+                    let action = core.action(Scope::Mail, view::MAIL_EMAILS, &key);
+                    if self.emails_nav.on_action(action, self.shown.len(), rows) {
                         self.load_emails(core);
                     }
                 }
             }
             return true;
         }
+        let action = core.action(Scope::Mail, view::MAIL_EMAILS, &key);
+        self.emails_action(action, core)
+    }
+
+    fn emails_action(&mut self, action: Option<Action>, core: &mut Core) -> bool {
         let rows = Self::list_rows(core);
-        if self.emails_nav.on_key(&key, self.shown.len(), rows) {
+        if self.emails_nav.on_action(action, self.shown.len(), rows) {
             self.load_emails(core);
             return true;
         }
-        match key.code {
-            KeyCode::Char('/') => self.email_search = Some(InlineEditor::search(&self.last_search)),
-            KeyCode::Char('i') => {
+        let Some(action) = action else { return false };
+        match action {
+            Action::Search => self.email_search = Some(InlineEditor::search(&self.last_search)),
+            Action::Incoming => {
                 self.incoming = match self.incoming {
                     None => Some(true),
                     Some(true) => Some(false),
@@ -389,7 +365,7 @@ impl MailPane {
                 };
                 self.reload_emails(core);
             }
-            KeyCode::Char('m') => {
+            Action::ClearMailbox => {
                 if self.mailbox.is_some() {
                     self.mailbox = None;
                     self.refilter(core);
@@ -398,8 +374,8 @@ impl MailPane {
                     core.info("No mailbox filter. Choose a mailbox in the Mailboxes pane (1) and press Enter.");
                 }
             }
-            KeyCode::Char('R') => self.reload_emails(core),
-            KeyCode::Char('r') => {
+            Action::Refresh => self.reload_emails(core),
+            Action::Retry => {
                 if let (Some(page), Some(client)) = (self.emails.retry(), &self.client) {
                     let call = Call::ClientEmails {
                         client_uuid: client.uuid.clone(),
@@ -409,16 +385,15 @@ impl MailPane {
                     self.emails.mark_loading(page, id);
                 }
             }
-            KeyCode::Enter => {
+            Action::Open => {
                 if let Some(m) = self.selected_email() {
                     let uuid = m.uuid.clone();
                     self.open_thread(&uuid, core);
                 } else if self.emails.retry().is_some() {
-                    return self
-                        .emails_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE), core);
+                    return self.emails_action(Some(Action::Retry), core);
                 }
             }
-            KeyCode::Esc | KeyCode::Char('q') => {
+            Action::Back => {
                 self.view = View::Clients;
                 self.picker.load(core);
             }
@@ -522,17 +497,22 @@ impl MailPane {
             self.view = View::Emails;
             return true;
         };
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => t.scroll(1),
-            KeyCode::Up | KeyCode::Char('k') => t.scroll(-1),
-            KeyCode::PageDown | KeyCode::Char('f') => t.page(true),
-            KeyCode::PageUp | KeyCode::Char('b') => t.page(false),
-            KeyCode::Home | KeyCode::Char('g') => t.to_top(),
-            KeyCode::End | KeyCode::Char('G') => t.to_bottom(),
-            KeyCode::Char('n') => t.jump(1),
-            KeyCode::Char('p') => t.jump(-1),
-            KeyCode::Enter | KeyCode::Char(' ') => {
-                let retry = if key.code == KeyCode::Enter {
+        let Some(action) = core.action(Scope::Mail, view::MAIL_THREAD, &key) else {
+            return false;
+        };
+        match action {
+            Action::Down => t.scroll(1),
+            Action::Up => t.scroll(-1),
+            Action::PageDown | Action::Forward => t.page(true),
+            Action::PageUp | Action::Backward => t.page(false),
+            Action::HalfDown => t.scroll(half(t.height) as isize),
+            Action::HalfUp => t.scroll(-(half(t.height) as isize)),
+            Action::Top => t.to_top(),
+            Action::Bottom => t.to_bottom(),
+            Action::Next => t.jump(1),
+            Action::Prev => t.jump(-1),
+            Action::Open | Action::Toggle => {
+                let retry = if action == Action::Open {
                     t.retry()
                 } else {
                     None
@@ -542,12 +522,12 @@ impl MailPane {
                     None => t.toggle_focused(),
                 }
             }
-            KeyCode::Char('r') => match t.retry_any() {
+            Action::Retry => match t.retry_any() {
                 Some(req) => self.send_thread_request(core, Some(req)),
                 None => core.info("Nothing to retry."),
             },
-            KeyCode::Char('o') => t.toggle_all(),
-            KeyCode::Char('v') => {
+            Action::ToggleAll => t.toggle_all(),
+            Action::ViewMode => {
                 if let Some((_, mode)) = t.cycle_mode() {
                     core.info(format!("Showing the {} body.", mode.label()));
                 } else if let Some(m) = t.focused() {
@@ -561,7 +541,7 @@ impl MailPane {
                     core.info(format!("Showing the {} body{note}.", m.mode.label()));
                 }
             }
-            KeyCode::Char('z') => {
+            Action::Quotes => {
                 let folded = t.toggle_quotes();
                 core.info(if folded {
                     "Quoted text folded."
@@ -569,7 +549,7 @@ impl MailPane {
                     "Quoted text shown."
                 });
             }
-            KeyCode::Char('a') => {
+            Action::Attachment => {
                 if let Some(m) = t.focused_mut() {
                     let n = m.m.attachments.len();
                     if n == 0 {
@@ -588,9 +568,9 @@ impl MailPane {
                     }
                 }
             }
-            KeyCode::Char('s') => self.save_attachment(core),
-            KeyCode::Char('y') => self.copy(core),
-            KeyCode::Esc | KeyCode::Char('q') => {
+            Action::Save => self.save_attachment(core),
+            Action::Copy => self.copy(core),
+            Action::Back => {
                 self.view = View::Emails;
                 self.thread = None;
                 return true;
@@ -599,6 +579,15 @@ impl MailPane {
         }
         self.thread_follow_up(core);
         true
+    }
+
+    /// The view its key table is in.
+    pub fn key_view(&self) -> crate::keymap::Views {
+        match self.view {
+            View::Clients => view::MAIL_CLIENTS,
+            View::Emails => view::MAIL_EMAILS,
+            View::Thread => view::MAIL_THREAD,
+        }
     }
 
     pub fn on_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {

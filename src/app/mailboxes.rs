@@ -3,6 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::list::ListNav;
+use crate::keymap::{ALL_VIEWS, Action, Scope};
 use std::collections::BTreeMap;
 
 use super::rename::{Rename, RenameDraft, RenameOutcome};
@@ -16,29 +17,6 @@ pub enum Route {
     Toggle { uuid: String },
     Rename { uuid: String },
 }
-
-pub const HELP: &[(&str, &str)] = &[
-    ("j/k ↑/↓ PgUp/PgDn g/G", "move"),
-    (
-        "Space",
-        "enable / disable the mailbox (disabling asks first)",
-    ),
-    (
-        "r",
-        "rename the mailbox; on a failed save, reopens your text",
-    ),
-    (
-        "  Enter / Esc",
-        "save / cancel (asks first if you changed it)",
-    ),
-    ("  Ctrl-A/E Alt-B/F", "start / end, word back / forward"),
-    (
-        "  Ctrl-W/U Ctrl-Z/R",
-        "delete word (to a space) / to start, undo / redo",
-    ),
-    ("Enter", "open Mail limited to this mailbox"),
-    ("R", "refresh"),
-];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -177,6 +155,11 @@ impl MailboxesPane {
         self.rows.get(self.nav.selected)
     }
 
+    /// The view its key table is in (one view).
+    pub fn key_view(&self) -> crate::keymap::Views {
+        ALL_VIEWS
+    }
+
     pub fn on_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
         if let Some(r) = self.rename.as_mut().filter(|r| r.open) {
             match r.on_key(key) {
@@ -218,16 +201,18 @@ impl MailboxesPane {
             }
             return true;
         }
+        let action = core.action(Scope::Mailboxes, ALL_VIEWS, &key);
         let height = Self::rows_visible(core);
-        if self.nav.on_key(&key, self.rows.len(), height) {
+        if self.nav.on_action(action, self.rows.len(), height) {
             return true;
         }
-        match key.code {
-            KeyCode::Char('R') => {
+        let Some(action) = action else { return false };
+        match action {
+            Action::Refresh => {
                 self.refresh(core);
                 true
             }
-            KeyCode::Char(' ') => {
+            Action::Toggle => {
                 let Some(row) = self.selected() else {
                     return true;
                 };
@@ -239,7 +224,7 @@ impl MailboxesPane {
                 }
                 true
             }
-            KeyCode::Char('r') => {
+            Action::Rename => {
                 let Some(row) = self.selected() else {
                     return true;
                 };
@@ -268,7 +253,7 @@ impl MailboxesPane {
                 }
                 true
             }
-            KeyCode::Enter => {
+            Action::Open => {
                 if let Some(row) = self.selected() {
                     core.nav.push(Nav::MailForMailbox {
                         uuid: row.mailbox.uuid.clone(),
@@ -277,7 +262,6 @@ impl MailboxesPane {
                 }
                 true
             }
-            KeyCode::Esc => true,
             _ => false,
         }
     }
@@ -427,7 +411,7 @@ impl MailboxesPane {
 mod tests {
     use super::*;
     use crate::app::{Command, Msg, Settings, State, update};
-    use crossterm::event::KeyModifiers;
+    use crossterm::event::{KeyEvent, KeyModifiers};
 
     fn key(c: KeyCode) -> Msg {
         Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
@@ -479,6 +463,73 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    fn many(settings: Settings) -> State {
+        let mut s = State::new(settings, Some("acc".into()), (100, 30));
+        s.init();
+        let id = s.mailboxes.loading.unwrap();
+        let boxes = (0..60).map(|i| mailbox(&format!("m{i}"), true)).collect();
+        update(
+            &mut s,
+            Msg::Api {
+                id,
+                result: Ok(Reply::Mailboxes(boxes)),
+            },
+        );
+        s
+    }
+
+    /// Ctrl-D / Ctrl-U move half the rows on screen (30 rows: 25 list rows → 12).
+    #[test]
+    fn ctrl_d_and_ctrl_u_move_half_a_page() {
+        let mut s = many(Settings::default());
+        let ctrl = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        update(&mut s, ctrl('d'));
+        assert_eq!(s.mailboxes.nav.selected, 12);
+        update(&mut s, ctrl('d'));
+        assert_eq!(s.mailboxes.nav.selected, 24);
+        update(&mut s, ctrl('u'));
+        assert_eq!(s.mailboxes.nav.selected, 12);
+    }
+
+    /// A remapped key does the action; the key it replaced no longer does.
+    #[test]
+    fn remapped_keys_drive_the_pane() {
+        let keys = crate::keymap::Keymap::with_overrides(&[
+            crate::keymap::Override {
+                scope: "mailboxes".into(),
+                action: "down".into(),
+                keys: vec!["n".into()],
+                line: 1,
+            },
+            crate::keymap::Override {
+                scope: "mailboxes".into(),
+                action: "open".into(),
+                keys: vec!["l".into()],
+                line: 2,
+            },
+        ])
+        .expect("valid");
+        let settings = Settings {
+            keys: std::sync::Arc::new(keys),
+            ..Settings::default()
+        };
+        let mut s = many(settings);
+        update(&mut s, key(KeyCode::Char('j')));
+        assert_eq!(s.mailboxes.nav.selected, 0, "j is no longer down");
+        update(&mut s, key(KeyCode::Char('n')));
+        assert_eq!(s.mailboxes.nav.selected, 1);
+        update(&mut s, key(KeyCode::Enter));
+        assert_eq!(s.tab, crate::app::Tab::Mailboxes, "Enter no longer opens");
+        assert!(
+            s.help_lines()
+                .iter()
+                .any(|(k, d)| k == "l" && d.starts_with("open Mail")),
+            "help shows the effective key"
+        );
+        update(&mut s, key(KeyCode::Char('l')));
+        assert_eq!(s.tab, crate::app::Tab::Mail);
     }
 
     /// A toggle whose answer did not confirm it (or never came) may have been applied: the status

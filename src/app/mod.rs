@@ -27,4 +27,4 @@ pub use core::{Core, Level, StatusMessage};
 pub use login::LoginPicker;
 pub use pane::{Backend, Pane, Route, Tab};
 pub use protocol::{ApiResult, Call, Command, Msg, Nav, Reply, RequestId, Timer, TokenRead};
-pub use state::{GLOBAL_KEYS, State, global_help, update};
+pub use state::{State, global_help, update};

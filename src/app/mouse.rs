@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use super::list::ListNav;
 use super::state::on_key;
 use super::{State, Tab, contacts, mail};
+use crate::keymap::Action;
 
 /// Two clicks on the same row within this many milliseconds are a double-click.
 pub const DOUBLE_CLICK_MS: u64 = 400;
@@ -15,9 +16,12 @@ const WHEEL_LINES: usize = 3;
 /// Screen row of a list's first item: tab bar, pane title, table header.
 const FIRST_ROW: u16 = 3;
 
-fn press(state: &mut State, code: KeyCode, times: usize) {
+/// Run `action` of the active pane `times` times, exactly as its key would (whatever key the
+/// user bound it to).
+fn press(state: &mut State, action: Action, times: usize) {
     for _ in 0..times {
-        on_key(state, KeyEvent::new(code, KeyModifiers::NONE));
+        state.core.forced = Some(action);
+        on_key(state, KeyEvent::new(KeyCode::Null, KeyModifiers::NONE));
     }
 }
 
@@ -28,12 +32,12 @@ pub fn on_mouse(state: &mut State, ev: MouseEvent, at_ms: u64) {
             if state.captures_input() && !state.help && state.log.is_none() {
                 return;
             }
-            let code = if ev.kind == MouseEventKind::ScrollDown {
-                KeyCode::Down
+            let action = if ev.kind == MouseEventKind::ScrollDown {
+                Action::Down
             } else {
-                KeyCode::Up
+                Action::Up
             };
-            press(state, code, WHEEL_LINES);
+            press(state, action, WHEEL_LINES);
         }
         MouseEventKind::Down(MouseButton::Left) => click(state, ev.column, ev.row, at_ms),
         _ => {}
@@ -44,7 +48,8 @@ fn click(state: &mut State, x: u16, y: u16, at_ms: u64) {
     let last = state.last_click.replace((x, y, at_ms));
     if state.help || state.log.is_some() || state.login_picker.is_some() {
         if state.login_picker.is_none() {
-            press(state, KeyCode::Esc, 1);
+            // Any key closes an overlay.
+            on_key(state, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
         }
         return;
     }
@@ -64,16 +69,16 @@ fn click(state: &mut State, x: u16, y: u16, at_ms: u64) {
     }
     let target = start + usize::from(y - FIRST_ROW);
     if target > selected {
-        press(state, KeyCode::Down, target - selected);
+        press(state, Action::Down, target - selected);
     } else {
-        press(state, KeyCode::Up, selected - target);
+        press(state, Action::Up, selected - target);
     }
     let double = last.is_some_and(|(lx, ly, lt)| {
         ly == y && lx.abs_diff(x) <= 2 && at_ms.saturating_sub(lt) <= DOUBLE_CLICK_MS
     });
     if double {
         state.last_click = None;
-        press(state, KeyCode::Enter, 1);
+        press(state, Action::Open, 1);
     }
 }
 

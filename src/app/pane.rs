@@ -7,6 +7,8 @@
 //! below (plus the field in `State` it names), and one draw arm in `ui/mod.rs`.
 use crossterm::event::KeyEvent;
 
+use crate::keymap::{ALL_VIEWS, Scope, Views};
+
 use super::{
     ApiResult, Core, RequestId, State, contacts, conversations, mail, mailboxes, outreach,
 };
@@ -19,11 +21,15 @@ pub enum Backend {
     Outreach,
 }
 
-/// One pane: a tab with its own state, keys, help and requests. Every method but `help`,
-/// `on_show`, `on_key` and `on_result` has a do-nothing default.
+/// One pane: a tab with its own state, keys and requests. Every method but `on_show`, `on_key`
+/// and `on_result` has a default. Its keys are its table in `keymap` (`Tab::scope`): `on_key`
+/// asks `core.action(..)` what a key is and dispatches on the action.
 pub trait Pane {
-    /// (keys, what they do): the `?` overlay and the README tables read this one list.
-    fn help(&self) -> &'static [(&'static str, &'static str)];
+    /// Which of its views the pane shows, as the bits its key table uses (`keymap::view`):
+    /// keys, help and the palette offer only the bindings of this view.
+    fn view(&self) -> Views {
+        ALL_VIEWS
+    }
 
     /// The pane became the active tab (load what it shows, if not loaded).
     fn on_show(&mut self, core: &mut Core);
@@ -91,6 +97,13 @@ macro_rules! panes {
             pub fn title(self) -> &'static str {
                 match self {
                     $(Tab::$tab => $title),+
+                }
+            }
+
+            /// Its key table.
+            pub fn scope(self) -> Scope {
+                match self {
+                    $(Tab::$tab => Scope::$tab),+
                 }
             }
         }
@@ -210,8 +223,8 @@ impl Tab {
 macro_rules! delegate {
     ($module:ident :: $ty:ident, $tab:ident) => {
         impl Pane for $module::$ty {
-            fn help(&self) -> &'static [(&'static str, &'static str)] {
-                $module::HELP
+            fn view(&self) -> Views {
+                $module::$ty::key_view(self)
             }
             fn on_show(&mut self, core: &mut Core) {
                 $module::$ty::on_show(self, core)

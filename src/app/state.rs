@@ -2,6 +2,8 @@
 //! `update(state, msg) -> commands` that routes each message to its pane.
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use crate::keymap::{ALL_VIEWS, Action, Chord, Entry, Keymap, Scope};
+
 #[cfg(test)]
 use super::Reply;
 use super::login::{self, LoginPicker};
@@ -114,23 +116,41 @@ impl State {
         Tab::ALL.iter().any(|t| self.pane(*t).has_unsaved())
     }
 
-    /// Help lines for the current pane: (keys, what they do).
-    pub fn help_lines(&self) -> Vec<(&'static str, &'static str)> {
-        let mut lines = self.pane(self.tab).help().to_vec();
+    /// Help lines for the current pane with the effective keys: (keys, what they do). Only the
+    /// bindings of the view on screen, then the global ones.
+    pub fn help_lines(&self) -> Vec<(String, &'static str)> {
+        let keys = &self.core.settings.keys;
+        let scope = self.tab.scope();
+        let views = self.pane(self.tab).view();
         // R is listed once: the global R (list the accounts again) only matters before an
         // account is chosen; after that R is the pane's.
         let chosen =
             self.core.account_uuid.is_some() || self.pane(self.tab).backend() != Backend::Plannr;
-        if !chosen {
-            lines.retain(|(k, _)| *k != "R");
-        }
+        let accounts = keys.keys(Scope::Global, Action::Accounts);
+        let mut lines: Vec<(String, &'static str)> = scope
+            .table()
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Key(b) if b.views & views == 0 => None,
+                Entry::Key(b)
+                    if !chosen
+                        && keys
+                            .keys(scope, b.action)
+                            .iter()
+                            .any(|c| accounts.contains(c)) =>
+                {
+                    None
+                }
+                Entry::Key(b) => Some((keys.label(scope, b.action), b.help)),
+                Entry::Note(k, d) => Some((k.to_string(), *d)),
+            })
+            .collect();
         // The digits name only the panes whose backend is set up, as the tab bar does.
-        lines.push(Tab::help_row_for(|t| self.shown(t)));
         lines.extend(
-            GLOBAL_KEYS
-                .iter()
-                .copied()
-                .filter(|(k, _)| !chosen || *k != "R"),
+            global_rows(keys, Tab::help_row_for(|t| self.shown(t)))
+                .into_iter()
+                .filter(|(a, _)| chosen.then_some(*a) != Some(Some(Action::Accounts)))
+                .map(|(_, row)| row),
         );
         lines
     }
@@ -146,33 +166,31 @@ fn backend_set_up(settings: &Settings, tab: Tab) -> bool {
 }
 
 /// The keys that work in every pane: the tab digits of every pane in the registry (the README's
-/// table; the `?` help lists only the panes set up), then `GLOBAL_KEYS`.
-pub fn global_help() -> Vec<(&'static str, &'static str)> {
-    let mut lines = vec![Tab::help_row()];
-    lines.extend_from_slice(GLOBAL_KEYS);
-    lines
+/// table; the `?` help lists only the panes set up), then the global table with the effective
+/// keys.
+pub fn global_help(keys: &Keymap) -> Vec<(String, &'static str)> {
+    global_rows(keys, Tab::help_row())
+        .into_iter()
+        .map(|(_, row)| row)
+        .collect()
 }
 
-/// The global keys after the tab digits; `on_key` below handles each of them.
-pub const GLOBAL_KEYS: &[(&str, &str)] = &[
-    ("Tab / Shift-Tab", "next / previous pane"),
-    ("?", "this help (j/k scroll it, any other key closes it)"),
-    ("q / Esc", "back out (q quits at the top)"),
-    (
-        "L",
-        "message log: every status message with its time (j/k scroll, any other key closes)",
-    ),
-    ("R", "before an account is chosen: list your accounts again"),
-    (
-        "Ctrl-C",
-        "quit from anywhere (asks again while unsaved text is open)",
-    ),
-    ("Ctrl-L", "redraw the whole screen"),
-    (
-        "Ctrl-Z",
-        "suspend to the shell (fg resumes); in a text field: undo",
-    ),
-];
+fn global_rows(
+    keys: &Keymap,
+    (digits, titles): (&'static str, &'static str),
+) -> Vec<(Option<Action>, (String, &'static str))> {
+    let mut rows = vec![(None, (digits.to_string(), titles))];
+    for e in Scope::Global.table() {
+        rows.push(match e {
+            Entry::Key(b) => (
+                Some(b.action),
+                (keys.label(Scope::Global, b.action), b.help),
+            ),
+            Entry::Note(k, d) => (None, (k.to_string(), *d)),
+        });
+    }
+    rows
+}
 
 /// The pure update: apply one message, return what should be done.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
@@ -275,84 +293,113 @@ fn on_result(state: &mut State, id: RequestId, result: ApiResult) {
 }
 
 pub(super) fn on_key(state: &mut State, key: KeyEvent) {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let armed = std::mem::take(&mut state.core.quit_armed);
-    if ctrl && key.code == KeyCode::Char('c') {
-        ask_then_quit(state, armed, "Ctrl-C");
+    // What the key is in the global table (an action handed in by the palette or the mouse is
+    // always the pane's).
+    let global = match state.core.forced {
+        Some(_) => None,
+        None => state
+            .core
+            .settings
+            .keys
+            .action(Scope::Global, ALL_VIEWS, &key),
+    };
+    let named = Chord::of(&key).label();
+    dispatch(state, key, global, armed, &named);
+    // A handed-in action no pane asked for (an overlay took the key) is dropped.
+    state.core.forced = None;
+}
+
+fn dispatch(state: &mut State, key: KeyEvent, global: Option<Action>, armed: bool, named: &str) {
+    if global == Some(Action::QuitNow) {
+        ask_then_quit(state, armed, named);
         return;
     }
+    let scope = state.tab.scope();
+    // What the key would be in the pane, for the overlays' scrolling and the 401 screen.
+    let in_pane = state
+        .core
+        .peek_action(scope, state.pane(state.tab).view(), &key);
     if state.core.unauthorized {
         // The 401 screen: R reads the token again and then asks Plannr again (`app::auth`),
         // q quits; nothing else.
-        match key.code {
-            KeyCode::Char('R') => super::auth::read_again(state),
-            KeyCode::Char('q') => ask_then_quit(state, armed, "q"),
-            _ => {}
+        if global == Some(Action::Quit) {
+            ask_then_quit(state, armed, named);
+        } else if global == Some(Action::Accounts) || in_pane == Some(Action::Refresh) {
+            super::auth::read_again(state);
         }
         return;
     }
-    if ctrl && key.code == KeyCode::Char('l') {
+    if global == Some(Action::Redraw) {
         state.core.out.push(Command::Redraw);
         return;
     }
-    if ctrl && key.code == KeyCode::Char('z') && !state.captures_input() {
+    if global == Some(Action::Suspend) && !state.captures_input() {
         state.core.out.push(Command::Suspend);
         return;
     }
+    let scroll = match in_pane {
+        Some(Action::Down) => Some(1i32),
+        Some(Action::Up) => Some(-1),
+        _ => None,
+    };
     if state.help {
         let last = help::layout(&state.help_lines(), state.core.size).max_scroll;
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => {
-                state.help_scroll = state.help_scroll.saturating_add(1).min(last);
-                return;
+        match scroll {
+            Some(1) => state.help_scroll = state.help_scroll.saturating_add(1).min(last),
+            Some(_) => state.help_scroll = state.help_scroll.min(last).saturating_sub(1),
+            None => {
+                state.help = false;
+                state.help_scroll = 0;
             }
-            KeyCode::Up | KeyCode::Char('k') => {
-                state.help_scroll = state.help_scroll.min(last).saturating_sub(1);
-                return;
-            }
-            _ => {}
         }
-        state.help = false;
-        state.help_scroll = 0;
         return;
     }
     if let Some(up) = state.log {
         let last = super::log_view::max_scroll(&state.core, state.core.size);
         let up = up.min(last);
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => state.log = Some(up.saturating_add(1).min(last)),
-            KeyCode::Down | KeyCode::Char('j') => state.log = Some(up.saturating_sub(1)),
-            _ => state.log = None,
-        }
+        state.log = match scroll {
+            Some(-1) => Some(up.saturating_add(1).min(last)),
+            Some(_) => Some(up.saturating_sub(1)),
+            None => None,
+        };
         return;
     }
     if login::on_key(state, &key) {
         return;
     }
     if !state.captures_input() {
-        let tab = match key.code {
-            KeyCode::Char(c) => Tab::from_digit(c).filter(|t| state.shown(*t)),
-            KeyCode::Tab => Some(state.tab.cycle_shown(1, |t| state.shown(t))),
-            KeyCode::BackTab => Some(state.tab.cycle_shown(-1, |t| state.shown(t))),
+        // The digits follow the registry (tab order), not the table.
+        let tab = match (global, key.code) {
+            (None, KeyCode::Char(c))
+                if key.modifiers.difference(KeyModifiers::SHIFT).is_empty() =>
+            {
+                Tab::from_digit(c).filter(|t| state.shown(*t))
+            }
+            (Some(Action::NextPane), _) => Some(state.tab.cycle_shown(1, |t| state.shown(t))),
+            (Some(Action::PrevPane), _) => Some(state.tab.cycle_shown(-1, |t| state.shown(t))),
             _ => None,
         };
         if let Some(t) = tab {
             state.activate(t);
             return;
         }
-        if key.code == KeyCode::Char('?') {
-            state.help = true;
-            return;
-        }
-        if key.code == KeyCode::Char('L') {
-            state.log = Some(0);
-            return;
+        match global {
+            Some(Action::Help) => {
+                state.help = true;
+                return;
+            }
+            Some(Action::Log) => {
+                state.log = Some(0);
+                return;
+            }
+            _ => {}
         }
     }
     let (pane, core) = state.pane_mut(state.tab);
     let handled = pane.on_key(key, core);
-    if !handled && key.code == KeyCode::Char('q') && !state.captures_input() {
-        ask_then_quit(state, armed, "q");
+    if !handled && global == Some(Action::Quit) && !state.captures_input() {
+        ask_then_quit(state, armed, named);
     }
 }
 

@@ -86,6 +86,10 @@ pub enum Sub {
         /// Port of the Outreach demo on 127.0.0.1 (0 picks a free one).
         #[arg(long, default_value_t = 0)]
         outreach_port: u16,
+        /// Put the invisible-character corpus (soft hyphens, fillers, flags, ZWJ sequences) into
+        /// every name, subject and contact value, to see each pane drawn with it.
+        #[arg(long)]
+        invisible: bool,
     },
     /// Print a completion script for your shell to standard output.
     #[command(after_help = "Install, for example:\n  \

@@ -20,6 +20,7 @@ mod emails;
 mod faults;
 mod fixtures;
 mod identity;
+mod invisible;
 mod mailboxes;
 pub mod outreach;
 mod pipeline;
@@ -62,6 +63,9 @@ pub struct DemoOptions {
     /// Misbehave: answer every paginated list with a bare array of its items (the message
     /// endpoint: its `ancestors` and `descendants`).
     pub bare_arrays: bool,
+    /// Put the invisible-character corpus into every shown name, subject and value
+    /// (`demo::invisible`).
+    pub invisible: bool,
 }
 
 /// The order of a thread half's pages (and of the messages in each page).
@@ -95,6 +99,7 @@ impl Default for DemoOptions {
             descendant_pages: PageOrder::OldestFirst,
             ignore_paging: false,
             bare_arrays: false,
+            invisible: false,
         }
     }
 }
@@ -385,7 +390,10 @@ impl DemoServer {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", opts.port)).await?;
         let addr = listener.local_addr()?;
         let base_url = format!("http://127.0.0.1:{}", addr.port());
-        let data = dataset::Dataset::generate(opts.seed);
+        let mut data = dataset::Dataset::generate(opts.seed);
+        if opts.invisible {
+            invisible::apply(&mut data);
+        }
         let fixtures = fixtures::fixtures(&data);
         let shared = Arc::new(Shared {
             rng: Mutex::new(fastrand::Rng::with_seed(opts.seed ^ 0xFA11)),

@@ -1,5 +1,6 @@
 //! Contacts pane drawing: the client picker, one client's contact details, and the inline form
 //! (drawn in place of its row), with the conflict choice as a popup.
+use crate::keymap::{Action, Keymap, Scope};
 use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -25,8 +26,8 @@ pub fn draw(pane: &ContactsPane, core: &Core, area: Rect, frame: &mut Frame) {
     }
     let [header, body, footer] = widgets::header_body_footer(area);
     match pane.view {
-        View::Clients => draw_clients(pane, header, body, footer, frame),
-        View::Details => draw_details(pane, header, body, footer, frame),
+        View::Clients => draw_clients(pane, &core.settings.keys, header, body, footer, frame),
+        View::Details => draw_details(pane, &core.settings.keys, header, body, footer, frame),
     }
     let _ = core;
 }
@@ -49,15 +50,33 @@ fn edge_note(edge: &Edge, shown: usize, total: Option<u64>) -> String {
     }
 }
 
-fn draw_clients(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
+fn draw_clients(
+    pane: &ContactsPane,
+    keys: &Keymap,
+    header: Rect,
+    body: Rect,
+    footer: Rect,
+    frame: &mut Frame,
+) {
+    let drafts: &[Action] = if pane.drafts.is_empty() {
+        &[]
+    } else {
+        &[Action::Drafts]
+    };
+    let hint = keys.hints(
+        Scope::Contacts,
+        &[
+            (&[Action::Open], "open"),
+            (&[Action::Search], "search"),
+            (drafts, "open a draft's client"),
+            (&[Action::Refresh], "refresh"),
+            (&[Action::Help], "help"),
+        ],
+    );
     let look = client_picker::Look {
         title: " Clients",
         note: String::new(),
-        hint: if pane.drafts.is_empty() {
-            " Enter open · / search · R refresh · ? help"
-        } else {
-            " Enter open · / search · D open a draft's client · R refresh · ? help"
-        },
+        hint: &hint,
         draft: &|c: &Account| pane.has_draft_for_client(&c.uuid),
     };
     client_picker::draw(&pane.picker, &look, header, body, footer, frame);
@@ -108,7 +127,14 @@ fn detail_row(pane: &ContactsPane, d: &ContactDetail, client: &str) -> Vec<Text>
     ]
 }
 
-fn draw_details(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
+fn draw_details(
+    pane: &ContactsPane,
+    keys: &Keymap,
+    header: Rect,
+    body: Rect,
+    footer: Rect,
+    frame: &mut Frame,
+) {
     let client_uuid = pane
         .client
         .as_ref()
@@ -258,9 +284,17 @@ fn draw_details(pane: &ContactsPane, header: Rect, body: Rect, footer: Rect, fra
             );
             Line::from("")
         }
-        None => {
-            hint_line(" e/Enter edit · a add · p make primary · R refresh · Esc clients · ? help")
-        }
+        None => hint_line(&keys.hints(
+            Scope::Contacts,
+            &[
+                (&[Action::Edit, Action::Open], "edit"),
+                (&[Action::Add], "add"),
+                (&[Action::Primary], "make primary"),
+                (&[Action::Refresh], "refresh"),
+                (&[Action::Back], "clients"),
+                (&[Action::Help], "help"),
+            ],
+        )),
     };
     frame.render_widget(Paragraph::new(hint), footer);
 }

@@ -1,5 +1,6 @@
 //! Conversations pane drawing: the list, or the open conversation. Reads state only; the columns
 //! and wrapped lines were computed when the data arrived, so this copies and cuts strings.
+use crate::keymap::{Action, Scope};
 use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -116,10 +117,22 @@ fn draw_list(pane: &ConversationsPane, core: &Core, area: Rect, frame: &mut Fram
         );
         widgets::inline_editor(&f.editor, field, frame);
     } else {
+        let list_hint = core.settings.keys.hints(
+            Scope::Conversations,
+            &[
+                (&[Action::Open], "open"),
+                (&[Action::Rename], "rename"),
+                (&[Action::Search], "filter"),
+                (&[Action::Archived], "archived"),
+                (&[Action::Pin], "pin"),
+                (&[Action::Refresh], "refresh"),
+                (&[Action::Help], "help"),
+            ],
+        );
         let hint = if pane.editing_uuid().is_some() {
             " Ctrl-A/E Alt-B/F move · Ctrl-W/U delete · Ctrl-Z undo"
         } else {
-            " Enter open · r rename · / filter · a archived · P pin · R refresh · ? help"
+            &list_hint
         };
         widgets::hint(hint, footer, frame.buffer_mut());
     }
@@ -345,7 +358,17 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
             .checked_div(total)
             .map(|p| format!(" · {p}%"))
             .unwrap_or_default();
-        format!(" j/k scroll · g/G oldest/newest · r rename · R retry · Esc back{pos}")
+        let keys = core.settings.keys.hints(
+            Scope::Conversations,
+            &[
+                (&[Action::Down, Action::Up], "scroll"),
+                (&[Action::Top, Action::Bottom], "oldest/newest"),
+                (&[Action::Rename], "rename"),
+                (&[Action::Refresh], "retry"),
+                (&[Action::Back], "back"),
+            ],
+        );
+        format!("{keys}{pos}")
     };
     widgets::hint(&hint, footer, frame.buffer_mut());
 }

@@ -1,4 +1,5 @@
 //! Mail pane drawing: client picker, email list, thread view. Only slices what update prepared.
+use crate::keymap::{Action, Keymap, Scope};
 use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -23,11 +24,12 @@ pub fn draw(pane: &MailPane, core: &Core, area: Rect, frame: &mut Frame) {
         return;
     }
     let [header, body, footer] = widgets::header_body_footer(area);
+    let keys = &core.settings.keys;
     match pane.view {
-        View::Clients => clients(pane, header, body, footer, frame),
-        View::Emails => emails(pane, core.now, header, body, footer, frame),
+        View::Clients => clients(pane, keys, header, body, footer, frame),
+        View::Emails => emails(pane, keys, core.now, header, body, footer, frame),
         View::Thread => match &pane.thread {
-            Some(t) => thread(t, core.now, header, body, footer, frame),
+            Some(t) => thread(t, keys, core.now, header, body, footer, frame),
             None => widgets::hint(" No thread open.", body, frame.buffer_mut()),
         },
     }
@@ -47,11 +49,28 @@ fn mailbox_note(pane: &MailPane) -> String {
     }
 }
 
-fn clients(pane: &MailPane, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
+fn clients(
+    pane: &MailPane,
+    keys: &Keymap,
+    header: Rect,
+    body: Rect,
+    footer: Rect,
+    frame: &mut Frame,
+) {
+    let hint = keys.hints(
+        Scope::Mail,
+        &[
+            (&[Action::Open], "open"),
+            (&[Action::Search], "search by name"),
+            (&[Action::Refresh], "reload"),
+            (&[Action::Help], "help"),
+            (&[Action::Quit], "quit"),
+        ],
+    );
     let look = client_picker::Look {
         title: " Mail — choose a client",
         note: mailbox_note(pane),
-        hint: " Enter open · / search by name · R reload · ? help · q quit",
+        hint: &hint,
         draft: &|_| false,
     };
     client_picker::draw(&pane.picker, &look, header, body, footer, frame);
@@ -85,7 +104,15 @@ const EMAIL_COLUMNS: [Col; 7] = [
     Col::fixed("In thread", 9, 9, 4).right(),
 ];
 
-fn emails(pane: &MailPane, now: i64, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
+fn emails(
+    pane: &MailPane,
+    keys: &Keymap,
+    now: i64,
+    header: Rect,
+    body: Rect,
+    footer: Rect,
+    frame: &mut Frame,
+) {
     let who = pane
         .client
         .as_ref()
@@ -176,14 +203,32 @@ fn emails(pane: &MailPane, now: i64, header: Rect, body: Rect, footer: Rect, fra
         widgets::labelled_editor(" Search emails: ", e, footer, frame);
     } else {
         widgets::hint(
-            " Enter read thread · / search · i in/out/all · m mailbox filter · R reload · Esc clients",
+            &keys.hints(
+                Scope::Mail,
+                &[
+                    (&[Action::Open], "read thread"),
+                    (&[Action::Search], "search"),
+                    (&[Action::Incoming], "in/out/all"),
+                    (&[Action::ClearMailbox], "mailbox filter"),
+                    (&[Action::Refresh], "reload"),
+                    (&[Action::Back], "clients"),
+                ],
+            ),
             footer,
             frame.buffer_mut(),
         );
     }
 }
 
-fn thread(t: &Thread, now: i64, header: Rect, body: Rect, footer: Rect, frame: &mut Frame) {
+fn thread(
+    t: &Thread,
+    keys: &Keymap,
+    now: i64,
+    header: Rect,
+    body: Rect,
+    footer: Rect,
+    frame: &mut Frame,
+) {
     let subject = t
         .index_of(&t.uuid)
         .map(|i| t.msgs[i].m.subject.clone())
@@ -242,7 +287,19 @@ fn thread(t: &Thread, now: i64, header: Rect, body: Rect, footer: Rect, frame: &
     }
 
     widgets::hint(
-        " Enter/Space open · o all · n/p next/prev · v view · z quotes · a/s attachment · y copy · Esc back",
+        &keys.hints(
+            Scope::Mail,
+            &[
+                (&[Action::Open, Action::Toggle], "open"),
+                (&[Action::ToggleAll], "all"),
+                (&[Action::Next, Action::Prev], "next/prev"),
+                (&[Action::ViewMode], "view"),
+                (&[Action::Quotes], "quotes"),
+                (&[Action::Attachment, Action::Save], "attachment"),
+                (&[Action::Copy], "copy"),
+                (&[Action::Back], "back"),
+            ],
+        ),
         footer,
         frame.buffer_mut(),
     );

@@ -1,4 +1,5 @@
 //! Mailboxes pane drawing.
+use crate::keymap::{Action, Scope};
 use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -114,6 +115,16 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
         }
     }
 
+    let hints = core.settings.keys.hints(
+        Scope::Mailboxes,
+        &[
+            (&[Action::Toggle], "enable/disable"),
+            (&[Action::Rename], "rename"),
+            (&[Action::Open], "open mail"),
+            (&[Action::Refresh], "refresh"),
+            (&[Action::Help], "help"),
+        ],
+    );
     let hint = if let Some(uuid) = &pane.confirm_disable {
         let name = pane
             .rows
@@ -133,8 +144,7 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
     } else if pane.rename.as_ref().is_some_and(|r| r.open) {
         " Ctrl-A/E/W/U, Alt-B/F move and delete · Ctrl-Z undo"
     } else {
-        " Space enable/disable · r rename · Enter open mail · R refresh · ? help"
+        &hints
     };
     widgets::hint(hint, footer, frame.buffer_mut());
-    let _ = core;
 }

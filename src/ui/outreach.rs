@@ -1,4 +1,5 @@
 //! Outreach pane drawing: the mailbox table, a mailbox's mailings, an open mailing.
+use crate::keymap::{Action, Scope};
 use crate::ui::theme::th;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -178,7 +179,18 @@ fn draw_boxes(pane: &OutreachPane, core: &Core, area: Rect, frame: &mut Frame) {
         );
     }
     widgets::hint(
-        " Space sync on/off · S send on/off · T test send · Y test sync · Enter mailings · R reload · ? help",
+        &core.settings.keys.hints(
+            Scope::Outreach,
+            &[
+                (&[Action::Toggle], "sync on/off"),
+                (&[Action::ToggleSend], "send on/off"),
+                (&[Action::TestSend], "test send"),
+                (&[Action::TestSync], "test sync"),
+                (&[Action::Open], "mailings"),
+                (&[Action::Refresh], "reload"),
+                (&[Action::Help], "help"),
+            ],
+        ),
         footer,
         frame.buffer_mut(),
     );
@@ -226,12 +238,29 @@ fn draw_mailings(v: &MailingsView, core: &Core, area: Rect, frame: &mut Frame) {
     let table = table.row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
     let mut st = TableState::default().with_selected(Some(list.nav.selected.saturating_sub(start)));
     frame.render_stateful_widget(table, table_area, &mut st);
+    let keys = &core.settings.keys;
     let hint = if list.loading.is_some() && !list.items.is_empty() {
-        " loading more… · Enter open · Esc back · R reload"
+        let h = keys.hints(
+            Scope::Outreach,
+            &[
+                (&[Action::Open], "open"),
+                (&[Action::Back], "back"),
+                (&[Action::Refresh], "reload"),
+            ],
+        );
+        format!(" loading more… ·{h}")
     } else {
-        " Enter open · Esc back · R reload · ? help"
+        keys.hints(
+            Scope::Outreach,
+            &[
+                (&[Action::Open], "open"),
+                (&[Action::Back], "back"),
+                (&[Action::Refresh], "reload"),
+                (&[Action::Help], "help"),
+            ],
+        )
     };
-    widgets::hint(hint, footer, frame.buffer_mut());
+    widgets::hint(&hint, footer, frame.buffer_mut());
 }
 
 fn draw_open(o: &OpenMailing, core: &Core, area: Rect, frame: &mut Frame) {
@@ -311,7 +340,18 @@ fn draw_open(o: &OpenMailing, core: &Core, area: Rect, frame: &mut Frame) {
         )
     };
     widgets::hint(
-        &format!("{pos} j/k scroll · Space/PgDn page · Esc back · ? help"),
+        &format!(
+            "{pos}{}",
+            core.settings.keys.hints(
+                Scope::Outreach,
+                &[
+                    (&[Action::Down, Action::Up], "scroll"),
+                    (&[Action::Forward, Action::PageDown], "page"),
+                    (&[Action::Back], "back"),
+                    (&[Action::Help], "help"),
+                ],
+            )
+        ),
         footer,
         frame.buffer_mut(),
     );

@@ -70,7 +70,17 @@ pub fn status_bar(core: &Core, tab: Tab, area: Rect, buf: &mut Buffer) {
             };
             spans.push(Span::styled(format!(" {} ", s.text), style));
         }
-        None => spans.push(Span::styled(" ? help · q quit ", Style::new().fg(th().dim))),
+        None => {
+            let keys = &core.settings.keys;
+            let hint = keys.hints(
+                crate::keymap::Scope::Global,
+                &[
+                    (&[crate::keymap::Action::Help], "help"),
+                    (&[crate::keymap::Action::Quit], "quit"),
+                ],
+            );
+            spans.push(Span::styled(format!("{hint} "), Style::new().fg(th().dim)))
+        }
     }
     let left = Line::from(spans);
     let account = if core.account_label.is_empty() && !core.settings.plannr {
@@ -163,9 +173,9 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-pub fn help(
+pub fn help<K: AsRef<str>>(
     title: &str,
-    lines: &[(&'static str, &'static str)],
+    lines: &[(K, &str)],
     scroll: u16,
     area: Rect,
     buf: &mut Buffer,
@@ -437,7 +447,7 @@ mod tests {
     /// empty box. At the furthest scroll the last line sits on the box's last row.
     #[test]
     fn help_scrolled_to_the_end_fills_the_box() {
-        let lines = crate::app::conversations::HELP;
+        let lines = &crate::keymap::Keymap::default().help(crate::keymap::Scope::Conversations);
         let area = Rect::new(0, 0, 80, 10);
         let max = help_layout(lines, (80, 10)).max_scroll;
         assert!(max > 0, "the list is longer than 8 rows");

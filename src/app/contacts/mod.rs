@@ -22,6 +22,7 @@ use super::paged::Paged;
 use super::{Call, Command, Core, Reply, RequestId, Route as AppRoute, Settings, Tab};
 use crate::api::ApiError;
 use crate::api::models::{Account, ContactDetail, ContactDetailWrite};
+use crate::keymap::{Action, Scope, view};
 
 /// Contact details asked for per page (a client has a handful; pages chain until the end).
 pub const DETAILS_PER_PAGE: u32 = 100;
@@ -54,43 +55,6 @@ pub enum Route {
         client: String,
     },
 }
-
-pub const HELP: &[(&str, &str)] = &[
-    ("j/k ↑/↓ PgUp/PgDn g/G", "move"),
-    (
-        "/",
-        "clients: search by name (Enter keeps it, Esc clears it, ↑ the last one)",
-    ),
-    (
-        "Enter",
-        "clients: open the client · details: edit the detail",
-    ),
-    ("e", "edit the selected detail inline"),
-    ("a", "add an email or phone (then e or p)"),
-    (
-        "p",
-        "make the selected detail this client's primary of its type",
-    ),
-    ("D", "clients: open the client of an unsaved draft"),
-    ("R", "refresh (retry after a failure)"),
-    ("r", "clients: retry the page that failed"),
-    ("Esc", "back to the client list"),
-    ("Form: Tab / Shift-Tab", "next / previous field"),
-    (
-        "Form: ←/→ Space",
-        "owners, primary-for: move, tick / untick",
-    ),
-    (
-        "Form: Enter / Ctrl-S",
-        "save (checks the server copy first)",
-    ),
-    ("Form: Esc", "leave (asks when something changed)"),
-    ("Conflict: m / t", "keep mine / keep theirs"),
-    (
-        "Phones",
-        "+44…, 07…, any +country number; another country's national number: AU 02 3456 7890",
-    ),
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum View {
@@ -193,6 +157,7 @@ impl ContactsPane {
     }
 
     fn on_key_clients(&mut self, key: KeyEvent, core: &mut Core) -> bool {
+        let action = core.peek_action(Scope::Contacts, view::CONTACTS_CLIENTS, &key);
         match self.picker.on_key(key, core) {
             PickerEvent::Handled => return true,
             PickerEvent::Open(c) => {
@@ -201,8 +166,8 @@ impl ContactsPane {
             }
             PickerEvent::NotMine => {}
         }
-        match key.code {
-            KeyCode::Char('D') => {
+        match action {
+            Some(Action::Drafts) => {
                 // Jump to the client of a draft left from last time (they may not be on this page).
                 match self.drafts.values().next() {
                     Some(d) => {
@@ -217,7 +182,6 @@ impl ContactsPane {
                 }
                 true
             }
-            KeyCode::Esc => true,
             _ => false,
         }
     }
@@ -394,26 +358,31 @@ impl ContactsPane {
             }
             return true;
         }
+        let action = core.action(Scope::Contacts, view::CONTACTS_DETAILS, &key);
         let h = Self::rows_visible(core);
-        if self.detail_nav.on_key(&key, self.details.items.len(), h) {
+        if self
+            .detail_nav
+            .on_action(action, self.details.items.len(), h)
+        {
             return true;
         }
-        match key.code {
-            KeyCode::Char('e') | KeyCode::Enter => {
+        let Some(action) = action else { return false };
+        match action {
+            Action::Edit | Action::Open => {
                 self.edit_selected(core);
                 true
             }
-            KeyCode::Char('a') => {
+            Action::Add => {
                 if self.client.is_some() {
                     self.choosing_kind = true;
                 }
                 true
             }
-            KeyCode::Char('p') => {
+            Action::Primary => {
                 self.make_primary(core);
                 true
             }
-            KeyCode::Char('R') => {
+            Action::Refresh => {
                 match self.details.retry() {
                     Some(_) => {
                         self.details.edge = super::paged::Edge::Idle;
@@ -423,7 +392,7 @@ impl ContactsPane {
                 }
                 true
             }
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Backspace | KeyCode::Left => {
+            Action::Back => {
                 self.view = View::Clients;
                 true
             }
@@ -642,6 +611,14 @@ impl ContactsPane {
                 _ => return,
             }
             self.draft_seq = core.debounce(Tab::Contacts);
+        }
+    }
+
+    /// The view its key table is in.
+    pub fn key_view(&self) -> crate::keymap::Views {
+        match self.view {
+            View::Clients => view::CONTACTS_CLIENTS,
+            View::Details => view::CONTACTS_DETAILS,
         }
     }
 

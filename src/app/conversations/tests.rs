@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use crossterm::event::KeyModifiers;
+use crossterm::event::{KeyCode, KeyModifiers};
 
 use super::view::Anchor;
 use super::*;

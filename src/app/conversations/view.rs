@@ -5,13 +5,13 @@
 //! once per width, and drawing slices the lines.
 use std::collections::HashMap;
 
-use crossterm::event::{KeyCode, KeyEvent};
-
+use super::super::list::half;
 use super::super::paged::Paged;
 use super::super::{Call, Core, Reply, RequestId, Route as AppRoute};
 use super::{Route, looks_like_html, map_page, parse_time};
 use crate::api::ApiError;
 use crate::api::models::{Conversation, ConversationMessage};
+use crate::keymap::Action;
 use crate::render::html::{Body, text_to_body};
 use crate::render::wrap::wrap_body;
 
@@ -147,18 +147,21 @@ impl ConvView {
         }
     }
 
-    pub fn on_key(&mut self, key: KeyEvent, core: &mut Core) {
+    /// A movement action in the open conversation (anything else is ignored).
+    pub fn on_action(&mut self, action: Option<Action>, core: &mut Core) {
         let h = Self::rows(core);
         let top = self.top(h);
         let page = h.saturating_sub(1).max(1);
-        self.follow_top = matches!(key.code, KeyCode::Home | KeyCode::Char('g'));
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.set_top(top + 1, h),
-            KeyCode::Up | KeyCode::Char('k') => self.set_top(top.saturating_sub(1), h),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.set_top(top + page, h),
-            KeyCode::PageUp => self.set_top(top.saturating_sub(page), h),
-            KeyCode::Home | KeyCode::Char('g') => self.set_top(0, h),
-            KeyCode::End | KeyCode::Char('G') => self.anchor = None,
+        self.follow_top = action == Some(Action::Top);
+        match action {
+            Some(Action::Down) => self.set_top(top + 1, h),
+            Some(Action::Up) => self.set_top(top.saturating_sub(1), h),
+            Some(Action::PageDown | Action::Forward) => self.set_top(top + page, h),
+            Some(Action::PageUp | Action::Backward) => self.set_top(top.saturating_sub(page), h),
+            Some(Action::HalfDown) => self.set_top(top + half(h), h),
+            Some(Action::HalfUp) => self.set_top(top.saturating_sub(half(h)), h),
+            Some(Action::Top) => self.set_top(0, h),
+            Some(Action::Bottom) => self.anchor = None,
             _ => return,
         }
         self.ensure_loaded(core);

@@ -3,7 +3,7 @@
 //! mailings (cursor-paged on scroll) with the open one rendered like Plannr mail.
 pub mod health;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::list::ListNav;
 use super::{
@@ -11,6 +11,7 @@ use super::{
 };
 use crate::api::ApiError;
 use crate::api::outreach::{CursorPage, Known, Mailbox, MailboxToggle, Mailing, OutreachError};
+use crate::keymap::{Action, Scope, Views, view};
 use crate::render::html::{Body, text_to_body};
 use crate::render::wrap::wrap_line;
 
@@ -86,20 +87,6 @@ pub enum Route {
     Mailing { id: i64 },
     Body { id: i64 },
 }
-
-pub const HELP: &[(&str, &str)] = &[
-    ("j/k ↑/↓ PgUp/PgDn g/G", "move"),
-    ("Space", "turn the mailbox's sync off / on"),
-    ("S", "turn the mailbox's sending off / on"),
-    ("T", "test sending from the mailbox"),
-    ("Y", "test syncing the mailbox"),
-    (
-        "Enter",
-        "list the mailbox's mailings; on a mailing, open it",
-    ),
-    ("Esc / q", "back (mailing → mailings → mailboxes)"),
-    ("R", "reload"),
-];
 
 /// What a row says about its last action (shown on the row).
 #[derive(Debug, Clone, PartialEq)]
@@ -321,18 +308,20 @@ impl OutreachPane {
         if self.mailings.is_some() {
             return self.on_key_mailings(key, core);
         }
+        let action = core.action(Scope::Outreach, view::OUTREACH_BOXES, &key);
         let h = Self::list_rows(core);
-        if self.boxes.nav.on_key(&key, self.boxes.items.len(), h) {
+        if self.boxes.nav.on_action(action, self.boxes.items.len(), h) {
             self.load_more(core);
             return true;
         }
-        match key.code {
-            KeyCode::Char(' ') => self.toggle(Attr::Sync, core),
-            KeyCode::Char('S') => self.toggle(Attr::Send, core),
-            KeyCode::Char('T') => self.test(Test::Send, core),
-            KeyCode::Char('Y') => self.test(Test::Sync, core),
-            KeyCode::Char('R') => self.reload(core),
-            KeyCode::Enter => {
+        let Some(action) = action else { return false };
+        match action {
+            Action::Toggle => self.toggle(Attr::Sync, core),
+            Action::ToggleSend => self.toggle(Attr::Send, core),
+            Action::TestSend => self.test(Test::Send, core),
+            Action::TestSync => self.test(Test::Sync, core),
+            Action::Refresh => self.reload(core),
+            Action::Open => {
                 if let Some(row) = self.selected() {
                     let label = row
                         .mailbox
@@ -354,24 +343,26 @@ impl OutreachPane {
     }
 
     fn on_key_mailings(&mut self, key: KeyEvent, core: &mut Core) -> bool {
+        let action = core.action(Scope::Outreach, view::OUTREACH_MAILINGS, &key);
         let h = Self::list_rows(core);
         let Some(v) = &mut self.mailings else {
             return false;
         };
-        if v.list.nav.on_key(&key, v.list.items.len(), h) {
+        if v.list.nav.on_action(action, v.list.items.len(), h) {
             self.load_more(core);
             return true;
         }
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => self.mailings = None,
-            KeyCode::Char('R') => {
+        let Some(action) = action else { return false };
+        match action {
+            Action::Back => self.mailings = None,
+            Action::Refresh => {
                 v.list = CursorList {
                     generation: v.list.generation + 1,
                     ..CursorList::default()
                 };
                 self.request_mailings(None, core);
             }
-            KeyCode::Enter => {
+            Action::Open => {
                 let Some(m) = v.list.items.get(v.list.nav.selected) else {
                     return true;
                 };
@@ -398,19 +389,24 @@ impl OutreachPane {
     }
 
     fn on_key_open(&mut self, key: KeyEvent, core: &mut Core) -> bool {
+        let action = core.action(Scope::Outreach, view::OUTREACH_OPEN, &key);
         let rows = Self::body_rows(core);
         let Some(o) = &mut self.open else {
             return false;
         };
         let max = o.lines.len().saturating_sub(rows);
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => self.open = None,
-            KeyCode::Down | KeyCode::Char('j') => o.scroll = (o.scroll + 1).min(max),
-            KeyCode::Up | KeyCode::Char('k') => o.scroll = o.scroll.saturating_sub(1),
-            KeyCode::PageDown | KeyCode::Char(' ') => o.scroll = (o.scroll + rows).min(max),
-            KeyCode::PageUp => o.scroll = o.scroll.saturating_sub(rows),
-            KeyCode::Home | KeyCode::Char('g') => o.scroll = 0,
-            KeyCode::End | KeyCode::Char('G') => o.scroll = max,
+        let half = crate::app::list::half(rows);
+        let Some(action) = action else { return false };
+        match action {
+            Action::Back => self.open = None,
+            Action::Down => o.scroll = (o.scroll + 1).min(max),
+            Action::Up => o.scroll = o.scroll.saturating_sub(1),
+            Action::PageDown | Action::Forward => o.scroll = (o.scroll + rows).min(max),
+            Action::PageUp | Action::Backward => o.scroll = o.scroll.saturating_sub(rows),
+            Action::HalfDown => o.scroll = (o.scroll + half).min(max),
+            Action::HalfUp => o.scroll = o.scroll.saturating_sub(half),
+            Action::Top => o.scroll = 0,
+            Action::Bottom => o.scroll = max,
             _ => return false,
         }
         true
@@ -745,8 +741,14 @@ impl OutreachPane {
 }
 
 impl Pane for OutreachPane {
-    fn help(&self) -> &'static [(&'static str, &'static str)] {
-        HELP
+    fn view(&self) -> Views {
+        if self.open.is_some() {
+            view::OUTREACH_OPEN
+        } else if self.mailings.is_some() {
+            view::OUTREACH_MAILINGS
+        } else {
+            view::OUTREACH_BOXES
+        }
     }
 
     fn on_show(&mut self, core: &mut Core) {
