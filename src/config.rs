@@ -16,6 +16,7 @@ mod cli;
 mod command;
 pub mod deadline;
 mod file;
+pub mod keys;
 mod outreach;
 mod theme;
 mod token;

@@ -106,6 +106,10 @@ fn main() -> ExitCode {
         Err(e) => return refuse(e),
     }
     mouse::set_wanted(file.mouse.unwrap_or(true));
+    let keys = match config::keys::keymap(&file, config_path.as_deref()) {
+        Ok(k) => std::sync::Arc::new(k),
+        Err(e) => return refuse(e),
+    };
 
     // The demo server (if any) must live as long as the UI.
     let mut _demo: Option<DemoServer> = None;
@@ -150,6 +154,7 @@ fn main() -> ExitCode {
             Err(e) => return refuse(e),
         }
     };
+    settings.keys = keys;
     settings.plannr = client_cfg.is_some();
     settings.outreach = outreach_cfg.is_some();
     let outreach = match outreach_cfg.map(OutreachClient::new).transpose() {

@@ -52,6 +52,12 @@ pub struct FileConfig {
     /// Colour overrides by role, on top of the theme (`accent = "#005f87"`).
     pub colors: Option<std::collections::BTreeMap<String, String>>,
     pub outreach: Option<OutreachFile>,
+    /// Key bindings by section (`[keys.mail]`, `[keys.global]`, …): action = key or keys.
+    pub keys: Option<super::keys::KeysFile>,
+    /// Where each line of the file starts (for line numbers in messages; not the text, which may
+    /// hold a token).
+    #[serde(skip)]
+    pub line_starts: Vec<usize>,
 }
 
 impl FileConfig {
@@ -72,8 +78,9 @@ pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileConfig::default()),
         Err(e) => return Err(ConfigError(format!("cannot read {}: {e}", path.display()))),
     };
-    let cfg: FileConfig = toml::from_str(&text)
+    let mut cfg: FileConfig = toml::from_str(&text)
         .map_err(|e| ConfigError(format!("{} is not valid: {}", path.display(), e.message())))?;
+    cfg.line_starts = super::keys::line_starts(&text);
     if cfg.has_secret() {
         check_private(path)?;
     }
