@@ -331,3 +331,52 @@ async fn a_slow_but_steady_download_outlasts_the_request_timeout() {
     .expect("saved although it took longer than request_timeout");
     assert_eq!(bytes, 8 * 1024);
 }
+
+/// A 429 the transport waits out is not a silent sleep: the worker tells the app the wait (the
+/// status bar says "Plannr asked to slow down: trying again in 1s") before the answer comes.
+#[tokio::test]
+async fn a_rate_limit_wait_reaches_the_status_bar_before_the_answer() {
+    use plannr_tui::app::{Call, Command, Msg, Settings, State, update};
+    let (s, c) = setup(|_| {}).await;
+    s.script(Scripted::rate_limited(1));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut worker = plannr_tui::worker::Worker::new(c, tx);
+    worker.handle(Command::Api {
+        id: 1,
+        call: Call::Logins,
+        background: false,
+    });
+    let first = rx.recv().await.expect("a message");
+    assert!(
+        matches!(
+            first,
+            Msg::RateLimited {
+                service: "Plannr",
+                wait
+            } if wait == Duration::from_secs(1)
+        ),
+        "{first:?}"
+    );
+    let mut state = State::new(Settings::default(), None, (80, 24));
+    update(&mut state, first);
+    assert_eq!(
+        state.core.status_text(),
+        "Plannr asked to slow down: trying again in 1s"
+    );
+    let answer = rx.recv().await.expect("the answer");
+    assert!(
+        matches!(
+            answer,
+            Msg::Api {
+                id: 1,
+                result: Ok(_)
+            }
+        ),
+        "{answer:?}"
+    );
+    assert_eq!(
+        s.requests().len(),
+        2,
+        "the call, then once more after the wait"
+    );
+}

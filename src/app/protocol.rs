@@ -193,6 +193,12 @@ pub enum Msg {
     /// The answer to `Command::ReadToken`: the token was read again (and is now in use), or the
     /// sentence saying why it could not be.
     TokenRead(Result<TokenRead, String>),
+    /// A service asked to wait (429) and the transport waits that long before trying the call
+    /// again: said in the status bar, so the wait is not a silent one.
+    RateLimited {
+        service: &'static str,
+        wait: std::time::Duration,
+    },
 }
 
 /// What reading the Plannr token again found (the 401 screen's `R`).

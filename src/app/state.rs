@@ -200,6 +200,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Key(_) => {}
         Msg::Terminate => quit(state),
         Msg::TokenRead(result) => super::auth::on_token_read(state, result),
+        Msg::RateLimited { service, wait } => state.core.info(format!(
+            "{service} asked to slow down: trying again in {}",
+            crate::api::http::human_wait(wait)
+        )),
         Msg::Mouse { event, at_ms } => super::mouse::on_mouse(state, event, at_ms),
         Msg::Paste(text) => {
             let (pane, core) = state.pane_mut(state.tab);

@@ -219,7 +219,7 @@ pub struct Text {
     /// Cut this cell at its end whatever its column says (a note in a name column).
     pub end_cut: bool,
     /// Dim extras after the text and its marks (a conversation's tags) that give way to the
-    /// text: they get at most half the cell while the text is cut.
+    /// text: they get only the room the text leaves.
     pub tail: Option<Span<'static>>,
 }
 
@@ -261,12 +261,15 @@ impl Text {
         let Some(tail) = &self.tail else {
             return self.fit_head(width, how, align);
         };
-        // The tail takes what the text leaves, but never more than half while the text is cut.
-        let natural = display_width(&self.text) + self.marks.iter().map(Span::width).sum::<usize>();
-        let head_w = natural.min(width - tail.width().min(width / 2));
-        let mut line = self.fit_head(head_w, how, Align::Left);
+        // The tail takes only what the text leaves.
+        let mut line = self.fit_head(width, how, Align::Left);
         let left = width.saturating_sub(line.width());
-        let t = cut(&tail.content, left);
+        // A sliver of a tail (" …") says nothing: it needs a few columns or none.
+        let t = if left >= 4 {
+            cut(&tail.content, left)
+        } else {
+            String::new()
+        };
         if !t.is_empty() {
             line.spans.push(Span::styled(t, tail.style));
         }
@@ -482,11 +485,14 @@ mod tests {
     }
 
     #[test]
-    fn a_tail_gives_way_to_the_text_but_keeps_up_to_half() {
+    fn a_tail_gives_way_to_the_text() {
         let t = Text::plain("Pension transfer — Hughes").tail(Span::raw(" #Mortgage #Pension"));
         let l = t.fit(20, Cut::Middle, Align::Left);
-        assert_eq!(l.width(), 20);
-        assert_eq!(l.to_string(), "Pensi…ghes #Mortgag…");
+        assert!(l.width() <= 20);
+        // The space before "—" was trimmed at the cut: no sliver of tail in the one column left.
+        assert_eq!(l.to_string(), "Pension tr…— Hughes");
+        let l = t.fit(30, Cut::Middle, Align::Left);
+        assert_eq!(l.to_string(), "Pension transfer — Hughes #Mo…");
         // A short name leaves the rest to the tail.
         let l = Text::plain("ISA")
             .tail(Span::raw(" #Mortgage #Pension"))

@@ -68,8 +68,10 @@ pub struct Worker {
 
 impl Worker {
     pub fn new(backends: impl Into<Backends>, tx: mpsc::UnboundedSender<Msg>) -> Worker {
+        let backends: Backends = backends.into();
+        backends.plannr.set_wait_hook(wait_hook("Plannr", &tx));
         Worker {
-            backends: backends.into(),
+            backends,
             tx,
             slots: Slots::default(),
             reads: HashMap::new(),
@@ -90,6 +92,9 @@ impl Worker {
 
     /// Answer Outreach calls with this client (without one they fail with an explanation).
     pub fn with_outreach(mut self, outreach: Option<Arc<OutreachClient>>) -> Worker {
+        if let Some(o) = &outreach {
+            o.set_wait_hook(wait_hook("Outreach", &self.tx));
+        }
         self.backends.outreach = outreach;
         self
     }
@@ -351,6 +356,14 @@ pub fn run_draft_command(cmd: Command) -> Option<Msg> {
 }
 
 /// Map one `Call` to its client method.
+/// A transport's rate-limit waits, told to the app (the status bar says them).
+fn wait_hook(service: &'static str, tx: &mpsc::UnboundedSender<Msg>) -> crate::api::http::WaitHook {
+    let tx = tx.clone();
+    Arc::new(move |wait| {
+        let _ = tx.send(Msg::RateLimited { service, wait });
+    })
+}
+
 /// One Outreach call, answered as a `Reply::Outreach` (errors as `ApiError::Outreach`).
 pub async fn call_outreach(
     c: Option<&OutreachClient>,

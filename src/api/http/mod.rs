@@ -20,7 +20,8 @@ pub use parts::{
     Answer, BoxFuture, FreshToken, Refresh, Request, Secret, Target, WaitHook, WaitPolicy,
 };
 pub use wire::{
-    parse_instant, parse_retry_after, replace_lone_surrogates, scrub_secrets, seg, unix_now,
+    human_wait, parse_instant, parse_retry_after, replace_lone_surrogates, scrub_secrets, seg,
+    unix_now,
 };
 
 /// Transport settings (from config and flags); the same for every backend.
@@ -131,7 +132,7 @@ pub struct Http {
     refresher: Option<Arc<dyn Refresh>>,
     /// Held while a refresh runs, so concurrent calls wait for it instead of refreshing again.
     refreshing: Mutex<()>,
-    wait_hook: Option<WaitHook>,
+    wait_hook: RwLock<Option<WaitHook>>,
 }
 
 impl fmt::Debug for Http {
@@ -185,7 +186,7 @@ impl Http {
             dialect,
             refresher: None,
             refreshing: Mutex::new(()),
-            wait_hook: None,
+            wait_hook: RwLock::new(None),
         })
     }
 
@@ -200,9 +201,16 @@ impl Http {
     }
 
     /// Tell `hook` of every rate-limit wait the transport sleeps through, before it sleeps.
-    pub fn on_wait(mut self, hook: WaitHook) -> Http {
-        self.wait_hook = Some(hook);
+    pub fn on_wait(self, hook: WaitHook) -> Http {
+        self.set_wait_hook(hook);
         self
+    }
+
+    /// [`Http::on_wait`] on a transport already shared (the worker installs its hook).
+    pub fn set_wait_hook(&self, hook: WaitHook) {
+        if let Ok(mut h) = self.wait_hook.write() {
+            *h = Some(hook);
+        }
     }
 
     pub fn base_url(&self) -> &str {
@@ -515,7 +523,7 @@ impl Http {
                 return Err(err);
             }
             if matches!(err.failure(), Failure::RateLimited(_))
-                && let Some(hook) = &self.wait_hook
+                && let Some(hook) = self.wait_hook.read().ok().and_then(|h| h.clone())
             {
                 hook(wait);
             }

@@ -4,6 +4,17 @@ use std::time::Duration;
 
 use crate::api::error::ApiError;
 
+/// A wait in words: "45s", "1m 30s", "2h 5m".
+pub fn human_wait(d: Duration) -> String {
+    let s = d.as_secs() + u64::from(d.subsec_nanos() > 0 && d.as_secs() == 0);
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 if s.is_multiple_of(60) => format!("{}m", s / 60),
+        60..=3599 => format!("{}m {}s", s / 60, s % 60),
+        _ => format!("{}h {}m", s / 3600, s % 3600 / 60),
+    }
+}
+
 /// Seconds since the epoch (0 if the clock is before it).
 pub fn unix_now() -> i64 {
     std::time::SystemTime::now()

@@ -263,6 +263,12 @@ impl OutreachClient {
         &self.base
     }
 
+    /// Tell `hook` of each rate-limit wait (up to `OutreachConfig::max_wait`) before the
+    /// transport sleeps through it.
+    pub fn set_wait_hook(&self, hook: WaitHook) {
+        self.http.set_wait_hook(hook);
+    }
+
     /// `POST /oauth/token` on the API's origin.
     pub fn token_url(&self) -> String {
         self.refresh.token_url.clone()

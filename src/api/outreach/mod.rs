@@ -7,8 +7,6 @@ pub mod login;
 pub mod models;
 pub mod token;
 
-use std::time::Duration;
-
 pub use client::{OAuthApp, OutreachClient, OutreachConfig};
 pub use error::OutreachError;
 pub use models::{CursorPage, Known, Mailbox, MailboxToggle, Mailing};
@@ -20,22 +18,12 @@ pub const MEDIA_TYPE: &str = "application/vnd.api+json";
 /// What the pane needs: mailboxes read + write (toggles, tests), mailings, owners.
 pub const LOGIN_SCOPES: &str = "mailboxes.all mailings.read users.read";
 
-/// "45s", "1m 30s", "2h 5m".
-pub fn human_wait(d: Duration) -> String {
-    let s = d.as_secs() + u64::from(d.subsec_nanos() > 0 && d.as_secs() == 0);
-    match s {
-        0..=59 => format!("{s}s"),
-        60..=3599 if s.is_multiple_of(60) => format!("{}m", s / 60),
-        60..=3599 => format!("{}m {}s", s / 60, s % 60),
-        _ => format!("{}h {}m", s / 3600, s % 3600 / 60),
-    }
-}
-
-pub use crate::api::http::parse_retry_after;
+pub use crate::api::http::{human_wait, parse_retry_after};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn retry_after_in_every_form() {

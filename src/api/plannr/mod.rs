@@ -96,6 +96,11 @@ impl Client {
         self.http.base_url()
     }
 
+    /// Tell `hook` of each rate-limit wait before the transport sleeps through it.
+    pub fn set_wait_hook(&self, hook: super::http::WaitHook) {
+        self.http.set_wait_hook(hook);
+    }
+
     /// One call's whole budget, retries and waits included.
     pub fn call_deadline(&self) -> std::time::Duration {
         self.http.call_deadline()
