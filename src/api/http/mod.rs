@@ -150,7 +150,6 @@ impl Http {
         let builder = || {
             reqwest::Client::builder()
                 .connect_timeout(cfg.connect_timeout)
-                .timeout(cfg.request_timeout)
                 .user_agent(concat!(
                     env!("CARGO_PKG_NAME"),
                     "/",
@@ -161,13 +160,11 @@ impl Http {
             b.build()
                 .map_err(|e| ApiError::Other(format!("cannot build the HTTP client: {e}")))
         };
-        let http = built(builder().redirect(reqwest::redirect::Policy::none()))?;
+        let api = builder().timeout(cfg.request_timeout);
+        let http = built(api.redirect(reqwest::redirect::Policy::none()))?;
         // Downloads: no total timeout (the worker gives one the deadline to start and per stall).
-        let download_http = built(
-            reqwest::Client::builder()
-                .connect_timeout(cfg.connect_timeout)
-                .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS)),
-        )?;
+        let download_http =
+            built(builder().redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS)))?;
         let base = cfg.base_url.trim_end_matches('/').to_string();
         Ok(Http {
             http,
