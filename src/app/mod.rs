@@ -15,10 +15,12 @@ pub mod mailboxes;
 mod mouse;
 pub mod outreach;
 pub mod paged;
+pub mod palette;
 mod pane;
 mod protocol;
 pub mod rename;
 mod state;
+pub mod viewport;
 
 pub use crate::settings::Settings;
 pub use auth::TokenCheck;
