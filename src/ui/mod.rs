@@ -7,6 +7,7 @@ pub mod mail;
 pub mod mailboxes;
 pub mod outreach;
 pub mod overlay;
+pub mod palette;
 pub mod theme;
 pub mod widgets;
 
@@ -44,6 +45,9 @@ pub fn draw(state: &State, frame: &mut Frame) {
     }
     if let Some(up) = state.log {
         widgets::message_log(&state.core, up, area, frame.buffer_mut());
+    }
+    if let Some(p) = &state.palette {
+        palette::draw(state, p, area, frame);
     }
     if state.core.unauthorized {
         unauthorized(&state.core.token_check, area, frame);
