@@ -412,6 +412,7 @@ fn dispatch(state: &mut State, key: KeyEvent, global: Option<Action>, armed: boo
 fn ask_then_quit(state: &mut State, armed: bool, key: &str) {
     if state.has_unsaved() && !armed {
         state.core.quit_armed = true;
+        state.core.quit_key = key.to_string();
         state.core.error(format!(
             "You have unsaved text. Press {key} again to quit (it is kept as a draft and offered back next time); any other key stays."
         ));
