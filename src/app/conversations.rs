@@ -13,7 +13,7 @@ use crossterm::event::KeyEvent;
 use super::editor::{EditorEvent, InlineEditor, SaveState, remember_query};
 use super::list::ListNav;
 use super::paged::Paged;
-use super::rename::{Rename, RenameDraft};
+use super::rename::{Rename, RenameDraft, Renames};
 use super::{Call, Core, Reply, RequestId, Route as AppRoute, Settings};
 use crate::api::models::Archived;
 use crate::api::{ApiError, Page};
@@ -83,7 +83,7 @@ pub struct ConversationsPane {
     pub filter: Option<Filter>,
     /// The last filter typed (↑ brings it back into a new one).
     pub last_filter: String,
-    pub renames: HashMap<String, RenameSlot>,
+    pub renames: Renames,
     /// Pin changes in flight: uuid → (value shown, request id).
     pub pins: HashMap<String, (bool, RequestId)>,
     /// The open conversation.
@@ -106,7 +106,7 @@ impl ConversationsPane {
             archived: Archived::Active,
             filter: None,
             last_filter: String::new(),
-            renames: HashMap::new(),
+            renames: Renames::new(RENAME_WHAT),
             pins: HashMap::new(),
             open: None,
             restore: None,
@@ -134,7 +134,7 @@ impl ConversationsPane {
     /// Text that would be lost on quit: an open editor with changes, a save in flight, or the
     /// kept text of a failed save.
     pub fn has_unsaved(&self) -> bool {
-        self.renames.values().any(|s| {
+        self.renames.slots().any(|(_, s)| {
             s.saving.is_some()
                 || s.rename.as_ref().is_some_and(|r| {
                     (r.open && r.editor.changed())
@@ -148,25 +148,16 @@ impl ConversationsPane {
 
     /// Every unsaved rename as (draft key, json): written at quit, or by the crash handler.
     pub fn unsaved_drafts(&self) -> Vec<(String, String)> {
-        let renames = self.renames.values().filter_map(|s| s.rename.as_ref());
-        super::rename::unsaved_drafts(renames, RENAME_WHAT)
+        self.renames.unsaved_drafts()
     }
 
     pub fn on_quit(&mut self, core: &mut Core) {
-        let renames = self.renames.values().filter_map(|s| s.rename.as_ref());
-        super::rename::quit_drafts(renames, RENAME_WHAT, core);
+        self.renames.on_quit(core);
     }
 
     /// Rename drafts from last time: kept like a failed save (`r` on the conversation reopens).
     pub fn on_drafts_loaded(&mut self, drafts: &[RenameDraft], core: &mut Core) {
-        let mut n = 0;
-        for d in drafts.iter().filter(|d| d.what == RENAME_WHAT) {
-            let slot = self.renames.entry(d.target.clone()).or_default();
-            if slot.rename.is_none() {
-                slot.rename = Some(Rename::from_draft(d));
-                n += 1;
-            }
-        }
+        let n = self.renames.load_drafts(drafts);
         if n > 0 {
             core.info(format!(
                 "{n} unsaved conversation rename{} from last time (marked): r on the conversation reopens it.",
@@ -189,11 +180,9 @@ impl ConversationsPane {
     pub fn on_debounce(&mut self, _seq: u64, _core: &mut Core) {}
 
     pub fn on_paste(&mut self, text: &str, core: &mut Core) {
-        if let Some(uuid) = self.editing_uuid() {
-            if let Some(r) = self.renames.get_mut(&uuid).and_then(|s| s.rename.as_mut()) {
-                r.editor.paste(text);
-            }
-        } else if let Some(f) = self.filter.as_mut().filter(|f| f.editing) {
+        if !self.renames.paste(text)
+            && let Some(f) = self.filter.as_mut().filter(|f| f.editing)
+        {
             f.editor.paste(text);
             self.apply_filter(core);
         }
@@ -213,17 +202,11 @@ impl ConversationsPane {
 
     /// The conversation whose rename editor is open (at most one: it has the keyboard).
     pub fn editing_uuid(&self) -> Option<String> {
-        self.renames
-            .iter()
-            .find(|(_, s)| s.rename.as_ref().is_some_and(|r| r.open))
-            .map(|(u, _)| u.clone())
+        self.renames.editing()
     }
 
     pub fn editor_for(&self, uuid: &str) -> Option<&Rename> {
-        self.renames
-            .get(uuid)
-            .and_then(|s| s.rename.as_ref())
-            .filter(|r| r.open)
+        self.renames.editor_for(uuid)
     }
 
     /// The name to show for a conversation whose server copy says `confirmed`: the latest save in
@@ -522,16 +505,7 @@ impl ConversationsPane {
         }
         let confirmed = self.confirmed_name(uuid);
         let (shown, _) = self.shown_name(uuid, &confirmed);
-        let slot = self.renames.entry(uuid.to_string()).or_default();
-        match &mut slot.rename {
-            Some(r) if !r.is_saving() => {
-                if !matches!(r.state, SaveState::Editing) {
-                    core.info("Your text is back: Enter saves it again, Esc discards it.");
-                }
-                r.reopen();
-            }
-            _ => slot.rename = Some(Rename::open(uuid, &shown)),
-        }
+        self.renames.start(uuid, &shown, core);
     }
 
     /// The server's name of a conversation as far as this pane knows.

@@ -4,9 +4,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::list::ListNav;
 use crate::keymap::{ALL_VIEWS, Action, Scope};
-use std::collections::BTreeMap;
 
-use super::rename::{Rename, RenameDraft, RenameOutcome};
+use super::rename::{Rename, RenameDraft, Renames};
 use super::{Call, Core, Nav, Reply, RequestId, Route as AppRoute};
 use crate::api::ApiError;
 use crate::api::models::{Mailbox, MailboxUpdate};
@@ -33,7 +32,7 @@ impl Row {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MailboxesPane {
     pub rows: Vec<Row>,
     pub nav: ListNav,
@@ -43,11 +42,24 @@ pub struct MailboxesPane {
     pub error: Option<String>,
     /// Asking "disable this mailbox?" for this uuid.
     pub confirm_disable: Option<String>,
-    /// A rename in progress (editing, saving, or failed with the text kept).
-    pub rename: Option<Rename>,
-    /// Unsaved renames of other mailboxes (a failed save, or a draft from last time), by uuid:
-    /// `r` on that mailbox reopens the text; opening another rename never overwrites them.
-    pub held: BTreeMap<String, Rename>,
+    /// Renames by mailbox (the slot shared with conversations): the one being edited or saved,
+    /// and the unsaved text of others (a failed save, or a draft from last time) that `r` on
+    /// that mailbox reopens; opening another rename never overwrites them.
+    pub renames: Renames,
+}
+
+impl Default for MailboxesPane {
+    fn default() -> MailboxesPane {
+        MailboxesPane {
+            rows: Vec::new(),
+            nav: ListNav::default(),
+            loading: None,
+            loaded: false,
+            error: None,
+            confirm_disable: None,
+            renames: Renames::new(WHAT),
+        }
+    }
 }
 
 /// The draft-file kind of a mailbox rename.
@@ -96,41 +108,40 @@ impl MailboxesPane {
     }
 
     pub fn captures_input(&self) -> bool {
-        self.rename.as_ref().is_some_and(|r| r.open)
+        self.renames.open_editor().is_some()
     }
 
     pub fn has_unsaved(&self) -> bool {
-        self.rename.as_ref().is_some_and(Rename::is_unsaved) || !self.held.is_empty()
+        self.renames
+            .slots()
+            .any(|(_, s)| s.rename.as_ref().is_some_and(Rename::is_unsaved))
     }
 
     /// Whether a mailbox has unsaved rename text (the ✎ mark).
     pub fn has_draft(&self, uuid: &str) -> bool {
-        self.held.contains_key(uuid)
-            || self
-                .rename
-                .as_ref()
-                .is_some_and(|r| r.target == uuid && !r.open && r.is_unsaved())
+        self.renames.kept(uuid)
+    }
+
+    /// The rename being edited or saved, if any (one at a time here).
+    pub fn rename(&self) -> Option<&Rename> {
+        self.renames
+            .slots()
+            .filter_map(|(_, s)| s.rename.as_ref())
+            .find(|r| r.open || r.is_saving())
     }
 
     /// Every unsaved rename as (draft key, json): written at quit, or by the crash handler.
     pub fn unsaved_drafts(&self) -> Vec<(String, String)> {
-        super::rename::unsaved_drafts(self.rename.iter().chain(self.held.values()), WHAT)
+        self.renames.unsaved_drafts()
     }
 
     pub fn on_quit(&mut self, core: &mut Core) {
-        super::rename::quit_drafts(self.rename.iter().chain(self.held.values()), WHAT, core);
+        self.renames.on_quit(core);
     }
 
     /// Rename drafts from last time: held until `r` on their mailbox.
     pub fn on_drafts_loaded(&mut self, drafts: &[RenameDraft], core: &mut Core) {
-        let mut n = 0;
-        for d in drafts.iter().filter(|d| d.what == WHAT) {
-            if self.rename.as_ref().is_some_and(|r| r.target == d.target) {
-                continue; // what is open now is newer
-            }
-            self.held.insert(d.target.clone(), Rename::from_draft(d));
-            n += 1;
-        }
+        let n = self.renames.load_drafts(drafts);
         if n > 0 {
             core.info(format!(
                 "{n} unsaved mailbox rename{} from last time (marked ✎): r on the mailbox reopens it.",
@@ -146,9 +157,7 @@ impl MailboxesPane {
     pub fn on_debounce(&mut self, _seq: u64, _core: &mut Core) {}
 
     pub fn on_paste(&mut self, text: &str, _core: &mut Core) {
-        if let Some(r) = self.rename.as_mut().filter(|r| r.open) {
-            r.editor.paste(text);
-        }
+        self.renames.paste(text);
     }
 
     pub fn selected(&self) -> Option<&Row> {
@@ -161,33 +170,19 @@ impl MailboxesPane {
     }
 
     pub fn on_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
-        if let Some(r) = self.rename.as_mut().filter(|r| r.open) {
-            match r.on_key(key) {
-                RenameOutcome::Continue => {}
-                RenameOutcome::Close => {
-                    let uuid = r.target.clone();
-                    let was_kept =
-                        !matches!(r.state, super::editor::SaveState::Editing) || r.editor.changed();
-                    self.rename = None;
-                    if was_kept {
-                        super::rename::delete_draft(WHAT, &uuid, core);
-                    }
-                }
-                RenameOutcome::Save(name) => {
-                    let uuid = r.target.clone();
-                    let id = core.request(
-                        AppRoute::Mailboxes(Route::Rename { uuid: uuid.clone() }),
-                        Call::UpdateMailbox {
-                            uuid,
-                            update: MailboxUpdate {
-                                enabled: None,
-                                name: Some(name),
-                            },
+        if let Some(uuid) = self.renames.editing() {
+            self.renames.on_key(&uuid, key, core, |name, core| {
+                core.request(
+                    AppRoute::Mailboxes(Route::Rename { uuid: uuid.clone() }),
+                    Call::UpdateMailbox {
+                        uuid: uuid.clone(),
+                        update: MailboxUpdate {
+                            enabled: None,
+                            name: Some(name),
                         },
-                    );
-                    r.saving(id);
-                }
-            }
+                    },
+                )
+            });
             return true;
         }
         if let Some(uuid) = self.confirm_disable.take() {
@@ -229,27 +224,16 @@ impl MailboxesPane {
                     return true;
                 };
                 let (uuid, name) = (row.mailbox.uuid.clone(), row.mailbox.name.clone());
-                match &mut self.rename {
-                    // Reopen a failed rename of this mailbox with the text that was typed.
-                    Some(r) if r.target == uuid && !r.is_saving() => r.reopen(),
-                    Some(r) if r.is_saving() => core.info("A rename is still being saved."),
-                    _ => {
-                        // Another mailbox's unsaved text is held, never overwritten.
-                        if let Some(old) = self.rename.take().filter(Rename::is_unsaved) {
-                            super::rename::write_draft(&old, WHAT, core);
-                            self.held.insert(old.target.clone(), old);
-                        }
-                        self.rename = Some(match self.held.remove(&uuid) {
-                            Some(mut r) => {
-                                core.info(
-                                    "Your text is back: Enter saves it again, Esc discards it.",
-                                );
-                                r.reopen();
-                                r
-                            }
-                            None => Rename::open(&uuid, &name),
-                        });
-                    }
+                let own_kept = self
+                    .renames
+                    .get(&uuid)
+                    .and_then(|s| s.rename.as_ref())
+                    .is_some_and(|r| !r.is_saving());
+                if self.renames.any_saving() && !own_kept {
+                    core.info("A rename is still being saved.");
+                } else {
+                    // Reopens this mailbox's kept text, if any; another's is never overwritten.
+                    self.renames.start(&uuid, &name, core);
                 }
                 true
             }
@@ -370,35 +354,47 @@ impl MailboxesPane {
                     )),
                 }
             }
-            Route::Rename { uuid } => match result {
-                Ok(Reply::Mailbox(m)) => {
-                    if self.rename.as_ref().is_some_and(|r| {
-                        r.target == uuid && r.state == (super::editor::SaveState::Saving { id })
-                    }) {
-                        self.rename = None;
-                        super::rename::delete_draft(WHAT, &uuid, core);
-                        core.info(format!("Renamed to “{}”.", m.name));
-                    }
-                    self.replace(m);
+            Route::Rename { uuid } => {
+                let slot = self.renames.slot(&uuid);
+                if slot.saving.as_ref().is_some_and(|(sid, _)| *sid == id) {
+                    slot.saving = None;
                 }
-                Ok(_) => {}
-                Err(e) => {
-                    if let Some(r) = self.rename.as_mut().filter(|r| r.target == uuid)
-                        && let Some(msg) = r.failed(id, &e)
-                    {
-                        // Kept on disk too: it survives a quit or a crash.
-                        super::rename::write_draft(r, WHAT, core);
-                        core.error(msg);
+                match result {
+                    Ok(Reply::Mailbox(m)) => {
+                        if slot
+                            .rename
+                            .as_ref()
+                            .is_some_and(|r| r.state == (super::editor::SaveState::Saving { id }))
+                        {
+                            slot.rename = None;
+                            super::rename::delete_draft(WHAT, &uuid, core);
+                            core.info(format!("Renamed to “{}”.", m.name));
+                        }
+                        self.replace(m);
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        if let Some(r) = slot.rename.as_mut()
+                            && let Some(msg) = r.failed(id, &e)
+                        {
+                            // Kept on disk too: it survives a quit or a crash.
+                            super::rename::write_draft(r, WHAT, core);
+                            core.error(msg);
+                        }
                     }
                 }
-            },
+            }
         }
     }
 
     /// The name shown for a row: the name being saved, if any (optimistic).
     pub fn shown_name<'a>(&'a self, row: &'a Row) -> (String, bool) {
-        match &self.rename {
-            Some(r) if r.target == row.mailbox.uuid && r.is_saving() => (
+        match self
+            .renames
+            .get(&row.mailbox.uuid)
+            .and_then(|s| s.rename.as_ref())
+        {
+            Some(r) if r.is_saving() => (
                 super::editor::validate_name(&r.typed()).unwrap_or_else(|_| r.typed()),
                 true,
             ),
@@ -600,12 +596,12 @@ mod tests {
         // r on m2: its own editor; m1's text is held, not overwritten.
         update(&mut s, key(KeyCode::Down));
         update(&mut s, key(KeyCode::Char('r')));
-        assert_eq!(s.mailboxes.rename.as_ref().unwrap().target, "m2");
+        assert_eq!(s.mailboxes.rename().unwrap().target, "m2");
         assert!(s.mailboxes.has_draft("m1"));
         update(&mut s, key(KeyCode::Esc));
         update(&mut s, key(KeyCode::Up));
         update(&mut s, key(KeyCode::Char('r')));
-        assert_eq!(s.mailboxes.rename.as_ref().unwrap().typed(), "Box m1!");
+        assert_eq!(s.mailboxes.rename().unwrap().typed(), "Box m1!");
         // Discarding it (Esc asks, Esc again discards) drops the draft file.
         update(&mut s, key(KeyCode::Esc));
         let out = update(&mut s, key(KeyCode::Esc));
@@ -659,7 +655,7 @@ mod tests {
                 .is_some_and(|st| st.text.contains("from last time"))
         );
         update(&mut s, key(KeyCode::Char('r')));
-        assert_eq!(s.mailboxes.rename.as_ref().unwrap().typed(), "Box m1!");
+        assert_eq!(s.mailboxes.rename().unwrap().typed(), "Box m1!");
         assert!(s.captures_input());
     }
 
@@ -785,7 +781,7 @@ mod tests {
         );
         update(&mut s, key(KeyCode::Char('r')));
         assert_eq!(
-            s.mailboxes.rename.as_ref().unwrap().typed(),
+            s.mailboxes.rename().unwrap().typed(),
             "Box m1!",
             "typed text reopened"
         );

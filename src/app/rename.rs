@@ -1,6 +1,10 @@
 //! The rename flow shared by mailboxes and conversations: edit → validate → save (optimistic) →
-//! saved | rejected (422: editor reopens with the message) | failed (text kept, retry offered).
+//! saved | rejected (422: editor reopens with the message) | failed (text kept, retry offered);
+//! `slots`: the per-thing slots both panes keep their renames in.
 use crossterm::event::{KeyCode, KeyEvent};
+
+mod slots;
+pub use slots::{RenameSlot, Renames, SavedName};
 
 use super::editor::{EditorEvent, InlineEditor, SaveState, validate_name};
 use crate::api::ApiError;

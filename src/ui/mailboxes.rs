@@ -94,7 +94,7 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
         x: table_area.x,
         y: row_y,
     };
-    if let Some(r) = pane.rename.as_ref().filter(|r| r.open) {
+    if let Some(r) = pane.renames.open_editor() {
         overlay::editor(
             table_area,
             anchor,
@@ -141,7 +141,7 @@ pub fn draw(pane: &MailboxesPane, core: &Core, area: Rect, frame: &mut Frame) {
             frame.buffer_mut(),
         );
         ""
-    } else if pane.rename.as_ref().is_some_and(|r| r.open) {
+    } else if pane.renames.open_editor().is_some() {
         " Ctrl-A/E/W/U, Alt-B/F move and delete · Ctrl-Z undo"
     } else {
         &hints

@@ -1,76 +1,33 @@
 //! Renaming conversations: one slot per conversation (several saves can be in flight), the
 //! answers applied in order, and the saved name kept against list pages read before the save.
-use std::collections::HashMap;
-
 use crossterm::event::KeyEvent;
 
 use super::{ConversationsPane, Route, Row, parse_time};
 use crate::api::ApiError;
 use crate::api::models::Conversation;
 use crate::app::editor::SaveState;
-use crate::app::rename::{Rename, RenameOutcome};
+use crate::app::rename::{Rename, Renames};
 use crate::app::{Call, Core, Reply, RequestId, Route as AppRoute};
 
 /// The draft-file kind of a conversation rename.
 pub(super) const RENAME_WHAT: &str = "conversation";
 
-/// Everything about renaming one conversation.
-#[derive(Debug, Clone, Default)]
-pub struct RenameSlot {
-    /// The editor (open), or the text of a failed save waiting for `r`.
-    pub rename: Option<Rename>,
-    /// The latest save sent and its name: shown in the list until the server answers it.
-    pub saving: Option<(RequestId, String)>,
-    /// The newest save whose success was applied (older answers are not applied over it).
-    pub applied: RequestId,
-    /// What that save left on the server, for list pages that were read before it.
-    pub saved: Option<SavedName>,
-}
-
-/// A name the server accepted, kept so that a list page read before the save cannot put the old
-/// name back (issue 17.1: `a a` or `R` right after Enter).
-#[derive(Debug, Clone, PartialEq)]
-pub struct SavedName {
-    pub name: String,
-    /// The answer's `updated_at` (may be empty: then `seen_at` decides).
-    pub updated_at: String,
-    /// The last request id issued when the answer arrived: pages asked for up to then may
-    /// predate the save.
-    pub seen_at: RequestId,
-}
+pub use crate::app::rename::{RenameSlot, SavedName};
 
 impl ConversationsPane {
     pub(super) fn rename_key(&mut self, uuid: &str, key: KeyEvent, core: &mut Core) {
-        let Some(slot) = self.renames.get_mut(uuid) else {
-            return;
-        };
-        let Some(r) = slot.rename.as_mut() else {
-            return;
-        };
-        match r.on_key(key) {
-            RenameOutcome::Continue => {}
-            RenameOutcome::Close => {
-                let was_kept = !matches!(r.state, SaveState::Editing) || r.editor.changed();
-                slot.rename = None;
-                if was_kept {
-                    crate::app::rename::delete_draft(RENAME_WHAT, uuid, core);
-                }
-            }
-            RenameOutcome::Save(name) => {
-                let id = core.request(
-                    AppRoute::Conversations(Route::Rename {
-                        uuid: uuid.to_string(),
-                        name: name.clone(),
-                    }),
-                    Call::RenameConversation {
-                        uuid: uuid.to_string(),
-                        name: name.clone(),
-                    },
-                );
-                r.saving(id);
-                slot.saving = Some((id, name));
-            }
-        }
+        self.renames.on_key(uuid, key, core, |name, core| {
+            core.request(
+                AppRoute::Conversations(Route::Rename {
+                    uuid: uuid.to_string(),
+                    name: name.clone(),
+                }),
+                Call::RenameConversation {
+                    uuid: uuid.to_string(),
+                    name,
+                },
+            )
+        });
     }
 
     /// Whether a rename editor for `uuid` could be drawn now (so a 422 may reopen it by itself).
@@ -97,7 +54,7 @@ impl ConversationsPane {
     ) {
         let confirmed = self.confirmed_name(&uuid);
         let can_show = self.can_show_editor(&uuid);
-        let slot = self.renames.entry(uuid.clone()).or_default();
+        let slot = self.renames.slot(&uuid);
         let latest = slot.saving.as_ref().is_some_and(|(sid, _)| *sid == id);
         match result {
             Ok(reply) => {
@@ -218,7 +175,7 @@ impl ConversationsPane {
 /// the page was read before that save: its `updated_at` is older, or (when either side has none)
 /// the page was asked for before the save's answer arrived.
 pub(super) fn keep_saved_name(
-    renames: &HashMap<String, RenameSlot>,
+    renames: &Renames,
     mut c: Conversation,
     page_id: RequestId,
 ) -> Conversation {
