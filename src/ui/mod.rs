@@ -218,7 +218,7 @@ mod log_tests {
         let mut r = crate::app::rename::Rename::open("m1", "Advice");
         r.editor.set_text("Advice team");
         r.open = false;
-        s.mailboxes.rename = Some(r);
+        s.mailboxes.renames.slot("m1").rename = Some(r);
         update(&mut s, key(KeyCode::Char('q')));
         assert!(s.core.quit_armed);
         let text = screen(&s, 80, 24);
