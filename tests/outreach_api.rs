@@ -524,6 +524,34 @@ async fn a_rate_limit_wait_is_told_to_the_caller_before_it_is_waited_out() {
     assert_eq!(take(&demo).len(), 1);
 }
 
+/// Seed 003 shows a passed test answered 200 with `{}` (no mailbox): that is a pass, with every
+/// attribute unknown (the pane reads the mailbox again), not "unexpected response".
+#[tokio::test]
+async fn a_test_answered_with_an_empty_object_passed() {
+    let demo = demo().await;
+    let c = client(&demo);
+    for (action, path) in [
+        ("testSend", "actions/testSend"),
+        ("testSync", "actions/testSync"),
+    ] {
+        demo.script(plannr_tui::demo::Scripted::json(
+            Some("POST"),
+            Some(&format!("/api/v2/mailboxes/{}/{path}", ids::HEALTHY)),
+            200,
+            json!({}),
+        ));
+        let m = if action == "testSend" {
+            c.test_send(ids::HEALTHY).await
+        } else {
+            c.test_sync(ids::HEALTHY).await
+        }
+        .unwrap_or_else(|e| panic!("{action}: {e}"));
+        assert_eq!(m.id, ids::HEALTHY);
+        assert_eq!(m.send_success_at, Known::Missing, "unknown, never empty");
+        assert_eq!(m.email, Known::Missing);
+    }
+}
+
 /// After a failed test the mailbox read again shows the error's time (what the pane re-reads
 /// after T/Y), with the list's sparse fields and its owner.
 #[tokio::test]

@@ -19,6 +19,7 @@ mod pane;
 mod protocol;
 pub mod rename;
 mod state;
+pub mod viewport;
 
 pub use crate::settings::Settings;
 pub use auth::TokenCheck;

@@ -317,17 +317,20 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
                         truncate_to_width(&l.text, body.width as usize),
                         Style::new().fg(th().accent).bold(),
                     )),
-                    LineKind::Body { quote_depth: 0 } => {
+                    LineKind::Body
+                    | LineKind::Meta(_)
+                    | LineKind::Attachment { .. }
+                    | LineKind::Link => {
                         Line::from(format!("  {}", truncate_to_width(&l.text, room)))
                     }
-                    LineKind::Body { .. } => Line::from(Span::styled(
+                    LineKind::Quote(_) => Line::from(Span::styled(
                         format!(
                             "  │ {}",
                             truncate_to_width(&l.text, room.saturating_sub(QUOTE as usize))
                         ),
                         Style::new().fg(th().dim),
                     )),
-                    LineKind::Note => Line::from(Span::styled(
+                    LineKind::Notice | LineKind::Folded => Line::from(Span::styled(
                         format!("  {}", truncate_to_width(&l.text, room)),
                         Style::new().fg(th().dim).italic(),
                     )),

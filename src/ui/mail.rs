@@ -12,7 +12,7 @@ use super::columns::{self, Col, Text};
 use super::widgets;
 use crate::api::models::EmailMessage;
 use crate::app::Core;
-use crate::app::mail::body::{BodyMode, LineKind, TLine};
+use crate::app::mail::body::{BodyMode, LineKind, ViewLine};
 use crate::app::mail::side::Half;
 use crate::app::mail::thread::{Gap, GapState, Row as TRow, Thread};
 use crate::app::mail::{MailPane, View};
@@ -413,7 +413,7 @@ fn header_line(t: &Thread, i: usize, focused: bool, now: i64, width: usize) -> L
     Line::from(Span::styled(text, style))
 }
 
-fn content_line(t: &Thread, i: usize, l: &TLine, focused: bool, width: usize) -> Line<'static> {
+fn content_line(t: &Thread, i: usize, l: &ViewLine, focused: bool, width: usize) -> Line<'static> {
     let m = &t.msgs[i];
     let (prefix, style) = match l.kind {
         LineKind::Meta(_) => ("  ", Style::new().fg(th().muted)),
@@ -421,7 +421,7 @@ fn content_line(t: &Thread, i: usize, l: &TLine, focused: bool, width: usize) ->
             ("› ", Style::new().fg(th().highlight))
         }
         LineKind::Attachment { .. } => ("  ", Style::new().fg(th().highlight)),
-        LineKind::Body => ("  ", Style::new()),
+        LineKind::Body | LineKind::Header => ("  ", Style::new()),
         LineKind::Quote(d) => (
             "│ ",
             Style::new()

@@ -369,6 +369,19 @@ impl OutreachClient {
         let doc = self
             .send(Request::new(Method::POST, &path).scope("mailboxes.write"))
             .await?;
+        // Seed 003 shows the 200 as `{}`: the test passed, and the answer says nothing of the
+        // mailbox (every attribute unknown; the pane reads it again).
+        let empty = match &doc {
+            Value::Null => true,
+            Value::Object(o) => o.get("data").is_none_or(Value::is_null),
+            _ => false,
+        };
+        if empty {
+            return Ok(Mailbox {
+                id,
+                ..Mailbox::default()
+            });
+        }
         models::single(&doc, Mailbox::from_resource).map_err(Self::decode_err)
     }
 

@@ -842,7 +842,7 @@ fn open_conversation_newest_at_bottom_older_pages_above_without_a_jump() {
         v.anchor,
         Some(Anchor {
             uuid: "m95".into(),
-            line: 1
+            offset: 1
         })
     );
     answer(&mut p, &mut core, id2, Ok(messages(94, 5, true)));
@@ -988,7 +988,7 @@ fn resize_rewraps_once_and_keeps_the_anchor() {
     let body: Vec<_> = v
         .slice(0, v.total_lines())
         .into_iter()
-        .filter(|l| matches!(l.kind, view::LineKind::Body { .. }))
+        .filter(|l| matches!(l.kind, view::LineKind::Body | view::LineKind::Quote(_)))
         .collect();
     assert!(
         body.len() > 2

@@ -15,30 +15,15 @@ use crate::keymap::Action;
 use crate::render::html::{Body, text_to_body};
 use crate::render::wrap::wrap_body;
 
+use crate::app::viewport::item_at;
+pub use crate::app::viewport::{Anchor, LineKind, ViewLine};
+
 /// Rows of the view body that are not messages: the title line and the footer hint.
 pub const VIEW_CHROME: usize = 2;
 /// Columns left of a message body.
 pub const INDENT: u16 = 2;
 /// Columns kept for the quote bar ("│ ") of quoted lines.
 pub const QUOTE: u16 = 2;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LineKind {
-    /// "Ann Lee · 12 Mar 14:05"
-    Header,
-    Body {
-        quote_depth: u8,
-    },
-    /// Attachments, "(formatting…)", "(no text)".
-    Note,
-    Blank,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ViewLine {
-    pub text: String,
-    pub kind: LineKind,
-}
 
 /// One message with its lines wrapped at the view's width.
 #[derive(Debug, Clone)]
@@ -47,13 +32,6 @@ pub struct Entry {
     /// None while an HTML body is being converted.
     pub body: Option<Body>,
     pub lines: Vec<ViewLine>,
-}
-
-/// Where the reader is: the top screen line is line `line` of message `uuid`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Anchor {
-    pub uuid: String,
-    pub line: usize,
 }
 
 #[derive(Debug)]
@@ -68,7 +46,8 @@ pub struct ConvView {
     starts: Vec<usize>,
     /// Text width the lines are wrapped at.
     pub width: u16,
-    /// None: follow the newest message (the bottom).
+    /// Where the reader is (the top screen line is `offset` lines into message `uuid`, never
+    /// negative here); None: follow the newest message (the bottom).
     pub anchor: Option<Anchor>,
     /// HTML conversions in flight: request id → message uuid.
     html: HashMap<RequestId, String>,
@@ -127,7 +106,8 @@ impl ConvView {
             Some(a) => match self.display_pos(&a.uuid) {
                 Some(d) => {
                     let len = self.starts[d + 1] - self.starts[d];
-                    (self.starts[d] + a.line.min(len.saturating_sub(1))).min(bottom)
+                    let line = usize::try_from(a.offset).unwrap_or(0);
+                    (self.starts[d] + line.min(len.saturating_sub(1))).min(bottom)
                 }
                 None => bottom,
             },
@@ -141,10 +121,7 @@ impl ConvView {
             return out;
         }
         // The message holding line `from`: the last start <= from.
-        let mut d = self
-            .starts
-            .partition_point(|&s| s <= from)
-            .saturating_sub(1);
+        let mut d = item_at(&self.starts, from);
         let mut skip = from.saturating_sub(self.starts.get(d).copied().unwrap_or(0));
         while out.len() < h {
             let Some(e) = self.entry_at(d) else { break };
@@ -161,11 +138,11 @@ impl ConvView {
             self.anchor = None;
             return;
         }
-        let d = self.starts.partition_point(|&s| s <= top).saturating_sub(1);
+        let d = item_at(&self.starts, top);
         if let Some(e) = self.entry_at(d) {
             self.anchor = Some(Anchor {
                 uuid: e.msg.uuid.clone(),
-                line: top - self.starts[d],
+                offset: isize::try_from(top - self.starts[d]).unwrap_or(isize::MAX),
             });
         }
     }
@@ -379,7 +356,7 @@ pub fn layout(msg: &ConversationMessage, body: Option<&Body>, width: u16) -> Vec
     match body {
         None => lines.push(ViewLine {
             text: "(formatting…)".into(),
-            kind: LineKind::Note,
+            kind: LineKind::Notice,
         }),
         Some(b) => {
             let wrapped = wrap_body(b, width);
@@ -389,13 +366,11 @@ pub fn layout(msg: &ConversationMessage, body: Option<&Body>, width: u16) -> Vec
             match (first, last) {
                 (Some(f), Some(l)) => lines.extend(wrapped[f..=l].iter().map(|w| ViewLine {
                     text: w.text.clone(),
-                    kind: LineKind::Body {
-                        quote_depth: w.quote_depth,
-                    },
+                    kind: LineKind::body(w.quote_depth),
                 })),
                 _ if msg.files.is_empty() => lines.push(ViewLine {
                     text: "(no text)".into(),
-                    kind: LineKind::Note,
+                    kind: LineKind::Notice,
                 }),
                 _ => {}
             }
@@ -404,7 +379,7 @@ pub fn layout(msg: &ConversationMessage, body: Option<&Body>, width: u16) -> Vec
     for f in &msg.files {
         lines.push(ViewLine {
             text: format!("📎 {}", f.display_name()),
-            kind: LineKind::Note,
+            kind: LineKind::Notice,
         });
     }
     lines.push(ViewLine {

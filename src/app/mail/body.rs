@@ -37,33 +37,7 @@ impl BodyMode {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineKind {
-    /// "From: …", "Mailbox: …" (label width in chars, for styling).
-    Meta(u8),
-    Attachment {
-        index: usize,
-    },
-    Body,
-    Quote(u8),
-    /// "┄ 12 quoted lines (z shows)".
-    Folded,
-    Link,
-    Notice,
-    Blank,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TLine {
-    pub text: String,
-    pub kind: LineKind,
-}
-
-impl TLine {
-    fn new(text: String, kind: LineKind) -> TLine {
-        TLine { text, kind }
-    }
-}
+pub use crate::app::viewport::{LineKind, ViewLine};
 
 /// The columns a body gets in a pane `width` wide (what HTML is laid out at).
 pub fn content_width(width: u16) -> u16 {
@@ -107,7 +81,7 @@ pub fn human_size(n: u64) -> String {
 }
 
 /// Lay out an expanded message at `width` columns.
-pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
+pub fn layout(t: &TMsg, width: u16) -> Vec<ViewLine> {
     let w = usize::from(content_width(width));
     let mut out = Vec::new();
     let m = &t.m;
@@ -157,12 +131,18 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
         } else {
             "Direction: outgoing (sent)"
         };
-        out.push(TLine::new(truncate_to_width(text, w), LineKind::Meta(10)));
+        out.push(ViewLine::new(
+            truncate_to_width(text, w),
+            LineKind::Meta(10),
+        ));
     }
     // The full date, time and zone (the list shows only a short form).
     if let Some(ts) = crate::clock::parse(m.sort_key()) {
         let text = format!("Date: {}", crate::clock::full(ts));
-        out.push(TLine::new(truncate_to_width(&text, w), LineKind::Meta(5)));
+        out.push(ViewLine::new(
+            truncate_to_width(&text, w),
+            LineKind::Meta(5),
+        ));
     }
     if let Some(mb) = &m.mailbox {
         let text = if mb.email.is_empty() {
@@ -170,7 +150,10 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
         } else {
             format!("Mailbox: {} <{}>", mb.name, mb.email)
         };
-        out.push(TLine::new(truncate_to_width(&text, w), LineKind::Meta(8)));
+        out.push(ViewLine::new(
+            truncate_to_width(&text, w),
+            LineKind::Meta(8),
+        ));
     }
     for (index, a) in m.attachments.iter().enumerate() {
         let size = a
@@ -188,12 +171,12 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
             format!(" — not ready ({})", a.status.as_deref().unwrap_or(""))
         };
         let text = format!("Attachment: {}{size}{kind}{ready}", a.display_name());
-        out.push(TLine::new(
+        out.push(ViewLine::new(
             truncate_to_width(&text, w),
             LineKind::Attachment { index },
         ));
     }
-    out.push(TLine::new(String::new(), LineKind::Blank));
+    out.push(ViewLine::new(String::new(), LineKind::Blank));
     // While the full message is fetched or its HTML converted, the plain text stands in.
     let pending =
         matches!(t.fetch, Fetch::Loading(_)) || matches!(t.body, BodyState::Converting(_));
@@ -203,32 +186,32 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<TLine> {
         BodyMode::Text => None,
     };
     if let Some(note) = note.filter(|_| pending) {
-        out.push(TLine::new(truncate_to_width(note, w), LineKind::Notice));
+        out.push(ViewLine::new(truncate_to_width(note, w), LineKind::Notice));
     }
     match &t.body {
-        BodyState::None => out.push(TLine::new("(no body)".into(), LineKind::Notice)),
+        BodyState::None => out.push(ViewLine::new("(no body)".into(), LineKind::Notice)),
         BodyState::Converting(_) => {
             let text = convert_inline(&t.m, BodyMode::Text);
             body_lines(&mut out, &text, t.fold_quotes, w);
         }
         BodyState::Ready(body) => body_lines(&mut out, body, t.fold_quotes, w),
     }
-    out.push(TLine::new(String::new(), LineKind::Blank));
+    out.push(ViewLine::new(String::new(), LineKind::Blank));
     out
 }
 
-fn push_wrapped(out: &mut Vec<TLine>, text: &str, w: usize, kind: LineKind) {
+fn push_wrapped(out: &mut Vec<ViewLine>, text: &str, w: usize, kind: LineKind) {
     let mut first = true;
     wrap_line(text, w, &mut |s| {
         let k = if first { kind } else { LineKind::Meta(0) };
         first = false;
-        out.push(TLine::new(s, k));
+        out.push(ViewLine::new(s, k));
     });
 }
 
-fn body_lines(out: &mut Vec<TLine>, body: &Body, fold: bool, w: usize) {
+fn body_lines(out: &mut Vec<ViewLine>, body: &Body, fold: bool, w: usize) {
     if body.lines.iter().all(|l| l.text.trim().is_empty()) {
-        out.push(TLine::new("(empty message)".into(), LineKind::Notice));
+        out.push(ViewLine::new("(empty message)".into(), LineKind::Notice));
     }
     let wrapped = wrap_body(body, w as u16);
     let mut folded = 0usize;
@@ -241,18 +224,13 @@ fn body_lines(out: &mut Vec<TLine>, body: &Body, fold: bool, w: usize) {
             out.push(folded_line(folded));
             folded = 0;
         }
-        let kind = if l.quote_depth > 0 {
-            LineKind::Quote(l.quote_depth)
-        } else {
-            LineKind::Body
-        };
-        out.push(TLine::new(l.text, kind));
+        out.push(ViewLine::new(l.text, LineKind::body(l.quote_depth)));
     }
     if folded > 0 {
         out.push(folded_line(folded));
     }
     if !body.links.is_empty() {
-        out.push(TLine::new(String::new(), LineKind::Blank));
+        out.push(ViewLine::new(String::new(), LineKind::Blank));
         for (n, link) in body.links.iter().enumerate() {
             push_wrapped(out, &format!("[{}] {link}", n + 1), w, LineKind::Link);
         }
@@ -260,13 +238,13 @@ fn body_lines(out: &mut Vec<TLine>, body: &Body, fold: bool, w: usize) {
 }
 
 /// "┄ 1 quoted line (z shows it)", "┄ 12 quoted lines (z shows them)".
-fn folded_line(n: usize) -> TLine {
+fn folded_line(n: usize) -> ViewLine {
     let text = if n == 1 {
         "┄ 1 quoted line (z shows it)".to_string()
     } else {
         format!("┄ {n} quoted lines (z shows them)")
     };
-    TLine::new(text, LineKind::Folded)
+    ViewLine::new(text, LineKind::Folded)
 }
 
 /// The text `y` copies: the body as shown (quotes with `>` markers), links listed.

@@ -16,7 +16,7 @@ mod layout;
 
 use std::collections::HashMap;
 
-use super::body::{self, BodyMode, TLine};
+use super::body::{self, BodyMode, ViewLine};
 use super::side::{Half, Order, Side};
 use crate::api::Page;
 use crate::api::models::{EmailMessage, ThreadQuery};
@@ -37,11 +37,7 @@ pub enum Part {
 
 /// The line at the top of the viewport: `offset` lines below the header of message `uuid`
 /// (negative: above it, i.e. a gap row or the previous message's tail).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Anchor {
-    pub uuid: String,
-    pub offset: isize,
-}
+pub use crate::app::viewport::Anchor;
 
 /// Keep the viewport pinned to one end while pages arrive (after `g` / `G`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +83,7 @@ pub struct TMsg {
     pub body: BodyState,
     /// Expanded content (everything under the header), wrapped at `wrapped_width`; valid only
     /// while `laid` (otherwise `est` stands in for its length).
-    pub lines: Vec<TLine>,
+    pub lines: Vec<ViewLine>,
     pub wrapped_width: u16,
     pub laid: bool,
     /// Estimated content lines while not laid out.
@@ -593,7 +589,7 @@ pub enum Row<'a> {
     /// Messages not loaded yet (or that cannot be), between two loaded ones or at an end.
     Gap(Gap),
     Header(usize),
-    Line(usize, &'a TLine),
+    Line(usize, &'a ViewLine),
     Blank,
 }
 

@@ -3,6 +3,7 @@
 use super::super::body::BodyMode;
 use super::{Anchor, BodyState, Fetch, Follow, Row, TMsg, Thread};
 use crate::app::RequestId;
+use crate::app::viewport::item_at;
 
 /// Messages within this many screens above and below the viewport are laid out exactly.
 const NEAR: usize = 1;
@@ -49,7 +50,7 @@ impl Thread {
             let top = self.top_line();
             let lo = top.saturating_sub(NEAR * self.height);
             let hi = top + (NEAR + 1) * self.height;
-            let first = self.starts.partition_point(|&s| s <= lo).saturating_sub(1);
+            let first = item_at(&self.starts, lo);
             let w = self.width;
             let mut changes: Vec<(usize, isize)> = Vec::new();
             for i in first..self.msgs.len() {
@@ -168,10 +169,7 @@ impl Thread {
                 offset: 0,
             };
         }
-        let mut i = self
-            .starts
-            .partition_point(|&s| s <= line)
-            .saturating_sub(1);
+        let mut i = item_at(&self.starts, line);
         // A gap row belongs to the message below it (so it stays put when the gap fills from above).
         if line >= self.starts[i] + self.msgs[i].height() && i + 1 < self.msgs.len() {
             i += 1;
@@ -187,10 +185,7 @@ impl Thread {
         if self.msgs.is_empty() || line < self.starts[0] {
             return None;
         }
-        let i = self
-            .starts
-            .partition_point(|&s| s <= line)
-            .saturating_sub(1);
+        let i = item_at(&self.starts, line);
         (line < self.starts[i] + self.msgs[i].height()).then_some(i)
     }
 
@@ -220,10 +215,7 @@ impl Thread {
                 Row::Blank
             };
         }
-        let i = self
-            .starts
-            .partition_point(|&s| s <= line)
-            .saturating_sub(1);
+        let i = item_at(&self.starts, line);
         let off = line - self.starts[i];
         if off < self.msgs[i].height() {
             if off == 0 {
@@ -409,7 +401,7 @@ impl Thread {
     fn on_screen(&self) -> impl Iterator<Item = usize> + '_ {
         let top = self.top_line();
         let bottom = top + self.height;
-        let first = self.starts.partition_point(|&s| s <= top).saturating_sub(1);
+        let first = item_at(&self.starts, top);
         (first..self.msgs.len())
             .take_while(move |&i| self.starts[i] < bottom)
             .filter(move |&i| self.starts[i] + self.msgs[i].height() > top)
