@@ -65,6 +65,16 @@ fn remapped_keys_drive_the_app_and_the_old_keys_do_not() {
         s.contents().contains("▸2 Mail") && s.contents().contains("mailbox:")
     });
 
+    // The palette lists the actions with their effective keys and runs the one chosen.
+    tui.send(b":");
+    tui.wait_text("the palette", |t| t.contains("Commands") && t.contains("quit"));
+    tui.send(b"previous pane");
+    tui.wait_text("filtered to it", |t| t.contains("Shift-Tab"));
+    tui.send(b"\r");
+    tui.wait_for("back on Mailboxes", |s| {
+        s.contents().contains("▸1 Mailboxes") && !s.contents().contains("Commands")
+    });
+
     // Q quits.
     tui.send(b"Q");
     let status = tui.wait_exit();

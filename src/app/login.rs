@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::{Call, Command, Reply, Route, State, list};
 use crate::api::ApiError;
 use crate::api::models::*;
-use crate::keymap::{Action, Scope};
+use crate::keymap::Action;
 
 /// Choosing which account to act as, when the token reaches several.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,16 +79,11 @@ fn choose_account(state: &mut State, uuid: String, label: String) {
 
 /// Keys for the login picker, and `R` (list the accounts again) while no account is chosen.
 /// Returns whether the key was taken.
-pub(super) fn on_key(state: &mut State, key: &KeyEvent) -> bool {
+pub(super) fn on_key(state: &mut State, key: &KeyEvent, global: Option<Action>) -> bool {
     // The picker reads the keys as the active pane's table does (moves, open, back).
     let action = state
         .core
         .peek_action(state.tab.scope(), crate::keymap::ALL_VIEWS, key);
-    let global = state
-        .core
-        .settings
-        .keys
-        .action(Scope::Global, crate::keymap::ALL_VIEWS, key);
     if let Some(picker) = &mut state.login_picker {
         let rows = state.core.pane_rows();
         let len = picker.choices.len();

@@ -15,6 +15,7 @@ pub mod mailboxes;
 mod mouse;
 pub mod outreach;
 pub mod paged;
+pub mod palette;
 mod pane;
 mod protocol;
 pub mod rename;

@@ -2,6 +2,7 @@
 //! `update(state, msg) -> commands` that routes each message to its pane.
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use super::palette::{Item, Outcome};
 use crate::keymap::{ALL_VIEWS, Action, Chord, Entry, Keymap, Scope};
 
 #[cfg(test)]
@@ -25,6 +26,8 @@ pub struct State {
     pub contacts: contacts::ContactsPane,
     pub outreach: outreach::OutreachPane,
     pub help: bool,
+    /// The command palette (`:` / Ctrl-P) is open.
+    pub palette: Option<super::palette::Palette>,
     /// First help line shown (the overlay scrolls with j/k when the terminal is short).
     pub help_scroll: u16,
     /// The message log (`L`) is open; the number of lines scrolled up from its end.
@@ -56,6 +59,7 @@ impl State {
             contacts: contacts::ContactsPane::new(&settings),
             outreach: outreach::OutreachPane::default(),
             help: false,
+            palette: None,
             help_scroll: 0,
             log: None,
             last_click: None,
@@ -100,7 +104,7 @@ impl State {
 
     /// Whether the active pane is taking text input (so `q`, digits and `?` are typed, not keys).
     pub fn captures_input(&self) -> bool {
-        self.pane(self.tab).captures_input()
+        self.palette.is_some() || self.pane(self.tab).captures_input()
     }
 
     /// Every unsaved text as (draft key, json): what must reach the drafts directory if the
@@ -342,6 +346,17 @@ fn dispatch(state: &mut State, key: KeyEvent, global: Option<Action>, armed: boo
         state.core.out.push(Command::Suspend);
         return;
     }
+    if state.palette.is_some() {
+        match super::palette::on_key(state, key) {
+            Outcome::Stay => {}
+            Outcome::Close => state.palette = None,
+            Outcome::Run(item) => {
+                state.palette = None;
+                run(state, item, armed);
+            }
+        }
+        return;
+    }
     let scroll = match in_pane {
         Some(Action::Down) => Some(1i32),
         Some(Action::Up) => Some(-1),
@@ -369,7 +384,7 @@ fn dispatch(state: &mut State, key: KeyEvent, global: Option<Action>, armed: boo
         };
         return;
     }
-    if login::on_key(state, &key) {
+    if login::on_key(state, &key, global) {
         return;
     }
     if !state.captures_input() {
@@ -397,6 +412,10 @@ fn dispatch(state: &mut State, key: KeyEvent, global: Option<Action>, armed: boo
                 state.log = Some(0);
                 return;
             }
+            Some(Action::Palette) => {
+                state.palette = Some(super::palette::Palette::new());
+                return;
+            }
             _ => {}
         }
     }
@@ -404,6 +423,22 @@ fn dispatch(state: &mut State, key: KeyEvent, global: Option<Action>, armed: boo
     let handled = pane.on_key(key, core);
     if !handled && global == Some(Action::Quit) && !state.captures_input() {
         ask_then_quit(state, armed, named);
+    }
+}
+
+/// Run an action the palette chose, exactly as its key would (even one left without a key).
+fn run(state: &mut State, item: Item, armed: bool) {
+    let none = KeyEvent::new(KeyCode::Null, KeyModifiers::NONE);
+    if item.scope == Scope::Global {
+        let named = match state.core.settings.keys.first(Scope::Global, item.action) {
+            k if k.is_empty() => item.action.name().to_string(),
+            k => k,
+        };
+        dispatch(state, none, Some(item.action), armed, &named);
+    } else {
+        state.core.forced = Some(item.action);
+        dispatch(state, none, None, armed, "");
+        state.core.forced = None;
     }
 }
 

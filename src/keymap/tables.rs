@@ -69,6 +69,11 @@ const GLOBAL: &[Entry] = &[
         &["?"],
         "this help (j/k scroll it, any other key closes it)",
     ),
+    first(
+        Palette,
+        &[":", "Ctrl-p"],
+        "command palette: every action here with its key; type to filter, Enter runs it",
+    ),
     k(
         Quit,
         &["q"],

@@ -7,6 +7,7 @@ pub mod mail;
 pub mod mailboxes;
 pub mod outreach;
 pub mod overlay;
+pub mod palette;
 pub mod theme;
 pub mod widgets;
 
@@ -44,6 +45,9 @@ pub fn draw(state: &State, frame: &mut Frame) {
     }
     if let Some(up) = state.log {
         widgets::message_log(&state.core, up, area, frame.buffer_mut());
+    }
+    if let Some(p) = &state.palette {
+        palette::draw(state, p, area, frame);
     }
     if state.core.quit_armed {
         // Asked in a box as well as in the status bar: the status line is easy to miss.
