@@ -96,3 +96,40 @@ fn mouse_false_in_the_config_leaves_the_mouse_to_the_terminal() {
     tui.send(b"\x03");
     assert!(tui.wait_exit().success());
 }
+
+/// The Outreach pane's lists answer the mouse too: its tab label switches to it, the wheel and a
+/// click move the selection, a double-click opens a mailbox's mailings and then a mailing.
+#[test]
+fn the_outreach_lists_answer_the_mouse() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut tui = Tui::start(dir.path(), ROWS, COLS);
+    tui.wait_for("the mailbox list", |s| {
+        s.contents().contains("Mailboxes (5)")
+    });
+    // " plannr " then " 1 Mailboxes  2 Mail  3 Conversations  4 Contacts  5 Outreach ".
+    click(&tui, 61, 0);
+    tui.wait_for("the Outreach mailboxes", |s| {
+        s.contents().contains("▸5 Outreach")
+            && s.contents().contains("Outreach mailboxes (6)")
+            && selected_row(s) == Some(3)
+    });
+    tui.send(&sgr(65, 10, 6, true));
+    tui.wait_for("the selection three rows down", |s| {
+        selected_row(s) == Some(6)
+    });
+    click(&tui, 10, 5);
+    tui.wait_for("the clicked row selected", |s| selected_row(s) == Some(5));
+    click(&tui, 10, 3);
+    click(&tui, 10, 3);
+    tui.wait_for("that mailbox's mailings", |s| {
+        s.contents().contains("Mailings of") && selected_row(s) == Some(3)
+    });
+    click(&tui, 10, 4);
+    tui.wait_for("a mailing selected", |s| selected_row(s) == Some(4));
+    click(&tui, 10, 4);
+    tui.wait_for("the mailing open", |s| {
+        s.contents().contains(" From ") && s.contents().contains(" State ")
+    });
+    tui.send(b"\x03");
+    assert!(tui.wait_exit().success());
+}

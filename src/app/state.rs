@@ -652,16 +652,7 @@ mod tests {
         assert!(out.contains(&Command::SetAccount("a".into())));
     }
 
-    fn screen_of(s: &State, w: u16, h: u16) -> String {
-        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-        t.draw(|f| crate::ui::draw(s, f)).unwrap();
-        t.backend()
-            .buffer()
-            .content()
-            .iter()
-            .map(|c| c.symbol())
-            .collect()
-    }
+    use crate::ui::screen_text as screen_of;
 
     /// A 401 at start: one full-screen explanation (not empty panes and "choosing account…"),
     /// R reads the token again (the worker re-reads config.toml / token_command) and only then

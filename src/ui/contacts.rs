@@ -18,7 +18,6 @@ use crate::app::contacts::form::{Field, Focus, Form, Linked, Phase};
 use crate::app::contacts::validate::Kind;
 use crate::app::contacts::{ContactsPane, View};
 use crate::app::editor::InlineEditor;
-use crate::app::paged::Edge;
 
 pub fn draw(pane: &ContactsPane, core: &Core, area: Rect, frame: &mut Frame) {
     if area.width == 0 || area.height == 0 {
@@ -38,16 +37,6 @@ fn hint_line(text: &str) -> Line<'static> {
 
 fn ask_line(text: &str) -> Line<'static> {
     Line::from(Span::styled(text.to_string(), th().prompt()))
-}
-
-fn edge_note(edge: &Edge, shown: usize, total: Option<u64>) -> String {
-    match edge {
-        Edge::Loading { .. } if shown == 0 => " — loading…".into(),
-        Edge::Loading { .. } => " — loading more…".into(),
-        Edge::Failed { message, .. } => format!(" — could not load: {message} (R retries)"),
-        Edge::End => format!(" ({})", widgets::count_text(None, shown, total, true)),
-        Edge::Idle => format!(" ({})", widgets::count_text(None, shown, total, false)),
-    }
 }
 
 fn draw_clients(
@@ -147,10 +136,7 @@ fn draw_details(
         .unwrap_or_default();
     let note = match &pane.refresh {
         Some(_) => " — refreshing…".to_string(),
-        None => match &pane.details.note {
-            Some(n) if pane.details.is_complete() => format!(" — {n}"),
-            _ => edge_note(&pane.details.edge, pane.details.items.len(), None),
-        },
+        None => widgets::edge_note(&pane.details, 'R', widgets::EdgeTail::Count(None)),
     };
     let title = format!(" {name} — contact details{note}");
     frame.render_widget(

@@ -134,6 +134,22 @@ fn draw_pane(state: &State, area: Rect, frame: &mut Frame) {
     }
 }
 
+/// The whole screen `state` draws at `w`×`h`, as one string (tests search it for sentences).
+#[cfg(test)]
+pub(crate) fn screen_text(state: &State, w: u16, h: u16) -> String {
+    let backend = ratatui::backend::TestBackend::new(w, h);
+    let Ok(mut t) = ratatui::Terminal::new(backend);
+    if t.draw(|f| draw(state, f)).is_err() {
+        return String::new();
+    }
+    t.backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
