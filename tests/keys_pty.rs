@@ -67,7 +67,9 @@ fn remapped_keys_drive_the_app_and_the_old_keys_do_not() {
 
     // The palette lists the actions with their effective keys and runs the one chosen.
     tui.send(b":");
-    tui.wait_text("the palette", |t| t.contains("Commands") && t.contains("quit"));
+    tui.wait_text("the palette", |t| {
+        t.contains("Commands") && t.contains("quit")
+    });
     tui.send(b"previous pane");
     tui.wait_text("filtered to it", |t| t.contains("Shift-Tab"));
     tui.send(b"\r");
