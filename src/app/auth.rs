@@ -64,7 +64,7 @@ pub(super) fn on_token_read(state: &mut State, result: Result<TokenRead, String>
     // (unless it is taking text, where a key would be typed).
     if !state.captures_input() {
         state.core.forced = Some(crate::keymap::Action::Refresh);
-        super::state::on_key(state, KeyEvent::new(KeyCode::Null, KeyModifiers::NONE));
+        super::keys::on_key(state, KeyEvent::new(KeyCode::Null, KeyModifiers::NONE));
     }
 }
 
@@ -78,16 +78,7 @@ mod tests {
         Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
     }
 
-    fn screen_of(s: &State, w: u16, h: u16) -> String {
-        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-        t.draw(|f| crate::ui::draw(s, f)).unwrap();
-        t.backend()
-            .buffer()
-            .content()
-            .iter()
-            .map(|c| c.symbol())
-            .collect()
-    }
+    use crate::ui::screen_text as screen_of;
 
     /// R on the 401 screen when the token cannot be read again (config.toml broken, the
     /// token_command failing): the screen stays and says why; nothing is asked of Plannr.

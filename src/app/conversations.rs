@@ -157,13 +157,7 @@ impl ConversationsPane {
 
     /// Rename drafts from last time: kept like a failed save (`r` on the conversation reopens).
     pub fn on_drafts_loaded(&mut self, drafts: &[RenameDraft], core: &mut Core) {
-        let n = self.renames.load_drafts(drafts);
-        if n > 0 {
-            core.info(format!(
-                "{n} unsaved conversation rename{} from last time (marked): r on the conversation reopens it.",
-                if n == 1 { "" } else { "s" }
-            ));
-        }
+        self.renames.offer_drafts(drafts, "", core);
     }
 
     pub fn on_resize(&mut self, core: &mut Core) {

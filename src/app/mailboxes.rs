@@ -141,13 +141,7 @@ impl MailboxesPane {
 
     /// Rename drafts from last time: held until `r` on their mailbox.
     pub fn on_drafts_loaded(&mut self, drafts: &[RenameDraft], core: &mut Core) {
-        let n = self.renames.load_drafts(drafts);
-        if n > 0 {
-            core.info(format!(
-                "{n} unsaved mailbox rename{} from last time (marked ✎): r on the mailbox reopens it.",
-                if n == 1 { "" } else { "s" }
-            ));
-        }
+        self.renames.offer_drafts(drafts, " ✎", core);
     }
 
     pub fn on_resize(&mut self, core: &mut Core) {

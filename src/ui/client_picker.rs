@@ -10,7 +10,6 @@ use super::columns::{self, Col, Text};
 use super::widgets;
 use crate::api::models::{Account, ContactDetail};
 use crate::app::client_picker::ClientPicker;
-use crate::app::paged::{Edge, Paged};
 use crate::render::wrap::truncate_to_width;
 
 /// Where the two panes' pickers differ.
@@ -25,18 +24,7 @@ pub struct Look<'a> {
     pub draft: &'a dyn Fn(&Account) -> bool,
 }
 
-/// What the end of a list looks like: loading, failed (`retry` is the key), or more to come.
-pub fn edge_note<T>(p: &Paged<T>, retry: char) -> String {
-    match &p.edge {
-        // Paging ended early because the server would have kept "more" coming: say why.
-        Edge::End if p.note.is_some() => format!(" — {}", p.note.as_deref().unwrap_or("")),
-        Edge::Loading { .. } if p.items.is_empty() => " — loading…".into(),
-        Edge::Loading { .. } => " — loading more…".into(),
-        Edge::Failed { message, .. } => format!(" — could not load: {message} ({retry} retries)"),
-        Edge::Idle if p.loaded > 0 => " — more below".into(),
-        _ => String::new(),
-    }
-}
+use super::widgets::{EdgeTail, edge_note};
 
 fn value(d: Option<&ContactDetail>, fallback: &str) -> String {
     let v = d.map(|d| d.display_value()).unwrap_or_default();
@@ -74,7 +62,7 @@ pub fn draw(
         "{}{count}{search}{}{}",
         look.title,
         look.note,
-        edge_note(&p.clients, 'R')
+        edge_note(&p.clients, 'R', EdgeTail::MoreBelow)
     );
     frame.render_widget(
         Paragraph::new(Span::styled(

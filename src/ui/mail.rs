@@ -7,9 +7,10 @@ use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, TableState};
 
-use super::client_picker::{self, edge_note};
+use super::client_picker;
 use super::columns::{self, Col, Text};
 use super::widgets;
+use super::widgets::{EdgeTail, edge_note};
 use crate::api::models::EmailMessage;
 use crate::app::Core;
 use crate::app::mail::body::{BodyMode, LineKind, ViewLine};
@@ -140,7 +141,7 @@ fn emails(
     let text = format!(
         " {who} — emails{count}{search}{dir}{}{}",
         mailbox_note(pane),
-        edge_note(&pane.emails, 'r')
+        edge_note(&pane.emails, 'r', EdgeTail::MoreBelow)
     );
     frame.render_widget(title(text, header.width), header);
 

@@ -12,6 +12,7 @@ use ratatui::widgets::{
 use crate::app::editor::InlineEditor;
 use crate::app::help::layout as help_layout;
 use crate::app::log_view;
+use crate::app::paged::{Edge, Paged};
 use crate::app::{Core, Level, LoginPicker, State, Tab};
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
@@ -342,6 +343,38 @@ pub fn visible_rows(
     start..end
 }
 
+/// What an idle or finished paged list says after its state: "more below" (lists that load as
+/// they scroll), or its count (`total` as the pane knows it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum EdgeTail {
+    MoreBelow,
+    Count(Option<u64>),
+}
+
+/// The loading edge of a paged list, as its title says it: loading (the first page, or more),
+/// failed (with the key that retries), ended early with the reason (`Paged::note`), or `tail`.
+/// The one wording every paged list uses.
+pub fn edge_note<T>(p: &Paged<T>, retry: char, tail: EdgeTail) -> String {
+    let shown = p.items.len();
+    match (&p.edge, tail) {
+        // Paging ended early because the server would have kept "more" coming: say why.
+        (Edge::End, _) if p.note.is_some() => format!(" — {}", p.note.as_deref().unwrap_or("")),
+        (Edge::Loading { .. }, _) if shown == 0 => " — loading…".into(),
+        (Edge::Loading { .. }, _) => " — loading more…".into(),
+        (Edge::Failed { message, .. }, _) => {
+            format!(" — could not load: {message} ({retry} retries)")
+        }
+        (Edge::End, EdgeTail::Count(total)) => {
+            format!(" ({})", count_text(None, shown, total, true))
+        }
+        (Edge::Idle, EdgeTail::Count(total)) => {
+            format!(" ({})", count_text(None, shown, total, false))
+        }
+        (Edge::Idle, EdgeTail::MoreBelow) if p.loaded > 0 => " — more below".into(),
+        _ => String::new(),
+    }
+}
+
 /// The one way list headers count (issue 17.8: "(5 of 17 loaded)" and "(17/17)" side by side):
 /// "40" when everything is here, "12 of 40" with more on the server, "12+" with more of an
 /// unknown number; with a filter over what is loaded (`matches`), "3 of the 40 loaded".
@@ -372,6 +405,31 @@ pub fn header_body_footer(area: Rect) -> [Rect; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one loading edge: every paged list says loading, failure, an early end and what
+    /// follows the same way; an idle list says "more below" or its count.
+    #[test]
+    fn every_paged_list_says_its_edge_the_same_way() {
+        use crate::api::Page;
+        let mut p: Paged<u32> = Paged::new(2);
+        p.mark_loading(1, 1);
+        assert_eq!(edge_note(&p, 'R', EdgeTail::MoreBelow), " — loading…");
+        let page = |items: Vec<u32>, total| Page {
+            items,
+            total: Some(total),
+            ..Page::default()
+        };
+        assert!(p.on_loaded(1, page(vec![1, 2], 5)));
+        assert_eq!(edge_note(&p, 'R', EdgeTail::MoreBelow), " — more below");
+        assert_eq!(edge_note(&p, 'R', EdgeTail::Count(Some(5))), " (2 of 5)");
+        p.mark_loading(2, 2);
+        assert_eq!(edge_note(&p, 'r', EdgeTail::MoreBelow), " — loading more…");
+        assert!(p.on_failed(2, "Plannr is unavailable".into()));
+        assert_eq!(
+            edge_note(&p, 'r', EdgeTail::Count(None)),
+            " — could not load: Plannr is unavailable (r retries)"
+        );
+    }
     use crate::app::StatusMessage;
 
     fn row_text(buf: &Buffer, y: u16) -> String {

@@ -278,8 +278,9 @@ pub struct EmailMessage {
     pub html: Option<String>,
     #[serde(deserialize_with = "de::opt_u64")]
     pub thread_count: Option<u64>,
+    /// Boxed: 176 bytes inline in every message a long thread keeps, present or not.
     #[serde(deserialize_with = "de::lenient")]
-    pub mailbox: Option<Mailbox>,
+    pub mailbox: Option<Box<Mailbox>>,
     #[serde(deserialize_with = "de::one_or_many")]
     pub participants: Vec<Participant>,
     #[serde(deserialize_with = "de::one_or_many")]

@@ -1125,11 +1125,11 @@ fn client_search_is_debounced_and_sent_as_filter_name() {
 
 fn mail_in(i: usize, mailbox: &str) -> EmailMessage {
     let mut m = email(i);
-    m.mailbox = Some(Mailbox {
+    m.mailbox = Some(Box::new(Mailbox {
         uuid: mailbox.into(),
         name: format!("Box {mailbox}"),
         ..Mailbox::default()
-    });
+    }));
     m.attachments = if i.is_multiple_of(3) {
         vec![Attachment::default()]
     } else {

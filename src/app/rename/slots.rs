@@ -149,6 +149,19 @@ impl Renames {
         n
     }
 
+    /// `load_drafts`, and say how many came back and how to reopen them (`mark`: how their rows
+    /// are marked).
+    pub fn offer_drafts(&mut self, drafts: &[RenameDraft], mark: &str, core: &mut Core) {
+        let n = self.load_drafts(drafts);
+        if n > 0 {
+            core.info(format!(
+                "{n} unsaved {what} rename{s} from last time (marked{mark}): r on the {what} reopens it.",
+                what = self.what,
+                s = if n == 1 { "" } else { "s" }
+            ));
+        }
+    }
+
     /// `r` on `uuid`: reopen its kept text (a failed save, a draft from last time), or open the
     /// editor prefilled with `shown`. Any other editor still open is closed first with its text
     /// kept (on disk too), never overwritten.
