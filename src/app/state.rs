@@ -306,6 +306,7 @@ fn on_result(state: &mut State, id: RequestId, result: ApiResult) {
 pub(super) fn ask_then_quit(state: &mut State, armed: bool, key: &str) {
     if state.has_unsaved() && !armed {
         state.core.quit_armed = true;
+        state.core.quit_key = key.to_string();
         state.core.error(format!(
             "You have unsaved text. Press {key} again to quit (it is kept as a draft and offered back next time); any other key stays."
         ));
