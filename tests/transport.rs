@@ -299,6 +299,39 @@ async fn a_download_over_its_limit_is_stopped_and_nothing_is_left_on_disk() {
     assert!(bytes > 0 && saved.exists());
 }
 
+/// A download slower than the per-request timeout but never stalled is saved: only a stall (no
+/// data for the call deadline) gives it up.
+#[tokio::test]
+async fn a_slow_but_steady_download_outlasts_the_request_timeout() {
+    use plannr_tui::worker::{DOWNLOAD_LIMIT, download};
+    let (s, c) = setup(|cfg| {
+        cfg.http.request_timeout = Duration::from_millis(200);
+        cfg.http.call_deadline = Duration::from_secs(5);
+    })
+    .await;
+    let path = format!("/__demo/files/{}", s.fixtures().attachment_uuid);
+    s.script(Scripted::fault(
+        Some("GET"),
+        Some(&path),
+        Fault::Trickle {
+            chunks: 8,
+            every_ms: 100,
+        },
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, bytes) = download(
+        &c,
+        &path,
+        Some(dir.path().to_path_buf()),
+        "slow.bin",
+        DOWNLOAD_LIMIT,
+        &mut |_, _| {},
+    )
+    .await
+    .expect("saved although it took longer than request_timeout");
+    assert_eq!(bytes, 8 * 1024);
+}
+
 /// A 429 the transport waits out is not a silent sleep: the worker tells the app the wait (the
 /// status bar says "Plannr asked to slow down: trying again in 1s") before the answer comes.
 #[tokio::test]

@@ -64,7 +64,7 @@ pub(super) fn on_token_read(state: &mut State, result: Result<TokenRead, String>
     // (unless it is taking text, where a key would be typed).
     if !state.captures_input() {
         state.core.forced = Some(crate::keymap::Action::Refresh);
-        super::state::on_key(state, KeyEvent::new(KeyCode::Null, KeyModifiers::NONE));
+        super::keys::on_key(state, KeyEvent::new(KeyCode::Null, KeyModifiers::NONE));
     }
 }
 

@@ -56,6 +56,8 @@ pub struct Core {
     pub account_uuid: Option<String>,
     /// Ctrl-C was pressed once while something unsaved was open.
     pub quit_armed: bool,
+    /// The key that asked (pressing it again quits), for the question's box.
+    pub quit_key: String,
     /// Plannr refused the token (401): one full-screen explanation until R reads it again and
     /// asks again.
     pub unauthorized: bool,

@@ -7,6 +7,7 @@ pub mod conversations;
 mod core;
 pub mod editor;
 pub mod help;
+mod keys;
 pub mod list;
 pub mod log_view;
 mod login;

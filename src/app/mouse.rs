@@ -4,8 +4,8 @@
 //! as a key does. Pure: the time of each event comes in the message.
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
+use super::keys::on_key;
 use super::list::ListNav;
-use super::state::on_key;
 use super::{State, Tab, contacts, mail};
 use crate::keymap::Action;
 

@@ -4,7 +4,7 @@ use axum::body::Body;
 use axum::body::Bytes;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use futures::stream;
+use futures::{StreamExt, stream};
 
 use super::Fault;
 
@@ -31,6 +31,17 @@ pub(super) fn respond(f: &Fault) -> Response {
             resp.headers_mut()
                 .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
             resp
+        }
+        Fault::Trickle { chunks, every_ms } => {
+            let every = std::time::Duration::from_millis(*every_ms);
+            let body = stream::iter(0..*chunks).then(move |_| async move {
+                tokio::time::sleep(every).await;
+                Ok::<Bytes, std::io::Error>(Bytes::from(vec![b'x'; 1024]))
+            });
+            with_type(
+                Response::new(Body::from_stream(body)),
+                "application/octet-stream",
+            )
         }
         Fault::Oversized { megabytes } => {
             let mb = Bytes::from("x".repeat(1024 * 1024));

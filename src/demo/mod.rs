@@ -174,6 +174,8 @@ pub enum Fault {
     /// A 200 JSON answer of `megabytes` (a list of `megabytes` × 1 MB strings), streamed in
     /// chunks without a `Content-Length` (as a server that does not know the size sends it).
     Oversized { megabytes: u32 },
+    /// A 200 answer of `chunks` × 1 KB, one chunk every `every_ms` (a slow but steady transfer).
+    Trickle { chunks: u32, every_ms: u64 },
 }
 
 impl Scripted {

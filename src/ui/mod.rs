@@ -49,6 +49,17 @@ pub fn draw(state: &State, frame: &mut Frame) {
     if let Some(p) = &state.palette {
         palette::draw(state, p, area, frame);
     }
+    if state.core.quit_armed {
+        // Asked in a box as well as in the status bar: the status line is easy to miss.
+        overlay::confirm(
+            area,
+            overlay::Anchor::Center,
+            "Quit with unsaved text?",
+            "It is kept as a draft and offered back next time.",
+            &format!("{} again quits · any other key stays", state.core.quit_key),
+            frame.buffer_mut(),
+        );
+    }
     if state.core.unauthorized {
         unauthorized(&state.core.token_check, area, frame);
     }
@@ -216,6 +227,33 @@ mod log_tests {
             !screen(&s, 60, 12).contains("First message"),
             "one j scrolls forward at once"
         );
+    }
+
+    /// Issue 15: the quit question was only a status-bar line (cut at 80 columns); it is a box
+    /// of its own, naming the key that asked.
+    #[test]
+    fn quitting_with_unsaved_text_asks_in_a_box() {
+        let key = |c| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+        let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
+        let mut r = crate::app::rename::Rename::open("m1", "Advice");
+        r.editor.set_text("Advice team");
+        r.open = false;
+        s.mailboxes.renames.slot("m1").rename = Some(r);
+        update(&mut s, key(KeyCode::Char('q')));
+        assert!(s.core.quit_armed);
+        let text = screen(&s, 80, 24);
+        assert!(text.contains("Quit with unsaved text?"), "{text}");
+        assert!(
+            text.contains("q again quits · any other key stays"),
+            "{text}"
+        );
+        update(&mut s, key(KeyCode::Char('x')));
+        assert!(!screen(&s, 80, 24).contains("Quit with unsaved text?"));
+        for (w, h) in [(1, 1), (10, 3)] {
+            s.core.quit_armed = true;
+            let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+            t.draw(|f| draw(&s, f)).unwrap();
+        }
     }
 
     #[test]

@@ -56,6 +56,16 @@ fn title_line<T>(label: &str, list: &CursorList<T>) -> String {
     }
 }
 
+/// The rows of `list` its table (a header, then rows) in `area` shows.
+fn shown_rows<T>(list: &CursorList<T>, area: Rect) -> std::ops::Range<usize> {
+    widgets::visible_rows(
+        list.items.len(),
+        list.nav.offset,
+        list.nav.selected,
+        area.height.saturating_sub(1),
+    )
+}
+
 pub fn draw(pane: &OutreachPane, core: &Core, area: Rect, frame: &mut Frame) {
     if area.width == 0 || area.height == 0 {
         return;
@@ -121,12 +131,7 @@ fn draw_boxes(pane: &OutreachPane, core: &Core, area: Rect, frame: &mut Frame) {
         )),
         header,
     );
-    let range = widgets::visible_rows(
-        list.items.len(),
-        list.nav.offset,
-        list.nav.selected,
-        table_area.height.saturating_sub(1),
-    );
+    let range = shown_rows(list, table_area);
     let start = range.start;
     let rows: Vec<Vec<Text>> = list.items[range]
         .iter()
@@ -204,12 +209,7 @@ fn draw_mailings(v: &MailingsView, core: &Core, area: Rect, frame: &mut Frame) {
         Paragraph::new(Span::styled(title_line(&label, list), Style::new().bold())),
         header,
     );
-    let range = widgets::visible_rows(
-        list.items.len(),
-        list.nav.offset,
-        list.nav.selected,
-        table_area.height.saturating_sub(1),
-    );
+    let range = shown_rows(list, table_area);
     let start = range.start;
     let now = core.now;
     let rows: Vec<Vec<Text>> = list.items[range]

@@ -150,7 +150,6 @@ impl Http {
         let builder = || {
             reqwest::Client::builder()
                 .connect_timeout(cfg.connect_timeout)
-                .timeout(cfg.request_timeout)
                 .user_agent(concat!(
                     env!("CARGO_PKG_NAME"),
                     "/",
@@ -161,7 +160,9 @@ impl Http {
             b.build()
                 .map_err(|e| ApiError::Other(format!("cannot build the HTTP client: {e}")))
         };
-        let http = built(builder().redirect(reqwest::redirect::Policy::none()))?;
+        let api = builder().timeout(cfg.request_timeout);
+        let http = built(api.redirect(reqwest::redirect::Policy::none()))?;
+        // Downloads: no total timeout (the worker gives one the deadline to start and per stall).
         let download_http =
             built(builder().redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS)))?;
         let base = cfg.base_url.trim_end_matches('/').to_string();
@@ -692,16 +693,8 @@ impl Http {
         let resp = req.send().await.map_err(|e| self.network_error(e))?;
         let status = resp.status().as_u16();
         if matches!(status, 401 | 403) && !self.is_own_origin(resp.url().as_str()) {
-            let host = resp
-                .url()
-                .host_str()
-                .unwrap_or("an unknown host")
-                .to_string();
-            let how = if self.is_own_origin(url) {
-                "redirected"
-            } else {
-                "points"
-            };
+            let host = resp.url().host_str().unwrap_or("?").to_string();
+            let how = ["points", "redirected"][usize::from(self.is_own_origin(url))];
             return Err(ApiError::Other(format!(
                 "the download link {how} to another site ({host}), which refused it without your token ({status}); the token was not sent there"
             )));

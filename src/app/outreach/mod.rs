@@ -518,13 +518,11 @@ impl OutreachPane {
         true
     }
 
-    pub fn on_result(
-        &mut self,
-        route: Route,
-        id: RequestId,
-        result: Result<Reply, ApiError>,
-        core: &mut Core,
-    ) {
+    /// An answer routed to this pane (the registry hands it only `Route::Outreach` ones).
+    fn answer(&mut self, route: AppRoute, id: RequestId, result: ApiResult, core: &mut Core) {
+        let AppRoute::Outreach(route) = route else {
+            return;
+        };
         match route {
             Route::Mailboxes { generation } => {
                 if generation != self.boxes.generation || self.boxes.loading != Some(id) {
@@ -760,10 +758,7 @@ impl Pane for OutreachPane {
     }
 
     fn on_result(&mut self, route: AppRoute, id: RequestId, result: ApiResult, core: &mut Core) {
-        let AppRoute::Outreach(route) = route else {
-            return;
-        };
-        OutreachPane::on_result(self, route, id, result, core)
+        self.answer(route, id, result, core)
     }
 
     fn backend(&self) -> Backend {
