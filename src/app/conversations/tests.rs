@@ -909,6 +909,24 @@ fn g_in_an_open_conversation_reaches_the_oldest_message_in_one_press() {
     assert_eq!(p.open.as_ref().unwrap().top(h), 1);
 }
 
+/// Ctrl-D / Ctrl-U scroll an open conversation by half its rows.
+#[test]
+fn ctrl_d_and_ctrl_u_scroll_an_open_conversation_half_a_page() {
+    let (mut p, mut core) = loaded(3);
+    core.size = (60, 22);
+    p.on_key(k(KeyCode::Enter), &mut core);
+    let (id, _) = last_call(&core).unwrap();
+    answer(&mut p, &mut core, id, Ok(messages(99, 40, false)));
+    p.on_key(k(KeyCode::Char('g')), &mut core);
+    let h = ConvView::rows(&core);
+    assert_eq!(p.open.as_ref().unwrap().top(h), 0);
+    assert!(p.open.as_ref().unwrap().total_lines() > 2 * h);
+    p.on_key(ctrl('d'), &mut core);
+    assert_eq!(p.open.as_ref().unwrap().top(h), h / 2);
+    p.on_key(ctrl('u'), &mut core);
+    assert_eq!(p.open.as_ref().unwrap().top(h), 0);
+}
+
 #[test]
 fn html_bodies_are_converted_off_the_ui_thread() {
     let (mut p, mut core) = loaded(1);
