@@ -75,7 +75,7 @@ def machine():
 
 
 def row(target, ours, peers, ok):
-    verdict = {True: "**pass**", False: "**miss**", None: "not measured here"}[ok]
+    verdict = ok if isinstance(ok, str) else {True: "**pass**", False: "**miss**", None: "not measured here"}[ok]
     return "| %s | %s | %s | %s |" % (target, ours, peers, verdict)
 
 
@@ -108,8 +108,10 @@ rows.append(row(
     (FIG["thread_g_requests"] <= 2 and FIG["thread_g_ms"] < 1000) if "thread_g_requests" in FIG and "thread_g_ms" in FIG else None))
 rows.append(row(
     "Every key and resize p99 < 8 ms, 10,000 messages all expanded",
-    "p99 %s ms wall-clock (the 10-message thread in the same run: %s ms); CPU time p99 %s ms"
-    % (fig("thread_key_p99_ms"), fig("thread_key_p99_small_ms"), fig("thread_key_cpu_p99_ms")),
+    "p99 %s ms wall-clock (the 10-message thread in the same run: %s ms); CPU time p99 %s ms%s"
+    % (fig("thread_key_p99_ms"), fig("thread_key_p99_small_ms"), fig("thread_key_cpu_p99_ms"),
+       " — wall-clock over 8 ms here is waiting for a core (the 10-message thread shows it too); judged on CPU time"
+       if FIG.get("thread_key_p99_ms", 0) >= 8 else ""),
     "—",
     # Wall-clock p99 on a shared 2-core machine can be time spent waiting for a core: that is
     # the load's when the 10-message thread shows it too and the CPU time stays under the target.
@@ -135,11 +137,15 @@ rows.append(row(
     le("plannr_idle_cpu_pct", 0.5)))
 rows.append(row(
     "Memory with a 10,000-message thread (neomutt: RSS with 10,000 messages)",
-    "RSS %s MB after start-up (peak %s MB); the thread adds %s MB of heap loaded (client peak while loading %s MB)"
-    % (fig("plannr_rss_mb", "{:.1f}"), fig("plannr_peak_rss_mb", "{:.1f}"), fig("thread_heap_mb", "{:.1f}"),
-       fig("thread_peak_heap_mb", "{:.1f}")),
+    "estimate, not measured in one process: RSS %s MB after start-up + %s MB of heap the loaded thread adds = %.1f MB "
+    "(malloc's own overhead not counted; client heap peak while loading %s MB)"
+    % (fig("plannr_rss_mb", "{:.1f}"), fig("thread_heap_mb", "{:.1f}"),
+       FIG.get("plannr_rss_mb", 0) + FIG.get("thread_heap_mb", 0), fig("thread_peak_heap_mb", "{:.1f}")),
     "neomutt with 10,000 messages: %s MB" % fig("neomutt_peak_rss_mb", "{:.1f}"),
-    (FIG["plannr_rss_mb"] + FIG["thread_heap_mb"] <= FIG["neomutt_peak_rss_mb"])
+    # An estimate within a few percent of neomutt's figure is not a measured pass.
+    ("**miss**" if FIG["plannr_rss_mb"] + FIG["thread_heap_mb"] > FIG["neomutt_peak_rss_mb"] else
+     "**pass**" if FIG["plannr_rss_mb"] + FIG["thread_heap_mb"] <= 0.9 * FIG["neomutt_peak_rss_mb"] else
+     "level on the estimate (unproven)")
     if all(k in FIG for k in ["plannr_rss_mb", "thread_heap_mb", "neomutt_peak_rss_mb"]) else None))
 
 html_txt = "\n".join(l for l in read("html.txt").splitlines() if not l.startswith("FIGURE"))

@@ -2,18 +2,20 @@
 //! back on failure, only where Outreach says `editable`), the send/sync tests, and each mailbox's
 //! mailings (cursor-paged on scroll) with the open one rendered like Plannr mail.
 pub mod health;
+mod views;
+
+use views::body_width;
+pub use views::{CursorList, MailingsView, OpenMailing};
 
 use crossterm::event::KeyEvent;
 
-use super::list::ListNav;
 use super::{
     ApiResult, Backend, Call, Command, Core, Pane, Reply, RequestId, Route as AppRoute, Tab, Timer,
 };
 use crate::api::ApiError;
 use crate::api::outreach::{CursorPage, Known, Mailbox, MailboxToggle, Mailing, OutreachError};
 use crate::keymap::{Action, Scope, Views, view};
-use crate::render::html::{Body, text_to_body};
-use crate::render::wrap::wrap_line;
+use crate::render::html::text_to_body;
 
 /// What the pane asks the worker for (one `OutreachClient` method each).
 #[derive(Debug, Clone, PartialEq)]
@@ -102,69 +104,6 @@ pub struct Row {
     /// Toggles in flight: (attribute, the value before, request id).
     pub pending: Vec<(Attr, Known<bool>, RequestId)>,
     pub note: Option<Note>,
-}
-
-/// A cursor-paged list: what arrived, and the `links.next` to ask for more.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CursorList<T> {
-    pub items: Vec<T>,
-    pub next: Option<String>,
-    pub loading: Option<RequestId>,
-    pub loaded: bool,
-    pub error: Option<String>,
-    /// Bumped on reload; answers for an older generation are dropped.
-    pub generation: u64,
-    pub nav: ListNav,
-    /// A wait asked for by a 429/503: (retry at unix second, timer seq).
-    pub retry_at: Option<(i64, u64)>,
-}
-
-impl<T> Default for CursorList<T> {
-    fn default() -> Self {
-        CursorList {
-            items: Vec::new(),
-            next: None,
-            loading: None,
-            loaded: false,
-            error: None,
-            generation: 0,
-            nav: ListNav::default(),
-            retry_at: None,
-        }
-    }
-}
-
-impl<T> CursorList<T> {
-    /// Whether the next page should be asked for: the cursor is within `lookahead` of the end.
-    fn wants_more(&self, lookahead: usize) -> bool {
-        self.next.is_some()
-            && self.loading.is_none()
-            && self.retry_at.is_none()
-            && self.error.is_none()
-            && self.nav.selected + lookahead >= self.items.len()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct MailingsView {
-    pub mailbox_id: i64,
-    pub mailbox_label: String,
-    pub list: CursorList<Mailing>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct OpenMailing {
-    pub id: i64,
-    pub mailing: Option<Mailing>,
-    pub body: Option<Body>,
-    /// The HTML body, kept to lay it out again when the width changes.
-    pub html: Option<String>,
-    pub loading: bool,
-    pub error: Option<String>,
-    /// Wrapped body lines at `width` (rebuilt on body arrival and resize).
-    pub lines: Vec<String>,
-    pub width: u16,
-    pub scroll: usize,
 }
 
 #[derive(Debug, Default)]
@@ -771,34 +710,6 @@ impl Pane for OutreachPane {
 
     fn on_tick(&mut self, seq: u64, core: &mut Core) {
         self.on_retry(seq, core)
-    }
-}
-
-/// Columns an open mailing's body is laid out at (the pane less its one-column margins).
-fn body_width(pane: u16) -> u16 {
-    pane.saturating_sub(2).max(1)
-}
-
-impl OpenMailing {
-    /// Wrap the body to the pane's width, links listed as `[n] url` after it (as in Mail).
-    pub fn rewrap(&mut self, width: u16, rows: usize) {
-        self.width = width;
-        let w = usize::from(body_width(width));
-        let mut lines = Vec::new();
-        if let Some(body) = &self.body {
-            for l in &body.lines {
-                let prefix = "│ ".repeat(usize::from(l.quote_depth));
-                wrap_line(&format!("{prefix}{}", l.text), w, &mut |t| lines.push(t));
-            }
-            if !body.links.is_empty() {
-                lines.push(String::new());
-                for (n, link) in body.links.iter().enumerate() {
-                    wrap_line(&format!("[{}] {link}", n + 1), w, &mut |t| lines.push(t));
-                }
-            }
-        }
-        self.lines = lines;
-        self.scroll = self.scroll.min(self.lines.len().saturating_sub(rows));
     }
 }
 
