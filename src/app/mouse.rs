@@ -46,7 +46,8 @@ pub fn on_mouse(state: &mut State, ev: MouseEvent, at_ms: u64) {
 
 fn click(state: &mut State, x: u16, y: u16, at_ms: u64) {
     let last = state.last_click.replace((x, y, at_ms));
-    if state.help || state.log.is_some() || state.login_picker.is_some() {
+    if state.help || state.log.is_some() || state.palette.is_some() || state.login_picker.is_some()
+    {
         if state.login_picker.is_none() {
             // Any key closes an overlay.
             on_key(state, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
@@ -339,5 +340,13 @@ mod tests {
         );
         assert!(!s.help);
         assert_eq!(s.tab, Tab::Contacts, "the click only closed help");
+        // The command palette likewise.
+        s.palette = Some(crate::app::palette::Palette::new());
+        update(
+            &mut s,
+            mouse(MouseEventKind::Down(MouseButton::Left), 10, 0, 2000),
+        );
+        assert!(s.palette.is_none());
+        assert_eq!(s.tab, Tab::Contacts, "the click only closed the palette");
     }
 }
