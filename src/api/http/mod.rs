@@ -178,6 +178,7 @@ impl Http {
                 token: cfg.token.clone(),
                 expires_at: None,
                 generation: 0,
+                retired: Vec::new(),
             }),
             cfg,
             dialect,
@@ -235,16 +236,18 @@ impl Http {
             Err(poisoned) => poisoned.into_inner(),
         };
         let changed = held.token != token;
-        held.token = token;
+        held.replace(token);
         held.expires_at = None;
-        held.generation += 1;
         changed
     }
 
     /// Every secret to scrub from text copied out of answers: the token in use, the one first
-    /// configured, and the refresh hook's.
+    /// configured, the ones used in between, and the refresh hook's.
     pub fn secrets(&self) -> Vec<Secret> {
         let mut v = vec![self.token(), self.cfg.token.clone()];
+        if let Ok(t) = self.token.read() {
+            v.extend(t.retired.iter().cloned());
+        }
         if let Some(r) = &self.refresher {
             v.extend(r.secrets());
         }
@@ -307,9 +310,8 @@ impl Http {
         );
         let fresh = refresher.refresh().await?;
         if let Ok(mut t) = self.token.write() {
-            t.token = fresh.token;
+            t.replace(fresh.token);
             t.expires_at = fresh.expires_at;
-            t.generation += 1;
         }
         Ok(())
     }
@@ -767,32 +769,4 @@ fn network_message(e: reqwest::Error, secrets: &[&str]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn limiter_caps_requests_per_window() {
-        let mut l = Limiter {
-            max: 3,
-            started: VecDeque::new(),
-        };
-        let t0 = Instant::now();
-        assert!(l.acquire(t0).is_zero());
-        assert!(l.acquire(t0).is_zero());
-        assert!(l.acquire(t0).is_zero());
-        let wait = l.acquire(t0 + Duration::from_secs(10));
-        assert!(
-            wait > Duration::from_secs(49) && wait <= Duration::from_secs(50),
-            "{wait:?}"
-        );
-        assert!(l.acquire(t0 + Duration::from_secs(60)).is_zero());
-    }
-
-    #[test]
-    fn secret_never_prints() {
-        let s = Secret::new("tok-123");
-        assert!(!format!("{s:?} {s}").contains("tok-123"));
-        let cfg = HttpConfig::new("http://127.0.0.1:1", s);
-        assert!(!format!("{cfg:?}").contains("tok-123"));
-    }
-}
+mod tests;

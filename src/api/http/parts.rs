@@ -94,6 +94,26 @@ pub(super) struct TokenState {
     pub(super) token: Secret,
     pub(super) expires_at: Option<i64>,
     pub(super) generation: u64,
+    /// Tokens this connection sent before the one in use (swapped after a 401 or refreshed):
+    /// still secrets, so still scrubbed. Bounded; the oldest go first.
+    pub(super) retired: Vec<Secret>,
+}
+
+impl TokenState {
+    /// How many earlier tokens are remembered for scrubbing.
+    const RETIRED_MAX: usize = 16;
+
+    /// Put `token` in place of the one in use, which is remembered as retired.
+    pub(super) fn replace(&mut self, token: Secret) {
+        let old = std::mem::replace(&mut self.token, token);
+        if !old.expose().is_empty() && old != self.token && !self.retired.contains(&old) {
+            if self.retired.len() >= Self::RETIRED_MAX {
+                self.retired.remove(0);
+            }
+            self.retired.push(old);
+        }
+        self.generation += 1;
+    }
 }
 
 /// What the error decoder is handed for a non-success answer.
