@@ -1,15 +1,21 @@
 //! The worker's slots against a hung server (the demo's scripted delays): a read superseded by a
 //! newer one for the same view is cancelled at once (its slot freed, its answer never applied),
-//! and writes have slots of their own, so hung reads never hold up a save. Nothing here measures
-//! time: the tests count requests and look at which answer comes first.
+//! and writes have slots of their own, so hung reads never hold up a save; leaving a Mail thread
+//! or an open conversation cancels the reads still in flight for it. Nothing here measures time:
+//! the tests count requests and look at which answer comes first (a bound on waiting only turns
+//! a hang into a failure).
 mod common;
 
 use std::time::Duration;
 
 use common::demo_client;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use plannr_tui::api::models::{Archived, MailboxUpdate};
-use plannr_tui::app::{Call, Command, Core, Msg, Reply, Route, conversations};
+use plannr_tui::app::{
+    Call, Command, Core, Msg, Reply, Route, Settings, State, Tab, conversations, update,
+};
 use plannr_tui::demo::{DemoOptions, DemoServer, Scripted};
+use plannr_tui::worker::slots::READ_SLOTS;
 use plannr_tui::worker::{Slots, Worker};
 
 /// Longer than any test here runs: a hung request is never given up on its own.
@@ -205,4 +211,178 @@ async fn background_paging_keeps_to_its_budget_and_a_user_call_goes_first() {
         BUDGET,
         "no more background pages than the budget"
     );
+}
+
+/// The app and the real worker against a demo server, as the main loop runs them.
+struct Live {
+    s: DemoServer,
+    worker: Worker,
+    rx: tokio::sync::mpsc::UnboundedReceiver<Msg>,
+    state: State,
+    /// `Command::Cancel`s the app sent.
+    cancels: usize,
+}
+
+impl Live {
+    async fn start() -> Live {
+        let (s, worker, rx) = setup().await;
+        let state = State::new(Settings::default(), Some(s.account_uuid.clone()), (100, 30));
+        let mut live = Live {
+            s,
+            worker,
+            rx,
+            state,
+            cancels: 0,
+        };
+        let cmds = live.state.init();
+        live.forward(cmds);
+        live.until(|s| s.core.in_flight() == 0).await;
+        live
+    }
+
+    /// Hand `cmds` (and whatever waits in `core.out`) to the worker; timers stay here (nothing
+    /// waits for one).
+    fn forward(&mut self, cmds: Vec<Command>) {
+        let out = std::mem::take(&mut self.state.core.out);
+        for c in cmds.into_iter().chain(out) {
+            match c {
+                Command::Timer { .. } => {}
+                c => {
+                    self.cancels += usize::from(matches!(c, Command::Cancel(_)));
+                    self.worker.handle(c);
+                }
+            }
+        }
+    }
+
+    async fn key(&mut self, code: KeyCode) {
+        let cmds = update(
+            &mut self.state,
+            Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        );
+        self.forward(cmds);
+    }
+
+    /// Feed the worker's answers to the app until `done`; a timer's message is skipped.
+    async fn until(&mut self, done: impl Fn(&State) -> bool) {
+        while !done(&self.state) {
+            let msg = tokio::time::timeout(Duration::from_secs(30), self.rx.recv())
+                .await
+                .expect("no answer came: the reads left behind still hold every slot")
+                .expect("the worker hung up");
+            if matches!(msg, Msg::Timer(_)) {
+                continue;
+            }
+            let cmds = update(&mut self.state, msg);
+            self.forward(cmds);
+        }
+    }
+}
+
+/// Leaving a thread whose pages hang (Esc back to the list) cancels its reads, so after as many
+/// hung threads as there are read slots, the next thread opened is answered at once.
+#[tokio::test]
+async fn leaving_a_hung_thread_cancels_its_reads_and_the_next_thread_loads() {
+    let mut live = Live::start().await;
+    live.state.tab = Tab::Mail;
+    let fx = live.s.fixtures().clone();
+    let uuids = [
+        &fx.big_thread_first_message_uuid,
+        &fx.big_thread_middle_message_uuid,
+        &fx.big_thread_last_message_uuid,
+        &fx.huge_thread_first_message_uuid,
+        &fx.huge_thread_middle_message_uuid,
+        &fx.huge_thread_last_message_uuid,
+        &fx.medium_thread_message_uuid,
+    ];
+    assert!(uuids.len() > READ_SLOTS);
+    let path = |uuid: &str| format!("/api/v1/mailboxes/message/{uuid}");
+    for (n, uuid) in uuids[..READ_SLOTS].iter().enumerate() {
+        live.s
+            .script(Scripted::status(Some("GET"), Some(&path(uuid)), 200).with_delay_ms(HANG_MS));
+        live.state.mail.open_thread(uuid, &mut live.state.core);
+        live.forward(Vec::new());
+        seen(&live.s, "GET", &path(uuid), 1).await;
+        assert_eq!(
+            live.worker.reads_in_flight(),
+            1,
+            "the thread's first page hangs"
+        );
+        live.key(KeyCode::Esc).await;
+        assert!(live.state.mail.thread.is_none(), "back at the list");
+        assert_eq!(live.cancels, n + 1, "the hung page is cancelled on leaving");
+        assert_eq!(live.worker.reads_in_flight(), 0, "it holds no slot");
+        assert_eq!(live.state.core.in_flight(), 0, "its late answer is dropped");
+    }
+    let last = uuids[READ_SLOTS];
+    live.state.mail.open_thread(last, &mut live.state.core);
+    live.forward(Vec::new());
+    live.until(|s| s.mail.thread.as_ref().is_some_and(|t| t.is_loaded()))
+        .await;
+    let t = live.state.mail.thread.as_ref().expect("thread");
+    assert!(t.first_error.is_none(), "{:?}", t.first_error);
+    assert_eq!(&t.uuid, last);
+    for uuid in &uuids[..READ_SLOTS] {
+        assert_eq!(
+            count(&live.s, "GET", &path(uuid)),
+            1,
+            "asked once, never again"
+        );
+    }
+}
+
+/// Closing an open conversation whose messages hang (Esc) and opening the next one cancels the
+/// closed one's reads: after as many as there are read slots, the next one opened loads.
+#[tokio::test]
+async fn closing_a_hung_conversation_cancels_its_reads_and_the_next_one_loads() {
+    let mut live = Live::start().await;
+    live.key(KeyCode::Char('3')).await;
+    live.until(|s| s.core.in_flight() == 0 && s.conversations.list.loaded > 0)
+        .await;
+    assert_eq!(live.state.tab, Tab::Conversations);
+    let path = |uuid: &str| format!("/api/v1/conversation/{uuid}/messages");
+    let selected = |live: &Live| {
+        live.state
+            .conversations
+            .selected()
+            .map(|r| r.conv.uuid.clone())
+            .expect("a conversation selected")
+    };
+    let mut hung = Vec::new();
+    for n in 0..READ_SLOTS {
+        let uuid = selected(&live);
+        live.s
+            .script(Scripted::status(Some("GET"), Some(&path(&uuid)), 200).with_delay_ms(HANG_MS));
+        live.key(KeyCode::Enter).await;
+        seen(&live.s, "GET", &path(&uuid), 1).await;
+        assert_eq!(live.worker.reads_in_flight(), 1, "its first page hangs");
+        live.key(KeyCode::Esc).await;
+        assert!(live.state.conversations.open.is_none(), "closed");
+        assert_eq!(live.cancels, n + 1, "the hung page is cancelled on closing");
+        assert_eq!(live.worker.reads_in_flight(), 0, "it holds no slot");
+        hung.push(uuid);
+        // The next conversation (the list may page ahead meanwhile).
+        live.key(KeyCode::Char('j')).await;
+        live.until(|s| s.core.in_flight() == 0).await;
+    }
+    let last = selected(&live);
+    assert!(!hung.contains(&last));
+    live.key(KeyCode::Enter).await;
+    live.until(|s| {
+        s.conversations
+            .open
+            .as_ref()
+            .is_some_and(|v| v.pages.loaded > 0)
+    })
+    .await;
+    let v = live.state.conversations.open.as_ref().expect("open");
+    assert_eq!(v.conv.uuid, last);
+    assert!(v.error.is_none(), "{:?}", v.error);
+    for uuid in &hung {
+        assert_eq!(
+            count(&live.s, "GET", &path(uuid)),
+            1,
+            "asked once, never again"
+        );
+    }
 }

@@ -373,6 +373,7 @@ impl ConversationsPane {
             Action::Open => {
                 if let Some(row) = self.selected() {
                     let conv = row.conv.clone();
+                    self.close_open(core);
                     self.open = Some(ConvView::open(conv, self.thread_page_size, core));
                 }
                 true
@@ -461,6 +462,15 @@ impl ConversationsPane {
         self.apply_filter(core);
     }
 
+    /// Close the open conversation, cancelling its reads still in flight (pages of messages): on
+    /// a slow or hung server they would keep read slots the next view needs. Its HTML conversions
+    /// and any rename or pin save run on.
+    fn close_open(&mut self, core: &mut Core) {
+        if self.open.take().is_some() {
+            core.cancel_reads(|r| matches!(r, AppRoute::Conversations(Route::Messages { .. })));
+        }
+    }
+
     fn view_key(&mut self, key: KeyEvent, core: &mut Core) -> bool {
         let Some(v) = self.open.as_mut() else {
             return false;
@@ -468,7 +478,7 @@ impl ConversationsPane {
         let action = core.action(Scope::Conversations, kv::CONV_OPEN, &key);
         match action {
             Some(Action::Back) => {
-                self.open = None;
+                self.close_open(core);
                 true
             }
             Some(Action::Rename) => {

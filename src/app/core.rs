@@ -146,6 +146,28 @@ impl Core {
         id
     }
 
+    /// The user left a view: cancel every read still in flight whose route `left` matches (its
+    /// slot is freed at once and its answer, if it still comes, is dropped). Only reads are
+    /// cancelled (the requests `view_key` tracks); writes, downloads and HTML conversions run
+    /// on. Returns how many were cancelled.
+    pub fn cancel_reads(&mut self, left: impl Fn(&Route) -> bool) -> usize {
+        let mut ids: Vec<RequestId> = self
+            .views
+            .values()
+            .copied()
+            .filter(|id| self.pending.get(id).is_some_and(&left))
+            .collect();
+        ids.sort_unstable();
+        for id in &ids {
+            self.pending.remove(id);
+            self.waited.remove(id);
+            self.out.push(Command::Cancel(*id));
+        }
+        let pending = &self.pending;
+        self.views.retain(|_, id| pending.contains_key(id));
+        ids.len()
+    }
+
     fn arm_countdown(&mut self) {
         if !self.countdown_armed {
             self.countdown_armed = true;
@@ -372,6 +394,70 @@ mod tests {
         core.request(route(), save("Two"));
         assert!(cancels(&mut core).is_empty());
         assert!(core.pending.contains_key(&first));
+    }
+
+    /// Leaving a view cancels its reads in flight (background ones too) and nothing else: not
+    /// another view's reads, not writes, not an HTML conversion, not an answered read.
+    #[test]
+    fn leaving_a_view_cancels_its_reads_only() {
+        let mut core = Core::default();
+        let thread = |uuid: &str| Call::Thread {
+            uuid: uuid.into(),
+            query: crate::api::models::ThreadQuery {
+                per_page: 25,
+                page_ancestors: 1,
+                page_descendants: 1,
+            },
+        };
+        let first = core.request(
+            Route::Mail(mail::Route::Thread(mail::thread::Part::First)),
+            thread("a"),
+        );
+        let ahead = core.request_background(
+            Route::Mail(mail::Route::Full { uuid: "b".into() }),
+            thread("b"),
+        );
+        let answered = core.request(
+            Route::Mail(mail::Route::Full { uuid: "c".into() }),
+            thread("c"),
+        );
+        core.pending.remove(&answered);
+        let render = core.render_html(
+            Route::Mail(mail::Route::Render { uuid: "a".into() }),
+            String::new(),
+            80,
+        );
+        let other = core.request(Route::Mail(mail::Route::Emails), Call::Mailboxes);
+        let save = core.request(
+            Route::Mailboxes(crate::app::mailboxes::Route::Rename { uuid: "m1".into() }),
+            Call::UpdateMailbox {
+                uuid: "m1".into(),
+                update: MailboxUpdate::default(),
+            },
+        );
+        cancels(&mut core);
+        let left = core.cancel_reads(|r| {
+            matches!(
+                r,
+                Route::Mail(
+                    mail::Route::Thread(_) | mail::Route::Full { .. } | mail::Route::Render { .. }
+                )
+            )
+        });
+        assert_eq!(left, 2);
+        assert_eq!(cancels(&mut core), vec![first, ahead]);
+        assert!(!core.pending.contains_key(&first) && !core.pending.contains_key(&ahead));
+        assert!(!core.waited.contains_key(&first), "no longer counted down");
+        for id in [render, other, save] {
+            assert!(core.pending.contains_key(&id));
+        }
+        // Nothing is cancelled twice: only the other view's read is left.
+        assert_eq!(
+            core.cancel_reads(|_| true),
+            1,
+            "only the other view's read is left"
+        );
+        assert_eq!(cancels(&mut core), vec![other]);
     }
 
     fn countdown_timers(core: &mut Core) -> usize {

@@ -190,6 +190,7 @@ impl MailPane {
                 ));
             }
         } else if self.view == View::Thread {
+            self.leave_thread(core);
             self.view = View::Emails;
         }
     }
@@ -221,6 +222,7 @@ impl MailPane {
     }
 
     fn open_client(&mut self, c: Account, core: &mut Core) {
+        self.leave_thread(core);
         let same = self.client.as_ref().is_some_and(|old| old.uuid == c.uuid);
         self.client = Some(c);
         self.view = View::Emails;
@@ -405,10 +407,24 @@ impl MailPane {
     // ---------------------------------------------------------------- thread
 
     pub fn open_thread(&mut self, uuid: &str, core: &mut Core) {
+        self.leave_thread(core);
         let t = Thread::new(uuid, self.thread_page, core.size.0, Self::thread_rows(core));
         self.thread = Some(t);
         self.view = View::Thread;
         self.send_thread_request(core, None);
+    }
+
+    /// Close the open thread, cancelling its reads still in flight (pages, gap pages, pages
+    /// fetched ahead, full messages): on a slow or hung server they would keep read slots that
+    /// the next view needs. Its HTML conversions and a download run on.
+    fn leave_thread(&mut self, core: &mut Core) {
+        self.thread = None;
+        core.cancel_reads(|r| {
+            matches!(
+                r,
+                AppRoute::Mail(Route::Thread(_)) | AppRoute::Mail(Route::Full { .. })
+            )
+        });
     }
 
     /// Send `req` (or the first request when None) for the open thread.
@@ -572,7 +588,7 @@ impl MailPane {
             Action::Copy => self.copy(core),
             Action::Back => {
                 self.view = View::Emails;
-                self.thread = None;
+                self.leave_thread(core);
                 return true;
             }
             _ => return false,
