@@ -205,3 +205,34 @@ async fn every_outreach_screen_in_every_look() {
         }
     }
 }
+
+/// Without colour (NO_COLOR) a failing mailbox still stands out: its health and the failed test's
+/// note are bold, not only red.
+#[tokio::test]
+async fn a_failing_row_stands_out_without_colour() {
+    use plannr_tui::ui::theme;
+    let (w, h) = (100, 24);
+    let (_d, client, mut failed) = setup(w, h).await;
+    select(&mut failed, ids::SEND_ERROR);
+    press(&client, &mut failed, KeyCode::Char('T')).await;
+    let _g = theme::scoped(theme::Theme::dark().without_color());
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    term.draw(|f| ui::draw(&failed, f)).expect("draw");
+    let buf = term.backend().buffer();
+    let mut seen = 0;
+    for y in 0..h {
+        let line: String = (0..w).map(|x| buf[(x, y)].symbol()).collect();
+        let Some(at) = line.find("failing") else {
+            continue;
+        };
+        let x = line[..at].chars().count() as u16;
+        seen += 1;
+        assert!(
+            buf[(x, y)]
+                .modifier
+                .contains(ratatui::style::Modifier::BOLD),
+            "“failing” is not bold in row {y}: {line}"
+        );
+    }
+    assert!(seen > 0, "no failing row on screen");
+}

@@ -24,6 +24,13 @@ fn tone_colour(t: Tone) -> Color {
     }
 }
 
+/// A tone's style: what is failing is bold as well as red, so it still stands out without colour
+/// (NO_COLOR).
+fn tone_style(t: Tone) -> Style {
+    let s = Style::new().fg(tone_colour(t));
+    if t == Tone::Bad { s.bold() } else { s }
+}
+
 /// Unknown (not in the answer) is "?", null is "—".
 fn text<T: ToString>(k: &Known<T>) -> String {
     match k {
@@ -151,23 +158,24 @@ fn draw_boxes(pane: &OutreachPane, core: &Core, area: Rect, frame: &mut Frame) {
                 sync
             };
             let email = text(&m.email);
-            let (note, colour) = match &row.note {
-                Some(Note::Busy(t)) => (t.clone(), th().highlight),
-                Some(Note::Done(t)) => (t.clone(), th().ok),
-                Some(Note::Failed(t)) => (t.clone(), th().error),
-                None if m.editable.get() == Some(&false) => {
-                    ("read-only: you may not edit it".to_string(), th().dim)
-                }
-                None => (String::new(), Color::Reset),
+            let (note, note_style) = match &row.note {
+                Some(Note::Busy(t)) => (t.clone(), Style::new().fg(th().highlight)),
+                Some(Note::Done(t)) => (t.clone(), Style::new().fg(th().ok)),
+                Some(Note::Failed(t)) => (t.clone(), tone_style(Tone::Bad)),
+                None if m.editable.get() == Some(&false) => (
+                    "read-only: you may not edit it".to_string(),
+                    Style::new().fg(th().dim),
+                ),
+                None => (String::new(), Style::new()),
             };
             vec![
                 Text::plain(email),
                 Text::plain(m.owner.clone().unwrap_or_else(|| "?".into())),
                 Text::plain(text(&m.provider)),
-                Text::styled(send, Style::new().fg(tone_colour(send_tone))),
-                Text::styled(sync, Style::new().fg(tone_colour(sync_tone))),
+                Text::styled(send, tone_style(send_tone)),
+                Text::styled(sync, tone_style(sync_tone)),
                 Text::plain(text(&m.max_mailings_per_day)),
-                Text::styled(note, Style::new().fg(colour)),
+                Text::styled(note, note_style),
             ]
         })
         .collect();

@@ -317,7 +317,7 @@ impl ContactsPane {
         self.open_form(Form::from_draft(&draft), true, core);
         let more = mine.len() - 1;
         core.info(if more == 0 {
-            format!("Reopened your unsaved draft “{what}”. Ctrl-S saves it, Esc discards it.")
+            format!("Reopened your unsaved draft “{what}”. Ctrl-S saves it; Esc asks before discarding it.")
         } else {
             format!("Reopened your unsaved draft “{what}”; {more} more for this client (marked ✎, e opens).")
         });

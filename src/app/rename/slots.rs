@@ -181,7 +181,9 @@ impl Renames {
         match &mut slot.rename {
             Some(r) if !r.is_saving() => {
                 if !matches!(r.state, SaveState::Editing) {
-                    core.info("Your text is back: Enter saves it again, Esc discards it.");
+                    core.info(
+                        "Your text is back: Enter saves it again; Esc asks before discarding it.",
+                    );
                 }
                 r.reopen();
             }
@@ -260,7 +262,8 @@ mod tests {
         assert!(
             core.status
                 .as_ref()
-                .is_some_and(|s| s.text.contains("Your text is back"))
+                .is_some_and(|s| s.text.contains("Your text is back")
+                    && s.text.contains("Esc asks before discarding"))
         );
         r.start("c", "Other", &mut core);
         assert_eq!(r.editing().as_deref(), Some("c"));
