@@ -9,6 +9,8 @@ use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 use tokio::time::Instant;
 
+use crate::api::http::Window;
+
 /// How many reads may be in flight at once.
 pub const READ_SLOTS: usize = 6;
 /// How many writes may be in flight at once (besides the reads).
@@ -101,34 +103,8 @@ impl PriorityGate {
     }
 }
 
-/// Sliding window: at most `max` starts in any `window`.
-#[derive(Debug)]
-struct Budget {
-    max: usize,
-    window: Duration,
-    started: VecDeque<Instant>,
-}
-
-impl Budget {
-    fn wait(&mut self, now: Instant) -> Duration {
-        let window = self.window;
-        while self
-            .started
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= window)
-        {
-            self.started.pop_front();
-        }
-        if self.started.len() < self.max.max(1) {
-            self.started.push_back(now);
-            return Duration::ZERO;
-        }
-        let oldest = self.started.front().copied().unwrap_or(now);
-        window
-            .saturating_sub(now.duration_since(oldest))
-            .max(Duration::from_millis(1))
-    }
-}
+/// Background reads: at most `max` started in any `window`.
+type Budget = Window<Instant>;
 
 /// What a request holds while it runs.
 #[derive(Debug)]
@@ -159,11 +135,10 @@ impl Slots {
             reads: PriorityGate::new(reads.max(1)),
             writes: Arc::new(Semaphore::new(writes.max(1))),
             background: Arc::new(Semaphore::new(BACKGROUND_SLOTS)),
-            budget: Arc::new(Mutex::new(Budget {
-                max: BACKGROUND_PER_MINUTE,
-                window: Duration::from_secs(60),
-                started: VecDeque::new(),
-            })),
+            budget: Arc::new(Mutex::new(Budget::new(
+                BACKGROUND_PER_MINUTE,
+                Duration::from_secs(60),
+            ))),
         }
     }
 
@@ -272,11 +247,7 @@ mod tests {
 
     #[test]
     fn background_budget_is_a_sliding_minute() {
-        let mut b = Budget {
-            max: 10,
-            window: Duration::from_secs(60),
-            started: VecDeque::new(),
-        };
+        let mut b = Budget::new(10, Duration::from_secs(60));
         let t0 = Instant::now();
         let started = (0..25)
             .filter(|i| b.wait(t0 + Duration::from_secs(*i)).is_zero())

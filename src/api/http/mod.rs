@@ -3,9 +3,9 @@
 //! It knows HTTP and JSON and nothing of any vendor: a backend hands it a [`Dialect`] (media type,
 //! error decoder), adds its own per-request headers and, if its tokens expire, a [`Refresh`] hook.
 mod parts;
+mod window;
 mod wire;
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -19,6 +19,7 @@ use parts::TokenState;
 pub use parts::{
     Answer, BoxFuture, FreshToken, Refresh, Request, Secret, Target, WaitHook, WaitPolicy,
 };
+pub use window::Window;
 pub use wire::{
     human_wait, parse_instant, parse_retry_after, replace_lone_surrogates, scrub_secrets, seg,
     unix_now,
@@ -89,35 +90,6 @@ pub struct Dialect {
     pub error: fn(&Answer<'_>) -> ApiError,
 }
 
-/// Sliding-window limiter: at most `max` requests started in any 60 s.
-#[derive(Debug)]
-struct Limiter {
-    max: usize,
-    started: VecDeque<Instant>,
-}
-
-impl Limiter {
-    /// How long to wait before the next request may start (and record it when zero).
-    fn acquire(&mut self, now: Instant) -> Duration {
-        let window = Duration::from_secs(60);
-        while self
-            .started
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= window)
-        {
-            self.started.pop_front();
-        }
-        if self.started.len() < self.max.max(1) {
-            self.started.push_back(now);
-            return Duration::ZERO;
-        }
-        let oldest = self.started.front().copied().unwrap_or(now);
-        window
-            .saturating_sub(now.duration_since(oldest))
-            .max(Duration::from_millis(1))
-    }
-}
-
 /// One backend's connection: base URL, token, limiter and dialect.
 pub struct Http {
     /// API calls: redirects are followed by hand (`send`), so the origin rule can be applied.
@@ -126,7 +98,8 @@ pub struct Http {
     download_http: reqwest::Client,
     cfg: HttpConfig,
     base: String,
-    limiter: Mutex<Limiter>,
+    /// At most `requests_per_minute` requests started in any 60 s.
+    limiter: Mutex<Window<Instant>>,
     dialect: Dialect,
     token: RwLock<TokenState>,
     refresher: Option<Arc<dyn Refresh>>,
@@ -169,10 +142,10 @@ impl Http {
         Ok(Http {
             http,
             download_http,
-            limiter: Mutex::new(Limiter {
-                max: cfg.requests_per_minute,
-                started: VecDeque::new(),
-            }),
+            limiter: Mutex::new(Window::new(
+                cfg.requests_per_minute,
+                Duration::from_secs(60),
+            )),
             base,
             token: RwLock::new(TokenState {
                 token: cfg.token.clone(),
@@ -357,7 +330,7 @@ impl Http {
 
     async fn wait_turn(&self) {
         loop {
-            let wait = self.limiter.lock().await.acquire(Instant::now());
+            let wait = self.limiter.lock().await.wait(Instant::now());
             if wait.is_zero() {
                 return;
             }

@@ -3,20 +3,17 @@ use super::*;
 
 #[test]
 fn limiter_caps_requests_per_window() {
-    let mut l = Limiter {
-        max: 3,
-        started: VecDeque::new(),
-    };
+    let mut l = Window::new(3, Duration::from_secs(60));
     let t0 = Instant::now();
-    assert!(l.acquire(t0).is_zero());
-    assert!(l.acquire(t0).is_zero());
-    assert!(l.acquire(t0).is_zero());
-    let wait = l.acquire(t0 + Duration::from_secs(10));
+    assert!(l.wait(t0).is_zero());
+    assert!(l.wait(t0).is_zero());
+    assert!(l.wait(t0).is_zero());
+    let wait = l.wait(t0 + Duration::from_secs(10));
     assert!(
         wait > Duration::from_secs(49) && wait <= Duration::from_secs(50),
         "{wait:?}"
     );
-    assert!(l.acquire(t0 + Duration::from_secs(60)).is_zero());
+    assert!(l.wait(t0 + Duration::from_secs(60)).is_zero());
 }
 
 #[test]
