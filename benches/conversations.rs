@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use plannr_tui::api::Page;
 use plannr_tui::api::models::{Account, Conversation, ConversationMessage};
-use plannr_tui::app::{Command, Msg, Reply, Settings, State, update};
+use plannr_tui::app::{Command, Msg, PlannrReply, Reply, Settings, State, update};
 use plannr_tui::demo::{DemoOptions, DemoServer};
 use plannr_tui::worker::call_api;
 use ratatui::Terminal;
@@ -90,7 +90,7 @@ fn loaded(n: usize, size: (u16, u16)) -> State {
         &mut s,
         Msg::Api {
             id,
-            result: Ok(Reply::Conversations(page)),
+            result: Ok(Reply::Plannr(PlannrReply::Conversations(page))),
         },
     );
     s
@@ -151,11 +151,11 @@ fn main() {
             &mut s,
             Msg::Api {
                 id: i,
-                result: Ok(Reply::ConversationMessages(Page {
+                result: Ok(Reply::Plannr(PlannrReply::ConversationMessages(Page {
                     items,
                     has_next: Some(true),
                     ..Page::default()
-                })),
+                }))),
             },
         );
         pages += 1;

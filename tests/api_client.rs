@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use plannr_tui::api::models::*;
 use plannr_tui::api::{ApiError, Client, ClientConfig, Secret};
-use plannr_tui::app::{Call, Command, Msg, Reply};
+use plannr_tui::app::{Call, Command, Msg, PlannrCall, PlannrReply, Reply};
 use plannr_tui::demo::{DemoOptions, DemoServer, RecordedRequest, Scripted};
 use plannr_tui::render::sanitize::is_bidi_control;
 use plannr_tui::worker::Worker;
@@ -1030,10 +1030,10 @@ async fn worker_sends_writes_to_one_resource_in_order() {
     let other = f.empty_conversation_uuid.clone();
     let rename = |id, uuid: &str, name: &str| Command::Api {
         id,
-        call: Call::RenameConversation {
+        call: Call::Plannr(PlannrCall::RenameConversation {
             uuid: uuid.to_string(),
             name: name.to_string(),
-        },
+        }),
         background: false,
     };
     let started = Instant::now();
@@ -1049,7 +1049,7 @@ async fn worker_sends_writes_to_one_resource_in_order() {
         match msg {
             Msg::Api { id, result } => {
                 let conv = match result {
-                    Ok(Reply::Conversation(c)) => c,
+                    Ok(Reply::Plannr(PlannrReply::Conversation(c))) => c,
                     other => panic!("rename {id} failed: {other:?}"),
                 };
                 order.push((id, conv.name));

@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::demo_client;
 use plannr_tui::api::ApiError;
 use plannr_tui::api::models::*;
-use plannr_tui::app::{Call, Reply};
+use plannr_tui::app::{Call, PlannrCall, PlannrReply, Reply};
 use plannr_tui::demo::{DemoOptions, DemoServer, Fault, Scripted};
 use plannr_tui::worker::{DOWNLOAD_LIMIT, call_api, download};
 use serde_json::json;
@@ -54,27 +54,27 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Op, bool)> 
             "logins",
             "GET",
             "/api/v1/logins".into(),
-            Call::Logins.into(),
+            Call::Plannr(PlannrCall::Logins).into(),
             false,
         ),
         (
             "mailboxes",
             "GET",
             "/api/v1/mailboxes".into(),
-            Call::Mailboxes.into(),
+            Call::Plannr(PlannrCall::Mailboxes).into(),
             false,
         ),
         (
             "mailbox PUT",
             "PUT",
             format!("/api/v1/mailboxes/{mailbox}"),
-            Call::UpdateMailbox {
+            Call::Plannr(PlannrCall::UpdateMailbox {
                 uuid: mailbox.clone(),
                 update: MailboxUpdate {
                     name: Some("Renamed box".into()),
                     ..MailboxUpdate::default()
                 },
-            }
+            })
             .into(),
             true,
         ),
@@ -82,14 +82,14 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Op, bool)> 
             "thread",
             "GET",
             format!("/api/v1/mailboxes/message/{msg}"),
-            Call::Thread {
+            Call::Plannr(PlannrCall::Thread {
                 uuid: msg.clone(),
                 query: ThreadQuery {
                     per_page: 25,
                     page_ancestors: 1,
                     page_descendants: 1,
                 },
-            }
+            })
             .into(),
             false,
         ),
@@ -97,7 +97,7 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Op, bool)> 
             "emails",
             "GET",
             format!("/api/v1/client/{client}/emails"),
-            Call::ClientEmails {
+            Call::Plannr(PlannrCall::ClientEmails {
                 client_uuid: client.clone(),
                 query: EmailQuery {
                     search: None,
@@ -105,7 +105,7 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Op, bool)> 
                     page: 1,
                     per_page: 50,
                 },
-            }
+            })
             .into(),
             false,
         ),
@@ -113,11 +113,11 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Op, bool)> 
             "conversations",
             "GET",
             "/api/v1/conversation".into(),
-            Call::Conversations {
+            Call::Plannr(PlannrCall::Conversations {
                 archived: Archived::Active,
                 page: 1,
                 per_page: 50,
-            }
+            })
             .into(),
             false,
         ),
@@ -125,17 +125,17 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Op, bool)> 
             "conversation",
             "GET",
             format!("/api/v1/conversation/{conv}"),
-            Call::Conversation { uuid: conv.clone() }.into(),
+            Call::Plannr(PlannrCall::Conversation { uuid: conv.clone() }).into(),
             false,
         ),
         (
             "rename PUT",
             "PUT",
             format!("/api/v1/conversation/{conv}"),
-            Call::RenameConversation {
+            Call::Plannr(PlannrCall::RenameConversation {
                 uuid: conv.clone(),
                 name: "Renamed conversation".into(),
-            }
+            })
             .into(),
             true,
         ),
@@ -143,11 +143,11 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Op, bool)> 
             "messages",
             "GET",
             format!("/api/v1/conversation/{conv}/messages"),
-            Call::ConversationMessages {
+            Call::Plannr(PlannrCall::ConversationMessages {
                 uuid: conv.clone(),
                 page: 1,
                 per_page: 50,
-            }
+            })
             .into(),
             false,
         ),
@@ -155,11 +155,11 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Op, bool)> 
             "clients",
             "GET",
             "/api/v1/account".into(),
-            Call::Clients {
+            Call::Plannr(PlannrCall::Clients {
                 name: None,
                 page: 1,
                 per_page: 50,
-            }
+            })
             .into(),
             false,
         ),
@@ -167,11 +167,11 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Op, bool)> 
             "details",
             "GET",
             "/api/v2/contact-details".into(),
-            Call::ContactDetails {
+            Call::Plannr(PlannrCall::ContactDetails {
                 account_uuids: vec![client.clone()],
                 page: 1,
                 per_page: 50,
-            }
+            })
             .into(),
             false,
         ),
@@ -179,9 +179,9 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Op, bool)> 
             "pre-save check",
             "GET",
             "/api/v2/contact-details".into(),
-            Call::ContactDetail {
+            Call::Plannr(PlannrCall::ContactDetail {
                 uuid: detail.clone(),
-            }
+            })
             .into(),
             false,
         ),
@@ -189,9 +189,9 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Op, bool)> 
             "detail POST",
             "POST",
             "/api/v2/contact-details".into(),
-            Call::CreateContactDetail {
+            Call::Plannr(PlannrCall::CreateContactDetail {
                 body: write.clone(),
-            }
+            })
             .into(),
             true,
         ),
@@ -199,13 +199,13 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Op, bool)> 
             "detail PUT",
             "PUT",
             format!("/api/v2/contact-details/{detail}"),
-            Call::UpdateContactDetail {
+            Call::Plannr(PlannrCall::UpdateContactDetail {
                 uuid: detail.clone(),
                 body: ContactDetailWrite {
                     kind: None,
                     ..write
                 },
-            }
+            })
             .into(),
             true,
         ),
@@ -213,10 +213,10 @@ fn calls(s: &DemoServer) -> Vec<(&'static str, &'static str, String, Op, bool)> 
             "pin",
             "POST",
             format!("/api/v1/conversation/{conv}/pin"),
-            Call::PinConversation {
+            Call::Plannr(PlannrCall::PinConversation {
                 uuid: conv.clone(),
                 pin: true,
-            }
+            })
             .into(),
             true,
         ),
@@ -493,7 +493,7 @@ fn short(e: &ApiError) -> String {
 }
 
 fn is_write_saved(reply: &Reply) -> bool {
-    !matches!(reply, Reply::Done)
+    !matches!(reply, Reply::Plannr(PlannrReply::Done))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 
 use plannr_tui::api::Page;
 use plannr_tui::api::models::{EmailMessage, Mailbox};
-use plannr_tui::app::{self, Call, Command, Msg, Reply, Settings, State, Tab};
+use plannr_tui::app::{
+    self, Call, Command, Msg, PlannrCall, PlannrReply, Reply, Settings, State, Tab,
+};
 use plannr_tui::ui;
 
 fn new_state(w: u16, h: u16) -> State {
@@ -98,25 +100,27 @@ const HOSTILE: &str =
 
 fn answer(call: &Call) -> Reply {
     match call {
-        Call::Clients { .. } => Reply::Clients(decode(json!({
-            "data": [
-                {"uuid": "c-1", "type": "client", "role": "individual", "name": "Gareth Thompson", "primary_email": {"value": "gareth@example.com"}},
-                {"uuid": "c-2", "type": "client", "role": "joint", "name": "Hostile\u{1b}[31m Client\u{1b}]0;x\u{7}"}
-            ],
-            "links": {"next": null}, "meta": {"current_page": 1, "last_page": 1, "total": 2}
-        }))),
-        Call::ClientEmails { .. } => {
+        Call::Plannr(PlannrCall::Clients { .. }) => {
+            Reply::Plannr(PlannrReply::Clients(decode(json!({
+                "data": [
+                    {"uuid": "c-1", "type": "client", "role": "individual", "name": "Gareth Thompson", "primary_email": {"value": "gareth@example.com"}},
+                    {"uuid": "c-2", "type": "client", "role": "joint", "name": "Hostile\u{1b}[31m Client\u{1b}]0;x\u{7}"}
+                ],
+                "links": {"next": null}, "meta": {"current_page": 1, "last_page": 1, "total": 2}
+            }))))
+        }
+        Call::Plannr(PlannrCall::ClientEmails { .. }) => {
             let mut data: Vec<Value> = (1..=12)
                 .rev()
                 .map(|i| message(i, &format!("Annual review part {i}"), "short"))
                 .collect();
             data.insert(0, message(13, HOSTILE, HOSTILE));
-            Reply::Emails(decode(
+            Reply::Plannr(PlannrReply::Emails(decode(
                 json!({"data": data, "links": {"next": null}, "meta": {"current_page": 1, "last_page": 1, "total": 13}}),
-            ))
+            )))
         }
         // A message of the thread fetched on its own (for its html) when it is expanded.
-        Call::Thread { uuid, .. } if uuid != "msg-013" => {
+        Call::Plannr(PlannrCall::Thread { uuid, .. }) if uuid != "msg-013" => {
             let i: u32 = uuid
                 .trim_start_matches("msg-")
                 .parse()
@@ -125,9 +129,9 @@ fn answer(call: &Call) -> Reply {
             m["html"] = json!(format!(
                 "<p>Earlier <b>text</b></p><p>See <a href=\"https://example.com/r{i}\">review {i}</a>.</p>"
             ));
-            Reply::Email(Box::new(decode::<EmailMessage>(m)))
+            Reply::Plannr(PlannrReply::Email(Box::new(decode::<EmailMessage>(m))))
         }
-        Call::Thread { query, .. } => {
+        Call::Plannr(PlannrCall::Thread { query, .. }) => {
             let mut m = message(
                 13,
                 HOSTILE,
@@ -150,16 +154,16 @@ fn answer(call: &Call) -> Reply {
             };
             m["ancestors"] = json!({"data": anc, "links": {"next": if query.page_ancestors == 1 { json!("http://x?page[ancestors]=2") } else { Value::Null }}, "meta": {"current_page": query.page_ancestors, "last_page": 2, "total": 8}});
             m["descendants"] = json!({"data": [message(14, "Re: Pay now", "Thanks")], "links": {"next": null}, "meta": {"current_page": 1, "last_page": 1, "total": 1}});
-            Reply::Email(Box::new(decode::<EmailMessage>(m)))
+            Reply::Plannr(PlannrReply::Email(Box::new(decode::<EmailMessage>(m))))
         }
-        Call::Mailboxes => {
+        Call::Plannr(PlannrCall::Mailboxes) => {
             let page: Page<Mailbox> = decode(json!({"data": [
                 mailbox("mb-1", "Advice", "connected", true, 1204),
                 mailbox("mb-2", "Sales", "syncing", true, 88),
                 mailbox("mb-3", "Old inbox", "authenticationError", false, 5),
                 mailbox("mb-4", "Evil\u{1b}[31m box\u{1b}]0;t\u{7}", "weird", true, 0)
             ]}));
-            Reply::Mailboxes(page.items)
+            Reply::Plannr(PlannrReply::Mailboxes(page.items))
         }
         other => panic!("unexpected call {other:?}"),
     }
@@ -186,7 +190,7 @@ fn mailboxes_state(w: u16, h: u16) -> State {
                 !matches!(
                     c,
                     Command::Api {
-                        call: Call::Logins,
+                        call: Call::Plannr(PlannrCall::Logins),
                         ..
                     }
                 )

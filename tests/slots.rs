@@ -12,7 +12,8 @@ use common::demo_client;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use plannr_tui::api::models::{Archived, MailboxUpdate};
 use plannr_tui::app::{
-    Call, Command, Core, Msg, Reply, Route, Settings, State, Tab, conversations, update,
+    Call, Command, Core, Msg, PlannrCall, PlannrReply, Reply, Route, Settings, State, Tab,
+    conversations, update,
 };
 use plannr_tui::demo::{DemoOptions, DemoServer, Scripted};
 use plannr_tui::worker::slots::READ_SLOTS;
@@ -68,11 +69,11 @@ async fn repeated_refreshes_of_a_hung_view_cancel_the_older_requests_and_free_th
     for n in 1..=REFRESHES {
         ids.push(core.request(
             list(),
-            Call::Conversations {
+            Call::Plannr(PlannrCall::Conversations {
                 archived: Archived::Active,
                 page: 1,
                 per_page: 50,
-            },
+            }),
         ));
         for c in core.out.drain(..) {
             cancels += usize::from(matches!(c, Command::Cancel(_)));
@@ -93,7 +94,7 @@ async fn repeated_refreshes_of_a_hung_view_cancel_the_older_requests_and_free_th
     );
     // Another view's call goes through at once, although more hung requests were made than there
     // are read slots.
-    let id = core.request(Route::Logins, Call::Mailboxes);
+    let id = core.request(Route::Logins, Call::Plannr(PlannrCall::Mailboxes));
     for c in core.out.drain(..) {
         worker.handle(c);
     }
@@ -110,7 +111,10 @@ async fn repeated_refreshes_of_a_hung_view_cancel_the_older_requests_and_free_th
         got, id,
         "the mailboxes answer comes first (no cancelled answer ever comes)"
     );
-    assert!(matches!(result, Ok(Reply::Mailboxes(_))), "{result:?}");
+    assert!(
+        matches!(result, Ok(Reply::Plannr(PlannrReply::Mailboxes(_)))),
+        "{result:?}"
+    );
     assert_eq!(count(&s, "GET", "/api/v1/mailboxes"), 1);
 }
 
@@ -126,11 +130,11 @@ async fn a_save_goes_through_while_every_read_slot_is_hung() {
     for page in 1..=READS {
         worker.handle(Command::Api {
             id: u64::from(page),
-            call: Call::Conversations {
+            call: Call::Plannr(PlannrCall::Conversations {
                 archived: Archived::Active,
                 page,
                 per_page: 50,
-            },
+            }),
             background: false,
         });
     }
@@ -139,13 +143,13 @@ async fn a_save_goes_through_while_every_read_slot_is_hung() {
     let uuid = s.fixtures().first_mailbox_uuid.clone();
     worker.handle(Command::Api {
         id: 100,
-        call: Call::UpdateMailbox {
+        call: Call::Plannr(PlannrCall::UpdateMailbox {
             uuid: uuid.clone(),
             update: MailboxUpdate {
                 name: Some("Saved while reads hang".into()),
                 ..MailboxUpdate::default()
             },
-        },
+        }),
         background: false,
     });
     let Some(Msg::Api { id, result }) = rx.recv().await else {
@@ -153,7 +157,7 @@ async fn a_save_goes_through_while_every_read_slot_is_hung() {
     };
     assert_eq!(id, 100, "the save is answered first");
     match result {
-        Ok(Reply::Mailbox(m)) => assert_eq!(m.name, "Saved while reads hang"),
+        Ok(Reply::Plannr(PlannrReply::Mailbox(m))) => assert_eq!(m.name, "Saved while reads hang"),
         other => panic!("the save failed: {other:?}"),
     }
     assert_eq!(count(&s, "PUT", &format!("/api/v1/mailboxes/{uuid}")), 1);
@@ -174,18 +178,18 @@ async fn background_paging_keeps_to_its_budget_and_a_user_call_goes_first() {
     for page in 1..=PAGES {
         worker.handle(Command::Api {
             id: u64::from(page),
-            call: Call::Conversations {
+            call: Call::Plannr(PlannrCall::Conversations {
                 archived: Archived::Active,
                 page,
                 per_page: 1,
-            },
+            }),
             background: true,
         });
     }
     seen(&s, "GET", "/api/v1/conversation", 1).await;
     worker.handle(Command::Api {
         id: 1000,
-        call: Call::Mailboxes,
+        call: Call::Plannr(PlannrCall::Mailboxes),
         background: false,
     });
     let mut answered = Vec::new();

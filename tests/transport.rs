@@ -336,14 +336,14 @@ async fn a_slow_but_steady_download_outlasts_the_request_timeout() {
 /// status bar says "Plannr asked to slow down: trying again in 1s") before the answer comes.
 #[tokio::test]
 async fn a_rate_limit_wait_reaches_the_status_bar_before_the_answer() {
-    use plannr_tui::app::{Call, Command, Msg, Settings, State, update};
+    use plannr_tui::app::{Call, Command, Msg, PlannrCall, Settings, State, update};
     let (s, c) = setup(|_| {}).await;
     s.script(Scripted::rate_limited(1));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut worker = plannr_tui::worker::Worker::new(c, tx);
     worker.handle(Command::Api {
         id: 1,
-        call: Call::Logins,
+        call: Call::Plannr(PlannrCall::Logins),
         background: false,
     });
     let first = rx.recv().await.expect("a message");

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::protocol::TokenRead;
-use super::{Call, Command, Route, State};
+use super::{Call, Command, PlannrCall, Route, State};
 
 /// Where the 401 screen stands.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -56,7 +56,9 @@ pub(super) fn on_token_read(state: &mut State, result: Result<TokenRead, String>
     state.core.info(note);
     if state.core.account_uuid.is_none() {
         if !state.core.pending.values().any(|r| *r == Route::Logins) {
-            state.core.request(Route::Logins, Call::Logins);
+            state
+                .core
+                .request(Route::Logins, Call::Plannr(PlannrCall::Logins));
         }
         return;
     }
@@ -87,7 +89,9 @@ mod tests {
     fn a_token_that_cannot_be_read_again_keeps_the_screen_and_says_why() {
         let mut s = State::new(Settings::default(), Some("acc".into()), (100, 30));
         s.init();
-        let id = s.core.request(Route::Logins, Call::Logins);
+        let id = s
+            .core
+            .request(Route::Logins, Call::Plannr(PlannrCall::Logins));
         update(
             &mut s,
             Msg::Api {

@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 use super::editor::{EditorEvent, InlineEditor, remember_query};
 use super::list::ListNav;
 use super::paged::Paged;
-use super::{Call, Core, Reply, RequestId, Route, Tab};
+use super::{Call, Core, PlannrCall, PlannrReply, Reply, RequestId, Route, Tab};
 use crate::api::ApiError;
 use crate::api::models::{Account, ContactDetail};
 use crate::keymap::{Action, view};
@@ -90,11 +90,11 @@ impl ClientPicker {
 
     fn request(&mut self, page: u32, core: &mut Core) {
         let name = Some(self.filter.clone()).filter(|n| !n.trim().is_empty());
-        let call = Call::Clients {
+        let call = Call::Plannr(PlannrCall::Clients {
             name,
             page,
             per_page: self.clients.per_page,
-        };
+        });
         // Later pages are fetched ahead of the screen: background work (a retry is the user's).
         let id = if page > 1 && self.clients.retry().is_none() {
             core.request_background(self.route.clone(), call)
@@ -240,7 +240,7 @@ impl ClientPicker {
         core: &mut Core,
     ) -> bool {
         match result {
-            Ok(Reply::Clients(page)) => {
+            Ok(Reply::Plannr(PlannrReply::Clients(page))) => {
                 if self.clients.on_loaded(id, page) {
                     self.clamp(core);
                     self.load(core);

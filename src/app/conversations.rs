@@ -14,7 +14,7 @@ use super::editor::{EditorEvent, InlineEditor, SaveState, remember_query};
 use super::list::ListNav;
 use super::paged::Paged;
 use super::rename::{Rename, RenameDraft, Renames};
-use super::{Call, Core, Reply, RequestId, Route as AppRoute, Settings};
+use super::{Call, Core, PlannrCall, PlannrReply, Reply, RequestId, Route as AppRoute, Settings};
 use crate::api::models::Archived;
 use crate::api::{ApiError, Page};
 use crate::keymap::{Action, Scope, view as kv};
@@ -300,11 +300,11 @@ impl ConversationsPane {
     /// screen or for the filter, as background work (it waits behind the user's requests and
     /// keeps to the background budget, so a filter over a huge list cannot flood Plannr).
     fn request_page(&mut self, page: u32, core: &mut Core) {
-        let call = Call::Conversations {
+        let call = Call::Plannr(PlannrCall::Conversations {
             archived: self.archived,
             page,
             per_page: self.list.per_page,
-        };
+        });
         let route = AppRoute::Conversations(Route::List);
         let id = if page > 1 && self.list.retry().is_none() {
             core.request_background(route, call)
@@ -329,11 +329,11 @@ impl ConversationsPane {
         let mut fresh = Paged::new(self.list.per_page).with_identity(|r: &Row| r.conv.uuid.clone());
         let id = core.request(
             AppRoute::Conversations(Route::List),
-            Call::Conversations {
+            Call::Plannr(PlannrCall::Conversations {
                 archived: self.archived,
                 page: 1,
                 per_page: fresh.per_page,
-            },
+            }),
         );
         fresh.mark_loading(1, id);
         self.refreshing = Some(fresh);
@@ -532,10 +532,10 @@ impl ConversationsPane {
             AppRoute::Conversations(Route::Pin {
                 uuid: uuid.to_string(),
             }),
-            Call::PinConversation {
+            Call::Plannr(PlannrCall::PinConversation {
                 uuid: uuid.to_string(),
                 pin,
-            },
+            }),
         );
         self.pins.insert(uuid.to_string(), (pin, id));
     }
@@ -591,7 +591,7 @@ impl ConversationsPane {
                     return;
                 };
                 match result {
-                    Ok(Reply::Conversations(page)) => {
+                    Ok(Reply::Plannr(PlannrReply::Conversations(page))) => {
                         let me = core.account_uuid.clone();
                         let renames = &self.renames;
                         fresh.on_loaded(
@@ -618,7 +618,7 @@ impl ConversationsPane {
                     return; // an older refresh or the other archive filter
                 }
                 match result {
-                    Ok(Reply::Conversations(page)) => {
+                    Ok(Reply::Plannr(PlannrReply::Conversations(page))) => {
                         let me = core.account_uuid.clone();
                         let renames = &self.renames;
                         let page = map_page(page, |c| {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 
-use super::{Backend, Call, Command, Nav, RequestId, Route, Settings, Tab, Timer};
+use super::{Backend, Call, Command, Nav, PlannrCall, RequestId, Route, Settings, Tab, Timer};
 use crate::keymap::{Action, Scope, Views};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +97,9 @@ fn view_key(route: &Route, call: &Call) -> Option<String> {
         return None;
     }
     Some(match call {
-        Call::Clients { .. } | Call::ClientEmails { .. } => format!("{route:?}"),
+        Call::Plannr(PlannrCall::Clients { .. } | PlannrCall::ClientEmails { .. }) => {
+            format!("{route:?}")
+        }
         _ => format!("{route:?} {call:?}"),
     })
 }
@@ -364,14 +366,16 @@ mod tests {
     #[test]
     fn a_newer_request_for_the_same_view_cancels_the_older_one() {
         let mut core = Core::default();
-        let clients = |name: &str, page| Call::Clients {
-            name: Some(name.into()),
-            page,
-            per_page: 50,
+        let clients = |name: &str, page| {
+            Call::Plannr(PlannrCall::Clients {
+                name: Some(name.into()),
+                page,
+                per_page: 50,
+            })
         };
         let route = || Route::Mail(mail::Route::Clients);
         let a = core.request(route(), clients("a", 2));
-        let other = core.request(Route::Logins, Call::Mailboxes);
+        let other = core.request(Route::Logins, Call::Plannr(PlannrCall::Mailboxes));
         assert!(cancels(&mut core).is_empty());
         let ab = core.request(route(), clients("ab", 1));
         assert_eq!(cancels(&mut core), vec![a]);
@@ -382,12 +386,14 @@ mod tests {
         assert!(cancels(&mut core).is_empty());
         assert!(core.pending.contains_key(&other));
         // Writes are never superseded: both saves are sent.
-        let save = |name: &str| Call::UpdateMailbox {
-            uuid: "m1".into(),
-            update: MailboxUpdate {
-                name: Some(name.into()),
-                enabled: None,
-            },
+        let save = |name: &str| {
+            Call::Plannr(PlannrCall::UpdateMailbox {
+                uuid: "m1".into(),
+                update: MailboxUpdate {
+                    name: Some(name.into()),
+                    enabled: None,
+                },
+            })
         };
         let route = || Route::Mailboxes(crate::app::mailboxes::Route::Rename { uuid: "m1".into() });
         let first = core.request(route(), save("One"));
@@ -401,13 +407,15 @@ mod tests {
     #[test]
     fn leaving_a_view_cancels_its_reads_only() {
         let mut core = Core::default();
-        let thread = |uuid: &str| Call::Thread {
-            uuid: uuid.into(),
-            query: crate::api::models::ThreadQuery {
-                per_page: 25,
-                page_ancestors: 1,
-                page_descendants: 1,
-            },
+        let thread = |uuid: &str| {
+            Call::Plannr(PlannrCall::Thread {
+                uuid: uuid.into(),
+                query: crate::api::models::ThreadQuery {
+                    per_page: 25,
+                    page_ancestors: 1,
+                    page_descendants: 1,
+                },
+            })
         };
         let first = core.request(
             Route::Mail(mail::Route::Thread(mail::thread::Part::First)),
@@ -427,13 +435,16 @@ mod tests {
             String::new(),
             80,
         );
-        let other = core.request(Route::Mail(mail::Route::Emails), Call::Mailboxes);
+        let other = core.request(
+            Route::Mail(mail::Route::Emails),
+            Call::Plannr(PlannrCall::Mailboxes),
+        );
         let save = core.request(
             Route::Mailboxes(crate::app::mailboxes::Route::Rename { uuid: "m1".into() }),
-            Call::UpdateMailbox {
+            Call::Plannr(PlannrCall::UpdateMailbox {
                 uuid: "m1".into(),
                 update: MailboxUpdate::default(),
-            },
+            }),
         );
         cancels(&mut core);
         let left = core.cancel_reads(|r| {
@@ -484,7 +495,7 @@ mod tests {
             now: 1_000,
             ..Core::default()
         };
-        let bg = core.request_background(Route::Logins, Call::Logins);
+        let bg = core.request_background(Route::Logins, Call::Plannr(PlannrCall::Logins));
         assert_eq!(
             countdown_timers(&mut core),
             0,
@@ -492,12 +503,12 @@ mod tests {
         );
         core.now = 1_010;
         assert_eq!(core.waiting_for(), None);
-        let first = core.request(Route::Logins, Call::Mailboxes);
+        let first = core.request(Route::Logins, Call::Plannr(PlannrCall::Mailboxes));
         assert_eq!(countdown_timers(&mut core), 1);
         core.now = 1_011;
         let second = core.request(
             Route::Mailboxes(crate::app::mailboxes::Route::List),
-            Call::Mailboxes,
+            Call::Plannr(PlannrCall::Mailboxes),
         );
         assert_eq!(countdown_timers(&mut core), 0, "one timer at a time");
         assert_eq!(core.waiting_for(), None, "not before two seconds");
@@ -517,7 +528,7 @@ mod tests {
         assert!(core.pending.contains_key(&bg));
         // A deadline from the config.
         core.settings.call_deadline = Duration::from_secs(90);
-        core.request(Route::Logins, Call::Logins);
+        core.request(Route::Logins, Call::Plannr(PlannrCall::Logins));
         core.now += 3;
         assert_eq!(core.waiting_for(), Some((Backend::Plannr, 87)));
     }

@@ -1,8 +1,8 @@
-//! Choosing which Plannr account to act as: the answer to `Call::Logins`, the picker shown when
+//! Choosing which Plannr account to act as: the answer to `PlannrCall::Logins`, the picker shown when
 //! the token reaches several accounts, and asking again after a failure.
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::{Call, Command, Reply, Route, State, list};
+use super::{Call, Command, PlannrCall, PlannrReply, Reply, Route, State, list};
 use crate::api::ApiError;
 use crate::api::models::*;
 use crate::keymap::Action;
@@ -16,7 +16,7 @@ pub struct LoginPicker {
 
 pub(super) fn on_logins(state: &mut State, result: Result<Reply, ApiError>) {
     let logins = match result {
-        Ok(Reply::Logins(l)) => l,
+        Ok(Reply::Plannr(PlannrReply::Logins(l))) => l,
         Ok(_) => return,
         Err(e) => {
             if state.core.account_uuid.is_none() {
@@ -117,7 +117,9 @@ pub(super) fn on_key(state: &mut State, key: &KeyEvent, global: Option<Action>) 
         && !state.captures_input()
     {
         if !state.core.pending.values().any(|r| *r == Route::Logins) {
-            state.core.request(Route::Logins, Call::Logins);
+            state
+                .core
+                .request(Route::Logins, Call::Plannr(PlannrCall::Logins));
             state.core.info("Asking Plannr for your accounts again…");
         }
         return true;

@@ -18,7 +18,10 @@ use super::client_picker::{ClientPicker, PickerEvent};
 use super::editor::{EditorEvent, InlineEditor, remember_query};
 use super::list::{ListNav, half};
 use super::paged::Paged;
-use super::{Call, Command, Core, Reply, RequestId, Route as AppRoute, Settings, Tab};
+use super::{
+    Call, Command, Core, PlannrCall, PlannrReply, Reply, RequestId, Route as AppRoute, Settings,
+    Tab,
+};
 use crate::api::ApiError;
 use crate::api::models::{Account, EmailMessage, EmailQuery, ThreadQuery};
 use crate::keymap::{Action, Scope, view};
@@ -258,10 +261,10 @@ impl MailPane {
             0
         };
         if let Some(page) = self.emails.want(needed) {
-            let call = Call::ClientEmails {
+            let call = Call::Plannr(PlannrCall::ClientEmails {
                 client_uuid: client.uuid.clone(),
                 query: self.email_query(page),
-            };
+            });
             // Later pages are fetched ahead of the screen: background work.
             let route = AppRoute::Mail(Route::Emails);
             let id = if page > 1 {
@@ -379,10 +382,10 @@ impl MailPane {
             Action::Refresh => self.reload_emails(core),
             Action::Retry => {
                 if let (Some(page), Some(client)) = (self.emails.retry(), &self.client) {
-                    let call = Call::ClientEmails {
+                    let call = Call::Plannr(PlannrCall::ClientEmails {
                         client_uuid: client.uuid.clone(),
                         query: self.email_query(page),
-                    };
+                    });
                     let id = core.request(AppRoute::Mail(Route::Emails), call);
                     self.emails.mark_loading(page, id);
                 }
@@ -433,10 +436,10 @@ impl MailPane {
         let req = req.unwrap_or_else(|| t.first_request());
         let id = core.request(
             AppRoute::Mail(Route::Thread(req.part)),
-            Call::Thread {
+            Call::Plannr(PlannrCall::Thread {
                 uuid: t.uuid.clone(),
                 query: req.query,
-            },
+            }),
         );
         t.sent(req, id);
     }
@@ -455,14 +458,14 @@ impl MailPane {
         while let Some(i) = t.next_fetch() {
             let uuid = t.msgs[i].m.uuid.clone();
             // The smallest request the endpoint allows; its thread halves are ignored.
-            let call = Call::Thread {
+            let call = Call::Plannr(PlannrCall::Thread {
                 uuid: uuid.clone(),
                 query: ThreadQuery {
                     per_page: 1,
                     page_ancestors: 1,
                     page_descendants: 1,
                 },
-            };
+            });
             let id = core.request(AppRoute::Mail(Route::Full { uuid }), call);
             t.fetching(i, id);
         }
@@ -650,7 +653,7 @@ impl MailPane {
                 self.picker.on_result(id, result, core);
             }
             Route::Emails => match result {
-                Ok(Reply::Emails(page)) => {
+                Ok(Reply::Plannr(PlannrReply::Emails(page))) => {
                     if self.emails.on_loaded(id, page) {
                         self.refilter(core);
                         self.load_emails(core);
@@ -666,7 +669,7 @@ impl MailPane {
             Route::Thread(part) => {
                 let Some(t) = &mut self.thread else { return };
                 match result {
-                    Ok(Reply::Email(m)) => {
+                    Ok(Reply::Plannr(PlannrReply::Email(m))) => {
                         if t.on_loaded(part, id, *m) {
                             self.thread_follow_up(core);
                         }
@@ -705,7 +708,7 @@ impl MailPane {
                     .filter(|s| !s.trim().is_empty())
                     .unwrap_or_else(|| "(no subject)".into());
                 let result = match result {
-                    Ok(Reply::Email(m)) if m.uuid == uuid => Ok(*m),
+                    Ok(Reply::Plannr(PlannrReply::Email(m))) if m.uuid == uuid => Ok(*m),
                     Ok(_) => Err("Plannr answered with another message".to_string()),
                     Err(e) => Err(e.to_string()),
                 };

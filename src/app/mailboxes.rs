@@ -6,7 +6,7 @@ use super::list::ListNav;
 use crate::keymap::{ALL_VIEWS, Action, Scope};
 
 use super::rename::{Rename, RenameDraft, Renames};
-use super::{Call, Core, Nav, Reply, RequestId, Route as AppRoute};
+use super::{Call, Core, Nav, PlannrCall, PlannrReply, Reply, RequestId, Route as AppRoute};
 use crate::api::ApiError;
 use crate::api::models::{Mailbox, MailboxUpdate};
 
@@ -104,7 +104,10 @@ impl MailboxesPane {
     }
 
     fn refresh(&mut self, core: &mut Core) {
-        self.loading = Some(core.request(AppRoute::Mailboxes(Route::List), Call::Mailboxes));
+        self.loading = Some(core.request(
+            AppRoute::Mailboxes(Route::List),
+            Call::Plannr(PlannrCall::Mailboxes),
+        ));
     }
 
     pub fn captures_input(&self) -> bool {
@@ -168,13 +171,13 @@ impl MailboxesPane {
             self.renames.on_key(&uuid, key, core, |name, core| {
                 core.request(
                     AppRoute::Mailboxes(Route::Rename { uuid: uuid.clone() }),
-                    Call::UpdateMailbox {
+                    Call::Plannr(PlannrCall::UpdateMailbox {
                         uuid: uuid.clone(),
                         update: MailboxUpdate {
                             enabled: None,
                             name: Some(name),
                         },
-                    },
+                    }),
                 )
             });
             return true;
@@ -249,13 +252,13 @@ impl MailboxesPane {
             AppRoute::Mailboxes(Route::Toggle {
                 uuid: uuid.to_string(),
             }),
-            Call::UpdateMailbox {
+            Call::Plannr(PlannrCall::UpdateMailbox {
                 uuid: uuid.to_string(),
                 update: MailboxUpdate {
                     enabled: Some(enabled),
                     name: None,
                 },
-            },
+            }),
         );
         if let Some(row) = self.rows.iter_mut().find(|r| r.mailbox.uuid == uuid) {
             row.pending_enabled = Some((enabled, id));
@@ -286,7 +289,7 @@ impl MailboxesPane {
                 }
                 self.loading = None;
                 match result {
-                    Ok(Reply::Mailboxes(list)) => {
+                    Ok(Reply::Plannr(PlannrReply::Mailboxes(list))) => {
                         self.loaded = true;
                         self.error = None;
                         let pending: Vec<(String, (bool, RequestId))> = self
@@ -327,7 +330,7 @@ impl MailboxesPane {
                 }
                 row.pending_enabled = None;
                 match result {
-                    Ok(Reply::Mailbox(m)) => {
+                    Ok(Reply::Plannr(PlannrReply::Mailbox(m))) => {
                         let name = m.name.clone();
                         row.mailbox = m;
                         core.info(format!(
@@ -354,7 +357,7 @@ impl MailboxesPane {
                     slot.saving = None;
                 }
                 match result {
-                    Ok(Reply::Mailbox(m)) => {
+                    Ok(Reply::Plannr(PlannrReply::Mailbox(m))) => {
                         if slot
                             .rename
                             .as_ref()
@@ -425,10 +428,10 @@ mod tests {
             &mut s,
             Msg::Api {
                 id,
-                result: Ok(Reply::Mailboxes(vec![
+                result: Ok(Reply::Plannr(PlannrReply::Mailboxes(vec![
                     mailbox("m1", true),
                     mailbox("m2", false),
-                ])),
+                ]))),
             },
         );
         s
@@ -464,7 +467,7 @@ mod tests {
             &mut s,
             Msg::Api {
                 id,
-                result: Ok(Reply::Mailboxes(boxes)),
+                result: Ok(Reply::Plannr(PlannrReply::Mailboxes(boxes))),
             },
         );
         s
@@ -547,7 +550,10 @@ mod tests {
             let (id, call) = sent(&update(&mut s, key(KeyCode::Char(' '))))
                 .pop()
                 .unwrap();
-            assert!(matches!(call, Call::UpdateMailbox { .. }), "{call:?}");
+            assert!(
+                matches!(call, Call::Plannr(PlannrCall::UpdateMailbox { .. })),
+                "{call:?}"
+            );
             update(
                 &mut s,
                 Msg::Api {
@@ -687,13 +693,13 @@ mod tests {
         let (id, call) = sent(&out).pop().unwrap();
         assert_eq!(
             call,
-            Call::UpdateMailbox {
+            Call::Plannr(PlannrCall::UpdateMailbox {
                 uuid: "m1".into(),
                 update: MailboxUpdate {
                     enabled: Some(false),
                     name: None
                 }
-            }
+            })
         );
         assert!(
             !s.mailboxes.rows[0].shown_enabled(),
@@ -733,7 +739,7 @@ mod tests {
             &mut s,
             Msg::Api {
                 id,
-                result: Ok(Reply::Mailbox(server)),
+                result: Ok(Reply::Plannr(PlannrReply::Mailbox(server))),
             },
         );
         assert!(s.mailboxes.rows[1].shown_enabled());
@@ -749,13 +755,13 @@ mod tests {
         let (id, call) = sent(&update(&mut s, key(KeyCode::Enter))).pop().unwrap();
         assert_eq!(
             call,
-            Call::UpdateMailbox {
+            Call::Plannr(PlannrCall::UpdateMailbox {
                 uuid: "m1".into(),
                 update: MailboxUpdate {
                     enabled: None,
                     name: Some("Box m1!".into())
                 }
-            }
+            })
         );
         assert_eq!(
             s.mailboxes.shown_name(&s.mailboxes.rows[0]),

@@ -28,5 +28,7 @@ pub use auth::TokenCheck;
 pub use core::{Core, Level, StatusMessage};
 pub use login::LoginPicker;
 pub use pane::{Backend, Pane, Route, Tab};
-pub use protocol::{ApiResult, Call, Command, Msg, Nav, Reply, RequestId, Timer, TokenRead};
+pub use protocol::{
+    ApiResult, Call, Command, Msg, Nav, PlannrCall, PlannrReply, Reply, RequestId, Timer, TokenRead,
+};
 pub use state::{State, global_help, update};

@@ -1,5 +1,7 @@
 //! The messages between the pure app and the worker: what comes in (`Msg`), what goes out
-//! (`Command`), the API calls and their typed answers (`Call`/`Reply`), and where answers go (`Route`).
+//! (`Command`), the API calls and their typed answers (`Call`/`Reply`, one variant per backend:
+//! `PlannrCall`/`PlannrReply` here, `OutreachCall`/`OutreachReply` in `outreach`), and where answers
+//! go (`Route`).
 use std::time::Duration;
 
 use crossterm::event::KeyEvent;
@@ -14,9 +16,19 @@ pub type RequestId = u64;
 /// What a request comes back with.
 pub type ApiResult = Result<Reply, ApiError>;
 
-/// Every API call the app can ask for. The worker maps each to one `api::Client` method.
+/// Every API call the app can ask for: one variant per backend, wrapping that backend's own
+/// calls. The worker sends each to that backend's client.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Call {
+    /// A call to Plannr (the worker's `api::Client`).
+    Plannr(PlannrCall),
+    /// A call to Outreach (the worker's `OutreachClient`).
+    Outreach(super::outreach::OutreachCall),
+}
+
+/// Plannr's calls. The worker maps each to one `api::Client` method.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlannrCall {
     Logins,
     Mailboxes,
     UpdateMailbox {
@@ -76,56 +88,85 @@ pub enum Call {
         uuid: String,
         body: ContactDetailWrite,
     },
-    /// A call to Outreach (the worker's `OutreachClient`).
-    Outreach(super::outreach::OutreachCall),
 }
 
 impl Call {
     /// The backend that answers this call (the worker sends it to that backend's client).
     pub fn backend(&self) -> Backend {
         match self {
+            Call::Plannr(_) => Backend::Plannr,
             Call::Outreach(_) => Backend::Outreach,
-            _ => Backend::Plannr,
         }
     }
 
     /// Whether the call changes something on the server (a save, a pin, a switch).
     pub fn is_write(&self) -> bool {
-        matches!(
-            self,
-            Call::UpdateMailbox { .. }
-                | Call::RenameConversation { .. }
-                | Call::PinConversation { .. }
-                | Call::CreateContactDetail { .. }
-                | Call::UpdateContactDetail { .. }
-                | Call::Outreach(
-                    super::outreach::OutreachCall::Toggle { .. }
-                        | super::outreach::OutreachCall::TestSend { .. }
-                        | super::outreach::OutreachCall::TestSync { .. }
-                )
-        )
+        match self {
+            Call::Plannr(c) => c.is_write(),
+            Call::Outreach(c) => matches!(
+                c,
+                super::outreach::OutreachCall::Toggle { .. }
+                    | super::outreach::OutreachCall::TestSend { .. }
+                    | super::outreach::OutreachCall::TestSync { .. }
+            ),
+        }
     }
-}
 
-impl Call {
     /// Writes to the same resource are sent one after another, in the order asked, so the last
     /// one asked is the last one the server applies.
     pub fn write_key(&self) -> Option<String> {
         match self {
-            Call::UpdateMailbox { uuid, .. } => Some(format!("mailbox/{uuid}")),
-            Call::RenameConversation { uuid, .. } | Call::PinConversation { uuid, .. } => {
-                Some(format!("conversation/{uuid}"))
-            }
-            Call::UpdateContactDetail { uuid, .. } => Some(format!("contact-detail/{uuid}")),
+            Call::Plannr(c) => c.write_key(),
             Call::Outreach(c) => c.write_key(),
+        }
+    }
+}
+
+impl PlannrCall {
+    /// Whether the call changes something on the server (a save, a pin, a switch).
+    pub fn is_write(&self) -> bool {
+        matches!(
+            self,
+            PlannrCall::UpdateMailbox { .. }
+                | PlannrCall::RenameConversation { .. }
+                | PlannrCall::PinConversation { .. }
+                | PlannrCall::CreateContactDetail { .. }
+                | PlannrCall::UpdateContactDetail { .. }
+        )
+    }
+
+    /// The resource a write changes (see `Call::write_key`).
+    pub fn write_key(&self) -> Option<String> {
+        match self {
+            PlannrCall::UpdateMailbox { uuid, .. } => Some(format!("mailbox/{uuid}")),
+            PlannrCall::RenameConversation { uuid, .. }
+            | PlannrCall::PinConversation { uuid, .. } => Some(format!("conversation/{uuid}")),
+            PlannrCall::UpdateContactDetail { uuid, .. } => Some(format!("contact-detail/{uuid}")),
             _ => None,
         }
     }
 }
 
-/// The typed answer to a `Call`.
+/// The typed answer to a `Call` (one variant per backend), or to a worker job that is not a
+/// call (an HTML conversion, a download).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
+    /// An answer from Plannr.
+    Plannr(PlannrReply),
+    /// An answer from Outreach.
+    Outreach(super::outreach::OutreachReply),
+    /// A converted email body (answer to `Command::RenderHtml`).
+    Body(Box<crate::render::html::Body>),
+    /// A download finished (answer to `Command::Download`): where it was saved, bytes written.
+    Saved {
+        path: std::path::PathBuf,
+        bytes: u64,
+    },
+}
+
+/// The typed answer to a `PlannrCall`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlannrReply {
     Logins(Logins),
     Mailboxes(Vec<Mailbox>),
     Mailbox(Mailbox),
@@ -136,19 +177,10 @@ pub enum Reply {
     Done,
     ConversationMessages(Page<ConversationMessage>),
     Clients(Page<Account>),
-    /// The answer to `Call::LinkedClients`.
+    /// The answer to `PlannrCall::LinkedClients`.
     LinkedClients(Page<Account>),
     ContactDetails(Page<ContactDetail>),
     ContactDetail(Option<Box<ContactDetail>>),
-    /// A converted email body (answer to `Command::RenderHtml`).
-    Body(Box<crate::render::html::Body>),
-    /// A download finished (answer to `Command::Download`): where it was saved, bytes written.
-    Saved {
-        path: std::path::PathBuf,
-        bytes: u64,
-    },
-    /// An answer from Outreach.
-    Outreach(super::outreach::OutreachReply),
 }
 
 /// Timers exist only while something needs them (no periodic tick when idle).

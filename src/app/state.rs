@@ -10,8 +10,8 @@ use crate::keymap::{Action, Entry, Keymap, Scope};
 use super::Reply;
 use super::login::{self, LoginPicker};
 use super::{
-    ApiResult, Backend, Call, Command, Core, Msg, Nav, RequestId, Route, Settings, Tab, Timer,
-    contacts, conversations, mail, mailboxes, outreach,
+    ApiResult, Backend, Call, Command, Core, Msg, Nav, PlannrCall, RequestId, Route, Settings, Tab,
+    Timer, contacts, conversations, mail, mailboxes, outreach,
 };
 use crate::api::ApiError;
 #[cfg(test)]
@@ -77,7 +77,8 @@ impl State {
             self.activate(self.tab);
             return std::mem::take(&mut self.core.out);
         }
-        self.core.request(Route::Logins, Call::Logins);
+        self.core
+            .request(Route::Logins, Call::Plannr(PlannrCall::Logins));
         self.core.out.push(Command::LoadDrafts {
             dir: self.core.settings.drafts_dir.clone(),
         });
@@ -329,7 +330,7 @@ pub(super) fn quit(state: &mut State) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::TokenRead;
+    use crate::app::{PlannrReply, TokenRead};
 
     fn key(c: KeyCode) -> Msg {
         Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
@@ -398,24 +399,25 @@ mod tests {
         let mut s = State::new(Settings::default(), Some("acc".into()), (80, 24));
         s.core.info("Saved “Pension”");
         // Paging does not (the message is about the last change, still true).
-        s.core.request(Route::Logins, Call::Mailboxes);
+        s.core
+            .request(Route::Logins, Call::Plannr(PlannrCall::Mailboxes));
         assert!(s.core.status.is_some());
         s.core.request(
             Route::Logins,
-            Call::PinConversation {
+            Call::Plannr(PlannrCall::PinConversation {
                 uuid: "c1".into(),
                 pin: true,
-            },
+            }),
         );
         assert!(s.core.status.is_none(), "the next save replaces “Saved …”");
         // An error stays until something replaces it.
         s.core.error("Could not pin: offline");
         s.core.request(
             Route::Logins,
-            Call::PinConversation {
+            Call::Plannr(PlannrCall::PinConversation {
                 uuid: "c1".into(),
                 pin: false,
-            },
+            }),
         );
         assert!(s.core.status.is_some());
     }
@@ -451,7 +453,10 @@ mod tests {
             &mut s,
             Msg::Api {
                 id: calls[0].0,
-                result: Ok(Reply::Logins(logins(&["a", "b"], None))),
+                result: Ok(Reply::Plannr(PlannrReply::Logins(logins(
+                    &["a", "b"],
+                    None,
+                )))),
             },
         );
         assert!(s.login_picker.is_some());
@@ -463,7 +468,11 @@ mod tests {
             Some(&Command::SetAccount("b".into())),
             "account set before any tenant call"
         );
-        assert!(api_ids(&out).iter().any(|(_, c)| *c == Call::Mailboxes));
+        assert!(
+            api_ids(&out)
+                .iter()
+                .any(|(_, c)| *c == Call::Plannr(PlannrCall::Mailboxes))
+        );
         assert_eq!(s.core.account_label, "Name b");
     }
 
@@ -483,14 +492,17 @@ mod tests {
         let out = update(&mut s, key(KeyCode::Char('R')));
         let calls = api_ids(&out);
         assert_eq!(calls.len(), 1, "{out:?}");
-        assert_eq!(calls[0].1, Call::Logins);
+        assert_eq!(calls[0].1, Call::Plannr(PlannrCall::Logins));
         // A second R while that one is on its way does not ask twice.
         assert!(api_ids(&update(&mut s, key(KeyCode::Char('R')))).is_empty());
         update(
             &mut s,
             Msg::Api {
                 id: calls[0].0,
-                result: Ok(Reply::Logins(logins(&["a", "b"], None))),
+                result: Ok(Reply::Plannr(PlannrReply::Logins(logins(
+                    &["a", "b"],
+                    None,
+                )))),
             },
         );
         assert!(s.login_picker.is_some());
@@ -504,7 +516,10 @@ mod tests {
             &mut s,
             Msg::Api {
                 id,
-                result: Ok(Reply::Logins(logins(&["a", "b"], Some("a")))),
+                result: Ok(Reply::Plannr(PlannrReply::Logins(logins(
+                    &["a", "b"],
+                    Some("a"),
+                )))),
             },
         );
         assert!(s.login_picker.is_none());
@@ -525,7 +540,7 @@ mod tests {
             .find_map(|c| match c {
                 Command::Api {
                     id,
-                    call: Call::Logins,
+                    call: Call::Plannr(PlannrCall::Logins),
                     ..
                 } => Some(*id),
                 _ => None,
@@ -580,7 +595,7 @@ mod tests {
         assert!(out.iter().any(|c| matches!(
             c,
             Command::Api {
-                call: Call::Logins,
+                call: Call::Plannr(PlannrCall::Logins),
                 ..
             }
         )));

@@ -383,7 +383,7 @@ mod tests {
 
     use crate::api::models::{Account, Conversation, ConversationMessage};
     use crate::api::{ApiError, Page};
-    use crate::app::{Call, Command, Msg, Reply, Settings, State, update};
+    use crate::app::{Call, Command, Msg, PlannrCall, PlannrReply, Reply, Settings, State, update};
 
     const NOW: i64 = 1_750_000_000; // 2025-06-15 15:06:40 UTC
 
@@ -480,12 +480,12 @@ mod tests {
         answer_last(
             &mut s,
             &cmds,
-            Ok(Reply::Conversations(Page {
+            Ok(Reply::Plannr(PlannrReply::Conversations(Page {
                 items: (0..30).map(conv).collect(),
                 total: Some(137),
                 has_next: Some(true),
                 ..Page::default()
-            })),
+            }))),
         );
         s.core.status = None;
         s
@@ -587,17 +587,18 @@ mod tests {
         let more = answer_last(
             &mut s,
             &cmds,
-            Ok(Reply::ConversationMessages(Page {
+            Ok(Reply::Plannr(PlannrReply::ConversationMessages(Page {
                 items: msgs,
                 has_next: Some(true),
                 ..Page::default()
-            })),
+            }))),
         );
         if h >= 24 {
             assert!(
-                api_ids(&more)
-                    .iter()
-                    .any(|(_, c)| matches!(c, Call::ConversationMessages { page: 2, .. })),
+                api_ids(&more).iter().any(|(_, c)| matches!(
+                    c,
+                    Call::Plannr(PlannrCall::ConversationMessages { page: 2, .. })
+                )),
                 "older page asked ahead"
             );
         }

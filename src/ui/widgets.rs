@@ -486,7 +486,10 @@ mod tests {
     fn status_bar_counts_down_the_oldest_waited_call() {
         let mut core = Core::default();
         core.now = 500;
-        core.request(crate::app::Route::Logins, crate::app::Call::Logins);
+        core.request(
+            crate::app::Route::Logins,
+            crate::app::Call::Plannr(crate::app::PlannrCall::Logins),
+        );
         let area = Rect::new(0, 0, 80, 1);
         let draw = |core: &Core| {
             let mut buf = Buffer::empty(area);

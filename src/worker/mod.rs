@@ -8,7 +8,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::api::outreach::OutreachClient;
 use crate::api::{ApiError, Client};
 use crate::app::outreach::{OutreachCall, OutreachReply};
-use crate::app::{Backend, Call, Command, Msg, Reply, RequestId, TokenRead};
+use crate::app::{Call, Command, Msg, PlannrCall, PlannrReply, Reply, RequestId, TokenRead};
 use crate::config::TokenReader;
 use crate::render::html::{Body, HtmlCache, html_to_body};
 
@@ -191,16 +191,12 @@ impl Worker {
                     }
                     let run = async {
                         let _slot = slots.acquire(lane).await;
-                        match call.backend() {
-                            Backend::Plannr => call_api(&backends.plannr, call).await,
-                            Backend::Outreach => match call {
-                                Call::Outreach(c) => {
-                                    call_outreach(backends.outreach.as_deref(), c).await
-                                }
-                                _ => Err(ApiError::Other(
-                                    "a Plannr call was routed to Outreach".into(),
-                                )),
-                            },
+                        // Routed by backend: each answers its own calls.
+                        match call {
+                            Call::Plannr(c) => call_plannr(&backends.plannr, c).await,
+                            Call::Outreach(c) => {
+                                call_outreach(backends.outreach.as_deref(), c).await
+                            }
                         }
                     };
                     let result = if lane == Lane::Background {
@@ -355,7 +351,6 @@ pub fn run_draft_command(cmd: Command) -> Option<Msg> {
     }
 }
 
-/// Map one `Call` to its client method.
 /// A transport's rate-limit waits, told to the app (the status bar says them).
 fn wait_hook(service: &'static str, tx: &mpsc::UnboundedSender<Msg>) -> crate::api::http::WaitHook {
     let tx = tx.clone();
@@ -410,65 +405,76 @@ pub async fn call_outreach(
     Ok(Reply::Outreach(reply))
 }
 
+/// Run `call` against the Plannr client (tests drive the app with it, without a worker); an
+/// Outreach call is an error here.
 pub async fn call_api(c: &Client, call: Call) -> Result<Reply, ApiError> {
-    Ok(match call {
-        Call::Outreach(_) => {
-            return Err(ApiError::Other(
-                "an Outreach call reached the Plannr client".into(),
-            ));
+    match call {
+        Call::Plannr(call) => call_plannr(c, call).await,
+        Call::Outreach(_) => Err(ApiError::Other(
+            "an Outreach call reached the Plannr client".into(),
+        )),
+    }
+}
+
+/// One Plannr call, mapped to its `api::Client` method, answered as a `Reply::Plannr`.
+pub async fn call_plannr(c: &Client, call: PlannrCall) -> Result<Reply, ApiError> {
+    Ok(Reply::Plannr(match call {
+        PlannrCall::Logins => PlannrReply::Logins(c.logins().await?),
+        PlannrCall::Mailboxes => PlannrReply::Mailboxes(c.mailboxes().await?),
+        PlannrCall::UpdateMailbox { uuid, update } => {
+            PlannrReply::Mailbox(c.update_mailbox(&uuid, &update).await?)
         }
-        Call::Logins => Reply::Logins(c.logins().await?),
-        Call::Mailboxes => Reply::Mailboxes(c.mailboxes().await?),
-        Call::UpdateMailbox { uuid, update } => {
-            Reply::Mailbox(c.update_mailbox(&uuid, &update).await?)
+        PlannrCall::Thread { uuid, query } => {
+            PlannrReply::Email(Box::new(c.message_thread(&uuid, query).await?))
         }
-        Call::Thread { uuid, query } => {
-            Reply::Email(Box::new(c.message_thread(&uuid, query).await?))
+        PlannrCall::ClientEmails { client_uuid, query } => {
+            PlannrReply::Emails(c.client_emails(&client_uuid, &query).await?)
         }
-        Call::ClientEmails { client_uuid, query } => {
-            Reply::Emails(c.client_emails(&client_uuid, &query).await?)
-        }
-        Call::Conversations {
+        PlannrCall::Conversations {
             archived,
             page,
             per_page,
-        } => Reply::Conversations(c.conversations(archived, page, per_page).await?),
-        Call::Conversation { uuid } => Reply::Conversation(Box::new(c.conversation(&uuid).await?)),
-        Call::RenameConversation { uuid, name } => {
-            Reply::Conversation(Box::new(c.rename_conversation(&uuid, &name).await?))
+        } => PlannrReply::Conversations(c.conversations(archived, page, per_page).await?),
+        PlannrCall::Conversation { uuid } => {
+            PlannrReply::Conversation(Box::new(c.conversation(&uuid).await?))
         }
-        Call::PinConversation { uuid, pin } => {
+        PlannrCall::RenameConversation { uuid, name } => {
+            PlannrReply::Conversation(Box::new(c.rename_conversation(&uuid, &name).await?))
+        }
+        PlannrCall::PinConversation { uuid, pin } => {
             c.pin_conversation(&uuid, pin).await?;
-            Reply::Done
+            PlannrReply::Done
         }
-        Call::ConversationMessages {
+        PlannrCall::ConversationMessages {
             uuid,
             page,
             per_page,
-        } => Reply::ConversationMessages(c.conversation_messages(&uuid, page, per_page).await?),
-        Call::Clients {
+        } => {
+            PlannrReply::ConversationMessages(c.conversation_messages(&uuid, page, per_page).await?)
+        }
+        PlannrCall::Clients {
             name,
             page,
             per_page,
-        } => Reply::Clients(c.clients(name.as_deref(), page, per_page).await?),
-        Call::LinkedClients { client } => {
-            Reply::LinkedClients(c.linked_clients(&client, LINKED_PER_PAGE).await?)
+        } => PlannrReply::Clients(c.clients(name.as_deref(), page, per_page).await?),
+        PlannrCall::LinkedClients { client } => {
+            PlannrReply::LinkedClients(c.linked_clients(&client, LINKED_PER_PAGE).await?)
         }
-        Call::ContactDetails {
+        PlannrCall::ContactDetails {
             account_uuids,
             page,
             per_page,
-        } => Reply::ContactDetails(c.contact_details(&account_uuids, page, per_page).await?),
-        Call::ContactDetail { uuid } => {
-            Reply::ContactDetail(c.contact_detail(&uuid).await?.map(Box::new))
+        } => PlannrReply::ContactDetails(c.contact_details(&account_uuids, page, per_page).await?),
+        PlannrCall::ContactDetail { uuid } => {
+            PlannrReply::ContactDetail(c.contact_detail(&uuid).await?.map(Box::new))
         }
-        Call::CreateContactDetail { body } => {
-            Reply::ContactDetail(Some(Box::new(c.create_contact_detail(&body).await?)))
+        PlannrCall::CreateContactDetail { body } => {
+            PlannrReply::ContactDetail(Some(Box::new(c.create_contact_detail(&body).await?)))
         }
-        Call::UpdateContactDetail { uuid, body } => {
-            Reply::ContactDetail(Some(Box::new(c.update_contact_detail(&uuid, &body).await?)))
+        PlannrCall::UpdateContactDetail { uuid, body } => {
+            PlannrReply::ContactDetail(Some(Box::new(c.update_contact_detail(&uuid, &body).await?)))
         }
-    })
+    }))
 }
 
 thread_local! {

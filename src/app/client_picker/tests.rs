@@ -41,11 +41,11 @@ pub(crate) fn client(i: usize) -> Account {
 }
 
 fn page(from: usize, n: usize, has_next: bool) -> Result<Reply, ApiError> {
-    Ok(Reply::Clients(Page {
+    Ok(Reply::Plannr(PlannrReply::Clients(Page {
         items: (from..from + n).map(client).collect(),
         has_next: Some(has_next),
         ..Page::default()
-    }))
+    })))
 }
 
 /// The clients requests sent since the last call: (id, name, page, per_page).
@@ -56,11 +56,11 @@ fn sent(core: &mut Core) -> Vec<(RequestId, Option<String>, u32, u32)> {
             Command::Api {
                 id,
                 call:
-                    Call::Clients {
+                    Call::Plannr(PlannrCall::Clients {
                         name,
                         page,
                         per_page,
-                    },
+                    }),
                 ..
             } => Some((id, name, page, per_page)),
             _ => None,
@@ -255,7 +255,7 @@ fn answers_of_other_kinds_or_stale_failures_change_nothing() {
     let s = sent(&mut core);
     assert!(!p.on_result(s[0].0 + 99, Err(ApiError::Timeout), &mut core));
     assert!(core.status.is_none(), "a stale failure is silent");
-    assert!(!p.on_result(s[0].0, Ok(Reply::Done), &mut core));
+    assert!(!p.on_result(s[0].0, Ok(Reply::Plannr(PlannrReply::Done)), &mut core));
     assert!(p.clients.is_loading());
 }
 

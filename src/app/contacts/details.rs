@@ -5,7 +5,7 @@ use super::{ContactsPane, DETAILS_PER_PAGE, Route};
 use crate::api::ApiError;
 use crate::api::models::ContactDetail;
 use crate::app::paged::Paged;
-use crate::app::{Call, Core, Reply, RequestId, Route as AppRoute};
+use crate::app::{Call, Core, PlannrCall, PlannrReply, Reply, RequestId, Route as AppRoute};
 
 impl ContactsPane {
     fn request_details(&self, page: u32, core: &mut Core) -> Option<RequestId> {
@@ -14,11 +14,11 @@ impl ContactsPane {
             AppRoute::Contacts(Route::Details {
                 client: uuid.clone(),
             }),
-            Call::ContactDetails {
+            Call::Plannr(PlannrCall::ContactDetails {
                 account_uuids: vec![uuid],
                 page,
                 per_page: DETAILS_PER_PAGE,
-            },
+            }),
         ))
     }
 
@@ -62,7 +62,7 @@ impl ContactsPane {
             return;
         }
         match result {
-            Ok(Reply::ContactDetails(page)) => {
+            Ok(Reply::Plannr(PlannrReply::ContactDetails(page))) => {
                 if self.details.on_loaded(id, page) {
                     self.detail_nav
                         .clamp(self.details.items.len(), Self::rows_visible(core));
@@ -90,7 +90,7 @@ impl ContactsPane {
             return;
         };
         match result {
-            Ok(Reply::ContactDetails(page)) => {
+            Ok(Reply::Plannr(PlannrReply::ContactDetails(page))) => {
                 fresh.on_loaded(id, page);
                 if !fresh.is_complete() {
                     if let Some(page) = fresh.want(usize::MAX)

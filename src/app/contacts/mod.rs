@@ -19,7 +19,10 @@ use self::validate::{Kind, make_primary_body, map_server_errors};
 use super::client_picker::{ClientPicker, PickerEvent};
 use super::list::ListNav;
 use super::paged::Paged;
-use super::{Call, Command, Core, Reply, RequestId, Route as AppRoute, Settings, Tab};
+use super::{
+    Call, Command, Core, PlannrCall, PlannrReply, Reply, RequestId, Route as AppRoute, Settings,
+    Tab,
+};
 use crate::api::ApiError;
 use crate::api::models::{Account, ContactDetail, ContactDetailWrite};
 use crate::keymap::{Action, Scope, view};
@@ -225,7 +228,7 @@ impl ContactsPane {
     /// not kept: the next form asks again.
     fn on_linked(&mut self, client: String, result: Result<Reply, ApiError>) {
         let answer = match result {
-            Ok(Reply::LinkedClients(page)) => {
+            Ok(Reply::Plannr(PlannrReply::LinkedClients(page))) => {
                 let found: Vec<(String, String)> = page
                     .items
                     .iter()
@@ -264,7 +267,7 @@ impl ContactsPane {
                         AppRoute::Contacts(Route::Linked {
                             client: client.clone(),
                         }),
-                        Call::LinkedClients { client },
+                        Call::Plannr(PlannrCall::LinkedClients { client }),
                     );
                 }
             }
@@ -421,7 +424,7 @@ impl ContactsPane {
         let uuid = d.uuid.clone();
         let id = core.request(
             AppRoute::Contacts(Route::PrimaryFetch { uuid: uuid.clone() }),
-            Call::ContactDetail { uuid: uuid.clone() },
+            Call::Plannr(PlannrCall::ContactDetail { uuid: uuid.clone() }),
         );
         self.making_primary = Some((uuid, id));
     }
@@ -485,7 +488,7 @@ impl ContactsPane {
                     AppRoute::Contacts(Route::Check {
                         key: form.key.clone(),
                     }),
-                    Call::ContactDetail { uuid },
+                    Call::Plannr(PlannrCall::ContactDetail { uuid }),
                 );
                 form.phase = Phase::Checking { id };
             }
@@ -501,8 +504,8 @@ impl ContactsPane {
             key: form.key.clone(),
         });
         let call = match form.detail_uuid.clone() {
-            Some(uuid) => Call::UpdateContactDetail { uuid, body },
-            None => Call::CreateContactDetail { body },
+            Some(uuid) => Call::Plannr(PlannrCall::UpdateContactDetail { uuid, body }),
+            None => Call::Plannr(PlannrCall::CreateContactDetail { body }),
         };
         let id = core.request(route, call);
         form.phase = Phase::Saving { id };
@@ -656,21 +659,23 @@ impl ContactsPane {
                     .map(|c| c.uuid.clone())
                     .unwrap_or_default();
                 match result {
-                    Ok(Reply::ContactDetail(Some(d))) if !client.is_empty() => {
+                    Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(d))))
+                        if !client.is_empty() =>
+                    {
                         let Some(body) = make_primary_body(&d, &client) else {
                             core.error("Plannr did not say who owns this detail or has it as primary, so making it primary could drop the others. Nothing changed.");
                             return;
                         };
                         let id = core.request(
                             AppRoute::Contacts(Route::Primary { uuid: uuid.clone() }),
-                            Call::UpdateContactDetail {
+                            Call::Plannr(PlannrCall::UpdateContactDetail {
                                 uuid: uuid.clone(),
                                 body,
-                            },
+                            }),
                         );
                         self.making_primary = Some((uuid, id));
                     }
-                    Ok(Reply::ContactDetail(None)) => {
+                    Ok(Reply::Plannr(PlannrReply::ContactDetail(None))) => {
                         core.error("That detail no longer exists on the server; refreshing.");
                         self.reload_details(core);
                     }
@@ -685,7 +690,7 @@ impl ContactsPane {
                     return;
                 }
                 match result {
-                    Ok(Reply::ContactDetail(Some(d))) => {
+                    Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(d)))) => {
                         core.info(format!(
                             "“{}” is now the primary {}.",
                             d.name,

@@ -33,7 +33,7 @@ impl ContactsPane {
             return;
         };
         match result {
-            Ok(Reply::ContactDetail(Some(theirs))) => {
+            Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(theirs)))) => {
                 // The freshest server copy becomes the base; per-field three-way merge.
                 // Two writes in the same second keep `updated_at`: the fields the form sends
                 // decide too (issue 14).
@@ -75,7 +75,7 @@ impl ContactsPane {
                     }
                 }
             }
-            Ok(Reply::ContactDetail(None)) => {
+            Ok(Reply::Plannr(PlannrReply::ContactDetail(None))) => {
                 form.phase = Phase::Editing;
                 form.general_error =
                     Some("This detail was deleted on the server. Esc discards your draft.".into());
@@ -101,7 +101,7 @@ impl ContactsPane {
     ) {
         let Some(form) = self.form_awaiting(&key, Phase::Saving { id }) else {
             // Not waited for any more (the user stopped waiting). Still show what the server has.
-            if let Ok(Reply::ContactDetail(Some(d))) = result
+            if let Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(d)))) = result
                 && self.details.items.iter().any(|x| x.uuid == d.uuid)
             {
                 self.replace_detail(*d);
@@ -109,7 +109,7 @@ impl ContactsPane {
             return;
         };
         match result {
-            Ok(Reply::ContactDetail(Some(mut d))) => {
+            Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(mut d)))) => {
                 let created = form.is_new();
                 // What the answer left out is what was just sent (Plannr took it): the PUT answer
                 // of seed 004 carries `accounts` and no `primary_accounts`.

@@ -113,36 +113,47 @@ impl T {
                 has_next: Some(false),
                 ..Page::default()
             };
-            t.pane
-                .on_result(route, id, Ok(Reply::Clients(page)), &mut t.core);
+            t.pane.on_result(
+                route,
+                id,
+                Ok(Reply::Plannr(PlannrReply::Clients(page))),
+                &mut t.core,
+            );
             (id, call, ())
         };
-        assert!(matches!(call, Call::Clients { page: 1, .. }));
+        assert!(matches!(
+            call,
+            Call::Plannr(PlannrCall::Clients { page: 1, .. })
+        ));
         t.key(k(KeyCode::Enter));
         let (id, call, route) = t.last_call();
         assert_eq!(
             call,
-            Call::ContactDetails {
+            Call::Plannr(PlannrCall::ContactDetails {
                 account_uuids: vec!["c1".into()],
                 page: 1,
                 per_page: DETAILS_PER_PAGE
-            }
+            })
         );
         let page = Page {
             items: details,
             has_next: Some(false),
             ..Page::default()
         };
-        t.pane
-            .on_result(route, id, Ok(Reply::ContactDetails(page)), &mut t.core);
+        t.pane.on_result(
+            route,
+            id,
+            Ok(Reply::Plannr(PlannrReply::ContactDetails(page))),
+            &mut t.core,
+        );
         t
     }
 }
 
 /// The server's copy of d1 when nobody else changed it (`updated_at` still "t1").
 fn unchanged_d1() -> Result<Reply, ApiError> {
-    Ok(Reply::ContactDetail(Some(Box::new(phone(
-        "d1", "Mobile", "t1",
+    Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(Box::new(
+        phone("d1", "Mobile", "t1"),
     )))))
 }
 
@@ -176,11 +187,11 @@ fn search_is_debounced_and_filters_by_name() {
     let (_, call, _) = t.last_call();
     assert_eq!(
         call,
-        Call::Clients {
+        Call::Plannr(PlannrCall::Clients {
             name: Some("thom".into()),
             page: 1,
             per_page: 50
-        }
+        })
     );
 }
 
@@ -199,12 +210,12 @@ fn edit_checks_then_saves_full_body_and_deletes_draft() {
     let (id, call, route) = t.last_call();
     assert_eq!(
         call,
-        Call::ContactDetail { uuid: "d1".into() },
+        Call::Plannr(PlannrCall::ContactDetail { uuid: "d1".into() }),
         "the record is re-fetched first"
     );
     t.pane.on_result(route, id, unchanged_d1(), &mut t.core);
     let (id, call, route) = t.last_call();
-    let Call::UpdateContactDetail { uuid, body } = call else {
+    let Call::Plannr(PlannrCall::UpdateContactDetail { uuid, body }) = call else {
         panic!("{call:?}")
     };
     assert_eq!(uuid, "d1");
@@ -229,7 +240,9 @@ fn edit_checks_then_saves_full_body_and_deletes_draft() {
     t.pane.on_result(
         route,
         id,
-        Ok(Reply::ContactDetail(Some(Box::new(saved)))),
+        Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(Box::new(
+            saved,
+        ))))),
         &mut t.core,
     );
     assert!(t.pane.form.is_none());
@@ -238,7 +251,7 @@ fn edit_checks_then_saves_full_body_and_deletes_draft() {
         t.core.out.iter().any(|c| matches!(
             c,
             Command::Api {
-                call: Call::ContactDetails { .. },
+                call: Call::Plannr(PlannrCall::ContactDetails { .. }),
                 ..
             }
         )),
@@ -260,7 +273,9 @@ fn conflict_shows_both_and_lets_the_user_choose() {
         t.type_str("!");
         t.key(k(KeyCode::Enter));
         let theirs = phone("d1", "Mobile (Jo's)", "t5");
-        t.answer(Ok(Reply::ContactDetail(Some(Box::new(theirs.clone())))));
+        t.answer(Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(
+            Box::new(theirs.clone()),
+        )))));
         assert!(
             matches!(&t.pane.form.as_ref().unwrap().phase, Phase::Conflict { theirs, fields } if theirs.name == "Mobile (Jo's)" && fields == &[form::Field::Label])
         );
@@ -276,7 +291,7 @@ fn conflict_shows_both_and_lets_the_user_choose() {
             t.key(k(KeyCode::Char('m')));
             let (_, call, _) = t.last_call();
             assert!(
-                matches!(call, Call::UpdateContactDetail { ref body, .. } if body.name == "Mobile!")
+                matches!(call, Call::Plannr(PlannrCall::UpdateContactDetail { ref body, .. }) if body.name == "Mobile!")
             );
             assert_eq!(t.pane.form.as_ref().unwrap().base_updated_at, "t5");
         } else {
@@ -450,7 +465,7 @@ fn add_and_make_primary() {
     t.type_str("g@work.example");
     t.key(ctrl('s'));
     let (_, call, _) = t.last_call();
-    let Call::CreateContactDetail { body } = call else {
+    let Call::Plannr(PlannrCall::CreateContactDetail { body }) = call else {
         panic!("{call:?}")
     };
     assert_eq!(body.kind.as_deref(), Some("email"));
@@ -459,10 +474,13 @@ fn add_and_make_primary() {
     t.key(k(KeyCode::Down));
     t.key(k(KeyCode::Char('p')));
     let (id, call, route) = t.last_call();
-    assert_eq!(call, Call::ContactDetail { uuid: "d1".into() });
+    assert_eq!(
+        call,
+        Call::Plannr(PlannrCall::ContactDetail { uuid: "d1".into() })
+    );
     t.pane.on_result(route, id, unchanged_d1(), &mut t.core);
     let (_, call, _) = t.last_call();
-    let Call::UpdateContactDetail { body, .. } = call else {
+    let Call::Plannr(PlannrCall::UpdateContactDetail { body, .. }) = call else {
         panic!()
     };
     assert_eq!(body.account_uuids, vec!["c1".to_string(), "c2".to_string()]);
@@ -510,15 +528,17 @@ fn put_answer_without_primaries_never_clears_them() {
     let mut answer = phone("d1", "Mobile 1", "t2");
     answer.primary_accounts = None;
     answer.accounts = None;
-    t.answer(Ok(Reply::ContactDetail(Some(Box::new(answer)))));
+    t.answer(Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(
+        Box::new(answer),
+    )))));
     // The list is read again; this server never includes primaries (nor does its list).
     let mut listed = phone("d1", "Mobile 1", "t2");
     listed.primary_accounts = None;
-    t.answer(Ok(Reply::ContactDetails(Page {
+    t.answer(Ok(Reply::Plannr(PlannrReply::ContactDetails(Page {
         items: vec![listed.clone()],
         has_next: Some(false),
         ..Page::default()
-    })));
+    }))));
     let held = &t.pane.details.items[0];
     assert_eq!(held.name, "Mobile 1");
     assert_eq!(held.primary_accounts, None, "unknown, not empty");
@@ -526,9 +546,11 @@ fn put_answer_without_primaries_never_clears_them() {
     t.key(k(KeyCode::Enter));
     t.type_str("2");
     t.key(ctrl('s'));
-    t.answer(Ok(Reply::ContactDetail(Some(Box::new(listed)))));
+    t.answer(Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(
+        Box::new(listed),
+    )))));
     let (_, call, _) = t.last_call();
-    let Call::UpdateContactDetail { body, .. } = call else {
+    let Call::Plannr(PlannrCall::UpdateContactDetail { body, .. }) = call else {
         panic!("{call:?}")
     };
     assert_eq!(body.name, "Mobile 12");
@@ -553,7 +575,9 @@ fn held_copy_keeps_sent_primaries_until_the_reread() {
     t.pane.on_result(
         route,
         id,
-        Ok(Reply::ContactDetail(Some(Box::new(answer)))),
+        Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(Box::new(
+            answer,
+        ))))),
         &mut t.core,
     );
     let held = &t.pane.details.items[0];
@@ -572,9 +596,11 @@ fn unknown_primaries_are_left_out_of_the_body() {
     t.key(k(KeyCode::Enter));
     t.type_str("!");
     t.key(ctrl('s'));
-    t.answer(Ok(Reply::ContactDetail(Some(Box::new(d)))));
+    t.answer(Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(
+        Box::new(d),
+    )))));
     let (_, call, _) = t.last_call();
-    let Call::UpdateContactDetail { body, .. } = call else {
+    let Call::Plannr(PlannrCall::UpdateContactDetail { body, .. }) = call else {
         panic!("{call:?}")
     };
     assert_eq!(body.primary_account_uuids, None);
@@ -600,9 +626,11 @@ fn conflict_merges_per_field_and_asks_only_both_changed() {
     theirs.value = "+447700900999".into();
     theirs.phone_number_meta = None;
     theirs.primary_accounts = Some(vec![acc("c1", "Gareth Thompson")]);
-    t.answer(Ok(Reply::ContactDetail(Some(Box::new(theirs.clone())))));
+    t.answer(Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(
+        Box::new(theirs.clone()),
+    )))));
     let (_, call, _) = t.last_call();
-    let Call::UpdateContactDetail { body, .. } = call else {
+    let Call::Plannr(PlannrCall::UpdateContactDetail { body, .. }) = call else {
         panic!("expected the merged save, got {call:?}")
     };
     assert_eq!(body.name, "Work", "mine");
@@ -623,7 +651,9 @@ fn conflict_merges_per_field_and_asks_only_both_changed() {
     t.key(ctrl('s'));
     let mut theirs = phone("d1", "Home", "t5");
     theirs.value = "+447700900999".into();
-    t.answer(Ok(Reply::ContactDetail(Some(Box::new(theirs)))));
+    t.answer(Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(
+        Box::new(theirs),
+    )))));
     let f = t.pane.form.as_ref().expect("asking");
     assert!(
         matches!(&f.phase, Phase::Conflict { fields, .. } if fields == &[form::Field::Label]),
@@ -644,10 +674,12 @@ fn conflict_merges_per_field_and_asks_only_both_changed() {
     t.key(ctrl('s'));
     let mut theirs = phone("d1", "Home", "t5");
     theirs.value = "+447700900999".into();
-    t.answer(Ok(Reply::ContactDetail(Some(Box::new(theirs)))));
+    t.answer(Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(
+        Box::new(theirs),
+    )))));
     t.key(k(KeyCode::Char('m')));
     let (_, call, _) = t.last_call();
-    let Call::UpdateContactDetail { body, .. } = call else {
+    let Call::Plannr(PlannrCall::UpdateContactDetail { body, .. }) = call else {
         panic!("{call:?}")
     };
     assert_eq!(body.name, "Work");
@@ -673,12 +705,17 @@ fn saving_keeps_the_rows_while_the_details_reload() {
     t.pane.on_result(
         route,
         id,
-        Ok(Reply::ContactDetail(Some(Box::new(saved)))),
+        Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(Box::new(
+            saved,
+        ))))),
         &mut t.core,
     );
     let (id, call, route) = t.last_call();
     assert!(
-        matches!(call, Call::ContactDetails { page: 1, .. }),
+        matches!(
+            call,
+            Call::Plannr(PlannrCall::ContactDetails { page: 1, .. })
+        ),
         "primaries changed: the details are read again ({call:?})"
     );
     assert_eq!(t.pane.details.items.len(), 2, "the rows stay meanwhile");
@@ -694,11 +731,11 @@ fn saving_keeps_the_rows_while_the_details_reload() {
     t.pane.on_result(
         route,
         id,
-        Ok(Reply::ContactDetails(Page {
+        Ok(Reply::Plannr(PlannrReply::ContactDetails(Page {
             items: fresh,
             has_next: Some(false),
             ..Page::default()
-        })),
+        }))),
         &mut t.core,
     );
     assert!(t.pane.refresh.is_none());
@@ -755,7 +792,9 @@ fn the_client_row_follows_the_saved_primary() {
     t.pane.on_result(
         route,
         id,
-        Ok(Reply::ContactDetail(Some(Box::new(email("d0"))))),
+        Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(Box::new(
+            email("d0"),
+        ))))),
         &mut t.core,
     );
     let (id, _, route) = t.last_call();
@@ -765,7 +804,9 @@ fn the_client_row_follows_the_saved_primary() {
     t.pane.on_result(
         route,
         id,
-        Ok(Reply::ContactDetail(Some(Box::new(saved.clone())))),
+        Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(Box::new(
+            saved.clone(),
+        ))))),
         &mut t.core,
     );
     assert_eq!(
@@ -783,8 +824,12 @@ fn the_client_row_follows_the_saved_primary() {
         has_next: Some(false),
         ..Page::default()
     };
-    t.pane
-        .on_result(route, id, Ok(Reply::ContactDetails(page)), &mut t.core);
+    t.pane.on_result(
+        route,
+        id,
+        Ok(Reply::Plannr(PlannrReply::ContactDetails(page))),
+        &mut t.core,
+    );
     t.key(k(KeyCode::Down));
     t.key(k(KeyCode::Char('p')));
     t.answer(unchanged_d1());
@@ -796,7 +841,9 @@ fn the_client_row_follows_the_saved_primary() {
     t.pane.on_result(
         route,
         id,
-        Ok(Reply::ContactDetail(Some(Box::new(made)))),
+        Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(Box::new(
+            made,
+        ))))),
         &mut t.core,
     );
     assert_eq!(
@@ -826,22 +873,22 @@ fn the_mail_client_list_follows_the_contacts_primaries() {
         AppRoute::Contacts(Route::Details {
             client: "c1".into(),
         }),
-        Call::ContactDetails {
+        Call::Plannr(PlannrCall::ContactDetails {
             account_uuids: vec!["c1".into()],
             page: 1,
             per_page: DETAILS_PER_PAGE,
-        },
+        }),
     );
     s.contacts.details.mark_loading(1, id);
     crate::app::update(
         &mut s,
         Msg::Api {
             id,
-            result: Ok(Reply::ContactDetails(Page {
+            result: Ok(Reply::Plannr(PlannrReply::ContactDetails(Page {
                 items: vec![email("d0")],
                 has_next: Some(false),
                 ..Page::default()
-            })),
+            }))),
         },
     );
     let mail_row = &s.mail.picker.clients.items[0];
@@ -865,19 +912,19 @@ fn details_without_primary_accounts_leave_the_client_row_alone() {
     t.pane.on_result(
         route,
         id,
-        Ok(Reply::Clients(Page {
+        Ok(Reply::Plannr(PlannrReply::Clients(Page {
             items: vec![c1],
             has_next: Some(false),
             ..Page::default()
-        })),
+        }))),
         &mut t.core,
     );
     t.key(k(KeyCode::Enter));
-    t.answer(Ok(Reply::ContactDetails(Page {
+    t.answer(Ok(Reply::Plannr(PlannrReply::ContactDetails(Page {
         items: vec![unknown],
         has_next: Some(false),
         ..Page::default()
-    })));
+    }))));
     assert_eq!(
         t.pane.picker.clients.items[0]
             .primary_email
@@ -889,11 +936,11 @@ fn details_without_primary_accounts_leave_the_client_row_alone() {
     let mut none = email("d0");
     none.primary_accounts = Some(Vec::new());
     t.key(k(KeyCode::Char('R')));
-    t.answer(Ok(Reply::ContactDetails(Page {
+    t.answer(Ok(Reply::Plannr(PlannrReply::ContactDetails(Page {
         items: vec![none],
         has_next: Some(false),
         ..Page::default()
-    })));
+    }))));
     assert!(
         t.pane.picker.clients.items[0].primary_email.is_none(),
         "known: no primary email any more"
@@ -914,7 +961,9 @@ fn conflict_found_by_fields_when_updated_at_is_the_same() {
     let mut theirs = phone("d1", "Mobile", "t1");
     theirs.value = "+447700900999".into();
     theirs.phone_number_meta = None;
-    t.answer(Ok(Reply::ContactDetail(Some(Box::new(theirs)))));
+    t.answer(Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(
+        Box::new(theirs),
+    )))));
     let f = t.pane.form.as_ref().expect("asking");
     assert!(
         matches!(&f.phase, Phase::Conflict { fields, .. } if fields == &[form::Field::Value]),
@@ -925,7 +974,7 @@ fn conflict_found_by_fields_when_updated_at_is_the_same() {
         !t.core.out.iter().any(|c| matches!(
             c,
             Command::Api {
-                call: Call::UpdateContactDetail { .. },
+                call: Call::Plannr(PlannrCall::UpdateContactDetail { .. }),
                 ..
             }
         )),
@@ -942,12 +991,14 @@ fn conflict_found_by_fields_when_updated_at_is_the_same() {
     let mut theirs = phone("d1", "Mobile", "t1");
     theirs.value = "+447700900999".into();
     theirs.phone_number_meta = None;
-    t.answer(Ok(Reply::ContactDetail(Some(Box::new(theirs)))));
+    t.answer(Ok(Reply::Plannr(PlannrReply::ContactDetail(Some(
+        Box::new(theirs),
+    )))));
     let said: Vec<String> = t.core.log.iter().map(|e| e.text.clone()).collect();
     let said = said.join("\n");
     let shown = format!("{:?}", t.core.status);
     let (_, call, _) = t.last_call();
-    let Call::UpdateContactDetail { body, .. } = call else {
+    let Call::Plannr(PlannrCall::UpdateContactDetail { body, .. }) = call else {
         panic!("expected the merged save, got {call:?}")
     };
     assert_eq!(body.name, "Work");

@@ -7,7 +7,7 @@ use crate::api::ApiError;
 use crate::api::models::Conversation;
 use crate::app::editor::SaveState;
 use crate::app::rename::{Rename, Renames};
-use crate::app::{Call, Core, Reply, RequestId, Route as AppRoute};
+use crate::app::{Call, Core, PlannrCall, PlannrReply, Reply, RequestId, Route as AppRoute};
 
 /// The draft-file kind of a conversation rename.
 pub(super) const RENAME_WHAT: &str = "conversation";
@@ -22,10 +22,10 @@ impl ConversationsPane {
                     uuid: uuid.to_string(),
                     name: name.clone(),
                 }),
-                Call::RenameConversation {
+                Call::Plannr(PlannrCall::RenameConversation {
                     uuid: uuid.to_string(),
                     name,
-                },
+                }),
             )
         });
     }
@@ -76,7 +76,7 @@ impl ConversationsPane {
                 }
                 slot.applied = id;
                 let (name, updated_at) = match reply {
-                    Reply::Conversation(c) if !c.name.is_empty() => {
+                    Reply::Plannr(PlannrReply::Conversation(c)) if !c.name.is_empty() => {
                         let saved = (c.name.clone(), c.updated_at.clone());
                         self.replace(*c, core);
                         saved

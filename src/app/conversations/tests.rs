@@ -89,11 +89,11 @@ fn conv(i: usize) -> Conversation {
 }
 
 fn page(range: std::ops::Range<usize>, total: u64) -> Reply {
-    Reply::Conversations(Page {
+    Reply::Plannr(PlannrReply::Conversations(Page {
         items: range.map(conv).collect(),
         total: Some(total),
         ..Page::default()
-    })
+    }))
 }
 
 /// The last API call asked for, and its id.
@@ -135,11 +135,11 @@ fn loaded(n: usize) -> (ConversationsPane, Core) {
     let (id, call) = last_call(&core).expect("page 1 asked for");
     assert_eq!(
         call,
-        Call::Conversations {
+        Call::Plannr(PlannrCall::Conversations {
             archived: Archived::Active,
             page: 1,
             per_page: 10
-        }
+        })
     );
     answer(&mut p, &mut core, id, Ok(page(0..n, n as u64)));
     core.out.clear();
@@ -150,18 +150,20 @@ fn rename_calls(core: &Core) -> Vec<(String, String)> {
     calls(core)
         .into_iter()
         .filter_map(|c| match c {
-            Call::RenameConversation { uuid, name } => Some((uuid, name)),
+            Call::Plannr(PlannrCall::RenameConversation { uuid, name }) => Some((uuid, name)),
             _ => None,
         })
         .collect()
 }
 
 fn renamed(uuid: &str, name: &str) -> Result<Reply, ApiError> {
-    Ok(Reply::Conversation(Box::new(Conversation {
-        uuid: uuid.into(),
-        name: name.into(),
-        ..Conversation::default()
-    })))
+    Ok(Reply::Plannr(PlannrReply::Conversation(Box::new(
+        Conversation {
+            uuid: uuid.into(),
+            name: name.into(),
+            ..Conversation::default()
+        },
+    ))))
 }
 
 fn validation(msg: &str) -> ApiError {
@@ -218,11 +220,11 @@ fn list_pages_ahead_of_the_end_once_and_in_order() {
     let (id2, call) = last_call(&core).unwrap();
     assert_eq!(
         call,
-        Call::Conversations {
+        Call::Plannr(PlannrCall::Conversations {
             archived: Archived::Active,
             page: 2,
             per_page: 10
-        }
+        })
     );
     core.out.clear();
     p.on_key(k(KeyCode::Char('G')), &mut core);
@@ -235,21 +237,21 @@ fn list_pages_ahead_of_the_end_once_and_in_order() {
         &mut p,
         &mut core,
         id2,
-        Ok(Reply::Conversations(Page {
+        Ok(Reply::Plannr(PlannrReply::Conversations(Page {
             items: (9..19).map(conv).collect(),
             total: Some(45),
             ..Page::default()
-        })),
+        }))),
     );
     assert_eq!(p.list.items.len(), 19);
     let (id3, call) = last_call(&core).unwrap();
     assert_eq!(
         call,
-        Call::Conversations {
+        Call::Plannr(PlannrCall::Conversations {
             archived: Archived::Active,
             page: 3,
             per_page: 10
-        }
+        })
     );
     // A failure waits for R; scrolling does not hammer the server.
     answer(&mut p, &mut core, id3, Err(ApiError::Timeout));
@@ -264,11 +266,11 @@ fn list_pages_ahead_of_the_end_once_and_in_order() {
     p.on_key(k(KeyCode::Char('R')), &mut core);
     assert_eq!(
         last_call(&core).unwrap().1,
-        Call::Conversations {
+        Call::Plannr(PlannrCall::Conversations {
             archived: Archived::Active,
             page: 3,
             per_page: 10
-        }
+        })
     );
     assert_eq!(p.list.items.len(), 19, "a retry keeps what is loaded");
 }
@@ -286,11 +288,11 @@ fn no_page_is_asked_for_while_far_from_the_end() {
         &mut p,
         &mut core,
         id,
-        Ok(Reply::Conversations(Page {
+        Ok(Reply::Plannr(PlannrReply::Conversations(Page {
             items: (0..100).map(conv).collect(),
             has_next: Some(true),
             ..Page::default()
-        })),
+        }))),
     );
     assert_eq!(
         calls(&core).len(),
@@ -304,11 +306,11 @@ fn no_page_is_asked_for_while_far_from_the_end() {
     p.on_key(k(KeyCode::PageDown), &mut core);
     assert_eq!(
         last_call(&core).unwrap().1,
-        Call::Conversations {
+        Call::Plannr(PlannrCall::Conversations {
             archived: Archived::Active,
             page: 2,
             per_page: 100
-        }
+        })
     );
 }
 
@@ -323,11 +325,11 @@ fn archived_toggle_and_refresh_reload_from_page_one_and_drop_stale_pages() {
     let (id, call) = last_call(&core).unwrap();
     assert_eq!(
         call,
-        Call::Conversations {
+        Call::Plannr(PlannrCall::Conversations {
             archived: Archived::Only,
             page: 1,
             per_page: 10
-        }
+        })
     );
     answer(&mut p, &mut core, old, Ok(page(0..5, 5)));
     assert!(
@@ -355,7 +357,7 @@ fn filter_is_client_side_over_loaded_rows() {
     assert!(
         calls(&core)
             .iter()
-            .all(|c| !matches!(c, Call::Conversations { .. })),
+            .all(|c| !matches!(c, Call::Plannr(PlannrCall::Conversations { .. }))),
         "no server search"
     );
     p.on_key(k(KeyCode::Enter), &mut core);
@@ -380,7 +382,7 @@ fn filter_paging_is_background_work() {
             .iter()
             .filter_map(|c| match c {
                 Command::Api {
-                    call: Call::Conversations { page, .. },
+                    call: Call::Plannr(PlannrCall::Conversations { page, .. }),
                     background,
                     ..
                 } => Some((*page, *background)),
@@ -425,10 +427,10 @@ fn pin_is_optimistic_and_rolls_back() {
     let (id, call) = last_call(&core).unwrap();
     assert_eq!(
         call,
-        Call::PinConversation {
+        Call::Plannr(PlannrCall::PinConversation {
             uuid: "c0".into(),
             pin: true
-        }
+        })
     );
     assert!(p.shown_pinned(&p.list.items[0]), "shown pinned at once");
     answer(
@@ -448,7 +450,7 @@ fn pin_is_optimistic_and_rolls_back() {
     );
     p.on_key(k(KeyCode::Char('P')), &mut core);
     let (id, _) = last_call(&core).unwrap();
-    answer(&mut p, &mut core, id, Ok(Reply::Done));
+    answer(&mut p, &mut core, id, Ok(Reply::Plannr(PlannrReply::Done)));
     assert_eq!(p.list.items[0].conv.pinned, Some(true));
 }
 
@@ -789,11 +791,11 @@ fn message(i: usize) -> ConversationMessage {
 
 /// Messages newest first, as the API sends them: page n holds n*5-5 .. counted from the newest.
 fn messages(newest: usize, n: usize, more: bool) -> Reply {
-    Reply::ConversationMessages(Page {
+    Reply::Plannr(PlannrReply::ConversationMessages(Page {
         items: (0..n).map(|i| message(newest - i)).collect(),
         has_next: Some(more),
         ..Page::default()
-    })
+    }))
 }
 
 #[test]
@@ -804,11 +806,11 @@ fn open_conversation_newest_at_bottom_older_pages_above_without_a_jump() {
     let (id, call) = last_call(&core).unwrap();
     assert_eq!(
         call,
-        Call::ConversationMessages {
+        Call::Plannr(PlannrCall::ConversationMessages {
             uuid: "c0".into(),
             page: 1,
             per_page: 5
-        }
+        })
     );
     answer(&mut p, &mut core, id, Ok(messages(99, 5, true))); // 5 messages × 4 lines = 20 lines
     let v = p.open.as_ref().unwrap();
@@ -824,11 +826,11 @@ fn open_conversation_newest_at_bottom_older_pages_above_without_a_jump() {
     let (id2, call) = last_call(&core).unwrap();
     assert_eq!(
         call,
-        Call::ConversationMessages {
+        Call::Plannr(PlannrCall::ConversationMessages {
             uuid: "c0".into(),
             page: 2,
             per_page: 5
-        }
+        })
     );
     // Scroll up 1 line: reading from line 1 of message 95.
     p.on_key(k(KeyCode::Char('k')), &mut core);
@@ -861,11 +863,11 @@ fn open_conversation_newest_at_bottom_older_pages_above_without_a_jump() {
     p.on_key(k(KeyCode::Char('g')), &mut core);
     assert_eq!(
         last_call(&core).unwrap().1,
-        Call::ConversationMessages {
+        Call::Plannr(PlannrCall::ConversationMessages {
             uuid: "c0".into(),
             page: 3,
             per_page: 5
-        }
+        })
     );
     let v = p.open.as_ref().unwrap();
     assert!(v.slice(0, 2)[1].text.contains("message 90"));
@@ -888,11 +890,11 @@ fn g_in_an_open_conversation_reaches_the_oldest_message_in_one_press() {
     let (id3, call) = last_call(&core).unwrap();
     assert_eq!(
         call,
-        Call::ConversationMessages {
+        Call::Plannr(PlannrCall::ConversationMessages {
             uuid: "c0".into(),
             page: 3,
             per_page: 5
-        },
+        }),
         "the view follows the top: the next older page is asked for"
     );
     answer(&mut p, &mut core, id3, Ok(messages(89, 5, false)));
@@ -938,11 +940,11 @@ fn html_bodies_are_converted_off_the_ui_thread() {
         &mut p,
         &mut core,
         id,
-        Ok(Reply::ConversationMessages(Page {
+        Ok(Reply::Plannr(PlannrReply::ConversationMessages(Page {
             items: vec![m],
             has_next: Some(false),
             ..Page::default()
-        })),
+        }))),
     );
     let (rid, html, width) = core
         .out
@@ -992,11 +994,11 @@ fn resize_rewraps_once_and_keeps_the_anchor() {
         &mut p,
         &mut core,
         id,
-        Ok(Reply::ConversationMessages(Page {
+        Ok(Reply::Plannr(PlannrReply::ConversationMessages(Page {
             items: vec![m],
             has_next: Some(false),
             ..Page::default()
-        })),
+        }))),
     );
     let wide = p.open.as_ref().unwrap().total_lines();
     core.size = (20, 10);
@@ -1040,22 +1042,22 @@ fn a_taller_screen_asks_for_the_next_page_ahead() {
         &mut p,
         &mut core,
         id,
-        Ok(Reply::Conversations(Page {
+        Ok(Reply::Plannr(PlannrReply::Conversations(Page {
             items: (0..10).map(conv).collect(),
             has_next: Some(true),
             ..Page::default()
-        })),
+        }))),
     );
     assert_eq!(calls(&core).len(), 1, "10 rows cover two screens of 7");
     core.size = (100, 40);
     p.on_resize(&mut core);
     assert_eq!(
         last_call(&core).unwrap().1,
-        Call::Conversations {
+        Call::Plannr(PlannrCall::Conversations {
             archived: Archived::Active,
             page: 2,
             per_page: 10
-        }
+        })
     );
 }
 
@@ -1067,11 +1069,11 @@ fn refresh_keeps_rows_until_the_fresh_page_and_survives_a_failure() {
     let (id, call) = last_call(&core).unwrap();
     assert_eq!(
         call,
-        Call::Conversations {
+        Call::Plannr(PlannrCall::Conversations {
             archived: Archived::Active,
             page: 1,
             per_page: 10
-        }
+        })
     );
     assert_eq!(p.view.len(), 5, "the rows stay while refreshing");
     answer(&mut p, &mut core, id, Err(ApiError::Timeout));
@@ -1093,11 +1095,11 @@ fn refresh_keeps_rows_until_the_fresh_page_and_survives_a_failure() {
         &mut p,
         &mut core,
         id,
-        Ok(Reply::Conversations(Page {
+        Ok(Reply::Plannr(PlannrReply::Conversations(Page {
             items: fresh,
             has_next: Some(false),
             ..Page::default()
-        })),
+        }))),
     );
     assert_eq!(p.list.items.len(), 3);
     assert_eq!(
@@ -1128,7 +1130,7 @@ fn a_reload_in_flight_before_the_rename_answer_keeps_the_saved_name() {
         &mut p,
         &mut core,
         save,
-        Ok(Reply::Conversation(Box::new(saved))),
+        Ok(Reply::Plannr(PlannrReply::Conversation(Box::new(saved)))),
     );
     // The server read its rows before it wrote the name: old name, older updated_at.
     answer(&mut p, &mut core, list, Ok(page(0..3, 3)));
@@ -1154,11 +1156,11 @@ fn a_reload_in_flight_before_the_rename_answer_keeps_the_saved_name() {
         &mut p,
         &mut core,
         id,
-        Ok(Reply::Conversations(Page {
+        Ok(Reply::Plannr(PlannrReply::Conversations(Page {
             items: fresh,
             has_next: Some(false),
             ..Page::default()
-        })),
+        }))),
     );
     assert_eq!(p.row("c0").unwrap().conv.name, "Renamed elsewhere");
 }
@@ -1185,11 +1187,11 @@ fn without_updated_at_pages_asked_before_the_answer_keep_the_saved_name() {
         &mut p,
         &mut core,
         after,
-        Ok(Reply::Conversations(Page {
+        Ok(Reply::Plannr(PlannrReply::Conversations(Page {
             items: fresh,
             has_next: Some(false),
             ..Page::default()
-        })),
+        }))),
     );
     assert_eq!(p.row("c0").unwrap().conv.name, "Renamed elsewhere");
 }
@@ -1236,11 +1238,11 @@ fn not_an_admin_is_told_who_can_rename_and_nothing_is_sent() {
         &mut p,
         &mut core,
         id,
-        Ok(Reply::Conversations(Page {
+        Ok(Reply::Plannr(PlannrReply::Conversations(Page {
             items,
             total: Some(2),
             ..Page::default()
-        })),
+        }))),
     );
     core.out.clear();
     p.on_key(k(KeyCode::Char('r')), &mut core);
@@ -1319,11 +1321,11 @@ fn html_converted_for_an_old_width_is_converted_again() {
         &mut p,
         &mut core,
         id,
-        Ok(Reply::ConversationMessages(Page {
+        Ok(Reply::Plannr(PlannrReply::ConversationMessages(Page {
             items: vec![m],
             has_next: Some(false),
             ..Page::default()
-        })),
+        }))),
     );
     let asked = |core: &Core| -> Vec<(RequestId, String, u16)> {
         core.out

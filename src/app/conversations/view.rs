@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::super::list::half;
 use super::super::paged::Paged;
-use super::super::{Call, Core, Reply, RequestId, Route as AppRoute};
+use super::super::{Call, Core, PlannrCall, PlannrReply, Reply, RequestId, Route as AppRoute};
 use super::{Route, looks_like_html, map_page, parse_time};
 use crate::api::ApiError;
 use crate::api::models::{Conversation, ConversationMessage};
@@ -185,11 +185,11 @@ impl ConvView {
         let uuid = self.conv.uuid.clone();
         let id = core.request(
             AppRoute::Conversations(Route::Messages { uuid: uuid.clone() }),
-            Call::ConversationMessages {
+            Call::Plannr(PlannrCall::ConversationMessages {
                 uuid,
                 page,
                 per_page: self.pages.per_page,
-            },
+            }),
         );
         self.pages.mark_loading(page, id);
     }
@@ -284,7 +284,7 @@ impl ConvView {
             return;
         }
         match result {
-            Ok(Reply::ConversationMessages(page)) => {
+            Ok(Reply::Plannr(PlannrReply::ConversationMessages(page))) => {
                 let width = self.width;
                 let mut to_convert = Vec::new();
                 let page = map_page(page, |msg| {

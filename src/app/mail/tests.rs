@@ -182,10 +182,12 @@ impl Harness {
                     let Some(AppRoute::Mail(r)) = self.core.pending.get(&id).cloned() else {
                         panic!("unrouted")
                     };
-                    if let (Route::Thread(part), Call::Thread { query, .. }) = (&r, &call) {
+                    if let (Route::Thread(part), Call::Plannr(PlannrCall::Thread { query, .. })) =
+                        (&r, &call)
+                    {
                         self.log.push((*part, *query));
                     }
-                    if let Call::Thread { uuid, query } = &call
+                    if let Call::Plannr(PlannrCall::Thread { uuid, query }) = &call
                         && matches!(r, Route::Full { .. })
                     {
                         self.fulls.push((uuid.clone(), *query));
@@ -234,7 +236,7 @@ impl Harness {
         };
         self.core.pending.remove(&id);
         let result = match (&route, call) {
-            (Route::Thread(part), Call::Thread { query, .. }) => {
+            (Route::Thread(part), Call::Plannr(PlannrCall::Thread { query, .. })) => {
                 let page = match part {
                     Part::Ancestors => query.page_ancestors,
                     Part::Descendants => query.page_descendants,
@@ -247,10 +249,12 @@ impl Harness {
                         message: "try later".into(),
                     })
                 } else {
-                    Ok(Reply::Email(Box::new(self.fake.answer(query))))
+                    Ok(Reply::Plannr(PlannrReply::Email(Box::new(
+                        self.fake.answer(query),
+                    ))))
                 }
             }
-            (Route::Full { uuid }, Call::Thread { uuid: asked, .. }) => {
+            (Route::Full { uuid }, Call::Plannr(PlannrCall::Thread { uuid: asked, .. })) => {
                 assert_eq!(uuid, &asked);
                 if self.fail_full.as_deref() == Some(uuid.as_str()) {
                     self.fail_full = None;
@@ -259,7 +263,9 @@ impl Harness {
                         message: "try later".into(),
                     })
                 } else {
-                    Ok(Reply::Email(Box::new(self.fake.full(uuid))))
+                    Ok(Reply::Plannr(PlannrReply::Email(Box::new(
+                        self.fake.full(uuid),
+                    ))))
                 }
             }
             _ => panic!("unexpected call"),
@@ -1069,11 +1075,11 @@ fn client_search_is_debounced_and_sent_as_filter_name() {
         first.as_slice(),
         [(
             _,
-            Call::Clients {
+            Call::Plannr(PlannrCall::Clients {
                 name: None,
                 page: 1,
                 ..
-            }
+            })
         )]
     ));
     pane.on_key(ch('/'), &mut core);
@@ -1089,27 +1095,27 @@ fn client_search_is_debounced_and_sent_as_filter_name() {
     pane.on_debounce(seqs[3], &mut core);
     let sent = take_api(&mut core);
     assert!(
-        matches!(sent.as_slice(), [(_, Call::Clients { name: Some(n), page: 1, .. })] if n == "thom")
+        matches!(sent.as_slice(), [(_, Call::Plannr(PlannrCall::Clients { name: Some(n), page: 1, .. }))] if n == "thom")
     );
     // The answer to the superseded first request is ignored.
     pane.on_result(
         Route::Clients,
         first[0].0,
-        Ok(Reply::Clients(Page {
+        Ok(Reply::Plannr(PlannrReply::Clients(Page {
             items: vec![client(9)],
             ..Page::default()
-        })),
+        }))),
         &mut core,
     );
     assert!(pane.picker.clients.items.is_empty());
     pane.on_result(
         Route::Clients,
         sent[0].0,
-        Ok(Reply::Clients(Page {
+        Ok(Reply::Plannr(PlannrReply::Clients(Page {
             items: vec![client(1)],
             has_next: Some(false),
             ..Page::default()
-        })),
+        }))),
         &mut core,
     );
     assert_eq!(pane.picker.clients.items.len(), 1);
@@ -1119,7 +1125,7 @@ fn client_search_is_debounced_and_sent_as_filter_name() {
     assert_eq!(pane.view, View::Emails);
     let sent = take_api(&mut core);
     assert!(
-        matches!(sent.as_slice(), [(_, Call::ClientEmails { client_uuid, query })] if client_uuid == "c1" && query.page == 1 && query.incoming.is_none())
+        matches!(sent.as_slice(), [(_, Call::Plannr(PlannrCall::ClientEmails { client_uuid, query }))] if client_uuid == "c1" && query.page == 1 && query.incoming.is_none())
     );
 }
 
@@ -1154,7 +1160,7 @@ fn email_list_pages_ahead_filters_mailbox_client_side_and_cycles_direction() {
             break;
         }
         for (id, call) in calls {
-            let Call::ClientEmails { query, .. } = call else {
+            let Call::Plannr(PlannrCall::ClientEmails { query, .. }) = call else {
                 panic!()
             };
             pages.push(query.page);
@@ -1167,11 +1173,11 @@ fn email_list_pages_ahead_filters_mailbox_client_side_and_cycles_direction() {
             pane.on_result(
                 Route::Emails,
                 id,
-                Ok(Reply::Emails(Page {
+                Ok(Reply::Plannr(PlannrReply::Emails(Page {
                     items,
                     has_next: Some(next),
                     ..Page::default()
-                })),
+                }))),
                 &mut core,
             );
         }
@@ -1207,12 +1213,12 @@ fn email_list_pages_ahead_filters_mailbox_client_side_and_cycles_direction() {
     pane.on_key(ch('i'), &mut core);
     let calls = take_api(&mut core);
     assert!(
-        matches!(calls.as_slice(), [(_, Call::ClientEmails { query, .. })] if query.incoming == Some(true) && query.page == 1)
+        matches!(calls.as_slice(), [(_, Call::Plannr(PlannrCall::ClientEmails { query, .. }))] if query.incoming == Some(true) && query.page == 1)
     );
     pane.on_key(ch('i'), &mut core);
     let calls = take_api(&mut core);
     assert!(
-        matches!(calls.as_slice(), [(_, Call::ClientEmails { query, .. })] if query.incoming == Some(false))
+        matches!(calls.as_slice(), [(_, Call::Plannr(PlannrCall::ClientEmails { query, .. }))] if query.incoming == Some(false))
     );
     // Esc goes back a level; at the top the pane lets q quit.
     pane.on_key(key(KeyCode::Esc), &mut core);
@@ -1388,12 +1394,16 @@ fn an_answer_for_a_closed_or_replaced_thread_is_dropped() {
     h.pane.open_thread(&uuid, &mut h.core);
     h.collect();
     h.settle();
-    let Call::Thread { uuid: asked, .. } = call else {
+    let Call::Plannr(PlannrCall::Thread { uuid: asked, .. }) = call else {
         panic!("a thread call")
     };
     let full = h.fake.full(&asked);
-    h.pane
-        .on_result(route, id, Ok(Reply::Email(Box::new(full))), &mut h.core);
+    h.pane.on_result(
+        route,
+        id,
+        Ok(Reply::Plannr(PlannrReply::Email(Box::new(full)))),
+        &mut h.core,
+    );
     h.collect();
     let t = h.thread();
     let m = &t.msgs[t.index_of("m00009").expect("loaded")];
@@ -1460,7 +1470,7 @@ fn email_search_starts_empty_with_the_last_query_one_up_away() {
     let searched: Vec<Option<String>> = take_api(&mut core)
         .into_iter()
         .filter_map(|(_, c)| match c {
-            Call::ClientEmails { query, .. } => Some(query.search),
+            Call::Plannr(PlannrCall::ClientEmails { query, .. }) => Some(query.search),
             _ => None,
         })
         .collect();

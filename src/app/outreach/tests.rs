@@ -3,7 +3,7 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::app::{Settings, State, update};
+use crate::app::{PlannrCall, Settings, State, update};
 
 const NOW: i64 = 1_767_225_600;
 
@@ -54,7 +54,7 @@ fn started() -> (State, RequestId) {
         !cmds.iter().any(|c| matches!(
             c,
             Command::Api {
-                call: Call::Logins,
+                call: Call::Plannr(PlannrCall::Logins),
                 ..
             }
         )),

@@ -102,7 +102,7 @@ fn a_pane_action_runs_in_the_pane_even_without_a_key() {
             matches!(
                 c,
                 crate::app::Command::Api {
-                    call: crate::app::Call::Mailboxes,
+                    call: crate::app::Call::Plannr(crate::app::PlannrCall::Mailboxes),
                     ..
                 }
             )
