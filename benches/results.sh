@@ -33,6 +33,8 @@ cargo build --release --bin plannr-tui
 : > "$out/startup.txt"
 python3 benches/startup.py plannr "Conversations" -- target/release/plannr-tui --demo \
     --log-file "$out/plannr.log" | tee -a "$out/startup.txt"
+# Memory with the whole 10,000-message thread, the demo server in a process of its own.
+python3 benches/memory.py target/release/plannr-tui --log-file "$out/memory.log" | tee "$out/memory.txt"
 if command -v neomutt >/dev/null 2>&1; then
     python3 benches/startup.py --mbox "$out/10k.mbox" 10000
     python3 benches/startup.py neomutt "Msgs:" -- neomutt -n -F /dev/null -e "set folder=$PWD/$out" \
