@@ -554,15 +554,7 @@ mod tests {
             },
         );
         assert!(s.core.unauthorized);
-        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
-        t.draw(|f| crate::ui::draw(&s, f)).unwrap();
-        let screen: String = t
-            .backend()
-            .buffer()
-            .content()
-            .iter()
-            .map(|c| c.symbol())
-            .collect();
+        let screen = screen_of(&s, 100, 30);
         assert!(
             screen.contains("Plannr refused the token (401)"),
             "{screen}"

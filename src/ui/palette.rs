@@ -151,15 +151,7 @@ mod tests {
             }
         }
         let none = open("zzzz");
-        let mut term = Terminal::new(TestBackend::new(40, 8)).expect("terminal");
-        term.draw(|f| crate::ui::draw(&none, f)).expect("draw");
-        let text: String = term
-            .backend()
-            .buffer()
-            .content()
-            .iter()
-            .map(|c| c.symbol())
-            .collect();
+        let text = crate::ui::screen_text(&none, 40, 8);
         assert!(text.contains("Nothing matches."), "{text}");
     }
 }
