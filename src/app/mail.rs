@@ -16,7 +16,7 @@ use crossterm::event::KeyEvent;
 use self::thread::{Part, Thread};
 use super::client_picker::{ClientPicker, PickerEvent};
 use super::editor::{EditorEvent, InlineEditor, remember_query};
-use super::list::{ListNav, half};
+use super::list::ListNav;
 use super::paged::Paged;
 use super::{
     Call, Command, Core, PlannrCall, PlannrReply, Reply, RequestId, Route as AppRoute, Settings,
@@ -91,6 +91,9 @@ pub struct MailPane {
     pub download_dir: Option<PathBuf>,
     /// The debounce timer of the latest keystroke in the email search box.
     email_debounce: Option<u64>,
+    /// Movement keys pressed while `g`/`G` waits for its end of the thread: replayed from that
+    /// end once it is there (typing `g j` ahead of a slow server lands one line below the top).
+    after_end: Vec<Action>,
 }
 
 impl MailPane {
@@ -119,6 +122,7 @@ impl MailPane {
             download: None,
             download_dir: settings.download_dir.clone(),
             email_debounce: None,
+            after_end: Vec::new(),
         }
     }
 
@@ -422,6 +426,7 @@ impl MailPane {
     /// the next view needs. Its HTML conversions and a download run on.
     fn leave_thread(&mut self, core: &mut Core) {
         self.thread = None;
+        self.after_end.clear();
         core.cancel_reads(|r| {
             matches!(
                 r,
@@ -452,6 +457,16 @@ impl MailPane {
         let Some(t) = &self.thread else { return };
         for req in t.wanted() {
             self.send_thread_request(core, Some(req));
+        }
+        // The end `g`/`G` waited for is there (or will not come): the keys typed meanwhile.
+        if let Some(t) = &mut self.thread
+            && !self.after_end.is_empty()
+            && !t.awaiting_end()
+        {
+            for a in std::mem::take(&mut self.after_end) {
+                t.apply_move(a);
+            }
+            return self.thread_follow_up(core);
         }
         let Some(t) = &mut self.thread else { return };
         // One at a time: each "loading" line can push the next message off screen.
@@ -519,17 +534,21 @@ impl MailPane {
         let Some(action) = core.action(Scope::Mail, view::MAIL_THREAD, &key) else {
             return false;
         };
+        if matches!(action, Action::Top | Action::Bottom) {
+            self.after_end.clear();
+        }
+        if t.awaiting_end() && thread::is_move(action) {
+            // Bounded: a held key cannot grow it without end.
+            if self.after_end.len() < 200 {
+                self.after_end.push(action);
+            }
+            return true;
+        }
+        if t.apply_move(action) {
+            self.thread_follow_up(core);
+            return true;
+        }
         match action {
-            Action::Down => t.scroll(1),
-            Action::Up => t.scroll(-1),
-            Action::PageDown | Action::Forward => t.page(true),
-            Action::PageUp | Action::Backward => t.page(false),
-            Action::HalfDown => t.scroll(half(t.height) as isize),
-            Action::HalfUp => t.scroll(-(half(t.height) as isize)),
-            Action::Top => t.to_top(),
-            Action::Bottom => t.to_bottom(),
-            Action::Next => t.jump(1),
-            Action::Prev => t.jump(-1),
             Action::Open | Action::Toggle => {
                 let retry = if action == Action::Open {
                     t.retry()

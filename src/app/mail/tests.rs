@@ -454,6 +454,48 @@ fn g_and_capital_g_reach_the_ends_in_two_requests_at_most_and_focus_them() {
 }
 
 #[test]
+fn keys_pressed_while_g_or_capital_g_waits_for_its_end_move_from_that_end() {
+    // The bug: a movement key pressed before g's (or G's) page arrived cancelled it, and the
+    // view stayed by the opened message: `g j` typed ahead at 300 ms latency never reached the
+    // start. Now the keys wait and are replayed from the end once it is on screen.
+    for answered_first in [false, true] {
+        let mut h = Harness::new(1500, 750, 25, 80, 24);
+        if answered_first {
+            h.answer_one(); // the opened message came; each half's last page is in flight
+        }
+        h.press(ch('g'));
+        h.press(ch('j'));
+        h.press(ch('j'));
+        h.settle();
+        let t = h.thread();
+        assert_eq!(t.msgs[0].m.uuid, "m00000", "{answered_first}");
+        assert_eq!(t.top_line(), 2, "{answered_first}: g, then two lines down");
+        assert_eq!(t.visible()[0], Row::Header(2));
+        assert_eq!(
+            t.focus, "m00002",
+            "{answered_first}: the cursor is on screen"
+        );
+
+        let mut h = Harness::new(1500, 750, 25, 80, 24);
+        if answered_first {
+            h.answer_one();
+        }
+        h.press(ch('G'));
+        h.press(ch('p'));
+        h.settle();
+        let t = h.thread();
+        let last = t.msgs.len() - 1;
+        assert_eq!(t.msgs[last].m.uuid, "m01499", "{answered_first}");
+        assert_eq!(
+            t.focus, "m01498",
+            "{answered_first}: G, then the previous message"
+        );
+        let i = t.index_of("m01498").expect("placed");
+        assert!(t.visible().contains(&Row::Header(i)), "{answered_first}");
+    }
+}
+
+#[test]
 fn capital_g_pressed_while_pages_load_focuses_the_last_message() {
     // The bug: G focused the last message loaded when it was pressed ("188 of 200").
     let mut h = Harness::new(200, 20, 25, 80, 24);

@@ -23,6 +23,7 @@ use crate::api::models::{EmailMessage, ThreadQuery};
 use crate::app::RequestId;
 
 pub use gaps::{Gap, GapState};
+pub use layout::is_move;
 
 /// At most this many message slots are reserved ahead of those placed (see `Thread::place`).
 const RESERVE_STEP: usize = 20_000;

@@ -4,6 +4,16 @@ use super::super::body::BodyMode;
 use super::{Anchor, BodyState, Fetch, Follow, Row, TMsg, Thread};
 use crate::app::RequestId;
 use crate::app::viewport::item_at;
+use crate::keymap::Action;
+
+/// Whether `a` moves the thread view (other than `g`/`G`).
+pub fn is_move(a: Action) -> bool {
+    use Action::*;
+    matches!(
+        a,
+        Down | Up | PageDown | Forward | PageUp | Backward | HalfDown | HalfUp | Next | Prev
+    )
+}
 
 /// Messages within this many screens above and below the viewport are laid out exactly.
 const NEAR: usize = 1;
@@ -267,6 +277,39 @@ impl Thread {
         self.follow = Some(Follow::Bottom);
         self.heading_up = true;
         self.settle_view();
+    }
+
+    /// Apply a movement key; false when `a` is not one.
+    pub fn apply_move(&mut self, a: Action) -> bool {
+        let half = crate::app::list::half(self.height) as isize;
+        match a {
+            Action::Down => self.scroll(1),
+            Action::Up => self.scroll(-1),
+            Action::PageDown | Action::Forward => self.page(true),
+            Action::PageUp | Action::Backward => self.page(false),
+            Action::HalfDown => self.scroll(half),
+            Action::HalfUp => self.scroll(-half),
+            Action::Top => self.to_top(),
+            Action::Bottom => self.to_bottom(),
+            Action::Next => self.jump(1),
+            Action::Prev => self.jump(-1),
+            _ => return false,
+        }
+        true
+    }
+
+    /// `g`/`G` is still waiting for its end of the thread: the first answer, or a page of that
+    /// half, is in flight while the end is not placed yet. (A failed page is not waited for.)
+    pub fn awaiting_end(&self) -> bool {
+        let Some(f) = self.follow else { return false };
+        if self.msgs.is_empty() {
+            return self.first_loading();
+        }
+        let (missing, side) = match f {
+            Follow::Top => (self.lead.is_some(), &self.ancestors),
+            Follow::Bottom => (self.trail.is_some(), &self.descendants),
+        };
+        missing && side.loading()
     }
 
     /// If the focused message is off screen, focus the one at the top (or bottom, scrolling up).
