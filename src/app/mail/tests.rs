@@ -496,6 +496,43 @@ fn keys_pressed_while_g_or_capital_g_waits_for_its_end_move_from_that_end() {
 }
 
 #[test]
+fn paging_never_skips_a_gap_that_is_still_loading() {
+    // The bug: a gap row is one line, so a second PageDown pressed while its page loaded carried
+    // the view past it: from message 20 straight to the far end, 1,400 messages skipped. Now the
+    // view stops with the gap on screen and the page comes in where the reader is.
+    let mut h = Harness::new(1500, 750, 25, 80, 24);
+    h.settle();
+    h.press(ch('g'));
+    h.settle();
+    h.press(key(KeyCode::PageDown)); // the gap row under the first page comes on screen
+    h.press(key(KeyCode::PageDown)); // its page is still on the way
+    h.press(key(KeyCode::PageDown));
+    h.settle();
+    let next = h.header_row("m00025");
+    assert!(
+        next.is_some(),
+        "the message after the first page is on screen"
+    );
+    let t = h.thread();
+    assert!(t.focused().is_some_and(|m| m.slot < -700), "{}", t.focus);
+
+    // Reading up from the end: the page above comes in at the top of the screen.
+    let mut h = Harness::new(1500, 750, 25, 80, 24);
+    h.settle();
+    h.press(ch('G'));
+    h.settle();
+    h.press(key(KeyCode::PageUp)); // the gap row above the last page comes on screen
+    h.press(key(KeyCode::PageUp)); // its page is still on the way
+    h.press(key(KeyCode::PageUp));
+    h.settle();
+    assert_eq!(
+        h.header_row("m01475"),
+        Some(0),
+        "the message above the last page, on the top row"
+    );
+}
+
+#[test]
 fn capital_g_pressed_while_pages_load_focuses_the_last_message() {
     // The bug: G focused the last message loaded when it was pressed ("188 of 200").
     let mut h = Harness::new(200, 20, 25, 80, 24);

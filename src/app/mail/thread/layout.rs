@@ -1,7 +1,7 @@
 //! Where everything stands: line starts, the viewport anchor, lazy layout of the messages near
 //! the screen, scrolling, focus, and the per-message actions that change heights.
 use super::super::body::BodyMode;
-use super::{Anchor, BodyState, Fetch, Follow, Row, TMsg, Thread};
+use super::{Anchor, BodyState, Fetch, Follow, GapState, Row, TMsg, Thread};
 use crate::app::RequestId;
 use crate::app::viewport::item_at;
 use crate::keymap::Action;
@@ -252,10 +252,27 @@ impl Thread {
         if delta != 0 {
             self.heading_up = delta < 0;
         }
-        let line = (self.top_line() as isize + delta).clamp(0, self.max_top() as isize) as usize;
+        let from = self.top_line();
+        let line = (from as isize + delta).clamp(0, self.max_top() as isize) as usize;
+        let line = self.stop_at_gap(from, line);
         self.top = self.anchor_at(line);
         self.settle_view();
         self.focus_visible(delta < 0);
+    }
+
+    /// A gap row still to load is a wall for scrolling: going down the view stops with it on the
+    /// second row (its page comes in right under what was read), going up with it on the top
+    /// row (the page comes in above, where the reader goes next). So no key skips the messages
+    /// a gap stands for while they load; a failed or stopped gap can be passed, and `g`/`G` jump.
+    fn stop_at_gap(&self, from: usize, to: usize) -> usize {
+        let wall = |line: usize| matches!(self.row_at(line), Row::Gap(g) if matches!(g.state, GapState::Idle | GapState::Loading));
+        if to > from {
+            (from + 1..=to).find(|&g| wall(g)).map_or(to, |g| g - 1)
+        } else if to < from {
+            (to..=from).rev().find(|&g| wall(g)).unwrap_or(to)
+        } else {
+            to
+        }
     }
 
     pub fn page(&mut self, down: bool) {

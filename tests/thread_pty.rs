@@ -1,0 +1,169 @@
+//! The demo's 10,000-message thread in the real binary, in a pseudo-terminal, at 300 ms API
+//! latency (issue 13): `g` typed ahead of the first answer, the gap row loading as it comes on
+//! screen (each page once, "loaded N of M" meanwhile), `G`, and expanding the bottom message.
+//! The requests are read back from the demo server's log.
+
+mod common;
+
+use std::ffi::OsStr;
+
+use common::pty::Tui;
+use plannr_tui::demo::{DemoOptions, DemoServer};
+
+const ROWS: u16 = 40;
+const COLS: u16 = 120;
+
+/// The rows drawn reversed from the first column: the focused message's header.
+fn focused_rows(s: &vt100::Screen) -> Vec<u16> {
+    (2..s.size().0.saturating_sub(2))
+        .filter(|&r| s.cell(r, 0).is_some_and(|c| c.inverse()))
+        .collect()
+}
+
+/// "k of N · loaded L of N" from the thread's title row: (k, L).
+fn title_numbers(text: &str) -> Option<(usize, usize)> {
+    let title = text.lines().nth(1)?;
+    let (_, rest) = title.rsplit_once(" — ")?;
+    let k = rest.split(" of ").next()?.trim().parse().ok()?;
+    let loaded = rest.split("loaded ").nth(1)?.split(" of ").next()?;
+    Some((k, loaded.trim().parse().ok()?))
+}
+
+/// (page[ancestors], page[descendants]) of every thread request for `uuid`, in order.
+fn thread_pages(server: &DemoServer, uuid: &str) -> Vec<(u32, u32)> {
+    let path = format!("/api/v1/mailboxes/message/{uuid}");
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.path == path)
+        .map(|r| {
+            let p = |k| r.query_get(k).and_then(|v| v.parse().ok()).unwrap_or(0);
+            (p("page[ancestors]"), p("page[descendants]"))
+        })
+        .collect()
+}
+
+fn each_once(pages: &[(u32, u32)]) {
+    let mut sorted = pages.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), pages.len(), "a page asked twice: {pages:?}");
+}
+
+#[test]
+fn the_10000_message_thread_at_300_ms_g_typed_ahead_gaps_fill_once_and_g_reaches_the_end() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let server = rt
+        .block_on(DemoServer::start(DemoOptions {
+            latency_ms: 300,
+            ..DemoOptions::default()
+        }))
+        .expect("demo server");
+    let fx = server.fixtures().clone();
+    assert_eq!(fx.huge_thread_len, 10_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("log");
+    let mut tui = Tui::start_with(
+        dir.path(),
+        ROWS,
+        COLS,
+        &[
+            OsStr::new("--base-url"),
+            OsStr::new(&server.base_url),
+            OsStr::new("--token"),
+            OsStr::new(&server.token),
+            OsStr::new("--account"),
+            OsStr::new(&server.account_uuid),
+            OsStr::new("--log-file"),
+            log.as_os_str(),
+        ],
+    );
+    tui.wait_text("the mailboxes", |t| t.contains("Mailboxes (5)"));
+    tui.send(b"2");
+    tui.wait_text("the clients", |t| t.contains("Henry Khan"));
+    // Henry Khan is the 13th client by name; his 13th email is the thread's newest message.
+    tui.send(b"jjjjjjjjjjjj\r");
+    tui.wait_text("Henry Khan's emails", |t| {
+        t.contains("Henry Khan — emails") && t.contains("10000")
+    });
+    tui.send(b"jjjjjjjjjjjj");
+    tui.wait_for("the thread's newest message selected", |s| {
+        s.rows(0, COLS)
+            .zip(0u16..)
+            .any(|(row, r)| row.contains("10000") && s.cell(r, 2).is_some_and(|c| c.inverse()))
+    });
+
+    // Enter, then g and two lines down typed before the first answer (300 ms) comes.
+    tui.send(b"\rgjj");
+    let s = tui.wait_for("the thread's start, two lines down", |s| {
+        title_numbers(&s.contents()).is_some_and(|(k, _)| k == 3)
+    });
+    let text = s.contents();
+    assert!(text.contains(" of 10000"), "{text}");
+    assert_eq!(
+        focused_rows(&s),
+        vec![2],
+        "the cursor on the top row:\n{text}"
+    );
+    let opened = fx.huge_thread_last_message_uuid.clone();
+    let pages = thread_pages(&server, &opened);
+    // The first answer, each half's last page (the thread's start: 10000 = 400 × 25), and
+    // the page bordering the gap row on screen.
+    assert!(pages.len() <= 4, "{pages:?}");
+    assert!(pages.contains(&(400, 1)), "{pages:?}");
+
+    // Read down a page at a time: the gap row under what is loaded shows how many are missing
+    // and loads as it comes on screen; no key skips it while it loads.
+    let mut last = title_numbers(&text).unwrap_or((0, 0));
+    let saw_gap = std::cell::Cell::new(false);
+    for _ in 0..6 {
+        tui.send(b"\x1b[6~"); // PageDown
+        let s = tui.wait_for("a page further down, loaded", |s| {
+            let t = s.contents();
+            saw_gap.set(saw_gap.get() || t.contains("messages not loaded yet"));
+            title_numbers(&t).is_some_and(|(k, l)| k > last.0 && l > last.1)
+        });
+        let t = s.contents();
+        let now = title_numbers(&t).unwrap_or((0, 0));
+        assert!(
+            now.0 <= last.0 + 40,
+            "no messages skipped: {last:?} -> {now:?}\n{t}"
+        );
+        assert!(t.contains(&format!("loaded {} of 10000", now.1)), "{t}");
+        assert_eq!(focused_rows(&s).len(), 1, "one cursor, on screen:\n{t}");
+        last = now;
+    }
+    let saw_gap = saw_gap.get();
+    assert!(saw_gap, "a gap row was on screen");
+    let pages = thread_pages(&server, &opened);
+    each_once(&pages);
+    let anc: Vec<u32> = pages.iter().map(|p| p.0).filter(|&p| p > 1).collect();
+    assert!(
+        anc.len() >= 6 && anc.iter().all(|&p| p >= 390),
+        "the start's pages, read down in order: {pages:?}"
+    );
+
+    // G: the newest message, focused, with no request (it was opened there).
+    let before = pages.len();
+    tui.send(b"G");
+    let s = tui.wait_for("the thread's last message", |s| {
+        title_numbers(&s.contents()).is_some_and(|(k, _)| k == 10_000)
+    });
+    assert!(thread_pages(&server, &opened).len() - before <= 2);
+    // The opened (last) message is expanded: its body ends the screen, its header the cursor.
+    let text = s.contents();
+    assert!(text.contains("From: Sarah Mitchell"), "{text}");
+    assert_eq!(focused_rows(&s).len(), 1, "{text}");
+
+    // Collapse it (the bottom row), then expand it again: its body scrolls into view.
+    tui.send(b"\r");
+    tui.wait_text("the last message collapsed", |t| !t.contains("From: Sarah"));
+    tui.send(b"\r");
+    let s = tui.wait_text("the last message's body", |t| t.contains("From: Sarah"));
+    assert!(s.contains("Kind regards"), "its body is on screen:\n{s}");
+    each_once(&thread_pages(&server, &opened));
+
+    tui.send(b"\x03");
+    let status = tui.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+}
