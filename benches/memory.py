@@ -11,6 +11,8 @@ After a short idle the client's VmRSS and VmHWM (peak) are read from /proc/PID/s
 is then terminated (SIGTERM to the pids this script started).
 
 Usage: memory.py PATH/TO/plannr-tui [--log-file PATH]    prints  FIGURE plannr_thread_rss_mb ... lines
+With MEMORY_DETAIL=1 it also prints, to stderr, where the resident memory is (smaps: binary, heap,
+the runtime threads' arenas); MEMORY_SCREEN=1 prints the final screen.
 """
 import fcntl
 import json
@@ -36,6 +38,27 @@ def status(pid, key):
             if line.startswith(key + ":"):
                 return int(line.split()[1]) / 1024.0  # MB
     return 0.0
+
+
+def detail(pid):
+    """With MEMORY_DETAIL set: where the client's resident memory is (smaps), to stderr."""
+    with open("/proc/%d/smaps_rollup" % pid) as f:
+        print(f.read(), file=sys.stderr)
+    maps, cur = [], None
+    with open("/proc/%d/smaps" % pid) as f:
+        for line in f:
+            if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+                cur = [line.split(None, 5)[-1].strip() if len(line.split()) > 5 else "[anon]", 0]
+                maps.append(cur)
+            elif line.startswith("Rss:") and cur:
+                cur[1] = int(line.split()[1])
+    agg = {}
+    for name, kb in maps:
+        agg[name] = agg.get(name, 0) + kb
+    for name, kb in sorted(agg.items(), key=lambda x: -x[1])[:15]:
+        print("%8d kB  %s" % (kb, name), file=sys.stderr)
+    big = sorted((kb for name, kb in maps if name == "[anon]"), reverse=True)[:12]
+    print("largest anonymous mappings (kB): %s" % big, file=sys.stderr)
 
 
 class Server:
@@ -280,6 +303,8 @@ def main():
                              % (title.strip(), collapsed, app.screen.text()))
         if os.environ.get("MEMORY_SCREEN"):
             print(app.screen.text(), file=sys.stderr)
+        if os.environ.get("MEMORY_DETAIL"):
+            detail(app.pid)
         rss, hwm = status(app.pid, "VmRSS"), status(app.pid, "VmHWM")
         srv_rss = status(srv.proc.pid, "VmRSS")
         load = os.getloadavg()[0]

@@ -913,7 +913,7 @@ fn email_strings(m: &EmailMessage, out: &mut Vec<String>) {
             mb.kind.clone(),
         ]);
     }
-    for p in &m.participants {
+    for p in m.participants.iter() {
         out.extend([p.kind.clone(), p.name.clone(), p.email.clone()]);
     }
     for a in &m.attachments {

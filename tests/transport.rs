@@ -299,6 +299,48 @@ async fn a_download_over_its_limit_is_stopped_and_nothing_is_left_on_disk() {
     assert!(bytes > 0 && saved.exists());
 }
 
+/// An attachment whose announced size (`Content-Length`) is over the limit is refused before a
+/// file is made or a byte is read.
+#[tokio::test]
+async fn a_download_announced_over_its_limit_is_refused_before_a_file_is_made() {
+    use plannr_tui::worker::download;
+    let (s, c) = setup(|_| {}).await;
+    let f = s.fixtures().clone();
+    let path = format!("/__demo/files/{}", f.attachment_uuid);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body = "x".repeat(2 * 1024 * 1024);
+    s.script(Scripted::raw(
+        Some("GET"),
+        Some(&path),
+        200,
+        "application/pdf",
+        &body,
+    ));
+    let mut progress = 0;
+    let err = download(
+        &c,
+        &path,
+        Some(dir.path().to_path_buf()),
+        "a.pdf",
+        1024 * 1024,
+        &mut |_, _| progress += 1,
+    )
+    .await
+    .expect_err("announced over the limit");
+    assert!(
+        err.to_string().contains(
+            "the attachment is 2 MB, more than the 1 MB a download may be; nothing was saved"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        progress, 0,
+        "no progress is reported for a refused download"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+    assert!(left.is_empty(), "nothing made on disk: {left:?}");
+}
+
 /// A download slower than the per-request timeout but never stalled is saved: only a stall (no
 /// data for the call deadline) gives it up.
 #[tokio::test]

@@ -81,6 +81,13 @@ pub fn one_or_many<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     })
 }
 
+/// `one_or_many`, as a shared list (one allocation, cloned by reference).
+pub fn one_or_many_shared<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<std::sync::Arc<[T]>, D::Error> {
+    one_or_many(d).map(Into::into)
+}
+
 /// An optional nested object that must not fail its parent when it is malformed.
 pub fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     d: D,

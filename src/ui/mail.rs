@@ -509,7 +509,8 @@ mod tests {
                 kind: "from".into(),
                 name: from.into(),
                 email: "x@example.com".into(),
-            }],
+            }]
+            .into(),
             ..EmailMessage::default()
         }
     }

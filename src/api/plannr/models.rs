@@ -1,5 +1,7 @@
 //! Plannr resources as the client uses them. Unknown fields are ignored, optional fields are
 //! optional, and every string is sanitised as it is decoded (see `de`).
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::api::de;
@@ -183,7 +185,7 @@ pub struct MailboxUpdate {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize)]
 #[serde(default)]
 pub struct Participant {
     /// from / to / cc / bcc / reply_to / anything else the server invents.
@@ -281,8 +283,9 @@ pub struct EmailMessage {
     /// Boxed: 176 bytes inline in every message a long thread keeps, present or not.
     #[serde(deserialize_with = "de::lenient")]
     pub mailbox: Option<Box<Mailbox>>,
-    #[serde(deserialize_with = "de::one_or_many")]
-    pub participants: Vec<Participant>,
+    /// Shared: a thread keeps one copy of each distinct list (`Thread::keep`).
+    #[serde(deserialize_with = "de::one_or_many_shared")]
+    pub participants: Arc<[Participant]>,
     #[serde(deserialize_with = "de::one_or_many")]
     pub attachments: Vec<Attachment>,
     /// Boxed (only the opened message has them): inline, the two pages were a third of every

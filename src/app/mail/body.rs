@@ -106,7 +106,7 @@ pub fn layout(t: &TMsg, width: u16) -> Vec<ViewLine> {
     // Participant types the docs do not list are shown under their own name, never hidden.
     let known = ["from", "to", "cc", "bcc", "reply_to"];
     let mut others: Vec<&str> = Vec::new();
-    for p in &m.participants {
+    for p in m.participants.iter() {
         let k = p.kind.as_str();
         if !known.iter().any(|x| k.eq_ignore_ascii_case(x)) && !others.contains(&k) {
             others.push(k);
@@ -307,11 +307,13 @@ mod tests {
         let m: EmailMessage =
             serde_json::from_str(crate::demo::seeds::MESSAGE_SHOW).expect("seed 001 decodes");
         let mut m2 = m.clone();
-        m2.participants.push(crate::api::models::Participant {
+        let mut people = m2.participants.to_vec();
+        people.push(crate::api::models::Participant {
             kind: "delivered_to".into(),
             name: "Archive".into(),
             email: "archive@example.org".into(),
         });
+        m2.participants = people.into();
         m2.attachments[0].status = Some("pending".into());
         let t = TMsg::new(m2, 0);
         let text: Vec<String> = layout(&t, 100).into_iter().map(|l| l.text).collect();

@@ -39,7 +39,8 @@ fn email(i: usize) -> EmailMessage {
             kind: "from".into(),
             name: format!("Sender {i}"),
             email: "s@example.com".into(),
-        }],
+        }]
+        .into(),
         ..EmailMessage::default()
     }
 }

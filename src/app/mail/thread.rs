@@ -12,14 +12,16 @@
 //! estimated height until they come near, so whole-thread keys and resizes cost the same on a
 //! 10,000-message thread as on a short one.
 mod gaps;
+mod index;
 mod layout;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::body::{self, BodyMode, ViewLine};
 use super::side::{Half, Order, Side};
 use crate::api::Page;
-use crate::api::models::{EmailMessage, ThreadQuery};
+use crate::api::models::{EmailMessage, Participant, ThreadQuery};
 use crate::app::RequestId;
 
 pub use gaps::{Gap, GapState};
@@ -101,9 +103,8 @@ pub struct TMsg {
 
 impl TMsg {
     pub(crate) fn new(mut m: EmailMessage, slot: i64) -> TMsg {
-        // Decoding grows these lists by doubling (no length is known up front); a thread keeps
+        // Decoding grows this list by doubling (no length is known up front); a thread keeps
         // thousands of them for as long as it is open.
-        m.participants.shrink_to_fit();
         m.attachments.shrink_to_fit();
         let breaks = m
             .text
@@ -202,7 +203,10 @@ pub struct Thread {
     pub descendants: Side,
     /// All placed messages, in thread order (by slot), unique by uuid.
     pub msgs: Vec<TMsg>,
-    index: HashMap<String, usize>,
+    index: index::Index,
+    /// Each distinct participant list once: a thread's messages go between the same few people,
+    /// and a 10,000-message thread kept 10,000 copies of their names and addresses (4 MB).
+    people: HashSet<Arc<[Participant]>>,
     /// `starts[i]`: the virtual line of message i's header.
     starts: Vec<usize>,
     total: usize,
@@ -231,7 +235,8 @@ impl Thread {
             ancestors: Side::new(Half::Ancestors, per_page, uuid),
             descendants: Side::new(Half::Descendants, per_page, uuid),
             msgs: Vec::new(),
-            index: HashMap::new(),
+            index: index::Index::default(),
+            people: HashSet::new(),
             starts: Vec::new(),
             total: 0,
             lead: None,
@@ -304,18 +309,27 @@ impl Thread {
     }
 
     pub fn focus_index(&self) -> Option<usize> {
-        self.index.get(&self.focus).copied()
+        self.index.get(&self.msgs, &self.focus)
     }
 
     pub fn index_of(&self, uuid: &str) -> Option<usize> {
-        self.index.get(uuid).copied()
+        self.index.get(&self.msgs, uuid)
     }
 
     fn reindex(&mut self) {
-        self.index.clear();
-        for (i, m) in self.msgs.iter().enumerate() {
-            self.index.insert(m.m.uuid.clone(), i);
+        self.index.rebuild(&self.msgs);
+    }
+
+    /// A message about to be kept, with its participant list shared with the thread's other
+    /// messages between the same people.
+    fn keep(&mut self, mut m: EmailMessage, slot: i64) -> TMsg {
+        match self.people.get(&m.participants) {
+            Some(same) => m.participants = same.clone(),
+            None => {
+                self.people.insert(m.participants.clone());
+            }
         }
+        TMsg::new(m, slot)
     }
 
     /// Put messages in their places: `placed` is (uuid, rank) on `half`; `fresh` the messages
@@ -348,16 +362,21 @@ impl Thread {
         }
         let mut fresh: HashMap<String, EmailMessage> =
             fresh.into_iter().map(|m| (m.uuid.clone(), m)).collect();
+        let before = self.msgs.len();
         for (uuid, rank) in placed {
-            if let Some(&i) = self.index.get(&uuid) {
-                // `i` is usize::MAX for a message this very page already placed (named twice).
-                if let Some(m) = self.msgs.get_mut(i).filter(|_| moving && uuid != self.uuid) {
+            if let Some(i) = self.index_of(&uuid) {
+                // A message this very page already placed (named twice) keeps its first place.
+                if let Some(m) = self
+                    .msgs
+                    .get_mut(i)
+                    .filter(|_| i < before && moving && uuid != self.uuid)
+                {
                     m.slot = slot(rank);
                 }
             } else if let Some(m) = fresh.remove(&uuid) {
-                self.index.insert(uuid, usize::MAX);
-                let t = TMsg::new(m, slot(rank));
+                let t = self.keep(m, slot(rank));
                 self.msgs.push(t);
+                self.index.insert(&self.msgs, self.msgs.len() - 1);
             }
         }
         // Stable, and nearly sorted runs make this close to linear.
@@ -384,17 +403,17 @@ impl Thread {
             msg.descendants = None;
             self.msgs.clear();
             self.index.clear();
-            let mut opened = TMsg::new(msg.clone(), 0);
+            let mut opened = self.keep(msg.clone(), 0);
             // Fetched directly: what it has is all there is.
             opened.fetch = Fetch::Done;
             opened.expanded = true;
             opened.rewrap(self.width);
-            self.index.insert(opened.m.uuid.clone(), 0);
             if opened.m.uuid != self.uuid {
                 tracing::warn!("thread: asked for one message, Plannr answered with another");
                 self.uuid = opened.m.uuid.clone();
             }
             self.msgs.push(opened);
+            self.index.insert(&self.msgs, 0);
         }
         for (half, p) in [(Half::Ancestors, anc), (Half::Descendants, desc)] {
             let wanted = match half {
@@ -404,8 +423,8 @@ impl Thread {
             if !wanted || self.side(half).expects(id).is_none() {
                 continue;
             }
-            let index = &self.index;
-            let known = |u: &str| index.contains_key(u);
+            let (index, msgs) = (&self.index, &self.msgs);
+            let known = |u: &str| index.get(msgs, u).is_some();
             let side = match half {
                 Half::Ancestors => &mut self.ancestors,
                 Half::Descendants => &mut self.descendants,
@@ -603,6 +622,44 @@ mod place_tests {
             uuid: uuid.to_string(),
             ..EmailMessage::default()
         }
+    }
+
+    #[test]
+    fn messages_between_the_same_people_share_one_participant_list() {
+        let people = |n: &str| -> Arc<[Participant]> {
+            vec![Participant {
+                kind: "from".into(),
+                name: n.into(),
+                email: format!("{n}@example.com"),
+            }]
+            .into()
+        };
+        let with = |u: &str, n: &str| EmailMessage {
+            participants: people(n),
+            ..msg(u)
+        };
+        let mut t = Thread::new("m0", 25, 80, 24);
+        t.place(
+            Half::Descendants,
+            vec![("a".into(), 0), ("b".into(), 1)],
+            vec![with("a", "Ann"), with("b", "Bob")],
+            false,
+        );
+        // A later page: the same people again.
+        t.place(
+            Half::Descendants,
+            vec![("c".into(), 2)],
+            vec![with("c", "Ann")],
+            false,
+        );
+        let p = |u: &str| {
+            let i = t.index_of(u).expect("placed");
+            t.msgs[i].m.participants.clone()
+        };
+        assert!(Arc::ptr_eq(&p("a"), &p("c")), "one list for Ann's messages");
+        assert!(!Arc::ptr_eq(&p("a"), &p("b")));
+        assert_eq!(p("c")[0].name, "Ann");
+        assert_eq!(p("b")[0].name, "Bob");
     }
 
     #[test]

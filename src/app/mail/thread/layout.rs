@@ -150,7 +150,7 @@ impl Thread {
 
     /// Whether the anchor's line is below the highest valid top line.
     fn clamped(&self) -> bool {
-        let Some(&i) = self.index.get(&self.top.uuid) else {
+        let Some(i) = self.index_of(&self.top.uuid) else {
             return false;
         };
         let abs = self.starts.get(i).copied().unwrap_or(0) as isize + self.top.offset;
@@ -164,7 +164,7 @@ impl Thread {
 
     /// The virtual line at the top of the viewport.
     pub fn top_line(&self) -> usize {
-        let Some(&i) = self.index.get(&self.top.uuid) else {
+        let Some(i) = self.index_of(&self.top.uuid) else {
             return 0;
         };
         let abs = self.starts.get(i).copied().unwrap_or(0) as isize + self.top.offset;
