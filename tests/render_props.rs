@@ -190,9 +190,12 @@ proptest! {
         let body = Body { lines: vec![BodyLine { text: words.join(" "), quote_depth: depth }], links: vec![], width: 0 };
         let wrapped = wrap_body(&body, width);
         prop_assert!(wrapped.iter().all(|l| l.quote_depth == depth));
-        // Words shorter than the width are never split.
+        // Words shorter than the room a line quoted this deep has (its bars take some) are
+        // never split, and no line is wider than that room.
+        let room = plannr_tui::render::wrap::quote_room(depth, usize::from(width));
+        prop_assert!(wrapped.iter().all(|l| display_width(&l.text) <= room));
         let out: Vec<&str> = wrapped.iter().flat_map(|l| l.text.split(' ')).collect();
-        for w in words.iter().filter(|w| w.len() <= usize::from(width)) {
+        for w in words.iter().filter(|w| w.len() <= room) {
             prop_assert!(out.contains(&w.as_str()), "{:?} split in {:?}", w, wrapped);
         }
     }

@@ -22,6 +22,8 @@ use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
 use super::sanitize;
+#[cfg(test)]
+use super::wrap;
 
 mod dom;
 mod layout;
@@ -54,8 +56,8 @@ pub struct BodyLine {
     pub quote_depth: u8,
 }
 
-/// HTML email body to text laid out at `width` columns (quote depth takes no columns: the UI
-/// draws it outside). Links become numbered references `[n]` after their text, with targets in
+/// HTML email body to text laid out at `width` columns (a quoted line leaves room for its bars:
+/// `wrap::quote_room`). Links become numbered references `[n]` after their text, with targets in
 /// `links` (the same target keeps its number; a link whose text is its address gets none);
 /// images with alt text show as `[image: alt]`; `<blockquote>` and lines starting with `>` are
 /// quoted, depth = nesting.
@@ -237,6 +239,28 @@ pub(crate) fn split_quote(line: &str) -> (u8, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nested_quotes_are_laid_out_inside_their_bars() {
+        let words = "word ".repeat(40);
+        let html = format!(
+            "<p>{words}</p><blockquote><p>{words}</p><blockquote><p>{words}</p>\
+             <blockquote><p>{words}</p></blockquote></blockquote></blockquote>"
+        );
+        let b = html_to_body(&html, 40);
+        for depth in 0..=3 {
+            let lines: Vec<&BodyLine> = b.lines.iter().filter(|l| l.quote_depth == depth).collect();
+            assert!(!lines.is_empty(), "depth {depth}");
+            let room = wrap::quote_room(depth, 40);
+            for l in lines {
+                assert!(wrap::display_width(&l.text) <= room, "{depth}: {l:?}");
+            }
+            // Filled, not merely short: the widest line uses its room.
+            let widest = b.lines.iter().filter(|l| l.quote_depth == depth);
+            let widest = widest.map(|l| wrap::display_width(&l.text)).max();
+            assert!(widest.is_some_and(|w| w + 5 > room), "{depth}: {widest:?}");
+        }
+    }
 
     fn texts(b: &Body) -> Vec<&str> {
         b.lines.iter().map(|l| l.text.as_str()).collect()

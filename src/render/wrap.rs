@@ -2,7 +2,8 @@
 //! ratatui uses when it puts a string into a buffer).
 //!
 //! `width` is the number of columns available for the *text*; quote depth is carried along for the
-//! UI to show (colour or a marker drawn outside that width), it takes no columns here.
+//! UI to show as bars, the first standing in the body's indent and each further level taking two
+//! columns of `width` (`quote_room`).
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -16,6 +17,26 @@ use super::html::Body;
 pub struct WrappedLine {
     pub text: String,
     pub quote_depth: u8,
+}
+
+/// Quote levels drawn as bars ("│ ") before a quoted line: one per level, at most this many.
+pub const MAX_QUOTE_BARS: u8 = 6;
+
+/// The bars drawn before a line quoted `depth` levels deep in a body `width` columns wide: one
+/// per level, at most [`MAX_QUOTE_BARS`], and never so many that the text keeps less than half.
+pub fn quote_bars(depth: u8, width: usize) -> usize {
+    if depth == 0 {
+        return 0;
+    }
+    usize::from(depth.min(MAX_QUOTE_BARS)).min(1 + width / 4)
+}
+
+/// Columns for the text of a line quoted `depth` deep in a body `width` wide: the first bar
+/// stands in the body's indent, each further one takes two columns.
+pub fn quote_room(depth: u8, width: usize) -> usize {
+    width
+        .saturating_sub(2 * quote_bars(depth, width).saturating_sub(1))
+        .max(1)
 }
 
 /// Display width in terminal columns: the sum of the widths of the grapheme clusters.
@@ -38,7 +59,7 @@ pub fn wrap_body(body: &Body, width: u16) -> Vec<WrappedLine> {
     let mut out = Vec::with_capacity(body.lines.len());
     for line in &body.lines {
         let depth = line.quote_depth;
-        wrap_line(&line.text, width, &mut |text| {
+        wrap_line(&line.text, quote_room(depth, width), &mut |text| {
             out.push(WrappedLine {
                 text,
                 quote_depth: depth,
@@ -357,6 +378,25 @@ mod tests {
         let mut b = body(&["aaa bbb"]);
         b.lines[0].quote_depth = 2;
         assert!(wrap_body(&b, 4).iter().all(|l| l.quote_depth == 2));
+    }
+
+    #[test]
+    fn deeper_quotes_leave_room_for_their_bars() {
+        // A reply quoted three deep is drawn behind three bars ("│ │ │ "), the first in the
+        // body's indent: its text gets four columns fewer, or the bars push it off the edge.
+        let mut b = body(&["word ".repeat(40).trim()]);
+        b.lines[0].quote_depth = 3;
+        let lines = wrap_body(&b, 40);
+        assert!(lines.len() > 1);
+        for l in &lines {
+            assert!(display_width(&l.text) <= 36, "{l:?}");
+        }
+        assert_eq!(quote_bars(3, 40), 3);
+        assert_eq!(quote_room(1, 40), 40, "the first bar stands in the indent");
+        assert_eq!(quote_room(0, 40), 40);
+        // Past MAX_QUOTE_BARS levels, and on narrow screens, the text keeps its room.
+        assert_eq!(quote_bars(40, 200), usize::from(MAX_QUOTE_BARS));
+        assert!(quote_room(40, 12) >= 6);
     }
 
     #[test]

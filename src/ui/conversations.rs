@@ -323,13 +323,19 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
                     | LineKind::Link => {
                         Line::from(format!("  {}", truncate_to_width(&l.text, room)))
                     }
-                    LineKind::Quote(_) => Line::from(Span::styled(
-                        format!(
-                            "  │ {}",
-                            truncate_to_width(&l.text, room.saturating_sub(QUOTE as usize))
-                        ),
-                        Style::new().fg(th().dim),
-                    )),
+                    LineKind::Quote(d) => {
+                        // One bar per level; the text was wrapped with room for them.
+                        let bars = crate::render::wrap::quote_bars(d, usize::from(v.width));
+                        let room = room.saturating_sub(QUOTE as usize * bars);
+                        Line::from(Span::styled(
+                            format!(
+                                "  {}{}",
+                                "│ ".repeat(bars),
+                                truncate_to_width(&l.text, room)
+                            ),
+                            Style::new().fg(th().dim),
+                        ))
+                    }
                     LineKind::Notice | LineKind::Folded => Line::from(Span::styled(
                         format!("  {}", truncate_to_width(&l.text, room)),
                         Style::new().fg(th().dim).italic(),

@@ -434,12 +434,18 @@ fn content_line(t: &Thread, i: usize, l: &ViewLine, focused: bool, width: usize)
         LineKind::Notice => ("  ", Style::new().fg(th().dim).italic()),
         LineKind::Blank => ("", Style::new()),
     };
-    let bar = if focused {
-        Span::styled(prefix.to_string(), style.fg(th().accent))
-    } else {
-        Span::styled(prefix.to_string(), style)
+    // One bar per quote level (the text was laid out with room for them).
+    let bars = match l.kind {
+        LineKind::Quote(d) => crate::render::wrap::quote_bars(d, width.saturating_sub(2)),
+        _ => 1,
     };
-    let body = truncate_to_width(&l.text, width.saturating_sub(2));
+    let prefix = prefix.repeat(bars);
+    let bar = if focused {
+        Span::styled(prefix, style.fg(th().accent))
+    } else {
+        Span::styled(prefix, style)
+    };
+    let body = truncate_to_width(&l.text, width.saturating_sub(2 * bars));
     Line::from(vec![bar, Span::styled(body, style)])
 }
 
@@ -553,5 +559,35 @@ mod tests {
             "Bartholom…"
         );
         assert_eq!(display_width(&fixed_width("张伟张伟张伟", 7)), 7);
+    }
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::content_line;
+    use crate::app::mail::thread::{TMsg, Thread};
+    use crate::app::viewport::{LineKind, ViewLine};
+
+    fn drawn(depth: u8, width: usize) -> String {
+        let mut t = Thread::new("m", 25, width as u16, 24);
+        t.msgs.push(TMsg::new(Default::default(), 0));
+        let l = ViewLine::new("quoted text".into(), LineKind::body(depth));
+        let line = content_line(&t, 0, &l, false, width);
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn each_quote_level_gets_its_bar() {
+        // Nested replies (Gmail, Outlook chains) read like w3m's indents: one bar per level;
+        // before, every level drew the same single bar and only colour told them apart.
+        assert_eq!(drawn(0, 80), "  quoted text");
+        assert_eq!(drawn(1, 80), "│ quoted text");
+        assert_eq!(drawn(3, 80), "│ │ │ quoted text");
+        for w in 0..20 {
+            assert!(
+                crate::render::wrap::display_width(&drawn(9, w)) <= w.max(2),
+                "{w}"
+            );
+        }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::dom::{Dom, Id, Kind, Node};
 use super::{BodyLine, split_quote};
 use crate::render::sanitize;
-use crate::render::wrap::{display_width, wrap_line};
+use crate::render::wrap::{display_width, quote_room, wrap_line};
 
 /// Deeper than this, an element's text is collected without layout (its structure dropped), so
 /// that recursion stays shallow on a small thread stack.
@@ -388,7 +388,7 @@ impl<'a> Builder<'a> {
                 self.push_at(format!("{prefix}{rest}"), depth);
                 continue;
             }
-            let width = self.width.unwrap_or(usize::MAX);
+            let width = self.width.map_or(usize::MAX, |w| quote_room(depth, w));
             let indent = if self.indent < width { self.indent } else { 0 };
             let first = self.prefix();
             let mut first = Some(first);
