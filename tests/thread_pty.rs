@@ -161,7 +161,32 @@ fn the_10000_message_thread_at_300_ms_g_typed_ahead_gaps_fill_once_and_g_reaches
     tui.send(b"\r");
     let s = tui.wait_text("the last message's body", |t| t.contains("From: Sarah"));
     assert!(s.contains("Kind regards"), "its body is on screen:\n{s}");
-    each_once(&thread_pages(&server, &opened));
+
+    // Read back up from the end through the gap above it: its pages load as the gap row
+    // reaches the top, nearest first, each once, and no key jumps over it.
+    let mut last = title_numbers(&s).unwrap_or((0, 0));
+    let first_back = thread_pages(&server, &opened).len();
+    for _ in 0..8 {
+        tui.send(b"\x1b[5~"); // PageUp
+        let s = tui.wait_for("a page further up, or the page above loaded", |s| {
+            title_numbers(&s.contents()).is_some_and(|(k, l)| k < last.0 || l > last.1)
+        });
+        let t = s.contents();
+        let now = title_numbers(&t).unwrap_or((0, 0));
+        assert!(
+            now.0 + 40 >= last.0,
+            "no messages skipped: {last:?} -> {now:?}\n{t}"
+        );
+        last = now;
+    }
+    let pages = thread_pages(&server, &opened);
+    each_once(&pages);
+    let back: Vec<u32> = pages[first_back..].iter().map(|p| p.0).collect();
+    assert!(!back.is_empty(), "the gap above the end loaded");
+    assert!(
+        back.iter().zip(2u32..).all(|(&p, want)| p == want),
+        "nearest first, in order: {back:?}"
+    );
 
     tui.send(b"\x03");
     let status = tui.wait_exit();
