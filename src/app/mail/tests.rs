@@ -534,6 +534,24 @@ fn paging_never_skips_a_gap_that_is_still_loading() {
 }
 
 #[test]
+fn a_gap_whose_page_failed_is_no_wall() {
+    // Scrolling waits for a gap only while its page can come: a failed one can be passed.
+    let mut h = Harness::new(1500, 750, 25, 80, 24);
+    h.settle();
+    h.press(ch('g'));
+    h.settle();
+    h.fail = Some((Part::Ancestors, 29));
+    h.press(key(KeyCode::PageDown)); // the gap row comes on screen; its page fails
+    h.settle();
+    for _ in 0..3 {
+        h.press(key(KeyCode::PageDown));
+    }
+    let t = h.thread();
+    let slot = t.focused().map(|m| m.slot).unwrap_or(i64::MIN);
+    assert!(slot > -725, "past the gap: {}", t.focus);
+}
+
+#[test]
 fn capital_g_pressed_while_pages_load_focuses_the_last_message() {
     // The bug: G focused the last message loaded when it was pressed ("188 of 200").
     let mut h = Harness::new(200, 20, 25, 80, 24);

@@ -178,6 +178,23 @@ impl Thread {
             .filter(|&p| s.can_ask(p))
     }
 
+    /// Whether the messages of gap `g` are on their way, or will be asked for once it is on
+    /// screen (not failed, stopped, or without a page left to ask for).
+    pub(super) fn will_load(&self, g: &Gap) -> bool {
+        let s = self.side(g.half);
+        match g.state {
+            GapState::Loading => true,
+            GapState::Idle if s.order != Order::Unknown && s.stopped.is_none() => {
+                [Some(g.near), g.far]
+                    .into_iter()
+                    .flatten()
+                    .map(|r| s.page_of(r))
+                    .any(|p| !s.is_loaded(p) && s.can_ask(p))
+            }
+            _ => false,
+        }
+    }
+
     /// Pages bordering the gap rows on screen.
     pub(super) fn gap_pages_on_screen(&self) -> Vec<(Half, u32)> {
         let mut out = Vec::new();

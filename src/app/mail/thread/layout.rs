@@ -1,7 +1,7 @@
 //! Where everything stands: line starts, the viewport anchor, lazy layout of the messages near
 //! the screen, scrolling, focus, and the per-message actions that change heights.
 use super::super::body::BodyMode;
-use super::{Anchor, BodyState, Fetch, Follow, GapState, Row, TMsg, Thread};
+use super::{Anchor, BodyState, Fetch, Follow, Row, TMsg, Thread};
 use crate::app::RequestId;
 use crate::app::viewport::item_at;
 use crate::keymap::Action;
@@ -263,9 +263,10 @@ impl Thread {
     /// A gap row still to load is a wall for scrolling: going down the view stops with it on the
     /// second row (its page comes in right under what was read), going up with it on the top
     /// row (the page comes in above, where the reader goes next). So no key skips the messages
-    /// a gap stands for while they load; a failed or stopped gap can be passed, and `g`/`G` jump.
+    /// a gap stands for while they load. A gap that failed, stopped or cannot be asked for is no
+    /// wall, and `g`/`G` jump.
     fn stop_at_gap(&self, from: usize, to: usize) -> usize {
-        let wall = |line: usize| matches!(self.row_at(line), Row::Gap(g) if matches!(g.state, GapState::Idle | GapState::Loading));
+        let wall = |line: usize| matches!(self.row_at(line), Row::Gap(g) if self.will_load(&g));
         if to > from {
             (from + 1..=to).find(|&g| wall(g)).map_or(to, |g| g - 1)
         } else if to < from {
