@@ -262,6 +262,24 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
         NameMark::None => {}
     }
     let mut facts = Vec::new();
+    // The load state first: the other facts may not all fit, and `g` pages to the start.
+    let loaded = v.pages.items.len();
+    match (&v.pages.edge, v.conv.messages_count) {
+        (Edge::Loading { page: 1, .. }, _) => facts.push("loading…".into()),
+        (Edge::Loading { .. }, n) => {
+            // The count is Plannr's word: shown only when it is not below what came.
+            let n = n
+                .and_then(|n| usize::try_from(n).ok())
+                .filter(|&n| n >= loaded);
+            facts.push(match n {
+                Some(n) => format!("loading older… {loaded} of {n}"),
+                None => "loading older…".into(),
+            })
+        }
+        (Edge::Failed { .. }, _) => facts.push("could not load (R retries)".into()),
+        (Edge::End, _) if v.top(ConvView::rows(core)) == 0 => facts.push("from the start".into()),
+        _ => {}
+    }
     let tags = tags_line(&v.conv);
     if !tags.is_empty() {
         facts.push(format!("tags: {tags}"));
@@ -280,13 +298,6 @@ fn draw_view(pane: &ConversationsPane, v: &ConvView, core: &Core, area: Rect, fr
     }
     if let Some(n) = v.conv.messages_count {
         facts.push(format!("{n} message{}", if n == 1 { "" } else { "s" }));
-    }
-    match &v.pages.edge {
-        Edge::Loading { page: 1, .. } => facts.push("loading…".into()),
-        Edge::Loading { .. } => facts.push("loading older…".into()),
-        Edge::Failed { .. } => facts.push("could not load (R retries)".into()),
-        Edge::End if v.top(ConvView::rows(core)) == 0 => facts.push("from the start".into()),
-        _ => {}
     }
     if !facts.is_empty() {
         spans.push(Span::styled(
@@ -610,6 +621,28 @@ mod tests {
         }
         s.core.status = None;
         s
+    }
+
+    #[test]
+    fn loading_older_messages_shows_in_a_full_title_with_the_count() {
+        // The bug: the load state came last among the title's facts, so with tags and people
+        // it was cut off and `g` (which pages to the start) showed no progress at all.
+        let mut s = open_state(80, 24);
+        let v = s.conversations.open.as_mut().expect("open");
+        v.conv.tags = ["Mortgage", "Pension", "Protection", "Urgent", "Compliance"]
+            .iter()
+            .map(|t| crate::api::models::Tag {
+                name: t.to_string(),
+                ..Default::default()
+            })
+            .collect();
+        v.conv.messages_count = Some(198);
+        let rows = text_of(&render(&s));
+        assert!(
+            rows[1].contains("loading older… 10 of 198"),
+            "{:?}",
+            rows[1]
+        );
     }
 
     #[test]
