@@ -604,6 +604,30 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_spanning_columns_widens_them_rather_than_wrapping_word_by_word() {
+        // The bug: a colspan cell was wrapped to the width its columns got from the other
+        // rows ("Name  Value": 11 columns), one word a line, with 60 columns to spare.
+        let html = r#"<table border="1"><tr><th>Name</th><th>Value</th></tr>
+            <tr><td colspan="2">Spanning both columns here</td></tr>
+            <tr><td>a</td><td>1</td></tr></table>"#;
+        let b = html_to_body(html, 60);
+        let t = texts(&b);
+        assert!(t.contains(&"Spanning both columns here"), "{t:?}");
+        assert_eq!(
+            t.len(),
+            4,
+            "header, rule, the spanning row, the last row: {t:?}"
+        );
+        // Still within a narrow width.
+        let b = html_to_body(html, 16);
+        assert!(
+            b.lines.iter().all(|l| width_of(&l.text) <= 16),
+            "{:?}",
+            texts(&b)
+        );
+    }
+
+    #[test]
     fn links_numbered_once_and_not_when_the_text_is_the_address() {
         let b = html_to_body(
             r##"<p><a href="https://x.example/a">one</a> <a href="https://x.example/a">again</a>

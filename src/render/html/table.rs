@@ -192,16 +192,25 @@ fn column_widths(grid: &[Vec<Cell>], width: usize) -> Option<Vec<usize>> {
             col += c.span;
         }
     }
-    // Columns only spanned cells have text in still need a little room.
+    // A cell spanning columns would like them as wide as its text, together: what it lacks is
+    // shared among them (or, if only spanned cells have text there, the last one takes it).
     for row in grid {
         let mut col = 0;
         for c in row {
-            if c.span > 1 && !c.lines.is_empty() {
-                let end = (col + c.span).min(ncols);
-                if natural[col..end].iter().all(|&w| w == 0) && end > col {
-                    let w = c.lines.iter().map(|l| display_width(l)).max().unwrap_or(0);
+            let end = (col + c.span).min(ncols);
+            if c.span > 1 && !c.lines.is_empty() && end > col {
+                let w = c.lines.iter().map(|l| display_width(l)).max().unwrap_or(0);
+                let live: Vec<usize> = (col..end).filter(|&i| natural[i] > 0).collect();
+                if live.is_empty() {
                     natural[end - 1] = w.min(width);
                     min[end - 1] = w.min(MIN_COL);
+                } else {
+                    let have: usize =
+                        live.iter().map(|&i| natural[i]).sum::<usize>() + GAP * (live.len() - 1);
+                    let lack = w.min(width).saturating_sub(have);
+                    for (k, &i) in live.iter().enumerate() {
+                        natural[i] += lack / live.len() + usize::from(k < lack % live.len());
+                    }
                 }
             }
             col += c.span;
