@@ -628,6 +628,43 @@ mod tests {
     }
 
     #[test]
+    fn a_table_of_short_values_is_a_grid_even_without_header_cells() {
+        // Key/value tables (account details, an Outlook signature) have no <th> and no border;
+        // read as blocks, every label lost its value: "Account", "12345678" on lines of their own.
+        let html = r#"<table><tr><td>Account</td><td>12345678</td></tr>
+            <tr><td><p class="MsoNormal">Sort code</p></td><td>01-02-03</td></tr>
+            <tr><td>Balance</td><td>£1,000.00</td></tr></table>"#;
+        let b = html_to_body(html, 80);
+        let t = texts(&b);
+        assert_eq!(t.len(), 3, "{t:?}");
+        assert!(
+            t[0].starts_with("Account") && t[0].ends_with("12345678"),
+            "{t:?}"
+        );
+        assert!(
+            t[1].starts_with("Sort code") && t[1].ends_with("01-02-03"),
+            "{t:?}"
+        );
+        assert!(
+            t.iter().all(|l| width_of(l) == width_of(t[0])),
+            "aligned: {t:?}"
+        );
+        // Columns of paragraphs, or images, stay blocks read top to bottom.
+        let para = "words that run on for a while ".repeat(4);
+        let html = format!(
+            "<table><tr><td><p>{para}</p></td><td><p>{para}</p></td></tr>\
+             <tr><td><p>{para}</p></td><td><p>{para}</p></td></tr></table>\
+             <table><tr><td><img alt=\"Logo\"></td><td>Ann</td></tr>\
+             <tr><td><img alt=\"Icon\"></td><td>Bob</td></tr></table>"
+        );
+        let b = html_to_body(&html, 80);
+        let t = texts(&b);
+        assert!(t.contains(&"[image: Logo]") && t.contains(&"Ann"), "{t:?}");
+        assert!(t.iter().all(|l| width_of(l) <= 80), "{t:?}");
+        assert!(!t.iter().any(|l| l.starts_with('─')), "{t:?}");
+    }
+
+    #[test]
     fn links_numbered_once_and_not_when_the_text_is_the_address() {
         let b = html_to_body(
             r##"<p><a href="https://x.example/a">one</a> <a href="https://x.example/a">again</a>

@@ -2,7 +2,7 @@
 //! as blocks, cell after cell, top to bottom. A data table (it has header cells or a border, no
 //! table nested in it, more than one column, not `role=presentation`) becomes an aligned grid
 //! that fits the width, or, when its columns cannot fit, one "header: value" line per cell.
-use super::dom::{Dom, Id};
+use super::dom::{Dom, Id, Kind};
 use super::layout::Builder;
 use crate::render::wrap::{display_width, wrap_line};
 
@@ -88,10 +88,58 @@ pub fn is_layout(dom: &Dom, table: Id) -> bool {
     let bordered = n
         .attr("border")
         .is_some_and(|b| b.trim().parse::<u32>().is_ok_and(|b| b > 0));
-    if !has_th && !bordered {
+    if has_nested_table(dom, table) {
         return true;
     }
-    has_nested_table(dom, table)
+    !has_th && !bordered && !short_values(dom, &rows, cols)
+}
+
+/// Longest cell text (columns) a table without header cells or border may have to be read as
+/// data: labels and values ("Sort code  01-02-03"), not a page's columns of paragraphs.
+const SHORT_CELL: usize = 40;
+
+/// Rows of short values: at least two rows, every row filling every column one cell each,
+/// and every cell one short run of text (no images, lists or line breaks).
+fn short_values(dom: &Dom, rows: &[Id], cols: usize) -> bool {
+    rows.len() >= 2
+        && rows.iter().all(|&r| {
+            let mut n = 0;
+            cells(dom, r).all(|c| {
+                n += 1;
+                span(dom, c) == 1 && short_text(dom, c)
+            }) && n == cols
+        })
+}
+
+/// A cell's text is one run of at most `SHORT_CELL` columns, inside inline elements only
+/// (Outlook's one `<p>` a cell is allowed).
+fn short_text(dom: &Dom, cell: Id) -> bool {
+    let mut len = 0usize;
+    let mut paras = 0;
+    let mut stack: Vec<Id> = dom.nodes[cell].children.clone();
+    while let Some(i) = stack.pop() {
+        let n = &dom.nodes[i];
+        match &n.kind {
+            Kind::Text(t) => {
+                let words = t.split_whitespace();
+                len += words.map(|w| display_width(w) + 1).sum::<usize>();
+            }
+            Kind::Element { .. } => {
+                match n.name() {
+                    "p" | "div" => paras += 1,
+                    "span" | "a" | "b" | "strong" | "i" | "em" | "u" | "font" | "small"
+                    | "code" | "sup" | "sub" | "o:p" => {}
+                    _ => return false,
+                }
+                stack.extend(&n.children);
+            }
+            _ => {}
+        }
+        if len > SHORT_CELL || paras > 1 {
+            return false;
+        }
+    }
+    true
 }
 
 /// Right-aligned: said so, or a number / amount.
