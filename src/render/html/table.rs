@@ -1,7 +1,8 @@
 //! Tables. Most tables in mail are layout (a newsletter's columns and spacers): those are read
-//! as blocks, cell after cell, top to bottom. A data table (it has header cells or a border, no
-//! table nested in it, more than one column, not `role=presentation`) becomes an aligned grid
-//! that fits the width, or, when its columns cannot fit, one "header: value" line per cell.
+//! as blocks, cell after cell, top to bottom. A data table (it has header cells, a border, or
+//! rows of short values; no table nested in it, more than one column, not `role=presentation`)
+//! becomes an aligned grid that fits the width, or, when its columns cannot fit, one
+//! "header: value" line per cell.
 use super::dom::{Dom, Id, Kind};
 use super::layout::Builder;
 use crate::render::wrap::{display_width, wrap_line};
