@@ -192,3 +192,77 @@ fn the_10000_message_thread_at_300_ms_g_typed_ahead_gaps_fill_once_and_g_reaches
     let status = tui.wait_exit();
     assert!(status.success(), "exit status {status:?}");
 }
+
+#[test]
+fn opened_in_the_middle_at_300_ms_g_and_capital_g_each_reach_their_end_in_two_requests() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let server = rt
+        .block_on(DemoServer::start(DemoOptions {
+            latency_ms: 300,
+            ..DemoOptions::default()
+        }))
+        .expect("demo server");
+    let middle = server.fixtures().huge_thread_middle_message_uuid.clone();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("log");
+    let mut tui = Tui::start_with(
+        dir.path(),
+        ROWS,
+        COLS,
+        &[
+            OsStr::new("--base-url"),
+            OsStr::new(&server.base_url),
+            OsStr::new("--token"),
+            OsStr::new(&server.token),
+            OsStr::new("--account"),
+            OsStr::new(&server.account_uuid),
+            OsStr::new("--log-file"),
+            log.as_os_str(),
+        ],
+    );
+    tui.wait_text("the mailboxes", |t| t.contains("Mailboxes (5)"));
+    tui.send(b"2");
+    tui.wait_text("the clients", |t| t.contains("Henry Khan"));
+    tui.send(b"jjjjjjjjjjjj\r");
+    tui.wait_text("Henry Khan's emails", |t| {
+        t.contains("Henry Khan — emails") && t.contains("10000")
+    });
+    // His oldest listed email is the thread's middle message.
+    tui.send(b"G");
+    tui.wait_for("the oldest email selected", |s| {
+        s.rows(0, COLS)
+            .zip(0u16..)
+            .any(|(row, r)| row.contains("10000") && s.cell(r, 2).is_some_and(|c| c.inverse()))
+    });
+    tui.send(b"\r");
+    let s = tui.wait_for("the thread opened in the middle", |s| {
+        title_numbers(&s.contents()).is_some_and(|(k, _)| k == 5001)
+    });
+    assert!(s.contents().contains(" of 10000"), "{}", s.contents());
+
+    // g as soon as it shows (each half's last page may still be on the way).
+    let before = thread_pages(&server, &middle).len();
+    tui.send(b"g");
+    let s = tui.wait_for("the thread's first message", |s| {
+        title_numbers(&s.contents()).is_some_and(|(k, _)| k == 1)
+    });
+    let g = thread_pages(&server, &middle)[before..].to_vec();
+    assert_eq!(focused_rows(&s), vec![2], "the cursor on the top row");
+    assert!(g.len() <= 2, "{g:?}");
+
+    let before = thread_pages(&server, &middle).len();
+    tui.send(b"G");
+    let s = tui.wait_for("the thread's last message", |s| {
+        title_numbers(&s.contents()).is_some_and(|(k, _)| k == 10_000)
+    });
+    let g = thread_pages(&server, &middle)[before..].to_vec();
+    assert!(g.len() <= 2, "{g:?}");
+    let rows = focused_rows(&s);
+    assert_eq!(rows.len(), 1, "{}", s.contents());
+    assert_eq!(rows[0], ROWS - 3, "the last message on the last row");
+    each_once(&thread_pages(&server, &middle));
+
+    tui.send(b"\x03");
+    let status = tui.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+}

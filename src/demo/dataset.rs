@@ -153,7 +153,8 @@ pub(crate) struct Thread {
     pub start: i64,
     pub step: i64,
     pub hostile: Option<Hostile>,
-    /// Messages with index >= this appear in the client's email list.
+    /// Messages with index >= this appear in the client's email list (and, when it is above 0,
+    /// the middle one: `len / 2`).
     pub listed_from: u32,
 }
 

@@ -104,7 +104,10 @@ pub(super) fn client_emails(d: &Dataset, r: &RecordedRequest, u: &str, base: &st
         .enumerate()
         .filter(|(_, th)| th.client == ci)
     {
-        for i in th.listed_from..th.len {
+        // A long thread lists its last few messages and the one in its middle, so it can be
+        // opened in the middle from the list (issue 13's test of g/G and the gaps).
+        let middle = (th.listed_from > 0).then_some(th.len / 2);
+        for i in middle.into_iter().chain(th.listed_from..th.len) {
             if uuids.as_ref().is_some_and(|set| !set.contains(&(t, i))) {
                 continue;
             }
