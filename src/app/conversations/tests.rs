@@ -911,6 +911,37 @@ fn g_in_an_open_conversation_reaches_the_oldest_message_in_one_press() {
     assert_eq!(p.open.as_ref().unwrap().top(h), 1);
 }
 
+#[test]
+fn keys_pressed_while_g_pages_to_the_start_move_from_the_start() {
+    // The bug: a key pressed before g reached the oldest message stopped following the top, and
+    // the view stayed among the messages loaded so far (g's progress lost).
+    let (mut p, mut core) = loaded(3);
+    core.size = (60, 22);
+    p.on_key(k(KeyCode::Enter), &mut core);
+    let (id, _) = last_call(&core).unwrap();
+    answer(&mut p, &mut core, id, Ok(messages(99, 5, true)));
+    let (id2, _) = last_call(&core).unwrap();
+    p.on_key(k(KeyCode::Char('g')), &mut core);
+    p.on_key(k(KeyCode::Char('j')), &mut core);
+    p.on_key(k(KeyCode::Char('j')), &mut core);
+    answer(&mut p, &mut core, id2, Ok(messages(94, 5, true)));
+    let (id3, call) = last_call(&core).unwrap();
+    assert!(
+        matches!(
+            call,
+            Call::Plannr(PlannrCall::ConversationMessages { page: 3, .. })
+        ),
+        "still paging to the start: {call:?}"
+    );
+    answer(&mut p, &mut core, id3, Ok(messages(89, 5, false)));
+    let v = p.open.as_ref().unwrap();
+    let h = ConvView::rows(&core);
+    assert_eq!(v.top(h), 2, "the start, then two lines down");
+    // Following ended with the start: the next key moves from there.
+    p.on_key(k(KeyCode::Char('k')), &mut core);
+    assert_eq!(p.open.as_ref().unwrap().top(h), 1);
+}
+
 /// Ctrl-D / Ctrl-U scroll an open conversation by half its rows.
 #[test]
 fn ctrl_d_and_ctrl_u_scroll_an_open_conversation_half_a_page() {

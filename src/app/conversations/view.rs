@@ -55,6 +55,9 @@ pub struct ConvView {
     /// After `g`: keep the oldest message at the top while older pages arrive (one press
     /// reaches the start), until another key moves the view.
     follow_top: bool,
+    /// Lines moved (keys pressed) while `g` was still paging to the start: applied from the
+    /// start once it is there.
+    after_top: isize,
 }
 
 impl ConvView {
@@ -69,6 +72,7 @@ impl ConvView {
             html: HashMap::new(),
             error: None,
             follow_top: false,
+            after_top: 0,
         };
         v.ensure_loaded(core);
         v
@@ -152,7 +156,27 @@ impl ConvView {
         let h = Self::rows(core);
         let top = self.top(h);
         let page = h.saturating_sub(1).max(1);
+        let lines = |n: usize| isize::try_from(n).unwrap_or(isize::MAX);
+        let moved = match action {
+            Some(Action::Down) => Some(1),
+            Some(Action::Up) => Some(-1),
+            Some(Action::PageDown | Action::Forward) => Some(lines(page)),
+            Some(Action::PageUp | Action::Backward) => Some(-lines(page)),
+            Some(Action::HalfDown) => Some(lines(half(h))),
+            Some(Action::HalfUp) => Some(-lines(half(h))),
+            _ => None,
+        };
+        // `g` still paging to the start: a movement waits and is made from the start.
+        if let Some(d) = moved
+            && self.follow_top
+            && !self.pages.is_complete()
+            && self.pages.failed().is_none()
+        {
+            self.after_top = self.after_top.saturating_add(d);
+            return;
+        }
         self.follow_top = action == Some(Action::Top);
+        self.after_top = 0;
         match action {
             Some(Action::Down) => self.set_top(top + 1, h),
             Some(Action::Up) => self.set_top(top.saturating_sub(1), h),
@@ -303,7 +327,15 @@ impl ConvView {
                 self.pages.items.retain(|e| seen.insert(e.msg.uuid.clone()));
                 self.restart();
                 if self.follow_top {
-                    self.set_top(0, Self::rows(core));
+                    let h = Self::rows(core);
+                    self.set_top(0, h);
+                    if self.pages.is_complete() && self.after_top != 0 {
+                        // At the start: the keys pressed meanwhile, from there.
+                        let to = usize::try_from(self.after_top).unwrap_or(0);
+                        self.set_top(to, h);
+                        self.follow_top = false;
+                        self.after_top = 0;
+                    }
                 }
                 self.error = None;
                 for (msg, html) in to_convert {
