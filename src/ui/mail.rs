@@ -254,14 +254,17 @@ fn thread(
             Some(c) if (t.loaded() as u64) < c => format!(" · loaded {} of {c}", t.loaded()),
             _ => String::new(),
         };
-        format!(
-            " {}{of}{loaded}{busy}",
-            if subject.is_empty() {
-                "(no subject)"
-            } else {
-                &subject
-            }
-        )
+        // The subject gives way: where the reader is and what is coming stay whole.
+        let tail = format!("{of}{loaded}{busy}");
+        let room = usize::from(header.width)
+            .saturating_sub(1 + crate::render::wrap::display_width(&tail))
+            .max(12);
+        let subject = if subject.is_empty() {
+            "(no subject)".to_string()
+        } else {
+            truncate_to_width(&subject, room)
+        };
+        format!(" {subject}{tail}")
     };
     frame.render_widget(title(text, header.width), header);
 
@@ -519,6 +522,39 @@ mod tests {
             .into(),
             ..EmailMessage::default()
         }
+    }
+
+    #[test]
+    fn the_thread_title_cuts_the_subject_not_the_position_and_progress() {
+        // The bug: at 80 columns a long subject pushed "loaded N of M" off the title.
+        let mut opened = msg(1, "Opened Person");
+        opened.subject =
+            "Re: Portfolio rebalancing – running thread, and a long subject too".into();
+        let half = |items, total| {
+            Some(Box::new(Page {
+                items,
+                total: Some(total),
+                last_page: Some(40),
+                current_page: Some(1),
+                ..Page::default()
+            }))
+        };
+        opened.ancestors = half(vec![msg(0, "Ann")], 999);
+        opened.descendants = half(vec![], 0);
+        let mut t = Thread::new(&opened.uuid.clone(), 25, 80, 20);
+        t.first_sent(1);
+        assert!(t.on_loaded(crate::app::mail::thread::Part::First, 1, opened));
+        let mut s = crate::app::State::new(Default::default(), Some("a".into()), (80, 24));
+        s.tab = crate::app::Tab::Mail;
+        s.mail.view = crate::app::mail::View::Thread;
+        s.mail.thread = Some(t);
+        let text = crate::ui::screen_text(&s, 80, 24);
+        let title: String = text.chars().skip(80).take(80).collect();
+        assert!(
+            title.contains("— 1000 of 1000 · loaded 1 of 1000"),
+            "{title}"
+        );
+        assert!(title.contains("Re: Portfolio rebalancing"), "{title}");
     }
 
     #[test]
