@@ -89,10 +89,11 @@ pub fn is_layout(dom: &Dom, table: Id) -> bool {
     let bordered = n
         .attr("border")
         .is_some_and(|b| b.trim().parse::<u32>().is_ok_and(|b| b > 0));
-    if has_nested_table(dom, table) {
-        return true;
+    if !has_th && !bordered {
+        // (A cell holding a table is not a short value: no nested table gets through here.)
+        return !short_values(dom, &rows, cols);
     }
-    !has_th && !bordered && !short_values(dom, &rows, cols)
+    has_nested_table(dom, table)
 }
 
 /// Longest cell text (columns) a table without header cells or border may have to be read as
