@@ -91,8 +91,9 @@ pub struct MailPane {
     pub download_dir: Option<PathBuf>,
     /// The debounce timer of the latest keystroke in the email search box.
     email_debounce: Option<u64>,
-    /// Movement keys pressed while `g`/`G` waits for its end of the thread: replayed from that
-    /// end once it is there (typing `g j` ahead of a slow server lands one line below the top).
+    /// Movement keys (and Enter / Space) pressed while `g`/`G` waits for its end of the thread:
+    /// replayed from that end once it is there (typing `g j` ahead of a slow server lands one
+    /// line below the top; `g Enter` opens the first message).
     after_end: Vec<Action>,
 }
 
@@ -464,7 +465,9 @@ impl MailPane {
             && !t.awaiting_end()
         {
             for a in std::mem::take(&mut self.after_end) {
-                t.apply_move(a);
+                if !t.apply_move(a) {
+                    t.toggle_focused(); // Enter / Space, the only others kept
+                }
             }
             return self.thread_follow_up(core);
         }
@@ -537,7 +540,8 @@ impl MailPane {
         if matches!(action, Action::Top | Action::Bottom) {
             self.after_end.clear();
         }
-        if t.awaiting_end() && thread::is_move(action) {
+        let kept = thread::is_move(action) || matches!(action, Action::Open | Action::Toggle);
+        if t.awaiting_end() && kept {
             // Bounded: a held key cannot grow it without end.
             if self.after_end.len() < 200 {
                 self.after_end.push(action);

@@ -497,6 +497,22 @@ fn keys_pressed_while_g_or_capital_g_waits_for_its_end_move_from_that_end() {
 }
 
 #[test]
+fn enter_typed_after_g_opens_the_first_message_once_it_is_there() {
+    // The bug: Enter pressed while g's page was on the way toggled whichever message had the
+    // cursor then (the opened one collapsed), not the first message g was going to.
+    let mut h = Harness::new(1500, 750, 25, 80, 24);
+    h.answer_one();
+    h.press(ch('g'));
+    h.press(key(KeyCode::Enter));
+    h.settle();
+    let t = h.thread();
+    assert_eq!(t.focus, "m00000");
+    assert!(t.msgs[0].expanded, "the first message opened");
+    let opened = t.index_of("m00750").expect("opened");
+    assert!(t.msgs[opened].expanded, "the opened message left as it was");
+}
+
+#[test]
 fn paging_never_skips_a_gap_that_is_still_loading() {
     // The bug: a gap row is one line, so a second PageDown pressed while its page loaded carried
     // the view past it: from message 20 straight to the far end, 1,400 messages skipped. Now the
