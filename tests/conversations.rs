@@ -364,11 +364,10 @@ async fn two_quick_renames_through_the_worker_last_one_wins_on_the_server() {
     );
 }
 
-#[tokio::test]
-async fn open_conversation_loads_newest_first_pages_and_shows_newest_at_bottom() {
-    let mut h = Harness::start(0).await;
+/// Select the busiest conversation (200 messages) in the list and open it, with the server's
+/// request log cleared just before.
+async fn open_busiest(h: &mut Harness) {
     let busiest = h.server.fixtures().busiest_conversation_uuid.clone();
-    // Find and open the busiest conversation (200 messages).
     let pos = h
         .state
         .conversations
@@ -383,6 +382,52 @@ async fn open_conversation_loads_newest_first_pages_and_shows_newest_at_bottom()
     }
     h.server.clear_requests();
     h.key(KeyCode::Enter).await;
+}
+
+fn message_pages(h: &Harness) -> Vec<u32> {
+    h.server
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/messages"))
+        .filter_map(|r| r.query_get("page").and_then(|p| p.parse().ok()))
+        .collect()
+}
+
+/// `g` asks for the older pages together (the paginator says how many there are); against the
+/// demo each comes once and the view ends at the oldest message with all 200 in order.
+#[tokio::test]
+async fn g_in_the_busiest_conversation_loads_each_older_page_once_and_shows_the_oldest() {
+    let mut h = Harness::start(0).await;
+    open_busiest(&mut h).await;
+    let mut asked = message_pages(&h);
+    h.key(KeyCode::Char('g')).await;
+    asked.extend(message_pages(&h).into_iter().skip(asked.len()));
+    let v = h.state.conversations.open.as_ref().expect("open");
+    let mut sorted = asked.clone();
+    sorted.sort_unstable();
+    let pages: Vec<u32> = (1..=200u32.div_ceil(v.pages.per_page)).collect();
+    assert_eq!(sorted, pages, "each page once: {asked:?}");
+    assert!(v.pages.is_complete());
+    let mut times: Vec<&str> = v
+        .pages
+        .items
+        .iter()
+        .map(|e| e.msg.created_at.as_str())
+        .collect();
+    assert_eq!(times.len(), 200);
+    assert!(
+        times.windows(2).all(|w| w[0] >= w[1]),
+        "newest first, in order"
+    );
+    times.dedup();
+    let rows = plannr_tui::app::conversations::ConvView::rows(&h.state.core);
+    assert_eq!(v.top(rows), 0, "at the oldest message");
+}
+
+#[tokio::test]
+async fn open_conversation_loads_newest_first_pages_and_shows_newest_at_bottom() {
+    let mut h = Harness::start(0).await;
+    open_busiest(&mut h).await;
     let gets: Vec<RecordedRequest> = h
         .server
         .requests()

@@ -1378,3 +1378,124 @@ fn html_converted_for_an_old_width_is_converted_again() {
     assert_eq!(again, [width - 10]);
     assert_eq!(p.open.as_ref().unwrap().slice(0, 3)[1].text, "Hello there");
 }
+
+/// Messages newest first with the paginator's counts: page `page` of a conversation of `total`.
+fn counted(newest: usize, n: usize, page: u32, total: u64) -> Reply {
+    let Reply::Plannr(PlannrReply::ConversationMessages(mut p)) = messages(newest, n, true) else {
+        unreachable!()
+    };
+    p.current_page = Some(page);
+    p.per_page = Some(5);
+    p.total = Some(total);
+    p.last_page = Some(u32::try_from(total.div_ceil(5)).unwrap_or(u32::MAX));
+    p.has_next = Some(u64::from(page) * 5 < total);
+    Reply::Plannr(PlannrReply::ConversationMessages(p))
+}
+
+/// The message pages still waited for: (request, page number).
+fn pages_in_flight(core: &Core) -> Vec<(RequestId, u32)> {
+    core.out
+        .iter()
+        .filter_map(|c| match c {
+            Command::Api {
+                id,
+                call: Call::Plannr(PlannrCall::ConversationMessages { page, .. }),
+                ..
+            } if core.pending.contains_key(id) => Some((*id, *page)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn pages_asked(core: &Core) -> Vec<u32> {
+    let mut asked: Vec<u32> = calls(core)
+        .into_iter()
+        .filter_map(|c| match c {
+            Call::Plannr(PlannrCall::ConversationMessages { page, .. }) => Some(page),
+            _ => None,
+        })
+        .collect();
+    asked.sort_unstable();
+    asked
+}
+
+#[test]
+fn g_asks_for_the_older_pages_together_once_their_number_is_known() {
+    // The bug: g went to the oldest message one page after another (a 198-message conversation
+    // took 2.4 s at 300 ms latency). The paginator says how many pages there are, so the older
+    // ones are asked for together and taken in order as they come, in whatever order that is.
+    let (mut p, mut core) = loaded(3);
+    core.size = (60, 22);
+    p.on_key(k(KeyCode::Enter), &mut core);
+    let (id, _) = last_call(&core).unwrap();
+    answer(&mut p, &mut core, id, Ok(counted(99, 5, 1, 30))); // 6 pages of 5
+    p.on_key(k(KeyCode::Char('g')), &mut core);
+    let flying = pages_in_flight(&core);
+    let mut pages: Vec<u32> = flying.iter().map(|&(_, n)| n).collect();
+    pages.sort_unstable();
+    assert_eq!(
+        pages,
+        [2, 3, 4, 5, 6],
+        "every older page on its way at once"
+    );
+    // Answered oldest first: nothing is placed out of order.
+    for &(id, n) in flying.iter().rev() {
+        let newest = 99 - 5 * (n as usize - 1);
+        answer(&mut p, &mut core, id, Ok(counted(newest, 5, n, 30)));
+    }
+    assert!(pages_in_flight(&core).is_empty());
+    assert_eq!(
+        pages_asked(&core),
+        [1, 2, 3, 4, 5, 6],
+        "each page asked for once"
+    );
+    let v = p.open.as_ref().unwrap();
+    assert!(v.pages.is_complete());
+    let ids: Vec<&str> = v.pages.items.iter().map(|e| e.msg.uuid.as_str()).collect();
+    let want: Vec<String> = (70..=99).rev().map(|i| format!("m{i}")).collect();
+    assert_eq!(ids, want, "newest first, every message once");
+    let h = ConvView::rows(&core);
+    assert_eq!(v.top(h), 0);
+    assert!(
+        v.slice(0, 2)[1].text.contains("message 70"),
+        "the oldest message at the top: {:?}",
+        v.slice(0, 2)
+    );
+}
+
+#[test]
+fn an_older_page_asked_for_ahead_that_fails_is_asked_again_in_its_turn() {
+    let (mut p, mut core) = loaded(3);
+    core.size = (60, 22);
+    p.on_key(k(KeyCode::Enter), &mut core);
+    let (id, _) = last_call(&core).unwrap();
+    answer(&mut p, &mut core, id, Ok(counted(99, 5, 1, 20))); // 4 pages of 5
+    p.on_key(k(KeyCode::Char('g')), &mut core);
+    let flying = pages_in_flight(&core);
+    let id_of = |n: u32| flying.iter().find(|f| f.1 == n).map(|f| f.0).unwrap();
+    answer(
+        &mut p,
+        &mut core,
+        id_of(3),
+        Err(ApiError::Network("connection reset".into())),
+    );
+    assert!(
+        p.open.as_ref().unwrap().error.is_none(),
+        "a page ahead of its turn fails quietly"
+    );
+    answer(&mut p, &mut core, id_of(4), Ok(counted(84, 5, 4, 20)));
+    answer(&mut p, &mut core, id_of(2), Ok(counted(94, 5, 2, 20)));
+    // Page 2 is in: page 3's turn, asked for again.
+    let again = pages_in_flight(&core);
+    assert_eq!(again.iter().map(|f| f.1).collect::<Vec<_>>(), [3]);
+    answer(&mut p, &mut core, again[0].0, Ok(counted(89, 5, 3, 20)));
+    let v = p.open.as_ref().unwrap();
+    assert!(v.pages.is_complete());
+    assert_eq!(v.pages.items.len(), 20);
+    assert_eq!(pages_asked(&core), [1, 2, 3, 3, 4]);
+    assert!(
+        v.slice(0, 2)[1].text.contains("message 80"),
+        "{:?}",
+        v.slice(0, 2)
+    );
+}

@@ -3,14 +3,14 @@
 //! one screen before the top is reached. The scroll position is an anchor (a message and a line
 //! inside it), so a page arriving above never moves what is being read. Bodies are wrapped here,
 //! once per width, and drawing slices the lines.
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::super::list::half;
 use super::super::paged::Paged;
 use super::super::{Call, Core, PlannrCall, PlannrReply, Reply, RequestId, Route as AppRoute};
 use super::{Route, looks_like_html, map_page, parse_time};
-use crate::api::ApiError;
 use crate::api::models::{Conversation, ConversationMessage};
+use crate::api::{ApiError, Page};
 use crate::keymap::Action;
 use crate::render::html::{Body, text_to_body};
 use crate::render::wrap::wrap_body;
@@ -22,6 +22,10 @@ pub use crate::app::viewport::{Anchor, LineKind, ViewLine};
 pub const VIEW_CHROME: usize = 2;
 /// Columns left of a message body.
 pub const INDENT: u16 = 2;
+/// Older pages asked for at once while `g` goes to the oldest message (the worker's read slots
+/// bound how many are on the wire).
+const READ_AHEAD: usize = 8;
+
 /// Columns kept for the quote bar ("│ ") of quoted lines.
 pub const QUOTE: u16 = 2;
 
@@ -58,6 +62,13 @@ pub struct ConvView {
     /// Lines moved (keys pressed) while `g` was still paging to the start: applied from the
     /// start once it is there.
     after_top: isize,
+    /// The number of the oldest page, once an answer said (its `last_page`, or its total).
+    last_page: Option<u32>,
+    /// While `g` goes to the start: older pages asked for ahead of their turn (page → request),
+    /// so the start is a few round trips away rather than one per page.
+    ahead: BTreeMap<u32, RequestId>,
+    /// Pages that came before their turn, taken in order when it comes.
+    early: BTreeMap<u32, (RequestId, Page<ConversationMessage>)>,
 }
 
 impl ConvView {
@@ -73,6 +84,9 @@ impl ConvView {
             error: None,
             follow_top: false,
             after_top: 0,
+            last_page: None,
+            ahead: BTreeMap::new(),
+            early: BTreeMap::new(),
         };
         v.ensure_loaded(core);
         v
@@ -195,27 +209,65 @@ impl ConvView {
     /// oldest loaded line.
     pub fn ensure_loaded(&mut self, core: &mut Core) {
         let h = Self::rows(core);
-        let needed = if self.pages.loaded == 0 || self.top(h) < h || self.follow_top {
-            self.pages.items.len() + 1
-        } else {
-            0
+        let needed = |v: &ConvView| {
+            if v.pages.loaded == 0 || v.top(h) < h || v.follow_top {
+                v.pages.items.len() + 1
+            } else {
+                0
+            }
         };
-        if let Some(page) = self.pages.want(needed) {
-            self.request_page(page, core);
+        // A page that came ahead of its turn is taken at once (and may make room for the next).
+        while let Some(page) = self.pages.want(needed(self)) {
+            if let Some((id, early)) = self.early.remove(&page) {
+                self.pages.mark_loading(page, id);
+                self.absorb(id, early, core);
+                continue;
+            }
+            match self.ahead.remove(&page) {
+                // Already on its way: its answer is the one waited for.
+                Some(id) => self.pages.mark_loading(page, id),
+                None => self.request_page(page, core),
+            }
+            break;
+        }
+        self.read_ahead(core);
+    }
+
+    /// While `g` goes to the start and the oldest page's number is known: ask for the older
+    /// pages after the one in flight too (up to `READ_AHEAD` at a time).
+    fn read_ahead(&mut self, core: &mut Core) {
+        let Some(last) = self.last_page else { return };
+        if !self.follow_top || self.pages.note.is_some() || self.pages.next.is_none() {
+            return;
+        }
+        let from = self.pages.loaded.saturating_add(2);
+        for page in from..=last {
+            if self.ahead.len() + self.early.len() >= READ_AHEAD {
+                break;
+            }
+            if self.ahead.contains_key(&page) || self.early.contains_key(&page) {
+                continue;
+            }
+            let id = self.send_page(page, core);
+            self.ahead.insert(page, id);
         }
     }
 
     fn request_page(&mut self, page: u32, core: &mut Core) {
+        let id = self.send_page(page, core);
+        self.pages.mark_loading(page, id);
+    }
+
+    fn send_page(&self, page: u32, core: &mut Core) -> RequestId {
         let uuid = self.conv.uuid.clone();
-        let id = core.request(
+        core.request(
             AppRoute::Conversations(Route::Messages { uuid: uuid.clone() }),
             Call::Plannr(PlannrCall::ConversationMessages {
                 uuid,
                 page,
                 per_page: self.pages.per_page,
             }),
-        );
-        self.pages.mark_loading(page, id);
+        )
     }
 
     pub fn retry(&mut self, core: &mut Core) {
@@ -304,43 +356,21 @@ impl ConvView {
             }
             return;
         }
+        if let Some(&n) = self.ahead.iter().find_map(|(n, i)| (*i == id).then_some(n)) {
+            self.ahead.remove(&n);
+            // A failed one is asked again in its turn (and its failure said then).
+            if let Ok(Reply::Plannr(PlannrReply::ConversationMessages(page))) = result {
+                self.early.insert(n, (id, page));
+                self.ensure_loaded(core);
+            }
+            return;
+        }
         if !self.pages.expects(id) {
             return;
         }
         match result {
             Ok(Reply::Plannr(PlannrReply::ConversationMessages(page))) => {
-                let width = self.width;
-                let mut to_convert = Vec::new();
-                let page = map_page(page, |msg| {
-                    let contents = msg.contents.clone().unwrap_or_default();
-                    let body = if looks_like_html(&contents) {
-                        to_convert.push((msg.uuid.clone(), contents));
-                        None
-                    } else {
-                        Some(text_to_body(&contents))
-                    };
-                    let lines = layout(&msg, body.as_ref(), width);
-                    Entry { msg, body, lines }
-                });
-                self.pages.on_loaded(id, page);
-                let mut seen = std::collections::HashSet::new();
-                self.pages.items.retain(|e| seen.insert(e.msg.uuid.clone()));
-                self.restart();
-                if self.follow_top {
-                    let h = Self::rows(core);
-                    self.set_top(0, h);
-                    if self.pages.is_complete() && self.after_top != 0 {
-                        // At the start: the keys pressed meanwhile, from there.
-                        let to = usize::try_from(self.after_top).unwrap_or(0);
-                        self.set_top(to, h);
-                        self.follow_top = false;
-                        self.after_top = 0;
-                    }
-                }
-                self.error = None;
-                for (msg, html) in to_convert {
-                    self.convert(msg, html, core);
-                }
+                self.absorb(id, page, core);
                 self.ensure_loaded(core);
             }
             Ok(_) => {
@@ -353,6 +383,52 @@ impl ConvView {
                     "Could not load messages: {e}. Press R to try again."
                 ));
             }
+        }
+    }
+
+    /// Take the page the list waits for (request `id`): lay it out and place it above.
+    fn absorb(&mut self, id: RequestId, page: Page<ConversationMessage>, core: &mut Core) {
+        if !page.bare {
+            let per_page = page.per_page.unwrap_or(self.pages.per_page).max(1);
+            let last = page.last_page.or_else(|| {
+                page.total
+                    .and_then(|t| u32::try_from(t.div_ceil(u64::from(per_page))).ok())
+            });
+            if last.is_some() {
+                self.last_page = last;
+            }
+        }
+        let width = self.width;
+        let mut to_convert = Vec::new();
+        let page = map_page(page, |msg| {
+            let contents = msg.contents.clone().unwrap_or_default();
+            let body = if looks_like_html(&contents) {
+                to_convert.push((msg.uuid.clone(), contents));
+                None
+            } else {
+                Some(text_to_body(&contents))
+            };
+            let lines = layout(&msg, body.as_ref(), width);
+            Entry { msg, body, lines }
+        });
+        self.pages.on_loaded(id, page);
+        let mut seen = std::collections::HashSet::new();
+        self.pages.items.retain(|e| seen.insert(e.msg.uuid.clone()));
+        self.restart();
+        if self.follow_top {
+            let h = Self::rows(core);
+            self.set_top(0, h);
+            if self.pages.is_complete() && self.after_top != 0 {
+                // At the start: the keys pressed meanwhile, from there.
+                let to = usize::try_from(self.after_top).unwrap_or(0);
+                self.set_top(to, h);
+                self.follow_top = false;
+                self.after_top = 0;
+            }
+        }
+        self.error = None;
+        for (msg, html) in to_convert {
+            self.convert(msg, html, core);
         }
     }
 }
