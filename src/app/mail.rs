@@ -459,7 +459,7 @@ impl MailPane {
         for req in t.wanted() {
             self.send_thread_request(core, Some(req));
         }
-        // The end `g`/`G` waited for is there (or will not come): the keys typed meanwhile.
+        // The end `g`/`G` waited for is there: the keys typed meanwhile (a failed end drops them).
         if let Some(t) = &mut self.thread
             && !self.after_end.is_empty()
             && !t.awaiting_end()
@@ -705,6 +705,11 @@ impl MailPane {
                             Part::Descendants => "later messages",
                         };
                         if t.on_failed(part, id, e.to_string()) {
+                            // The end `g`/`G` waited for will not come: the keys kept for it
+                            // are not made from somewhere else.
+                            if !t.awaiting_end() {
+                                self.after_end.clear();
+                            }
                             core.error(format!("Could not load {what}: {e}. Press Enter on the error line (or r) to retry."));
                         }
                     }

@@ -912,6 +912,30 @@ fn g_in_an_open_conversation_reaches_the_oldest_message_in_one_press() {
 }
 
 #[test]
+fn keys_kept_while_g_pages_are_made_one_by_one_from_the_start() {
+    // The bug: the kept moves were added up, so `k j` came to nothing, where k at the start does
+    // nothing and j moves one line; and any other key (one with no meaning here) stopped g and
+    // dropped the kept moves.
+    let (mut p, mut core) = loaded(3);
+    core.size = (60, 22);
+    p.on_key(k(KeyCode::Enter), &mut core);
+    let (id, _) = last_call(&core).unwrap();
+    answer(&mut p, &mut core, id, Ok(messages(99, 5, true)));
+    let (id2, _) = last_call(&core).unwrap();
+    p.on_key(k(KeyCode::Char('g')), &mut core);
+    p.on_key(k(KeyCode::Char('k')), &mut core);
+    p.on_key(k(KeyCode::F(9)), &mut core);
+    p.on_key(k(KeyCode::Char('j')), &mut core);
+    answer(&mut p, &mut core, id2, Ok(messages(94, 5, true)));
+    let (id3, _) = last_call(&core).unwrap();
+    answer(&mut p, &mut core, id3, Ok(messages(89, 5, false)));
+    let v = p.open.as_ref().unwrap();
+    let h = ConvView::rows(&core);
+    assert!(v.pages.is_complete(), "g still went to the start");
+    assert_eq!(v.top(h), 1, "k did nothing at the start, then j");
+}
+
+#[test]
 fn keys_pressed_while_g_pages_to_the_start_move_from_the_start() {
     // The bug: a key pressed before g reached the oldest message stopped following the top, and
     // the view stayed among the messages loaded so far (g's progress lost).
@@ -1484,6 +1508,14 @@ fn an_older_page_asked_for_ahead_that_fails_is_asked_again_in_its_turn() {
         "a page ahead of its turn fails quietly"
     );
     answer(&mut p, &mut core, id_of(4), Ok(counted(84, 5, 4, 20)));
+    assert_eq!(
+        pages_in_flight(&core)
+            .iter()
+            .map(|f| f.1)
+            .collect::<Vec<_>>(),
+        [2],
+        "not asked ahead again: in its turn"
+    );
     answer(&mut p, &mut core, id_of(2), Ok(counted(94, 5, 2, 20)));
     // Page 2 is in: page 3's turn, asked for again.
     let again = pages_in_flight(&core);

@@ -3,7 +3,7 @@
 //! one screen before the top is reached. The scroll position is an anchor (a message and a line
 //! inside it), so a page arriving above never moves what is being read. Bodies are wrapped here,
 //! once per width, and drawing slices the lines.
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::super::list::half;
 use super::super::paged::Paged;
@@ -69,6 +69,8 @@ pub struct ConvView {
     ahead: BTreeMap<u32, RequestId>,
     /// Pages that came before their turn, taken in order when it comes.
     early: BTreeMap<u32, (RequestId, Page<ConversationMessage>)>,
+    /// Pages whose request ahead of their turn failed: not asked ahead again, but in their turn.
+    failed_ahead: BTreeSet<u32>,
 }
 
 impl ConvView {
@@ -87,6 +89,7 @@ impl ConvView {
             last_page: None,
             ahead: BTreeMap::new(),
             early: BTreeMap::new(),
+            failed_ahead: BTreeSet::new(),
         };
         v.ensure_loaded(core);
         v
@@ -180,13 +183,18 @@ impl ConvView {
             Some(Action::HalfUp) => Some(-lines(half(h))),
             _ => None,
         };
-        // `g` still paging to the start: a movement waits and is made from the start.
+        // Keys that do not move the view change nothing here (not even a `g` under way).
+        if moved.is_none() && !matches!(action, Some(Action::Top | Action::Bottom)) {
+            return;
+        }
+        // `g` still paging to the start: a movement waits and is made from the start, each in
+        // turn (one up at the start is no move).
         if let Some(d) = moved
             && self.follow_top
             && !self.pages.is_complete()
             && self.pages.failed().is_none()
         {
-            self.after_top = self.after_top.saturating_add(d);
+            self.after_top = self.after_top.saturating_add(d).max(0);
             return;
         }
         self.follow_top = action == Some(Action::Top);
@@ -226,7 +234,10 @@ impl ConvView {
             match self.ahead.remove(&page) {
                 // Already on its way: its answer is the one waited for.
                 Some(id) => self.pages.mark_loading(page, id),
-                None => self.request_page(page, core),
+                None => {
+                    self.failed_ahead.remove(&page);
+                    self.request_page(page, core);
+                }
             }
             break;
         }
@@ -245,7 +256,10 @@ impl ConvView {
             if self.ahead.len() + self.early.len() >= READ_AHEAD {
                 break;
             }
-            if self.ahead.contains_key(&page) || self.early.contains_key(&page) {
+            if self.ahead.contains_key(&page)
+                || self.early.contains_key(&page)
+                || self.failed_ahead.contains(&page)
+            {
                 continue;
             }
             let id = self.send_page(page, core);
@@ -359,9 +373,14 @@ impl ConvView {
         if let Some(&n) = self.ahead.iter().find_map(|(n, i)| (*i == id).then_some(n)) {
             self.ahead.remove(&n);
             // A failed one is asked again in its turn (and its failure said then).
-            if let Ok(Reply::Plannr(PlannrReply::ConversationMessages(page))) = result {
-                self.early.insert(n, (id, page));
-                self.ensure_loaded(core);
+            match result {
+                Ok(Reply::Plannr(PlannrReply::ConversationMessages(page))) => {
+                    self.early.insert(n, (id, page));
+                    self.ensure_loaded(core);
+                }
+                _ => {
+                    self.failed_ahead.insert(n);
+                }
             }
             return;
         }

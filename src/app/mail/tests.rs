@@ -550,6 +550,40 @@ fn paging_never_skips_a_gap_that_is_still_loading() {
 }
 
 #[test]
+fn a_one_row_thread_reads_down_through_its_gaps() {
+    // The bug: with one row for the thread (a 5-row terminal) reading down stopped with the gap
+    // on the second row, which is off screen: its page was never asked for and the wall never
+    // lifted, so j and PageDown did nothing from there on.
+    let mut h = Harness::new(1500, 750, 25, 80, 5);
+    h.settle();
+    h.press(ch('g'));
+    h.settle();
+    for _ in 0..100 {
+        h.press(ch('j'));
+        h.settle();
+    }
+    let t = h.thread();
+    let slot = t.focused().map(|m| m.slot).unwrap_or(i64::MIN);
+    assert!(slot > -700, "read on past the first gaps: {}", t.focus);
+}
+
+#[test]
+fn keys_kept_for_g_are_dropped_when_its_page_fails() {
+    // The bug: keys kept while g waited stayed queued after its page failed and were made on
+    // the next, unrelated answer: an Enter meant for the first message collapsed the opened one.
+    let mut h = Harness::new(1500, 750, 25, 80, 24);
+    h.answer_one(); // the opened message; each half's last page is in flight
+    h.fail = Some((Part::Ancestors, 30));
+    h.press(ch('g'));
+    h.press(key(KeyCode::Enter));
+    h.settle();
+    let t = h.thread();
+    let opened = t.index_of("m00750").expect("placed");
+    assert!(t.msgs[opened].expanded, "the opened message stays open");
+    assert_eq!(t.focus, "m00750");
+}
+
+#[test]
 fn a_gap_whose_page_failed_is_no_wall() {
     // Scrolling waits for a gap only while its page can come: a failed one can be passed.
     let mut h = Harness::new(1500, 750, 25, 80, 24);

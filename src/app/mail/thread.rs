@@ -403,6 +403,7 @@ impl Thread {
             msg.descendants = None;
             self.msgs.clear();
             self.index.clear();
+            self.people.clear();
             let mut opened = self.keep(msg.clone(), 0);
             // Fetched directly: what it has is all there is.
             opened.fetch = Fetch::Done;

@@ -264,10 +264,13 @@ impl Thread {
     /// second row (its page comes in right under what was read), going up with it on the top
     /// row (the page comes in above, where the reader goes next). So no key skips the messages
     /// a gap stands for while they load. A gap that failed, stopped or cannot be asked for is no
-    /// wall, and `g`/`G` jump.
+    /// wall, and `g`/`G` jump. With a single row the gap stops on that row (a second row would
+    /// be off screen, and a gap off screen is never asked for).
     fn stop_at_gap(&self, from: usize, to: usize) -> usize {
         let wall = |line: usize| matches!(self.row_at(line), Row::Gap(g) if self.will_load(&g));
-        if to > from {
+        if to > from && self.height <= 1 {
+            (from..=to).find(|&g| wall(g)).unwrap_or(to)
+        } else if to > from {
             (from + 1..=to).find(|&g| wall(g)).map_or(to, |g| g - 1)
         } else if to < from {
             (to..=from).rev().find(|&g| wall(g)).unwrap_or(to)
