@@ -91,9 +91,9 @@ pub struct MailPane {
     pub download_dir: Option<PathBuf>,
     /// The debounce timer of the latest keystroke in the email search box.
     email_debounce: Option<u64>,
-    /// Movement keys (and Enter / Space) pressed while `g`/`G` waits for its end of the thread:
-    /// replayed from that end once it is there (typing `g j` ahead of a slow server lands one
-    /// line below the top; `g Enter` opens the first message).
+    /// Movement keys (and Enter / Space) pressed before the opened message came, or while
+    /// `g`/`G` waits for its end of the thread: replayed once it is there (typing `g j` ahead of
+    /// a slow server lands one line below the top; `g Enter` opens the first message).
     after_end: Vec<Action>,
 }
 
@@ -459,10 +459,11 @@ impl MailPane {
         for req in t.wanted() {
             self.send_thread_request(core, Some(req));
         }
-        // The end `g`/`G` waited for is there: the keys typed meanwhile (a failed end drops them).
+        // The opened message, or the end `g`/`G` waited for, is there: the keys typed meanwhile
+        // (a failed one drops them).
         if let Some(t) = &mut self.thread
             && !self.after_end.is_empty()
-            && !t.awaiting_end()
+            && !t.holds_keys()
         {
             for a in std::mem::take(&mut self.after_end) {
                 if !t.apply_move(a) {
@@ -541,7 +542,7 @@ impl MailPane {
             self.after_end.clear();
         }
         let kept = thread::is_move(action) || matches!(action, Action::Open | Action::Toggle);
-        if t.awaiting_end() && kept {
+        if t.holds_keys() && kept {
             // Bounded: a held key cannot grow it without end.
             if self.after_end.len() < 200 {
                 self.after_end.push(action);
@@ -705,9 +706,9 @@ impl MailPane {
                             Part::Descendants => "later messages",
                         };
                         if t.on_failed(part, id, e.to_string()) {
-                            // The end `g`/`G` waited for will not come: the keys kept for it
-                            // are not made from somewhere else.
-                            if !t.awaiting_end() {
+                            // What the kept keys waited for will not come: they are not made
+                            // from somewhere else.
+                            if !t.holds_keys() {
                                 self.after_end.clear();
                             }
                             core.error(format!("Could not load {what}: {e}. Press Enter on the error line (or r) to retry."));

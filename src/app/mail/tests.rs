@@ -584,6 +584,34 @@ fn keys_kept_for_g_are_dropped_when_its_page_fails() {
 }
 
 #[test]
+fn keys_typed_before_the_opened_message_comes_are_made_once_it_is_there() {
+    // The bug: at 300 ms latency, keys pressed right after Enter on an email (before the opened
+    // message came) did nothing: they were lost. Now they wait and are made once it is there,
+    // as if pressed then.
+    let typed = [ch('j'), ch('j'), ch('j')];
+    let mut early = Harness::new(1500, 750, 25, 80, 24);
+    for &k in &typed {
+        early.press(k);
+    }
+    early.settle();
+    let mut late = Harness::new(1500, 750, 25, 80, 24);
+    late.answer_one();
+    for &k in &typed {
+        late.press(k);
+    }
+    late.settle();
+    let mut none = Harness::new(1500, 750, 25, 80, 24);
+    none.settle();
+    let (e, l) = (early.thread(), late.thread());
+    assert_eq!((&e.top, &e.focus), (&l.top, &l.focus));
+    assert_ne!(
+        (&e.top, &e.focus),
+        (&none.thread().top, &none.thread().focus),
+        "the keys moved the view"
+    );
+}
+
+#[test]
 fn a_gap_whose_page_failed_is_no_wall() {
     // Scrolling waits for a gap only while its page can come: a failed one can be passed.
     let mut h = Harness::new(1500, 750, 25, 80, 24);

@@ -321,6 +321,12 @@ impl Thread {
 
     /// `g`/`G` is still waiting for its end of the thread: the first answer, or a page of that
     /// half, is in flight while the end is not placed yet. (A failed page is not waited for.)
+    /// Whether movement keys wait rather than move now: the opened message has not come yet,
+    /// or `g`/`G` wait for their end (`awaiting_end`).
+    pub fn holds_keys(&self) -> bool {
+        self.first_loading() || self.awaiting_end()
+    }
+
     pub fn awaiting_end(&self) -> bool {
         let Some(f) = self.follow else { return false };
         if self.msgs.is_empty() {
