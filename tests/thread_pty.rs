@@ -50,8 +50,17 @@ fn each_once(pages: &[(u32, u32)]) {
     assert_eq!(sorted.len(), pages.len(), "a page asked twice: {pages:?}");
 }
 
-#[test]
-fn the_10000_message_thread_at_300_ms_g_typed_ahead_gaps_fill_once_and_g_reaches_the_end() {
+/// The real binary against the demo server at 300 ms latency, in Mail on Henry Khan's emails
+/// (his thread is the 10,000-message one). The runtime runs the server and the directory holds
+/// the binary's files: both live as long as the test.
+struct Session {
+    server: DemoServer,
+    tui: Tui,
+    _rt: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+fn henrys_emails_at_300_ms() -> Session {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let server = rt
         .block_on(DemoServer::start(DemoOptions {
@@ -59,8 +68,6 @@ fn the_10000_message_thread_at_300_ms_g_typed_ahead_gaps_fill_once_and_g_reaches
             ..DemoOptions::default()
         }))
         .expect("demo server");
-    let fx = server.fixtures().clone();
-    assert_eq!(fx.huge_thread_len, 10_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let log = dir.path().join("log");
     let mut tui = Tui::start_with(
@@ -81,11 +88,31 @@ fn the_10000_message_thread_at_300_ms_g_typed_ahead_gaps_fill_once_and_g_reaches
     tui.wait_text("the mailboxes", |t| t.contains("Mailboxes (5)"));
     tui.send(b"2");
     tui.wait_text("the clients", |t| t.contains("Henry Khan"));
-    // Henry Khan is the 13th client by name; his 13th email is the thread's newest message.
+    // Henry Khan is the 13th client by name.
     tui.send(b"jjjjjjjjjjjj\r");
     tui.wait_text("Henry Khan's emails", |t| {
         t.contains("Henry Khan — emails") && t.contains("10000")
     });
+    Session {
+        server,
+        tui,
+        _rt: rt,
+        _dir: dir,
+    }
+}
+
+#[test]
+fn the_10000_message_thread_at_300_ms_g_typed_ahead_gaps_fill_once_and_g_reaches_the_end() {
+    // Bound in this order so they are dropped as before: the binary first, the runtime last.
+    let Session {
+        _rt,
+        server,
+        _dir,
+        mut tui,
+    } = henrys_emails_at_300_ms();
+    let fx = server.fixtures().clone();
+    assert_eq!(fx.huge_thread_len, 10_000);
+    // His 13th email is the thread's newest message.
     tui.send(b"jjjjjjjjjjjj");
     tui.wait_for("the thread's newest message selected", |s| {
         s.rows(0, COLS)
@@ -195,38 +222,14 @@ fn the_10000_message_thread_at_300_ms_g_typed_ahead_gaps_fill_once_and_g_reaches
 
 #[test]
 fn opened_in_the_middle_at_300_ms_g_and_capital_g_each_reach_their_end_in_two_requests() {
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let server = rt
-        .block_on(DemoServer::start(DemoOptions {
-            latency_ms: 300,
-            ..DemoOptions::default()
-        }))
-        .expect("demo server");
+    // Bound in this order so they are dropped as before: the binary first, the runtime last.
+    let Session {
+        _rt,
+        server,
+        _dir,
+        mut tui,
+    } = henrys_emails_at_300_ms();
     let middle = server.fixtures().huge_thread_middle_message_uuid.clone();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let log = dir.path().join("log");
-    let mut tui = Tui::start_with(
-        dir.path(),
-        ROWS,
-        COLS,
-        &[
-            OsStr::new("--base-url"),
-            OsStr::new(&server.base_url),
-            OsStr::new("--token"),
-            OsStr::new(&server.token),
-            OsStr::new("--account"),
-            OsStr::new(&server.account_uuid),
-            OsStr::new("--log-file"),
-            log.as_os_str(),
-        ],
-    );
-    tui.wait_text("the mailboxes", |t| t.contains("Mailboxes (5)"));
-    tui.send(b"2");
-    tui.wait_text("the clients", |t| t.contains("Henry Khan"));
-    tui.send(b"jjjjjjjjjjjj\r");
-    tui.wait_text("Henry Khan's emails", |t| {
-        t.contains("Henry Khan — emails") && t.contains("10000")
-    });
     // His oldest listed email is the thread's middle message.
     tui.send(b"G");
     tui.wait_for("the oldest email selected", |s| {
